@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tlsmatrix",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tlsmatrix", targets: ["tlsmatrix"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+    ],
+    targets: [
+        .target(name: "TLSCatalog"),
+        .target(name: "TLSWire", dependencies: ["TLSCatalog"]),
+        .target(
+            name: "TLSEngines",
+            dependencies: [
+                "TLSCatalog", "TLSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "TLSScan", dependencies: ["TLSCatalog", "TLSWire", "TLSEngines"]),
+        .target(name: "TLSAudit", dependencies: ["TLSCatalog", "TLSScan"]),
+        .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSScan", "TLSAudit", "TLSEngines"]),
+        .executableTarget(
+            name: "tlsmatrix",
+            dependencies: [
+                "TLSCatalog", "TLSScan", "TLSAudit", "TLSReport", "TLSEngines",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["TLSCatalog"], path: "Tests/TestSupport"),
+        .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
+        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
+        .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSCatalog"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

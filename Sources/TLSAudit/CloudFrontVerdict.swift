@@ -1,0 +1,105 @@
+import TLSCatalog
+import TLSScan
+
+/// Would CloudFront complete a handshake with this origin, with what, and if not, why and what to change.
+public struct CloudFrontVerdict: Sendable, Equatable {
+    /// One documented cause of a failed origin connection (a viewer sees 502/504).
+    public struct Cause: Sendable, Equatable {
+        public var id: String
+        public var message: String
+        public var fix: String
+
+        public init(id: String, message: String, fix: String) {
+            self.id = id
+            self.message = message
+            self.fix = fix
+        }
+    }
+
+    /// nil when the scan did not decide enough to say.
+    public var compatible: Bool?
+    public var protocolVersion: TLSVersion?
+    public var suite: UInt16?
+    public var group: UInt16?
+    public var causes: [Cause]
+    /// The OriginSslProtocols setting the verdict is for.
+    public var originProtocols: [TLSVersion]
+
+    /// Evaluates a scan against CloudFront's origin client profile under an OriginSslProtocols setting.
+    public static func evaluate(_ scan: ScanResult, originProtocols: [TLSVersion] = [.tls12],
+                                profile: ClientProfile? = Catalog.shared.client(id: "cloudfront-origin")) -> CloudFrontVerdict {
+        var verdict = CloudFrontVerdict(compatible: nil, causes: [], originProtocols: originProtocols)
+        guard let profile else {
+            verdict.causes.append(Cause(id: "profile-missing", message: "The CloudFront client profile is not in the catalog.",
+                                        fix: "Reinstall tlsmatrix."))
+            return verdict
+        }
+        guard scan.reachability.isReachable else {
+            verdict.compatible = false
+            verdict.causes.append(Cause(
+                id: "origin-not-responding",
+                message: "CloudFront could not connect: \(scan.reachability.explanation).",
+                fix: "Make the origin listen for HTTPS on port \(scan.target.port) and allow CloudFront's address ranges through firewalls and security groups."))
+            return verdict
+        }
+        let simulation = HandshakeSimulation.negotiate(client: profile, allowedVersions: originProtocols, server: scan)
+        switch simulation {
+        case .success(let choice):
+            verdict.compatible = true
+            verdict.protocolVersion = choice.version
+            verdict.suite = choice.suite
+            verdict.group = choice.group
+        case .failure(let failure):
+            verdict.compatible = failure.definitive ? false : nil
+            verdict.causes.append(cause(for: failure, originProtocols: originProtocols, scan: scan, profile: profile))
+        }
+        return verdict
+    }
+
+    static func cause(for failure: HandshakeSimulation.Failure, originProtocols: [TLSVersion], scan: ScanResult,
+                      profile: ClientProfile) -> Cause {
+        let offered = originProtocols.map(\.cloudFrontName).joined(separator: ", ")
+        let serverVersions = scan.protocols.filter { $0.supported == true && $0.version != .sslv2 }.map(\.version)
+        switch failure.reason {
+        case .noCommonProtocol:
+            let shown = serverVersions.isEmpty ? "none" : serverVersions.map(\.rawValue).joined(separator: ", ")
+            var fix = "Enable TLS 1.2 on the origin"
+            if let usable = serverVersions.filter({ profile.versions.contains($0) }).last {
+                fix += ", or set the origin's Minimum Origin SSL Protocol (OriginSslProtocols) to include \(usable.cloudFrontName)"
+            }
+            if serverVersions == [.tls13] {
+                fix += "; CloudFront's documented origin protocols stop at TLS 1.2, so a TLS 1.3-only origin is not reachable"
+            }
+            return Cause(id: "no-common-protocol",
+                         message: "CloudFront offers \(offered) to the origin; the origin accepts \(shown).",
+                         fix: fix + ".")
+        case .noCommonCipher(let version):
+            let names = profile.suites.compactMap { Catalog.shared.suite(code: $0)?.displayName }
+            return Cause(id: "no-common-cipher",
+                         message: "With \(version.rawValue) the origin accepts none of the \(profile.suites.count) cipher suites CloudFront offers to origins.",
+                         fix: "Enable at least one of CloudFront's origin ciphers, preferably ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256 (full list: \(names.joined(separator: ", "))).")
+        case .noCommonGroup(let version):
+            let names = profile.groups.compactMap { Catalog.shared.group(code: $0)?.name }
+            return Cause(id: "no-common-curve",
+                         message: "With \(version.rawValue) the origin's ECDHE suites need a curve CloudFront does not offer (it offers \(names.joined(separator: ", "))).",
+                         fix: "Enable prime256v1 (P-256) or X25519 for ECDHE on the origin.")
+        case .undecided(let why):
+            return Cause(id: "scan-incomplete", message: "The scan could not decide: \(why).",
+                         fix: "Re-run the scan with longer timeouts (--timeout) or check that the origin is stable.")
+        }
+    }
+}
+
+extension TLSVersion {
+    /// The spelling CloudFront's OriginSslProtocols uses.
+    public var cloudFrontName: String {
+        switch self {
+        case .tls10: "TLSv1"
+        case .tls11: "TLSv1.1"
+        case .tls12: "TLSv1.2"
+        case .tls13: "TLSv1.3"
+        case .sslv3: "SSLv3"
+        case .sslv2: "SSLv2"
+        }
+    }
+}

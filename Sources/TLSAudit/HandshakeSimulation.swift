@@ -1,0 +1,68 @@
+import TLSCatalog
+import TLSScan
+
+/// What a client profile would negotiate with a scanned server, computed offline from observations.
+public enum HandshakeSimulation {
+    public struct Choice: Sendable, Equatable {
+        public var version: TLSVersion
+        public var suite: UInt16
+        public var group: UInt16?
+    }
+
+    public struct Failure: Error, Sendable, Equatable {
+        public enum Reason: Sendable, Equatable {
+            case noCommonProtocol
+            case noCommonCipher(TLSVersion)
+            case noCommonGroup(TLSVersion)
+            case undecided(String)
+        }
+
+        public var reason: Reason
+        /// False when a non-definitive observation could change the answer.
+        public var definitive: Bool
+    }
+
+    /// The highest version both sides speak; then the server's pick among the client's suites
+    /// (the server's order when it has one, else the client's); then, for ECDHE, a common curve.
+    public static func negotiate(client: ClientProfile, allowedVersions: [TLSVersion]? = nil,
+                                 server: ScanResult) -> Result<Choice, Failure> {
+        let clientVersions = client.versions.filter { allowedVersions?.contains($0) ?? true }
+        let candidates = server.protocols
+            .filter { clientVersions.contains($0.version) }
+            .sorted { $0.version > $1.version }
+        let anyUndecided = candidates.contains { $0.supported == nil }
+        guard let version = candidates.first(where: { $0.supported == true }) else {
+            if anyUndecided {
+                return .failure(Failure(reason: .undecided("whether the origin accepts \(clientVersions.map(\.rawValue).joined(separator: ", ")) is not known"), definitive: false))
+            }
+            return .failure(Failure(reason: .noCommonProtocol, definitive: true))
+        }
+        let serverOrder = version.serverPreference == true
+        let accepted = version.suites.map(\.code)
+        let common: [UInt16] = serverOrder
+            ? accepted.filter(client.suites.contains)
+            : client.suites.filter(accepted.contains)
+        for code in common {
+            let suite = Catalog.shared.suite(code: code)
+            let isECDHE = suite?.keyExchange.uppercased().hasPrefix("ECDH") ?? false
+            guard isECDHE else { return .success(Choice(version: version.version, suite: code, group: nil)) }
+            let serverGroups = groups(for: version.version, in: server)
+            guard let serverGroups, !serverGroups.isEmpty else {
+                return .success(Choice(version: version.version, suite: code, group: nil))
+            }
+            let ordered = client.groups.filter(serverGroups.contains)
+            if let group = ordered.first {
+                return .success(Choice(version: version.version, suite: code, group: group))
+            }
+        }
+        if !common.isEmpty {
+            return .failure(Failure(reason: .noCommonGroup(version.version), definitive: true))
+        }
+        return .failure(Failure(reason: .noCommonCipher(version.version), definitive: version.complete))
+    }
+
+    static func groups(for version: TLSVersion, in scan: ScanResult) -> [UInt16]? {
+        if let exact = scan.groups.first(where: { $0.version == version }) { return exact.groups }
+        return scan.groups.first(where: { $0.version != .tls13 })?.groups
+    }
+}

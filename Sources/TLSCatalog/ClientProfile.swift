@@ -1,0 +1,102 @@
+/// What a particular TLS client offers: versions, cipher suites, groups and signature schemes.
+///
+/// JSON form (in `Data/clients/*.json`): suites and signature schemes as `"0xC02F"` strings,
+/// groups as integers, all in the client's documented order.
+public struct ClientProfile: Sendable, Hashable, Codable {
+    /// Stable identifier, e.g. `cloudfront-origin`.
+    public let id: String
+    /// Human-readable name.
+    public let name: String
+    /// Protocol versions the client can use, oldest first.
+    public let versions: [TLSVersion]
+    /// Cipher suite code points in the client's order.
+    public let suites: [UInt16]
+    /// Supported-group code points in the client's order.
+    public let groups: [UInt16]
+    /// Signature-scheme code points in the client's order.
+    public let signatureSchemes: [UInt16]
+    /// Where the facts come from.
+    public let sources: [String]
+    /// Free-form notes (limits, certificate rules, caveats).
+    public let notes: [String]
+    /// For CloudFront: the `OriginSslProtocols` API values mapped to versions (`"TLSv1"` → TLS 1.0).
+    public let originSslProtocols: [String: TLSVersion]?
+    /// Signature schemes in ``signatureSchemes`` whose code point mapping is not confirmed.
+    public let unverifiedSignatureSchemes: [UInt16]
+    /// When / how the sources were retrieved.
+    public let retrieved: String?
+
+    /// Creates a profile; used by tests and by callers that define their own clients.
+    public init(
+        id: String, name: String, versions: [TLSVersion], suites: [UInt16], groups: [UInt16],
+        signatureSchemes: [UInt16], sources: [String] = [], notes: [String] = [],
+        originSslProtocols: [String: TLSVersion]? = nil, unverifiedSignatureSchemes: [UInt16] = [],
+        retrieved: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.versions = versions
+        self.suites = suites
+        self.groups = groups
+        self.signatureSchemes = signatureSchemes
+        self.sources = sources
+        self.notes = notes
+        self.originSslProtocols = originSslProtocols
+        self.unverifiedSignatureSchemes = unverifiedSignatureSchemes
+        self.retrieved = retrieved
+    }
+
+    /// Whether the client offers `version`.
+    public func supports(_ version: TLSVersion) -> Bool { versions.contains(version) }
+
+    /// Whether the client offers the suite with `code`.
+    public func offers(suite code: UInt16) -> Bool { suites.contains(code) }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, versions, suites, groups, signatureSchemes, sources, notes
+        case originSslProtocols, unverifiedSignatureSchemes, retrieved
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        versions = try c.decode([TLSVersion].self, forKey: .versions)
+        suites = try Self.decodeHexList(c, .suites)
+        groups = try c.decode([UInt16].self, forKey: .groups)
+        signatureSchemes = try Self.decodeHexList(c, .signatureSchemes)
+        sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        originSslProtocols = try c.decodeIfPresent([String: TLSVersion].self, forKey: .originSslProtocols)
+        unverifiedSignatureSchemes = c.contains(.unverifiedSignatureSchemes)
+            ? try Self.decodeHexList(c, .unverifiedSignatureSchemes) : []
+        retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(versions, forKey: .versions)
+        try c.encode(suites.map(HexCode.format), forKey: .suites)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(signatureSchemes.map(HexCode.format), forKey: .signatureSchemes)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(originSslProtocols, forKey: .originSslProtocols)
+        try c.encode(unverifiedSignatureSchemes.map(HexCode.format), forKey: .unverifiedSignatureSchemes)
+        try c.encodeIfPresent(retrieved, forKey: .retrieved)
+    }
+
+    private static func decodeHexList(
+        _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
+    ) throws -> [UInt16] {
+        try c.decode([String].self, forKey: key).map { text in
+            guard let code = HexCode.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+            }
+            return code
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// A TLS signature scheme (TLS 1.3 SignatureScheme, or a TLS 1.2 hash/signature pair).
+///
+/// JSON form (in `Data/signature-schemes.json`): `code` is a hex string such as `"0x0804"`.
+public struct SignatureScheme: Sendable, Hashable, Codable {
+    /// The two-byte code point, e.g. `0x0804`.
+    public let code: UInt16
+    /// The IANA name, e.g. `rsa_pss_rsae_sha256` (OpenSSL's name for the two SHA-224 pairs).
+    public let name: String
+    /// Whether the scheme is deprecated (SHA-1 or SHA-224 based).
+    public let deprecated: Bool
+    /// True when the entry is not in the IANA registry and its mapping is unconfirmed (0x0301, 0x0303).
+    public let unverified: Bool
+
+    /// Creates a scheme; used by tests and by callers that build their own catalogs.
+    public init(code: UInt16, name: String, deprecated: Bool, unverified: Bool = false) {
+        self.code = code
+        self.name = name
+        self.deprecated = deprecated
+        self.unverified = unverified
+    }
+
+    /// The code as `0x0804`.
+    public var codeString: String { HexCode.format(code) }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, name, deprecated, unverified
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decodeHexCode(forKey: .code)
+        name = try c.decode(String.self, forKey: .name)
+        deprecated = try c.decode(Bool.self, forKey: .deprecated)
+        unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(codeString, forKey: .code)
+        try c.encode(name, forKey: .name)
+        try c.encode(deprecated, forKey: .deprecated)
+        try c.encode(unverified, forKey: .unverified)
+    }
+}

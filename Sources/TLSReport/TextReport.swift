@@ -1,0 +1,111 @@
+import TLSAudit
+import TLSCatalog
+import TLSEngines
+import TLSScan
+
+/// The human report: verdict first, then protocols, a suite table per protocol, groups and counts.
+public enum TextReport {
+    public static func render(_ scan: ScanResult, cloudfront: CloudFrontVerdict) -> String {
+        var out: [String] = []
+        let sni = scan.serverName.map { "SNI \($0)" } ?? "no SNI"
+        out.append("tlsmatrix scan of \(scan.target) — address \(scan.address ?? "unresolved"), \(sni)")
+        out.append(verdictLine(cloudfront))
+        for cause in cloudfront.causes {
+            out.append("  ✗ [\(cause.id)] \(cause.message)")
+            out.append("    fix: \(cause.fix)")
+        }
+        guard scan.reachability.isReachable else {
+            out.append("")
+            out.append("Target: \(scan.reachability.explanation)")
+            out.append(countsLine(scan))
+            return out.joined(separator: "\n") + "\n"
+        }
+        out.append("")
+        out.append("Protocols")
+        for proto in scan.protocols {
+            let state = switch proto.supported { case true?: "yes"; case false?: "no"; case nil: "UNDECIDED" }
+            var detail = proto.version == .sslv2 || proto.version == .sslv3 ? (proto.supported == true ? "INSECURE" : "") : ""
+            if proto.supported == true, proto.version != .sslv2 {
+                detail = [detail, "\(proto.suites.count) suite\(proto.suites.count == 1 ? "" : "s")", orderText(proto)]
+                    .filter { !$0.isEmpty }.joined(separator: ", ")
+            } else if let note = proto.note, proto.supported != false || !proto.complete {
+                detail = note
+            }
+            out.append("  " + pad(proto.version.rawValue, 9) + pad(state, 10) + detail)
+        }
+        for proto in scan.protocols.reversed() where !proto.suites.isEmpty {
+            out.append("")
+            out.append("\(proto.version.rawValue) suites — \(orderText(proto))")
+            out.append("  " + pad("#", 4) + pad("code", 8) + pad("suite", 42) + pad("kx", 22) + pad("bits", 6) + pad("CF", 4) + pad("seen by", 16) + "rating")
+            for (index, suite) in proto.suites.enumerated() {
+                let info = suite.suite
+                var kx = info?.keyExchange ?? "?"
+                if let group = suite.group { kx += " " + (Catalog.shared.group(code: group)?.name ?? CodePointFormat.hex(group)) }
+                if let bits = suite.dhBits { kx += " \(bits)-bit" }
+                let cf = Catalog.shared.client(id: "cloudfront-origin")?.offers(suite: suite.code) == true ? "✓" : ""
+                let rating = switch info?.strength { case .secure?: ""; case .weak?: "weak"; case .insecure?: "INSECURE"; case nil: "unknown" }
+                out.append("  " + pad("\(index + 1)", 4) + pad(CodePointFormat.hex(suite.code), 8)
+                           + pad(info?.displayName ?? "unassigned", 42) + pad(kx, 22) + pad("\(info?.bits ?? 0)", 6)
+                           + pad(cf, 4) + pad(suite.evidence.sorted().map(\.rawValue).joined(separator: "+"), 16) + rating)
+            }
+        }
+        if !scan.groups.isEmpty {
+            out.append("")
+            out.append("Key exchange groups")
+            for result in scan.groups {
+                let names = result.groups.map { Catalog.shared.group(code: $0)?.name ?? CodePointFormat.hex($0) }
+                out.append("  " + pad(result.version.rawValue, 9) + (names.isEmpty ? "none" : names.joined(separator: ", "))
+                           + (result.complete ? "" : " (incomplete)"))
+            }
+        }
+        if !scan.certificates.isEmpty {
+            out.append("")
+            out.append("Certificate chains")
+            for chain in scan.certificates {
+                out.append("  \(chain.authentication): \(chain.der.count) certificate\(chain.der.count == 1 ? "" : "s") sent (seen with \(chain.seenWith.rawValue))")
+            }
+        }
+        out.append("")
+        out.append(countsLine(scan))
+        if !scan.undecided.isEmpty {
+            out.append("Not definitive (\(scan.undecided.count)):")
+            for item in scan.undecided.prefix(20) {
+                out.append("  \(item.version.rawValue) \(item.purpose) [\(item.engine.rawValue)]: \(item.reason)")
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func verdictLine(_ verdict: CloudFrontVerdict) -> String {
+        let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
+        switch verdict.compatible {
+        case true?:
+            let suite = verdict.suite.flatMap { Catalog.shared.suite(code: $0)?.displayName } ?? "?"
+            let group = verdict.group.flatMap { Catalog.shared.group(code: $0)?.name }.map { " with \($0)" } ?? ""
+            return "CloudFront → origin (OriginSslProtocols \(setting)): COMPATIBLE — \(verdict.protocolVersion?.rawValue ?? "?") \(suite)\(group)"
+        case false?:
+            return "CloudFront → origin (OriginSslProtocols \(setting)): NOT COMPATIBLE"
+        case nil:
+            return "CloudFront → origin (OriginSslProtocols \(setting)): UNDECIDED"
+        }
+    }
+
+    static func orderText(_ proto: ProtocolResult) -> String {
+        switch proto.serverPreference {
+        case true?: "server order"
+        case false?: "client order (listed in tlsmatrix's offer order)"
+        case nil: proto.suites.count < 2 ? "" : "order unknown"
+        }
+    }
+
+    static func countsLine(_ scan: ScanResult) -> String {
+        let p = scan.probes
+        let time = (scan.elapsedSeconds * 100).rounded() / 100
+        return "Connections: \(scan.connections) (lower bound \(scan.connectionLowerBound)); probes: \(p.accepted) accepted, \(p.rejected) rejected, \(p.timedOut) timed out, \(p.failed) failed; \(time) s"
+            + (scan.isComplete ? "" : " — INCOMPLETE: some results are not definitive")
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,23 @@
+import TLSCatalog
+import TLSEngines
+
+/// Counts connections and probe outcomes for one target, and keeps the non-definitive ones.
+actor ProbeLedger {
+    private(set) var connections = 0
+    private(set) var counts = ProbeCounts()
+    private(set) var undecided: [UndecidedProbe] = []
+
+    func record(_ outcome: ProbeOutcome, engine: EngineKind, version: TLSVersion, purpose: String) {
+        connections += 1
+        counts.count(outcome)
+        switch outcome {
+        case .timedOut(let phase):
+            undecided.append(UndecidedProbe(engine: engine, version: version, purpose: purpose,
+                                            reason: "timed out during \(phase.rawValue)"))
+        case .failed(let failure):
+            undecided.append(UndecidedProbe(engine: engine, version: version, purpose: purpose, reason: failure.message))
+        case .accepted, .rejected:
+            break
+        }
+    }
+}

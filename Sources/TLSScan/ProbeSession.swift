@@ -1,0 +1,232 @@
+import TLSCatalog
+import TLSEngines
+
+/// One scan of one endpoint with one engine: the probes, their budget, and the elimination logic.
+struct ProbeSession: Sendable {
+    let engine: any HandshakeEngine
+    let endpoint: Endpoint
+    let options: ScanOptions
+    let serverName: String?
+    let gate: ProbeGate
+    let ledger = ProbeLedger()
+
+    init(engine: any HandshakeEngine, endpoint: Endpoint, options: ScanOptions, serverName: String?) {
+        self.engine = engine
+        self.endpoint = endpoint
+        self.options = options
+        self.serverName = serverName
+        self.gate = ProbeGate(limit: options.perHostConcurrency, delay: options.delay)
+    }
+
+    /// Runs one probe within the host's concurrency bound and records it.
+    func probe(_ request: ProbeRequest, purpose: String) async -> ProbeOutcome {
+        await gate.acquire()
+        let outcome = await engine.probe(request, to: endpoint, deadlines: options.deadlines)
+        await gate.release()
+        await ledger.record(outcome, engine: engine.kind, version: request.version, purpose: purpose)
+        return outcome
+    }
+
+    func request(_ version: TLSVersion, suites: [UInt16], groups: [UInt16]? = nil) -> ProbeRequest {
+        ProbeRequest(
+            version: version, suites: suites, groups: groups ?? SuiteOrder.groups(for: version),
+            signatureSchemes: SuiteOrder.signatureSchemes, serverName: serverName,
+            wantsKeyExchange: version != .tls13)
+    }
+
+    func run(into result: inout ScanResult) async {
+        let versions = options.versions.sorted()
+        let tlsVersions = versions.filter { $0 != .sslv2 }
+        var opened: [TLSVersion: ProbeOutcome] = [:]
+        // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
+        if let opener = tlsVersions.contains(.tls12) ? .tls12 : tlsVersions.last {
+            let outcome = await probe(request(opener, suites: SuiteOrder.candidates(for: opener)), purpose: "version")
+            if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
+                result.reachability = unreachable
+                await finish(&result)
+                return
+            }
+            opened[opener] = outcome
+        }
+        let firstOutcomes = opened
+        var chains: [CertificateChain] = []
+        var protocols: [ProtocolResult] = []
+        await withTaskGroup(of: (ProtocolResult, [CertificateChain]).self) { group in
+            for version in tlsVersions {
+                group.addTask { await enumerateSuites(version, first: firstOutcomes[version]) }
+            }
+            if versions.contains(.sslv2) {
+                group.addTask { (await detectSSLv2(), []) }
+            }
+            for await (protocolResult, seen) in group {
+                protocols.append(protocolResult)
+                chains += seen
+            }
+        }
+        result.protocols = protocols.sorted { $0.version < $1.version }
+        if options.enumerateGroups {
+            result.groups = await enumerateGroups(result.protocols)
+        }
+        result.certificates = Self.distinct(chains)
+        await finish(&result)
+    }
+
+    private func finish(_ result: inout ScanResult) async {
+        result.connections = await ledger.connections
+        result.probes = await ledger.counts
+        result.undecided = await ledger.undecided
+    }
+
+    static func reachability(after outcome: ProbeOutcome, version: TLSVersion, deadlines: Deadlines) -> Reachability? {
+        switch outcome {
+        case .timedOut(.connect):
+            return .connectTimeout
+        case .timedOut(.handshake):
+            return .noTLSAnswer("no answer to a \(version) ClientHello within \(deadlines.handshake)")
+        case .failed(let failure) where failure.stage == .connect:
+            return .refused(failure.message)
+        case .failed(let failure) where failure.stage == .notTLS:
+            return .noTLSAnswer(failure.message)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Suites by elimination
+
+    /// Offers every remaining candidate, records the server's pick, removes it, and repeats until refused.
+    func enumerateSuites(_ version: TLSVersion, first: ProbeOutcome?) async -> (ProtocolResult, [CertificateChain]) {
+        var remaining = SuiteOrder.candidates(for: version)
+        var result = ProtocolResult(version: version, supported: nil)
+        var chains: [CertificateChain] = []
+        var outcome: ProbeOutcome
+        if let first {
+            outcome = first
+        } else {
+            outcome = await probe(request(version, suites: remaining), purpose: "version")
+        }
+        elimination: while true {
+            switch outcome {
+            case .accepted(let negotiated):
+                result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
+                                                 group: negotiated.group, dhBits: negotiated.dhBits))
+                if !negotiated.certificates.isEmpty {
+                    let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
+                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version))
+                }
+                remaining.removeAll { $0 == negotiated.suite }
+                guard !remaining.isEmpty else { break elimination }
+                outcome = await probe(request(version, suites: remaining), purpose: "suites")
+            case .rejected(let rejection):
+                if result.suites.isEmpty { result.note = "refused: \(rejection)" }
+                result.supported = result.suites.isEmpty ? false : true
+                break elimination
+            case .timedOut(let phase):
+                result.complete = false
+                result.note = "not decided: a probe timed out during \(phase.rawValue)"
+                break elimination
+            case .failed(let failure):
+                result.complete = false
+                result.note = "not decided: \(failure.message)"
+                break elimination
+            }
+        }
+        if !result.suites.isEmpty { result.supported = true }
+        if result.suites.count >= 2 {
+            result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
+        }
+        return (result, chains)
+    }
+
+    /// Offers the first two suites found in reverse order: a server that keeps its pick follows its own order.
+    func detectPreference(_ version: TLSVersion, found: [UInt16]) async -> Bool? {
+        let first = found[0]
+        let second = found[1]
+        let outcome = await probe(request(version, suites: [second, first]), purpose: "preference")
+        guard case .accepted(let negotiated) = outcome else { return nil }
+        if negotiated.suite == first { return true }
+        if negotiated.suite == second { return false }
+        return nil
+    }
+
+    func detectSSLv2() async -> ProtocolResult {
+        var result = ProtocolResult(version: .sslv2, supported: nil)
+        let outcome = await probe(request(.sslv2, suites: []), purpose: "version")
+        switch outcome {
+        case .accepted(let negotiated):
+            result.supported = true
+            let kinds = negotiated.sslv2CipherKinds.map { "0x" + String($0, radix: 16, uppercase: true) }
+            result.note = "SSL 2.0 cipher kinds: " + kinds.joined(separator: ", ")
+        case .rejected(let rejection):
+            result.supported = false
+            result.note = "refused: \(rejection)"
+        case .timedOut(let phase):
+            result.complete = false
+            result.note = "not decided: timed out during \(phase.rawValue)"
+        case .failed(let failure):
+            result.complete = false
+            result.note = "not decided: \(failure.message)"
+        }
+        return result
+    }
+
+    // MARK: Groups
+
+    func enumerateGroups(_ protocols: [ProtocolResult]) async -> [GroupResult] {
+        var jobs: [(TLSVersion, [UInt16])] = []
+        if let tls13 = protocols.first(where: { $0.version == .tls13 && $0.supported == true }) {
+            jobs.append((.tls13, tls13.suites.map(\.code)))
+        }
+        let ecdheVersions = protocols.filter { $0.version != .tls13 && $0.version != .sslv2 }.reversed()
+        for candidate in ecdheVersions {
+            let ecdhe = candidate.suites.map(\.code).filter {
+                Catalog.shared.suite(code: $0)?.keyExchange.uppercased().hasPrefix("ECDH") ?? false
+            }
+            if !ecdhe.isEmpty {
+                jobs.append((candidate.version, ecdhe))
+                break
+            }
+        }
+        let plan = jobs
+        return await withTaskGroup(of: GroupResult.self) { group in
+            for (version, suites) in plan {
+                group.addTask { await eliminateGroups(version, suites: suites) }
+            }
+            var results: [GroupResult] = []
+            for await item in group { results.append(item) }
+            return results.sorted { $0.version > $1.version }
+        }
+    }
+
+    /// Offers every remaining group with suites the server accepts; removes each group it picks.
+    func eliminateGroups(_ version: TLSVersion, suites: [UInt16]) async -> GroupResult {
+        var remaining = SuiteOrder.groups(for: version)
+        var found: [UInt16] = []
+        var complete = true
+        while !remaining.isEmpty {
+            let outcome = await probe(request(version, suites: suites, groups: remaining), purpose: "groups")
+            guard case .accepted(let negotiated) = outcome else {
+                complete = outcome.isDefinitive
+                break
+            }
+            guard let chosen = negotiated.group, remaining.contains(chosen) else {
+                complete = false
+                break
+            }
+            found.append(chosen)
+            remaining.removeAll { $0 == chosen }
+        }
+        return GroupResult(version: version, groups: found, complete: complete)
+    }
+
+    static func distinct(_ chains: [CertificateChain]) -> [CertificateChain] {
+        var seen: [[UInt8]] = []
+        var out: [CertificateChain] = []
+        for chain in chains.sorted(by: { $0.seenWith > $1.seenWith }) {
+            guard let leaf = chain.der.first, !seen.contains(leaf) else { continue }
+            seen.append(leaf)
+            out.append(chain)
+        }
+        return out
+    }
+}

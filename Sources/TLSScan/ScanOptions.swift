@@ -1,0 +1,56 @@
+import TLSCatalog
+import TLSEngines
+
+/// How to scan: what to send, how fast, and how politely.
+public struct ScanOptions: Sendable {
+    /// SNI to send; nil means the target host when it is a name, none for IP literals.
+    public var serverName: String?
+    public var deadlines = Deadlines()
+    /// Probes in flight at once against one host.
+    public var perHostConcurrency = 4
+    /// Pause between the starts of two probes to the same host.
+    public var delay: Duration = .zero
+    /// Versions to enumerate (SSLv2 is detection only).
+    public var versions: [TLSVersion] = TLSVersion.allCases
+    /// Enumerate key-exchange groups.
+    public var enumerateGroups = true
+
+    public init() {}
+}
+
+/// The order in which the scanner offers suites: what a careful client would prefer first,
+/// so a client-order server shows a meaningful first pick. ChaCha20 goes last, since servers that
+/// prioritise ChaCha20 for clients that prefer it would otherwise hide their own order.
+enum SuiteOrder {
+    static func candidates(for version: TLSVersion) -> [UInt16] {
+        Catalog.shared.suites(for: version)
+            .filter { !$0.signaling }
+            .sorted { rank($0) < rank($1) }
+            .map(\.code)
+    }
+
+    static func rank(_ suite: CipherSuite) -> (Int, Int, Int, UInt16) {
+        let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }
+        let kind = (suite.forwardSecrecy ? 0 : 2) + (suite.aead ? 0 : 1)
+        return (suite.isChaCha20 ? 1 : 0, strength * 4 + kind, -suite.bits, suite.code)
+    }
+
+    /// Groups to offer: every named group the catalog knows that can be used for key exchange.
+    static func groups(for version: TLSVersion) -> [UInt16] {
+        let preferred: [UInt16] = [0x001D, 0x0017, 0x0018, 0x0019, 0x001E]
+        let all = Catalog.shared.groups.filter { group in
+            guard group.code < 0xFF00 else { return false }  // arbitrary_explicit_* curves
+            if version == .tls13 { return true }
+            return group.kind == "ecdhe"
+        }.map(\.code)
+        return preferred.filter(all.contains) + all.filter { !preferred.contains($0) }
+    }
+
+    static let signatureSchemes: [UInt16] = {
+        let preferred: [UInt16] = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806,
+                                   0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601]
+        let rest = Catalog.shared.signatureSchemes.map(\.code).filter { !preferred.contains($0) }
+        return preferred + rest + [0x0303, 0x0301, 0x0203, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202]
+            .filter { code in !preferred.contains(code) && !rest.contains(code) }
+    }()
+}

@@ -1,0 +1,176 @@
+import TLSCatalog
+import TLSEngines
+
+/// Everything one scan observed about one target, ready for analysis and reports.
+public struct ScanResult: Sendable {
+    public var target: Target
+    /// The address probed (the first the name resolved to).
+    public var address: String?
+    /// The SNI sent (nil for IP targets without `--sni`).
+    public var serverName: String?
+    public var reachability: Reachability
+    /// One entry per version tried, oldest first.
+    public var protocols: [ProtocolResult] = []
+    /// Key-exchange groups the server accepted, per version family.
+    public var groups: [GroupResult] = []
+    /// Certificate chains seen, one per distinct leaf.
+    public var certificates: [CertificateChain] = []
+    /// TCP connections made.
+    public var connections = 0
+    public var probes = ProbeCounts()
+    /// Probes that ended without a definitive answer, and why.
+    public var undecided: [UndecidedProbe] = []
+    public var findings: [Finding] = []
+    public var elapsedSeconds: Double = 0
+
+    public init(target: Target, reachability: Reachability) {
+        self.target = target
+        self.reachability = reachability
+    }
+
+    /// True when every decision in this result is definitive.
+    public var isComplete: Bool {
+        reachability == .reachable && undecided.isEmpty && protocols.allSatisfy { $0.complete }
+    }
+
+    /// The fewest handshakes that could have found what this scan found: accepted + 1 per version tried,
+    /// plus accepted + 1 per group enumeration.
+    public var connectionLowerBound: Int {
+        protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
+    }
+
+    public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
+        protocols.first { $0.version == version }
+    }
+}
+
+/// Whether the target answered at all.
+public enum Reachability: Sendable, Equatable {
+    case reachable
+    case unresolved(String)
+    case refused(String)
+    case connectTimeout
+    case noTLSAnswer(String)
+
+    public var isReachable: Bool { self == .reachable }
+
+    public var explanation: String {
+        switch self {
+        case .reachable: "reachable"
+        case .unresolved(let why): why
+        case .refused(let why): "origin not responding: TCP connect failed (\(why))"
+        case .connectTimeout: "origin not responding: TCP connect timed out"
+        case .noTLSAnswer(let why): "origin not responding to TLS: \(why)"
+        }
+    }
+}
+
+/// What one protocol version accepts.
+public struct ProtocolResult: Sendable, Equatable {
+    public var version: TLSVersion
+    /// true: accepted; false: definitively refused; nil: not decided.
+    public var supported: Bool?
+    /// true: server order; false: client order; nil: unknown or fewer than two suites.
+    public var serverPreference: Bool?
+    /// Accepted suites, in server-preferred order when `serverPreference == true`.
+    public var suites: [SuiteResult] = []
+    /// False when a probe timed out or failed before elimination finished.
+    public var complete = true
+    /// Why the version is refused or undecided, in words.
+    public var note: String?
+
+    public init(version: TLSVersion, supported: Bool?) {
+        self.version = version
+        self.supported = supported
+    }
+}
+
+/// One accepted cipher suite and what was seen with it.
+public struct SuiteResult: Sendable, Equatable {
+    public var code: UInt16
+    public var evidence: [EngineKind]
+    /// The ECDHE curve or TLS 1.3 group the server chose with this suite, when seen.
+    public var group: UInt16?
+    /// The DH prime size for DHE suites, when seen.
+    public var dhBits: Int?
+
+    public init(code: UInt16, evidence: [EngineKind], group: UInt16? = nil, dhBits: Int? = nil) {
+        self.code = code
+        self.evidence = evidence
+        self.group = group
+        self.dhBits = dhBits
+    }
+
+    public var suite: CipherSuite? { Catalog.shared.suite(code: code) }
+}
+
+/// Groups accepted for key exchange with one protocol version.
+public struct GroupResult: Sendable, Equatable {
+    public var version: TLSVersion
+    /// Accepted groups in the order the server chose them from the full offer.
+    public var groups: [UInt16]
+    public var complete: Bool
+
+    public init(version: TLSVersion, groups: [UInt16], complete: Bool) {
+        self.version = version
+        self.groups = groups
+        self.complete = complete
+    }
+}
+
+/// A certificate chain as the server sent it (leaf first) and the key type it was selected for.
+public struct CertificateChain: Sendable, Equatable {
+    /// Authentication of the suite that brought this chain: RSA, ECDSA, DSS …
+    public var authentication: String
+    public var der: [[UInt8]]
+    public var seenWith: TLSVersion
+
+    public init(authentication: String, der: [[UInt8]], seenWith: TLSVersion) {
+        self.authentication = authentication
+        self.der = der
+        self.seenWith = seenWith
+    }
+}
+
+/// How many probes ended each way.
+public struct ProbeCounts: Sendable, Equatable {
+    public var accepted = 0
+    public var rejected = 0
+    public var timedOut = 0
+    public var failed = 0
+
+    public init() {}
+
+    public var total: Int { accepted + rejected + timedOut + failed }
+
+    mutating func count(_ outcome: ProbeOutcome) {
+        switch outcome {
+        case .accepted: accepted += 1
+        case .rejected: rejected += 1
+        case .timedOut: timedOut += 1
+        case .failed: failed += 1
+        }
+    }
+}
+
+/// A probe whose result is not definitive.
+public struct UndecidedProbe: Sendable, Equatable {
+    public var engine: EngineKind
+    public var version: TLSVersion
+    public var purpose: String
+    public var reason: String
+}
+
+/// Something the report should tell the user, with a stable id.
+public struct Finding: Sendable, Equatable {
+    public enum Severity: String, Sendable, Codable { case info, warning, error }
+    public var id: String
+    public var severity: Severity
+    public var message: String
+
+    public init(id: String, severity: Severity, message: String) {
+        self.id = id
+        self.severity = severity
+        self.message = message
+    }
+}

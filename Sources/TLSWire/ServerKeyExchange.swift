@@ -1,0 +1,43 @@
+/// What a TLS 1.2-and-earlier ServerKeyExchange says about the key exchange strength.
+public enum ServerKeyExchange: Sendable, Equatable {
+    /// ECDHE with a named curve (RFC 8422 §5.4).
+    case namedCurve(UInt16)
+    /// ECDHE with explicit curve parameters (deprecated; curve_type 1 or 2).
+    case explicitCurve
+    /// Finite-field DHE with a prime of this many bits.
+    case finiteField(primeBits: Int)
+    /// A key exchange this parser does not inspect (RSA export, PSK, SRP …).
+    case other
+
+    /// Parses the body of a handshake message of type 12 for a suite whose key exchange is `keyExchange`
+    /// (the catalog's kx, e.g. `ECDHE`, `DHE`, `DH_anon`).
+    public init(body: [UInt8], keyExchange: String) throws(WireError) {
+        var reader = ByteReader(body)
+        let kx = keyExchange.uppercased()
+        if kx.contains("PSK") && !kx.hasPrefix("ECDHE") && !kx.hasPrefix("DHE") {
+            self = .other
+            return
+        }
+        if kx.hasPrefix("ECDHE_PSK") || kx.hasPrefix("DHE_PSK") {
+            var hint = try reader.readVector(prefixBytes: 2, "PSK identity hint")
+            try hint.skip(hint.remaining)
+        }
+        if kx.hasPrefix("ECDH") {
+            let curveType = try reader.readUInt8("ECParameters curve type")
+            switch curveType {
+            case 3: self = .namedCurve(try reader.readUInt16("named curve"))
+            case 1, 2: self = .explicitCurve
+            default: throw .malformed("ECParameters curve type \(curveType)")
+            }
+        } else if kx.hasPrefix("DH") {
+            var prime = try reader.readVector(prefixBytes: 2, "DH prime")
+            var bytes = prime.rest()
+            try prime.skip(prime.remaining)
+            while let first = bytes.first, first == 0 { bytes.removeFirst() }
+            guard let first = bytes.first else { throw .malformed("empty DH prime") }
+            self = .finiteField(primeBits: (bytes.count - 1) * 8 + (8 - first.leadingZeroBitCount))
+        } else {
+            self = .other
+        }
+    }
+}

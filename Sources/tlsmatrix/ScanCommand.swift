@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSEngines
+import TLSReport
+import TLSScan
+
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Enumerate the protocols, cipher suites and groups a TLS server accepts.",
+        discussion: """
+            Examples:
+              tlsmatrix scan origin.example.com
+              tlsmatrix scan 127.0.0.1:8443 --sni origin.example.com --format json --output report.json
+              tlsmatrix scan [::1]:443 --client cloudfront-origin --origin-protocols TLSv1.1,TLSv1.2
+            """)
+
+    @Argument(help: "HOST[:PORT]; IPv6 as [ADDRESS]:PORT. The port defaults to 443.")
+    var target: String
+
+    @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
+    var sni: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2.")
+    var originProtocols: String = "TLSv1.2"
+
+    @Option(help: "Judge the scan as this client (cloudfront-origin); exit 1 when it could not connect.")
+    var client: String?
+
+    @Option(help: "Seconds to wait for a TCP connection.")
+    var connectTimeout: Double = 5
+
+    @Option(help: "Seconds to wait for the server's answer to a ClientHello.")
+    var timeout: Double = 5
+
+    @Option(help: "Probes in flight at once against the host.")
+    var concurrency: Int = 4
+
+    @Option(help: "Milliseconds between the starts of two probes to the host.")
+    var delay: Int = 0
+
+    @Flag(help: "Skip key-exchange group enumeration.")
+    var noGroups = false
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else {
+            throw ValidationError("unknown format '\(format)' (choose text or json)")
+        }
+        guard connectTimeout > 0, connectTimeout <= 600, timeout > 0, timeout <= 600 else {
+            throw ValidationError("timeouts must be between 0 and 600 seconds")
+        }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
+        if let client, Catalog.shared.client(id: client) == nil {
+            throw ValidationError("unknown client '\(client)' (known: \(Catalog.shared.clients.map(\.id).joined(separator: ", ")))")
+        }
+        _ = try parsedOriginProtocols()
+        if let sni { try validateSNI(sni) }
+        if let output { try OutputFile.checkWritable(output) }
+    }
+
+    func parsedOriginProtocols() throws -> [TLSVersion] {
+        let names = originProtocols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var versions: [TLSVersion] = []
+        for name in names {
+            guard let version = TLSVersion(name: name), version != .sslv2, version != .tls13 || true else {
+                throw ValidationError("unknown origin protocol '\(name)' (CloudFront accepts SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
+            }
+            guard [.sslv3, .tls10, .tls11, .tls12].contains(version) else {
+                throw ValidationError("'\(name)' is not an OriginSslProtocols value (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
+            }
+            versions.append(version)
+        }
+        guard !versions.isEmpty else { throw ValidationError("--origin-protocols is empty") }
+        return versions.sorted()
+    }
+
+    func validateSNI(_ name: String) throws {
+        do {
+            try Target.validateHostName(name)
+        } catch {
+            throw ValidationError("invalid --sni: \(error.description)")
+        }
+    }
+
+    mutating func run() async throws {
+        let parsed: Target
+        do {
+            parsed = try Target.parse(target)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        var options = ScanOptions()
+        options.serverName = sni
+        options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
+                                      handshake: .milliseconds(Int(timeout * 1000)))
+        options.perHostConcurrency = concurrency
+        options.delay = .milliseconds(delay)
+        options.enumerateGroups = !noGroups
+        let scan = await Scanner(options: options).scan(parsed)
+        if case .unresolved(let why) = scan.reachability {
+            throw ValidationError(why)
+        }
+        let verdict = CloudFrontVerdict.evaluate(scan, originProtocols: try parsedOriginProtocols())
+        let rendered = switch format {
+        case "json": JSONReport.document(scan, cloudfront: verdict).serialized() + "\n"
+        default: TextReport.render(scan, cloudfront: verdict)
+        }
+        if let output {
+            try OutputFile.write(rendered, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(rendered.utf8))
+        }
+        if client == "cloudfront-origin", verdict.compatible == false {
+            throw ExitCode(ExitStatus.failedVerdict.rawValue)
+        }
+        if !scan.isComplete {
+            throw ExitCode(ExitStatus.incomplete.rawValue)
+        }
+    }
+}
+
+/// Writes reports atomically so a failed run never leaves half a file.
+enum OutputFile {
+    static func checkWritable(_ path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--output '\(path)' is a directory")
+        }
+        let parent = url.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("cannot write '\(path)': folder '\(parent)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: parent) else {
+            throw ValidationError("cannot write '\(path)': folder '\(parent)' is not writable")
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}

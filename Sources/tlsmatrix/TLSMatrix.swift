@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+/// Exit codes, documented in the README.
+enum ExitStatus: Int32 {
+    case passed = 0
+    case failedVerdict = 1
+    case usage = 2
+    case incomplete = 3
+    case internalError = 4
+}
+
+@main
+struct TLSMatrix: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tlsmatrix",
+        abstract: "TLS protocol and cipher-suite compatibility scanner for origins behind CDNs.",
+        discussion: """
+            Exit codes: 0 scanned and passes; 1 scanned and fails the requested verdict; \
+            2 usage or input error; 3 scan incomplete (unreachable, or timeouts left results undecided); \
+            4 internal error.
+            """,
+        subcommands: [ScanCommand.self])
+
+    /// Parses and runs a command; every usage error is one line on stderr and exit 2.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            if let exit = error as? ExitCode {
+                Foundation.exit(exit.rawValue)
+            }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("tlsmatrix: error: \(message.replacingOccurrences(of: "Error: ", with: ""))\n".utf8))
+            Foundation.exit(code == .validationFailure || error is ValidationError || error is CleanExit ? ExitStatus.usage.rawValue : ExitStatus.usage.rawValue)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// Errors thrown while starting local test origins or reading their expectations.
+public enum TestOriginError: Error, CustomStringConvertible, Sendable {
+    case repoRootNotFound(String)
+    case toolsMissing(String)
+    case startFailed(kind: String, status: Int32, stderr: String)
+    case badOutput(kind: String, output: String)
+    case expectationsUnreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .repoRootNotFound(let from):
+            return "TestOrigin: cannot find the repository root (scripts/origin) above \(from); set TLSMATRIX_ROOT"
+        case .toolsMissing(let message):
+            return "TestOrigin: test-origin tools are missing (\(message)); run scripts/bootstrap"
+        case .startFailed(let kind, let status, let stderr):
+            return "TestOrigin: scripts/origin start \(kind) failed with exit status \(status):\n\(stderr)"
+        case .badOutput(let kind, let output):
+            return "TestOrigin: scripts/origin start \(kind) printed no usable JSON line:\n\(output)"
+        case .expectationsUnreadable(let path, let reason):
+            return "ExpectedOrigins: cannot read \(path): \(reason)"
+        }
+    }
+}
+
+/// One real TLS server on 127.0.0.1 started by `scripts/origin` (see scripts/lib/origin.py for the kinds).
+///
+///     let origin = try TestOrigin.start("openssl-modern")
+///     defer { origin.stop() }
+///     // connect to origin.host:origin.port
+public struct TestOrigin: Sendable {
+    public let kind: String
+    public let host: String
+    public let port: Int
+    public let pid: Int32
+    public let dir: String
+    public let log: String
+
+    /// All origin kinds known to scripts/origin.
+    public static let kinds = [
+        "openssl-modern", "gnutls-legacy", "tlslite-sslv3", "openssl-ecdsa-x25519",
+        "openssl-wide", "nginx-modern", "no-common-cloudfront",
+    ]
+
+    /// The repository root: $TLSMATRIX_ROOT, else found by walking up from this source file.
+    public static func repoRoot() throws -> URL {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["TLSMATRIX_ROOT"], !env.isEmpty {
+            let url = URL(fileURLWithPath: env)
+            if fm.fileExists(atPath: url.appendingPathComponent("scripts/origin").path) { return url }
+        }
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<6 {
+            if fm.fileExists(atPath: dir.appendingPathComponent("scripts/origin").path) { return dir }
+            dir = dir.deletingLastPathComponent()
+        }
+        // fall back to the current directory (swift test runs from the package root)
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath)
+        if fm.fileExists(atPath: cwd.appendingPathComponent("scripts/origin").path) { return cwd }
+        throw TestOriginError.repoRootNotFound(#filePath)
+    }
+
+    /// Starts an origin of `kind` and waits until it answers TLS handshakes (≤ ~10 s).
+    public static func start(_ kind: String) throws -> TestOrigin {
+        let root = try repoRoot()
+        let result = try run(root.appendingPathComponent("scripts/origin"), ["start", kind], in: root)
+        guard result.status == 0 else {
+            let err = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            if err.contains("not found") || err.contains("missing") || err.contains("run scripts/bootstrap") {
+                throw TestOriginError.toolsMissing(err)
+            }
+            throw TestOriginError.startFailed(kind: kind, status: result.status, stderr: err)
+        }
+        let line = result.stdout.split(separator: "\n").last(where: { $0.hasPrefix("{") }).map(String.init) ?? ""
+        struct Line: Decodable { let kind: String; let host: String; let port: Int; let pid: Int32; let dir: String; let log: String }
+        guard let data = line.data(using: .utf8), let parsed = try? JSONDecoder().decode(Line.self, from: data) else {
+            throw TestOriginError.badOutput(kind: kind, output: result.stdout + result.stderr)
+        }
+        return TestOrigin(kind: parsed.kind, host: parsed.host, port: parsed.port, pid: parsed.pid,
+                          dir: parsed.dir, log: parsed.log)
+    }
+
+    /// Runs `body` with a freshly started origin and always stops it afterwards.
+    public static func with<T>(_ kind: String, _ body: (TestOrigin) throws -> T) throws -> T {
+        let origin = try start(kind)
+        defer { origin.stop() }
+        return try body(origin)
+    }
+
+    /// Stops the origin (its whole process group) and waits for it to exit. Never throws.
+    public func stop() {
+        guard pid > 1 else { return }
+        if let root = try? TestOrigin.repoRoot(),
+           let r = try? TestOrigin.run(root.appendingPathComponent("scripts/origin"), ["stop", String(pid)], in: root),
+           r.status == 0 {
+            return
+        }
+        // last resort: SIGKILL the process group the origin leads
+        _ = try? TestOrigin.run(URL(fileURLWithPath: "/bin/kill"), ["-KILL", "--", "-\(pid)"], in: nil)
+    }
+
+    /// Contents of the origin's log file (useful in failure messages).
+    public func logText() -> String {
+        (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    }
+
+    struct RunResult { let status: Int32; let stdout: String; let stderr: String }
+
+    static func run(_ exe: URL, _ args: [String], in cwd: URL?) throws -> RunResult {
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        do {
+            try p.run()
+        } catch {
+            throw TestOriginError.toolsMissing("cannot run \(exe.path): \(error)")
+        }
+        // the origin's server writes only to its log file, so both pipes reach EOF when the script exits;
+        // drain stderr concurrently so a chatty script cannot block on a full pipe
+        let errBox = DataBox()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.set(err.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return RunResult(status: p.terminationStatus,
+                         stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errBox.get(), as: UTF8.self))
+    }
+}
+
+private final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.lock(); data = d; lock.unlock() }
+    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+}
+
+/// Expected accepted suites of one origin kind, from scripts/lib/origins.json (generated by scripts/lib/oracle.py).
+public struct ExpectedOrigin: Sendable, Equatable {
+    /// true: server picks by its own order (lists are in that order); false: client order
+    /// (lists ascending); nil: fewer than two suites at every version.
+    public let serverPreference: Bool?
+    /// Protocol name ("SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3") -> IANA code points.
+    public let protocols: [String: [UInt16]]
+
+    public init(serverPreference: Bool?, protocols: [String: [UInt16]]) {
+        self.serverPreference = serverPreference
+        self.protocols = protocols
+    }
+
+    /// Union of the code points accepted at any version.
+    public var allSuites: Set<UInt16> { Set(protocols.values.flatMap { $0 }) }
+}
+
+public enum ExpectedOrigins {
+    public static func path() throws -> URL {
+        try TestOrigin.repoRoot().appendingPathComponent("scripts/lib/origins.json")
+    }
+
+    public static func load() throws -> [String: ExpectedOrigin] {
+        try load(from: path())
+    }
+
+    public static func load(from url: URL) throws -> [String: ExpectedOrigin] {
+        struct Raw: Decodable { let serverPreference: Bool?; let protocols: [String: [String]] }
+        let raw: [String: Raw]
+        do {
+            raw = try JSONDecoder().decode([String: Raw].self, from: Data(contentsOf: url))
+        } catch {
+            throw TestOriginError.expectationsUnreadable(path: url.path, reason: "\(error)")
+        }
+        var result: [String: ExpectedOrigin] = [:]
+        for (kind, r) in raw {
+            var protocols: [String: [UInt16]] = [:]
+            for (version, codes) in r.protocols {
+                protocols[version] = try codes.map { text in
+                    let hex = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : text
+                    guard let v = UInt16(hex, radix: 16) else {
+                        throw TestOriginError.expectationsUnreadable(path: url.path, reason: "bad code point \(text) in \(kind)/\(version)")
+                    }
+                    return v
+                }
+            }
+            result[kind] = ExpectedOrigin(serverPreference: r.serverPreference, protocols: protocols)
+        }
+        return result
+    }
+}

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Start / stop one local TLS test origin (see scripts/origin)."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+LIB = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(LIB))
+sys.path.insert(0, LIB)
+import tlsprobe  # noqa: E402
+
+HOST = "127.0.0.1"
+AUTODIR_MARK = ".tlsmatrix-origin-autodir"
+TLS13_ALL = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+MOZILLA_INTERMEDIATE = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                        "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                        "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305")
+GNUTLS_LEGACY_PRIORITY = "NONE:+VERS-TLS1.0:+ARCFOUR-128:+3DES-CBC:+RSA:+MD5:+SHA1:+COMP-NULL:+SIGN-ALL:+CTYPE-X509"
+
+
+def die(msg):
+    print("origin: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def need(tool):
+    path = shutil.which(tool) or (tool if os.path.exists(tool) else None)
+    if not path:
+        die("required tool '%s' not found; run scripts/bootstrap" % tool)
+    return path
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def s_server(d, port, extra):
+    return [need("openssl"), "s_server", "-accept", "%s:%d" % (HOST, port), "-www",
+            "-cert", "rsa.crt", "-key", "rsa.key", "-cert_chain", "chain.pem"] + extra
+
+
+# Each kind: (argv builder(dir, port) -> argv, reports_port_regex or None, may_use_port_0)
+def kind_openssl_modern(d, port):
+    return s_server(d, port, [
+        "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-serverpref",
+        "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256",
+        "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256",
+        "-groups", "X25519:P-256:P-384"])
+
+
+def kind_openssl_ecdsa_x25519(d, port):
+    return [need("openssl"), "s_server", "-accept", "%s:%d" % (HOST, port), "-www",
+            "-cert", "ecdsa.crt", "-key", "ecdsa.key", "-cert_chain", "chain.pem",
+            "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-serverpref",
+            "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:"
+                       "ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA",
+            "-ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256",
+            "-groups", "X25519"]
+
+
+def kind_openssl_wide(d, port):
+    return s_server(d, port, [
+        "-dcert", "ecdsa.crt", "-dkey", "ecdsa.key", "-dcert_chain", "chain.pem",
+        "-min_protocol", "TLSv1", "-max_protocol", "TLSv1.3",
+        "-cipher", "ALL:COMPLEMENTOFALL:@SECLEVEL=0",
+        "-ciphersuites", TLS13_ALL,
+        "-dhparam", "dh2048.pem"])
+
+
+def kind_no_common_cloudfront(d, port):
+    return s_server(d, port, [
+        "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.2", "-serverpref",
+        "-cipher", "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384",
+        "-dhparam", "dh2048.pem", "-groups", "X25519:P-256:P-384"])
+
+
+def kind_gnutls_legacy(d, port):
+    return [need("gnutls-serv"), "-p", str(port), "--http", "-a",
+            "--x509certfile", "rsa-fullchain.pem", "--x509keyfile", "rsa.key",
+            "--priority", GNUTLS_LEGACY_PRIORITY]
+
+
+def venv_python():
+    py = os.path.join(ROOT, ".venv", "bin", "python")
+    if not os.path.exists(py):
+        die("%s missing (tlslite-ng); run scripts/bootstrap" % py)
+    return py
+
+
+def kind_tlslite_sslv3(d, port):
+    return [venv_python(), "-u", os.path.join(LIB, "tlslite_server.py"),
+            "--cert", "rsa-fullchain.pem", "--key", "rsa.key", "--host", HOST, "--port", str(port),
+            "--min", "3.0", "--max", "3.0"]
+
+
+def kind_nginx_modern(d, port):
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
+    temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
+                    for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    conf = """%sdaemon off;
+master_process on;
+worker_processes 1;
+pid %s/nginx.pid;
+error_log %s/nginx-error.log notice;
+events { worker_connections 256; }
+http {
+  access_log off;
+%s  server {
+    listen %s:%d ssl;
+    server_name localhost;
+    ssl_certificate %s/rsa-fullchain.pem;
+    ssl_certificate_key %s/rsa.key;
+    ssl_certificate %s/ecdsa-fullchain.pem;
+    ssl_certificate_key %s/ecdsa.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers %s;
+    ssl_prefer_server_ciphers off;
+    ssl_dhparam %s/dh2048.pem;
+    ssl_ecdh_curve X25519:prime256v1:secp384r1;
+    ssl_session_tickets off;
+    location / { return 200 "ok\\n"; }
+  }
+}
+""" % (user, d, d, temps, HOST, port, d, d, d, d, MOZILLA_INTERMEDIATE, d)
+    with open(os.path.join(d, "nginx.conf"), "w") as f:
+        f.write(conf)
+    return [need("nginx"), "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", os.path.join(d, "nginx.conf")]
+
+
+KINDS = {
+    # kind: (builder, regex that reports the bound port when started with port 0)
+    "openssl-modern": (kind_openssl_modern, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "openssl-ecdsa-x25519": (kind_openssl_ecdsa_x25519, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "openssl-wide": (kind_openssl_wide, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "no-common-cloudfront": (kind_no_common_cloudfront, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "gnutls-legacy": (kind_gnutls_legacy, None),
+    "tlslite-sslv3": (kind_tlslite_sslv3, r"LISTENING (\d+)"),
+    "nginx-modern": (kind_nginx_modern, None),
+}
+
+
+def proc_state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            data = f.read()
+    except OSError:
+        return None
+    rest = data[data.rfind(")") + 2:].split()
+    return rest[0], int(rest[2])  # state, pgrp
+
+
+def group_members(pgid):
+    out = []
+    for e in os.listdir("/proc"):
+        if e.isdigit():
+            st = proc_state(int(e))
+            if st and st[1] == pgid and st[0] not in ("Z", "X"):
+                out.append(int(e))
+    return out
+
+
+def alive(pid):
+    st = proc_state(pid)
+    return st is not None and st[0] not in ("Z", "X")
+
+
+def read_log(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def kill_group(pid, timeout=5.0):
+    st = proc_state(pid)
+    if st is None:
+        return
+    leader = st[1] == pid
+
+    def send(sig):
+        try:
+            if leader:
+                os.killpg(pid, sig)
+            else:
+                os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def gone():
+        return not group_members(pid) if leader else not alive(pid)
+
+    send(signal.SIGTERM)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if gone():
+            break
+        time.sleep(0.05)
+    else:
+        send(signal.SIGKILL)
+        deadline = time.time() + timeout
+        while time.time() < deadline and not gone():
+            time.sleep(0.05)
+    # reap if it happens to be our child
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def start(kind, port, d):
+    if kind not in KINDS:
+        die("unknown kind '%s' (known: %s)" % (kind, ", ".join(sorted(KINDS))))
+    builder, port_re = KINDS[kind]
+    need("openssl")
+    auto = d is None
+    if auto:
+        d = tempfile.mkdtemp(prefix="tlsmatrix-%s-" % kind)
+        open(os.path.join(d, AUTODIR_MARK), "w").close()
+    d = os.path.abspath(d)
+    os.makedirs(d, exist_ok=True)
+    r = subprocess.run([os.path.join(ROOT, "scripts", "pki"), d], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        die("scripts/pki failed: " + r.stderr.strip())
+    log = os.path.join(d, "%s.log" % kind)
+    attempts = 1 if port else 6
+    last_err = ""
+    for attempt in range(attempts):
+        p = port if port else (0 if port_re else free_port())
+        argv = builder(d, p)
+        logf = open(log, "w")
+        proc = subprocess.Popen(argv, cwd=d, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                                start_new_session=True, close_fds=True)
+        logf.close()
+        deadline = time.time() + 10
+        bound = p
+        ok = False
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                break
+            if bound == 0:
+                m = re.search(port_re, read_log(log))
+                if m:
+                    bound = int(m.group(1))
+            if bound and tlsprobe.responds(HOST, bound, timeout=1.0):
+                ok = True
+                break
+            time.sleep(0.05)
+        if ok:
+            print(json.dumps({"kind": kind, "host": HOST, "port": bound, "pid": proc.pid, "dir": d, "log": log}),
+                  flush=True)
+            # do not wait for the child: it keeps running in its own session
+            proc.returncode = 0
+            return
+        text = read_log(log)
+        kill_group(proc.pid)
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        last_err = text.strip()[-2000:]
+        if "in use" not in text.lower():
+            break
+    if auto:
+        shutil.rmtree(d, ignore_errors=True)
+    die("%s did not come up within 10 s. argv: %s\nlog:\n%s" % (kind, " ".join(argv), last_err))
+
+
+def stop(pid):
+    d = None
+    try:
+        d = os.readlink("/proc/%d/cwd" % pid)
+    except OSError:
+        pass
+    kill_group(pid)
+    if d and os.path.isfile(os.path.join(d, AUTODIR_MARK)) and os.path.basename(d).startswith("tlsmatrix-"):
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def usage():
+    print("usage: scripts/origin start KIND [--port N] [--dir DIR]\n"
+          "       scripts/origin stop PID\n"
+          "       scripts/origin kinds\n"
+          "kinds: " + " ".join(sorted(KINDS)), file=sys.stderr)
+    sys.exit(2)
+
+
+def main(argv):
+    if not argv:
+        usage()
+    cmd = argv[0]
+    if cmd == "kinds":
+        print("\n".join(sorted(KINDS)))
+    elif cmd == "start" and len(argv) >= 2:
+        kind, port, d = argv[1], 0, None
+        rest = argv[2:]
+        while rest:
+            if rest[0] == "--port" and len(rest) > 1:
+                port = int(rest[1])
+                rest = rest[2:]
+            elif rest[0] == "--dir" and len(rest) > 1:
+                d = rest[1]
+                rest = rest[2:]
+            else:
+                usage()
+        start(kind, port, d)
+    elif cmd == "stop" and len(argv) == 2:
+        stop(int(argv[1]))
+    else:
+        usage()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
