@@ -12,12 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
         .target(name: "TLSCatalog"),
         .target(name: "TLSWire", dependencies: ["TLSCatalog"]),
         .target(
             name: "TLSEngines",
             dependencies: [
-                "TLSCatalog", "TLSWire",
+                "TLSCatalog", "TLSWire", "COpenSSL", "CGnuTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -51,14 +51,14 @@ public enum Resolver {
                         var address = sin.pointee.sin_addr
                         _ = inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
                     }
-                    let text = String(cString: buffer)
+                    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                     if !v4.contains(text) { v4.append(text) }
                 } else if entry.pointee.ai_family == AF_INET6 {
                     sockaddr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
                         var address = sin6.pointee.sin6_addr
                         _ = inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
                     }
-                    let text = String(cString: buffer)
+                    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                     if !v6.contains(text) { v6.append(text) }
                 }
             }
