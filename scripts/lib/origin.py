@@ -211,11 +211,14 @@ def kill_group(pid, timeout=5.0):
         deadline = time.time() + timeout
         while time.time() < deadline and not gone():
             time.sleep(0.05)
-    # reap if it happens to be our child
+    # reap if it happens to be our child; otherwise give init a moment to reap the zombie
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         pass
+    deadline = time.time() + 0.3
+    while time.time() < deadline and proc_state(pid) is not None:
+        time.sleep(0.02)
 
 
 def start(kind, port, d):

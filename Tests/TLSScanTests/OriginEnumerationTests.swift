@@ -1,0 +1,77 @@
+import TestSupport
+import Testing
+import TLSCatalog
+import TLSEngines
+@testable import TLSScan
+
+/// Scans real servers started by the test (openssl s_server, gnutls-serv, nginx, tlslite-ng) and
+/// compares every version's accepted suites with the fleet's known configuration: none missing, none extra.
+@Suite(.serialized) struct OriginEnumerationTests {
+    static let expectations: [String: ExpectedOrigin] = (try? ExpectedOrigins.load()) ?? [:]
+
+    static func options() -> ScanOptions {
+        var options = ScanOptions()
+        options.deadlines = Deadlines(connect: .seconds(5), handshake: .seconds(10))
+        return options
+    }
+
+    @Test(arguments: TestOrigin.kinds)
+    func findsExactlyTheAcceptedSuites(_ kind: String) async throws {
+        let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/lib/origins.json")
+        let origin = try TestOrigin.start(kind)
+        defer { origin.stop() }
+        let scan = await Scanner(options: Self.options()).scan(Target(host: origin.host, port: origin.port))
+        #expect(scan.reachability == .reachable)
+        #expect(scan.isComplete, "undecided: \(scan.undecided)")
+        let expectedByVersion = Dictionary(uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
+            TLSVersion(name: key).map { ($0, codes) }
+        })
+        for result in scan.protocols where result.version != .sslv2 {
+            let want = expectedByVersion[result.version] ?? []
+            let got = result.suites.map(\.code)
+            #expect(Set(got) == Set(want),
+                    "\(kind) \(result.version): missing \(hex(Set(want).subtracting(got))) extra \(hex(Set(got).subtracting(want)))")
+            #expect(result.supported == !want.isEmpty, "\(kind) \(result.version) supported")
+            if expected.serverPreference == true, want.count >= 2 {
+                #expect(result.serverPreference == true, "\(kind) \(result.version) should follow server order")
+                #expect(got == want, "\(kind) \(result.version) order: got \(hex(got)) want \(hex(want))")
+            } else if expected.serverPreference == false, want.count >= 2 {
+                #expect(result.serverPreference == false, "\(kind) \(result.version) should be client order")
+            }
+        }
+        #expect(scan.protocolResult(.sslv2)?.supported == false)
+        // Budget: accepted + 1 per version, one preference probe per version with two or more suites, groups accepted + 1.
+        let preferenceProbes = scan.protocols.filter { $0.suites.count >= 2 }.count
+        #expect(scan.connections <= scan.connectionLowerBound + preferenceProbes,
+                "\(kind): \(scan.connections) connections for a lower bound of \(scan.connectionLowerBound)")
+        #expect(scan.connections == scan.probes.total)
+    }
+
+    @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
+        let origin = try TestOrigin.start("openssl-ecdsa-x25519")
+        defer { origin.stop() }
+        let scan = await Scanner(options: Self.options()).scan(Target(host: origin.host, port: origin.port))
+        for group in scan.groups {
+            #expect(group.groups == [0x001D], "\(group.version) groups \(group.groups)")
+            #expect(group.complete)
+        }
+        #expect(scan.groups.map(\.version).contains(.tls13))
+        #expect(scan.certificates.contains { $0.authentication == "ECDSA" })
+    }
+
+    @Test func wideOriginWithinTheHandshakeBudget() async throws {
+        let origin = try TestOrigin.start("openssl-wide")
+        defer { origin.stop() }
+        var options = Self.options()
+        options.enumerateGroups = false
+        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        // At most (accepted + 1) handshakes per version plus a small constant (the preference probes).
+        let perVersion = scan.protocols.reduce(0) { $0 + $1.suites.count + 1 }
+        #expect(scan.connections <= perVersion + scan.protocols.count)
+        #expect(scan.protocols.filter { $0.supported == true }.map(\.version) == [.tls10, .tls11, .tls12, .tls13])
+    }
+
+    func hex<S: Sequence<UInt16>>(_ codes: S) -> String {
+        codes.map(CodePointFormat.hex).joined(separator: ",")
+    }
+}
