@@ -177,7 +177,8 @@ struct ProbeSession: Sendable {
         if let tls13 = protocols.first(where: { $0.version == .tls13 && $0.supported == true }) {
             jobs.append((.tls13, tls13.suites.map(\.code)))
         }
-        let ecdheVersions = protocols.filter { $0.version != .tls13 && $0.version != .sslv2 }.reversed()
+        // SSLv3 hellos carry no extensions, so the server cannot be told which curves to use.
+        let ecdheVersions = protocols.filter { $0.version >= .tls10 && $0.version <= .tls12 }.reversed()
         for candidate in ecdheVersions {
             let ecdhe = candidate.suites.map(\.code).filter {
                 Catalog.shared.suite(code: $0)?.keyExchange.uppercased().hasPrefix("ECDH") ?? false

@@ -29,10 +29,12 @@ enum SuiteOrder {
             .map(\.code)
     }
 
-    static func rank(_ suite: CipherSuite) -> (Int, Int, Int, UInt16) {
+    static func rank(_ suite: CipherSuite) -> (Int, Int, Int, Int, UInt16) {
         let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }
         let kind = (suite.forwardSecrecy ? 0 : 2) + (suite.aead ? 0 : 1)
-        return (suite.isChaCha20 ? 1 : 0, strength * 4 + kind, -suite.bits, suite.code)
+        let kx = suite.keyExchange.uppercased()
+        let exchange = kx.hasPrefix("ECDHE") ? 0 : kx.hasPrefix("DHE") ? 1 : 2
+        return (suite.isChaCha20 ? 1 : 0, strength * 4 + kind, exchange, -suite.bits, suite.code)
     }
 
     /// Groups to offer: every named group the catalog knows that can be used for key exchange.

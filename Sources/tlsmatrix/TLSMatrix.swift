@@ -31,17 +31,16 @@ struct TLSMatrix: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
+            if exitCode(for: error) == .success {
+                exit(withError: error)  // --help and friends
             }
-            if let exit = error as? ExitCode {
-                Foundation.exit(exit.rawValue)
-            }
-            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("tlsmatrix: error: \(message.replacingOccurrences(of: "Error: ", with: ""))\n".utf8))
-            Foundation.exit(code == .validationFailure || error is ValidationError || error is CleanExit ? ExitStatus.usage.rawValue : ExitStatus.usage.rawValue)
+            let full = message(for: error).replacingOccurrences(of: "Error: ", with: "")
+            let line = full.split(separator: "\n").first.map(String.init) ?? String(describing: error)
+            FileHandle.standardError.write(Data("tlsmatrix: error: \(line)\n".utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
         }
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The command line as users and scripts drive it: exit codes, one-line errors, reports.
+@Suite(.serialized) struct CLITests {
+    @Test(arguments: [
+        ["scan"], ["scan", "host:0"], ["scan", "host:65536"], ["scan", "host:abc"], ["scan", "bad_host!.com"],
+        ["scan", "no-such-host.invalid"], ["scan", "127.0.0.1:1", "--format", "xml"],
+        ["scan", "127.0.0.1:1", "--output", "/nonexistent/dir/r.json"], ["scan", "127.0.0.1:1", "--client", "nope"],
+        ["scan", "127.0.0.1:1", "--origin-protocols", "TLSv9"], ["bogus"], ["scan", "h", "--concurrency", "0"],
+        ["scan", "h", "--timeout", "-1"], ["scan", "[::1", "--format", "json"], ["scan", "h", "--sni", "bad name"],
+    ])
+    func badInputIsOneLineAndExitTwo(_ arguments: [String]) throws {
+        let run = try CLI.run(arguments)
+        #expect(run.status == 2, "\(arguments): exit \(run.status)")
+        #expect(run.stdout.isEmpty)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("tlsmatrix: error: "))
+    }
+
+    @Test func helpHasExamples() throws {
+        let run = try CLI.run(["scan", "--help"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Examples:"))
+    }
+
+    @Test func refusedPortIsOriginNotResponding() throws {
+        let listener = try SilentListener()
+        let port = listener.port
+        listener.stop()  // now nothing listens there
+        let run = try CLI.run(["scan", "127.0.0.1:\(port)"])
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("origin not responding"))
+    }
+
+    @Test func hangingPortCostsOneTimeout() throws {
+        let listener = try SilentListener()
+        defer { listener.stop() }
+        let start = Date()
+        let run = try CLI.run(["scan", "127.0.0.1:\(listener.port)", "--timeout", "1", "--format", "json"])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(run.status == 3)
+        #expect(elapsed < 5, "took \(elapsed) s")
+        let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        #expect((json?["reachability"] as? [String: Any])?["status"] as? String == "no-tls-answer")
+        #expect(json?["connections"] as? Int == 1)
+    }
+
+    @Test func jsonFollowsTheContract() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 1)
+        let target = try #require(json["target"] as? [String: Any])
+        #expect(target["host"] as? String == "127.0.0.1")
+        #expect(target["port"] as? Int == origin.port)
+        #expect(target["address"] as? String == "127.0.0.1")
+        #expect(target["sni"] as? String == "localhost")
+        let protocols = try #require(json["protocols"] as? [[String: Any]])
+        #expect(protocols.map { $0["version"] as? String } == ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+        let tls12 = try #require(protocols.first { $0["version"] as? String == "TLSv1.2" })
+        #expect(tls12["supported"] as? Bool == true)
+        #expect(tls12["serverPreference"] as? Bool == true)
+        let suites = try #require(tls12["suites"] as? [[String: Any]])
+        #expect(suites.map { $0["code"] as? String } == ["0xC030", "0xCCA8", "0xC02F", "0xC027"])
+        #expect(suites.first?["iana"] as? String == "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+        #expect(suites.first?["openssl"] as? String == "ECDHE-RSA-AES256-GCM-SHA384")
+        #expect((suites.first?["evidence"] as? [String])?.contains("wire") == true)
+        let tls10 = try #require(protocols.first { $0["version"] as? String == "TLSv1.0" })
+        #expect(tls10["supported"] as? Bool == false)
+        #expect(tls10["serverPreference"] is NSNull)
+        let cloudfront = try #require((json["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])
+        #expect(cloudfront["compatible"] as? Bool == true)
+        #expect(cloudfront["protocol"] as? String == "TLSv1.2")
+        #expect(cloudfront["causes"] as? [Any] != nil)
+        #expect(json["connections"] as? Int ?? 0 > 0)
+        let probes = try #require(json["probes"] as? [String: Any])
+        for key in ["accepted", "rejected", "timedOut", "failed"] { #expect(probes[key] is Int) }
+    }
+
+    @Test func cloudFrontClientExitsOneWhenIncompatible() throws {
+        let origin = try TestOrigin.start("no-common-cloudfront")
+        defer { origin.stop() }
+        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--client", "cloudfront-origin"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("no-common-cipher"))
+    }
+}

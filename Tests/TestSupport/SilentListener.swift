@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Foundation
+import Glibc
+#endif
+
+/// A TCP port on 127.0.0.1 that accepts connections (through the kernel backlog) and never answers.
+public final class SilentListener: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        guard fd >= 0 else { throw TestOriginError.toolsMissing("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            close(fd)
+            throw TestOriginError.toolsMissing("bind/listen failed")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public func stop() { close(fd) }
+
+    deinit { close(fd) }
+}
+
+/// Runs the built `tlsmatrix` binary.
+public enum CLI {
+    public struct Run: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    public static func binary() throws -> String {
+        let root = try TestOrigin.repoRoot()
+        for candidate in [".build/debug/tlsmatrix", ".build/x86_64-unknown-linux-gnu/debug/tlsmatrix",
+                          ".build/aarch64-unknown-linux-gnu/debug/tlsmatrix"] {
+            let path = root.appendingPathComponent(candidate).path
+            if access(path, X_OK) == 0 { return path }
+        }
+        throw TestOriginError.toolsMissing("tlsmatrix binary not built (swift build)")
+    }
+
+    public static func run(_ arguments: [String]) throws -> Run {
+        let result = try TestOrigin.run(URL(fileURLWithPath: try binary()), arguments, in: try TestOrigin.repoRoot())
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
+}
