@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -25,7 +27,14 @@ let package = Package(
             ]
         ),
         .target(name: "TLSScan", dependencies: ["TLSCatalog", "TLSWire", "TLSEngines"]),
-        .target(name: "TLSAudit", dependencies: ["TLSCatalog", "TLSScan"]),
+        .target(
+            name: "TLSAudit",
+            dependencies: [
+                "TLSCatalog", "TLSScan",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSScan", "TLSAudit", "TLSEngines"]),
         .executableTarget(
             name: "tlsmatrix",
@@ -38,7 +47,7 @@ let package = Package(
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
-        .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSCatalog"]),
+        .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSCatalog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

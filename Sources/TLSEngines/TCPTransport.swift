@@ -6,6 +6,12 @@ public protocol ResponseConsumer: Sendable {
     mutating func consume(_ bytes: [UInt8]) throws -> Bool
 }
 
+/// A consumer for exchanges that expect no answer.
+public struct NoResponse: ResponseConsumer {
+    public init() {}
+    public mutating func consume(_ bytes: [UInt8]) throws -> Bool { true }
+}
+
 /// How one request/response exchange over TCP ended.
 public enum ExchangeEnd<Consumer: ResponseConsumer>: Sendable {
     /// The consumer had what it needed.
@@ -61,6 +67,24 @@ public struct TCPTransport: Sendable {
             return try await promise.futureResult.get()
         } catch {
             return .failed(error, nil)
+        }
+    }
+
+    /// Opens and closes a TCP connection: nil when it connected, else why not.
+    public func connectOnly(to endpoint: Endpoint, timeout: Duration) async -> ExchangeEnd<NoResponse>? {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress(ipAddress: endpoint.address, port: endpoint.port)
+        } catch {
+            return .connectFailed("invalid address \(endpoint.address)")
+        }
+        let bootstrap = ClientBootstrap(group: group.next()).connectTimeout(TimeAmount(timeout))
+        do {
+            let channel = try await bootstrap.connect(to: address).get()
+            try? await channel.close()
+            return nil
+        } catch {
+            return Self.classifyConnectError(error)
         }
     }
 

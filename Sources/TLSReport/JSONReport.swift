@@ -12,6 +12,7 @@ public enum JSONReport {
             ("schemaVersion", .int(schemaVersion)),
             ("target", target(scan)),
             ("reachability", reachability(scan.reachability)),
+            ("ports", ports(scan)),
             ("protocols", .array(scan.protocols.map(protocolEntry))),
             ("groups", .array(scan.groups.map(groupEntry))),
             ("certificates", .array(scan.certificates.map(chainEntry))),
@@ -40,6 +41,22 @@ public enum JSONReport {
             ("address", .optional(scan.address)),
             ("sni", .optional(scan.serverName)),
         ])
+    }
+
+    static func ports(_ scan: ScanResult) -> JSONValue {
+        var items: [JSONValue] = [.object([
+            ("role", .string("https")), ("port", .int(scan.target.port)),
+            ("open", scan.reachability.isReachable ? .bool(true) : {
+                if case .noTLSAnswer = scan.reachability { return .bool(true) }
+                return .bool(false)
+            }()),
+            ("attempts", .int(scan.connectAttempts)),
+        ])]
+        if let http = scan.httpPort {
+            items.append(.object([("role", .string("http")), ("port", .int(http.port)), ("open", .bool(http.open)),
+                                  ("detail", .optional(http.detail))]))
+        }
+        return .array(items)
     }
 
     static func reachability(_ reach: Reachability) -> JSONValue {
@@ -95,6 +112,7 @@ public enum JSONReport {
         .object([
             ("authentication", .string(chain.authentication)),
             ("seenWith", .string(chain.seenWith.rawValue)),
+            ("sni", .optional(chain.sni)),
             ("der", .array(chain.der.map { .string(Base64.encode($0)) })),
         ])
     }

@@ -62,8 +62,13 @@ public enum TextReport {
             out.append("")
             out.append("Certificate chains")
             for chain in scan.certificates {
-                out.append("  \(chain.authentication): \(chain.der.count) certificate\(chain.der.count == 1 ? "" : "s") sent (seen with \(chain.seenWith.rawValue))")
+                let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
+                out.append("  \(chain.authentication): \(chain.der.count) certificate\(chain.der.count == 1 ? "" : "s") sent (\(chain.seenWith.rawValue), \(sni))")
             }
+        }
+        if let http = scan.httpPort {
+            out.append("")
+            out.append("HTTP port \(http.port): " + (http.open ? "open" : "not answering (\(http.detail ?? "closed"))"))
         }
         out.append("")
         out.append(countsLine(scan))

@@ -7,6 +7,11 @@ actor ProbeLedger {
     private(set) var counts = ProbeCounts()
     private(set) var undecided: [UndecidedProbe] = []
 
+    /// A connection that was not a TLS probe (a port check).
+    func countConnection() {
+        connections += 1
+    }
+
     func record(_ outcome: ProbeOutcome, engine: EngineKind, version: TLSVersion, purpose: String) {
         connections += 1
         counts.count(outcome)

@@ -40,9 +40,18 @@ struct ProbeSession: Sendable {
         var opened: [TLSVersion: ProbeOutcome] = [:]
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
         if let opener = tlsVersions.contains(.tls12) ? .tls12 : tlsVersions.last {
-            let outcome = await probe(request(opener, suites: SuiteOrder.candidates(for: opener)), purpose: "version")
+            let offer = request(opener, suites: SuiteOrder.candidates(for: opener))
+            var outcome = await probe(offer, purpose: "version")
+            // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead.
+            var attempt = 1
+            while attempt < options.connectAttempts, Self.isConnectFailure(outcome) {
+                attempt += 1
+                outcome = await probe(offer, purpose: "version (connect attempt \(attempt))")
+            }
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
+                result.connectAttempts = attempt
+                await checkHTTPPort(into: &result)
                 await finish(&result)
                 return
             }
@@ -67,8 +76,53 @@ struct ProbeSession: Sendable {
         if options.enumerateGroups {
             result.groups = await enumerateGroups(result.protocols)
         }
+        if options.checkWithoutSNI, serverName != nil, let variant = await certificateWithoutSNI(result.protocols) {
+            chains.append(variant)
+        }
         result.certificates = Self.distinct(chains)
+        await checkHTTPPort(into: &result)
         await finish(&result)
+    }
+
+    static func isConnectFailure(_ outcome: ProbeOutcome) -> Bool {
+        switch outcome {
+        case .timedOut(.connect): true
+        case .failed(let failure): failure.stage == .connect
+        default: false
+        }
+    }
+
+    /// One TCP connect to the HTTP port (CloudFront uses it for HTTP-only and match-viewer origins).
+    func checkHTTPPort(into result: inout ScanResult) async {
+        guard let port = options.httpPort else { return }
+        let http = Endpoint(host: endpoint.host, address: endpoint.address, port: port)
+        var failure: String?
+        for _ in 0..<max(1, options.connectAttempts) {
+            let end = await TCPTransport().connectOnly(to: http, timeout: options.deadlines.connect)
+            await ledger.countConnection()
+            switch end {
+            case nil: failure = nil
+            case .timedOut?: failure = "TCP connect timed out"
+            case .connectFailed(let why)?: failure = why
+            default: failure = "TCP connect failed"
+            }
+            if failure == nil { break }
+        }
+        result.httpPort = PortCheck(port: port, open: failure == nil, detail: failure)
+    }
+
+    /// Fetches the chain once more without SNI, from the newest version whose chain is readable in clear.
+    func certificateWithoutSNI(_ protocols: [ProtocolResult]) async -> CertificateChain? {
+        guard let version = protocols.filter({ $0.version >= .sslv3 && $0.version <= .tls12 && $0.supported == true })
+            .map(\.version).max(),
+            let suites = protocols.first(where: { $0.version == version })?.suites.map(\.code)
+        else { return nil }
+        var offer = request(version, suites: suites)
+        offer.serverName = nil
+        let outcome = await probe(offer, purpose: "certificate without SNI")
+        guard case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty else { return nil }
+        let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
+        return CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: nil)
     }
 
     private func finish(_ result: inout ScanResult) async {
@@ -112,7 +166,7 @@ struct ProbeSession: Sendable {
                                                  group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
-                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version))
+                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
                 guard !remaining.isEmpty else { break elimination }
@@ -220,12 +274,11 @@ struct ProbeSession: Sendable {
         return GroupResult(version: version, groups: found, complete: complete)
     }
 
+    /// One chain per distinct (chain, SNI) pair, newest version first.
     static func distinct(_ chains: [CertificateChain]) -> [CertificateChain] {
-        var seen: [[UInt8]] = []
         var out: [CertificateChain] = []
         for chain in chains.sorted(by: { $0.seenWith > $1.seenWith }) {
-            guard let leaf = chain.der.first, !seen.contains(leaf) else { continue }
-            seen.append(leaf)
+            guard !out.contains(where: { $0.der == chain.der && $0.sni == chain.sni }) else { continue }
             out.append(chain)
         }
         return out

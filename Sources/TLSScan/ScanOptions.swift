@@ -14,6 +14,12 @@ public struct ScanOptions: Sendable {
     public var versions: [TLSVersion] = TLSVersion.allCases
     /// Enumerate key-exchange groups.
     public var enumerateGroups = true
+    /// TCP connection attempts before the origin counts as not responding (CloudFront's default is 3).
+    public var connectAttempts = 3
+    /// The origin's HTTP port, checked for reachability (CloudFront's default is 80); nil skips the check.
+    public var httpPort: Int? = nil
+    /// Also fetch the certificate without SNI, to see what SNI-less clients get.
+    public var checkWithoutSNI = true
 
     public init() {}
 }

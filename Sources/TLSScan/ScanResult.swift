@@ -22,6 +22,10 @@ public struct ScanResult: Sendable {
     public var undecided: [UndecidedProbe] = []
     public var findings: [Finding] = []
     public var elapsedSeconds: Double = 0
+    /// TCP connection attempts made before the origin answered or was given up on.
+    public var connectAttempts = 1
+    /// The HTTP port check, when one was asked for.
+    public var httpPort: PortCheck?
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -33,10 +37,12 @@ public struct ScanResult: Sendable {
         reachability == .reachable && undecided.isEmpty && protocols.allSatisfy { $0.complete }
     }
 
-    /// The fewest handshakes that could have found what this scan found: accepted + 1 per version tried,
-    /// plus accepted + 1 per group enumeration.
+    /// The fewest connections that could have found what this scan found: accepted + 1 per version tried,
+    /// accepted + 1 per group enumeration, one per extra certificate variant and one per port check.
     public var connectionLowerBound: Int {
-        protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
+        let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
+        return protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
+            + sniVariants + (httpPort == nil ? 0 : 1)
     }
 
     public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
@@ -124,11 +130,27 @@ public struct CertificateChain: Sendable, Equatable {
     public var authentication: String
     public var der: [[UInt8]]
     public var seenWith: TLSVersion
+    /// The SNI sent when this chain was served (nil: none).
+    public var sni: String?
 
-    public init(authentication: String, der: [[UInt8]], seenWith: TLSVersion) {
+    public init(authentication: String, der: [[UInt8]], seenWith: TLSVersion, sni: String?) {
         self.authentication = authentication
         self.der = der
         self.seenWith = seenWith
+        self.sni = sni
+    }
+}
+
+/// Whether a TCP port accepted a connection.
+public struct PortCheck: Sendable, Equatable {
+    public var port: Int
+    public var open: Bool
+    public var detail: String?
+
+    public init(port: Int, open: Bool, detail: String?) {
+        self.port = port
+        self.open = open
+        self.detail = detail
     }
 }
 
