@@ -132,6 +132,8 @@ final class ExchangeHandler<Consumer: ResponseConsumer>: ChannelInboundHandler {
     private let deadline: TimeAmount
     private var timeout: Scheduled<Void>?
     private var finished = false
+    /// Only a connected channel may end the exchange; a failed connect is reported by the bootstrap.
+    private var connected = false
 
     init(request: [UInt8], consumer: Consumer, promise: EventLoopPromise<ExchangeEnd<Consumer>>, deadline: TimeAmount) {
         self.request = request
@@ -141,6 +143,7 @@ final class ExchangeHandler<Consumer: ResponseConsumer>: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        connected = true
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         timeout = context.eventLoop.scheduleTask(in: deadline) {
@@ -183,7 +186,7 @@ final class ExchangeHandler<Consumer: ResponseConsumer>: ChannelInboundHandler {
     }
 
     private func finish(_ end: ExchangeEnd<Consumer>, channel: any Channel) {
-        guard !finished else { return }
+        guard connected, !finished else { return }
         finished = true
         timeout?.cancel()
         promise.succeed(end)

@@ -16,7 +16,8 @@ public enum TextReport {
         }
         guard scan.reachability.isReachable else {
             out.append("")
-            out.append("Target: \(scan.reachability.explanation)")
+            out.append("Target: \(scan.reachability.explanation) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
+            if let http = scan.httpPort { out.append(httpLine(http)) }
             out.append(countsLine(scan))
             return out.joined(separator: "\n") + "\n"
         }
@@ -68,7 +69,7 @@ public enum TextReport {
         }
         if let http = scan.httpPort {
             out.append("")
-            out.append("HTTP port \(http.port): " + (http.open ? "open" : "not answering (\(http.detail ?? "closed"))"))
+            out.append(httpLine(http))
         }
         out.append("")
         out.append(countsLine(scan))
@@ -79,6 +80,10 @@ public enum TextReport {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    static func httpLine(_ http: PortCheck) -> String {
+        "HTTP port \(http.port): " + (http.open ? "open" : "not answering (\(http.detail ?? "closed")); this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
     }
 
     static func verdictLine(_ verdict: CloudFrontVerdict) -> String {

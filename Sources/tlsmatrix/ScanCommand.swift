@@ -35,11 +35,23 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Judge the scan as this client (cloudfront-origin); exit 1 when it could not connect.")
     var client: String?
 
-    @Option(help: "Seconds to wait for a TCP connection.")
-    var connectTimeout: Double = 5
+    @Option(help: "Seconds to wait for a TCP connection (CloudFront's default: 10).")
+    var connectTimeout: Double = 10
+
+    @Option(help: "TCP connection attempts before the origin counts as not responding (CloudFront's default: 3).")
+    var attempts: Int = 3
 
     @Option(help: "Seconds to wait for the server's answer to a ClientHello.")
-    var timeout: Double = 5
+    var timeout: Double = 10
+
+    @Option(help: "The origin's HTTPS port (instead of writing HOST:PORT).")
+    var httpsPort: Int?
+
+    @Option(help: "The origin's HTTP port, checked for reachability.")
+    var httpPort: Int = 80
+
+    @Flag(help: "Do not check the HTTP port.")
+    var noHttpCheck = false
 
     @Option(help: "Probes in flight at once against the host.")
     var concurrency: Int = 4
@@ -56,6 +68,15 @@ struct ScanCommand: AsyncParsableCommand {
         }
         guard connectTimeout > 0, connectTimeout <= 600, timeout > 0, timeout <= 600 else {
             throw ValidationError("timeouts must be between 0 and 600 seconds")
+        }
+        guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be between 1 and 10") }
+        for (name, port) in [("--https-port", httpsPort), ("--http-port", Optional(httpPort))] {
+            if let port, !(1...65535).contains(port) { throw ValidationError("\(name) \(port) is outside 1-65535") }
+        }
+        let parsed = try parsedTarget()
+        if let httpsPort, target.contains("]:") || (!target.contains("[") && target.filter({ $0 == ":" }).count == 1),
+           parsed.port != httpsPort {
+            throw ValidationError("the target says port \(parsed.port) but --https-port says \(httpsPort)")
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
@@ -91,13 +112,16 @@ struct ScanCommand: AsyncParsableCommand {
         }
     }
 
-    mutating func run() async throws {
-        let parsed: Target
+    func parsedTarget() throws -> Target {
         do {
-            parsed = try Target.parse(target)
+            return try Target.parse(target, defaultPort: httpsPort ?? 443)
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    mutating func run() async throws {
+        let parsed = try parsedTarget()
         var options = ScanOptions()
         options.serverName = sni
         options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
@@ -105,6 +129,8 @@ struct ScanCommand: AsyncParsableCommand {
         options.perHostConcurrency = concurrency
         options.delay = .milliseconds(delay)
         options.enumerateGroups = !noGroups
+        options.connectAttempts = attempts
+        options.httpPort = noHttpCheck ? nil : httpPort
         let scan = await Scanner(options: options).scan(parsed)
         if case .unresolved(let why) = scan.reachability {
             throw ValidationError(why)
