@@ -1,0 +1,53 @@
+import Foundation
+
+/// What a certificate says about itself, in plain values (no swift-certificates types).
+public struct CertificateInfo: Sendable, Equatable, Hashable {
+    /// The subject distinguished name, RFC 4514 style (`CN=origin.example.com,O=Example`).
+    public var subject: String
+    /// The issuer distinguished name, RFC 4514 style.
+    public var issuer: String
+    /// The subject's (last) common name, if any.
+    public var commonName: String?
+    /// DNS names and IP addresses from the subjectAltName extension, in certificate order.
+    public var subjectAltNames: [String]
+    public var notBefore: Date
+    public var notAfter: Date
+    /// Whole days from the audit time to `notAfter` (negative once expired).
+    public var daysLeft: Int
+    /// "RSA", "RSA-PSS", "ECDSA", "Ed25519", "Ed448", "DSA", or the key algorithm's OID.
+    public var keyType: String
+    /// Key size: the RSA/DSA modulus length or the curve size.
+    public var keyBits: Int
+    /// The named curve of an ECDSA key ("P-256", "P-384", "P-521", …).
+    public var curve: String?
+    /// The signature algorithm's name, e.g. "sha256WithRSAEncryption" or "ecdsa-with-SHA256".
+    public var signatureAlgorithm: String
+    /// Issuer equals subject and the certificate's signature verifies with its own key.
+    public var isSelfSigned: Bool
+    /// basicConstraints cA is true.
+    public var isCA: Bool
+    /// The serial number, upper-case hex.
+    public var serialHex: String
+    /// SHA-256 over the DER encoding, upper-case hex pairs separated by colons.
+    public var sha256Fingerprint: String
+
+    public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], notBefore: Date,
+                notAfter: Date, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String,
+                isSelfSigned: Bool, isCA: Bool, serialHex: String, sha256Fingerprint: String) {
+        self.subject = subject
+        self.issuer = issuer
+        self.commonName = commonName
+        self.subjectAltNames = subjectAltNames
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.daysLeft = daysLeft
+        self.keyType = keyType
+        self.keyBits = keyBits
+        self.curve = curve
+        self.signatureAlgorithm = signatureAlgorithm
+        self.isSelfSigned = isSelfSigned
+        self.isCA = isCA
+        self.serialHex = serialHex
+        self.sha256Fingerprint = sha256Fingerprint
+    }
+}

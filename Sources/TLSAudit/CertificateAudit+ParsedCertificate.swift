@@ -1,0 +1,253 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// One sent certificate, decoded layer by layer with SwiftASN1 so that every field is available even when
+/// swift-certificates refuses the whole certificate (it rejects RSA keys below 2048 bits and unknown key types).
+/// `x509` is swift-certificates' view, used for signature checks and path building, when it has one.
+struct ParsedCertificate: Sendable {
+    let der: [UInt8]
+    let x509: Certificate?
+    let tbsBytes: ArraySlice<UInt8>
+    let signatureAlgorithmOID: ASN1ObjectIdentifier
+    let signatureBytes: [UInt8]
+    let serial: [UInt8]
+    let issuer: DistinguishedName
+    let subject: DistinguishedName
+    let notBefore: Date
+    let notAfter: Date
+    let key: KeyDescription
+    /// DNS names and IP addresses (as text) from subjectAltName.
+    let subjectAltNames: [String]
+    /// The certificate has a subjectAltName extension (even one without DNS or IP names).
+    let hasSubjectAltName: Bool
+    let isCA: Bool
+
+    struct KeyDescription: Sendable, Equatable {
+        var type: String
+        var bits: Int
+        var curve: String?
+    }
+
+    struct ParseError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(der: [UInt8]) throws {
+        self.der = der
+        self.x509 = try? Certificate(derEncoded: der)
+        let root = try DER.parse(der)
+        var tbs: ASN1Node?
+        var algorithm: ASN1ObjectIdentifier?
+        var signature: [UInt8] = []
+        try DER.sequence(root, identifier: .sequence) { nodes in
+            guard let tbsNode = nodes.next(), let algorithmNode = nodes.next(), let signatureNode = nodes.next() else {
+                throw ParseError(description: "a certificate needs tbsCertificate, signatureAlgorithm and signatureValue")
+            }
+            tbs = tbsNode
+            algorithm = try Self.algorithmIdentifier(algorithmNode).oid
+            signature = Array(try ASN1BitString(derEncoded: signatureNode).bytes)
+        }
+        guard let tbs, let algorithm else { throw ParseError(description: "empty certificate") }
+        self.tbsBytes = tbs.encodedBytes
+        self.signatureAlgorithmOID = algorithm
+        self.signatureBytes = signature
+
+        var serial: [UInt8] = []
+        var issuer: DistinguishedName?
+        var subject: DistinguishedName?
+        var validity: (Date, Date)?
+        var key: KeyDescription?
+        var extensions: [Certificate.Extension] = []
+        try DER.sequence(tbs, identifier: .sequence) { fields in
+            _ = try DER.optionalExplicitlyTagged(&fields, tagNumber: 0, tagClass: .contextSpecific) { $0 }
+            guard let serialNode = fields.next(), case .primitive(let serialBytes) = serialNode.content,
+                  serialNode.identifier == .integer else {
+                throw ParseError(description: "missing serial number")
+            }
+            serial = Array(serialBytes)
+            guard fields.next() != nil, let issuerNode = fields.next(), let validityNode = fields.next(),
+                  let subjectNode = fields.next(), let spkiNode = fields.next() else {
+                throw ParseError(description: "tbsCertificate is truncated")
+            }
+            issuer = try DistinguishedName(derEncoded: issuerNode)
+            subject = try DistinguishedName(derEncoded: subjectNode)
+            validity = try DER.sequence(validityNode, identifier: .sequence) { times in
+                guard let start = times.next(), let end = times.next() else { throw ParseError(description: "bad validity") }
+                return (try Self.date(start), try Self.date(end))
+            }
+            key = try Self.describeKey(spkiNode)
+            while let node = fields.next() {
+                guard node.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific),
+                      case .constructed(let children) = node.content, let list = children.first(where: { _ in true }) else { continue }
+                extensions = try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: list)
+            }
+        }
+        guard let issuer, let subject, let validity, let key else { throw ParseError(description: "incomplete tbsCertificate") }
+        self.serial = serial
+        self.issuer = issuer
+        self.subject = subject
+        (self.notBefore, self.notAfter) = validity
+        self.key = key
+
+        var names: [String] = []
+        var hasSAN = false
+        var isCA = false
+        for ext in extensions {
+            if ext.oid == .X509ExtensionID.subjectAlternativeName {
+                hasSAN = true
+                for name in try SubjectAlternativeNames(ext) {
+                    switch name {
+                    case .dnsName(let dns): names.append(dns)
+                    case .ipAddress(let octets): names.append(IPAddressText.format(Array(octets.bytes)))
+                    default: break
+                    }
+                }
+            } else if ext.oid == .X509ExtensionID.basicConstraints,
+                      case .isCertificateAuthority = try BasicConstraints(ext) {
+                isCA = true
+            }
+        }
+        self.subjectAltNames = names
+        self.hasSubjectAltName = hasSAN
+        self.isCA = isCA
+    }
+
+    // MARK: - Derived facts
+
+    /// The last common name in the subject.
+    var commonName: String? {
+        subject.reversed().lazy.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) }
+    }
+
+    var signatureAlgorithmName: String { SignatureAlgorithms.name(signatureAlgorithmOID) }
+
+    /// Issuer name equals subject name and, when it can be checked, the signature verifies with the own key.
+    var isSelfSigned: Bool { issuer == subject && isSigned(by: self) }
+
+    /// `issuer`'s subject is this certificate's issuer name and `issuer`'s key verifies this signature.
+    /// When swift-certificates cannot check the signature (an algorithm or key it does not support), the names decide.
+    func isIssued(by issuer: ParsedCertificate) -> Bool {
+        self.issuer == issuer.subject && isSigned(by: issuer)
+    }
+
+    private func isSigned(by issuer: ParsedCertificate) -> Bool {
+        guard let key = issuer.x509?.publicKey, let algorithm = SignatureAlgorithms.x509(signatureAlgorithmOID) else {
+            return true
+        }
+        return key.isValidSignature(signatureBytes, for: tbsBytes, signatureAlgorithm: algorithm)
+    }
+
+    func info(at now: Date) -> CertificateInfo {
+        CertificateInfo(
+            subject: subject.description, issuer: issuer.description, commonName: commonName,
+            subjectAltNames: subjectAltNames, notBefore: notBefore, notAfter: notAfter,
+            daysLeft: Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down)),
+            keyType: key.type, keyBits: key.bits, curve: key.curve, signatureAlgorithm: signatureAlgorithmName,
+            isSelfSigned: isSelfSigned, isCA: isCA, serialHex: Self.hex(serial.drop { $0 == 0 }, separator: ""),
+            sha256Fingerprint: Self.hex(SHA256Digest.hash(der), separator: ":"))
+    }
+
+    static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes, separator: String) -> String {
+        let digits = Array("0123456789ABCDEF")
+        let text = bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 0xF)]]) }.joined(separator: separator)
+        return text.isEmpty ? "00" : text
+    }
+
+    // MARK: - DER pieces
+
+    private static func algorithmIdentifier(_ node: ASN1Node) throws -> (oid: ASN1ObjectIdentifier, parameter: ASN1Node?) {
+        try DER.sequence(node, identifier: .sequence) { parts in
+            guard let oidNode = parts.next() else { throw ParseError(description: "empty AlgorithmIdentifier") }
+            let oid = try ASN1ObjectIdentifier(derEncoded: oidNode)
+            let parameter = parts.next()
+            return (oid, parameter)
+        }
+    }
+
+    private static func date(_ node: ASN1Node) throws -> Date {
+        let (year, month, day, hours, minutes, seconds): (Int, Int, Int, Int, Int, Int)
+        switch node.identifier {
+        case .utcTime:
+            let time = try UTCTime(derEncoded: node)
+            (year, month, day, hours, minutes, seconds) = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds)
+        case .generalizedTime:
+            let time = try GeneralizedTime(derEncoded: node)
+            (year, month, day, hours, minutes, seconds) = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds)
+        default:
+            throw ParseError(description: "validity time is neither UTCTime nor GeneralizedTime")
+        }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hours * 3_600 + minutes * 60 + seconds))
+    }
+
+    private static func describeKey(_ spki: ASN1Node) throws -> KeyDescription {
+        try DER.sequence(spki, identifier: .sequence) { parts in
+            guard let algorithmNode = parts.next(), let keyNode = parts.next() else {
+                throw ParseError(description: "bad SubjectPublicKeyInfo")
+            }
+            let (oid, parameter) = try algorithmIdentifier(algorithmNode)
+            let keyBytes = try ASN1BitString(derEncoded: keyNode).bytes
+            switch oid {
+            case [1, 2, 840, 113_549, 1, 1, 1], [1, 2, 840, 113_549, 1, 1, 10]:
+                let modulus: ArraySlice<UInt8> = try DER.sequence(try DER.parse(keyBytes), identifier: .sequence) { numbers in
+                    guard let n = numbers.next(), case .primitive(let bytes) = n.content else {
+                        throw ParseError(description: "bad RSA public key")
+                    }
+                    while numbers.next() != nil {}
+                    return bytes
+                }
+                let type = oid == [1, 2, 840, 113_549, 1, 1, 1] ? "RSA" : "RSA-PSS"
+                return KeyDescription(type: type, bits: bitLength(modulus))
+            case [1, 2, 840, 10_045, 2, 1]:
+                var curveOID: ASN1ObjectIdentifier?
+                if let parameter, parameter.identifier == .objectIdentifier {
+                    curveOID = try ASN1ObjectIdentifier(derEncoded: parameter)
+                }
+                if let curveOID, let known = namedCurves[curveOID] {
+                    return KeyDescription(type: "ECDSA", bits: known.bits, curve: known.name)
+                }
+                // Unnamed or unknown curve: estimate from the uncompressed point length.
+                return KeyDescription(type: "ECDSA", bits: max(0, (keyBytes.count - 1) / 2) * 8, curve: curveOID?.description)
+            case [1, 3, 101, 112]:
+                return KeyDescription(type: "Ed25519", bits: 256)
+            case [1, 3, 101, 113]:
+                return KeyDescription(type: "Ed448", bits: 456)
+            case [1, 2, 840, 10_040, 4, 1]:
+                var bits = 0
+                if let parameter, parameter.identifier == .sequence, case .constructed(let dss) = parameter.content,
+                   let p = dss.first(where: { _ in true }), case .primitive(let bytes) = p.content {
+                    bits = bitLength(bytes)
+                }
+                return KeyDescription(type: "DSA", bits: bits)
+            default:
+                return KeyDescription(type: oid.description, bits: keyBytes.count * 8)
+            }
+        }
+    }
+
+    private static let namedCurves: [ASN1ObjectIdentifier: (name: String, bits: Int)] = [
+        [1, 2, 840, 10_045, 3, 1, 7]: ("P-256", 256),
+        [1, 3, 132, 0, 34]: ("P-384", 384),
+        [1, 3, 132, 0, 35]: ("P-521", 521),
+        [1, 2, 840, 10_045, 3, 1, 1]: ("P-192", 192),
+        [1, 3, 132, 0, 33]: ("P-224", 224),
+        [1, 3, 132, 0, 10]: ("secp256k1", 256),
+        [1, 3, 36, 3, 3, 2, 8, 1, 1, 7]: ("brainpoolP256r1", 256),
+        [1, 3, 36, 3, 3, 2, 8, 1, 1, 11]: ("brainpoolP384r1", 384),
+        [1, 3, 36, 3, 3, 2, 8, 1, 1, 13]: ("brainpoolP512r1", 512),
+    ]
+
+    /// Bit length of a big-endian unsigned integer (an INTEGER's content octets).
+    private static func bitLength(_ bytes: ArraySlice<UInt8>) -> Int {
+        let significant = bytes.drop { $0 == 0 }
+        guard let first = significant.first else { return 0 }
+        return (significant.count - 1) * 8 + (8 - first.leadingZeroBitCount)
+    }
+}

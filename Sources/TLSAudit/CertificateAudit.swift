@@ -1,0 +1,91 @@
+import Foundation
+
+/// Audits a certificate chain as a TLS server sent it: names, validity, trust, chain structure, keys and signatures.
+///
+/// Every problem becomes one ``CertificateFinding`` with a stable id (see ``CertificateFinding/ID``), explained in
+/// words and with a fix. Each underlying cause maps to exactly one id: a chain that cannot be trusted only because
+/// the leaf is self-signed, an intermediate is missing, or a certificate is outside its validity window reports
+/// that cause, not also "untrusted". Trust is decided by swift-certificates' `Verifier` with the RFC 5280 policy
+/// (no name check: names have their own findings) at the audit time `now`.
+///
+/// ```swift
+/// let audit = CertificateAudit(trustRoots: try .system())
+/// let report = await audit.audit(chain: derCertificates, originDomain: "origin.example.com", hostHeader: nil)
+/// ```
+public struct CertificateAudit: Sendable {
+    public let trustRoots: TrustStore
+    /// The time validity and trust are judged at.
+    public let now: Date
+    /// `expires-soon` is reported when a certificate has fewer days left than this.
+    public let warnDays: Int
+
+    public init(trustRoots: TrustStore, now: Date = Date(), warnDays: Int = 30) {
+        self.trustRoots = trustRoots
+        self.now = now
+        self.warnDays = warnDays
+    }
+
+    /// Audits one chain.
+    /// - Parameters:
+    ///   - der: The certificates in the order the server sent them (DER each).
+    ///   - originDomain: The origin domain name the certificate must cover ("name-mismatch" otherwise).
+    ///   - hostHeader: When the Host header is forwarded, its value: the certificate must cover it too
+    ///     ("host-header-mismatch" otherwise). A port suffix is ignored; a Host header equal to the origin
+    ///     domain is checked once, as the origin domain.
+    /// - Returns: The decoded certificates, the findings, and the trust decision (nil with an empty trust store).
+    public func audit(chain der: [[UInt8]], originDomain: String?, hostHeader: String?) async -> ChainReport {
+        var report = ChainReport()
+        guard !der.isEmpty else {
+            report.findings.append(CertificateFinding(
+                id: CertificateFinding.ID.noCertificate, severity: .error,
+                message: "The server sent no certificate.",
+                fix: "Configure a certificate (and its intermediates) for this name on the server."))
+            return report
+        }
+
+        // Decode; an undecodable certificate is reported and left out of everything else.
+        var sent: [SentCertificate] = []
+        for (position, bytes) in der.enumerated() {
+            do {
+                sent.append(SentCertificate(position: position, parsed: try ParsedCertificate(der: bytes)))
+            } catch {
+                report.findings.append(CertificateFinding(
+                    id: CertificateFinding.ID.unparseableCertificate, severity: .error,
+                    message: "Certificate #\(position + 1) of \(der.count) as sent (\(bytes.count) bytes) could not be decoded: \(error).",
+                    fix: "Send DER X.509 certificates; check the server's certificate file for corruption or a non-certificate block."))
+            }
+        }
+        report.certificates = sent.map { $0.parsed.info(at: now) }
+        guard !sent.isEmpty else { return report }
+
+        let structure = ChainStructure(sent: sent)
+        report.leafIndex = structure.leafIndex
+        report.findings += structureFindings(structure)
+
+        let leaf = structure.leaf.parsed
+        report.findings += nameFindings(leaf: leaf, originDomain: originDomain, hostHeader: hostHeader)
+        report.findings += validityFindings(structure)
+        report.findings += keyAndSignatureFindings(structure)
+
+        if !trustRoots.isEmpty {
+            let trust = await evaluateTrust(structure)
+            report.trusted = trust.trusted
+            report.validatedPath = trust.path?.map { $0.info(at: now) }
+            report.findings += trustFindings(structure, trust: trust)
+            // Dates of the store's certificates used by the path (the sent ones were checked above).
+            let unsent = (trust.path ?? []).filter { certificate in !sent.contains { $0.parsed.der == certificate.der } }
+            report.findings += validityFindings(unsent.map { ("Trust-store certificate \($0.subject.description)", $0) })
+        }
+        return report
+    }
+}
+
+/// A decoded certificate and where it was in the sent list.
+struct SentCertificate: Sendable {
+    /// 0-based position in the list as sent (counting undecodable ones).
+    var position: Int
+    var parsed: ParsedCertificate
+
+    /// "#2 (CN=…)" — how messages name a certificate.
+    var label: String { "#\(position + 1) (\(parsed.subject.description))" }
+}

@@ -1,0 +1,76 @@
+/// One problem (or note) about a certificate chain, with a stable identifier, an explanation and a fix.
+///
+/// The `id` values are a contract: the CloudFront verdict, the JSON report and `--fail-on` key on them.
+/// See ``CertificateFinding/ID`` for the full list.
+public struct CertificateFinding: Sendable, Equatable, Hashable {
+    /// How much a finding matters.
+    public enum Severity: String, Sendable, Equatable, Hashable, Comparable, CaseIterable {
+        case info, warning, error
+
+        private var rank: Int {
+            switch self {
+            case .info: 0
+            case .warning: 1
+            case .error: 2
+            }
+        }
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    /// The stable finding identifiers.
+    public enum ID {
+        /// The certificate does not cover the origin domain name.
+        public static let nameMismatch = "name-mismatch"
+        /// The certificate does not cover the forwarded Host header.
+        public static let hostHeaderMismatch = "host-header-mismatch"
+        /// A certificate in the chain is past its notAfter date.
+        public static let expired = "expired"
+        /// A certificate in the chain is before its notBefore date.
+        public static let notYetValid = "not-yet-valid"
+        /// A certificate in the chain expires within the warning window.
+        public static let expiresSoon = "expires-soon"
+        /// The leaf certificate is signed by its own key.
+        public static let selfSigned = "self-signed"
+        /// No path to a root in the trust store could be built (for a reason other than the ones with their own id).
+        public static let untrusted = "untrusted"
+        /// The certificates are not sent leaf first, each followed by its issuer.
+        public static let wrongChainOrder = "wrong-chain-order"
+        /// The issuer of the last certificate of the chain is neither sent nor a trusted root.
+        public static let missingIntermediate = "missing-intermediate"
+        /// A sent certificate is not part of the chain from the leaf.
+        public static let extraCertificate = "extra-certificate"
+        /// A certificate is sent more than once.
+        public static let duplicateCertificate = "duplicate-certificate"
+        /// An RSA key below 2048 bits or an ECDSA key below 256 bits.
+        public static let weakKey = "weak-key"
+        /// A certificate (other than a root) signed with MD5 or SHA-1.
+        public static let weakSignature = "weak-signature"
+        /// The server sent no certificate.
+        public static let noCertificate = "no-certificate"
+        /// A sent certificate could not be decoded.
+        public static let unparseableCertificate = "unparseable-certificate"
+
+        /// Every identifier, in a stable order.
+        public static let all: [String] = [
+            nameMismatch, hostHeaderMismatch, expired, notYetValid, expiresSoon, selfSigned, untrusted,
+            wrongChainOrder, missingIntermediate, extraCertificate, duplicateCertificate, weakKey, weakSignature,
+            noCertificate, unparseableCertificate,
+        ]
+    }
+
+    /// A stable identifier, one of ``ID``.
+    public var id: String
+    public var severity: Severity
+    /// What is wrong, in words, naming the certificate(s) concerned.
+    public var message: String
+    /// What to change, when there is something to change.
+    public var fix: String?
+
+    public init(id: String, severity: Severity, message: String, fix: String? = nil) {
+        self.id = id
+        self.severity = severity
+        self.message = message
+        self.fix = fix
+    }
+}
