@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
+        .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire"]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSCatalog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

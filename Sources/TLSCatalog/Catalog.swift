@@ -23,6 +23,8 @@ public struct Catalog: Sendable {
     public let signatureSchemes: [SignatureScheme]
     /// Known client profiles.
     public let clients: [ClientProfile]
+    /// Known server policies and compliance baselines, in file order.
+    public let policies: [Policy]
     /// Sources of all registries, without duplicates, in first-seen order.
     public let sources: [String]
 
@@ -33,17 +35,19 @@ public struct Catalog: Sendable {
     private let schemeByCode: [UInt16: SignatureScheme]
     private let schemeCodeByName: [String: UInt16]
     private let clientByID: [String: ClientProfile]
+    private let policyByName: [String: Policy]
     private let suitesByVersion: [TLSVersion: [CipherSuite]]
 
     /// Builds a catalog from entries. Later duplicates of a name never replace an earlier one.
     public init(
         suites: [CipherSuite], groups: [NamedGroup], signatureSchemes: [SignatureScheme],
-        clients: [ClientProfile], sources: [String] = []
+        clients: [ClientProfile], sources: [String] = [], policies: [Policy] = []
     ) {
         self.suites = suites
         self.groups = groups
         self.signatureSchemes = signatureSchemes
         self.clients = clients
+        self.policies = policies
         var seen = Set<String>()
         self.sources = sources.filter { seen.insert($0).inserted }
 
@@ -51,6 +55,14 @@ public struct Catalog: Sendable {
         groupByCode = Dictionary(groups.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         schemeByCode = Dictionary(signatureSchemes.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         clientByID = Dictionary(clients.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var byName: [String: Policy] = [:]
+        for policy in policies {  // ids first, so an alias never shadows another policy's id
+            if byName[Self.key(policy.id)] == nil { byName[Self.key(policy.id)] = policy }
+        }
+        for policy in policies {
+            for alias in policy.aliases where byName[Self.key(alias)] == nil { byName[Self.key(alias)] = policy }
+        }
+        policyByName = byName
 
         suiteCodeByName = Self.nameIndex(suites.map { ($0.code, [$0.iana, $0.openssl, $0.gnutls].compactMap { $0 }) })
         groupCodeByName = Self.nameIndex(groups.map { ($0.code, $0.allNames) })
@@ -69,12 +81,14 @@ public struct Catalog: Sendable {
             cipherSuitesJSON: EmbeddedData.cipherSuites,
             groupsJSON: EmbeddedData.groups,
             signatureSchemesJSON: EmbeddedData.signatureSchemes,
-            clientJSONs: EmbeddedData.clients)
+            clientJSONs: EmbeddedData.clients,
+            policyJSONs: EmbeddedData.policies)
     }
 
     /// Decodes a catalog from the text of the `Data/` files.
     public static func decode(
-        cipherSuitesJSON: String, groupsJSON: String, signatureSchemesJSON: String, clientJSONs: [String]
+        cipherSuitesJSON: String, groupsJSON: String, signatureSchemesJSON: String, clientJSONs: [String],
+        policyJSONs: [String] = []
     ) throws -> Catalog {
         let suiteFile = try RegistryFile<CipherSuite>.decode(cipherSuitesJSON, file: "cipher-suites.json")
         let groupFile = try RegistryFile<NamedGroup>.decode(groupsJSON, file: "groups.json")
@@ -91,10 +105,19 @@ public struct Catalog: Sendable {
                 throw CatalogError.invalidJSON(file: "clients[\(index)]", reason: String(describing: error))
             }
         }
+        var policies: [Policy] = []
+        var policySources: [String] = []
+        for (index, json) in policyJSONs.enumerated() {
+            let file = try RegistryFile<Policy>.decode(json, file: "policies[\(index)]")
+            policies += file.entries.map { $0.withSources(fallback: file.sources) }
+            policySources += file.sources
+        }
         return Catalog(
             suites: suiteFile.entries, groups: groupFile.entries, signatureSchemes: schemeFile.entries,
             clients: clients,
-            sources: suiteFile.sources + groupFile.sources + schemeFile.sources + clients.flatMap(\.sources))
+            sources: suiteFile.sources + groupFile.sources + schemeFile.sources + clients.flatMap(\.sources)
+                + policySources,
+            policies: policies)
     }
 
     // MARK: Cipher suites
@@ -143,6 +166,14 @@ public struct Catalog: Sendable {
 
     /// The client profile with this id (exact match).
     public func client(id: String) -> ClientProfile? { clientByID[id] }
+
+    // MARK: Policies
+
+    /// The policy with this id or alias (case-insensitive, surrounding whitespace ignored).
+    public func policy(id: String) -> Policy? { policyByName[Self.key(id)] }
+
+    /// Policies of one family (`elb`, `cloudfront-viewer`, `mozilla`, ...), in file order.
+    public func policies(family: String) -> [Policy] { policies.filter { $0.family == family } }
 
     // MARK: Helpers
 

@@ -25,13 +25,15 @@ public struct ClientProfile: Sendable, Hashable, Codable {
     public let unverifiedSignatureSchemes: [UInt16]
     /// When / how the sources were retrieved.
     public let retrieved: String?
+    /// True when the lists are not confirmed by a capture or primary source (see ``notes``).
+    public let unverified: Bool
 
     /// Creates a profile; used by tests and by callers that define their own clients.
     public init(
         id: String, name: String, versions: [TLSVersion], suites: [UInt16], groups: [UInt16],
         signatureSchemes: [UInt16], sources: [String] = [], notes: [String] = [],
         originSslProtocols: [String: TLSVersion]? = nil, unverifiedSignatureSchemes: [UInt16] = [],
-        retrieved: String? = nil
+        retrieved: String? = nil, unverified: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -44,6 +46,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         self.originSslProtocols = originSslProtocols
         self.unverifiedSignatureSchemes = unverifiedSignatureSchemes
         self.retrieved = retrieved
+        self.unverified = unverified
     }
 
     /// Whether the client offers `version`.
@@ -54,7 +57,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, name, versions, suites, groups, signatureSchemes, sources, notes
-        case originSslProtocols, unverifiedSignatureSchemes, retrieved
+        case originSslProtocols, unverifiedSignatureSchemes, retrieved, unverified
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,6 +74,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         unverifiedSignatureSchemes = c.contains(.unverifiedSignatureSchemes)
             ? try Self.decodeHexList(c, .unverifiedSignatureSchemes) : []
         retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
+        unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,6 +90,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         try c.encodeIfPresent(originSslProtocols, forKey: .originSslProtocols)
         try c.encode(unverifiedSignatureSchemes.map(HexCode.format), forKey: .unverifiedSignatureSchemes)
         try c.encodeIfPresent(retrieved, forKey: .retrieved)
+        try c.encode(unverified, forKey: .unverified)
     }
 
     private static func decodeHexList(

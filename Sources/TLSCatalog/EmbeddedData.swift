@@ -524,6 +524,373 @@ enum EmbeddedData {
 
 """#
 
+    /// `Data/clients/android-12.json`
+    static let clientAndroid12: String = #"""
+{
+  "id": "android-12",
+  "name": "Android 12 (native)",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02C",
+    "0xCCA9",
+    "0xC02F",
+    "0xC030",
+    "0xCCA8",
+    "0xC009",
+    "0xC00A",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    29,
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601",
+    "0x0201"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 12 (native)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: X25519:secp256r1:secp384r1."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/android-14.json`
+    static let clientAndroid14: String = #"""
+{
+  "id": "android-14",
+  "name": "Android 14 (platform TLS, Conscrypt/BoringSSL)",
+  "unverified": true,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Android 12 (native)\")"
+  ],
+  "retrieved": "Derived from the Android 12 capture; no Android 14 capture was found",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02C",
+    "0xCCA9",
+    "0xC02F",
+    "0xC030",
+    "0xCCA8",
+    "0xC009",
+    "0xC00A",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    29,
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601",
+    "0x0201"
+  ],
+  "notes": [
+    "unverified: copied from the Android 12 (native) ClientHello (android-12). Android 12-14 use the same Conscrypt/BoringSSL default list as far as known from memory, but Android 14 was not captured; it may add X25519MLKEM768 or other groups."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/android-4.4.json`
+    static let clientAndroid44: String = #"""
+{
+  "id": "android-4.4",
+  "name": "Android 4.4.2",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "SSLv3",
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "suites": [
+    "0xC030",
+    "0xC02C",
+    "0xC014",
+    "0xC00A",
+    "0x00A3",
+    "0x009F",
+    "0x006B",
+    "0x006A",
+    "0x0039",
+    "0x0038",
+    "0x009D",
+    "0x003D",
+    "0x0035",
+    "0xC012",
+    "0xC008",
+    "0x0016",
+    "0x0013",
+    "0x000A",
+    "0xC02F",
+    "0xC02B",
+    "0xC027",
+    "0xC023",
+    "0xC013",
+    "0xC009",
+    "0x00A2",
+    "0x009E",
+    "0x0067",
+    "0x0040",
+    "0x0033",
+    "0x0032",
+    "0x009C",
+    "0x003C",
+    "0x002F",
+    "0xC011",
+    "0xC007",
+    "0x0005",
+    "0x0004",
+    "0x00FF"
+  ],
+  "groups": [
+    25,
+    24,
+    23
+  ],
+  "signatureSchemes": [
+    "0x0601",
+    "0x0603",
+    "0x0501",
+    "0x0503",
+    "0x0401",
+    "0x0403",
+    "0x0301",
+    "0x0303",
+    "0x0201",
+    "0x0203"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 4.4.2\" (suites, groups and signature_algorithms in wire order).",
+    "versions: testssl lowest_protocol 0x0300 .. highest_protocol 0x0303.",
+    "testssl curves field: secp521r1:secp384r1:prime256v1.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0602, signature scheme 0x0502, signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202, signature scheme 0x0101.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/android-7.json`
+    static let clientAndroid7: String = #"""
+{
+  "id": "android-7",
+  "name": "Android 7.0 (native)",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "suites": [
+    "0xC02B",
+    "0xC02C",
+    "0xCCA9",
+    "0xC02F",
+    "0xC030",
+    "0xCCA8",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    23
+  ],
+  "signatureSchemes": [
+    "0x0601",
+    "0x0603",
+    "0x0501",
+    "0x0503",
+    "0x0401",
+    "0x0403",
+    "0x0301",
+    "0x0303",
+    "0x0201",
+    "0x0203"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 7.0 (native)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
+    "testssl curves field: prime256v1."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/chrome-101.json`
+    static let clientChrome101: String = #"""
+{
+  "id": "chrome-101",
+  "name": "Chrome 101 on Windows 10",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    29,
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Chrome 101 (Win 10)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: X25519:secp256r1:secp384r1.",
+    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/chrome-current.json`
+    static let clientChromeCurrent: String = #"""
+{
+  "id": "chrome-current",
+  "name": "Google Chrome (current; captured from Chrome 143)",
+  "unverified": false,
+  "sources": [
+    "github:service0427/v2_cp_app tls.md (commit 68ffddf2232bf07657fdb6056625d4f2d2915306): tls.browserleaks.com JSON capture of Chrome 143.0.0.0 (Android) ClientHello"
+  ],
+  "retrieved": "Third-party capture stored in a public repository, read via the code index",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    4588,
+    29,
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601"
+  ],
+  "notes": [
+    "Chrome 143 ClientHello as decoded by browserleaks.com: 15 suites after GREASE, supported_groups GREASE, X25519MLKEM768, x25519, secp256r1, secp384r1; supported_versions TLS 1.3, TLS 1.2.",
+    "Chrome randomises extension order but not cipher order; GREASE values omitted.",
+    "Desktop Chrome of the same version is expected to send the same lists (BoringSSL defaults); not verified separately."
+  ]
+}
+
+"""#
+
     /// `Data/clients/cloudfront-origin.json`
     static let cloudFrontOrigin: String = #"""
 {
@@ -686,11 +1053,1629 @@ enum EmbeddedData {
       "note": "2023 developer guide said 1-60 (higher via support case); VpcOriginConfig API doc says max 120; max for custom origins in current docs not re-verified."
     },
     "retryBehaviour": "GET/HEAD: on response timeout CloudFront drops the connection and retries per Connection attempts. DELETE/OPTIONS/PATCH/PUT/POST: no retry."
-  }
+  },
+  "unverified": false
+}
+
+"""#
+
+    /// `Data/clients/curl-openssl3.json`
+    static let clientCurlOpenssl3: String = #"""
+{
+  "id": "curl-openssl3",
+  "name": "curl with OpenSSL 3 (default TLS settings)",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02C",
+    "0xC030",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC02B",
+    "0xC02F",
+    "0x009E",
+    "0xC024",
+    "0xC028",
+    "0x006B",
+    "0xC023",
+    "0xC027",
+    "0x0067",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/firefox-100.json`
+    static let clientFirefox100: String = #"""
+{
+  "id": "firefox-100",
+  "name": "Firefox 100 on Windows 10",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1303",
+    "0x1302",
+    "0xC02B",
+    "0xC02F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC02C",
+    "0xC030",
+    "0xC00A",
+    "0xC009",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25,
+    256,
+    257
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Firefox 100 (Win 10)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: X25519:secp256r1:secp384r1:secp521r1:ffdhe2048:ffdhe3072."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/firefox-current.json`
+    static let clientFirefoxCurrent: String = #"""
+{
+  "id": "firefox-current",
+  "name": "Mozilla Firefox (current; Firefox 144 profile)",
+  "unverified": false,
+  "sources": [
+    "github:enetx/surf profiles/firefox/144.go (HelloFirefox_144 uTLS ClientHelloSpec), as vendored in github:phishingclub/phishingclub backend/vendor (commit 07c8adaf7611882f5532b9a259d328d7c8fbc2f1)"
+  ],
+  "retrieved": "Public repository file read via the code index",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1303",
+    "0x1302",
+    "0xC02B",
+    "0xC02F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC02C",
+    "0xC030",
+    "0xC00A",
+    "0xC009",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035"
+  ],
+  "groups": [
+    4588,
+    29,
+    23,
+    24,
+    25,
+    256,
+    257
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "From a uTLS browser-impersonation spec for Firefox 144, not an official Mozilla document or a raw capture; the TLS 1.3 order (AES-128, ChaCha20, AES-256) and suite set match the testssl Firefox 100 capture (firefox-100) plus the later removal of 3DES.",
+    "Groups include X25519MLKEM768 (4588) and ffdhe2048/ffdhe3072 (256/257)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/go-1.17.json`
+    static let clientGo117: String = #"""
+{
+  "id": "go-1.17",
+  "name": "Go 1.17.8 crypto/tls",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC009",
+    "0xC013",
+    "0xC00A",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035",
+    "0xC012",
+    "0x000A",
+    "0x1301",
+    "0x1302",
+    "0x1303"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25
+  ],
+  "signatureSchemes": [
+    "0x0804",
+    "0x0403",
+    "0x0807",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0503",
+    "0x0603",
+    "0x0201",
+    "0x0203"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"go 1.17.8\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: x25519:secp256r1:secp384r1:secp521r1."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/go-crypto-tls.json`
+    static let clientGoCryptoTls: String = #"""
+{
+  "id": "go-crypto-tls",
+  "name": "Go crypto/tls client defaults (Go 1.24+)",
+  "unverified": true,
+  "sources": [
+    "github:golang/go src/crypto/tls/defaults.go (commit 5121b45d7426687076c20ae0f4fcae1238f3ed47, Go 1.23 era): defaultSupportedSignatureAlgorithms, defaultCipherSuitesTLS13, tlsrsakex/tls3des GODEBUG filters",
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"go 1.17.8\") for the TLS 1.2 cipher order"
+  ],
+  "retrieved": "Derived from Go source and the Go 1.17.8 capture",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC009",
+    "0xC013",
+    "0xC00A",
+    "0xC014",
+    "0x1301",
+    "0x1302",
+    "0x1303"
+  ],
+  "groups": [
+    4588,
+    29,
+    23,
+    24,
+    25
+  ],
+  "signatureSchemes": [
+    "0x0804",
+    "0x0403",
+    "0x0807",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0503",
+    "0x0603",
+    "0x0201",
+    "0x0203"
+  ],
+  "notes": [
+    "unverified: TLS 1.2 order = the Go 1.17.8 capture (go-1.17) minus RSA key exchange (off by default since Go 1.22, GODEBUG tlsrsakex) and 3DES (off since Go 1.23, GODEBUG tls3des); TLS 1.3 suites appended after the TLS 1.2 list as Go sends them (AES first on hardware with AES support, ChaCha20 first otherwise).",
+    "groups: Go 1.24+ default X25519MLKEM768, X25519, P-256, P-384, P-521 (a code-index excerpt of defaults.go shows X25519MLKEM768 first; the full list is from memory). Go 1.23 sent X25519Kyber768Draft00 (25497) instead of X25519MLKEM768.",
+    "Go clients default to TLS 1.2 minimum since Go 1.22 (from memory)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/ie11-win10.json`
+    static let clientIe11Win10: String = #"""
+{
+  "id": "ie11-win10",
+  "name": "Internet Explorer 11 on Windows 10",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "suites": [
+    "0xC02C",
+    "0xC02B",
+    "0xC030",
+    "0xC02F",
+    "0x009F",
+    "0x009E",
+    "0xC024",
+    "0xC023",
+    "0xC028",
+    "0xC027",
+    "0xC00A",
+    "0xC009",
+    "0xC014",
+    "0xC013",
+    "0x0039",
+    "0x0033",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x000A",
+    "0x006A",
+    "0x0040",
+    "0x0038",
+    "0x0032",
+    "0x0013"
+  ],
+  "groups": [
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0401",
+    "0x0501",
+    "0x0201",
+    "0x0403",
+    "0x0503",
+    "0x0203",
+    "0x0601",
+    "0x0603"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 10\" (suites, groups and signature_algorithms in wire order).",
+    "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
+    "testssl curves field: prime256v1:secp384r1.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0202."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/ie11-win7.json`
+    static let clientIe11Win7: String = #"""
+{
+  "id": "ie11-win7",
+  "name": "Internet Explorer 11 on Windows 7",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "suites": [
+    "0xC028",
+    "0xC027",
+    "0xC014",
+    "0xC013",
+    "0x009F",
+    "0x009E",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0xC02C",
+    "0xC02B",
+    "0xC024",
+    "0xC023",
+    "0xC00A",
+    "0xC009",
+    "0x006A",
+    "0x0040",
+    "0x0038",
+    "0x0032",
+    "0x000A",
+    "0x0013"
+  ],
+  "groups": [
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0601",
+    "0x0603",
+    "0x0401",
+    "0x0501",
+    "0x0201",
+    "0x0403",
+    "0x0503",
+    "0x0203"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 7\" (suites, groups and signature_algorithms in wire order).",
+    "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
+    "testssl curves field: prime256v1:secp384r1.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0202."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/java-11.json`
+    static let clientJava11: String = #"""
+{
+  "id": "java-11",
+  "name": "Java 11.0.2 (OpenJDK) JSSE",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0xC02C",
+    "0xC02B",
+    "0xC030",
+    "0x009D",
+    "0xC02E",
+    "0xC032",
+    "0x009F",
+    "0x00A3",
+    "0xC02F",
+    "0x009C",
+    "0xC02D",
+    "0xC031",
+    "0x009E",
+    "0x00A2",
+    "0xC024",
+    "0xC028",
+    "0x003D",
+    "0xC026",
+    "0xC02A",
+    "0x006B",
+    "0x006A",
+    "0xC00A",
+    "0xC014",
+    "0x0035",
+    "0xC005",
+    "0xC00F",
+    "0x0039",
+    "0x0038",
+    "0xC023",
+    "0xC027",
+    "0x003C",
+    "0xC025",
+    "0xC029",
+    "0x0067",
+    "0x0040",
+    "0xC009",
+    "0xC013",
+    "0x002F",
+    "0xC004",
+    "0xC00E",
+    "0x0033",
+    "0x0032"
+  ],
+  "groups": [
+    23,
+    24,
+    25,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    22,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Java 11.0.2 (OpenJDK)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: secp256r1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/java-17.json`
+    static let clientJava17: String = #"""
+{
+  "id": "java-17",
+  "name": "Java 17 JSSE (SSLSocketFactory.getDefault(), default java.security)",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"17.0.15\" 2025-04-15"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1301",
+    "0x1303",
+    "0xC02C",
+    "0xC02B",
+    "0xCCA9",
+    "0xC030",
+    "0xCCA8",
+    "0xC02F",
+    "0x009F",
+    "0xCCAA",
+    "0x00A3",
+    "0x009E",
+    "0x00A2",
+    "0xC024",
+    "0xC028",
+    "0xC023",
+    "0xC027",
+    "0x006B",
+    "0x006A",
+    "0x0067",
+    "0x0040",
+    "0xC00A",
+    "0xC014",
+    "0xC009",
+    "0xC013",
+    "0x0039",
+    "0x0038",
+    "0x0033",
+    "0x0032",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25,
+    30,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: openjdk version \"17.0.15\" 2025-04-15.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/java-21.json`
+    static let clientJava21: String = #"""
+{
+  "id": "java-21",
+  "name": "Java 21 JSSE (defaults)",
+  "unverified": true,
+  "sources": [
+    "derived from the local captures java-17 (OpenJDK 17.0.15) and java-25 (Temurin 25)"
+  ],
+  "retrieved": "Derived; no Java 21 runtime was available",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1301",
+    "0x1303",
+    "0xC02C",
+    "0xC02B",
+    "0xCCA9",
+    "0xC030",
+    "0xCCA8",
+    "0xC02F",
+    "0x009F",
+    "0xCCAA",
+    "0x00A3",
+    "0x009E",
+    "0x00A2",
+    "0xC024",
+    "0xC028",
+    "0xC023",
+    "0xC027",
+    "0x006B",
+    "0x006A",
+    "0x0067",
+    "0x0040",
+    "0xC00A",
+    "0xC014",
+    "0xC009",
+    "0xC013",
+    "0x0039",
+    "0x0038",
+    "0x0033",
+    "0x0032",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25,
+    30,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "unverified: Java 21 was not captured. This copies the local Java 17.0.15 ClientHello; the local Java 25 capture DIFFERS from the Java 17 suites and groups, so Java 21 (in between) very likely matches, but JDK 21 updates may differ."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/java-25.json`
+    static let clientJava25: String = #"""
+{
+  "id": "java-25",
+  "name": "Java 25 JSSE (Eclipse Temurin, SSLSocketFactory.getDefault())",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"25.0.3\" 2026-04-21 LTS"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1301",
+    "0x1303",
+    "0xC02C",
+    "0xC02B",
+    "0xCCA9",
+    "0xC030",
+    "0xCCA8",
+    "0xC02F",
+    "0x009F",
+    "0xCCAA",
+    "0x00A3",
+    "0x009E",
+    "0x00A2",
+    "0xC024",
+    "0xC028",
+    "0xC023",
+    "0xC027",
+    "0x006B",
+    "0x006A",
+    "0x0067",
+    "0x0040",
+    "0xC00A",
+    "0xC014",
+    "0xC009",
+    "0xC013",
+    "0x0039",
+    "0x0038",
+    "0x0033",
+    "0x0032",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25,
+    30,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: openjdk version \"25.0.3\" 2026-04-21 LTS.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/java-8.json`
+    static let clientJava8: String = #"""
+{
+  "id": "java-8",
+  "name": "Java 8 (8u161) JSSE",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "suites": [
+    "0xC024",
+    "0xC028",
+    "0x003D",
+    "0xC026",
+    "0xC02A",
+    "0x006B",
+    "0x006A",
+    "0xC00A",
+    "0xC014",
+    "0x0035",
+    "0xC005",
+    "0xC00F",
+    "0x0039",
+    "0x0038",
+    "0xC023",
+    "0xC027",
+    "0x003C",
+    "0xC025",
+    "0xC029",
+    "0x0067",
+    "0x0040",
+    "0xC009",
+    "0xC013",
+    "0x002F",
+    "0xC004",
+    "0xC00E",
+    "0x0033",
+    "0x0032",
+    "0xC02C",
+    "0xC02B",
+    "0xC030",
+    "0x009D",
+    "0xC02E",
+    "0xC032",
+    "0x009F",
+    "0x00A3",
+    "0xC02F",
+    "0x009C",
+    "0xC02D",
+    "0xC031",
+    "0x009E",
+    "0x00A2",
+    "0xC008",
+    "0xC012",
+    "0x000A",
+    "0xC003",
+    "0xC00D",
+    "0x0016",
+    "0x0013",
+    "0x00FF"
+  ],
+  "groups": [
+    23,
+    24,
+    25,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    22
+  ],
+  "signatureSchemes": [
+    "0x0603",
+    "0x0601",
+    "0x0503",
+    "0x0501",
+    "0x0403",
+    "0x0401",
+    "0x0203",
+    "0x0201"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Java 8u161\" (suites, groups and signature_algorithms in wire order).",
+    "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
+    "testssl curves field: prime256v1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:secp256k1.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0202.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/node-20.json`
+    static let clientNode20: String = #"""
+{
+  "id": "node-20",
+  "name": "Node.js 20 tls.connect() defaults",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: node v20.20.2"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02F",
+    "0xC02B",
+    "0xC030",
+    "0xC02C",
+    "0x009E",
+    "0xC027",
+    "0x0067",
+    "0xC028",
+    "0x006B",
+    "0x00A3",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC0AF",
+    "0xC0AD",
+    "0xC0A3",
+    "0xC09F",
+    "0xC05D",
+    "0xC061",
+    "0xC057",
+    "0xC053",
+    "0x00A2",
+    "0xC0AE",
+    "0xC0AC",
+    "0xC0A2",
+    "0xC09E",
+    "0xC05C",
+    "0xC060",
+    "0xC056",
+    "0xC052",
+    "0xC024",
+    "0x006A",
+    "0xC023",
+    "0x0040",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0x0038",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x0032",
+    "0x009D",
+    "0xC0A1",
+    "0xC09D",
+    "0xC051",
+    "0x009C",
+    "0xC0A0",
+    "0xC09C",
+    "0xC050",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: node v20.20.2.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/openssl-1.1.1.json`
+    static let clientOpenssl111: String = #"""
+{
+  "id": "openssl-1.1.1",
+  "name": "OpenSSL 1.1.1d (Debian)",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02C",
+    "0xC030",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC02B",
+    "0xC02F",
+    "0x009E",
+    "0xC024",
+    "0xC028",
+    "0x006B",
+    "0xC023",
+    "0xC027",
+    "0x0067",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"OpenSSL 1.1.1d (Debian)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: X25519:secp256r1:x448:secp521r1:secp384r1.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/openssl-3-default.json`
+    static let clientOpenssl3Default: String = #"""
+{
+  "id": "openssl-3-default",
+  "name": "OpenSSL 3 s_client (library defaults, Debian openssl.cnf)",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02C",
+    "0xC030",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC02B",
+    "0xC02F",
+    "0x009E",
+    "0xC024",
+    "0xC028",
+    "0x006B",
+    "0xC023",
+    "0xC027",
+    "0x0067",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026).",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/python3-ssl.json`
+    static let clientPython3Ssl: String = #"""
+{
+  "id": "python3-ssl",
+  "name": "Python 3 ssl.create_default_context()",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02C",
+    "0xC030",
+    "0xC02B",
+    "0xC02F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC024",
+    "0xC028",
+    "0xC023",
+    "0xC027",
+    "0x009F",
+    "0x009E",
+    "0x006B",
+    "0x0067",
+    "0x00FF"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026.",
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/safari-15.4.json`
+    static let clientSafari154: String = #"""
+{
+  "id": "safari-15.4",
+  "name": "Safari 15.4 on macOS 12.3.1",
+  "unverified": false,
+  "sources": [
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+  ],
+  "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02C",
+    "0xC02B",
+    "0xCCA9",
+    "0xC030",
+    "0xC02F",
+    "0xCCA8",
+    "0xC00A",
+    "0xC009",
+    "0xC014",
+    "0xC013",
+    "0x009D",
+    "0x009C",
+    "0x0035",
+    "0x002F",
+    "0xC008",
+    "0xC012",
+    "0x000A"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0203",
+    "0x0805",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601",
+    "0x0201"
+  ],
+  "notes": [
+    "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Safari 15.4 (macOS 12.3.1)\" (suites, groups and signature_algorithms in wire order).",
+    "versions: supported_versions extension of that ClientHello.",
+    "testssl curves field: X25519:secp256r1:secp384r1:secp521r1.",
+    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/safari-current.json`
+    static let clientSafariCurrent: String = #"""
+{
+  "id": "safari-current",
+  "name": "Apple Safari (current; Safari 26 profile)",
+  "unverified": true,
+  "sources": [
+    "code index file id 15373972211: _safari.py \"Safari 26 identity\" (rnet TlsOptions; states it is wire-verified against Safari 26.2/26.3 on M3/M4, 2026-02-23, JA4 t13d1414h2_ecfee8bf6ab3_bc9a4605e104); repository name not shown by the index"
+  ],
+  "retrieved": "Public repository file read via the code index",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xC013",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035",
+    "0x000A"
+  ],
+  "groups": [
+    4588,
+    29,
+    23,
+    24
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0804",
+    "0x0401",
+    "0x0503",
+    "0x0805",
+    "0x0501",
+    "0x0806",
+    "0x0601"
+  ],
+  "notes": [
+    "unverified: the source is an impersonation config whose repository could not be identified, and its cipher list looks like the BoringSSL cipher-string form (order may be the impersonator's). For a verified Safari capture see safari-15.4 (testssl.sh / SSL Labs).",
+    "Safari 15.4 also offered ECDHE-ECDSA/RSA CBC suites and 3DES; the Safari 26 list above keeps only DES-CBC3-SHA among legacy ciphers."
+  ]
+}
+
+"""#
+
+    /// `Data/policies/cloudfront-viewer.json`
+    static let policiesCloudfrontViewer: String = #"""
+{
+  "sources": [
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html",
+    "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md",
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html",
+    "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md",
+    "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront.SecurityPolicyProtocol.html",
+    "/etc/testssl/cipher-mapping.txt"
+  ],
+  "retrieved": "Newest stored docs copy lists 9 policies: SSLv3, TLSv1, TLSv1_2016, TLSv1.1_2016, TLSv1.2_2018, TLSv1.2_2019, TLSv1.2_2021, TLSv1.2_2025, TLSv1.3_2025 (CDK v2.274.0 enum has the same 9). Full table for the first 7 taken from the 2023 awsdocs GitHub copy; the stored 2025+ docs excerpts show identical rows for those 7 columns. For the two 2025 columns only the protocol rows, TLSv1.3 cipher rows and ECDSA rows were visible.",
+  "notes": [
+    "CloudFront chooses a cipher in the listed order from among the ciphers the viewer supports (server preference).",
+    "CloudFront supports 1-RTT TLS 1.3 handshakes but not 0-RTT (older stored page footnote).",
+    "groups = the curves CloudFront documents for viewer connections (prime256v1, secp384r1, X25519), the same for every policy.",
+    "When using *.cloudfront.net default certificate CloudFront sets the security policy to TLSv1 automatically.",
+    "Custom certificate + SNI: choose any of TLSv1 .. newest (2023 list: TLSv1.2_2021, TLSv1.2_2019, TLSv1.2_2018, TLSv1.1_2016, TLSv1_2016, TLSv1).",
+    "Custom certificate + dedicated IP (Legacy Clients Support): TLSv1 (and SSLv3 per 2023 doc); others by support case.",
+    "TLSv1.2_2025: the RSA rows were not visible in any stored copy; its two ECDHE-RSA-AES-GCM suites are inferred (listed in unverifiedSuites, policy marked unverified)."
+  ],
+  "policies": [
+    {"id": "SSLv3", "name": "CloudFront viewer security policy SSLv3", "family": "cloudfront-viewer", "versions": ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC009", "0xC02C", "0xCCA9", "0xC024", "0xC00A", "0xC02F", "0xC027", "0xC013", "0xC030", "0xCCA8", "0xC028", "0xC014", "0x009C", "0x009D", "0x003C", "0x0035", "0x002F", "0x000A", "0x0004"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-SSLv3", "cloudfront-viewer-SSLv3"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1", "name": "CloudFront viewer security policy TLSv1", "family": "cloudfront-viewer", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC009", "0xC02C", "0xCCA9", "0xC024", "0xC00A", "0xC02F", "0xC027", "0xC013", "0xC030", "0xCCA8", "0xC028", "0xC014", "0x009C", "0x009D", "0x003C", "0x0035", "0x002F", "0x000A"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1", "cloudfront-viewer-TLSv1"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1_2016", "name": "CloudFront viewer security policy TLSv1_2016", "family": "cloudfront-viewer", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC009", "0xC02C", "0xCCA9", "0xC024", "0xC00A", "0xC02F", "0xC027", "0xC013", "0xC030", "0xCCA8", "0xC028", "0xC014", "0x009C", "0x009D", "0x003C", "0x0035", "0x002F"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1_2016", "cloudfront-viewer-TLSv1_2016"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.1_2016", "name": "CloudFront viewer security policy TLSv1.1_2016", "family": "cloudfront-viewer", "versions": ["TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC009", "0xC02C", "0xCCA9", "0xC024", "0xC00A", "0xC02F", "0xC027", "0xC013", "0xC030", "0xCCA8", "0xC028", "0xC014", "0x009C", "0x009D", "0x003C", "0x0035", "0x002F"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1.1_2016", "cloudfront-viewer-TLSv1.1_2016"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.2_2018", "name": "CloudFront viewer security policy TLSv1.2_2018", "family": "cloudfront-viewer", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC02C", "0xCCA9", "0xC024", "0xC02F", "0xC027", "0xC030", "0xCCA8", "0xC028", "0x009C", "0x009D", "0x003C"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1.2_2018", "cloudfront-viewer-TLSv1.2_2018"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.2_2019", "name": "CloudFront viewer security policy TLSv1.2_2019", "family": "cloudfront-viewer", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC023", "0xC02C", "0xCCA9", "0xC024", "0xC02F", "0xC027", "0xC030", "0xCCA8", "0xC028"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1.2_2019", "cloudfront-viewer-TLSv1.2_2019"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.2_2021", "name": "CloudFront viewer security policy TLSv1.2_2021", "family": "cloudfront-viewer", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02C", "0xCCA9", "0xC02F", "0xC030", "0xCCA8"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: awsdocs GitHub copy (2023) + identical rows in archived docs copy"], "aliases": ["cloudfront-TLSv1.2_2021", "cloudfront-viewer-TLSv1.2_2021"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.2_2025", "name": "CloudFront viewer security policy TLSv1.2_2025", "family": "cloudfront-viewer", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02C", "0xC02F", "0xC030"], "groups": [23, 24, 29], "unverified": true, "unverifiedSuites": ["0xC02F", "0xC030"], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: docs.aws.amazon.com / docs.amazonaws.cn stored copies (protocol rows, TLSv1.3 cipher rows and ECDSA rows visible)", "RSA rows of this column were cut off in every stored excerpt; RSA list given is inferred by symmetry with the ECDSA rows (ECDHE + AES-GCM only) and is UNVERIFIED."], "aliases": ["cloudfront-TLSv1.2_2025", "cloudfront-viewer-TLSv1.2_2025"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]},
+    {"id": "TLSv1.3_2025", "name": "CloudFront viewer security policy TLSv1.3_2025", "family": "cloudfront-viewer", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302"], "groups": [23, 24, 29], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["suites = TLS 1.3 ciphers, then the ECDSA-certificate ciphers, then the RSA-certificate ciphers, each in CloudFront's documented preference order (CloudFront picks the first listed cipher the viewer supports).", "Source column: docs.aws.amazon.com / docs.amazonaws.cn stored copies (protocol rows, TLSv1.3 cipher rows and ECDSA rows visible)", "TLS 1.3 only; TLS_CHACHA20_POLY1305_SHA256 not included; no TLS1.2 ciphers (protocol row shows only TLSv1.3). ECDSA rows empty in stored table; RSA rows not visible but policy has no TLSv1.2 so none expected."], "aliases": ["cloudfront-TLSv1.3_2025", "cloudfront-viewer-TLSv1.3_2025"], "sources": ["https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html", "https://docs.amazonaws.cn/en_us/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.md", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html", "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-viewer-protocols-ciphers.md, distribution-web-values-specify.md"]}
+  ]
+}
+
+"""#
+
+    /// `Data/policies/compliance.json`
+    static let policiesCompliance: String = #"""
+{
+  "sources": [
+    "https://doi.org/10.6028/NIST.SP.800-52r2",
+    "https://www.nist.gov/news-events/news/2019/08/guidelines-selection-configuration-and-use-transport-layer-security-tls",
+    "https://csrc.nist.rip/publications/detail/sp/800-52/rev-2/archive/2018-10-15 (unofficial archive of csrc.nist.gov page)",
+    "https://pcicompliance.stanford.edu/pci-dss-31-includes-new-cryptography-requirements",
+    "https://ldapwiki.com/wiki/Wiki.jsp?page=PCI+Data+Security+Standard+v3.2&skin=raw (quotes PCI DSS v3.2 Appendix A2)",
+    "http://blog.securitymetrics.com/2015/04/pci-3-1-ssl-and-tls.html",
+    "https://www.rfc-editor.org/info/rfc9151",
+    "/etc/testssl/cipher-mapping.txt"
+  ],
+  "retrieved": "The NIST SP 800-52r2 PDF itself was NOT available in the archived sources; only the NIST news release (Aug 2019) and a csrc archive page were seen. Protocol facts below marked verified come from the NIST news release; the cipher-suite and group lists are from the analyst's knowledge of SP 800-52r2 §3.1/3.3.1/3.3.2 and are marked unverified:true — check against the PDF. PCI facts come from secondary pages quoting PCI DSS v3.1/v3.2 (PCI SSC documents not in corpora). HIPAA omitted: no clearly sourced TLS requirement found.",
+  "notes": [
+    "The NIST SP 800-52r2 PDF itself was NOT available in the archived sources; only the NIST news release (Aug 2019) and a csrc archive page were seen. Protocol facts below marked verified come from the NIST news release; the cipher-suite and group lists are from the analyst's knowledge of SP 800-52r2 §3.1/3.3.1/3.3.2 and are marked unverified:true — check against the PDF. PCI facts come from secondary pages quoting PCI DSS v3.1/v3.2 (PCI SSC documents not in corpora). HIPAA omitted: no clearly sourced TLS requirement found.",
+    "HIPAA omitted: No clearly sourced TLS protocol/cipher requirement found in archived sources (HHS guidance points to NIST SP 800-52).",
+    "requires.forbiddenVersions = versions whose presence fails the baseline; requires.minVersion = the lowest version the baseline accepts without qualification."
+  ],
+  "policies": [
+    {"id": "nist-sp800-52r2", "name": "NIST SP 800-52 Rev. 2 (TLS 1.3 + TLS 1.2 suites for ECDSA and RSA certificates)", "family": "nist", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1304", "0x1305", "0xC02C", "0xC02B", "0xC0AC", "0xC0AD", "0xC0AE", "0xC0AF", "0xC023", "0xC024", "0xC009", "0xC00A", "0xC02F", "0xC030", "0x009E", "0x009F", "0xC09E", "0xC09F", "0xC0A2", "0xC0A3", "0xC027", "0xC028", "0xC013", "0xC014", "0x0067", "0x006B", "0x0033", "0x0039"], "groups": [23, 24, 25, 256, 257, 258, 259, 260], "unverified": true, "unverifiedSuites": [], "serverPreference": null, "notes": ["suites = TLS 1.3 list, then the ECDSA-certificate list, then the RSA-certificate list (merged; see -ecdsa / -rsa for the split).", "Protocol baseline (verified, NIST news release 2019-08): All government TLS servers and clients shall support TLS 1.2 configured with FIPS-based cipher suites; agencies should develop migration plans to support TLS 1.3 by January 1, 2024.", "SSL 2.0 and 3.0 shall not be supported (unverified).", "Government-only servers shall not support TLS 1.0/1.1; citizen/business-facing servers may support them when necessary for interoperability (discouraged). (unverified)", "Should be supported; support required by January 1, 2024 per the final text (\"agencies shall support TLS 1.3 by January 1, 2024\"). (unverified)", "groups: shall support secp256r1, secp384r1; may support secp521r1, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192 (unverified). x25519/x448 status under SP 800-52r2 not verified (SP 800-186 later approved them for ECDH).", "Server certificate: RSA >= 2048 bits or ECDSA on P-256/P-384 (unverified).", "Required server extensions (unverified): renegotiation_info, server_name, extended_master_secret, signature_algorithms, supported_groups (EC), status_request (OCSP stapling).", "The SP 800-52r2 PDF was not among the archived sources; every suite list here is from memory of sections 3.1/3.3.1 and is unverified.", "A secondary news page (watch.deepfathom.ai) reports NIST opened comments on revising SP 800-52r2 (whether TLS 1.2 server support stays required). Not verified against NIST."], "aliases": ["nist", "sp800-52r2"], "sources": ["https://doi.org/10.6028/NIST.SP.800-52r2", "https://www.nist.gov/news-events/news/2019/08/guidelines-selection-configuration-and-use-transport-layer-security-tls", "https://csrc.nist.rip/publications/detail/sp/800-52/rev-2/archive/2018-10-15 (unofficial archive of csrc.nist.gov page)"], "requires": {"minVersion": "TLSv1.2", "forbiddenVersions": ["SSLv2", "SSLv3"], "forwardSecrecy": null, "minRSAKeyBits": 2048, "certificateTypes": ["rsa", "ecdsa"], "certificateCurves": ["prime256v1", "secp384r1"], "unverified": true}},
+    {"id": "nist-sp800-52r2-ecdsa", "name": "NIST SP 800-52 Rev. 2, ECDSA server certificate", "family": "nist", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1304", "0x1305", "0xC02C", "0xC02B", "0xC0AC", "0xC0AD", "0xC0AE", "0xC0AF", "0xC023", "0xC024", "0xC009", "0xC00A"], "groups": [23, 24, 25, 256, 257, 258, 259, 260], "unverified": true, "unverifiedSuites": [], "serverPreference": null, "notes": ["Protocol baseline (verified, NIST news release 2019-08): All government TLS servers and clients shall support TLS 1.2 configured with FIPS-based cipher suites; agencies should develop migration plans to support TLS 1.3 by January 1, 2024.", "SSL 2.0 and 3.0 shall not be supported (unverified).", "Government-only servers shall not support TLS 1.0/1.1; citizen/business-facing servers may support them when necessary for interoperability (discouraged). (unverified)", "Should be supported; support required by January 1, 2024 per the final text (\"agencies shall support TLS 1.3 by January 1, 2024\"). (unverified)", "groups: shall support secp256r1, secp384r1; may support secp521r1, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192 (unverified). x25519/x448 status under SP 800-52r2 not verified (SP 800-186 later approved them for ECDH).", "Server certificate: RSA >= 2048 bits or ECDSA on P-256/P-384 (unverified).", "Required server extensions (unverified): renegotiation_info, server_name, extended_master_secret, signature_algorithms, supported_groups (EC), status_request (OCSP stapling).", "The SP 800-52r2 PDF was not among the archived sources; every suite list here is from memory of sections 3.1/3.3.1 and is unverified.", "A secondary news page (watch.deepfathom.ai) reports NIST opened comments on revising SP 800-52r2 (whether TLS 1.2 server support stays required). Not verified against NIST."], "aliases": [], "sources": ["https://doi.org/10.6028/NIST.SP.800-52r2", "https://www.nist.gov/news-events/news/2019/08/guidelines-selection-configuration-and-use-transport-layer-security-tls", "https://csrc.nist.rip/publications/detail/sp/800-52/rev-2/archive/2018-10-15 (unofficial archive of csrc.nist.gov page)"], "requires": {"minVersion": "TLSv1.2", "forbiddenVersions": ["SSLv2", "SSLv3"], "forwardSecrecy": null, "minRSAKeyBits": 2048, "certificateTypes": ["ecdsa"], "certificateCurves": ["prime256v1", "secp384r1"], "unverified": true}},
+    {"id": "nist-sp800-52r2-rsa", "name": "NIST SP 800-52 Rev. 2, RSA server certificate", "family": "nist", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1304", "0x1305", "0xC02F", "0xC030", "0x009E", "0x009F", "0xC09E", "0xC09F", "0xC0A2", "0xC0A3", "0xC027", "0xC028", "0xC013", "0xC014", "0x0067", "0x006B", "0x0033", "0x0039"], "groups": [23, 24, 25, 256, 257, 258, 259, 260], "unverified": true, "unverifiedSuites": [], "serverPreference": null, "notes": ["Protocol baseline (verified, NIST news release 2019-08): All government TLS servers and clients shall support TLS 1.2 configured with FIPS-based cipher suites; agencies should develop migration plans to support TLS 1.3 by January 1, 2024.", "SSL 2.0 and 3.0 shall not be supported (unverified).", "Government-only servers shall not support TLS 1.0/1.1; citizen/business-facing servers may support them when necessary for interoperability (discouraged). (unverified)", "Should be supported; support required by January 1, 2024 per the final text (\"agencies shall support TLS 1.3 by January 1, 2024\"). (unverified)", "groups: shall support secp256r1, secp384r1; may support secp521r1, ffdhe2048, ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192 (unverified). x25519/x448 status under SP 800-52r2 not verified (SP 800-186 later approved them for ECDH).", "Server certificate: RSA >= 2048 bits or ECDSA on P-256/P-384 (unverified).", "Required server extensions (unverified): renegotiation_info, server_name, extended_master_secret, signature_algorithms, supported_groups (EC), status_request (OCSP stapling).", "The SP 800-52r2 PDF was not among the archived sources; every suite list here is from memory of sections 3.1/3.3.1 and is unverified.", "A secondary news page (watch.deepfathom.ai) reports NIST opened comments on revising SP 800-52r2 (whether TLS 1.2 server support stays required). Not verified against NIST."], "aliases": [], "sources": ["https://doi.org/10.6028/NIST.SP.800-52r2", "https://www.nist.gov/news-events/news/2019/08/guidelines-selection-configuration-and-use-transport-layer-security-tls", "https://csrc.nist.rip/publications/detail/sp/800-52/rev-2/archive/2018-10-15 (unofficial archive of csrc.nist.gov page)"], "requires": {"minVersion": "TLSv1.2", "forbiddenVersions": ["SSLv2", "SSLv3"], "forwardSecrecy": null, "minRSAKeyBits": 2048, "certificateTypes": ["rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "unverified": true}},
+    {"id": "pci-dss", "name": "PCI DSS (v3.2 Appendix A2 / v4.0 4.2.1): no SSL or early TLS, strong cryptography", "family": "pci", "versions": ["TLSv1.2", "TLSv1.3"], "suites": [], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": null, "notes": ["SSL and early TLS removed as examples of strong cryptography; new implementations must not use them (stanford.edu summary).", "New implementations must not use SSL or early TLS as a security control.", "All service providers must provide a secure service offering by June 30, 2016.", "After June 30, 2018, all entities must have stopped use of SSL/early TLS as a security control and use only secure versions of the protocol.", "Prior to June 30, 2018 existing implementations must have a formal Risk Mitigation and Migration Plan.", "POS POI terminals (and their termination points) verified as not susceptible to known SSL/early-TLS exploits may continue using them after June 30, 2018.", "PCI SSC uses \"early TLS\" for TLS 1.0 (and some TLS 1.1 implementations); secondary sources disagree whether TLS 1.1 is acceptable (securitymetrics: \"TLS 1.1 or higher is required (TLS v1.2 strongly encouraged)\"). (unverified)", "Scanner rule: SSLv2, SSLv3 and TLS 1.0 are failures (forbiddenVersions); TLS 1.1 is a warning (below minVersion but disputed); TLS 1.2+ is the baseline. (derived, not a PCI quote)", "No cipher list: PCI requires \"strong cryptography\" only, expressed as requires.noInsecureSuites (no suite of catalog strength insecure: NULL, anonymous, export, RC4, DES).", "PCI DSS v4.0 requirement 4.2.1 (strong cryptography for PAN transmission) - exact text not available in archived sources. (unverified)"], "aliases": ["pci"], "sources": ["https://pcicompliance.stanford.edu/pci-dss-31-includes-new-cryptography-requirements", "https://ldapwiki.com/wiki/Wiki.jsp?page=PCI+Data+Security+Standard+v3.2&skin=raw (quotes PCI DSS v3.2 Appendix A2)", "http://blog.securitymetrics.com/2015/04/pci-3-1-ssl-and-tls.html"], "requires": {"minVersion": "TLSv1.2", "forbiddenVersions": ["SSLv2", "SSLv3", "TLSv1.0"], "noInsecureSuites": true, "deadline": "2018-06-30", "unverified": true}},
+    {"id": "rfc9151-cnsa", "name": "RFC 9151 CNSA Suite profile for TLS 1.2/1.3", "family": "cnsa", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1302", "0xC02C", "0xC030", "0x009F"], "groups": [24, 257, 258], "unverified": true, "unverifiedSuites": [], "serverPreference": null, "notes": ["RFC 9151 (NSA, April 2022): CNSA Suite profile for TLS/DTLS 1.2 and 1.3; used by ELB RFC9151 policies.", "Suites and groups are unverified (RFC text not in the archived sources); the 3072-bit RSA/DH minimum is from memory of RFC 9151 and unverified."], "aliases": ["cnsa"], "sources": ["https://www.rfc-editor.org/info/rfc9151"], "requires": {"minVersion": "TLSv1.2", "forwardSecrecy": true, "minRSAKeyBits": 3072, "minDHBits": 3072, "certificateCurves": ["secp384r1"], "unverified": true}}
+  ]
+}
+
+"""#
+
+    /// `Data/policies/elb.json`
+    static let policiesElb: String = #"""
+{
+  "sources": [
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html",
+    "https://docs.amazonaws.cn/en_us/elasticloadbalancing/latest/application/describe-ssl-policies.md",
+    "https://docs.amazonaws.cn/en_us/elasticloadbalancing/latest/network/describe-ssl-policies.md",
+    "github:awsdocs/elb-application-load-balancers-user-guide@01a945e0dc61cc3ae8b50f9dc764c95502baf9f5 doc_source/create-https-listener.md (2023)",
+    "github:awsdocs/elb-network-load-balancers-user-guide@b5d87736f948c43ea7fc8e4e5ef31a404a91b4f5 (2023)",
+    "github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)",
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html",
+    "github:getmoto/moto moto/elbv2/ssl_policies.py (cross-check only, not authoritative)",
+    "/etc/testssl/cipher-mapping.txt and openssl ciphers -V (code points)"
+  ],
+  "retrieved": "Full per-policy tables (TLS, FIPS, FS families) from a stored markdown copy of the ALB \"Security policies for your Application Load Balancer\" page (~2024: console default then ELBSecurityPolicy-TLS13-1-2-Res-2021-06, FIPS policies present, no PQ). Newest stored docs.amazonaws.cn copies (ALB and NLB) state console default ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 and default for CLI/CloudFormation/CDK ELBSecurityPolicy-2016-08, and list PQ hybrid groups SecP256r1MLKEM768, SecP384r1MLKEM1024, X25519MLKEM768, but their cipher tables were not visible. Classic LB table from the archived 2023 awsdocs repo.",
+  "notes": [
+    "ALB does not support custom security policies; CLB does.",
+    "ALB: no 0-RTT; TLS 1.3 PSK resumption and TLS 1.2 session IDs/tickets supported; Extended Master Secret supported (~2024 doc).",
+    "FIPS policies use AWS-LC FIPS module; TLS13-1-1-FIPS and TLS13-1-0-FIPS are legacy-compat only. ALB listeners cannot mix FIPS and non-FIPS policies.",
+    "Cipher order within each policy = order in the AWS table (\"Ciphers by policy\"); the AWS docs say the first cipher on the server list matching any client cipher is selected.",
+    "Defaults: console ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09; CLI/API/CloudFormation/CDK and Classic ELBSecurityPolicy-2016-08.",
+    "ALB/NLB: backend (target) TLS uses ELBSecurityPolicy-TLS13-1-0-2021-06 if the listener uses a TLS 1.3 policy, ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04 if a FIPS policy (ALB ~2024 doc), otherwise ELBSecurityPolicy-2016-08.",
+    "Policies omitted because no protocol/cipher table was found in any stored copy: ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-2-Ext0-RFC9151-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-3-RFC9151-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP2-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP3-FIPS-2023-07, ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP4-FIPS-2023-07.",
+    "Classic Load Balancer policies listed by AWS without a table (omitted): ELBSecurityPolicy-2014-10, ELBSecurityPolicy-2014-01, ELBSecurityPolicy-2011-08.",
+    "Classic Load Balancer tables identical to the ALB/NLB policy of the same name were merged into it (loadBalancers includes CLB): ELBSecurityPolicy-TLS-1-2-2017-01.",
+    "groups is null for every ELB policy: AWS does not document the classical ECDHE curves per policy.",
+    "suites are in AWS table order (TLS 1.3 suites first); ELB uses server cipher order.",
+    "unverified = true for the PQ-2025-09 policies: their names are documented but protocols/ciphers were copied from the non-PQ counterpart."
+  ],
+  "policies": [
+    {"id": "ELBSecurityPolicy-TLS13-1-3-2021-06", "name": "ELBSecurityPolicy-TLS13-1-3-2021-06", "family": "elb", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-2021-06", "name": "ELBSecurityPolicy-TLS13-1-2-2021-06", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "name": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "name": "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "name": "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028", "0x009C", "0x003C", "0x009D", "0x003D"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-1-2021-06", "name": "ELBSecurityPolicy-TLS13-1-1-2021-06", "family": "elb", "versions": ["TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS13-1-0-2021-06", "name": "ELBSecurityPolicy-TLS13-1-0-2021-06", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls13"},
+    {"id": "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "name": "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "family": "elb", "versions": ["TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls"},
+    {"id": "ELBSecurityPolicy-TLS-1-2-2017-01", "name": "ELBSecurityPolicy-TLS-1-2-2017-01", "family": "elb", "versions": ["TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028", "0x009C", "0x003C", "0x009D", "0x003D"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB.", "Classic Load Balancer table (2023 awsdocs) lists the same protocols and ciphers in the same order."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "CLB", "NLB"], "elbFamily": "tls"},
+    {"id": "ELBSecurityPolicy-TLS-1-1-2017-01", "name": "ELBSecurityPolicy-TLS-1-1-2017-01", "family": "elb", "versions": ["TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls"},
+    {"id": "ELBSecurityPolicy-2016-08", "name": "ELBSecurityPolicy-2016-08", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Default for: CLI/API/CloudFormation/CDK", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls"},
+    {"id": "ELBSecurityPolicy-TLS-1-0-2015-04", "name": "ELBSecurityPolicy-TLS-1-0-2015-04", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035", "0x000A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Listed in 2023 ALB/NLB docs; not present in the newer stored ALB tables nor in a 2026 policy-name list seen in the code index; may be deprecated. Verify before relying on it.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["github:awsdocs/elb-application-load-balancers-user-guide@01a945e0dc61cc3ae8b50f9dc764c95502baf9f5 doc_source/create-https-listener.md (2023) (absent from newer stored ALB table)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "tls"},
+    {"id": "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC02C", "0xC030"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028", "0x009C", "0x003C", "0x009D", "0x003D"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04", "name": "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fips"},
+    {"id": "ELBSecurityPolicy-FS-1-2-Res-2020-10", "name": "ELBSecurityPolicy-FS-1-2-Res-2020-10", "family": "elb", "versions": ["TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC02C", "0xC030"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fs"},
+    {"id": "ELBSecurityPolicy-FS-1-2-Res-2019-08", "name": "ELBSecurityPolicy-FS-1-2-Res-2019-08", "family": "elb", "versions": ["TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fs"},
+    {"id": "ELBSecurityPolicy-FS-1-2-2019-08", "name": "ELBSecurityPolicy-FS-1-2-2019-08", "family": "elb", "versions": ["TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fs"},
+    {"id": "ELBSecurityPolicy-FS-1-1-2019-08", "name": "ELBSecurityPolicy-FS-1-1-2019-08", "family": "elb", "versions": ["TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fs"},
+    {"id": "ELBSecurityPolicy-FS-2018-06", "name": "ELBSecurityPolicy-FS-2018-06", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Load balancers: ALB, NLB."], "aliases": [], "sources": ["ALB describe-ssl-policies page (stored GitHub markdown copy, ~2024, find_string id 58212479814) = https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "fs"},
+    {"id": "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", "family": "elb", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-3-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Res-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Default for: console (current docs)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028", "0x009C", "0x003C", "0x009D", "0x003D"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-0-2021-06 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC02C", "0xC030"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC02C", "0xC030", "0xC024", "0xC028", "0x009C", "0x003C", "0x009D", "0x003D"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09", "name": "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": true, "unverifiedSuites": [], "serverPreference": true, "notes": ["Policy name verified; protocols/ciphers NOT seen in a stored AWS table - copied from ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04 on the assumption PQ variants only add ML-KEM hybrid key exchange. (getmoto/moto ssl_policies.py gives TLS13-1-2-Ext1-PQ-2025-09 the Ext2 cipher list incl. SHA1 CBC suites, which conflicts with this assumption.)", "Documented post-quantum hybrid key exchange groups: X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024 (codes 4588, 4587, 4589); the classical groups are not documented, so groups is null.", "Load balancers: ALB, NLB."], "aliases": [], "sources": ["https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html (docs.amazonaws.cn stored copy: names, default, PQ groups)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["ALB", "NLB"], "elbFamily": "pq"},
+    {"id": "ELBSecurityPolicy-2015-05", "name": "ELBSecurityPolicy-2015-05", "family": "elb", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Same as ELBSecurityPolicy-2016-08 (ALB/NLB docs 2023: \"identical to ELBSecurityPolicy-2016-08\")", "Load balancers: NLB, CLB."], "aliases": [], "sources": ["github:awsdocs/elb-application-load-balancers-user-guide@01a945e0dc61cc3ae8b50f9dc764c95502baf9f5 doc_source/create-https-listener.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html", "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html"], "loadBalancers": ["NLB", "CLB"], "elbFamily": "tls"},
+    {"id": "clb:ELBSecurityPolicy-2016-08", "name": "ELBSecurityPolicy-2016-08 (Classic Load Balancer)", "family": "elb-classic", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Classic Load Balancer predefined policy table (archived 2023 awsdocs copy); server order preference enabled.", "Differs from the ALB/NLB policy of the same name (ELBSecurityPolicy-2016-08), hence the clb: prefix.", "Default Classic Load Balancer policy."], "aliases": ["ELBSecurityPolicy-2016-08-classic"], "sources": ["github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"], "loadBalancers": ["CLB"], "elbFamily": "classic"},
+    {"id": "clb:ELBSecurityPolicy-TLS-1-1-2017-01", "name": "ELBSecurityPolicy-TLS-1-1-2017-01 (Classic Load Balancer)", "family": "elb-classic", "versions": ["TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Classic Load Balancer predefined policy table (archived 2023 awsdocs copy); server order preference enabled.", "Differs from the ALB/NLB policy of the same name (ELBSecurityPolicy-TLS-1-1-2017-01), hence the clb: prefix."], "aliases": ["ELBSecurityPolicy-TLS-1-1-2017-01-classic"], "sources": ["github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"], "loadBalancers": ["CLB"], "elbFamily": "classic"},
+    {"id": "clb:ELBSecurityPolicy-2015-05", "name": "ELBSecurityPolicy-2015-05 (Classic Load Balancer)", "family": "elb-classic", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035", "0x000A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Classic Load Balancer predefined policy table (archived 2023 awsdocs copy); server order preference enabled.", "Differs from the ALB/NLB policy of the same name (ELBSecurityPolicy-2015-05), hence the clb: prefix."], "aliases": ["ELBSecurityPolicy-2015-05-classic"], "sources": ["github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"], "loadBalancers": ["CLB"], "elbFamily": "classic"},
+    {"id": "clb:ELBSecurityPolicy-2015-03", "name": "ELBSecurityPolicy-2015-03 (Classic Load Balancer)", "family": "elb-classic", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0x0033", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035", "0x0032", "0x000A"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Classic Load Balancer predefined policy table (archived 2023 awsdocs copy); server order preference enabled."], "aliases": ["ELBSecurityPolicy-2015-03-classic"], "sources": ["github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"], "loadBalancers": ["CLB"], "elbFamily": "classic"},
+    {"id": "clb:ELBSecurityPolicy-2015-02", "name": "ELBSecurityPolicy-2015-02 (Classic Load Balancer)", "family": "elb-classic", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2"], "suites": ["0xC02B", "0xC02F", "0xC023", "0xC027", "0xC009", "0xC013", "0x0033", "0xC02C", "0xC030", "0xC024", "0xC028", "0xC014", "0xC00A", "0x009C", "0x003C", "0x002F", "0x009D", "0x003D", "0x0035", "0x0032"], "groups": null, "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Classic Load Balancer predefined policy table (archived 2023 awsdocs copy); server order preference enabled."], "aliases": ["ELBSecurityPolicy-2015-02-classic"], "sources": ["github:awsdocs/elb-classic-load-balancers-user-guide@0e6e54ed0f449399613544c40384206bcafdbfb0 doc_source/elb-security-policy-table.md (2023)", "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-security-policy-table.html"], "loadBalancers": ["CLB"], "elbFamily": "classic"}
+  ]
+}
+
+"""#
+
+    /// `Data/policies/mozilla.json`
+    static let policiesMozilla: String = #"""
+{
+  "sources": [
+    "github:mozilla/ssl-config-generator src/static/guidelines/5.7.json (last changed commit b2a5a068fbfbe46007c16dd6528c7ada56bcf20f, 2023-05-15)",
+    "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)",
+    "https://ssl-config.mozilla.org/guidelines/5.7.json",
+    "https://ssl-config.mozilla.org/guidelines/6.0.json",
+    "https://wiki.mozilla.org/Security/Server_Side_TLS",
+    "/etc/testssl/cipher-mapping.txt and openssl ciphers -V (code points)"
+  ],
+  "retrieved": "Snapshot of mozilla/ssl-config-generator archived (HEAD 2026-05-03). latest.json points to 6.0.json (CHANGELOG: 6.0.0 and 5.8.0 dated 2026-04-06). 6.0 has only modern and intermediate (no \"old\"); 5.8 adds X25519MLKEM768 to tls_curves and drops DHE suites from intermediate/old relative to 5.7. Per-server cipher lists for caddy/go (5.7 only) are omitted here; OpenSSL and IANA lists kept. The wiki page itself was not read (not in archived sources searched); values come from the JSON.",
+  "notes": [
+    "ids are mozilla-<level>-<guideline version>; the aliases mozilla-modern, mozilla-intermediate and mozilla-old name the newest guideline that has that level (6.0 is the latest guideline).",
+    "requires carries the guideline's certificate and parameter rules (key sizes, curves, signatures, HSTS, OCSP stapling, certificate lifespan)."
+  ],
+  "policies": [
+    {"id": "mozilla-modern-5.7", "name": "Mozilla Server Side TLS 5.7, modern", "family": "mozilla", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303"], "groups": [29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 63, Android 10.0, Chrome 70, Edge 75, Java 11, OpenSSL 1.1.1, Opera 57, Safari 12.1.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order."], "aliases": [], "sources": ["https://ssl-config.mozilla.org/guidelines/5.7.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.7.json (last changed commit b2a5a068fbfbe46007c16dd6528c7ada56bcf20f, 2023-05-15)"], "requires": {"minVersion": "TLSv1.3", "forwardSecrecy": null, "minRSAKeyBits": null, "minDHBits": null, "minECDHBits": 256, "certificateTypes": ["ecdsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 90}, "guidelineVersion": "5.7", "level": "modern"},
+    {"id": "mozilla-intermediate-5.7", "name": "Mozilla Server Side TLS 5.7, intermediate", "family": "mozilla", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030", "0xCCA9", "0xCCA8", "0x009E", "0x009F", "0xCCAA"], "groups": [29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 27, Android 4.4.2, Chrome 31, Edge, IE 11 on Windows 7, Java 8u31, OpenSSL 1.0.1, Opera 20, Safari 9.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order.", "DHE suites need a 2048-bit (or larger) DH group; groups lists only the guideline's tls_curves."], "aliases": [], "sources": ["https://ssl-config.mozilla.org/guidelines/5.7.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.7.json (last changed commit b2a5a068fbfbe46007c16dd6528c7ada56bcf20f, 2023-05-15)"], "requires": {"minVersion": "TLSv1.2", "forwardSecrecy": null, "minRSAKeyBits": 2048, "minDHBits": 2048, "minECDHBits": 256, "certificateTypes": ["ecdsa", "rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 366}, "guidelineVersion": "5.7", "level": "intermediate"},
+    {"id": "mozilla-old-5.7", "name": "Mozilla Server Side TLS 5.7, old", "family": "mozilla", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030", "0xCCA9", "0xCCA8", "0x009E", "0x009F", "0xCCAA", "0xC023", "0xC027", "0xC009", "0xC013", "0xC024", "0xC028", "0xC00A", "0xC014", "0x0067", "0x006B", "0x009C", "0x009D", "0x003C", "0x003D", "0x002F", "0x0035", "0x000A"], "groups": [29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Oldest compatible clients: Firefox 1, Android 2.3, Chrome 1, Edge 12, IE8 on Windows XP, Java 6, OpenSSL 0.9.8, Opera 5, Safari 1.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order.", "DHE suites need a 1024-bit (or larger) DH group; groups lists only the guideline's tls_curves."], "aliases": [], "sources": ["https://ssl-config.mozilla.org/guidelines/5.7.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.7.json (last changed commit b2a5a068fbfbe46007c16dd6528c7ada56bcf20f, 2023-05-15)"], "requires": {"minVersion": "TLSv1.0", "forwardSecrecy": null, "minRSAKeyBits": 2048, "minDHBits": 1024, "minECDHBits": 256, "certificateTypes": ["rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["sha256WithRSAEncryption"], "serverCipherOrder": true, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 366}, "guidelineVersion": "5.7", "level": "old"},
+    {"id": "mozilla-modern-5.8", "name": "Mozilla Server Side TLS 5.8, modern", "family": "mozilla", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303"], "groups": [4588, 29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 63, Android 10.0, Chrome 70, Edge 75, Java 11, OpenSSL 1.1.1, Opera 57, Safari 12.1.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order."], "aliases": [], "sources": ["https://ssl-config.mozilla.org/guidelines/5.8.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)"], "requires": {"minVersion": "TLSv1.3", "forwardSecrecy": null, "minRSAKeyBits": null, "minDHBits": null, "minECDHBits": 256, "certificateTypes": ["ecdsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 90}, "guidelineVersion": "5.8", "level": "modern"},
+    {"id": "mozilla-intermediate-5.8", "name": "Mozilla Server Side TLS 5.8, intermediate", "family": "mozilla", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030", "0xCCA9", "0xCCA8"], "groups": [4588, 29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 31.3.0, Android 4.4.2, Chrome 49, Edge 15 on Windows 10, IE 11 on Windows 10, Java 8u161, OpenSSL 1.0.1l, Opera 20, Safari 9.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order.", "DHE suites need a 2048-bit (or larger) DH group; groups lists only the guideline's tls_curves."], "aliases": [], "sources": ["https://ssl-config.mozilla.org/guidelines/5.8.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)"], "requires": {"minVersion": "TLSv1.2", "forwardSecrecy": null, "minRSAKeyBits": 2048, "minDHBits": 2048, "minECDHBits": 256, "certificateTypes": ["ecdsa", "rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 366}, "guidelineVersion": "5.8", "level": "intermediate"},
+    {"id": "mozilla-old-5.8", "name": "Mozilla Server Side TLS 5.8, old", "family": "mozilla", "versions": ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030", "0xCCA9", "0xCCA8", "0xC023", "0xC027", "0xC009", "0xC013", "0xC024", "0xC028", "0xC00A", "0xC014", "0x009C", "0x009D", "0x003C", "0x003D", "0x002F", "0x0035", "0x000A"], "groups": [4588, 29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": true, "notes": ["Oldest compatible clients: Firefox 1, Android 2.3, Chrome 1, Edge 12, IE8 on Windows XP, Java 6, OpenSSL 0.9.8, Opera 5, Safari 1.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order.", "DHE suites need a 2048-bit (or larger) DH group; groups lists only the guideline's tls_curves.", "mozilla-old points here because guideline 6.0 (latest) has no old configuration."], "aliases": ["mozilla-old"], "sources": ["https://ssl-config.mozilla.org/guidelines/5.8.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)"], "requires": {"minVersion": "TLSv1.0", "forwardSecrecy": null, "minRSAKeyBits": 2048, "minDHBits": 2048, "minECDHBits": 256, "certificateTypes": ["rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["sha256WithRSAEncryption"], "serverCipherOrder": true, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 366}, "guidelineVersion": "5.8", "level": "old"},
+    {"id": "mozilla-modern-6.0", "name": "Mozilla Server Side TLS 6.0, modern", "family": "mozilla", "versions": ["TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303"], "groups": [4588, 29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 63, Android 10.0, Chrome 70, Edge 75, Java 11, OpenSSL 1.1.1, Opera 57, Safari 12.1.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order."], "aliases": ["mozilla-modern"], "sources": ["https://ssl-config.mozilla.org/guidelines/6.0.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)"], "requires": {"minVersion": "TLSv1.3", "forwardSecrecy": null, "minRSAKeyBits": null, "minDHBits": null, "minECDHBits": 256, "certificateTypes": ["ecdsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 90}, "guidelineVersion": "6.0", "level": "modern"},
+    {"id": "mozilla-intermediate-6.0", "name": "Mozilla Server Side TLS 6.0, intermediate", "family": "mozilla", "versions": ["TLSv1.2", "TLSv1.3"], "suites": ["0x1301", "0x1302", "0x1303", "0xC02B", "0xC02F", "0xC02C", "0xC030", "0xCCA9", "0xCCA8"], "groups": [4588, 29, 23, 24], "unverified": false, "unverifiedSuites": [], "serverPreference": false, "notes": ["Oldest compatible clients: Firefox 31.3.0, Android 4.4.2, Chrome 49, Edge 15 on Windows 10, IE 11 on Windows 10, Java 8u161, OpenSSL 1.0.1l, Opera 20, Safari 9.", "Recommended certificate lifespan 90 days.", "suites = TLS 1.3 ciphersuites, then the OpenSSL cipher list for TLS 1.2 and below, in the guideline's order.", "DHE suites need a 2048-bit (or larger) DH group; groups lists only the guideline's tls_curves."], "aliases": ["mozilla-intermediate"], "sources": ["https://ssl-config.mozilla.org/guidelines/6.0.json", "github:mozilla/ssl-config-generator src/static/guidelines/5.8.json and 6.0.json (HEAD 858f8f74a4fd1293a3a7f5ab0c16eb1eb891393a, 2026-05-03; latest.json -> 6.0.json)"], "requires": {"minVersion": "TLSv1.2", "forwardSecrecy": null, "minRSAKeyBits": 2048, "minDHBits": 2048, "minECDHBits": 256, "certificateTypes": ["ecdsa", "rsa"], "certificateCurves": ["prime256v1", "secp384r1"], "certificateSignatures": ["sha256WithRSAEncryption", "ecdsa-with-SHA256", "ecdsa-with-SHA384", "ecdsa-with-SHA512"], "serverCipherOrder": false, "ocspStapling": true, "hstsMinAge": 63072000, "maxCertificateLifespanDays": 366}, "guidelineVersion": "6.0", "level": "intermediate"}
+  ]
 }
 
 """#
 
     /// Every client profile file, in `Data/clients/` name order.
-    static let clients: [String] = [cloudFrontOrigin]
+    static let clients: [String] = [clientAndroid12, clientAndroid14, clientAndroid44, clientAndroid7, clientChrome101, clientChromeCurrent, cloudFrontOrigin, clientCurlOpenssl3, clientFirefox100, clientFirefoxCurrent, clientGo117, clientGoCryptoTls, clientIe11Win10, clientIe11Win7, clientJava11, clientJava17, clientJava21, clientJava25, clientJava8, clientNode20, clientOpenssl111, clientOpenssl3Default, clientPython3Ssl, clientSafari154, clientSafariCurrent]
+
+    /// Every policy file, in `Data/policies/` name order.
+    static let policies: [String] = [policiesCloudfrontViewer, policiesCompliance, policiesElb, policiesMozilla]
 }

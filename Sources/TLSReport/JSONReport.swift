@@ -7,54 +7,72 @@ import TLSScan
 public enum JSONReport {
     public static let schemaVersion = 1
 
-    public static func document(_ scan: ScanResult, cloudfront: CloudFrontVerdict) -> JSONValue {
-        .object([
-            ("schemaVersion", .int(schemaVersion)),
-            ("target", target(scan)),
-            ("reachability", reachability(scan.reachability)),
-            ("ports", ports(scan)),
-            ("protocols", .array(scan.protocols.map(protocolEntry))),
-            ("groups", .array(scan.groups.map(groupEntry))),
-            ("certificates", .array(scan.certificates.map(chainEntry))),
-            ("verdicts", .object([("cloudfront", verdict(cloudfront))])),
-            ("connections", .int(scan.connections)),
-            ("connectionLowerBound", .int(scan.connectionLowerBound)),
-            ("probes", .object([
-                ("accepted", .int(scan.probes.accepted)),
-                ("rejected", .int(scan.probes.rejected)),
-                ("timedOut", .int(scan.probes.timedOut)),
-                ("failed", .int(scan.probes.failed)),
-            ])),
-            ("complete", .bool(scan.isComplete)),
-            ("undecided", .array(scan.undecided.map { item in
-                .object([("engine", .string(item.engine.rawValue)), ("version", .string(item.version.rawValue)),
-                         ("purpose", .string(item.purpose)), ("reason", .string(item.reason))])
-            })),
-            ("elapsedSeconds", .double((scan.elapsedSeconds * 1000).rounded() / 1000)),
-        ])
+    public static func document(_ analysis: ScanAnalysis) -> JSONValue {
+        let scan = analysis.scan
+        let probes: [(String, JSONValue)] = [
+            ("accepted", .int(scan.probes.accepted)),
+            ("rejected", .int(scan.probes.rejected)),
+            ("timedOut", .int(scan.probes.timedOut)),
+            ("failed", .int(scan.probes.failed)),
+        ]
+        let undecided: [JSONValue] = scan.undecided.map(undecidedEntry)
+        let verdicts: [(String, JSONValue)] = [("cloudfront", verdict(analysis.cloudfront))]
+        var pairs: [(String, JSONValue)] = []
+        pairs.append(("schemaVersion", .int(schemaVersion)))
+        pairs.append(("target", target(scan)))
+        pairs.append(("reachability", reachability(scan.reachability)))
+        pairs.append(("ports", ports(scan)))
+        pairs.append(("protocols", .array(scan.protocols.map(protocolEntry))))
+        pairs.append(("groups", .array(scan.groups.map(groupEntry))))
+        pairs.append(("certificates", .array(analysis.chains.map(chainEntry))))
+        pairs.append(("verdicts", .object(verdicts)))
+        pairs.append(("connections", .int(scan.connections)))
+        pairs.append(("connectionLowerBound", .int(scan.connectionLowerBound)))
+        pairs.append(("probes", .object(probes)))
+        pairs.append(("complete", .bool(scan.isComplete)))
+        pairs.append(("undecided", .array(undecided)))
+        pairs.append(("elapsedSeconds", .double((scan.elapsedSeconds * 1000).rounded() / 1000)))
+        return .object(pairs)
+    }
+
+    static func undecidedEntry(_ item: UndecidedProbe) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
+            ("engine", .string(item.engine.rawValue)),
+            ("version", .string(item.version.rawValue)),
+            ("purpose", .string(item.purpose)),
+            ("reason", .string(item.reason)),
+        ]
+        return .object(pairs)
     }
 
     static func target(_ scan: ScanResult) -> JSONValue {
-        .object([
+        let pairs: [(String, JSONValue)] = [
             ("host", .string(scan.target.host)),
             ("port", .int(scan.target.port)),
-            ("address", .optional(scan.address)),
-            ("sni", .optional(scan.serverName)),
-        ])
+            ("address", .string(orNull: scan.address)),
+            ("sni", .string(orNull: scan.serverName)),
+        ]
+        return .object(pairs)
     }
 
     static func ports(_ scan: ScanResult) -> JSONValue {
-        var items: [JSONValue] = [.object([
-            ("role", .string("https")), ("port", .int(scan.target.port)),
-            ("open", scan.reachability.isReachable ? .bool(true) : {
-                if case .noTLSAnswer = scan.reachability { return .bool(true) }
-                return .bool(false)
-            }()),
+        var httpsOpen = scan.reachability.isReachable
+        if case .noTLSAnswer = scan.reachability { httpsOpen = true }
+        let https: [(String, JSONValue)] = [
+            ("role", .string("https")),
+            ("port", .int(scan.target.port)),
+            ("open", .bool(httpsOpen)),
             ("attempts", .int(scan.connectAttempts)),
-        ])]
+        ]
+        var items: [JSONValue] = [.object(https)]
         if let http = scan.httpPort {
-            items.append(.object([("role", .string("http")), ("port", .int(http.port)), ("open", .bool(http.open)),
-                                  ("detail", .optional(http.detail))]))
+            let entry: [(String, JSONValue)] = [
+                ("role", .string("http")),
+                ("port", .int(http.port)),
+                ("open", .bool(http.open)),
+                ("detail", .string(orNull: http.detail)),
+            ]
+            items.append(.object(entry))
         }
         return .array(items)
     }
@@ -67,27 +85,29 @@ public enum JSONReport {
         case .connectTimeout: "connect-timeout"
         case .noTLSAnswer: "no-tls-answer"
         }
-        return .object([("status", .string(status)), ("message", .string(reach.explanation))])
+        let pairs: [(String, JSONValue)] = [("status", .string(status)), ("message", .string(reach.explanation))]
+        return .object(pairs)
     }
 
     static func protocolEntry(_ result: ProtocolResult) -> JSONValue {
-        .object([
+        let pairs: [(String, JSONValue)] = [
             ("version", .string(result.version.rawValue)),
-            ("supported", .optional(result.supported)),
-            ("serverPreference", .optional(result.serverPreference)),
+            ("supported", .bool(orNull: result.supported)),
+            ("serverPreference", .bool(orNull: result.serverPreference)),
             ("suites", .array(result.suites.map(suiteEntry))),
             ("complete", .bool(result.complete)),
-            ("note", .optional(result.note)),
-        ])
+            ("note", .string(orNull: result.note)),
+        ]
+        return .object(pairs)
     }
 
     static func suiteEntry(_ suite: SuiteResult) -> JSONValue {
         let info = suite.suite
         var pairs: [(String, JSONValue)] = [
             ("code", .string(CodePointFormat.hex(suite.code))),
-            ("iana", .optional(info?.iana)),
-            ("openssl", .optional(info?.openssl)),
-            ("evidence", .array(suite.evidence.sorted().map { .string($0.rawValue) })),
+            ("iana", .string(orNull: info?.iana)),
+            ("openssl", .string(orNull: info?.openssl)),
+            ("evidence", .array(suite.evidence.sorted().map { JSONValue.string($0.rawValue) })),
         ]
         if let info {
             pairs.append(("keyExchange", .string(info.keyExchange)))
@@ -101,34 +121,100 @@ public enum JSONReport {
     }
 
     static func groupEntry(_ result: GroupResult) -> JSONValue {
-        .object([
+        let pairs: [(String, JSONValue)] = [
             ("version", .string(result.version.rawValue)),
-            ("groups", .array(result.groups.map { .object([("code", .int(Int($0))), ("name", .string(groupName($0)))]) })),
+            ("groups", .array(result.groups.map(groupValue))),
             ("complete", .bool(result.complete)),
-        ])
+        ]
+        return .object(pairs)
     }
 
-    static func chainEntry(_ chain: CertificateChain) -> JSONValue {
-        .object([
+    static func groupValue(_ code: UInt16) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [("code", .int(Int(code))), ("name", .string(groupName(code)))]
+        return .object(pairs)
+    }
+
+    static func chainEntry(_ analysis: ChainAnalysis) -> JSONValue {
+        let chain = analysis.chain
+        let report = analysis.report
+        let pairs: [(String, JSONValue)] = [
             ("authentication", .string(chain.authentication)),
             ("seenWith", .string(chain.seenWith.rawValue)),
-            ("sni", .optional(chain.sni)),
-            ("der", .array(chain.der.map { .string(Base64.encode($0)) })),
-        ])
+            ("sni", .string(orNull: chain.sni)),
+            ("trusted", .bool(orNull: report.trusted)),
+            ("certificates", .array(certificateEntries(report, der: chain.der))),
+            ("findings", .array(report.findings.map(findingEntry))),
+        ]
+        return .object(pairs)
+    }
+
+    static func certificateEntries(_ report: ChainReport, der: [[UInt8]]) -> [JSONValue] {
+        var entries: [JSONValue] = []
+        for (index, info) in report.certificates.enumerated() where index < der.count {
+            entries.append(certificateEntry(info, der: der[index]))
+        }
+        return entries
+    }
+
+    static func findingEntry(_ finding: CertificateFinding) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
+            ("id", .string(finding.id)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("message", .string(finding.message)),
+            ("fix", .string(orNull: finding.fix)),
+        ]
+        return .object(pairs)
+    }
+
+    static func certificateEntry(_ info: CertificateInfo, der: [UInt8]) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
+            ("subject", .string(info.subject)),
+            ("issuer", .string(info.issuer)),
+            ("commonName", .string(orNull: info.commonName)),
+            ("subjectAltNames", .array(info.subjectAltNames.map(JSONValue.string))),
+            ("notBefore", .string(Timestamp.iso8601(info.notBefore))),
+            ("notAfter", .string(Timestamp.iso8601(info.notAfter))),
+            ("daysLeft", .int(info.daysLeft)),
+            ("keyType", .string(info.keyType)),
+            ("keyBits", .int(info.keyBits)),
+            ("curve", .string(orNull: info.curve)),
+            ("signatureAlgorithm", .string(info.signatureAlgorithm)),
+            ("selfSigned", .bool(info.isSelfSigned)),
+            ("sha256", .string(info.sha256Fingerprint)),
+            ("der", .string(Base64.encode(der))),
+        ]
+        return .object(pairs)
     }
 
     static func verdict(_ verdict: CloudFrontVerdict) -> JSONValue {
-        .object([
-            ("compatible", .optional(verdict.compatible)),
-            ("protocol", .optional(verdict.protocolVersion?.rawValue)),
-            ("suite", verdict.suite.map { .string(Catalog.shared.suite(code: $0)?.displayName ?? CodePointFormat.hex($0)) } ?? .null),
-            ("code", verdict.suite.map { .string(CodePointFormat.hex($0)) } ?? .null),
-            ("group", verdict.group.map { .string(groupName($0)) } ?? .null),
-            ("originProtocols", .array(verdict.originProtocols.map { .string($0.cloudFrontName) })),
-            ("causes", .array(verdict.causes.map {
-                .object([("id", .string($0.id)), ("message", .string($0.message)), ("fix", .string($0.fix))])
-            })),
-        ])
+        var suiteName: String?
+        var suiteCode: String?
+        if let code = verdict.suite {
+            suiteName = Catalog.shared.suite(code: code)?.displayName ?? CodePointFormat.hex(code)
+            suiteCode = CodePointFormat.hex(code)
+        }
+        let group: String? = verdict.group.map(groupName)
+        let protocols: [JSONValue] = verdict.originProtocols.map { JSONValue.string($0.cloudFrontName) }
+        let causes: [JSONValue] = verdict.causes.map(causeEntry)
+        let pairs: [(String, JSONValue)] = [
+            ("compatible", .bool(orNull: verdict.compatible)),
+            ("protocol", .string(orNull: verdict.protocolVersion?.rawValue)),
+            ("suite", .string(orNull: suiteName)),
+            ("code", .string(orNull: suiteCode)),
+            ("group", .string(orNull: group)),
+            ("originProtocols", .array(protocols)),
+            ("causes", .array(causes)),
+        ]
+        return .object(pairs)
+    }
+
+    static func causeEntry(_ cause: CloudFrontVerdict.Cause) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
+            ("id", .string(cause.id)),
+            ("message", .string(cause.message)),
+            ("fix", .string(cause.fix)),
+        ]
+        return .object(pairs)
     }
 
     static func groupName(_ code: UInt16) -> String {

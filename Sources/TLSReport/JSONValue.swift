@@ -80,7 +80,18 @@ public indirect enum JSONValue: Sendable, Equatable {
 }
 
 extension JSONValue {
-    static func optional(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .null }
-    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-    static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+    static func bool(orNull value: Bool?) -> JSONValue {
+        guard let value else { return .null }
+        return .bool(value)
+    }
+
+    static func string(orNull value: String?) -> JSONValue {
+        guard let value else { return .null }
+        return .string(value)
+    }
+
+    static func int(orNull value: Int?) -> JSONValue {
+        guard let value else { return .null }
+        return .int(value)
+    }
 }

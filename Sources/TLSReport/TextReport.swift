@@ -5,7 +5,9 @@ import TLSScan
 
 /// The human report: verdict first, then protocols, a suite table per protocol, groups and counts.
 public enum TextReport {
-    public static func render(_ scan: ScanResult, cloudfront: CloudFrontVerdict) -> String {
+    public static func render(_ analysis: ScanAnalysis) -> String {
+        let scan = analysis.scan
+        let cloudfront = analysis.cloudfront
         var out: [String] = []
         let sni = scan.serverName.map { "SNI \($0)" } ?? "no SNI"
         out.append("tlsmatrix scan of \(scan.target) — address \(scan.address ?? "unresolved"), \(sni)")
@@ -59,12 +61,11 @@ public enum TextReport {
                            + (result.complete ? "" : " (incomplete)"))
             }
         }
-        if !scan.certificates.isEmpty {
+        if !analysis.chains.isEmpty {
             out.append("")
-            out.append("Certificate chains")
-            for chain in scan.certificates {
-                let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
-                out.append("  \(chain.authentication): \(chain.der.count) certificate\(chain.der.count == 1 ? "" : "s") sent (\(chain.seenWith.rawValue), \(sni))")
+            out.append("Certificates (checked against \(analysis.originDomain))")
+            for item in analysis.chains {
+                out += chainLines(item)
             }
         }
         if let http = scan.httpPort {
@@ -80,6 +81,40 @@ public enum TextReport {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    static func chainLines(_ item: ChainAnalysis) -> [String] {
+        var out: [String] = []
+        let chain = item.chain
+        let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
+        let trust: String
+        switch item.report.trusted {
+        case true?: trust = "trusted"
+        case false?: trust = "NOT TRUSTED"
+        case nil: trust = "trust not checked"
+        }
+        out.append("  \(chain.authentication) chain, \(chain.der.count) sent (\(chain.seenWith.rawValue), \(sni)) — \(trust)")
+        for (index, info) in item.report.certificates.enumerated() {
+            var names = ""
+            if !info.subjectAltNames.isEmpty {
+                names = " SAN " + info.subjectAltNames.prefix(6).joined(separator: ", ")
+                if info.subjectAltNames.count > 6 { names += " …" }
+            }
+            out.append("    #\(index + 1) \(info.subject)\(names)")
+            var key = "\(info.keyType) \(info.keyBits)"
+            if let curve = info.curve { key += " \(curve)" }
+            out.append("       issuer \(info.issuer); \(key); \(info.signatureAlgorithm); until \(Timestamp.day(info.notAfter)) (\(info.daysLeft) days)")
+        }
+        for finding in item.report.findings {
+            let mark: String
+            switch finding.severity {
+            case .error: mark = "✗"
+            case .warning: mark = "!"
+            case .info: mark = "·"
+            }
+            out.append("    \(mark) [\(finding.id)] \(finding.message)")
+        }
+        return out
     }
 
     static func httpLine(_ http: PortCheck) -> String {

@@ -59,6 +59,15 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between the starts of two probes to the host.")
     var delay: Int = 0
 
+    @Option(help: "The Host header CloudFront forwards to the origin; the certificate must cover it.")
+    var hostHeader: String?
+
+    @Option(help: "PEM file of extra trusted roots, added to the system store.")
+    var caFile: String?
+
+    @Option(help: "Warn when a certificate expires within this many days.")
+    var warnDays: Int = 30
+
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
@@ -85,6 +94,12 @@ struct ScanCommand: AsyncParsableCommand {
         }
         _ = try parsedOriginProtocols()
         if let sni { try validateSNI(sni) }
+        if let hostHeader {
+            let name = hostHeader.split(separator: ":", maxSplits: 1).first.map(String.init) ?? hostHeader
+            do { try Target.validateHostName(name) } catch { throw ValidationError("invalid --host-header: \(error.description)") }
+        }
+        guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
+        if let caFile { _ = try loadTrustStore(caFile: caFile) }
         if let output { try OutputFile.checkWritable(output) }
     }
 
@@ -102,6 +117,23 @@ struct ScanCommand: AsyncParsableCommand {
         }
         guard !versions.isEmpty else { throw ValidationError("--origin-protocols is empty") }
         return versions.sorted()
+    }
+
+    func loadTrustStore(caFile: String?) throws -> TrustStore {
+        var store: TrustStore
+        do {
+            store = try TrustStore.system()
+        } catch {
+            store = .empty()
+        }
+        if let caFile {
+            do {
+                store = try store.adding(pemFile: caFile)
+            } catch {
+                throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
+            }
+        }
+        return store
     }
 
     func validateSNI(_ name: String) throws {
@@ -135,10 +167,16 @@ struct ScanCommand: AsyncParsableCommand {
         if case .unresolved(let why) = scan.reachability {
             throw ValidationError(why)
         }
-        let verdict = CloudFrontVerdict.evaluate(scan, originProtocols: try parsedOriginProtocols())
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.originProtocols = try parsedOriginProtocols()
+        analysisOptions.hostHeader = hostHeader
+        analysisOptions.warnDays = warnDays
+        analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
+        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
+        let verdict = analysis.cloudfront
         let rendered = switch format {
-        case "json": JSONReport.document(scan, cloudfront: verdict).serialized() + "\n"
-        default: TextReport.render(scan, cloudfront: verdict)
+        case "json": JSONReport.document(analysis).serialized() + "\n"
+        default: TextReport.render(analysis)
         }
         if let output {
             try OutputFile.write(rendered, to: output)

@@ -45,10 +45,51 @@ struct ClientProfileTests {
         #expect(names.count == 16)
     }
 
+    @Test("at least 12 client profiles, including the required ones")
+    func requiredProfiles() throws {
+        #expect(catalog.clients.count >= 12)
+        let required = ["cloudfront-origin", "chrome-current", "firefox-current", "safari-current", "curl-openssl3",
+                        "python3-ssl", "go-crypto-tls", "java-21", "java-17", "java-8", "android-14", "ie11-win7",
+                        "openssl-3-default"]
+        for id in required { #expect(catalog.client(id: id) != nil, "\(id)") }
+        #expect(catalog.client(id: "cloudfront-origin")?.unverified == false)
+        for id in ["android-14", "java-21", "go-crypto-tls", "safari-current"] {
+            #expect(catalog.client(id: id)?.unverified == true, "\(id)")
+        }
+    }
+
+    @Test("client lists are well formed")
+    func wellFormed() {
+        for client in catalog.clients {
+            #expect(!client.versions.isEmpty, "\(client.id)")
+            #expect(client.versions == client.versions.sorted(), "\(client.id)")
+            #expect(Set(client.suites).count == client.suites.count, "\(client.id)")
+            #expect(!client.suites.isEmpty && !client.groups.isEmpty && !client.signatureSchemes.isEmpty, "\(client.id)")
+            #expect(client.retrieved != nil, "\(client.id)")
+            // A TLS 1.3 client offers TLS 1.3 suites, and only TLS 1.3 clients do.
+            let offers13 = client.suites.contains { catalog.suite(code: $0)?.isTLS13 == true }
+            #expect(offers13 == client.supports(.tls13), "\(client.id)")
+        }
+    }
+
+    @Test("IE 11 on Windows 7 and Chrome current")
+    func knownClients() throws {
+        let ie = try #require(catalog.client(id: "ie11-win7"))
+        #expect(ie.versions == [.tls10, .tls11, .tls12])
+        #expect(ie.suites.first == 0xC028 && ie.offers(suite: 0x000A) && !ie.offers(suite: 0xCCA8))
+        #expect(ie.groups == [23, 24])
+        let chrome = try #require(catalog.client(id: "chrome-current"))
+        #expect(chrome.versions == [.tls12, .tls13])
+        #expect(chrome.suites.prefix(3) == [0x1301, 0x1302, 0x1303])
+        #expect(chrome.groups.first == 4588)
+        #expect(!chrome.unverified)
+    }
+
     @Test("Codable round trip")
     func roundTrip() throws {
-        let cf = try #require(catalog.client(id: "cloudfront-origin"))
-        let data = try JSONEncoder().encode(cf)
-        #expect(try JSONDecoder().decode(ClientProfile.self, from: data) == cf)
+        for client in catalog.clients {
+            let data = try JSONEncoder().encode(client)
+            #expect(try JSONDecoder().decode(ClientProfile.self, from: data) == client)
+        }
     }
 }

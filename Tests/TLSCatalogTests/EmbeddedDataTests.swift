@@ -47,9 +47,28 @@ struct EmbeddedDataTests {
         #expect(files == EmbeddedData.clients)
     }
 
+    @Test("every Data/policies file is embedded")
+    func everyPolicyFileEmbedded() throws {
+        let names = try Self.jsonFiles(in: "policies")
+        #expect(names.count == 4)
+        let files = try names.map { try Self.file("policies/\($0)") }
+        #expect(files == EmbeddedData.policies)
+    }
+
+    static func jsonFiles(in folder: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(
+            at: dataDirectory.appendingPathComponent(folder), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .map(\.lastPathComponent)
+            .sorted()
+    }
+
     @Test("every Data file names its sources and retrieval")
     func sourcesPresent() throws {
-        for path in ["cipher-suites.json", "groups.json", "signature-schemes.json", "clients/cloudfront-origin.json"] {
+        let paths = ["cipher-suites.json", "groups.json", "signature-schemes.json"]
+            + (try Self.jsonFiles(in: "clients")).map { "clients/\($0)" }
+            + (try Self.jsonFiles(in: "policies")).map { "policies/\($0)" }
+        for path in paths {
             let object = try JSONSerialization.jsonObject(with: Data(try Self.file(path).utf8)) as? [String: Any]
             let sources = object?["sources"] as? [String] ?? []
             #expect(!sources.isEmpty, "\(path) has no sources")

@@ -1,0 +1,83 @@
+import Foundation
+import TLSCatalog
+import TLSScan
+
+/// What the user asked the analysis to judge against.
+public struct AnalysisOptions: Sendable {
+    /// CloudFront's OriginSslProtocols setting.
+    public var originProtocols: [TLSVersion] = [.tls12]
+    /// The forwarded Host header, when CloudFront forwards it.
+    public var hostHeader: String?
+    public var trustStore: TrustStore?
+    public var warnDays = 30
+    public var now = Date()
+
+    public init() {}
+}
+
+/// One certificate chain as served, with its audit.
+public struct ChainAnalysis: Sendable {
+    public var chain: CertificateChain
+    public var report: ChainReport
+}
+
+/// Observations plus everything derived from them offline: certificate audits and the CloudFront verdict.
+public struct ScanAnalysis: Sendable {
+    public var scan: ScanResult
+    public var chains: [ChainAnalysis]
+    public var cloudfront: CloudFrontVerdict
+    /// The name certificates are checked against: the SNI sent, else the host.
+    public var originDomain: String
+
+    public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
+        let domain = scan.serverName ?? scan.target.host
+        let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays)
+        var chains: [ChainAnalysis] = []
+        for chain in scan.certificates {
+            let report = await audit.audit(chain: chain.der, originDomain: domain, hostHeader: options.hostHeader)
+            chains.append(ChainAnalysis(chain: chain, report: report))
+        }
+        var verdict = CloudFrontVerdict.evaluate(scan, originProtocols: options.originProtocols)
+        if scan.reachability.isReachable {
+            verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: options.hostHeader)
+        }
+        return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain)
+    }
+}
+
+extension CloudFrontVerdict {
+    /// Adds the certificate causes CloudFront documents (502 for names, dates, self-signed, untrusted and
+    /// chain order; a dropped connection for a missing intermediate), from the chain CloudFront would get.
+    mutating func addCertificateCauses(from chains: [ChainAnalysis], sni: String?, hostHeader: String?) {
+        let served = chains.filter { $0.chain.sni == sni }
+        guard !served.isEmpty else { return }
+        var relevant = served
+        if let suite, let auth = Catalog.shared.suite(code: suite)?.authentication {
+            let matching = served.filter { $0.chain.authentication == auth }
+            if !matching.isEmpty { relevant = matching }
+        }
+        let nameID = hostHeader == nil ? CertificateFinding.ID.nameMismatch : CertificateFinding.ID.hostHeaderMismatch
+        let mapping: [(finding: String, cause: String)] = [
+            (nameID, nameID),
+            (CertificateFinding.ID.expired, "expired"),
+            (CertificateFinding.ID.notYetValid, "not-yet-valid"),
+            (CertificateFinding.ID.selfSigned, "self-signed"),
+            (CertificateFinding.ID.untrusted, "untrusted"),
+            (CertificateFinding.ID.wrongChainOrder, "wrong-chain-order"),
+            (CertificateFinding.ID.missingIntermediate, "incomplete-chain"),
+            (CertificateFinding.ID.noCertificate, "no-certificate"),
+        ]
+        var added = false
+        for (findingID, causeID) in mapping {
+            for analysis in relevant {
+                guard let finding = analysis.report.findings.first(where: { $0.id == findingID }) else { continue }
+                guard !causes.contains(where: { $0.id == causeID }) else { continue }
+                let keyNote = relevant.count > 1 ? " (\(analysis.chain.authentication) certificate)" : ""
+                causes.append(Cause(id: causeID, message: finding.message + keyNote,
+                                    fix: finding.fix ?? "Replace the certificate with one issued by a public CA for the origin's name."))
+                added = true
+            }
+        }
+        if added { compatible = false }
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+
+/// What a server configured with a named security policy or baseline may accept: versions, cipher
+/// suites (in the documented preference order) and groups.
+///
+/// JSON form (in `Data/policies/*.json`, array `policies`): suites as `"0x1301"` strings, groups as
+/// integers or `null` when the source does not document them, versions as `TLSVersion` raw values.
+public struct Policy: Sendable, Hashable, Codable {
+    /// Stable identifier, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`, `TLSv1.2_2021`, `mozilla-intermediate-5.7`.
+    public let id: String
+    /// Human-readable name.
+    public let name: String
+    /// `elb`, `elb-classic`, `cloudfront-viewer`, `mozilla`, `nist`, `pci` or `cnsa`.
+    public let family: String
+    /// Versions the policy allows, oldest first.
+    public let versions: [TLSVersion]
+    /// Cipher suites the policy allows, in the documented preference order (TLS 1.3 suites included).
+    /// Empty for baselines that only state requirements (see ``requirements``).
+    public let suites: [UInt16]
+    /// Supported groups, or nil when the source does not document them.
+    public let groups: [UInt16]?
+    /// True when any part of the policy is not confirmed by a primary source.
+    public let unverified: Bool
+    /// Suites in ``suites`` that are inferred rather than documented.
+    public let unverifiedSuites: [UInt16]
+    /// Whether the server picks by its own order (nil when not stated).
+    public let serverPreference: Bool?
+    /// Caveats and extra facts.
+    public let notes: [String]
+    /// Other names that ``Catalog/policy(id:)`` accepts.
+    public let aliases: [String]
+    /// Where the facts come from.
+    public let sources: [String]
+    /// Baseline rules beyond the lists (minimum version, key sizes, forbidden suites ...).
+    public let requirements: Requirements?
+
+    /// Baseline rules. Every field is optional; nil / empty means "not stated".
+    public struct Requirements: Sendable, Hashable, Codable {
+        /// The lowest version the baseline accepts without qualification.
+        public let minVersion: TLSVersion?
+        /// Versions whose presence fails the baseline outright.
+        public let forbiddenVersions: [TLSVersion]
+        /// Every non-TLS 1.3 suite must use ephemeral key exchange.
+        public let forwardSecrecy: Bool?
+        /// Suites that must not be offered.
+        public let forbiddenSuites: [UInt16]
+        /// No suite of catalog strength `insecure` may be offered ("strong cryptography").
+        public let noInsecureSuites: Bool?
+        public let minRSAKeyBits: Int?
+        public let minDHBits: Int?
+        public let minECDHBits: Int?
+        /// `rsa`, `ecdsa`.
+        public let certificateTypes: [String]
+        /// OpenSSL curve names, e.g. `prime256v1`.
+        public let certificateCurves: [String]
+        /// OpenSSL signature names, e.g. `ecdsa-with-SHA256`.
+        public let certificateSignatures: [String]
+        public let serverCipherOrder: Bool?
+        public let ocspStapling: Bool?
+        public let hstsMinAge: Int?
+        public let maxCertificateLifespanDays: Int?
+        /// Compliance date (ISO 8601), e.g. `2018-06-30`.
+        public let deadline: String?
+        /// True when the requirements are not confirmed by a primary source.
+        public let unverified: Bool
+
+        public init(
+            minVersion: TLSVersion? = nil, forbiddenVersions: [TLSVersion] = [], forwardSecrecy: Bool? = nil,
+            forbiddenSuites: [UInt16] = [], noInsecureSuites: Bool? = nil, minRSAKeyBits: Int? = nil,
+            minDHBits: Int? = nil, minECDHBits: Int? = nil, certificateTypes: [String] = [],
+            certificateCurves: [String] = [], certificateSignatures: [String] = [],
+            serverCipherOrder: Bool? = nil, ocspStapling: Bool? = nil, hstsMinAge: Int? = nil,
+            maxCertificateLifespanDays: Int? = nil, deadline: String? = nil, unverified: Bool = false
+        ) {
+            self.minVersion = minVersion
+            self.forbiddenVersions = forbiddenVersions
+            self.forwardSecrecy = forwardSecrecy
+            self.forbiddenSuites = forbiddenSuites
+            self.noInsecureSuites = noInsecureSuites
+            self.minRSAKeyBits = minRSAKeyBits
+            self.minDHBits = minDHBits
+            self.minECDHBits = minECDHBits
+            self.certificateTypes = certificateTypes
+            self.certificateCurves = certificateCurves
+            self.certificateSignatures = certificateSignatures
+            self.serverCipherOrder = serverCipherOrder
+            self.ocspStapling = ocspStapling
+            self.hstsMinAge = hstsMinAge
+            self.maxCertificateLifespanDays = maxCertificateLifespanDays
+            self.deadline = deadline
+            self.unverified = unverified
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case minVersion, forbiddenVersions, forwardSecrecy, forbiddenSuites, noInsecureSuites
+            case minRSAKeyBits, minDHBits, minECDHBits, certificateTypes, certificateCurves
+            case certificateSignatures, serverCipherOrder, ocspStapling, hstsMinAge
+            case maxCertificateLifespanDays, deadline, unverified
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            minVersion = try c.decodeIfPresent(TLSVersion.self, forKey: .minVersion)
+            forbiddenVersions = try c.decodeIfPresent([TLSVersion].self, forKey: .forbiddenVersions) ?? []
+            forwardSecrecy = try c.decodeIfPresent(Bool.self, forKey: .forwardSecrecy)
+            forbiddenSuites = try c.decodeIfPresent([String].self, forKey: .forbiddenSuites).map {
+                try $0.map { text in
+                    guard let code = HexCode.parse(text) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .forbiddenSuites, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+                    }
+                    return code
+                }
+            } ?? []
+            noInsecureSuites = try c.decodeIfPresent(Bool.self, forKey: .noInsecureSuites)
+            minRSAKeyBits = try c.decodeIfPresent(Int.self, forKey: .minRSAKeyBits)
+            minDHBits = try c.decodeIfPresent(Int.self, forKey: .minDHBits)
+            minECDHBits = try c.decodeIfPresent(Int.self, forKey: .minECDHBits)
+            certificateTypes = try c.decodeIfPresent([String].self, forKey: .certificateTypes) ?? []
+            certificateCurves = try c.decodeIfPresent([String].self, forKey: .certificateCurves) ?? []
+            certificateSignatures = try c.decodeIfPresent([String].self, forKey: .certificateSignatures) ?? []
+            serverCipherOrder = try c.decodeIfPresent(Bool.self, forKey: .serverCipherOrder)
+            ocspStapling = try c.decodeIfPresent(Bool.self, forKey: .ocspStapling)
+            hstsMinAge = try c.decodeIfPresent(Int.self, forKey: .hstsMinAge)
+            maxCertificateLifespanDays = try c.decodeIfPresent(Int.self, forKey: .maxCertificateLifespanDays)
+            deadline = try c.decodeIfPresent(String.self, forKey: .deadline)
+            unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(minVersion, forKey: .minVersion)
+            try c.encode(forbiddenVersions, forKey: .forbiddenVersions)
+            try c.encodeIfPresent(forwardSecrecy, forKey: .forwardSecrecy)
+            try c.encode(forbiddenSuites.map(HexCode.format), forKey: .forbiddenSuites)
+            try c.encodeIfPresent(noInsecureSuites, forKey: .noInsecureSuites)
+            try c.encodeIfPresent(minRSAKeyBits, forKey: .minRSAKeyBits)
+            try c.encodeIfPresent(minDHBits, forKey: .minDHBits)
+            try c.encodeIfPresent(minECDHBits, forKey: .minECDHBits)
+            try c.encode(certificateTypes, forKey: .certificateTypes)
+            try c.encode(certificateCurves, forKey: .certificateCurves)
+            try c.encode(certificateSignatures, forKey: .certificateSignatures)
+            try c.encodeIfPresent(serverCipherOrder, forKey: .serverCipherOrder)
+            try c.encodeIfPresent(ocspStapling, forKey: .ocspStapling)
+            try c.encodeIfPresent(hstsMinAge, forKey: .hstsMinAge)
+            try c.encodeIfPresent(maxCertificateLifespanDays, forKey: .maxCertificateLifespanDays)
+            try c.encodeIfPresent(deadline, forKey: .deadline)
+            try c.encode(unverified, forKey: .unverified)
+        }
+    }
+
+    /// Creates a policy; used by tests and by callers that define their own policies.
+    public init(
+        id: String, name: String, family: String, versions: [TLSVersion], suites: [UInt16],
+        groups: [UInt16]? = nil, unverified: Bool = false, unverifiedSuites: [UInt16] = [],
+        serverPreference: Bool? = nil, notes: [String] = [], aliases: [String] = [], sources: [String] = [],
+        requirements: Requirements? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.family = family
+        self.versions = versions
+        self.suites = suites
+        self.groups = groups
+        self.unverified = unverified
+        self.unverifiedSuites = unverifiedSuites
+        self.serverPreference = serverPreference
+        self.notes = notes
+        self.aliases = aliases
+        self.sources = sources
+        self.requirements = requirements
+    }
+
+    /// Whether the policy allows `version`.
+    public func allows(_ version: TLSVersion) -> Bool { versions.contains(version) }
+
+    /// Whether the policy allows the suite with `code`.
+    public func allows(suite code: UInt16) -> Bool { suites.contains(code) }
+
+    /// The id and every alias.
+    public var allNames: [String] { [id] + aliases }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, family, versions, suites, groups, unverified, unverifiedSuites, serverPreference
+        case notes, aliases, sources
+        case requirements = "requires"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        family = try c.decode(String.self, forKey: .family)
+        versions = try c.decode([TLSVersion].self, forKey: .versions)
+        suites = try Self.decodeHexList(c, .suites)
+        groups = try c.decodeIfPresent([UInt16].self, forKey: .groups)
+        unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
+        unverifiedSuites = c.contains(.unverifiedSuites) ? try Self.decodeHexList(c, .unverifiedSuites) : []
+        serverPreference = try c.decodeIfPresent(Bool.self, forKey: .serverPreference)
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
+        requirements = try c.decodeIfPresent(Requirements.self, forKey: .requirements)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(name, forKey: .name)
+        try c.encode(family, forKey: .family)
+        try c.encode(versions, forKey: .versions)
+        try c.encode(suites.map(HexCode.format), forKey: .suites)
+        try c.encode(groups, forKey: .groups)
+        try c.encode(unverified, forKey: .unverified)
+        try c.encode(unverifiedSuites.map(HexCode.format), forKey: .unverifiedSuites)
+        try c.encodeIfPresent(serverPreference, forKey: .serverPreference)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(aliases, forKey: .aliases)
+        try c.encode(sources, forKey: .sources)
+        try c.encodeIfPresent(requirements, forKey: .requirements)
+    }
+
+    /// A copy whose empty ``sources`` is replaced by `fallback` (the file-level sources).
+    func withSources(fallback: [String]) -> Policy {
+        guard sources.isEmpty else { return self }
+        return Policy(
+            id: id, name: name, family: family, versions: versions, suites: suites, groups: groups,
+            unverified: unverified, unverifiedSuites: unverifiedSuites, serverPreference: serverPreference,
+            notes: notes, aliases: aliases, sources: fallback, requirements: requirements)
+    }
+
+    private static func decodeHexList(
+        _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
+    ) throws -> [UInt16] {
+        try c.decode([String].self, forKey: key).map { text in
+            guard let code = HexCode.parse(text) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+            }
+            return code
+        }
+    }
+}
+
+extension Policy: RegistryEntry { static var registryKey: String { "policies" } }

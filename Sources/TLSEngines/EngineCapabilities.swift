@@ -1,0 +1,65 @@
+import TLSCatalog
+
+/// What the linked TLS libraries can offer on this machine, learned at run time (computed once,
+/// then cached; safe to call from any thread).
+///
+/// The first call computes the tables, which takes some milliseconds of library calls; call
+/// ``warmUp()`` from async code to do that on a thread of its own instead of the cooperative pool.
+public enum EngineCapabilities {
+    /// Computes every table off the cooperative pool. Later calls return at once.
+    public static func warmUp() async {
+        await EngineThread.run {
+            _ = OpenSSLSupport.suites
+            _ = OpenSSLSupport.groups
+            _ = GnuTLSSupport.suites
+            _ = GnuTLSSupport.groups
+        }
+    }
+
+    /// For each version, the suite code points the linked OpenSSL can offer (sorted). A version
+    /// OpenSSL cannot speak (SSLv2; SSLv3 on Debian) maps to an empty list.
+    public static func openssl() -> [TLSVersion: [UInt16]] {
+        OpenSSLSupport.suites.mapValues { $0.keys.sorted() }
+    }
+
+    /// For each version, the suite code points the linked GnuTLS can offer (sorted).
+    public static func gnutls() -> [TLSVersion: [UInt16]] {
+        GnuTLSSupport.suites.mapValues { $0.keys.sorted() }
+    }
+
+    /// Whether `engine` can offer `suite` at `version`. The wire engine can offer anything.
+    public static func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
+        switch engine {
+        case .wire: true
+        case .openssl: OpenSSLSupport.suites[version]?[suite] != nil
+        case .gnutls: GnuTLSSupport.suites[version]?[suite] != nil
+        }
+    }
+
+    /// Whether `engine` can offer the named group `group` (IANA code point).
+    public static func canOffer(_ engine: EngineKind, group: UInt16) -> Bool {
+        switch engine {
+        case .wire: true
+        case .openssl: OpenSSLSupport.groups[group] != nil
+        case .gnutls: GnuTLSSupport.groups[group] != nil
+        }
+    }
+
+    /// The versions `engine` can speak at all here.
+    public static func versions(_ engine: EngineKind) -> [TLSVersion] {
+        switch engine {
+        case .wire: TLSVersion.allCases
+        case .openssl: TLSVersion.allCases.filter { !(OpenSSLSupport.suites[$0] ?? [:]).isEmpty }
+        case .gnutls: TLSVersion.allCases.filter { !(GnuTLSSupport.suites[$0] ?? [:]).isEmpty }
+        }
+    }
+
+    /// The linked library's own version text, e.g. `OpenSSL 3.0.19 27 Jan 2026` or `GnuTLS 3.7.9`.
+    public static func libraryVersion(_ engine: EngineKind) -> String {
+        switch engine {
+        case .wire: "tlsmatrix wire engine"
+        case .openssl: OpenSSLSupport.versionText
+        case .gnutls: GnuTLSSupport.versionText
+        }
+    }
+}

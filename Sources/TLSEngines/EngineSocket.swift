@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Runs a blocking library handshake on a thread of its own, never on Swift's cooperative pool.
+///
+/// The library engines do blocking-style I/O (non-blocking socket + `poll` with the remaining
+/// time), so each probe needs a thread for at most its deadlines. A dedicated thread per probe
+/// (rather than `NIOThreadPool.singleton`, which has one thread per core) keeps slow servers from
+/// starving other probes and the resolver.
+enum EngineThread {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let thread = Thread {
+                continuation.resume(returning: body())
+            }
+            thread.name = "tlsmatrix-engine"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+}
+
+/// A probe's configuration decided before any thread or socket is spent, or why it cannot run.
+enum EnginePlan<Plan: Sendable>: Sendable {
+    case ready(Plan)
+    case cannot(ProbeFailure)
+}
+
+/// A point in time by the monotonic clock, for per-call `poll` timeouts.
+struct EngineDeadline: Sendable {
+    let instant: ContinuousClock.Instant
+
+    init(after duration: Duration) {
+        instant = ContinuousClock.now.advanced(by: duration)
+    }
+
+    /// Milliseconds left (rounded up), 0 when passed.
+    var remainingMilliseconds: Int32 {
+        let left = ContinuousClock.now.duration(to: instant)
+        if left <= .zero { return 0 }
+        let (seconds, atto) = left.components
+        let ms = seconds * 1000 + (atto + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: ms)
+    }
+
+    var hasPassed: Bool { ContinuousClock.now >= instant }
+}
+
+/// A TCP socket owned by one probe: non-blocking connect with a deadline, `poll` for readiness.
+final class EngineSocket {
+    enum ConnectResult {
+        case connected(EngineSocket)
+        case timedOut
+        case failed(String)
+    }
+
+    enum WaitResult {
+        case ready
+        case timedOut
+        case failed(String)
+    }
+
+    private(set) var fd: Int32
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        close()
+    }
+
+    func close() {
+        if fd >= 0 {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
+    }
+
+    /// Connects to an IPv4 or IPv6 literal within `timeout`.
+    static func connect(address rawAddress: String, port: Int, timeout: Duration) -> ConnectResult {
+        var address = rawAddress
+        if address.hasPrefix("["), address.hasSuffix("]") { address = String(address.dropFirst().dropLast()) }
+        guard (0...65535).contains(port) else { return .failed("invalid port \(port)") }
+
+        var storage = sockaddr_storage()
+        let length: socklen_t
+        let family: Int32
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        // A zone index ("fe80::1%eth0") is split off and resolved to an interface number.
+        var scope: UInt32 = 0
+        var literal = address
+        if let percent = address.firstIndex(of: "%") {
+            literal = String(address[..<percent])
+            let zone = String(address[address.index(after: percent)...])
+            scope = UInt32(zone) ?? if_nametoindex(zone)
+        }
+        if inet_pton(AF_INET, literal, &v4) == 1 {
+            family = AF_INET
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = in_port_t(UInt16(port).bigEndian)
+            sin.sin_addr = v4
+            withUnsafeMutableBytes(of: &storage) { raw in
+                withUnsafeBytes(of: sin) { raw.copyMemory(from: $0) }
+            }
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        } else if inet_pton(AF_INET6, literal, &v6) == 1 {
+            family = AF_INET6
+            var sin6 = sockaddr_in6()
+            sin6.sin6_family = sa_family_t(AF_INET6)
+            sin6.sin6_port = in_port_t(UInt16(port).bigEndian)
+            sin6.sin6_addr = v6
+            sin6.sin6_scope_id = scope
+            withUnsafeMutableBytes(of: &storage) { raw in
+                withUnsafeBytes(of: sin6) { raw.copyMemory(from: $0) }
+            }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        } else {
+            return .failed("invalid address \(rawAddress)")
+        }
+
+        #if canImport(Glibc)
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let fd = socket(family, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return .failed("socket: \(describe(errno))") }
+        let sock = EngineSocket(fd: fd)
+        let flags = fcntl(fd, F_GETFL, 0)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
+            return .failed("fcntl: \(describe(errno))")
+        }
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+
+        let deadline = EngineDeadline(after: timeout)
+        let rc = withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+        }
+        if rc == 0 { return .connected(sock) }
+        let connectErrno = errno
+        guard connectErrno == EINPROGRESS || connectErrno == EINTR else {
+            return .failed(describe(connectErrno))
+        }
+        switch sock.wait(forWriting: true, until: deadline) {
+        case .timedOut: return .timedOut
+        case .failed(let why): return .failed(why)
+        case .ready: break
+        }
+        var soError: Int32 = 0
+        var soLength = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &soLength) == 0 else {
+            return .failed("getsockopt: \(describe(errno))")
+        }
+        if soError != 0 { return .failed(describe(soError)) }
+        return .connected(sock)
+    }
+
+    /// Waits until the socket is readable (or writable) or `deadline` passes.
+    func wait(forWriting: Bool, until deadline: EngineDeadline) -> WaitResult {
+        while true {
+            let timeout = deadline.remainingMilliseconds
+            if timeout == 0 && deadline.hasPassed { return .timedOut }
+            var pfd = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
+            let rc = poll(&pfd, 1, timeout)
+            if rc > 0 { return .ready }  // POLLERR / POLLHUP also wake the library, which then sees the error.
+            if rc == 0 {
+                if deadline.hasPassed { return .timedOut }
+                continue
+            }
+            let pollErrno = errno
+            if pollErrno == EINTR { continue }
+            return .failed("poll: \(describe(pollErrno))")
+        }
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 literal (SNI must not carry one).
+    static func isIPLiteral(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+
+    /// Human text for the errno values a scanner meets (same wording as ``TCPTransport``).
+    static func describe(_ code: Int32) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ECONNRESET: return "connection reset"
+        case EHOSTUNREACH: return "no route to host"
+        case ENETUNREACH: return "network unreachable"
+        case ETIMEDOUT: return "connection timed out"
+        case EADDRNOTAVAIL: return "cannot assign the requested address"
+        default:
+            if let text = strerror(code) { return String(cString: text) }
+            return "socket error \(code)"
+        }
+    }
+
+    private func describe(_ code: Int32) -> String { Self.describe(code) }
+}

@@ -1,0 +1,403 @@
+internal import CGnuTLS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TLSCatalog
+import TLSWire
+
+/// Complete handshakes with the system GnuTLS 3, one per probe.
+///
+/// The priority string is built from scratch (`NONE:` + the version + the algorithms of the
+/// requested suites + `%COMPAT`), never `@SYSTEM`. GnuTLS priority strings enable algorithms,
+/// not single suites: the ClientHello carries every suite GnuTLS knows whose key exchange, cipher
+/// and MAC are all enabled. When that is more than was requested and the server picks one of
+/// the extras, the probe reports a local failure rather than claim an acceptance it was not
+/// asked about. No verification, no tickets; runs on a dedicated thread with a non-blocking socket.
+public struct GnuTLSEngine: HandshakeEngine {
+    public let kind = EngineKind.gnutls
+
+    public init() {}
+
+    public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
+        // Planning reads the capability tables (computed on first use), so it runs on the
+        // engine's thread too: nothing here may block the cooperative pool.
+        await EngineThread.run {
+            switch GnuTLSPlan.make(for: request) {
+            case .ready(let plan): GnuTLSHandshake.run(plan, endpoint: endpoint, deadlines: deadlines)
+            case .cannot(let failure): .failed(failure)
+            }
+        }
+    }
+}
+
+// MARK: - What the linked GnuTLS can do
+
+/// One row of GnuTLS's cipher-suite table, with the priority-string tokens that enable it.
+struct GnuTLSSuite: Sendable {
+    var code: UInt16
+    var name: String
+    var kx: UInt32
+    var cipher: UInt32
+    var mac: UInt32
+    var kxToken: String?
+    var cipherToken: String
+    var macToken: String
+    /// TLS 1.3 suites have no key exchange in the suite.
+    var isTLS13: Bool
+}
+
+enum GnuTLSSupport {
+    static func versionToken(_ version: TLSVersion) -> String? {
+        switch version {
+        case .sslv2: nil
+        case .sslv3: "VERS-SSL3.0"
+        case .tls10: "VERS-TLS1.0"
+        case .tls11: "VERS-TLS1.1"
+        case .tls12: "VERS-TLS1.2"
+        case .tls13: "VERS-TLS1.3"
+        }
+    }
+
+    static func tlsVersion(_ protocolValue: gnutls_protocol_t) -> TLSVersion? {
+        switch protocolValue {
+        case GNUTLS_SSL3: .sslv3
+        case GNUTLS_TLS1_0: .tls10
+        case GNUTLS_TLS1_1: .tls11
+        case GNUTLS_TLS1_2: .tls12
+        case GNUTLS_TLS1_3: .tls13
+        default: nil
+        }
+    }
+
+    static let tail = "+COMP-NULL:+SIGN-ALL:+CTYPE-X509"
+
+    /// Whether this GnuTLS understands every token of a priority string (it may still be
+    /// incomplete: `GNUTLS_E_NO_PRIORITIES_WERE_SET` means the syntax and names were fine).
+    static func accepts(_ priority: String) -> Bool {
+        var cache: gnutls_priority_t?
+        var errorPosition: UnsafePointer<CChar>?
+        let rc = gnutls_priority_init(&cache, priority, &errorPosition)
+        if let cache { gnutls_priority_deinit(cache) }
+        return rc == GNUTLS_E_SUCCESS || rc == GNUTLS_E_NO_PRIORITIES_WERE_SET
+    }
+
+    /// Every suite of the library's table (index order), with its tokens. Suites whose key exchange
+    /// needs credentials a scanner does not have (PSK, SRP) are left out: GnuTLS would not offer them.
+    static let table: [GnuTLSSuite] = {
+        var rows: [GnuTLSSuite] = []
+        var index = 0
+        while true {
+            var id: (UInt8, UInt8) = (0, 0)
+            var kx = gnutls_kx_algorithm_t(0)
+            var cipher = gnutls_cipher_algorithm_t(0)
+            var mac = gnutls_mac_algorithm_t(0)
+            var minimum = gnutls_protocol_t(0)
+            let name = withUnsafeMutableBytes(of: &id) { raw in
+                gnutls_cipher_suite_info(index, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &kx, &cipher, &mac, &minimum)
+            }
+            guard let name else { break }
+            index += 1
+            let kxName = kx.rawValue == 0 ? nil : gnutls_kx_get_name(kx).map { String(cString: $0) }
+            guard let cipherName = gnutls_cipher_get_name(cipher).map({ String(cString: $0) }),
+                  let macName = gnutls_mac_get_name(mac).map({ String(cString: $0) }) else { continue }
+            if let kxName, kxName.contains("PSK") || kxName.hasPrefix("SRP") { continue }
+            if kx.rawValue != 0 && kxName == nil { continue }
+            rows.append(GnuTLSSuite(
+                code: UInt16(id.0) << 8 | UInt16(id.1), name: String(cString: name),
+                kx: kx.rawValue, cipher: cipher.rawValue, mac: mac.rawValue,
+                kxToken: kxName, cipherToken: cipherName, macToken: macName,
+                isTLS13: kx.rawValue == 0 && minimum == GNUTLS_TLS1_3))
+        }
+        return rows
+    }()
+
+    /// For each version, code point → suite row, for every suite a priority string can enable.
+    static let suites: [TLSVersion: [UInt16: GnuTLSSuite]] = {
+        var result: [TLSVersion: [UInt16: GnuTLSSuite]] = [:]
+        let byCode = Dictionary(table.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        for version in TLSVersion.allCases {
+            result[version] = [:]
+            guard let versionToken = versionToken(version), accepts("NONE:+\(versionToken):\(tail)") else { continue }
+            let priority = capabilityPriority(versionToken)
+            var cache: gnutls_priority_t?
+            var errorPosition: UnsafePointer<CChar>?
+            guard gnutls_priority_init(&cache, priority, &errorPosition) == GNUTLS_E_SUCCESS, let cache else { continue }
+            defer { gnutls_priority_deinit(cache) }
+            var position: UInt32 = 0
+            var enabled: [UInt16: GnuTLSSuite] = [:]
+            while true {
+                var suiteIndex: UInt32 = 0
+                let rc = gnutls_priority_get_cipher_suite_index(cache, position, &suiteIndex)
+                if rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { break }
+                position += 1
+                if rc != GNUTLS_E_SUCCESS { continue }
+                var id: (UInt8, UInt8) = (0, 0)
+                var minimum = gnutls_protocol_t(0)
+                let found = withUnsafeMutableBytes(of: &id) { raw in
+                    gnutls_cipher_suite_info(Int(suiteIndex), raw.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, nil, nil, &minimum)
+                }
+                guard found != nil else { continue }
+                let code = UInt16(id.0) << 8 | UInt16(id.1)
+                guard let row = byCode[code] else { continue }
+                guard let minimumVersion = tlsVersion(minimum) else { continue }
+                if version == .tls13 ? !row.isTLS13 : (row.isTLS13 || minimumVersion > version) { continue }
+                enabled[code] = row
+            }
+            result[version] = enabled
+        }
+        return result
+    }()
+
+    /// Every algorithm token this library understands, each checked on its own so one unknown
+    /// name cannot spoil the rest.
+    static let knownTokens: [String] = {
+        var tokens: [String] = []
+        var seen = Set<String>()
+        for row in table {
+            for token in [row.kxToken, row.cipherToken, row.macToken].compactMap({ $0 }) where seen.insert(token).inserted {
+                if accepts("NONE:+VERS-TLS1.2:+\(token)") { tokens.append(token) }
+            }
+        }
+        return tokens
+    }()
+
+    /// A priority string enabling every known algorithm at one version.
+    /// (GnuTLS refuses TLS 1.3 in a priority that enables the NULL cipher, so TLS 1.3 goes without it.)
+    static func capabilityPriority(_ versionToken: String) -> String {
+        let tokens = versionToken == "VERS-TLS1.3" ? knownTokens.filter { $0 != "NULL" } : knownTokens
+        return "NONE:+\(versionToken):" + tokens.map { "+\($0)" }.joined(separator: ":") + ":+GROUP-ALL:\(tail)"
+    }
+
+    /// Group code point → the priority token (`GROUP-…`) this GnuTLS accepts.
+    static let groups: [UInt16: String] = {
+        var result: [UInt16: String] = [:]
+        for group in Catalog.shared.groups {
+            var candidates: [String] = []
+            if let name = group.gnutls { candidates.append(name.hasPrefix("GROUP-") ? name : "GROUP-\(name)") }
+            candidates.append("GROUP-\(group.name.uppercased())")
+            for token in candidates where accepts("NONE:+VERS-TLS1.3:+AES-128-GCM:+AEAD:+\(token):\(tail)") {
+                result[group.code] = token
+                break
+            }
+        }
+        return result
+    }()
+
+    static var versionText: String {
+        guard let text = gnutls_check_version(nil) else { return "GnuTLS (unknown version)" }
+        return "GnuTLS \(String(cString: text))"
+    }
+}
+
+// MARK: - One probe
+
+struct GnuTLSPlan: Sendable {
+    var request: ProbeRequest
+    var priority: String
+    /// Suites the priority enables that were not requested.
+    var extras: Set<UInt16>
+    var wantsAnonymous: Bool
+
+    static func make(for request: ProbeRequest) -> EnginePlan<GnuTLSPlan> {
+        guard let versionToken = GnuTLSSupport.versionToken(request.version) else {
+            return .cannot(ProbeFailure(.local, "gnutls cannot offer \(request.version)"))
+        }
+        let table = GnuTLSSupport.suites[request.version] ?? [:]
+        if table.isEmpty {
+            return .cannot(ProbeFailure(.local, "gnutls cannot offer \(request.version): the linked \(GnuTLSSupport.versionText) has no \(request.version)"))
+        }
+        var seen = Set<UInt16>()
+        let rows = request.suites.filter { seen.insert($0).inserted }.compactMap { table[$0] }
+        if rows.isEmpty {
+            return .cannot(ProbeFailure(.local, "gnutls cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
+        }
+        func ordered(_ tokens: [String?]) -> [String] {
+            var seen = Set<String>()
+            return tokens.compactMap { $0 }.filter { seen.insert($0).inserted }
+        }
+        let ciphers = ordered(rows.map(\.cipherToken))
+        let macs = ordered(rows.map(\.macToken))
+        let kxs = ordered(rows.map(\.kxToken))
+        var groupTokens: [String] = []
+        var seenGroups = Set<UInt16>()
+        for code in request.groups where seenGroups.insert(code).inserted {
+            if let token = GnuTLSSupport.groups[code] { groupTokens.append(token) }
+        }
+        if request.version == .tls13, !request.groups.isEmpty, groupTokens.isEmpty {
+            return .cannot(ProbeFailure(.local, "gnutls cannot offer any of the \(request.groups.count) requested group(s)"))
+        }
+        if groupTokens.isEmpty { groupTokens = ["GROUP-ALL"] }
+        let parts = ["NONE", "+\(versionToken)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
+            + [GnuTLSSupport.tail, "%COMPAT"]
+        let priority = parts.joined(separator: ":")
+
+        // What the ClientHello will really carry: the product of the enabled algorithms.
+        let cipherSet = Set(rows.map(\.cipher)), macSet = Set(rows.map(\.mac)), kxSet = Set(rows.map(\.kx))
+        let offered = table.values.filter { cipherSet.contains($0.cipher) && macSet.contains($0.mac) && ($0.isTLS13 || kxSet.contains($0.kx)) }
+        let extras = Set(offered.map(\.code)).subtracting(request.suites)
+        let anonymous = rows.contains { ($0.kxToken ?? "").hasPrefix("ANON") }
+        return .ready(GnuTLSPlan(request: request, priority: priority, extras: extras, wantsAnonymous: anonymous))
+    }
+}
+
+enum GnuTLSHandshake {
+    static func run(_ plan: GnuTLSPlan, endpoint: Endpoint, deadlines: Deadlines) -> ProbeOutcome {
+        let request = plan.request
+        var sessionSlot: gnutls_session_t?
+        let initRC = gnutls_init(&sessionSlot, CGnuTLS_client_nonblock_flags())
+        guard initRC == GNUTLS_E_SUCCESS, let session = sessionSlot else { return localFailure("gnutls_init", initRC) }
+        defer { gnutls_deinit(session) }
+
+        var errorPosition: UnsafePointer<CChar>?
+        let priorityRC = gnutls_priority_set_direct(session, plan.priority, &errorPosition)
+        guard priorityRC == GNUTLS_E_SUCCESS else {
+            let at = errorPosition.map { " at \"\(String(cString: $0))\"" } ?? ""
+            return localFailure("priority \(plan.priority)\(at)", priorityRC)
+        }
+
+        var certificateSlot: gnutls_certificate_credentials_t?
+        let certRC = gnutls_certificate_allocate_credentials(&certificateSlot)
+        guard certRC == GNUTLS_E_SUCCESS, let certificates = certificateSlot else { return localFailure("certificate credentials", certRC) }
+        defer { gnutls_certificate_free_credentials(certificates) }
+        let setRC = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(certificates))
+        guard setRC == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", setRC) }
+
+        var anonymousSlot: gnutls_anon_client_credentials_t?
+        defer { if let anonymous = anonymousSlot { gnutls_anon_free_client_credentials(anonymous) } }
+        if plan.wantsAnonymous {
+            let anonRC = gnutls_anon_allocate_client_credentials(&anonymousSlot)
+            guard anonRC == GNUTLS_E_SUCCESS, let anonymous = anonymousSlot else { return localFailure("anonymous credentials", anonRC) }
+            let rc = gnutls_credentials_set(session, GNUTLS_CRD_ANON, UnsafeMutableRawPointer(anonymous))
+            guard rc == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", rc) }
+        }
+
+        if let name = request.serverName, !name.isEmpty, !EngineSocket.isIPLiteral(name) {
+            let rc = name.withCString { gnutls_server_name_set(session, GNUTLS_NAME_DNS, $0, strlen($0)) }
+            guard rc == GNUTLS_E_SUCCESS else { return localFailure("server name \(name)", rc) }
+        }
+
+        let socket: EngineSocket
+        switch EngineSocket.connect(address: endpoint.address, port: endpoint.port, timeout: deadlines.connect) {
+        case .connected(let connected): socket = connected
+        case .timedOut: return .timedOut(.connect)
+        case .failed(let why): return .failed(ProbeFailure(.connect, why))
+        }
+        defer { socket.close() }
+        CGnuTLS_transport_set_int(session, socket.fd)
+        // Our own deadline governs; keep GnuTLS's internal one out of the way.
+        gnutls_handshake_set_timeout(session, 0)
+
+        let deadline = EngineDeadline(after: deadlines.handshake)
+        while true {
+            let rc = gnutls_handshake(session)
+            if rc == GNUTLS_E_SUCCESS { break }
+            if rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED {
+                let writing = gnutls_record_get_direction(session) == 1
+                switch socket.wait(forWriting: writing, until: deadline) {
+                case .ready: continue
+                case .timedOut: return .timedOut(.handshake)
+                case .failed(let why): return .failed(ProbeFailure(.local, why))
+                }
+            }
+            if gnutls_error_is_fatal(rc) == 0 {
+                // A warning alert (e.g. unrecognized_name) or similar: the handshake goes on.
+                if deadline.hasPassed { return .timedOut(.handshake) }
+                continue
+            }
+            return rejection(session: session, code: rc)
+        }
+        let outcome = negotiated(session: session, plan: plan)
+        _ = gnutls_bye(session, GNUTLS_SHUT_WR)
+        return outcome
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        let name = gnutls_strerror_name(code).map { String(cString: $0) } ?? "\(code)"
+        let text = gnutls_strerror(code).map { String(cString: $0) } ?? "error \(code)"
+        return "\(text) (\(name))"
+    }
+
+    private static func localFailure(_ what: String, _ code: Int32) -> ProbeOutcome {
+        .failed(ProbeFailure(.local, "gnutls: \(what): \(errorText(code))"))
+    }
+
+    private static func rejection(session: gnutls_session_t, code: Int32) -> ProbeOutcome {
+        let lastIn = gnutls_handshake_get_last_in(session).rawValue
+        // GnuTLS starts the field at -1: nothing from the server has been processed yet.
+        let heardNothing = lastIn == UInt32.max
+        if code == GNUTLS_E_FATAL_ALERT_RECEIVED {
+            let alert = gnutls_alert_get(session)
+            return .rejected(.alert(Alert(level: 2, code: UInt8(truncatingIfNeeded: alert.rawValue))))
+        }
+        if heardNothing {
+            if code == GNUTLS_E_PREMATURE_TERMINATION || code == GNUTLS_E_UNEXPECTED_PACKET_LENGTH {
+                return .rejected(.closed)
+            }
+            if code == GNUTLS_E_PULL_ERROR || code == GNUTLS_E_PUSH_ERROR, errno == ECONNRESET || errno == EPIPE {
+                return .rejected(.reset)
+            }
+        }
+        var text = "gnutls: \(errorText(code))"
+        if !heardNothing, let stage = gnutls_handshake_description_get_name(gnutls_handshake_description_t(lastIn)) {
+            text += " after \(String(cString: stage))"
+        }
+        return .rejected(.library(text))
+    }
+
+    private static func negotiated(session: gnutls_session_t, plan: GnuTLSPlan) -> ProbeOutcome {
+        guard let version = GnuTLSSupport.tlsVersion(gnutls_protocol_get_version(session)) else {
+            return .failed(ProbeFailure(.protocolViolation, "gnutls negotiated an unknown version"))
+        }
+        let cipher = gnutls_cipher_get(session).rawValue
+        let mac = gnutls_mac_get(session).rawValue
+        let kx = gnutls_kx_get(session).rawValue
+        let table = GnuTLSSupport.suites[version] ?? [:]
+        var suite = table.values.first { row in
+            row.cipher == cipher && row.mac == mac && (version == .tls13 ? row.isTLS13 : row.kx == kx)
+        }?.code
+        if suite == nil, let name = gnutls_ciphersuite_get(session) {
+            suite = Catalog.shared.suite(named: String(cString: name))?.code
+        }
+        guard let suite else {
+            let name = gnutls_ciphersuite_get(session).map { String(cString: $0) } ?? "?"
+            return .failed(ProbeFailure(.local, "gnutls: cannot tell the code point of the negotiated suite \(name)"))
+        }
+        if plan.extras.contains(suite) {
+            let name = Catalog.shared.suite(code: suite)?.iana ?? CodePointFormat.hex(suite)
+            return .failed(ProbeFailure(.local, "gnutls had to offer suites beyond the request (priority strings enable algorithms, not suites) and the server chose \(name) (\(CodePointFormat.hex(suite))), which was not requested"))
+        }
+
+        var group: UInt16?
+        let groupID = gnutls_group_get(session)
+        if groupID.rawValue != 0, let name = gnutls_group_get_name(groupID) {
+            group = Catalog.shared.group(named: String(cString: name))?.code
+        }
+        let kxName = gnutls_kx_get_name(gnutls_kx_algorithm_t(kx)).map { String(cString: $0) } ?? ""
+        let finiteField = version < .tls13 && (kxName.hasPrefix("DHE") || kxName == "ANON-DH")
+        let elliptic = version < .tls13 && (kxName.hasPrefix("ECDHE") || kxName == "ANON-ECDH")
+        var dhBits: Int?
+        if finiteField {
+            let bits = gnutls_dh_get_prime_bits(session)
+            if bits > 0 { dhBits = Int(bits) }
+            if let code = group, Catalog.shared.group(code: code)?.kind != "ffdhe" { group = nil }
+        } else if version < .tls13, !elliptic {
+            group = nil
+        }
+
+        var certificates: [[UInt8]] = []
+        var count: UInt32 = 0
+        if let list = gnutls_certificate_get_peers(session, &count) {
+            for index in 0..<Int(count) {
+                let datum = list[index]
+                guard let data = datum.data, datum.size > 0 else { continue }
+                certificates.append(Array(UnsafeBufferPointer(start: data, count: Int(datum.size))))
+            }
+        }
+        let renegotiation: Bool? = version == .tls13 ? nil : gnutls_safe_renegotiation_status(session) != 0
+        return .accepted(Negotiated(
+            version: version, suite: suite, group: group, dhBits: dhBits,
+            certificates: certificates, secureRenegotiation: renegotiation))
+    }
+}

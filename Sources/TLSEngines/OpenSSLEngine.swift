@@ -1,0 +1,354 @@
+internal import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TLSCatalog
+import TLSWire
+
+/// Complete handshakes with the system OpenSSL 3 (libssl), one per probe.
+///
+/// Each probe gets its own `SSL_CTX` in a private library context (so `OPENSSL_CONF` and the
+/// system-wide `system_default` section never apply), security level 0, min = max = the requested
+/// version, exactly the requested suites this OpenSSL can offer, no verification, no tickets and
+/// no session cache. The handshake runs on a dedicated thread with a non-blocking socket.
+public struct OpenSSLEngine: HandshakeEngine {
+    public let kind = EngineKind.openssl
+
+    public init() {}
+
+    public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
+        // Planning reads the capability tables (computed on first use), so it runs on the
+        // engine's thread too: nothing here may block the cooperative pool.
+        await EngineThread.run {
+            switch OpenSSLPlan.make(for: request) {
+            case .ready(let plan): OpenSSLHandshake.run(plan, endpoint: endpoint, deadlines: deadlines)
+            case .cannot(let failure): .failed(failure)
+            }
+        }
+    }
+}
+
+// MARK: - What the linked OpenSSL can do
+
+/// Run-time facts about the linked OpenSSL, computed once.
+enum OpenSSLSupport {
+    /// A library context of our own: never loads `openssl.cnf`, so system policy cannot interfere.
+    /// Created once and kept for the life of the process (library contexts are thread-safe).
+    private final class LibraryContext: @unchecked Sendable {
+        let pointer: OpaquePointer?
+        init() { pointer = OSSL_LIB_CTX_new() }
+    }
+
+    private static let libraryContext = LibraryContext()
+
+    static var context: OpaquePointer? { libraryContext.pointer }
+
+    static func newContext() -> OpaquePointer? {
+        SSL_CTX_new_ex(context, nil, TLS_client_method())
+    }
+
+    static func protocolConstant(_ version: TLSVersion) -> Int32? {
+        switch version {
+        case .sslv2: nil
+        case .sslv3: SSL3_VERSION
+        case .tls10: TLS1_VERSION
+        case .tls11: TLS1_1_VERSION
+        case .tls12: TLS1_2_VERSION
+        case .tls13: TLS1_3_VERSION
+        }
+    }
+
+    static let allTLS13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+
+    /// For each version, code point → OpenSSL's own cipher name, for every suite it can offer.
+    static let suites: [TLSVersion: [UInt16: String]] = {
+        var table: [TLSVersion: [UInt16: String]] = [:]
+        for version in TLSVersion.allCases {
+            table[version] = offerable(at: version)
+        }
+        ERR_clear_error()
+        return table
+    }()
+
+    private static func offerable(at version: TLSVersion) -> [UInt16: String] {
+        guard let proto = protocolConstant(version), let ctx = newContext() else { return [:] }
+        defer { SSL_CTX_free(ctx) }
+        SSL_CTX_set_security_level(ctx, 0)
+        guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, proto) == 1,
+              COpenSSL_SSL_CTX_set_max_proto_version(ctx, proto) == 1 else { return [:] }
+        _ = SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+        _ = SSL_CTX_set_ciphersuites(ctx, allTLS13Suites)
+        guard let ssl = SSL_new(ctx) else { return [:] }
+        defer { SSL_free(ssl) }
+        // NULL when no protocol version is available (SSLv3 on Debian).
+        guard let stack = SSL_get1_supported_ciphers(ssl) else { return [:] }
+        defer { COpenSSL_sk_SSL_CIPHER_free(stack) }
+        var result: [UInt16: String] = [:]
+        for index in 0..<COpenSSL_sk_SSL_CIPHER_num(stack) {
+            guard let cipher = COpenSSL_sk_SSL_CIPHER_value(stack, index) else { continue }
+            let code = SSL_CIPHER_get_protocol_id(cipher)
+            guard let name = SSL_CIPHER_get_name(cipher) else { continue }
+            result[code] = String(cString: name)
+        }
+        return result
+    }
+
+    /// Group code point → the name this OpenSSL accepts in a groups list.
+    static let groups: [UInt16: String] = {
+        var result: [UInt16: String] = [:]
+        guard let ctx = newContext() else { return result }
+        defer { SSL_CTX_free(ctx) }
+        for group in Catalog.shared.groups {
+            for name in [group.openssl, group.name].compactMap({ $0 }) {
+                if COpenSSL_SSL_CTX_set1_groups_list(ctx, name) == 1 {
+                    result[group.code] = name
+                    break
+                }
+            }
+        }
+        ERR_clear_error()
+        return result
+    }()
+
+    static var versionText: String {
+        guard let text = OpenSSL_version(Int32(OPENSSL_VERSION)) else { return "OpenSSL (unknown version)" }
+        return String(cString: text)
+    }
+}
+
+// MARK: - One probe
+
+/// The names to configure, decided before any thread or socket is spent.
+struct OpenSSLPlan: Sendable {
+    var request: ProbeRequest
+    var protocolVersion: Int32
+    var cipherNames: [String]
+    var groupNames: [String]
+
+    static func make(for request: ProbeRequest) -> EnginePlan<OpenSSLPlan> {
+        guard let proto = OpenSSLSupport.protocolConstant(request.version) else {
+            return .cannot(ProbeFailure(.local, "openssl cannot offer \(request.version)"))
+        }
+        let table = OpenSSLSupport.suites[request.version] ?? [:]
+        if table.isEmpty {
+            return .cannot(ProbeFailure(.local, "openssl cannot offer \(request.version): the linked \(OpenSSLSupport.versionText) has no \(request.version)"))
+        }
+        var seen = Set<UInt16>()
+        let names = request.suites.filter { seen.insert($0).inserted }.compactMap { table[$0] }
+        if names.isEmpty {
+            return .cannot(ProbeFailure(.local, "openssl cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
+        }
+        var groupNames: [String] = []
+        var seenGroups = Set<UInt16>()
+        for code in request.groups where seenGroups.insert(code).inserted {
+            if let name = OpenSSLSupport.groups[code] { groupNames.append(name) }
+        }
+        if request.version == .tls13, !request.groups.isEmpty, groupNames.isEmpty {
+            return .cannot(ProbeFailure(.local, "openssl cannot offer any of the \(request.groups.count) requested group(s)"))
+        }
+        return .ready(OpenSSLPlan(request: request, protocolVersion: proto, cipherNames: names, groupNames: groupNames))
+    }
+}
+
+enum OpenSSLHandshake {
+    static func run(_ plan: OpenSSLPlan, endpoint: Endpoint, deadlines: Deadlines) -> ProbeOutcome {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        let request = plan.request
+
+        // Configure everything before connecting, so a local problem costs no connection.
+        guard let ctx = OpenSSLSupport.newContext() else { return localFailure("SSL_CTX_new_ex failed") }
+        defer { SSL_CTX_free(ctx) }
+        SSL_CTX_set_security_level(ctx, 0)
+        guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, plan.protocolVersion) == 1,
+              COpenSSL_SSL_CTX_set_max_proto_version(ctx, plan.protocolVersion) == 1 else {
+            return localFailure("cannot set protocol version \(request.version)")
+        }
+        _ = SSL_CTX_set_options(ctx, COpenSSL_SSL_OP_NO_TICKET() | COpenSSL_SSL_OP_NO_COMPRESSION()
+            | COpenSSL_SSL_OP_LEGACY_SERVER_CONNECT())
+        _ = COpenSSL_SSL_CTX_disable_session_cache(ctx)
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
+        let suiteList = plan.cipherNames.joined(separator: ":")
+        if request.version == .tls13 {
+            guard SSL_CTX_set_ciphersuites(ctx, suiteList) == 1 else {
+                return localFailure("SSL_CTX_set_ciphersuites(\(suiteList)) failed")
+            }
+        } else {
+            guard SSL_CTX_set_cipher_list(ctx, suiteList + ":@SECLEVEL=0") == 1 else {
+                return localFailure("SSL_CTX_set_cipher_list(\(suiteList)) failed")
+            }
+            _ = SSL_CTX_set_ciphersuites(ctx, "")
+        }
+        if !plan.groupNames.isEmpty {
+            let groupList = plan.groupNames.joined(separator: ":")
+            guard COpenSSL_SSL_CTX_set1_groups_list(ctx, groupList) == 1 else {
+                return localFailure("SSL_CTX_set1_groups_list(\(groupList)) failed")
+            }
+        }
+        guard let ssl = SSL_new(ctx) else { return localFailure("SSL_new failed") }
+        defer { SSL_free(ssl) }
+        if let name = request.serverName, !name.isEmpty, !EngineSocket.isIPLiteral(name) {
+            guard COpenSSL_SSL_set_tlsext_host_name(ssl, name) == 1 else {
+                return localFailure("cannot set server name \(name)")
+            }
+        }
+        COpenSSL_track_alerts(ssl)
+
+        // Connect. The socket outlives the SSL object (SSL_set_fd does not take ownership).
+        let socket: EngineSocket
+        switch EngineSocket.connect(address: endpoint.address, port: endpoint.port, timeout: deadlines.connect) {
+        case .connected(let connected): socket = connected
+        case .timedOut: return .timedOut(.connect)
+        case .failed(let why): return .failed(ProbeFailure(.connect, why))
+        }
+        defer { socket.close() }
+        guard SSL_set_fd(ssl, socket.fd) == 1 else { return localFailure("SSL_set_fd failed") }
+
+        let deadline = EngineDeadline(after: deadlines.handshake)
+        while true {
+            ERR_clear_error()
+            let rc = SSL_connect(ssl)
+            if rc == 1 { break }
+            let callErrno = errno
+            let error = SSL_get_error(ssl, rc)
+            switch error {
+            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+                switch socket.wait(forWriting: error == SSL_ERROR_WANT_WRITE, until: deadline) {
+                case .ready: continue
+                case .timedOut: return .timedOut(.handshake)
+                case .failed(let why): return .failed(ProbeFailure(.local, why))
+                }
+            default:
+                return rejection(ssl: ssl, error: error, errno: callErrno)
+            }
+        }
+        let outcome = negotiated(ssl: ssl, request: request)
+        // Be polite: one non-blocking close_notify, whatever happens to it.
+        _ = SSL_shutdown(ssl)
+        return outcome
+    }
+
+    private static func localFailure(_ what: String) -> ProbeOutcome {
+        var text = "openssl: \(what)"
+        if let first = firstError() { text += ": \(first)" }
+        return .failed(ProbeFailure(.local, text))
+    }
+
+    /// The earliest error in this thread's queue, with the function that raised it.
+    private static func firstError() -> String? {
+        var file: UnsafePointer<CChar>?
+        var line: Int32 = 0
+        var function: UnsafePointer<CChar>?
+        var data: UnsafePointer<CChar>?
+        var flags: Int32 = 0
+        let code = ERR_get_error_all(&file, &line, &function, &data, &flags)
+        guard code != 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        ERR_error_string_n(code, &buffer, buffer.count)
+        let full = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let reason = ERR_reason_error_string(code).map { String(cString: $0) } ?? full
+        var text = reason
+        var details: [String] = []
+        if let function, function.pointee != 0 { details.append("in \(String(cString: function))") }
+        if let data, (flags & ERR_TXT_STRING) != 0, data.pointee != 0 { details.append(String(cString: data)) }
+        details.append(full)
+        text += " (" + details.joined(separator: "; ") + ")"
+        ERR_clear_error()
+        return text
+    }
+
+    /// Why the handshake did not complete.
+    private static func rejection(ssl: OpaquePointer, error: Int32, errno callErrno: Int32) -> ProbeOutcome {
+        let bytesRead = BIO_number_read(SSL_get_rbio(ssl))
+        let alert = COpenSSL_last_alert(ssl)
+        if alert >= 0 {
+            let level = UInt8((alert >> 8) & 0xFF)
+            let code = UInt8(alert & 0xFF)
+            if level == 2 || code != 0 {
+                ERR_clear_error()
+                return .rejected(.alert(Alert(level: level == 0 ? 2 : level, code: code)))
+            }
+        }
+        let libraryText = firstError()
+        if error == SSL_ERROR_ZERO_RETURN {
+            return bytesRead == 0 ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake (close_notify)"))
+        }
+        if error == SSL_ERROR_SYSCALL, libraryText == nil {
+            if callErrno == ECONNRESET || callErrno == EPIPE {
+                return bytesRead == 0 ? .rejected(.reset) : .rejected(.library("openssl: connection reset during the handshake after \(bytesRead) bytes from the server"))
+            }
+            if callErrno == 0 {
+                return bytesRead == 0 ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake after \(bytesRead) bytes"))
+            }
+            return .rejected(.library("openssl: \(EngineSocket.describe(callErrno)) during the handshake"))
+        }
+        guard let libraryText else {
+            return .rejected(.library("openssl: handshake failed (SSL_get_error \(error))"))
+        }
+        if bytesRead == 0, libraryText.hasPrefix("unexpected eof") {
+            return .rejected(.closed)
+        }
+        return .rejected(.library("openssl: \(libraryText)"))
+    }
+
+    /// What the completed handshake agreed on.
+    private static func negotiated(ssl: OpaquePointer, request: ProbeRequest) -> ProbeOutcome {
+        let wire = UInt16(truncatingIfNeeded: SSL_version(ssl))
+        guard let version = TLSVersion(wireValue: wire) else {
+            return .failed(ProbeFailure(.protocolViolation, "openssl negotiated unknown version 0x\(String(wire, radix: 16))"))
+        }
+        guard let cipher = SSL_get_current_cipher(ssl) else {
+            return .failed(ProbeFailure(.local, "openssl: handshake completed without a cipher"))
+        }
+        let suite = SSL_CIPHER_get_protocol_id(cipher)
+        let catalogSuite = Catalog.shared.suite(code: suite)
+
+        var group: UInt16?
+        let nid = COpenSSL_SSL_get_negotiated_group(ssl)
+        if nid > 0 {
+            let names = [SSL_group_to_name(ssl, nid), OBJ_nid2sn(nid)].compactMap { $0.map { String(cString: $0) } }
+            group = names.lazy.compactMap { Catalog.shared.group(named: $0)?.code }.first
+        }
+        var dhBits: Int?
+        let kx = catalogSuite?.keyExchange ?? ""
+        let ephemeralFFDH = version < .tls13 && (kx.hasPrefix("DHE") || kx.hasPrefix("DH_anon"))
+        let ephemeralEC = version < .tls13 && (kx.hasPrefix("ECDHE") || kx.hasPrefix("ECDH_anon"))
+        if ephemeralFFDH || (ephemeralEC && group == nil), let key = COpenSSL_SSL_get_peer_tmp_key(ssl) {
+            defer { EVP_PKEY_free(key) }
+            if ephemeralFFDH {
+                dhBits = Int(EVP_PKEY_get_bits(key))
+            } else {
+                var buffer = [CChar](repeating: 0, count: 80)
+                var length = 0
+                if EVP_PKEY_get_group_name(key, &buffer, buffer.count, &length) == 1 {
+                    group = Catalog.shared.group(named: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))?.code
+                } else if let typeName = EVP_PKEY_get0_type_name(key) {
+                    group = Catalog.shared.group(named: String(cString: typeName))?.code
+                }
+            }
+        }
+        if ephemeralFFDH, let code = group, Catalog.shared.group(code: code)?.kind != "ffdhe" { group = nil }
+        if !ephemeralEC, !ephemeralFFDH, version < .tls13 { group = nil }
+
+        var certificates: [[UInt8]] = []
+        if let chain = SSL_get_peer_cert_chain(ssl) {
+            for index in 0..<COpenSSL_sk_X509_num(chain) {
+                guard let cert = COpenSSL_sk_X509_value(chain, index) else { continue }
+                let length = i2d_X509(cert, nil)
+                guard length > 0 else { continue }
+                var der = [UInt8](repeating: 0, count: Int(length))
+                let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                    var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+                    return i2d_X509(cert, &cursor)
+                }
+                if written == length { certificates.append(der) }
+            }
+        }
+        let renegotiation: Bool? = version == .tls13 ? nil : COpenSSL_SSL_get_secure_renegotiation_support(ssl) != 0
+        return .accepted(Negotiated(
+            version: version, suite: suite, group: group, dhBits: dhBits,
+            certificates: certificates, secureRenegotiation: renegotiation))
+    }
+}
