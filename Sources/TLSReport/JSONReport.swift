@@ -26,12 +26,22 @@ public enum JSONReport {
         pairs.append(("groups", .array(scan.groups.map(groupEntry))))
         pairs.append(("certificates", .array(analysis.chains.map(chainEntry))))
         pairs.append(("verdicts", .object(verdicts)))
+        pairs.append(("findings", .array(scan.findings.map(scanFindingEntry))))
         pairs.append(("connections", .int(scan.connections)))
         pairs.append(("connectionLowerBound", .int(scan.connectionLowerBound)))
         pairs.append(("probes", .object(probes)))
         pairs.append(("complete", .bool(scan.isComplete)))
         pairs.append(("undecided", .array(undecided)))
         pairs.append(("elapsedSeconds", .double((scan.elapsedSeconds * 1000).rounded() / 1000)))
+        return .object(pairs)
+    }
+
+    static func scanFindingEntry(_ finding: Finding) -> JSONValue {
+        let pairs: [(String, JSONValue)] = [
+            ("id", .string(finding.id)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("message", .string(finding.message)),
+        ]
         return .object(pairs)
     }
 

@@ -49,7 +49,7 @@ public enum TextReport {
                 let rating = switch info?.strength { case .secure?: ""; case .weak?: "weak"; case .insecure?: "INSECURE"; case nil: "unknown" }
                 out.append("  " + pad("\(index + 1)", 4) + pad(CodePointFormat.hex(suite.code), 8)
                            + pad(info?.displayName ?? "unassigned", 42) + pad(kx, 22) + pad("\(info?.bits ?? 0)", 6)
-                           + pad(cf, 4) + pad(suite.evidence.sorted().map(\.rawValue).joined(separator: "+"), 16) + rating)
+                           + pad(cf, 4) + pad(evidenceText(suite), 16) + rating)
             }
         }
         if !scan.groups.isEmpty {
@@ -71,6 +71,13 @@ public enum TextReport {
         if let http = scan.httpPort {
             out.append("")
             out.append(httpLine(http))
+        }
+        if !scan.findings.isEmpty {
+            out.append("")
+            out.append("Findings")
+            for finding in scan.findings {
+                out.append("  [\(finding.id)] \(finding.message)")
+            }
         }
         out.append("")
         out.append(countsLine(scan))
@@ -115,6 +122,11 @@ public enum TextReport {
             out.append("    \(mark) [\(finding.id)] \(finding.message)")
         }
         return out
+    }
+
+    static func evidenceText(_ suite: SuiteResult) -> String {
+        let names = suite.evidence.sorted().map(\.rawValue).joined(separator: "+")
+        return suite.evidence == [.wire] ? names + " only" : names
     }
 
     static func httpLine(_ http: PortCheck) -> String {

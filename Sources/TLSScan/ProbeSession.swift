@@ -19,7 +19,8 @@ struct ProbeSession: Sendable {
     }
 
     /// Runs one probe within the host's concurrency bound and records it.
-    func probe(_ request: ProbeRequest, purpose: String) async -> ProbeOutcome {
+    func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil) async -> ProbeOutcome {
+        let engine = override ?? self.engine
         await gate.acquire()
         let outcome = await engine.probe(request, to: endpoint, deadlines: options.deadlines)
         await gate.release()
@@ -40,7 +41,7 @@ struct ProbeSession: Sendable {
         var opened: [TLSVersion: ProbeOutcome] = [:]
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
         if let opener = tlsVersions.contains(.tls12) ? .tls12 : tlsVersions.last {
-            let offer = request(opener, suites: SuiteOrder.candidates(for: opener))
+            let offer = request(opener, suites: candidates(for: opener))
             var outcome = await probe(offer, purpose: "version")
             // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead.
             var attempt = 1
@@ -64,7 +65,7 @@ struct ProbeSession: Sendable {
             for version in tlsVersions {
                 group.addTask { await enumerateSuites(version, first: firstOutcomes[version]) }
             }
-            if versions.contains(.sslv2) {
+            if versions.contains(.sslv2), engine.kind == .wire {
                 group.addTask { (await detectSSLv2(), []) }
             }
             for await (protocolResult, seen) in group {
@@ -80,6 +81,9 @@ struct ProbeSession: Sendable {
             chains.append(variant)
         }
         result.certificates = Self.distinct(chains)
+        if options.crossCheck, engine.kind == .wire {
+            await CrossCheck().run(session: self, into: &result)
+        }
         await checkHTTPPort(into: &result)
         await finish(&result)
     }
@@ -150,8 +154,16 @@ struct ProbeSession: Sendable {
 
     /// Offers every remaining candidate, records the server's pick, removes it, and repeats until refused.
     func enumerateSuites(_ version: TLSVersion, first: ProbeOutcome?) async -> (ProtocolResult, [CertificateChain]) {
-        var remaining = SuiteOrder.candidates(for: version)
+        var remaining = candidates(for: version)
         var result = ProtocolResult(version: version, supported: nil)
+        if remaining.isEmpty {
+            result.complete = false
+            result.note = "not tested: \(engine.kind.rawValue) cannot offer \(version) on this machine"
+            return (result, [])
+        }
+        if engine.kind == .gnutls {
+            return await probeIndividually(version, suites: remaining)
+        }
         var chains: [CertificateChain] = []
         var outcome: ProbeOutcome
         if let first {
@@ -189,6 +201,39 @@ struct ProbeSession: Sendable {
         if result.suites.count >= 2 {
             result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
         }
+        return (result, chains)
+    }
+
+    /// The suites this session's engine can put in a ClientHello for `version`.
+    func candidates(for version: TLSVersion) -> [UInt16] {
+        let all = SuiteOrder.candidates(for: version)
+        guard engine.kind != .wire else { return all }
+        return all.filter { EngineCapabilities.canOffer(engine.kind, version: version, suite: $0) }
+    }
+
+    /// One handshake per suite, for a library that cannot offer an exact suite list (GnuTLS enables
+    /// suites by algorithm, so elimination cannot remove a single suite from its offer).
+    func probeIndividually(_ version: TLSVersion, suites: [UInt16]) async -> (ProtocolResult, [CertificateChain]) {
+        var result = ProtocolResult(version: version, supported: nil)
+        var chains: [CertificateChain] = []
+        var refusals = 0
+        for code in suites {
+            let outcome = await probe(request(version, suites: [code]), purpose: "suite")
+            switch outcome {
+            case .accepted(let negotiated) where negotiated.suite == code:
+                result.suites.append(SuiteResult(code: code, evidence: [engine.kind], group: negotiated.group, dhBits: negotiated.dhBits))
+                if !negotiated.certificates.isEmpty {
+                    let auth = Catalog.shared.suite(code: code)?.authentication ?? "unknown"
+                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                }
+            case .rejected:
+                refusals += 1
+            default:
+                result.complete = false
+            }
+        }
+        result.supported = result.suites.isEmpty ? (result.complete ? false : nil) : true
+        if result.suites.isEmpty, refusals > 0 { result.note = "refused every suite \(engine.kind.rawValue) can offer" }
         return (result, chains)
     }
 

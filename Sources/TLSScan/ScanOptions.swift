@@ -18,6 +18,8 @@ public struct ScanOptions: Sendable {
     public var connectAttempts = 3
     /// The origin's HTTP port, checked for reachability (CloudFront's default is 80); nil skips the check.
     public var httpPort: Int? = nil
+    /// Confirm every accepted (version, suite) with a complete OpenSSL or GnuTLS handshake.
+    public var crossCheck = true
     /// Also fetch the certificate without SNI, to see what SNI-less clients get.
     public var checkWithoutSNI = true
 

@@ -38,11 +38,14 @@ public struct ScanResult: Sendable {
     }
 
     /// The fewest connections that could have found what this scan found: accepted + 1 per version tried,
-    /// accepted + 1 per group enumeration, one per extra certificate variant and one per port check.
+    /// accepted + 1 per group enumeration, one per extra certificate variant, one per port check and
+    /// one per library confirmation.
     public var connectionLowerBound: Int {
         let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
+        let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
+            + findings.filter { $0.id == "engine-disagreement" }.count
         return protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
-            + sniVariants + (httpPort == nil ? 0 : 1)
+            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations
     }
 
     public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {

@@ -45,3 +45,42 @@ public struct Scanner: Sendable {
         return Double(s) + Double(atto) / 1e18
     }
 }
+
+extension Scanner {
+    /// Enumerates with the wire engine (cross-checked), then with OpenSSL and GnuTLS alone, and merges:
+    /// a library's sighting adds to a cell's evidence; a suite a library got but the wire engine missed is a finding.
+    public func scanWithEveryEngine(_ target: Target) async -> ScanResult {
+        var merged = await scan(target)
+        guard merged.reachability.isReachable else { return merged }
+        var libraryOptions = options
+        libraryOptions.enumerateGroups = false
+        libraryOptions.checkWithoutSNI = false
+        libraryOptions.crossCheck = false
+        libraryOptions.httpPort = nil
+        for library in [OpenSSLEngine() as any HandshakeEngine, GnuTLSEngine()] {
+            let other = await Scanner(options: libraryOptions, engine: library).scan(target)
+            merged.connections += other.connections
+            merged.probes.accepted += other.probes.accepted
+            merged.probes.rejected += other.probes.rejected
+            merged.probes.timedOut += other.probes.timedOut
+            merged.probes.failed += other.probes.failed
+            merged.undecided += other.undecided
+            for proto in other.protocols {
+                guard let p = merged.protocols.firstIndex(where: { $0.version == proto.version }) else { continue }
+                for suite in proto.suites {
+                    if let s = merged.protocols[p].suites.firstIndex(where: { $0.code == suite.code }) {
+                        if !merged.protocols[p].suites[s].evidence.contains(library.kind) {
+                            merged.protocols[p].suites[s].evidence.append(library.kind)
+                        }
+                    } else {
+                        let name = Catalog.shared.suite(code: suite.code)?.displayName ?? CodePointFormat.hex(suite.code)
+                        merged.findings.append(Finding(
+                            id: "wire-missed", severity: .error,
+                            message: "\(proto.version) \(name): \(library.kind.rawValue) completed a handshake with it, but the wire engine did not find it."))
+                    }
+                }
+            }
+        }
+        return merged
+    }
+}

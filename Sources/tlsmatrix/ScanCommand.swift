@@ -68,10 +68,19 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Warn when a certificate expires within this many days.")
     var warnDays: Int = 30
 
+    @Option(help: "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared).")
+    var engine: String = "wire"
+
+    @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
+    var noCrossCheck = false
+
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
     func validate() throws {
+        guard ["wire", "openssl", "gnutls", "all"].contains(engine) else {
+            throw ValidationError("unknown engine '\(engine)' (choose wire, openssl, gnutls or all)")
+        }
         guard ["text", "json"].contains(format) else {
             throw ValidationError("unknown format '\(format)' (choose text or json)")
         }
@@ -162,8 +171,15 @@ struct ScanCommand: AsyncParsableCommand {
         options.delay = .milliseconds(delay)
         options.enumerateGroups = !noGroups
         options.connectAttempts = attempts
+        options.crossCheck = !noCrossCheck
         options.httpPort = noHttpCheck ? nil : httpPort
-        let scan = await Scanner(options: options).scan(parsed)
+        let scan: ScanResult
+        switch engine {
+        case "openssl": scan = await Scanner(options: options, engine: OpenSSLEngine()).scan(parsed)
+        case "gnutls": scan = await Scanner(options: options, engine: GnuTLSEngine()).scan(parsed)
+        case "all": scan = await Scanner(options: options).scanWithEveryEngine(parsed)
+        default: scan = await Scanner(options: options).scan(parsed)
+        }
         if case .unresolved(let why) = scan.reachability {
             throw ValidationError(why)
         }

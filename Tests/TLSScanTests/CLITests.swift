@@ -53,7 +53,8 @@ import Testing
         defer { origin.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path])
+        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path,
+                               "--ca-file", origin.dir + "/root.crt", "--no-http-check"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
         #expect(json["schemaVersion"] as? Int == 1)

@@ -64,6 +64,7 @@ import TLSEngines
         defer { origin.stop() }
         var options = Self.options()
         options.enumerateGroups = false
+        options.crossCheck = false
         let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
         // At most (accepted + 1) handshakes per version plus a small constant (the preference probes).
         let perVersion = scan.protocols.reduce(0) { $0 + $1.suites.count + 1 }

@@ -1,0 +1,82 @@
+import TLSCatalog
+import TLSEngines
+
+/// Confirms each (version, suite) the wire engine found with a complete handshake by a real library:
+/// OpenSSL where it can speak the pair, GnuTLS where only it can. Cells no library can speak stay wire-only.
+/// A library that fails where the wire engine saw a ServerHello is a finding, never merged silently.
+struct CrossCheck: Sendable {
+    let libraries: [any HandshakeEngine]
+
+    init(libraries: [any HandshakeEngine] = [OpenSSLEngine(), GnuTLSEngine()]) {
+        self.libraries = libraries
+    }
+
+    /// The engine that will confirm a pair, or nil when no linked library can offer it.
+    func confirmer(version: TLSVersion, suite: UInt16) -> (any HandshakeEngine)? {
+        libraries.first { EngineCapabilities.canOffer($0.kind, version: version, suite: suite) }
+    }
+
+    struct Outcome: Sendable {
+        var version: TLSVersion
+        var suite: UInt16
+        var engine: EngineKind
+        var outcome: ProbeOutcome
+    }
+
+    /// Runs one confirming handshake per accepted pair and folds the evidence into `result`.
+    func run(session: ProbeSession, into result: inout ScanResult) async {
+        await EngineCapabilities.warmUp()
+        var jobs: [(TLSVersion, UInt16, any HandshakeEngine)] = []
+        for proto in result.protocols where proto.version != .sslv2 {
+            for suite in proto.suites {
+                if let engine = confirmer(version: proto.version, suite: suite.code) {
+                    jobs.append((proto.version, suite.code, engine))
+                }
+            }
+        }
+        let plan = jobs
+        let outcomes = await withTaskGroup(of: Outcome.self) { group in
+            for (version, suite, engine) in plan {
+                group.addTask {
+                    let request = session.request(version, suites: [suite])
+                    let outcome = await session.probe(request, purpose: "cross-check", engine: engine)
+                    return Outcome(version: version, suite: suite, engine: engine.kind, outcome: outcome)
+                }
+            }
+            var all: [Outcome] = []
+            for await item in group { all.append(item) }
+            return all
+        }
+        for item in outcomes {
+            guard let p = result.protocols.firstIndex(where: { $0.version == item.version }),
+                  let s = result.protocols[p].suites.firstIndex(where: { $0.code == item.suite }) else { continue }
+            let name = Catalog.shared.suite(code: item.suite)?.displayName ?? CodePointFormat.hex(item.suite)
+            switch item.outcome {
+            case .accepted(let negotiated) where negotiated.suite == item.suite && negotiated.version == item.version:
+                result.protocols[p].suites[s].evidence.append(item.engine)
+                if item.version == .tls13, !negotiated.certificates.isEmpty,
+                   !result.certificates.contains(where: { $0.der == negotiated.certificates && $0.sni == session.serverName }) {
+                    let auth = negotiated.certificates.isEmpty ? "unknown" : "TLS 1.3"
+                    result.certificates.append(CertificateChain(authentication: auth, der: negotiated.certificates,
+                                                                seenWith: .tls13, sni: session.serverName))
+                }
+            case .accepted(let negotiated):
+                result.findings.append(Finding(
+                    id: "engine-disagreement", severity: .error,
+                    message: "\(item.version) \(name): the wire engine saw the server choose it, but \(item.engine.rawValue) negotiated \(negotiated.version) \(CodePointFormat.hex(negotiated.suite)) instead."))
+            case .rejected(let rejection):
+                result.findings.append(Finding(
+                    id: "engine-disagreement", severity: .error,
+                    message: "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through."))
+            case .timedOut(let phase):
+                result.findings.append(Finding(
+                    id: "cross-check-undecided", severity: .warning,
+                    message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation timed out during \(phase.rawValue)."))
+            case .failed(let failure):
+                result.findings.append(Finding(
+                    id: "cross-check-undecided", severity: .warning,
+                    message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation could not run: \(failure.message)."))
+            }
+        }
+    }
+}
