@@ -105,9 +105,9 @@ public struct TestOrigin: Sendable {
         (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     }
 
-    struct RunResult { let status: Int32; let stdout: String; let stderr: String }
+    public struct RunResult: Sendable { public let status: Int32; public let stdout: String; public let stderr: String }
 
-    static func run(_ exe: URL, _ args: [String], in cwd: URL?) throws -> RunResult {
+    public static func run(_ exe: URL, _ args: [String], in cwd: URL?) throws -> RunResult {
         let p = Process()
         p.executableURL = exe
         p.arguments = args
