@@ -42,6 +42,15 @@ public enum HandshakeSimulation {
         let common: [UInt16] = serverOrder
             ? accepted.filter(client.suites.contains)
             : client.suites.filter(accepted.contains)
+        if version.version == .tls13, let code = common.first {
+            guard let serverGroups = groups(for: .tls13, in: server), !serverGroups.isEmpty else {
+                return .success(Choice(version: .tls13, suite: code, group: nil))
+            }
+            guard let group = client.groups.first(where: serverGroups.contains) else {
+                return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
+            }
+            return .success(Choice(version: .tls13, suite: code, group: group))
+        }
         for code in common {
             let suite = Catalog.shared.suite(code: code)
             let isECDHE = suite?.keyExchange.uppercased().hasPrefix("ECDH") ?? false

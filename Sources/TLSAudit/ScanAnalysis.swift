@@ -15,6 +15,12 @@ public struct AnalysisOptions: Sendable {
     public init() {}
 }
 
+/// One client profile's simulated handshake against the scanned server.
+public struct ClientSimulation: Sendable {
+    public var client: ClientProfile
+    public var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+}
+
 /// One certificate chain as served, with its audit.
 public struct ChainAnalysis: Sendable {
     public var chain: CertificateChain
@@ -28,6 +34,9 @@ public struct ScanAnalysis: Sendable {
     public var cloudfront: CloudFrontVerdict
     /// The name certificates are checked against: the SNI sent, else the host.
     public var originDomain: String
+    /// What each known client profile would negotiate with this server.
+    public var simulations: [ClientSimulation]
+    public var grade: Grade
 
     public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         let domain = scan.serverName ?? scan.target.host
@@ -41,7 +50,12 @@ public struct ScanAnalysis: Sendable {
         if scan.reachability.isReachable {
             verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: options.hostHeader)
         }
-        return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain)
+        let simulations = Catalog.shared.clients.map { client in
+            ClientSimulation(client: client, result: HandshakeSimulation.negotiate(client: client, server: scan))
+        }
+        let grade = Grade.rate(scan, chains: chains)
+        return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
+                            simulations: simulations, grade: grade)
     }
 }
 

@@ -27,12 +27,49 @@ public enum JSONReport {
         pairs.append(("certificates", .array(analysis.chains.map(chainEntry))))
         pairs.append(("verdicts", .object(verdicts)))
         pairs.append(("findings", .array(scan.findings.map(scanFindingEntry))))
+        pairs.append(("grade", gradeEntry(analysis.grade)))
+        pairs.append(("simulation", .array(analysis.simulations.map(simulationEntry))))
         pairs.append(("connections", .int(scan.connections)))
         pairs.append(("connectionLowerBound", .int(scan.connectionLowerBound)))
         pairs.append(("probes", .object(probes)))
         pairs.append(("complete", .bool(scan.isComplete)))
         pairs.append(("undecided", .array(undecided)))
         pairs.append(("elapsedSeconds", .double((scan.elapsedSeconds * 1000).rounded() / 1000)))
+        return .object(pairs)
+    }
+
+    static func gradeEntry(_ grade: Grade) -> JSONValue {
+        let caps: [JSONValue] = grade.caps.map { cap in
+            let pairs: [(String, JSONValue)] = [("rule", .string(cap.rule)), ("limit", .string(cap.limit)), ("reason", .string(cap.reason))]
+            return .object(pairs)
+        }
+        let pairs: [(String, JSONValue)] = [
+            ("letter", .string(grade.letter)),
+            ("score", .int(grade.score)),
+            ("protocolScore", .int(grade.protocolScore)),
+            ("keyExchangeScore", .int(grade.keyExchangeScore)),
+            ("cipherScore", .int(grade.cipherScore)),
+            ("caps", .array(caps)),
+        ]
+        return .object(pairs)
+    }
+
+    static func simulationEntry(_ simulation: ClientSimulation) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("client", .string(simulation.client.id)),
+            ("name", .string(simulation.client.name)),
+        ]
+        switch simulation.result {
+        case .success(let choice):
+            pairs.append(("connects", .bool(true)))
+            pairs.append(("protocol", .string(choice.version.rawValue)))
+            pairs.append(("suite", .string(Catalog.shared.suite(code: choice.suite)?.displayName ?? CodePointFormat.hex(choice.suite))))
+            pairs.append(("code", .string(CodePointFormat.hex(choice.suite))))
+            pairs.append(("group", .string(orNull: choice.group.map(groupName))))
+        case .failure(let failure):
+            pairs.append(("connects", failure.definitive ? .bool(false) : .null))
+            pairs.append(("reason", .string(SimulationText.reason(failure))))
+        }
         return .object(pairs)
     }
 

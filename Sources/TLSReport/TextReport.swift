@@ -16,6 +16,7 @@ public enum TextReport {
             out.append("  ✗ [\(cause.id)] \(cause.message)")
             out.append("    fix: \(cause.fix)")
         }
+        out.append(gradeLine(analysis.grade))
         guard scan.reachability.isReachable else {
             out.append("")
             out.append("Target: \(scan.reachability.explanation) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
@@ -72,6 +73,21 @@ public enum TextReport {
             out.append("")
             out.append(httpLine(http))
         }
+        if !analysis.simulations.isEmpty {
+            out.append("")
+            out.append("Handshake simulation")
+            for simulation in analysis.simulations {
+                let name = pad(simulation.client.name + (simulation.client.unverified ? " (unverified profile)" : ""), 46)
+                switch simulation.result {
+                case .success(let choice):
+                    let suite = Catalog.shared.suite(code: choice.suite)?.displayName ?? CodePointFormat.hex(choice.suite)
+                    let group = choice.group.flatMap { Catalog.shared.group(code: $0)?.name }.map { " " + $0 } ?? ""
+                    out.append("  " + name + pad(choice.version.rawValue, 9) + suite + group)
+                case .failure(let failure):
+                    out.append("  " + name + "✗ " + SimulationText.reason(failure))
+                }
+            }
+        }
         if !scan.findings.isEmpty {
             out.append("")
             out.append("Findings")
@@ -127,6 +143,12 @@ public enum TextReport {
     static func evidenceText(_ suite: SuiteResult) -> String {
         let names = suite.evidence.sorted().map(\.rawValue).joined(separator: "+")
         return suite.evidence == [.wire] ? names + " only" : names
+    }
+
+    static func gradeLine(_ grade: Grade) -> String {
+        var line = "Grade \(grade.letter) (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))"
+        for cap in grade.caps { line += "\n  cap \(cap.limit) [\(cap.rule)] \(cap.reason)" }
+        return line
     }
 
     static func httpLine(_ http: PortCheck) -> String {

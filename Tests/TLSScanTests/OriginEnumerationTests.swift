@@ -59,6 +59,19 @@ import TLSEngines
         #expect(scan.certificates.contains { $0.authentication == "ECDSA" })
     }
 
+    @Test func dualCertificateOriginShowsBothKeyTypesWithAndWithoutSNI() async throws {
+        let origin = try TestOrigin.start("nginx-modern")
+        defer { origin.stop() }
+        var options = Self.options()
+        options.serverName = "localhost"
+        options.crossCheck = false
+        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let withSNI = scan.certificates.filter { $0.sni == "localhost" }
+        #expect(Set(withSNI.map(\.authentication)) == ["RSA", "ECDSA"])
+        #expect(withSNI.allSatisfy { $0.der.count == 2 })
+        #expect(scan.certificates.contains { $0.sni == nil })
+    }
+
     @Test func wideOriginWithinTheHandshakeBudget() async throws {
         let origin = try TestOrigin.start("openssl-wide")
         defer { origin.stop() }

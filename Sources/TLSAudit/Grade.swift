@@ -1,0 +1,133 @@
+import TLSCatalog
+import TLSScan
+
+/// An SSL Labs-style rating: protocol, key exchange and cipher scores, then caps, each a named rule with its reason.
+///
+/// Follows the SSL Labs Server Rating Guide (2009, with the 2014–2020 updates): score =
+/// 30% protocol + 30% key exchange + 40% cipher strength, letter by score, then the lowest cap that applies.
+public struct Grade: Sendable, Equatable {
+    /// A rule that limits the grade.
+    public struct Cap: Sendable, Equatable {
+        public var rule: String
+        public var limit: String
+        public var reason: String
+    }
+
+    public var letter: String
+    public var score: Int
+    public var protocolScore: Int
+    public var keyExchangeScore: Int
+    public var cipherScore: Int
+    public var caps: [Cap]
+
+    static let order = ["A+", "A", "A-", "B", "C", "D", "E", "F", "T", "M"]
+
+    public static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
+        let supported = scan.protocols.filter { $0.supported == true }
+        guard scan.reachability.isReachable, !supported.isEmpty else {
+            return Grade(letter: "-", score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
+                         caps: [Cap(rule: "no-tls", limit: "-", reason: "No protocol version was accepted, so there is nothing to rate.")])
+        }
+        let protocolScores = supported.map { protocolScore($0.version) }
+        let protocolPart = ((protocolScores.max() ?? 0) + (protocolScores.min() ?? 0)) / 2
+        let suites = supported.flatMap { proto in proto.suites.compactMap { $0.suite.map { (proto.version, $0) } } }
+        let suiteResults = supported.flatMap(\.suites)
+        let cipherBits = suites.map { $0.1.bits }
+        let cipherPart = ((cipherBits.map(cipherScore).max() ?? 0) + (cipherBits.map(cipherScore).min() ?? 0)) / 2
+        let keyPart = keyExchangeScore(suiteResults, chains: chains)
+        let score = (protocolPart * 30 + keyPart * 30 + cipherPart * 40) / 100
+        var letter = score >= 80 ? "A" : score >= 65 ? "B" : score >= 50 ? "C" : score >= 35 ? "D" : score >= 20 ? "E" : "F"
+        var caps: [Cap] = []
+        func cap(_ rule: String, _ limit: String, _ reason: String) { caps.append(Cap(rule: rule, limit: limit, reason: reason)) }
+        let versions = Set(supported.map(\.version))
+        if versions.contains(.sslv2) { cap("sslv2", "F", "SSL 2.0 is accepted (DROWN).") }
+        if suites.contains(where: { $0.1.export }) { cap("export-suites", "F", "Export-grade suites are accepted (FREAK, Logjam).") }
+        if suites.contains(where: { $0.1.authentication.lowercased().contains("anon") || $0.1.keyExchange.uppercased().contains("ANON") }) {
+            cap("anonymous-suites", "F", "Anonymous suites are accepted: no server authentication, trivial man-in-the-middle.")
+        }
+        if suites.contains(where: { $0.1.cipher.uppercased() == "NULL" && !$0.1.signaling }) {
+            cap("null-cipher", "F", "Suites without encryption are accepted.")
+        }
+        if let dh = suiteResults.compactMap(\.dhBits).min(), dh < 1024 { cap("weak-dh", "F", "DH parameters of \(dh) bits (Logjam).") }
+        if versions.contains(.sslv3) { cap("sslv3", "B", "SSL 3.0 is accepted (POODLE).") }
+        let rc4 = suites.filter { $0.1.cipher.uppercased().hasPrefix("RC4") }
+        if rc4.contains(where: { $0.0 >= .tls11 }) {
+            cap("rc4-modern", "C", "RC4 is accepted with TLS 1.1 or newer.")
+        } else if !rc4.isEmpty {
+            cap("rc4", "B", "RC4 is accepted.")
+        }
+        if suites.contains(where: { $0.1.cipher.uppercased().contains("3DES") && $0.0 >= .tls11 }) {
+            cap("3des-modern", "C", "3DES is accepted with TLS 1.1 or newer (Sweet32).")
+        }
+        if !versions.contains(.tls12) && !versions.contains(.tls13) { cap("no-tls12", "C", "TLS 1.2 is not supported.") }
+        if versions.contains(.tls10) || versions.contains(.tls11) { cap("tls10-tls11", "B", "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).") }
+        if !suites.contains(where: { $0.1.forwardSecrecy && !$0.1.authentication.lowercased().contains("anon") }) {
+            cap("no-forward-secrecy", "B", "No suite with forward secrecy is accepted.")
+        }
+        if !suites.contains(where: { $0.1.aead }) { cap("no-aead", "B", "No AEAD suite is accepted.") }
+        let findings = Set(chains.filter { $0.chain.sni == scan.serverName }.flatMap { $0.report.findings.map(\.id) })
+        if findings.contains(CertificateFinding.ID.missingIntermediate) { cap("incomplete-chain", "B", "The certificate chain is incomplete.") }
+        if let bits = chains.compactMap({ $0.report.leaf }).filter({ $0.keyType == "RSA" }).map(\.keyBits).min(), bits < 2048 {
+            cap("rsa-key", "B", "The RSA certificate key has \(bits) bits.")
+        }
+        if !findings.isDisjoint(with: [CertificateFinding.ID.untrusted, CertificateFinding.ID.selfSigned,
+                                       CertificateFinding.ID.expired, CertificateFinding.ID.notYetValid,
+                                       CertificateFinding.ID.weakSignature]) {
+            cap("untrusted", "T", "The certificate is not trusted (untrusted, self-signed, out of its validity dates, or SHA-1/MD5 signed).")
+        }
+        if findings.contains(CertificateFinding.ID.nameMismatch) { cap("name-mismatch", "M", "The certificate does not cover the origin's name.") }
+        for item in caps where rank(item.limit) > rank(letter) { letter = item.limit }
+        if letter == "A", suites.contains(where: { !$0.1.forwardSecrecy }) {
+            letter = "A-"
+            caps.append(Cap(rule: "partial-forward-secrecy", limit: "A-", reason: "Some accepted suites lack forward secrecy."))
+        }
+        return Grade(letter: letter, score: score, protocolScore: protocolPart, keyExchangeScore: keyPart,
+                     cipherScore: cipherPart, caps: caps)
+    }
+
+    static func rank(_ letter: String) -> Int { order.firstIndex(of: letter) ?? order.count }
+
+    static func protocolScore(_ version: TLSVersion) -> Int {
+        switch version {
+        case .sslv2: 0
+        case .sslv3: 80
+        case .tls10: 90
+        case .tls11: 95
+        case .tls12, .tls13: 100
+        }
+    }
+
+    static func cipherScore(_ bits: Int) -> Int {
+        bits == 0 ? 0 : bits < 128 ? 20 : bits < 256 ? 80 : 100
+    }
+
+    /// The weakest key exchange seen: the DH prime, the ECDHE curve, or the RSA certificate key for static RSA.
+    static func keyExchangeScore(_ suites: [SuiteResult], chains: [ChainAnalysis]) -> Int {
+        var strengths: [Int] = []
+        for suite in suites {
+            guard let info = suite.suite else { continue }
+            let kx = info.keyExchange.uppercased()
+            if info.authentication.lowercased().contains("anon") || kx.contains("ANON") { strengths.append(0); continue }
+            if info.export { strengths.append(512); continue }
+            if let bits = suite.dhBits { strengths.append(bits); continue }
+            if let group = suite.group, let named = Catalog.shared.group(code: group) {
+                // Map curve size to the equivalent RSA/DH strength (NIST SP 800-57).
+                let curveBits = named.bits ?? 256
+                strengths.append(curveBits >= 384 ? 7680 : curveBits >= 253 ? 3072 : 2048)
+                continue
+            }
+            if kx == "RSA", let rsa = chains.compactMap({ $0.report.leaf }).first(where: { $0.keyType == "RSA" }) {
+                strengths.append(rsa.keyBits)
+            }
+        }
+        guard let weakest = strengths.min() else { return 90 }
+        switch weakest {
+        case 0: return 0
+        case ..<512: return 20
+        case ..<1024: return 40
+        case ..<2048: return 80
+        case ..<4096: return 90
+        default: return 100
+        }
+    }
+}
