@@ -1,0 +1,58 @@
+import Foundation
+import TestSupport
+import Testing
+import TLSCatalog
+import TLSScan
+@testable import TLSAudit
+
+/// Grades of real origins, with every cap named.
+@Suite(.serialized) struct GradeTests {
+    func analysis(_ kind: String, trustOrigin: Bool) async throws -> ScanAnalysis {
+        let origin = try TestOrigin.start(kind)
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.crossCheck = false
+        options.serverName = "localhost"
+        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.trustStore = trustOrigin
+            ? try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8)) : .empty()
+        return await ScanAnalysis.analyze(scan, options: analysisOptions)
+    }
+
+    @Test func modernOriginGetsAnA() async throws {
+        let result = try await analysis("openssl-modern", trustOrigin: true)
+        #expect(result.grade.letter == "A", "\(result.grade)")
+        #expect(result.grade.caps.isEmpty)
+    }
+
+    @Test func legacyOriginIsCappedAtC() async throws {
+        let result = try await analysis("gnutls-legacy", trustOrigin: true)
+        #expect(result.grade.letter == "C")
+        #expect(Set(result.grade.caps.map(\.rule)) == ["no-tls12", "rc4", "tls10-tls11"])
+    }
+
+    @Test func sslv3OriginIsCapped() async throws {
+        let result = try await analysis("tlslite-sslv3", trustOrigin: true)
+        #expect(result.grade.letter == "C")
+        #expect(Set(result.grade.caps.map(\.rule)).isSuperset(of: ["sslv3", "no-tls12", "no-aead"]))
+    }
+
+    @Test func untrustedCertificateIsT() async throws {
+        let pki = try TestPKI.make()
+        let root = try String(contentsOf: pki.appendingPathComponent("root.crt"), encoding: .utf8)
+        _ = root
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.crossCheck = false
+        options.serverName = "localhost"
+        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        // A store holding some other root: the origin's chain leads nowhere trusted.
+        analysisOptions.trustStore = try TrustStore(pem: root)
+        let result = await ScanAnalysis.analyze(scan, options: analysisOptions)
+        #expect(result.grade.letter == "T")
+        #expect(result.grade.caps.contains { $0.rule == "untrusted" })
+    }
+}
