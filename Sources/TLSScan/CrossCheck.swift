@@ -69,14 +69,15 @@ struct CrossCheck: Sendable {
                     id: "engine-disagreement", severity: .error,
                     message: "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through."))
             case .timedOut(let phase):
-                result.findings.append(Finding(
-                    id: "cross-check-undecided", severity: .warning,
-                    message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation timed out during \(phase.rawValue)."))
+                result.findings.append(undecided(item, name: name, why: "timed out during \(phase.rawValue)"))
             case .failed(let failure):
-                result.findings.append(Finding(
-                    id: "cross-check-undecided", severity: .warning,
-                    message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation could not run: \(failure.message)."))
+                result.findings.append(undecided(item, name: name, why: "could not run: \(failure.message)"))
             }
         }
+    }
+
+    private func undecided(_ item: Outcome, name: String, why: String) -> Finding {
+        Finding(id: "cross-check-undecided", severity: .warning,
+                message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation \(why).")
     }
 }
