@@ -82,7 +82,9 @@ extension CertificateAudit {
         if chain.leaf.parsed.isSelfSigned { return [] }
         let top = chain.top
         let storeName = "the trust store (\(trustRoots.count) root\(trustRoots.count == 1 ? "" : "s"))"
-        if !top.parsed.isSelfSigned, !trustRoots.subjects.contains(top.parsed.issuer) {
+        // Only a leaf whose issuer is absent is a missing intermediate; an intermediate whose issuer is
+        // unknown points at a root the store lacks (or a private CA), which is a trust problem.
+        if chain.path.count == 1, !top.parsed.isSelfSigned, !trustRoots.subjects.contains(top.parsed.issuer) {
             let what = chain.path.count == 1
                 ? "The server sent only the leaf certificate \(top.label); its issuer \(top.parsed.issuer.description)"
                 : "The chain stops at \(top.label); its issuer \(top.parsed.issuer.description)"
@@ -91,9 +93,14 @@ extension CertificateAudit {
                 message: "\(what) is neither sent nor a root in \(storeName). CloudFront drops the connection when the intermediate certificate is missing.",
                 fix: "Send the full chain: the leaf followed by the intermediate certificate(s) your CA provides (the \"fullchain\" file), in that order.")]
         }
-        let cause = top.parsed.isSelfSigned
-            ? "the chain ends at the self-signed certificate \(top.label), which is not in \(storeName)"
-            : "no path from \(chain.leaf.label) to a root in \(storeName) could be verified"
+        let cause: String
+        if top.parsed.isSelfSigned {
+            cause = "the chain ends at the self-signed certificate \(top.label), which is not in \(storeName)"
+        } else if !trustRoots.subjects.contains(top.parsed.issuer) {
+            cause = "the chain ends at \(top.label), whose issuer \(top.parsed.issuer.description) is not a root in \(storeName)"
+        } else {
+            cause = "no path from \(chain.leaf.label) to a root in \(storeName) could be verified"
+        }
         let detail = trust.reasons.isEmpty ? "" : " Verifier: " + trust.reasons.prefix(3).joined(separator: "; ") + "."
         return [CertificateFinding(
             id: ID.untrusted, severity: .error,

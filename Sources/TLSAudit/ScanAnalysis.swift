@@ -11,6 +11,8 @@ public struct AnalysisOptions: Sendable {
     public var trustStore: TrustStore?
     public var warnDays = 30
     public var now = Date()
+    /// A policy to check conformance against (`scan --policy`).
+    public var policy: Policy?
 
     public init() {}
 }
@@ -37,6 +39,8 @@ public struct ScanAnalysis: Sendable {
     /// What each known client profile would negotiate with this server.
     public var simulations: [ClientSimulation]
     public var grade: Grade
+    /// Conformance to the requested policy, if one was given.
+    public var policy: PolicyConformance?
 
     public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         let domain = scan.serverName ?? scan.target.host
@@ -54,8 +58,9 @@ public struct ScanAnalysis: Sendable {
             ClientSimulation(client: client, result: HandshakeSimulation.negotiate(client: client, server: scan))
         }
         let grade = Grade.rate(scan, chains: chains)
+        let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
-                            simulations: simulations, grade: grade)
+                            simulations: simulations, grade: grade, policy: conformance)
     }
 }
 

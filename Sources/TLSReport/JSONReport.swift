@@ -16,7 +16,8 @@ public enum JSONReport {
             ("failed", .int(scan.probes.failed)),
         ]
         let undecided: [JSONValue] = scan.undecided.map(undecidedEntry)
-        let verdicts: [(String, JSONValue)] = [("cloudfront", verdict(analysis.cloudfront))]
+        var verdicts: [(String, JSONValue)] = [("cloudfront", verdict(analysis.cloudfront))]
+        if let conformance = analysis.policy { verdicts.append(("policy", policyEntry(conformance))) }
         var pairs: [(String, JSONValue)] = []
         pairs.append(("schemaVersion", .int(schemaVersion)))
         pairs.append(("target", target(scan)))
@@ -35,6 +36,29 @@ public enum JSONReport {
         pairs.append(("complete", .bool(scan.isComplete)))
         pairs.append(("undecided", .array(undecided)))
         pairs.append(("elapsedSeconds", .double((scan.elapsedSeconds * 1000).rounded() / 1000)))
+        return .object(pairs)
+    }
+
+    static func policyEntry(_ conformance: PolicyConformance) -> JSONValue {
+        func items(_ list: [PolicyConformance.Item]) -> JSONValue {
+            .array(list.map { item in
+                let pairs: [(String, JSONValue)] = [
+                    ("version", .string(item.version.rawValue)),
+                    ("code", .string(orNull: item.suite.map(CodePointFormat.hex))),
+                    ("message", .string(item.message)),
+                ]
+                return .object(pairs)
+            })
+        }
+        let pairs: [(String, JSONValue)] = [
+            ("id", .string(conformance.policy.id)),
+            ("conforms", .bool(!conformance.violated)),
+            ("outside", items(conformance.outside)),
+            ("missing", items(conformance.missing)),
+            ("requirements", .array(conformance.requirements.map(JSONValue.string))),
+            ("changesNeeded", .array(conformance.changesNeeded.map(JSONValue.string))),
+            ("policyUnverified", .bool(conformance.policy.unverified)),
+        ]
         return .object(pairs)
     }
 

@@ -17,6 +17,7 @@ public enum TextReport {
             out.append("    fix: \(cause.fix)")
         }
         out.append(gradeLine(analysis.grade))
+        if let conformance = analysis.policy { out += policyLines(conformance) }
         guard scan.reachability.isReachable else {
             out.append("")
             out.append("Target: \(scan.reachability.explanation) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
@@ -143,6 +144,20 @@ public enum TextReport {
     static func evidenceText(_ suite: SuiteResult) -> String {
         let names = suite.evidence.sorted().map(\.rawValue).joined(separator: "+")
         return suite.evidence == [.wire] ? names + " only" : names
+    }
+
+    static func policyLines(_ conformance: PolicyConformance) -> [String] {
+        var out: [String] = []
+        let unverified = conformance.policy.unverified ? " (policy data partly unverified)" : ""
+        out.append("Policy \(conformance.policy.id)\(unverified): " + (conformance.violated ? "VIOLATED" : "conforms"))
+        for item in conformance.outside { out.append("  ✗ outside: \(item.message)") }
+        for rule in conformance.requirements { out.append("  ✗ requirement: \(rule)") }
+        for item in conformance.missing { out.append("  · missing: \(item.message)") }
+        if !conformance.changesNeeded.isEmpty {
+            out.append("  Changes needed:")
+            for change in conformance.changesNeeded { out.append("    - \(change)") }
+        }
+        return out
     }
 
     static func gradeLine(_ grade: Grade) -> String {

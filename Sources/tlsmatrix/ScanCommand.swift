@@ -32,8 +32,11 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2.")
     var originProtocols: String = "TLSv1.2"
 
-    @Option(help: "Judge the scan as this client (cloudfront-origin); exit 1 when it could not connect.")
+    @Option(help: "Judge the scan as this client (cloudfront-origin, or any id from `tlsmatrix clients list`); exit 1 when it could not connect.")
     var client: String?
+
+    @Option(help: "Check conformance to a policy (see `tlsmatrix policies list`); exit 1 on violation.")
+    var policy: String?
 
     @Option(help: "Seconds to wait for a TCP connection (CloudFront's default: 10).")
     var connectTimeout: Double = 10
@@ -102,6 +105,9 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("unknown client '\(client)' (known: \(Catalog.shared.clients.map(\.id).joined(separator: ", ")))")
         }
         _ = try parsedOriginProtocols()
+        if let policy, Catalog.shared.policy(id: policy) == nil {
+            throw ValidationError("unknown policy '\(policy)' (see tlsmatrix policies list)")
+        }
         if let sni { try validateSNI(sni) }
         if let hostHeader {
             let name = hostHeader.split(separator: ":", maxSplits: 1).first.map(String.init) ?? hostHeader
@@ -188,6 +194,7 @@ struct ScanCommand: AsyncParsableCommand {
         analysisOptions.hostHeader = hostHeader
         analysisOptions.warnDays = warnDays
         analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
+        analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
         let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
         let verdict = analysis.cloudfront
         let rendered = switch format {
@@ -200,6 +207,14 @@ struct ScanCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(rendered.utf8))
         }
         if client == "cloudfront-origin", verdict.compatible == false {
+            throw ExitCode(ExitStatus.failedVerdict.rawValue)
+        }
+        if let client, client != "cloudfront-origin",
+           let simulation = analysis.simulations.first(where: { $0.client.id == client }),
+           case .failure(let failure) = simulation.result, failure.definitive {
+            throw ExitCode(ExitStatus.failedVerdict.rawValue)
+        }
+        if analysis.policy?.violated == true {
             throw ExitCode(ExitStatus.failedVerdict.rawValue)
         }
         if !scan.isComplete {

@@ -18,11 +18,14 @@ struct CertificateTrustStoreTests {
         #expect(withRoot.findingIDs == ["untrusted"], "\(withRoot.findings)")
         #expect(withRoot.findings.first?.message.contains("CN=tlsmatrix Audit Root CA") == true)
 
-        // Without the root the chain simply ends at an unknown issuer: an incomplete chain.
+        // Without the root the intermediate's issuer is a root the store lacks: untrusted, not incomplete.
         let withoutRoot = await audit.audit(chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com",
                                             hostHeader: nil)
         #expect(withoutRoot.trusted == false)
-        #expect(withoutRoot.findingIDs == ["missing-intermediate"])
+        #expect(withoutRoot.findingIDs == ["untrusted"])
+        // The leaf alone, its issuer neither sent nor a root: the intermediate is missing.
+        let leafOnly = await audit.audit(chain: try pki.chain(["good"]), originDomain: "origin.example.com", hostHeader: nil)
+        #expect(leafOnly.findingIDs == ["missing-intermediate"])
     }
 
     @Test func caFileAddsRoots() async throws {
