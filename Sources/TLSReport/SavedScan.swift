@@ -1,0 +1,67 @@
+import Foundation
+import TLSCatalog
+import TLSEngines
+import TLSScan
+
+/// Reads a JSON report (schemaVersion 1) back into observations, so analysis can run offline on it.
+public enum SavedScan {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func load(path: String) throws -> ScanResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw LoadError(description: "cannot read '\(path)': \(error.localizedDescription)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw LoadError(description: "'\(path)' is not a JSON object")
+        }
+        guard object["schemaVersion"] as? Int == JSONReport.schemaVersion else {
+            throw LoadError(description: "'\(path)' is not a tlsmatrix report with schemaVersion \(JSONReport.schemaVersion)")
+        }
+        return try parse(object, source: path)
+    }
+
+    static func parse(_ object: [String: Any], source: String) throws -> ScanResult {
+        guard let target = object["target"] as? [String: Any], let host = target["host"] as? String,
+              let port = target["port"] as? Int else {
+            throw LoadError(description: "'\(source)' has no target")
+        }
+        var scan = ScanResult(target: Target(host: host, port: port), reachability: .reachable)
+        scan.address = target["address"] as? String
+        scan.serverName = target["sni"] as? String
+        if let reach = object["reachability"] as? [String: Any], let status = reach["status"] as? String, status != "reachable" {
+            let message = reach["message"] as? String ?? status
+            scan.reachability = status == "connect-timeout" ? .connectTimeout
+                : status == "refused" ? .refused(message) : .noTLSAnswer(message)
+        }
+        for entry in object["protocols"] as? [[String: Any]] ?? [] {
+            guard let name = entry["version"] as? String, let version = TLSVersion(name: name) else {
+                throw LoadError(description: "'\(source)': unknown protocol version in report")
+            }
+            var proto = ProtocolResult(version: version, supported: entry["supported"] as? Bool)
+            proto.serverPreference = entry["serverPreference"] as? Bool
+            proto.complete = entry["complete"] as? Bool ?? true
+            proto.note = entry["note"] as? String
+            for suite in entry["suites"] as? [[String: Any]] ?? [] {
+                guard let codeText = suite["code"] as? String, let code = CodePointFormat.parse(codeText) else {
+                    throw LoadError(description: "'\(source)': suite without a code")
+                }
+                let evidence = (suite["evidence"] as? [String] ?? []).compactMap(EngineKind.init(rawValue:))
+                let group = (suite["group"] as? String).flatMap { Catalog.shared.group(named: $0)?.code }
+                proto.suites.append(SuiteResult(code: code, evidence: evidence, group: group, dhBits: suite["dhBits"] as? Int))
+            }
+            scan.protocols.append(proto)
+        }
+        for entry in object["groups"] as? [[String: Any]] ?? [] {
+            guard let name = entry["version"] as? String, let version = TLSVersion(name: name) else { continue }
+            let codes = (entry["groups"] as? [[String: Any]] ?? []).compactMap { ($0["code"] as? Int).map(UInt16.init) }
+            scan.groups.append(GroupResult(version: version, groups: codes, complete: entry["complete"] as? Bool ?? true))
+        }
+        scan.connections = object["connections"] as? Int ?? 0
+        return scan
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSReport
+import TLSScan
+
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two servers — saved JSON scans or policy names — and show what would break for which clients.",
+        discussion: """
+            Each side is a JSON report written by `tlsmatrix scan --format json` or a policy id from
+            `tlsmatrix policies list`. Exit 1 when a client that connected to A cannot connect to B.
+            Examples:
+              tlsmatrix compare before.json after.json
+              tlsmatrix compare ELBSecurityPolicy-2016-08 ELBSecurityPolicy-TLS13-1-2-2021-06
+              tlsmatrix compare scan.json ELBSecurityPolicy-TLS13-1-2-2021-06
+            """)
+
+    @Argument(help: "The current server: a JSON report or a policy id.")
+    var before: String
+
+    @Argument(help: "The new server: a JSON report or a policy id.")
+    var after: String
+
+    func load(_ side: String) throws -> ScanResult {
+        if let policy = Catalog.shared.policy(id: side) { return ScanResult(policy: policy) }
+        guard FileManager.default.fileExists(atPath: side) else {
+            throw ValidationError("'\(side)' is neither a file nor a known policy (see tlsmatrix policies list)")
+        }
+        do {
+            return try SavedScan.load(path: side)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+    }
+
+    func validate() throws {
+        _ = try load(before)
+        _ = try load(after)
+    }
+
+    mutating func run() async throws {
+        let comparison = ScanComparison.compare(try load(before), try load(after))
+        var out: [String] = ["--- A: \(before)", "+++ B: \(after)", ""]
+        out.append("Protocols and suites")
+        if comparison.versions.isEmpty { out.append("  no change") }
+        for change in comparison.versions {
+            func state(_ value: Bool?) -> String { value == true ? "yes" : value == false ? "no" : "?" }
+            out.append("  \(change.version.rawValue): \(state(change.before)) → \(state(change.after))")
+            for code in change.addedSuites { out.append("    + \(CodePointFormat.hex(code)) \(name(code))") }
+            for code in change.removedSuites { out.append("    - \(CodePointFormat.hex(code)) \(name(code))") }
+        }
+        out.append("")
+        out.append("Clients")
+        if comparison.clients.isEmpty { out.append("  no client negotiates differently") }
+        for change in comparison.clients {
+            let mark = change.breaks ? "✗ BREAKS" : "~ changes"
+            out.append("  \(mark) \(change.client.name): \(describe(change.before)) → \(describe(change.after))")
+        }
+        print(out.joined(separator: "\n"))
+        if !comparison.breaking.isEmpty { throw ExitCode(1) }
+    }
+
+    func name(_ code: UInt16) -> String { Catalog.shared.suite(code: code)?.displayName ?? "unassigned" }
+
+    func describe(_ result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>) -> String {
+        switch result {
+        case .success(let choice): "\(choice.version.rawValue) \(name(choice.suite))"
+        case .failure(let failure):
+            switch failure.reason {
+            case .noCommonProtocol: "no common protocol"
+            case .noCommonCipher: "no common cipher"
+            case .noCommonGroup: "no common curve"
+            case .undecided: "undecided"
+            }
+        }
+    }
+}
