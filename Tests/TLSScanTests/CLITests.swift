@@ -89,4 +89,37 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stdout.contains("no-common-cipher"))
     }
+
+    @Test func policyViolationExitsOneWithChangesNeeded() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check",
+                               "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json"])
+        #expect(run.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let policy = try #require((json["verdicts"] as? [String: Any])?["policy"] as? [String: Any])
+        #expect(policy["conforms"] as? Bool == false)
+        // openssl-modern accepts ECDHE-RSA-CHACHA20-POLY1305, which that ELB policy does not include.
+        let outside = (policy["outside"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(outside == ["0xCCA8"])
+        #expect(!(policy["changesNeeded"] as? [String] ?? []).isEmpty)
+    }
+
+    @Test func compareSavedScanWithAPolicy() throws {
+        let origin = try TestOrigin.start("gnutls-legacy")
+        defer { origin.stop() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check", "--format", "json",
+                         "--output", file.path])
+        let upgrade = try CLI.run(["compare", file.path, "ELBSecurityPolicy-TLS13-1-2-2021-06"])
+        #expect(upgrade.stdout.contains("TLSv1.0: yes → no"))
+        #expect(upgrade.stdout.contains("+ 0x1301"))
+        // The other way round, modern clients that only speak TLS 1.2+ lose the server.
+        let downgrade = try CLI.run(["compare", "ELBSecurityPolicy-TLS13-1-2-2021-06", file.path])
+        #expect(downgrade.status == 1)
+        #expect(downgrade.stdout.contains("BREAKS"))
+        let bad = try CLI.run(["compare", "/nonexistent.json", "nope"])
+        #expect(bad.status == 2)
+    }
 }

@@ -30,9 +30,20 @@ public final class SilentListener: @unchecked Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    public func stop() { close(fd) }
+    private let closed = NSLock()
+    private var isClosed = false
 
-    deinit { close(fd) }
+    /// Closes the listening socket once; later calls (and deinit) do nothing, so a reused descriptor
+    /// number belonging to someone else (an event loop's socket) is never closed by mistake.
+    public func stop() {
+        closed.lock()
+        defer { closed.unlock() }
+        guard !isClosed else { return }
+        isClosed = true
+        close(fd)
+    }
+
+    deinit { stop() }
 }
 
 /// Runs the built `tlsmatrix` binary.

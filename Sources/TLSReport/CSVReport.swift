@@ -1,0 +1,54 @@
+import TLSAudit
+import TLSCatalog
+import TLSEngines
+import TLSScan
+
+/// RFC 4180 CSV, one row per accepted (target, version, suite), plus one row with empty suite columns for
+/// each version that is refused, undecided, or accepted without a listed suite. Lines end in CRLF.
+/// Fields are made safe for spreadsheets: see ``field(_:)``.
+public enum CSVReport {
+    public static let header = ["host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
+                                "strength", "cloudfront", "evidence", "server_preference"]
+
+    public static func render(_ analysis: ScanAnalysis) -> String {
+        let scan = analysis.scan
+        let cloudfront = Catalog.shared.client(id: "cloudfront-origin")
+        var rows: [[String]] = [header]
+        for proto in scan.protocols {
+            let preference = proto.serverPreference.map { $0 ? "true" : "false" } ?? ""
+            let prefix = [scan.target.host, "\(scan.target.port)", proto.version.rawValue]
+            if proto.suites.isEmpty {
+                rows.append(prefix + Array(repeating: "", count: header.count - prefix.count - 1) + [preference])
+                continue
+            }
+            for suite in proto.suites {
+                let info = suite.suite
+                rows.append(prefix + [
+                    CodePointFormat.hex(suite.code),
+                    info?.iana ?? "",
+                    info?.openssl ?? "",
+                    info?.keyExchange ?? "",
+                    info.map { "\($0.bits)" } ?? "",
+                    info?.strength.rawValue ?? "",
+                    cloudfront?.offers(suite: suite.code) == true ? "true" : "false",
+                    suite.evidence.sorted().map(\.rawValue).joined(separator: "+"),
+                    preference,
+                ])
+            }
+        }
+        return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One field: a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (so a spreadsheet does not
+    /// evaluate it as a formula), then quoted, with embedded quotes doubled, when it holds `,`, `"`, CR or LF.
+    public static func field(_ text: String) -> String {
+        var value = text
+        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            value = "'" + value
+        }
+        if value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) {
+            return "\"" + value.replacing("\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}

@@ -1,0 +1,119 @@
+import TLSAudit
+import TLSCatalog
+import TLSEngines
+import TLSScan
+
+/// JUnit XML for CI: one `<testsuite>` per target with one `<testcase>` per check, failures carrying a
+/// one-line message and the details as text.
+public enum JUnitReport {
+    /// Grades that pass the "grade not worse than B" check.
+    static let passingGrades: Set<String> = ["A+", "A", "A-", "B"]
+
+    struct Case {
+        var name: String
+        var failure: (message: String, details: String)?
+        var output: String?
+    }
+
+    public static func render(_ analysis: ScanAnalysis) -> String {
+        let scan = analysis.scan
+        let cases = checks(analysis)
+        let failures = cases.filter { $0.failure != nil }.count
+        let suiteName = "tlsmatrix \(scan.target)"
+        let time = "\((scan.elapsedSeconds * 1000).rounded() / 1000)"
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"tlsmatrix\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
+        out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(time)\">\n"
+        for item in cases {
+            let open = "    <testcase classname=\"\(escape(suiteName))\" name=\"\(escape(item.name))\""
+            guard item.failure != nil || item.output != nil else {
+                out += open + "/>\n"
+                continue
+            }
+            out += open + ">\n"
+            if let failure = item.failure {
+                out += "      <failure message=\"\(escape(failure.message))\">\(escape(failure.details))</failure>\n"
+            }
+            if let output = item.output {
+                out += "      <system-out>\(escape(output))</system-out>\n"
+            }
+            out += "    </testcase>\n"
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    static func checks(_ analysis: ScanAnalysis) -> [Case] {
+        let scan = analysis.scan
+        var cases: [Case] = []
+        let reach = scan.reachability
+        cases.append(Case(name: "reachability",
+                          failure: reach.isReachable ? nil : (reach.explanation, "\(reach.explanation) (\(scan.connectAttempts) connection attempts)")))
+
+        let verdict = analysis.cloudfront
+        let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
+        let causes = verdict.causes.map { "[\($0.id)] \($0.message)\nfix: \($0.fix)" }.joined(separator: "\n")
+        cases.append(Case(name: "CloudFront verdict (OriginSslProtocols \(setting))",
+                          failure: verdict.compatible == true ? nil : (TextReport.verdictLine(verdict), causes),
+                          output: verdict.compatible == true ? TextReport.verdictLine(verdict) : nil))
+
+        let certificateFindings = analysis.chains.flatMap { item in item.report.findings.map { (item.chain, $0) } }
+        for id in CertificateFinding.ID.all {
+            let present = certificateFindings.filter { $0.1.id == id }
+            let lines = present.map { chain, finding in
+                "\(chain.authentication) chain (\(chain.sni.map { "SNI " + $0 } ?? "no SNI")): [\(finding.severity.rawValue)] \(finding.message)"
+                    + (finding.fix.map { "\nfix: " + $0 } ?? "")
+            }.joined(separator: "\n")
+            // Informational findings are reported but do not fail the build.
+            let failing = present.contains { $0.1.severity > .info }
+            cases.append(Case(name: "certificate: no \(id)",
+                              failure: failing ? (present.first { $0.1.severity > .info }!.1.message, lines) : nil,
+                              output: !failing && !present.isEmpty ? lines : nil))
+        }
+
+        for finding in scan.findings {
+            let failing = finding.severity != .info
+            cases.append(Case(name: "finding: \(finding.id)",
+                              failure: failing ? (finding.message, "[\(finding.severity.rawValue)] \(finding.message)") : nil,
+                              output: failing ? nil : finding.message))
+        }
+
+        let undecided = scan.undecided.map { "\($0.version.rawValue) \($0.purpose) [\($0.engine.rawValue)]: \($0.reason)" }
+        let incompleteVersions = scan.protocols.filter { !$0.complete || $0.supported == nil }
+            .map { "\($0.version.rawValue): " + ($0.note ?? "not decided") }
+        cases.append(Case(name: "scan complete (all probes definitive)",
+                          failure: scan.isComplete ? nil : ("some results are not definitive",
+                                                            (incompleteVersions + undecided).joined(separator: "\n"))))
+
+        let grade = analysis.grade
+        let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }.joined(separator: "\n")
+        cases.append(Case(name: "grade not worse than B",
+                          failure: passingGrades.contains(grade.letter) ? nil : ("grade \(grade.letter) (score \(grade.score))", caps),
+                          output: passingGrades.contains(grade.letter) ? "grade \(grade.letter) (score \(grade.score))" : nil))
+        return cases
+    }
+
+    /// Escapes `& < > " '` and CR, LF and tab (so attribute values keep them), and drops every character
+    /// XML 1.0 does not allow (other C0 controls, U+FFFE, U+FFFF).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default:
+                let value = scalar.value
+                let allowed = (0x20...0xD7FF).contains(value) || (0xE000...0xFFFD).contains(value) || value >= 0x10000
+                if allowed { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}
