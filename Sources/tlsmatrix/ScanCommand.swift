@@ -23,7 +23,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
     var sni: String?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, csv, junit.")
     var format: String = "text"
 
     @Option(help: "Write the report to this file instead of standard output.")
@@ -84,8 +84,15 @@ struct ScanCommand: AsyncParsableCommand {
         guard ["wire", "openssl", "gnutls", "all"].contains(engine) else {
             throw ValidationError("unknown engine '\(engine)' (choose wire, openssl, gnutls or all)")
         }
-        guard ["text", "json"].contains(format) else {
-            throw ValidationError("unknown format '\(format)' (choose text or json)")
+        for name in formats where ReportFormat(rawValue: name) == nil {
+            throw ValidationError("unknown format '\(name)' (choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if formats.count > 1 {
+            guard let output else { throw ValidationError("several formats need --output FOLDER") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("several formats need --output to be an existing folder ('\(output)' is not)")
+            }
         }
         guard connectTimeout > 0, connectTimeout <= 600, timeout > 0, timeout <= 600 else {
             throw ValidationError("timeouts must be between 0 and 600 seconds")
@@ -115,7 +122,11 @@ struct ScanCommand: AsyncParsableCommand {
         }
         guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         if let caFile { _ = try loadTrustStore(caFile: caFile) }
-        if let output { try OutputFile.checkWritable(output) }
+        if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
+    }
+
+    var formats: [String] {
+        format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
     func parsedOriginProtocols() throws -> [TLSVersion] {
@@ -197,14 +208,20 @@ struct ScanCommand: AsyncParsableCommand {
         analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
         let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
         let verdict = analysis.cloudfront
-        let rendered = switch format {
-        case "json": JSONReport.document(analysis).serialized() + "\n"
-        default: TextReport.render(analysis)
-        }
-        if let output {
-            try OutputFile.write(rendered, to: output)
-        } else {
-            FileHandle.standardOutput.write(Data(rendered.utf8))
+        let kinds = formats.compactMap(ReportFormat.init(rawValue:))
+        if kinds.count > 1, let output {
+            let base = parsed.host.replacingOccurrences(of: ":", with: "_") + "_\(parsed.port)"
+            for kind in kinds {
+                let path = URL(fileURLWithPath: output).appendingPathComponent("\(base).\(kind.fileExtension)").path
+                try OutputFile.write(kind.render(analysis), to: path)
+            }
+        } else if let kind = kinds.first {
+            let rendered = kind.render(analysis)
+            if let output {
+                try OutputFile.write(rendered, to: output)
+            } else {
+                FileHandle.standardOutput.write(Data(rendered.utf8))
+            }
         }
         if client == "cloudfront-origin", verdict.compatible == false {
             throw ExitCode(ExitStatus.failedVerdict.rawValue)
@@ -245,6 +262,45 @@ enum OutputFile {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The report formats `scan` can write.
+enum ReportFormat: String, CaseIterable {
+    case text, json, html, markdown, csv, junit
+
+    init?(rawValue: String) {
+        switch rawValue {
+        case "text", "txt": self = .text
+        case "json": self = .json
+        case "html": self = .html
+        case "markdown", "md": self = .markdown
+        case "csv": self = .csv
+        case "junit", "xml": self = .junit
+        default: return nil
+        }
+    }
+
+    var fileExtension: String {
+        switch self {
+        case .text: "txt"
+        case .json: "json"
+        case .html: "html"
+        case .markdown: "md"
+        case .csv: "csv"
+        case .junit: "junit.xml"
+        }
+    }
+
+    func render(_ analysis: ScanAnalysis) -> String {
+        switch self {
+        case .text: TextReport.render(analysis)
+        case .json: JSONReport.document(analysis).serialized() + "\n"
+        case .html: HTMLReport.render(analysis)
+        case .markdown: MarkdownReport.render(analysis)
+        case .csv: CSVReport.render(analysis)
+        case .junit: JUnitReport.render(analysis)
         }
     }
 }
