@@ -277,7 +277,7 @@ enum ReportFormat: String, CaseIterable {
         case "html": self = .html
         case "markdown", "md": self = .markdown
         case "csv": self = .csv
-        case "junit", "xml": self = .junit
+        case "junit": self = .junit
         default: return nil
         }
     }
