@@ -133,7 +133,7 @@ struct ScanCommand: AsyncParsableCommand {
         let names = originProtocols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         var versions: [TLSVersion] = []
         for name in names {
-            guard let version = TLSVersion(name: name), version != .sslv2, version != .tls13 || true else {
+            guard let version = TLSVersion(name: name) else {
                 throw ValidationError("unknown origin protocol '\(name)' (CloudFront accepts SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
             }
             guard [.sslv3, .tls10, .tls11, .tls12].contains(version) else {

@@ -81,4 +81,24 @@ import TLSEngines
         let disagreements = result.findings.filter { $0.id == "engine-disagreement" }
         #expect(!disagreements.isEmpty, "\(result.findings)")
     }
+
+    @Test(arguments: [EngineKind.openssl, .gnutls])
+    func libraryEngineEnumeratesAloneAndAgreesWithTheWireEngine(_ kind: EngineKind) async throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        var options = Self.options()
+        options.crossCheck = false
+        let target = Target(host: "127.0.0.1", port: origin.port)
+        let wire = await Scanner(options: options).scan(target)
+        let engine: any HandshakeEngine = kind == .openssl ? OpenSSLEngine() : GnuTLSEngine()
+        let alone = await Scanner(options: options, engine: engine).scan(target)
+        for version in [TLSVersion.tls12, .tls13] {
+            let expected = Set((wire.protocolResult(version)?.suites ?? []).map(\.code)
+                .filter { EngineCapabilities.canOffer(kind, version: version, suite: $0) })
+            let got = Set((alone.protocolResult(version)?.suites ?? []).map(\.code))
+            #expect(got == expected, "\(kind) \(version): \(got.sorted()) vs wire \(expected.sorted())")
+            #expect(alone.protocolResult(version)?.suites.allSatisfy { $0.evidence == [kind] } == true)
+        }
+        #expect(alone.protocolResult(.tls10)?.supported == false)
+    }
 }
