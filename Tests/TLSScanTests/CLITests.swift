@@ -122,4 +122,32 @@ import Testing
         let bad = try CLI.run(["compare", "/nonexistent.json", "nope"])
         #expect(bad.status == 2)
     }
+
+    /// Real reports of several origins, plus an unreachable one and one with a policy verdict,
+    /// validate against docs/report.schema.json (jsonschema, draft 2020-12).
+    @Test func realReportsValidateAgainstTheSchema() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var files: [String] = []
+        for kind in ["openssl-modern", "gnutls-legacy", "tlslite-sslv3", "nginx-modern"] {
+            let origin = try TestOrigin.start(kind)
+            defer { origin.stop() }
+            let file = folder.appendingPathComponent("\(kind).json").path
+            _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file,
+                             "--policy", "mozilla-intermediate", "--http-port", "1"])
+            files.append(file)
+        }
+        let listener = try SilentListener()
+        let port = listener.port
+        listener.stop()
+        let dead = folder.appendingPathComponent("refused.json").path
+        _ = try CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--output", dead, "--attempts", "1"])
+        files.append(dead)
+        let root = try TestOrigin.repoRoot()
+        let validation = try TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
+                                            [root.appendingPathComponent("scripts/lib/validate_report.py").path] + files, in: root)
+        #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
+        #expect(validation.stdout.contains("5 valid, 0 invalid"))
+    }
 }
