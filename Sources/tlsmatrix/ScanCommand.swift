@@ -77,6 +77,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
     var noCrossCheck = false
 
+    @Flag(help: "Never colour the text report (colour is used only when writing to a terminal; NO_COLOR is honoured too).")
+    var noColor = false
+
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
@@ -220,7 +223,9 @@ struct ScanCommand: AsyncParsableCommand {
             if let output {
                 try OutputFile.write(rendered, to: output)
             } else {
-                FileHandle.standardOutput.write(Data(rendered.utf8))
+                let colour = kind == .text && !noColor && isatty(STDOUT_FILENO) == 1
+                    && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                FileHandle.standardOutput.write(Data((colour ? TextReport.colourize(rendered) : rendered).utf8))
             }
         }
         if client == "cloudfront-origin", verdict.compatible == false {
