@@ -25,6 +25,7 @@ public enum HTMLReport {
         out += "reachability: \(escape(scan.reachability.explanation))</p>\n"
         out += verdictSection(analysis.cloudfront)
         out += gradeSection(analysis.grade)
+        if let conformance = analysis.policy { out += policySection(conformance) }
         out += certificateSection(analysis)
         out += matrixSection(scan)
         out += simulationSection(analysis.simulations)
@@ -74,6 +75,23 @@ public enum HTMLReport {
                 out += "<div class=\"fix\">Fix: \(escape(cause.fix))</div></li>\n"
             }
             out += "</ul>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    static func policySection(_ conformance: PolicyConformance) -> String {
+        var out = "<section id=\"policy\">\n<h2>Policy \(escape(conformance.policy.id))</h2>\n"
+        out += "<p><strong>" + (conformance.violated ? "VIOLATED" : "conforms") + "</strong>"
+        if conformance.policy.unverified { out += " (policy data partly unverified)" }
+        out += "</p>\n<ul>\n"
+        for item in conformance.outside { out += "<li>outside: \(escape(item.message))</li>\n" }
+        for rule in conformance.requirements { out += "<li>requirement: \(escape(rule))</li>\n" }
+        for item in conformance.missing { out += "<li>missing: \(escape(item.message))</li>\n" }
+        out += "</ul>\n"
+        if !conformance.changesNeeded.isEmpty {
+            out += "<h3>Changes needed</h3>\n<ol>\n"
+            for change in conformance.changesNeeded { out += "<li>\(escape(change))</li>\n" }
+            out += "</ol>\n"
         }
         return out + "</section>\n"
     }

@@ -21,6 +21,15 @@ public enum MarkdownReport {
             out.append("- ✗ **\(escape(cause.id))**: \(escape(cause.message)) Fix: \(escape(cause.fix))")
         }
         if !cloudfront.causes.isEmpty { out.append("") }
+        if let conformance = analysis.policy {
+            out.append("**Policy \(escape(conformance.policy.id)): " + (conformance.violated ? "VIOLATED" : "conforms") + "**")
+            out.append("")
+            for item in conformance.outside { out.append("- outside: \(escape(item.message))") }
+            for rule in conformance.requirements { out.append("- requirement: \(escape(rule))") }
+            for item in conformance.missing { out.append("- missing: \(escape(item.message))") }
+            for change in conformance.changesNeeded { out.append("- change: \(escape(change))") }
+            out.append("")
+        }
         let grade = analysis.grade
         out.append("**Grade \(escape(grade.letter))** (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))")
         if !grade.caps.isEmpty {
