@@ -25,6 +25,10 @@ public enum SavedScan {
         return try parse(object, source: path)
     }
 
+    static func decodeBase64(_ text: String) -> [UInt8]? {
+        Data(base64Encoded: text).map { [UInt8]($0) }
+    }
+
     static func parse(_ object: [String: Any], source: String) throws -> ScanResult {
         guard let target = object["target"] as? [String: Any], let host = target["host"] as? String,
               let port = target["port"] as? Int else {
@@ -61,7 +65,25 @@ public enum SavedScan {
             let codes = (entry["groups"] as? [[String: Any]] ?? []).compactMap { ($0["code"] as? Int).map(UInt16.init) }
             scan.groups.append(GroupResult(version: version, groups: codes, complete: entry["complete"] as? Bool ?? true))
         }
+        for entry in object["certificates"] as? [[String: Any]] ?? [] {
+            let der = (entry["certificates"] as? [[String: Any]] ?? []).compactMap { ($0["der"] as? String).flatMap(decodeBase64) }
+            guard !der.isEmpty, let seen = (entry["seenWith"] as? String).flatMap(TLSVersion.init(name:)) else { continue }
+            scan.certificates.append(CertificateChain(authentication: entry["authentication"] as? String ?? "unknown",
+                                                      der: der, seenWith: seen, sni: entry["sni"] as? String))
+        }
+        for entry in object["findings"] as? [[String: Any]] ?? [] {
+            guard let id = entry["id"] as? String, let message = entry["message"] as? String else { continue }
+            let severity = (entry["severity"] as? String).flatMap(Finding.Severity.init(rawValue:)) ?? .info
+            scan.findings.append(Finding(id: id, severity: severity, message: message))
+        }
+        if let probes = object["probes"] as? [String: Any] {
+            scan.probes.accepted = probes["accepted"] as? Int ?? 0
+            scan.probes.rejected = probes["rejected"] as? Int ?? 0
+            scan.probes.timedOut = probes["timedOut"] as? Int ?? 0
+            scan.probes.failed = probes["failed"] as? Int ?? 0
+        }
         scan.connections = object["connections"] as? Int ?? 0
+        scan.elapsedSeconds = object["elapsedSeconds"] as? Double ?? 0
         return scan
     }
 }

@@ -23,21 +23,6 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
     var sni: String?
 
-    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, csv, junit.")
-    var format: String = "text"
-
-    @Option(help: "Write the report to this file instead of standard output.")
-    var output: String?
-
-    @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2.")
-    var originProtocols: String = "TLSv1.2"
-
-    @Option(help: "Judge the scan as this client (cloudfront-origin, or any id from `tlsmatrix clients list`); exit 1 when it could not connect.")
-    var client: String?
-
-    @Option(help: "Check conformance to a policy (see `tlsmatrix policies list`); exit 1 on violation.")
-    var policy: String?
-
     @Option(help: "Seconds to wait for a TCP connection (CloudFront's default: 10).")
     var connectTimeout: Double = 10
 
@@ -62,40 +47,20 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between the starts of two probes to the host.")
     var delay: Int = 0
 
-    @Option(help: "The Host header CloudFront forwards to the origin; the certificate must cover it.")
-    var hostHeader: String?
-
-    @Option(help: "PEM file of extra trusted roots, added to the system store.")
-    var caFile: String?
-
-    @Option(help: "Warn when a certificate expires within this many days.")
-    var warnDays: Int = 30
-
     @Option(help: "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared).")
     var engine: String = "wire"
 
     @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
     var noCrossCheck = false
 
-    @Flag(help: "Never colour the text report (colour is used only when writing to a terminal; NO_COLOR is honoured too).")
-    var noColor = false
-
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
+
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard ["wire", "openssl", "gnutls", "all"].contains(engine) else {
             throw ValidationError("unknown engine '\(engine)' (choose wire, openssl, gnutls or all)")
-        }
-        for name in formats where ReportFormat(rawValue: name) == nil {
-            throw ValidationError("unknown format '\(name)' (choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if formats.count > 1 {
-            guard let output else { throw ValidationError("several formats need --output FOLDER") }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("several formats need --output to be an existing folder ('\(output)' is not)")
-            }
         }
         guard connectTimeout > 0, connectTimeout <= 600, timeout > 0, timeout <= 600 else {
             throw ValidationError("timeouts must be between 0 and 600 seconds")
@@ -111,58 +76,7 @@ struct ScanCommand: AsyncParsableCommand {
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
-        if let client, Catalog.shared.client(id: client) == nil {
-            throw ValidationError("unknown client '\(client)' (known: \(Catalog.shared.clients.map(\.id).joined(separator: ", ")))")
-        }
-        _ = try parsedOriginProtocols()
-        if let policy, Catalog.shared.policy(id: policy) == nil {
-            throw ValidationError("unknown policy '\(policy)' (see tlsmatrix policies list)")
-        }
         if let sni { try validateSNI(sni) }
-        if let hostHeader {
-            let name = hostHeader.split(separator: ":", maxSplits: 1).first.map(String.init) ?? hostHeader
-            do { try Target.validateHostName(name) } catch { throw ValidationError("invalid --host-header: \(error.description)") }
-        }
-        guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
-        if let caFile { _ = try loadTrustStore(caFile: caFile) }
-        if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
-    }
-
-    var formats: [String] {
-        format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    }
-
-    func parsedOriginProtocols() throws -> [TLSVersion] {
-        let names = originProtocols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        var versions: [TLSVersion] = []
-        for name in names {
-            guard let version = TLSVersion(name: name) else {
-                throw ValidationError("unknown origin protocol '\(name)' (CloudFront accepts SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
-            }
-            guard [.sslv3, .tls10, .tls11, .tls12].contains(version) else {
-                throw ValidationError("'\(name)' is not an OriginSslProtocols value (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
-            }
-            versions.append(version)
-        }
-        guard !versions.isEmpty else { throw ValidationError("--origin-protocols is empty") }
-        return versions.sorted()
-    }
-
-    func loadTrustStore(caFile: String?) throws -> TrustStore {
-        var store: TrustStore
-        do {
-            store = try TrustStore.system()
-        } catch {
-            store = .empty()
-        }
-        if let caFile {
-            do {
-                store = try store.adding(pemFile: caFile)
-            } catch {
-                throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
-            }
-        }
-        return store
     }
 
     func validateSNI(_ name: String) throws {
@@ -203,45 +117,7 @@ struct ScanCommand: AsyncParsableCommand {
         if case .unresolved(let why) = scan.reachability {
             throw ValidationError(why)
         }
-        var analysisOptions = AnalysisOptions()
-        analysisOptions.originProtocols = try parsedOriginProtocols()
-        analysisOptions.hostHeader = hostHeader
-        analysisOptions.warnDays = warnDays
-        analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
-        analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
-        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
-        let verdict = analysis.cloudfront
-        let kinds = formats.compactMap(ReportFormat.init(rawValue:))
-        if kinds.count > 1, let output {
-            let base = parsed.host.replacingOccurrences(of: ":", with: "_") + "_\(parsed.port)"
-            for kind in kinds {
-                let path = URL(fileURLWithPath: output).appendingPathComponent("\(base).\(kind.fileExtension)").path
-                try OutputFile.write(kind.render(analysis), to: path)
-            }
-        } else if let kind = kinds.first {
-            let rendered = kind.render(analysis)
-            if let output {
-                try OutputFile.write(rendered, to: output)
-            } else {
-                let colour = kind == .text && !noColor && isatty(STDOUT_FILENO) == 1
-                    && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                FileHandle.standardOutput.write(Data((colour ? TextReport.colourize(rendered) : rendered).utf8))
-            }
-        }
-        if client == "cloudfront-origin", verdict.compatible == false {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if let client, client != "cloudfront-origin",
-           let simulation = analysis.simulations.first(where: { $0.client.id == client }),
-           case .failure(let failure) = simulation.result, failure.definitive {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if analysis.policy?.violated == true {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if !scan.isComplete {
-            throw ExitCode(ExitStatus.incomplete.rawValue)
-        }
+        try await report.deliver(scan)
     }
 }
 
@@ -271,41 +147,3 @@ enum OutputFile {
     }
 }
 
-/// The report formats `scan` can write.
-enum ReportFormat: String, CaseIterable {
-    case text, json, html, markdown, csv, junit
-
-    init?(rawValue: String) {
-        switch rawValue {
-        case "text", "txt": self = .text
-        case "json": self = .json
-        case "html": self = .html
-        case "markdown", "md": self = .markdown
-        case "csv": self = .csv
-        case "junit": self = .junit
-        default: return nil
-        }
-    }
-
-    var fileExtension: String {
-        switch self {
-        case .text: "txt"
-        case .json: "json"
-        case .html: "html"
-        case .markdown: "md"
-        case .csv: "csv"
-        case .junit: "junit.xml"
-        }
-    }
-
-    func render(_ analysis: ScanAnalysis) -> String {
-        switch self {
-        case .text: TextReport.render(analysis)
-        case .json: JSONReport.document(analysis).serialized() + "\n"
-        case .html: HTMLReport.render(analysis)
-        case .markdown: MarkdownReport.render(analysis)
-        case .csv: CSVReport.render(analysis)
-        case .junit: JUnitReport.render(analysis)
-        }
-    }
-}

@@ -20,7 +20,7 @@ struct TLSMatrix: AsyncParsableCommand {
             2 usage or input error; 3 scan incomplete (unreachable, or timeouts left results undecided); \
             4 internal error.
             """,
-        subcommands: [ScanCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self])
+        subcommands: [ScanCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
 
     /// Parses and runs a command; every usage error is one line on stderr and exit 2.
     static func main() async {

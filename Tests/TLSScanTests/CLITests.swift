@@ -150,4 +150,28 @@ import Testing
         #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
         #expect(validation.stdout.contains("5 valid, 0 invalid"))
     }
+
+    @Test func savedScanIsJudgedAgainOffline() throws {
+        let origin = try TestOrigin.start("gnutls-legacy")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-root-\(UUID().uuidString).crt")
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: root)
+        }
+        try FileManager.default.copyItem(atPath: origin.dir + "/root.crt", toPath: root.path)
+        _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--format", "json", "--output", file.path,
+                         "--ca-file", root.path])
+        origin.stop()  // from here on, no network: the saved observations are all there is
+        let modern = try CLI.run(["report", file.path, "--client", "cloudfront-origin", "--ca-file", root.path])
+        #expect(modern.status == 1)
+        #expect(modern.stdout.contains("no-common-protocol"))
+        let legacy = try CLI.run(["report", file.path, "--client", "cloudfront-origin", "--origin-protocols", "TLSv1",
+                                  "--format", "json", "--ca-file", root.path])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(legacy.stdout.utf8)) as? [String: Any])
+        let verdict = try #require((json["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])
+        #expect(verdict["protocol"] as? String == "TLSv1.0")
+        #expect(verdict["code"] as? String == "0x000A")
+        #expect((json["certificates"] as? [Any])?.isEmpty == false)
+    }
 }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import TLSReport
+import TLSScan
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Re-analyse a saved JSON scan offline: verdict, grade, simulation, policy, every report format.",
+        discussion: """
+            No network is used: the observations in the saved report are judged again, e.g. under another
+            OriginSslProtocols setting, Host header or policy, or rendered in another format.
+            Examples:
+              tlsmatrix report scan.json --origin-protocols TLSv1,TLSv1.1,TLSv1.2
+              tlsmatrix report scan.json --policy ELBSecurityPolicy-TLS13-1-2-2021-06 --format html --output scan.html
+              tlsmatrix report scan.json --format text,html,markdown,csv,junit --output reports/
+            """)
+
+    @Argument(help: "A JSON report written by `tlsmatrix scan --format json`.")
+    var file: String
+
+    @OptionGroup var report: ReportOptions
+
+    mutating func run() async throws {
+        let scan: ScanResult
+        do {
+            scan = try SavedScan.load(path: file)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        try await report.deliver(scan)
+    }
+}
