@@ -46,13 +46,17 @@ enum SuiteOrder {
     }
 
     /// Groups to offer: every named group the catalog knows that can be used for key exchange.
+    /// Computed once; every probe's ClientHello reads it.
     static func groups(for version: TLSVersion) -> [UInt16] {
+        version == .tls13 ? tls13Groups : ecdheGroups
+    }
+
+    private static let tls13Groups = offeredGroups { _ in true }
+    private static let ecdheGroups = offeredGroups { $0.kind == "ecdhe" }
+
+    private static func offeredGroups(_ include: (NamedGroup) -> Bool) -> [UInt16] {
         let preferred: [UInt16] = [0x001D, 0x0017, 0x0018, 0x0019, 0x001E]
-        let all = Catalog.shared.groups.filter { group in
-            guard group.code < 0xFF00 else { return false }  // arbitrary_explicit_* curves
-            if version == .tls13 { return true }
-            return group.kind == "ecdhe"
-        }.map(\.code)
+        let all = Catalog.shared.groups.filter { $0.code < 0xFF00 && include($0) }.map(\.code)  // no arbitrary_explicit_*
         return preferred.filter(all.contains) + all.filter { !preferred.contains($0) }
     }
 
