@@ -8,23 +8,34 @@ struct ProbeSession: Sendable {
     let options: ScanOptions
     let serverName: String?
     let gate: ProbeGate
+    /// The run-wide bound on probes in flight, when several targets are scanned at once.
+    let globalGate: ProbeGate?
     let ledger = ProbeLedger()
 
-    init(engine: any HandshakeEngine, endpoint: Endpoint, options: ScanOptions, serverName: String?) {
+    init(engine: any HandshakeEngine, endpoint: Endpoint, options: ScanOptions, serverName: String?) async {
         self.engine = engine
         self.endpoint = endpoint
         self.options = options
         self.serverName = serverName
-        self.gate = ProbeGate(limit: options.perHostConcurrency, delay: options.delay)
+        if let limits = options.limits {
+            gate = await limits.gate(for: endpoint.address)
+            globalGate = limits.global
+        } else {
+            gate = ProbeGate(limit: options.perHostConcurrency, delay: options.delay)
+            globalGate = nil
+        }
     }
 
-    /// Runs one probe within the host's concurrency bound and records it.
+    /// Runs one probe within the host's (and the run's) concurrency bound and records it.
     func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil) async -> ProbeOutcome {
         let engine = override ?? self.engine
         await gate.acquire()
+        await globalGate?.acquire()
         let outcome = await engine.probe(request, to: endpoint, deadlines: options.deadlines)
+        await globalGate?.release()
         await gate.release()
         await ledger.record(outcome, engine: engine.kind, version: request.version, purpose: purpose)
+        await options.observer?.probeFinished()
         return outcome
     }
 

@@ -22,6 +22,10 @@ public struct ScanOptions: Sendable {
     public var crossCheck = true
     /// Also fetch the certificate without SNI, to see what SNI-less clients get.
     public var checkWithoutSNI = true
+    /// Limits shared with other scans of the same run; nil gives this scan its own per-host gate.
+    public var limits: ScanLimits?
+    /// Told about every finished probe.
+    public var observer: (any ScanObserver)?
 
     public init() {}
 }

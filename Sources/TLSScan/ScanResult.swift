@@ -41,6 +41,11 @@ public struct ScanResult: Sendable {
     /// accepted + 1 per group enumeration, one per extra certificate variant, one per port check and
     /// one per library confirmation.
     public var connectionLowerBound: Int {
+        guard reachability.isReachable else {
+            // finding an origin dead takes the attempts CloudFront would make
+            if case .unresolved = reachability { return 0 }
+            return connectAttempts + (httpPort == nil ? 0 : 1)
+        }
         let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
         let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
             + findings.filter { $0.id == "engine-disagreement" }.count

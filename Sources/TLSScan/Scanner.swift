@@ -16,25 +16,36 @@ public struct Scanner: Sendable {
 
     /// Scans one target end to end. Never throws: every failure is part of the result.
     public func scan(_ target: Target) async -> ScanResult {
+        await scan(target, address: nil)
+    }
+
+    /// Scans one target at a given address (nil: the first address its name resolves to).
+    public func scan(_ target: Target, address given: String?) async -> ScanResult {
         let clock = ContinuousClock()
         let start = clock.now
         var result = ScanResult(target: target, reachability: .reachable)
-        let addresses: [String]
-        do {
-            addresses = try await Resolver.addresses(of: target.host)
-        } catch {
-            result.reachability = .unresolved(String(describing: error))
-            return result
-        }
-        guard let address = addresses.first else {
-            result.reachability = .unresolved("host '\(target.host)' has no addresses")
-            return result
+        let address: String
+        if let given {
+            address = given
+        } else {
+            let addresses: [String]
+            do {
+                addresses = try await Resolver.addresses(of: target.host)
+            } catch {
+                result.reachability = .unresolved(String(describing: error))
+                return result
+            }
+            guard let first = addresses.first else {
+                result.reachability = .unresolved("host '\(target.host)' has no addresses")
+                return result
+            }
+            address = first
         }
         result.address = address
         let serverName = options.serverName ?? (Resolver.isIPLiteral(target.host) ? nil : target.host)
         result.serverName = serverName
         let endpoint = Endpoint(host: target.host, address: address, port: target.port)
-        let session = ProbeSession(engine: engine, endpoint: endpoint, options: options, serverName: serverName)
+        let session = await ProbeSession(engine: engine, endpoint: endpoint, options: options, serverName: serverName)
         await session.run(into: &result)
         result.elapsedSeconds = Self.seconds(clock.now - start)
         return result
@@ -49,8 +60,8 @@ public struct Scanner: Sendable {
 extension Scanner {
     /// Enumerates with the wire engine (cross-checked), then with OpenSSL and GnuTLS alone, and merges:
     /// a library's sighting adds to a cell's evidence; a suite a library got but the wire engine missed is a finding.
-    public func scanWithEveryEngine(_ target: Target) async -> ScanResult {
-        var merged = await scan(target)
+    public func scanWithEveryEngine(_ target: Target, address: String? = nil) async -> ScanResult {
+        var merged = await scan(target, address: address)
         guard merged.reachability.isReachable else { return merged }
         var libraryOptions = options
         libraryOptions.enumerateGroups = false
@@ -58,7 +69,7 @@ extension Scanner {
         libraryOptions.crossCheck = false
         libraryOptions.httpPort = nil
         for library in [OpenSSLEngine() as any HandshakeEngine, GnuTLSEngine()] {
-            let other = await Scanner(options: libraryOptions, engine: library).scan(target)
+            let other = await Scanner(options: libraryOptions, engine: library).scan(target, address: merged.address)
             merged.connections += other.connections
             merged.probes.accepted += other.probes.accepted
             merged.probes.rejected += other.probes.rejected

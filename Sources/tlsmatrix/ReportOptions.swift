@@ -7,7 +7,7 @@ import TLSScan
 
 /// What to judge a scan against and how to write the reports: shared by `scan` (live) and `report` (a saved scan).
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, csv, junit.")
+    @Option(help: "Output format(s), comma-separated: text, json, jsonl (JSON Lines: one report per line, streamed as each target finishes, then a summary line), html, markdown, csv, junit.")
     var format: String = "text"
 
     @Option(help: "Write the report to this file (one format) or folder (several) instead of standard output.")
@@ -99,18 +99,46 @@ struct ReportOptions: ParsableArguments {
     }
 
 
-    /// Analyses the scan offline, writes every requested report, and ends with the documented exit code.
-    func deliver(_ scan: ScanResult) async throws {
+    /// What the analysis of every scan of this run uses (the trust store is loaded once).
+    func analysisOptions() throws -> AnalysisOptions {
         var analysisOptions = AnalysisOptions()
         analysisOptions.originProtocols = try parsedOriginProtocols()
         analysisOptions.hostHeader = hostHeader
         analysisOptions.warnDays = warnDays
         analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
         analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
-        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
-        let kinds = formats.compactMap(ReportFormat.init(rawValue:))
+        return analysisOptions
+    }
+
+    /// The documented exit status for one analysed scan: a failed verdict first, then an incomplete scan.
+    func status(of analysis: ScanAnalysis) -> ExitStatus {
+        if client == "cloudfront-origin", analysis.cloudfront.compatible == false { return .failedVerdict }
+        if let client, client != "cloudfront-origin",
+           let simulation = analysis.simulations.first(where: { $0.client.id == client }),
+           case .failure(let failure) = simulation.result, failure.definitive {
+            return .failedVerdict
+        }
+        if analysis.policy?.violated == true { return .failedVerdict }
+        if !analysis.scan.isComplete { return .incomplete }
+        return .passed
+    }
+
+    var kinds: [ReportFormat] { formats.compactMap(ReportFormat.init(rawValue:)) }
+
+    /// The file name stem of one scan's reports in an output folder.
+    static func fileStem(_ scan: ScanResult, withAddress: Bool) -> String {
+        var stem = scan.target.host.replacingOccurrences(of: ":", with: "_") + "_\(scan.target.port)"
+        if withAddress, let address = scan.address, address != scan.target.host {
+            stem += "_" + address.replacingOccurrences(of: ":", with: "_")
+        }
+        return stem
+    }
+
+    /// Analyses the scan offline, writes every requested report, and ends with the documented exit code.
+    func deliver(_ scan: ScanResult) async throws {
+        let analysis = await ScanAnalysis.analyze(scan, options: try analysisOptions())
         if kinds.count > 1, let output {
-            let base = scan.target.host.replacingOccurrences(of: ":", with: "_") + "_\(scan.target.port)"
+            let base = Self.fileStem(scan, withAddress: false)
             for kind in kinds {
                 let path = URL(fileURLWithPath: output).appendingPathComponent("\(base).\(kind.fileExtension)").path
                 try OutputFile.write(kind.render(analysis), to: path)
@@ -120,36 +148,28 @@ struct ReportOptions: ParsableArguments {
             if let output {
                 try OutputFile.write(rendered, to: output)
             } else {
-                let colour = kind == .text && !noColor && isatty(STDOUT_FILENO) == 1
-                    && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                FileHandle.standardOutput.write(Data((colour ? TextReport.colourize(rendered) : rendered).utf8))
+                FileHandle.standardOutput.write(Data((kind == .text && useColour ? TextReport.colourize(rendered) : rendered).utf8))
             }
         }
-        if client == "cloudfront-origin", analysis.cloudfront.compatible == false {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if let client, client != "cloudfront-origin",
-           let simulation = analysis.simulations.first(where: { $0.client.id == client }),
-           case .failure(let failure) = simulation.result, failure.definitive {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if analysis.policy?.violated == true {
-            throw ExitCode(ExitStatus.failedVerdict.rawValue)
-        }
-        if !scan.isComplete {
-            throw ExitCode(ExitStatus.incomplete.rawValue)
-        }
+        let status = status(of: analysis)
+        if status != .passed { throw ExitCode(status.rawValue) }
+    }
+
+    /// Colour only for a terminal, never with --no-color or NO_COLOR.
+    var useColour: Bool {
+        !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
 }
 
 /// The report formats `scan` and `report` can write.
 enum ReportFormat: String, CaseIterable {
-    case text, json, html, markdown, csv, junit
+    case text, json, jsonl, html, markdown, csv, junit
 
     init?(rawValue: String) {
         switch rawValue {
         case "text", "txt": self = .text
         case "json": self = .json
+        case "jsonl", "ndjson": self = .jsonl
         case "html": self = .html
         case "markdown", "md": self = .markdown
         case "csv": self = .csv
@@ -162,6 +182,7 @@ enum ReportFormat: String, CaseIterable {
         switch self {
         case .text: "txt"
         case .json: "json"
+        case .jsonl: "jsonl"
         case .html: "html"
         case .markdown: "md"
         case .csv: "csv"
@@ -173,6 +194,7 @@ enum ReportFormat: String, CaseIterable {
         switch self {
         case .text: TextReport.render(analysis)
         case .json: JSONReport.document(analysis).serialized() + "\n"
+        case .jsonl: JSONReport.document(analysis).serialized(pretty: false) + "\n"
         case .html: HTMLReport.render(analysis)
         case .markdown: MarkdownReport.render(analysis)
         case .csv: CSVReport.render(analysis)

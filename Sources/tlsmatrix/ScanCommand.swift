@@ -9,16 +9,32 @@ import TLSScan
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Enumerate the protocols, cipher suites and groups a TLS server accepts.",
+        abstract: "Enumerate the protocols, cipher suites and groups TLS servers accept, and judge them.",
         discussion: """
+            Several targets (arguments and/or --targets-file) are scanned concurrently within
+            --global-concurrency probes in flight and --concurrency per host. A targets file has one
+            target per line, `HOST[:PORT] [sni=NAME] [host=HOST-HEADER]`, with # comments.
+            SIGINT/SIGTERM stops a run: finished reports are kept, the summary is marked incomplete, exit 3.
             Examples:
               tlsmatrix scan origin.example.com
               tlsmatrix scan 127.0.0.1:8443 --sni origin.example.com --format json --output report.json
               tlsmatrix scan [::1]:443 --client cloudfront-origin --origin-protocols TLSv1.1,TLSv1.2
+              tlsmatrix scan --targets-file fleet.txt --no-cross-check --format jsonl --output fleet.jsonl
+              tlsmatrix scan origin.example.com --all-ips --format text,json,html --output reports/
+              tlsmatrix scan --targets-file fleet.txt --shard 2/8 --format jsonl --output part2.jsonl
             """)
 
-    @Argument(help: "HOST[:PORT]; IPv6 as [ADDRESS]:PORT. The port defaults to 443.")
-    var target: String
+    @Argument(help: "HOST[:PORT] targets; IPv6 as [ADDRESS]:PORT. The port defaults to 443.")
+    var targets: [String] = []
+
+    @Option(help: "File with one target per line: HOST[:PORT] [sni=NAME] [host=HOST-HEADER]; # starts a comment.")
+    var targetsFile: String?
+
+    @Flag(help: "Scan every address the name resolves to (A and AAAA) and report when they answer differently.")
+    var allIps = false
+
+    @Option(help: "Scan only part I of N of the target list (deterministic: every N-th target from the I-th); join the JSON Lines with `tlsmatrix merge`.")
+    var shard: String?
 
     @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
     var sni: String?
@@ -41,10 +57,13 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Do not check the HTTP port.")
     var noHttpCheck = false
 
-    @Option(help: "Probes in flight at once against the host.")
+    @Option(help: "Probes in flight at once against one host (address); targets on the same address share it.")
     var concurrency: Int = 4
 
-    @Option(help: "Milliseconds between the starts of two probes to the host.")
+    @Option(help: "Probes in flight at once across all targets.")
+    var globalConcurrency: Int = 32
+
+    @Option(help: "Milliseconds between the starts of two probes to the same host.")
     var delay: Int = 0
 
     @Option(help: "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared).")
@@ -56,10 +75,13 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
+    @Flag(help: "Never show the progress bar (it is shown only when standard error is a terminal).")
+    var noProgress = false
+
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard ["wire", "openssl", "gnutls", "all"].contains(engine) else {
+        guard EngineChoice(rawValue: engine) != nil else {
             throw ValidationError("unknown engine '\(engine)' (choose wire, openssl, gnutls or all)")
         }
         guard connectTimeout > 0, connectTimeout <= 600, timeout > 0, timeout <= 600 else {
@@ -69,14 +91,38 @@ struct ScanCommand: AsyncParsableCommand {
         for (name, port) in [("--https-port", httpsPort), ("--http-port", Optional(httpPort))] {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) \(port) is outside 1-65535") }
         }
-        let parsed = try parsedTarget()
-        if let httpsPort, target.contains("]:") || (!target.contains("[") && target.filter({ $0 == ":" }).count == 1),
-           parsed.port != httpsPort {
-            throw ValidationError("the target says port \(parsed.port) but --https-port says \(httpsPort)")
-        }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard (1...1024).contains(globalConcurrency) else { throw ValidationError("--global-concurrency must be between 1 and 1024") }
+        guard concurrency <= globalConcurrency else {
+            throw ValidationError("--concurrency \(concurrency) is above --global-concurrency \(globalConcurrency)")
+        }
         guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
         if let sni { try validateSNI(sni) }
+        if engine != "wire", noCrossCheck {
+            throw ValidationError("--no-cross-check applies to the wire engine only (--engine \(engine) does not cross-check)")
+        }
+        if let shard {
+            do { _ = try Shard.parse(shard) } catch { throw ValidationError(error.description) }
+        }
+        let specs = try targetSpecs()
+        if let httpsPort, targetsFile == nil, targets.count == 1,
+           let written = specs.first, portWritten(targets[0]), written.target.port != httpsPort {
+            throw ValidationError("the target says port \(written.target.port) but --https-port says \(httpsPort)")
+        }
+        if isFleet {
+            let kinds = report.kinds
+            let needsFolder = kinds.contains { $0 != .text && $0 != .jsonl }
+            if needsFolder, kinds.count == 1 {
+                throw ValidationError("--format \(kinds[0].rawValue) with several targets needs --output FOLDER (one file per target), or use --format jsonl")
+            }
+            if kinds.count == 1, kinds[0] == .text, report.output != nil {
+                throw ValidationError("--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
+            }
+        }
+    }
+
+    func portWritten(_ text: String) -> Bool {
+        text.contains("]:") || (!text.contains("[") && text.filter({ $0 == ":" }).count == 1)
     }
 
     func validateSNI(_ name: String) throws {
@@ -87,16 +133,49 @@ struct ScanCommand: AsyncParsableCommand {
         }
     }
 
-    func parsedTarget() throws -> Target {
-        do {
-            return try Target.parse(target, defaultPort: httpsPort ?? 443)
-        } catch {
-            throw ValidationError(error.description)
-        }
+    /// Several targets, or output meant for several: JSON Lines, a summary, per-target files.
+    var isFleet: Bool {
+        targets.count > 1 || targetsFile != nil || allIps || shard != nil || report.kinds.contains(.jsonl)
     }
 
-    mutating func run() async throws {
-        let parsed = try parsedTarget()
+    /// The targets from the command line and the targets file, this shard's part only.
+    func targetSpecs() throws -> [TargetSpec] {
+        let defaultPort = httpsPort ?? 443
+        var specs: [TargetSpec] = []
+        do {
+            for (index, text) in targets.enumerated() {
+                specs.append(try TargetList.parseLine(first: text, where: "argument \(index + 1)", defaultPort: defaultPort))
+            }
+            if let targetsFile {
+                specs += try TargetList.parse(try readTargetsFile(targetsFile), source: targetsFile, defaultPort: defaultPort)
+            }
+        } catch let error as TargetList.ParseError {
+            throw ValidationError(error.description)
+        }
+        guard !specs.isEmpty else { throw ValidationError("no target: give HOST[:PORT] or --targets-file FILE") }
+        if let shard {
+            do { return try Shard.parse(shard).select(specs) } catch { throw ValidationError(error.description) }
+        }
+        return specs
+    }
+
+    func readTargetsFile(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ValidationError("--targets-file '\(path)' does not exist")
+        }
+        guard !isDirectory.boolValue else { throw ValidationError("--targets-file '\(path)' is a directory") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read --targets-file '\(path)'")
+        }
+        guard data.count <= 64 << 20 else { throw ValidationError("--targets-file '\(path)' is larger than 64 MiB") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--targets-file '\(path)' is not UTF-8 text")
+        }
+        return text
+    }
+
+    func scanOptions() -> ScanOptions {
         var options = ScanOptions()
         options.serverName = sni
         options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
@@ -107,17 +186,40 @@ struct ScanCommand: AsyncParsableCommand {
         options.connectAttempts = attempts
         options.crossCheck = !noCrossCheck
         options.httpPort = noHttpCheck ? nil : httpPort
-        let scan: ScanResult
-        switch engine {
-        case "openssl": scan = await Scanner(options: options, engine: OpenSSLEngine()).scan(parsed)
-        case "gnutls": scan = await Scanner(options: options, engine: GnuTLSEngine()).scan(parsed)
-        case "all": scan = await Scanner(options: options).scanWithEveryEngine(parsed)
-        default: scan = await Scanner(options: options).scan(parsed)
+        options.limits = ScanLimits(globalConcurrency: globalConcurrency, perHostConcurrency: concurrency,
+                                    delay: .milliseconds(delay))
+        return options
+    }
+
+    mutating func run() async throws {
+        let specs = try targetSpecs()
+        let analysisOptions = try report.analysisOptions()
+        var options = scanOptions()
+        let progress = isFleet && !noProgress && isatty(STDERR_FILENO) == 1
+        let run = FleetRun(report: report, analysisOptions: analysisOptions, specs: specs,
+                           shard: try shard.map { try Shard.parse($0) }, fleet: isFleet, progress: progress)
+        if progress { options.observer = run }
+        let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
+                                 targetsInFlight: min(256, 2 * ((globalConcurrency + concurrency - 1) / concurrency)))
+        let resolved: [ResolvedTarget]
+        do {
+            resolved = try await fleet.resolveAll(specs, allAddresses: allIps)
+        } catch {
+            throw ValidationError(error.description)
         }
-        if case .unresolved(let why) = scan.reachability {
-            throw ValidationError(why)
+        try await run.open()
+        SignalTrap.install { name in
+            Task {
+                let status = await run.finish(interrupted: name)
+                Foundation.exit(status.rawValue)
+            }
         }
-        try await report.deliver(scan)
+        await run.startTicker()
+        await fleet.run(resolved) { entry in
+            await run.record(await run.render(entry))
+        }
+        let status = await run.finish(interrupted: nil)
+        if status != .passed { throw ExitCode(status.rawValue) }
     }
 }
 

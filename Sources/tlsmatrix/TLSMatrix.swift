@@ -19,8 +19,13 @@ struct TLSMatrix: AsyncParsableCommand {
             Exit codes: 0 scanned and passes; 1 scanned and fails the requested verdict; \
             2 usage or input error; 3 scan incomplete (unreachable, or timeouts left results undecided); \
             4 internal error.
+            Examples:
+              tlsmatrix scan origin.example.com --client cloudfront-origin
+              tlsmatrix scan --targets-file fleet.txt --format jsonl --output fleet.jsonl
+              tlsmatrix policies check --client cloudfront-origin --server ELBSecurityPolicy-TLS13-1-2-2021-06
+              tlsmatrix help scan
             """,
-        subcommands: [ScanCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
+        subcommands: [ScanCommand.self, MergeCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
 
     /// Parses and runs a command; every usage error is one line on stderr and exit 2.
     static func main() async {

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The last line of a JSON Lines run (`{"summary": {…}}`) and the `summary.json` of a report folder:
+/// what was asked, what finished, and whether the run as a whole is complete.
+public struct FleetSummary: Codable, Sendable, Equatable {
+    public struct Row: Codable, Sendable, Equatable {
+        public var target: String
+        public var address: String?
+        public var sni: String?
+        /// passed, failed (a requested verdict failed), incomplete (unreachable or undecided probes).
+        public var status: String
+        /// Would CloudFront connect (nil: not decided).
+        public var cloudfront: Bool?
+        public var grade: String?
+        public var connections: Int
+        public var connectionLowerBound: Int
+        public var elapsedSeconds: Double
+
+        public init(target: String, address: String?, sni: String?, status: String, cloudfront: Bool?, grade: String?,
+                    connections: Int, connectionLowerBound: Int, elapsedSeconds: Double) {
+            self.target = target
+            self.address = address
+            self.sni = sni
+            self.status = status
+            self.cloudfront = cloudfront
+            self.grade = grade
+            self.connections = connections
+            self.connectionLowerBound = connectionLowerBound
+            self.elapsedSeconds = elapsedSeconds
+        }
+    }
+
+    public var schemaVersion = 1
+    /// True when every target of the list (or of every shard) was scanned and every result is definitive.
+    public var complete: Bool
+    /// SIGINT or SIGTERM when the run was interrupted.
+    public var interrupted: String?
+    /// `I/N` for one shard; nil for a whole list.
+    public var shard: String?
+    /// The shards a merged summary joins.
+    public var shards: [String]?
+    /// Targets in the list (or this shard).
+    public var targets: Int
+    /// Targets whose scan finished and whose report was written.
+    public var scanned: Int
+    /// Targets not scanned or not finished, as written in the list.
+    public var pending: [String]
+    public var results: [Row]
+    public var connections: Int
+    public var connectionLowerBound: Int
+    /// Wall time of the run (for a merge: the longest shard).
+    public var elapsedSeconds: Double
+    /// The exit status the run ended (or would end) with.
+    public var exitStatus: Int32
+
+    public init(complete: Bool, interrupted: String?, shard: String?, targets: Int, scanned: Int, pending: [String],
+                results: [Row], elapsedSeconds: Double, exitStatus: Int32) {
+        self.complete = complete
+        self.interrupted = interrupted
+        self.shard = shard
+        self.targets = targets
+        self.scanned = scanned
+        self.pending = pending
+        self.results = results
+        self.connections = results.reduce(0) { $0 + $1.connections }
+        self.connectionLowerBound = results.reduce(0) { $0 + $1.connectionLowerBound }
+        self.elapsedSeconds = elapsedSeconds
+        self.exitStatus = exitStatus
+    }
+
+    /// The JSON Lines form: one line, `{"summary": {…}}`, keys sorted.
+    public func line() -> String {
+        struct Wrapper: Encodable { let summary: FleetSummary }
+        return Self.encode(Wrapper(summary: self))
+    }
+
+    /// Pretty JSON for `summary.json`.
+    public func document() -> String {
+        Self.encode(self, pretty: true) + "\n"
+    }
+
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads a summary line (`{"summary": {…}}`); nil when the line is something else.
+    public static func parse(line: String) -> FleetSummary? {
+        struct Wrapper: Decodable { let summary: FleetSummary }
+        return try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)).summary
+    }
+
+    /// A text table, one row per target, and a totals line.
+    public func table() -> String {
+        var lines: [String] = []
+        let header = ["TARGET", "ADDRESS", "STATUS", "CLOUDFRONT", "GRADE", "CONNECTIONS", "TIME"]
+        var rows = [header]
+        for row in results {
+            let cloudfront = row.cloudfront.map { $0 ? "compatible" : "NOT compatible" } ?? "undecided"
+            rows.append([row.target, row.address ?? "-", row.status, cloudfront, row.grade ?? "-",
+                         "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            lines.append(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  "))
+        }
+        let ratio = connectionLowerBound > 0 ? String(format: "%.2f", Double(connections) / Double(connectionLowerBound)) : "-"
+        var totals = "\(scanned) of \(targets) targets scanned"
+        if let shard { totals += " (shard \(shard))" }
+        totals += String(format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
+        if let interrupted { totals += " · interrupted by \(interrupted)" }
+        if !pending.isEmpty { totals += " · not finished: \(pending.prefix(10).joined(separator: ", "))\(pending.count > 10 ? " …" : "")" }
+        lines.append(totals)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

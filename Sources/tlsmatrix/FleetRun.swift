@@ -1,0 +1,256 @@
+import ArgumentParser
+import Foundation
+import TLSAudit
+import TLSReport
+import TLSScan
+
+/// One run of `scan`: writes each target's reports as soon as it finishes, keeps the summary, draws the
+/// progress bar, and on an interrupt writes what it has (marked incomplete). All writes go through
+/// this actor, so an interrupt never lands in the middle of a line.
+actor FleetRun: ScanObserver {
+    /// A finished target, analysed and rendered outside the actor.
+    struct Rendered: Sendable {
+        var position: Int
+        var scans: [(scan: ScanResult, files: [(ReportFormat, String)], row: FleetSummary.Row, status: ExitStatus)]
+    }
+
+    let report: ReportOptions
+    let analysisOptions: AnalysisOptions
+    let specs: [TargetSpec]
+    let shard: Shard?
+    /// Several targets, JSON Lines, a summary; false: the classic one-target output.
+    let fleet: Bool
+    let progress: Bool
+    private let kinds: [ReportFormat]
+    private let start = ContinuousClock.now
+    private var stream: FileHandle?
+    private var done = Set<Int>()
+    private var rows: [(position: Int, row: FleetSummary.Row)] = []
+    private var status = ExitStatus.passed
+    private var finished = false
+    private var handshakes = 0
+    private var lastDraw = ContinuousClock.now - .seconds(1)
+    private var drawn = false
+    private var ticker: Task<Void, Never>?
+
+    init(report: ReportOptions, analysisOptions: AnalysisOptions, specs: [TargetSpec], shard: Shard?, fleet: Bool, progress: Bool) {
+        self.report = report
+        self.analysisOptions = analysisOptions
+        self.specs = specs
+        self.shard = shard
+        self.fleet = fleet
+        self.progress = progress
+        kinds = report.kinds
+    }
+
+    /// Opens the JSON Lines stream (truncating an existing file); called after every input was validated.
+    func open() throws {
+        guard fleet, kinds.contains(.jsonl) else { return }
+        if let output = report.output, kinds.count == 1 {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
+                throw ValidationError("cannot write '\(output)'")
+            }
+            stream = handle
+        } else if let folder = report.output {
+            let path = URL(fileURLWithPath: folder).appendingPathComponent("results.jsonl").path
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+                throw ValidationError("cannot write '\(path)'")
+            }
+            stream = handle
+        } else {
+            stream = FileHandle.standardOutput
+        }
+    }
+
+    /// Redraws the progress bar every second even while probes wait on timeouts.
+    func startTicker() {
+        guard progress else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                await self?.draw(force: true)
+            }
+        }
+    }
+
+    func probeFinished() {
+        handshakes += 1
+        draw(force: false)
+    }
+
+    /// Analyses and renders every scan of a finished target (outside the actor, so targets are analysed in parallel).
+    nonisolated func render(_ entry: FleetEntry) async -> Rendered {
+        var options = analysisOptions
+        if let header = entry.spec.hostHeader { options.hostHeader = header }
+        var scans: [(scan: ScanResult, files: [(ReportFormat, String)], row: FleetSummary.Row, status: ExitStatus)] = []
+        for scan in entry.scans {
+            let analysis = await ScanAnalysis.analyze(scan, options: options)
+            let status = report.status(of: analysis)
+            let files = kinds.map { ($0, $0.render(analysis)) }
+            let row = FleetSummary.Row(
+                target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
+                status: status == .passed ? "passed" : status == .failedVerdict ? "failed" : "incomplete",
+                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter : nil,
+                connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
+                elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000)
+            scans.append((scan, files, row, status))
+        }
+        return Rendered(position: entry.position, scans: scans)
+    }
+
+    /// Writes a finished target's reports.
+    func record(_ rendered: Rendered) {
+        guard !finished else { return }
+        clearProgress()
+        for item in rendered.scans {
+            rows.append((rendered.position, item.row))
+            status = Self.combine(status, item.status)
+            if fleet {
+                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1)
+            } else {
+                writeSingle(item.scan, files: item.files)
+            }
+        }
+        done.insert(rendered.position)
+        draw(force: true)
+    }
+
+    private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool) {
+        let folder = report.output.flatMap { kinds.count > 1 ? $0 : nil }
+        for (kind, text) in files {
+            if kind == .jsonl {
+                stream?.write(Data(text.utf8))
+            } else if let folder {
+                let stem = ReportOptions.fileStem(scan, withAddress: many)
+                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(kind.fileExtension)").path
+                do {
+                    try OutputFile.write(text, to: path)
+                } catch {
+                    FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
+                    status = Self.combine(status, .incomplete)
+                }
+            } else if kind == .text {
+                FileHandle.standardOutput.write(Data((report.useColour ? TextReport.colourize(text) : text).utf8 + [0x0A]))
+            }
+        }
+    }
+
+    private func writeSingle(_ scan: ScanResult, files: [(ReportFormat, String)]) {
+        if files.count > 1, let folder = report.output {
+            for (kind, text) in files {
+                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(ReportOptions.fileStem(scan, withAddress: false)).\(kind.fileExtension)").path
+                writeOrReport(text, to: path)
+            }
+        } else if let (kind, text) = files.first {
+            if let output = report.output {
+                writeOrReport(text, to: output)
+            } else {
+                FileHandle.standardOutput.write(Data((kind == .text && report.useColour ? TextReport.colourize(text) : text).utf8))
+            }
+        }
+    }
+
+    private func writeOrReport(_ text: String, to path: String) {
+        do {
+            try OutputFile.write(text, to: path)
+        } catch {
+            FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
+            status = Self.combine(status, .incomplete)
+        }
+    }
+
+    /// Ends the run: the summary line / file / table, then the exit status. Interrupted runs are incomplete (3).
+    func finish(interrupted signal: String?) -> ExitStatus {
+        guard !finished else { return signal == nil ? status : .incomplete }
+        finished = true
+        ticker?.cancel()
+        clearProgress()
+        let pending = specs.enumerated().filter { !done.contains($0.offset) }.map(\.element.target.description)
+        if signal != nil { status = .incomplete }
+        guard fleet else {
+            if let signal {
+                let name = specs.first?.target.description ?? "the target"
+                FileHandle.standardError.write(Data("tlsmatrix: interrupted by \(signal) before the scan of \(name) finished; nothing was written\n".utf8))
+            }
+            return status
+        }
+        let ordered = rows.sorted { $0.position < $1.position }.map(\.row)
+        let complete = signal == nil && pending.isEmpty && ordered.allSatisfy { $0.status != "incomplete" }
+        let summary = FleetSummary(
+            complete: complete, interrupted: signal, shard: shard?.description, targets: specs.count, scanned: done.count,
+            pending: pending, results: ordered, elapsedSeconds: Self.seconds(ContinuousClock.now - start),
+            exitStatus: status.rawValue)
+        stream?.write(Data((summary.line() + "\n").utf8))
+        if kinds.count > 1, let folder = report.output {
+            writeOrReport(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path)
+        }
+        if kinds.contains(.text), report.output == nil {
+            FileHandle.standardOutput.write(Data(("\n" + summary.table()).utf8))
+        } else if progress || signal != nil {
+            FileHandle.standardError.write(Data((summary.table().split(separator: "\n").last.map(String.init) ?? "").utf8 + [0x0A]))
+        }
+        return status
+    }
+
+    /// A failed verdict outranks an incomplete scan, which outranks a pass.
+    static func combine(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
+        let rank: (ExitStatus) -> Int = { $0 == .failedVerdict ? 2 : $0 == .incomplete ? 1 : 0 }
+        return rank(b) > rank(a) ? b : a
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (s, atto) = duration.components
+        return ((Double(s) + Double(atto) / 1e18) * 1000).rounded() / 1000
+    }
+
+    // MARK: progress bar (standard error, terminals only)
+
+    private func draw(force: Bool) {
+        guard progress, !finished else { return }
+        let now = ContinuousClock.now
+        guard force || now - lastDraw >= .milliseconds(100) else { return }
+        lastDraw = now
+        let total = specs.count
+        let width = 24
+        let filled = total == 0 ? width : width * done.count / total
+        let elapsed = Self.seconds(now - start)
+        var eta = "--:--"
+        if done.count > 0, done.count < total {
+            let remaining = Int(elapsed / Double(done.count) * Double(total - done.count))
+            eta = String(format: "%d:%02d", remaining / 60, remaining % 60)
+        } else if done.count == total {
+            eta = "0:00"
+        }
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = "\r\u{1B}[2K[\(bar)] \(done.count)/\(total) targets · \(handshakes) handshakes · \(String(format: "%.0f", elapsed)) s · ETA \(eta)"
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    private func clearProgress() {
+        guard drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        drawn = false
+    }
+}
+
+/// SIGINT and SIGTERM handling: the first signal runs `handler` (which writes and exits); a second one exits at once.
+enum SignalTrap {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var fired = false
+
+    static func install(_ handler: @escaping @Sendable (String) -> Void) {
+        let queue = DispatchQueue(label: "tlsmatrix.signals")
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                if fired { exit(ExitStatus.incomplete.rawValue) }
+                fired = true
+                handler(name)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import TLSReport
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the JSON Lines of several runs or shards (`scan --format jsonl`) into one.",
+        discussion: """
+            Report lines are copied as they are; the summaries become one summary that is complete only
+            when every shard 1..N is present and complete. A file without a summary line (a run killed
+            hard) counts as incomplete. Exit status as for scan: 1 if a target failed a requested
+            verdict, 3 if anything is incomplete or missing, 2 for unreadable or inconsistent input.
+            Examples:
+              tlsmatrix scan --targets-file fleet.txt --shard 1/2 --format jsonl --output part1.jsonl
+              tlsmatrix scan --targets-file fleet.txt --shard 2/2 --format jsonl --output part2.jsonl
+              tlsmatrix merge part1.jsonl part2.jsonl --output fleet.jsonl
+              tlsmatrix merge part*.jsonl --format text
+            """)
+
+    @Argument(help: "JSON Lines files written by `tlsmatrix scan --format jsonl`.")
+    var files: [String]
+
+    @Option(help: "jsonl (the joined lines, default) or text (the summary table).")
+    var format: String = "jsonl"
+
+    @Option(help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one JSON Lines file") }
+        if let twice = files.first(where: { file in files.filter { $0 == file }.count > 1 }) {
+            throw ValidationError("'\(twice)' is given twice")
+        }
+        guard ["jsonl", "text"].contains(format) else { throw ValidationError("unknown format '\(format)' (choose jsonl or text)") }
+        if let output { try OutputFile.checkWritable(output) }
+    }
+
+    func run() throws {
+        var reportLines: [String] = []
+        var summaries: [(file: String, summary: FleetSummary)] = []
+        var cutOff: [String] = []
+        var seenTargets: [String: String] = [:]
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read '\(file)'") }
+            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("'\(file)' is not UTF-8 text") }
+            var summary: FleetSummary?
+            let lines = text.split(separator: "\n")
+            for (index, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
+                let where_ = "\(file):\(index + 1)"
+                guard summary == nil else { throw ValidationError("\(where_): lines after the summary line") }
+                if let parsed = FleetSummary.parse(line: String(line)) {
+                    summary = parsed
+                    continue
+                }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      object["schemaVersion"] as? Int == JSONReport.schemaVersion,
+                      let target = object["target"] as? [String: Any], let host = target["host"] as? String,
+                      let port = target["port"] as? Int else {
+                    if index == lines.count - 1, !text.hasSuffix("\n") { break }  // the last line of a run cut off mid-write
+                    throw ValidationError("\(where_): not a tlsmatrix report or summary line")
+                }
+                let key = "\(host):\(port) @\(target["address"] as? String ?? "") sni=\(target["sni"] as? String ?? "")"
+                if let first = seenTargets[key] {
+                    throw ValidationError("\(where_): \(host):\(port) was already reported in \(first)")
+                }
+                seenTargets[key] = where_
+                reportLines.append(String(line))
+            }
+            if let summary { summaries.append((file, summary)) } else { cutOff.append(file) }
+        }
+        let merged = try mergeSummaries(summaries.map(\.summary), cutOff: cutOff)
+        let out: String
+        if format == "text" {
+            out = merged.table()
+        } else {
+            out = reportLines.map { $0 + "\n" }.joined() + merged.line() + "\n"
+        }
+        if let output {
+            try OutputFile.write(out, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+        for file in cutOff {
+            FileHandle.standardError.write(Data("tlsmatrix: warning: '\(file)' has no summary line (the run was cut off); counted as incomplete\n".utf8))
+        }
+        if merged.exitStatus != 0 { throw ExitCode(merged.exitStatus) }
+    }
+
+    func mergeSummaries(_ summaries: [FleetSummary], cutOff: [String]) throws -> FleetSummary {
+        var shardNames: [String] = []
+        var missing: [String] = []
+        let shardCounts = Set(summaries.compactMap { $0.shard?.split(separator: "/").last.flatMap { Int($0) } })
+        if shardCounts.count > 1 {
+            throw ValidationError("the files come from different splits (\(shardCounts.sorted().map { "N=\($0)" }.joined(separator: ", ")))")
+        }
+        if let count = shardCounts.first {
+            var indices = Set<Int>()
+            for summary in summaries {
+                guard let shard = summary.shard else {
+                    throw ValidationError("cannot merge a whole-list run with shards of \(count)")
+                }
+                let index = shard.split(separator: "/").first.flatMap { Int($0) } ?? 0
+                guard indices.insert(index).inserted else { throw ValidationError("shard \(shard) appears twice") }
+                shardNames.append(shard)
+            }
+            missing = (1...count).filter { !indices.contains($0) }.map { "\($0)/\(count)" }
+        }
+        var status: Int32 = 0
+        for summary in summaries {
+            if summary.exitStatus == ExitStatus.failedVerdict.rawValue { status = summary.exitStatus }
+            else if summary.exitStatus != 0, status == 0 { status = ExitStatus.incomplete.rawValue }
+        }
+        let complete = cutOff.isEmpty && missing.isEmpty && summaries.allSatisfy(\.complete)
+        if !complete, status == 0 { status = ExitStatus.incomplete.rawValue }
+        var merged = FleetSummary(
+            complete: complete, interrupted: summaries.compactMap(\.interrupted).first, shard: nil,
+            targets: summaries.reduce(0) { $0 + $1.targets }, scanned: summaries.reduce(0) { $0 + $1.scanned },
+            pending: summaries.flatMap(\.pending) + missing.map { "shard \($0) (missing)" },
+            results: summaries.flatMap(\.results), elapsedSeconds: summaries.map(\.elapsedSeconds).max() ?? 0,
+            exitStatus: status)
+        merged.shards = shardNames.isEmpty ? nil : shardNames.sorted { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }
+        return merged
+    }
+}
