@@ -5,6 +5,8 @@ actor ProbeGate {
     private var inFlight = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var nextStart: ContinuousClock.Instant?
+    /// The most probes ever in flight at once through this gate.
+    private(set) var peak = 0
 
     init(limit: Int, delay: Duration) {
         self.limit = max(1, limit)
@@ -17,6 +19,7 @@ actor ProbeGate {
         } else {
             await withCheckedContinuation { waiters.append($0) }
         }
+        peak = max(peak, inFlight)
         guard delay > .zero else { return }
         let now = ContinuousClock.now
         let start = max(now, nextStart ?? now)

@@ -14,6 +14,11 @@ public final class ScanLimits: Sendable {
         global = ProbeGate(limit: self.globalConcurrency, delay: .zero)
     }
 
+    /// The most probes that were in flight at once across the run.
+    public func peakInFlight() async -> Int {
+        await global.peak
+    }
+
     /// The gate of one host (by resolved address, so names that share an address share a gate).
     func gate(for address: String) async -> ProbeGate {
         await registry.gate(for: address.lowercased(), limit: perHostConcurrency, delay: delay)

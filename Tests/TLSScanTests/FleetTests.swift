@@ -1,0 +1,183 @@
+import Foundation
+import TLSCatalog
+import TLSEngines
+@testable import TLSScan
+import TestSupport
+import Testing
+
+/// Target lists, shards, address consistency and many targets under shared limits.
+struct TargetListTests {
+    @Test func parsesLinesCommentsAndOptions() throws {
+        let text = """
+            # fleet
+            origin.example.com
+              origin.example.com:8443 sni=www.example.com host=www.example.com:443   # with options
+            [::1]:9443
+            192.0.2.10\tsni=api.example.com
+
+            origin.example.com
+            """
+        let specs = try TargetList.parse(text, source: "fleet.txt")
+        #expect(specs.map(\.target.description) == ["origin.example.com:443", "origin.example.com:8443", "[::1]:9443", "192.0.2.10:443"])
+        #expect(specs[1].serverName == "www.example.com")
+        #expect(specs[1].hostHeader == "www.example.com:443")
+        #expect(specs[3].serverName == "api.example.com")
+        #expect(specs[0].origin == "fleet.txt:2")
+    }
+
+    @Test(arguments: [
+        ("", "no targets"), ("# only a comment\n\n", "no targets"), ("a.example\nhost:abc\n", "fleet.txt:2"),
+        ("a.example sni=bad_name!\n", "invalid sni"), ("a.example color=red\n", "unknown option 'color'"),
+        ("a.example sni=\n", "not sni=NAME"), ("bad host!\n", "fleet.txt:1"), ("a\u{0}b\n", "NUL"),
+        ("h:0\n", "outside 1-65535"), ("h:65536\n", "outside 1-65535"),
+    ])
+    func rejectsBadLinesNamingTheLine(_ input: (String, String)) {
+        #expect {
+            _ = try TargetList.parse(input.0, source: "fleet.txt")
+        } throws: { error in
+            String(describing: error).contains(input.1)
+        }
+    }
+
+    @Test func shardsSplitTheListDisjointlyAndCompletely() throws {
+        let items = Array(0..<103)
+        var union: [Int] = []
+        for index in 1...7 {
+            let part = try Shard.parse("\(index)/7").select(items)
+            #expect(part.count == 14 || part.count == 15)
+            union += part
+        }
+        #expect(union.sorted() == items)
+        #expect(try Shard.parse("2/7").select(items) == Shard(index: 2, count: 7).select(items))
+        for bad in ["0/3", "4/3", "1/0", "a/b", "1", "1/2/3", "-1/2", "1/10001"] {
+            #expect(throws: TargetList.ParseError.self) { try Shard.parse(bad) }
+        }
+    }
+}
+
+struct AddressConsistencyTests {
+    func scan(_ address: String, suites: [UInt16], tls13: Bool? = true, leaf: [UInt8] = [1, 2, 3]) -> ScanResult {
+        var result = ScanResult(target: Target(host: "origin.example.com", port: 443), reachability: .reachable)
+        result.address = address
+        var tls12 = ProtocolResult(version: .tls12, supported: !suites.isEmpty)
+        tls12.suites = suites.map { SuiteResult(code: $0, evidence: [.wire]) }
+        var v13 = ProtocolResult(version: .tls13, supported: tls13)
+        if tls13 == nil { v13.complete = false }
+        result.protocols = [tls12, v13]
+        result.certificates = [CertificateChain(authentication: "RSA", der: [leaf], seenWith: .tls12, sni: nil)]
+        return result
+    }
+
+    @Test func identicalAddressesAgree() {
+        #expect(AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), scan("192.0.2.2", suites: [0xC02F])]).isEmpty)
+    }
+
+    @Test func namesEveryDifference() {
+        var scans = [scan("192.0.2.1", suites: [0xC02F, 0xC030]), scan("192.0.2.2", suites: [0xC02F], tls13: false, leaf: [9])]
+        let notes = AddressConsistency.differences(scans)
+        #expect(notes.count == 3, "\(notes)")
+        #expect(notes.contains { $0.contains("only 192.0.2.1 accepts") && $0.contains("ECDHE-RSA-AES256-GCM-SHA384") })
+        #expect(notes.contains { $0.contains("192.0.2.1 accepts TLSv1.3 but 192.0.2.2 refuses it") })
+        #expect(notes.contains { $0.contains("different certificates") })
+        AddressConsistency.annotate(&scans)
+        #expect(scans.allSatisfy { $0.findings.contains { $0.id == "addresses-differ" } })
+    }
+
+    @Test func undecidedIsNotADifferenceButUnreachableIs() {
+        #expect(AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), scan("192.0.2.2", suites: [0xC02F], tls13: nil)]).isEmpty)
+        var dead = ScanResult(target: Target(host: "origin.example.com", port: 443), reachability: .connectTimeout)
+        dead.address = "192.0.2.3"
+        let notes = AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), dead])
+        #expect(notes == ["192.0.2.3: origin not responding: TCP connect timed out"])
+    }
+}
+
+/// Real origins on loopback; a relay on 127.0.0.2 makes one server (or another) appear as a second address.
+@Suite(.serialized) struct FleetScannerTests {
+    func options(global: Int, perHost: Int) -> ScanOptions {
+        var options = ScanOptions()
+        options.httpPort = nil
+        options.crossCheck = false
+        options.enumerateGroups = false
+        options.limits = ScanLimits(globalConcurrency: global, perHostConcurrency: perHost, delay: .zero)
+        return options
+    }
+
+    func accepted(_ scan: ScanResult) -> [String: Set<UInt16>] {
+        var map: [String: Set<UInt16>] = [:]
+        for proto in scan.protocols where !proto.suites.isEmpty { map[proto.version.rawValue] = Set(proto.suites.map(\.code)) }
+        return map
+    }
+
+    @Test func manyTargetsStayWithinTheGlobalBoundAndAreExact() async throws {
+        let expected = try ExpectedOrigins.load()
+        let kinds = ["openssl-modern", "gnutls-legacy", "openssl-ecdsa-x25519"]
+        let origins = try kinds.map { try TestOrigin.start($0) }
+        defer { origins.forEach { $0.stop() } }
+        let options = options(global: 2, perHost: 4)
+        let fleet = FleetScanner(options: options, targetsInFlight: 3)
+        let specs = origins.map { TargetSpec(target: Target(host: "127.0.0.1", port: $0.port)) }
+        let resolved = try await fleet.resolveAll(specs, allAddresses: false)
+        let collected = Collected()
+        await fleet.run(resolved) { await collected.add($0) }
+        let entries = await collected.entries
+        #expect(entries.count == 3)
+        for (index, origin) in origins.enumerated() {
+            let entry = try #require(entries.first { $0.position == index })
+            var want: [String: Set<UInt16>] = [:]
+            for (name, codes) in try #require(expected[origin.kind]).protocols {
+                want[try #require(TLSVersion(name: name)).rawValue] = Set(codes)
+            }
+            #expect(accepted(entry.scans[0]) == want, "\(origin.kind)")
+        }
+        let peak = await options.limits?.peakInFlight() ?? 0
+        #expect(peak >= 1 && peak <= 2, "peak \(peak)")
+    }
+
+    @Test func allAddressesAgreeOrDiffer() async throws {
+        let modern = try TestOrigin.start("openssl-modern")
+        defer { modern.stop() }
+        let legacy = try TestOrigin.start("gnutls-legacy")
+        defer { legacy.stop() }
+        let spec = TargetSpec(target: Target(host: "fleet.test", port: modern.port), serverName: "localhost")
+        let fleet = FleetScanner(options: options(global: 8, perHost: 4), targetsInFlight: 2,
+                                 resolve: { _ in ["127.0.0.1", "127.0.0.2"] })
+        let resolved = try await fleet.resolveAll([spec], allAddresses: true)
+        #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"])
+
+        let same = try Relay.start(listen: "127.0.0.2", port: modern.port, to: modern.port)
+        let agree = await fleet.scanEntry(resolved[0], position: 0)
+        same.stop()
+        #expect(agree.scans.map(\.address) == ["127.0.0.1", "127.0.0.2"])
+        #expect(agree.scans.allSatisfy { $0.reachability.isReachable })
+        #expect(accepted(agree.scans[0]) == accepted(agree.scans[1]))
+        #expect(agree.scans.allSatisfy { !$0.findings.contains { $0.id == "addresses-differ" } })
+
+        let other = try Relay.start(listen: "127.0.0.2", port: modern.port, to: legacy.port)
+        let differ = await fleet.scanEntry(resolved[0], position: 0)
+        other.stop()
+        let finding = try #require(differ.scans[0].findings.first { $0.id == "addresses-differ" })
+        #expect(finding.message.contains("127.0.0.1 accepts TLSv1.2 but 127.0.0.2 refuses it"), "\(finding.message)")
+        #expect(finding.message.contains("127.0.0.2 accepts TLSv1.0 but 127.0.0.1 refuses it"), "\(finding.message)")
+
+        let down = await fleet.scanEntry(resolved[0], position: 0)  // nothing listens on 127.0.0.2 now
+        #expect(down.scans[1].reachability != .reachable)
+        #expect(down.scans[0].findings.contains { $0.id == "addresses-differ" && $0.message.contains("127.0.0.2: origin not responding") })
+    }
+
+    @Test func aNameThatDoesNotResolveStopsTheRunBeforeAnyProbe() async throws {
+        let fleet = FleetScanner(options: options(global: 4, perHost: 4), targetsInFlight: 1)
+        let specs = [TargetSpec(target: Target(host: "127.0.0.1", port: 1), origin: "t.txt:1"),
+                     TargetSpec(target: Target(host: "no-such-host.invalid", port: 443), origin: "t.txt:2")]
+        await #expect {
+            _ = try await fleet.resolveAll(specs, allAddresses: false)
+        } throws: { error in
+            String(describing: error).hasPrefix("t.txt:2: cannot resolve host 'no-such-host.invalid'")
+        }
+    }
+}
+
+actor Collected {
+    var entries: [FleetEntry] = []
+    func add(_ entry: FleetEntry) { entries.append(entry) }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// A test server written in Python (scripts/lib/*.py) that prints `LISTENING <port>` once bound
+/// and serves until killed. Stopped by PID (SIGKILL) in `stop()` and on deinit.
+public final class ListeningScript: @unchecked Sendable {
+    public let port: Int
+    public let process: Process
+
+    /// Runs `scripts/lib/<script>` with the project's venv Python (system python3 as a fallback).
+    public init(script: String, arguments: [String], stderr: FileHandle? = nil) throws {
+        let root = try TestOrigin.repoRoot()
+        let venv = root.appendingPathComponent(".venv/bin/python")
+        let python = FileManager.default.isExecutableFile(atPath: venv.path) ? venv : URL(fileURLWithPath: "/usr/bin/python3")
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [root.appendingPathComponent("scripts/lib/\(script)").path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = stderr ?? FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(15)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("LISTENING ") }) {
+                found = Int(line.dropFirst("LISTENING ".count).trimmingCharacters(in: .whitespaces))
+            }
+        }
+        guard let found else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw TestOriginError.startFailed(kind: script, status: -1, stderr: String(decoding: buffer, as: UTF8.self))
+        }
+        self.port = found
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+}
+
+/// `scripts/lib/relay.py`: forwards connections on another loopback address to an origin, so one
+/// server can appear at two addresses (e.g. 127.0.0.1 and 127.0.0.2 for `--all-ips`).
+public enum Relay {
+    public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1") throws -> ListeningScript {
+        try ListeningScript(script: "relay.py", arguments: ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"])
+    }
+}
