@@ -13,6 +13,16 @@ extension CertificateAudit {
         var reasons: [String]
     }
 
+    /// `evaluateTrust`, remembered per chain (as sent) when a cache is shared by the run.
+    func cachedTrust(_ chain: ChainStructure) async -> TrustEvaluation {
+        guard let trustCache else { return await evaluateTrust(chain) }
+        let key = chain.sent.map(\.parsed.der)
+        if let known = trustCache.lookup(key) { return known }
+        let evaluation = await evaluateTrust(chain)
+        trustCache.store(key, evaluation)
+        return evaluation
+    }
+
     /// Runs swift-certificates' `Verifier` with `RFC5280Policy` only (names are checked separately) at `now`.
     /// When that fails it tries again without the validity-window check, so an expired or not-yet-valid chain
     /// that is otherwise sound counts as trusted (its dates have their own findings).
@@ -112,11 +122,12 @@ extension CertificateAudit {
 /// Collects the verifier's diagnostics (it reports through a synchronous callback during one validation).
 private final class DiagnosticLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var lines: [String] = []
+    private var diagnostics: [VerificationDiagnostic] = []
 
+    /// Keeps the diagnostic; its text (costly: it describes whole certificates) is made only when asked for.
     func record(_ diagnostic: VerificationDiagnostic) {
         lock.lock()
-        lines.append(diagnostic.description)
+        diagnostics.append(diagnostic)
         lock.unlock()
     }
 
@@ -125,7 +136,28 @@ private final class DiagnosticLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let chatter = ["Searching", "Found", "Candidate issuer is already in", "Could not validate leaf"]
-        let telling = lines.filter { line in !chatter.contains { line.hasPrefix($0) } }
+        let telling = diagnostics.map(\.description).filter { line in !chatter.contains { line.hasPrefix($0) } }
         return telling.suffix(3).map(CertificateAudit.shorten)
+    }
+}
+
+/// Trust decisions of one run (one trust store, one audit time), keyed by the chain as sent.
+public final class TrustCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [[[UInt8]]: CertificateAudit.TrustEvaluation] = [:]
+
+    public init() {}
+
+    func lookup(_ key: [[UInt8]]) -> CertificateAudit.TrustEvaluation? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func store(_ key: [[UInt8]], _ evaluation: CertificateAudit.TrustEvaluation) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count > 10_000 { entries.removeAll() }  // bounded: a fleet of distinct certificates must not grow without end
+        entries[key] = evaluation
     }
 }

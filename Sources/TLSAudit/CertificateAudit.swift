@@ -18,11 +18,14 @@ public struct CertificateAudit: Sendable {
     public let now: Date
     /// `expires-soon` is reported when a certificate has fewer days left than this.
     public let warnDays: Int
+    /// Remembers trust decisions per chain, so a fleet serving one certificate verifies it once.
+    public let trustCache: TrustCache?
 
-    public init(trustRoots: TrustStore, now: Date = Date(), warnDays: Int = 30) {
+    public init(trustRoots: TrustStore, now: Date = Date(), warnDays: Int = 30, trustCache: TrustCache? = nil) {
         self.trustRoots = trustRoots
         self.now = now
         self.warnDays = warnDays
+        self.trustCache = trustCache
     }
 
     /// Audits one chain.
@@ -68,7 +71,7 @@ public struct CertificateAudit: Sendable {
         report.findings += keyAndSignatureFindings(structure)
 
         if !trustRoots.isEmpty {
-            let trust = await evaluateTrust(structure)
+            let trust = await cachedTrust(structure)
             report.trusted = trust.trusted
             report.validatedPath = trust.path?.map { $0.info(at: now) }
             report.findings += trustFindings(structure, trust: trust)

@@ -13,6 +13,8 @@ public struct AnalysisOptions: Sendable {
     public var now = Date()
     /// A policy to check conformance against (`scan --policy`).
     public var policy: Policy?
+    /// Shared by the analyses of one run: identical chains are verified once.
+    public var trustCache: TrustCache?
 
     public init() {}
 }
@@ -44,7 +46,8 @@ public struct ScanAnalysis: Sendable {
 
     public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         let domain = scan.serverName ?? scan.target.host
-        let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays)
+        let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays,
+                                     trustCache: options.trustCache)
         var chains: [ChainAnalysis] = []
         for chain in scan.certificates {
             let report = await audit.audit(chain: chain.der, originDomain: domain, hostHeader: options.hostHeader)

@@ -34,12 +34,17 @@ public struct ScanOptions: Sendable {
 /// so a client-order server shows a meaningful first pick. ChaCha20 goes last, since servers that
 /// prioritise ChaCha20 for clients that prefer it would otherwise hide their own order.
 enum SuiteOrder {
+    /// Computed once per version; every probe's offer starts from it.
     static func candidates(for version: TLSVersion) -> [UInt16] {
-        Catalog.shared.suites(for: version)
+        byVersion[version] ?? []
+    }
+
+    private static let byVersion: [TLSVersion: [UInt16]] = Dictionary(uniqueKeysWithValues: TLSVersion.allCases.map { version in
+        (version, Catalog.shared.suites(for: version)
             .filter { !$0.signaling }
             .sorted { rank($0) < rank($1) }
-            .map(\.code)
-    }
+            .map(\.code))
+    })
 
     static func rank(_ suite: CipherSuite) -> (Int, Int, Int, Int, UInt16) {
         let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }

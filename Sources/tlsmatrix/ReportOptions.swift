@@ -107,6 +107,7 @@ struct ReportOptions: ParsableArguments {
         analysisOptions.warnDays = warnDays
         analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
         analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
+        analysisOptions.trustCache = TrustCache()
         return analysisOptions
     }
 
