@@ -165,26 +165,81 @@ struct ProbeSession: Sendable {
 
     /// Offers every remaining candidate, records the server's pick, removes it, and repeats until refused.
     func enumerateSuites(_ version: TLSVersion, first: ProbeOutcome?) async -> (ProtocolResult, [CertificateChain]) {
-        var remaining = candidates(for: version)
+        let candidates = candidates(for: version)
         var result = ProtocolResult(version: version, supported: nil)
-        if remaining.isEmpty {
+        if candidates.isEmpty {
             result.complete = false
             result.note = "not tested: \(engine.kind.rawValue) cannot offer \(version) on this machine"
             return (result, [])
         }
         if engine.kind == .gnutls {
-            return await probeIndividually(version, suites: remaining)
+            return await probeIndividually(version, suites: candidates)
         }
         var chains: [CertificateChain] = []
-        var outcome: ProbeOutcome
+        let opening: ProbeOutcome
         if let first {
-            outcome = first
+            opening = first
         } else {
-            outcome = await probe(request(version, suites: remaining), purpose: "version")
+            opening = await probe(request(version, suites: candidates), purpose: "version")
         }
-        elimination: while true {
+        var end = await eliminate(version, pool: candidates, opening: opening, into: &result, chains: &chains)
+        if result.suites.isEmpty, engine.kind == .wire, candidates.count > Self.chunkSize, Self.isBareClose(end) {
+            // A bare close (no alert) on a long offer may be a server or middlebox that cannot take a large
+            // ClientHello rather than a refusal of the version: offer the candidates in smaller lists.
+            result.note = nil
+            var start = 0
+            while start < candidates.count {
+                let chunk = Array(candidates[start..<min(start + Self.chunkSize, candidates.count)])
+                start += Self.chunkSize
+                let outcome = await probe(request(version, suites: chunk), purpose: "suites (chunk)")
+                end = await eliminate(version, pool: chunk, opening: outcome, into: &result, chains: &chains)
+                if !result.complete { break }
+            }
+            if !result.suites.isEmpty {
+                result.note = "offered in lists of \(Self.chunkSize) suites: the server closed the connection on the full list"
+            } else if result.complete {
+                result.note = "refused: \(Self.rejection(end) ?? "connection closed"), also when offered in lists of \(Self.chunkSize) suites"
+            }
+        }
+        if result.complete, result.supported == nil {
+            result.supported = !result.suites.isEmpty
+        }
+        if !result.suites.isEmpty { result.supported = true }
+        if result.suites.count >= 2 {
+            result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
+        }
+        return (result, chains)
+    }
+
+    /// Suites offered at once when a server closes on the full list (sslscan and nmap use similar sizes).
+    static let chunkSize = 64
+
+    static func isBareClose(_ outcome: ProbeOutcome) -> Bool {
+        if case .rejected(let rejection) = outcome { return rejection == .closed || rejection == .reset }
+        return false
+    }
+
+    static func rejection(_ outcome: ProbeOutcome) -> String? {
+        if case .rejected(let rejection) = outcome { return rejection.description }
+        return nil
+    }
+
+    /// Elimination over `pool`, starting from the server's answer to offering all of it: record the pick,
+    /// remove it, offer the rest, until the server refuses. Returns the outcome that ended it; a timeout
+    /// or failure marks the result incomplete.
+    func eliminate(_ version: TLSVersion, pool: [UInt16], opening: ProbeOutcome,
+                   into result: inout ProtocolResult, chains: inout [CertificateChain]) async -> ProbeOutcome {
+        var remaining = pool
+        var outcome = opening
+        while true {
             switch outcome {
             case .accepted(let negotiated):
+                guard remaining.contains(negotiated.suite) else {
+                    // engines report an unoffered pick as a protocol violation; never loop on one that slips through
+                    result.complete = false
+                    result.note = "not decided: the server chose \(CodePointFormat.hex(negotiated.suite)), which was not offered"
+                    return outcome
+                }
                 result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
                                                  group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
@@ -192,27 +247,21 @@ struct ProbeSession: Sendable {
                     chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
-                guard !remaining.isEmpty else { break elimination }
+                guard !remaining.isEmpty else { return outcome }
                 outcome = await probe(request(version, suites: remaining), purpose: "suites")
             case .rejected(let rejection):
                 if result.suites.isEmpty { result.note = "refused: \(rejection)" }
-                result.supported = result.suites.isEmpty ? false : true
-                break elimination
+                return outcome
             case .timedOut(let phase):
                 result.complete = false
                 result.note = "not decided: a probe timed out during \(phase.rawValue)"
-                break elimination
+                return outcome
             case .failed(let failure):
                 result.complete = false
                 result.note = "not decided: \(failure.message)"
-                break elimination
+                return outcome
             }
         }
-        if !result.suites.isEmpty { result.supported = true }
-        if result.suites.count >= 2 {
-            result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
-        }
-        return (result, chains)
     }
 
     /// The suites this session's engine can put in a ClientHello for `version`.

@@ -47,6 +47,33 @@ import TLSEngines
         #expect(scan.connections == scan.probes.total)
     }
 
+    /// A middlebox that closes (no alert) on a ClientHello with more than 100 suites: the full offer looks
+    /// like a refusal, the scan retries in lists of 64 and still finds exactly the origin's suites.
+    @Test func helloIntolerantMiddleboxIsScannedInChunks() async throws {
+        let expected = try #require(Self.expectations["openssl-modern"])
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, maxSuites: 100)
+        defer { relay.stop() }
+        var options = Self.options()
+        options.httpPort = nil
+        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: relay.port))
+        #expect(scan.isComplete, "undecided: \(scan.undecided)")
+        for (name, codes) in expected.protocols {
+            let version = try #require(TLSVersion(name: name))
+            let result = try #require(scan.protocolResult(version))
+            #expect(Set(result.suites.map(\.code)) == Set(codes), "\(name)")
+            if version == .tls12 {  // 100+ candidates: only lists of 64 get through
+                #expect(result.note?.contains("lists of 64") == true, "\(result.note ?? "")")
+            }
+        }
+        // cross-check handshakes (one suite each) pass the middlebox and confirm every cell
+        #expect(scan.protocols.flatMap(\.suites).allSatisfy { $0.evidence.count == 2 })
+        #expect(!scan.findings.contains { $0.id == "engine-disagreement" })
+        let refused = try #require(scan.protocolResult(.tls10))
+        #expect(refused.supported == false)
+    }
+
     @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
         let origin = try TestOrigin.start("openssl-ecdsa-x25519")
         defer { origin.stop() }

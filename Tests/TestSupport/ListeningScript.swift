@@ -53,7 +53,11 @@ public final class ListeningScript: @unchecked Sendable {
 /// `scripts/lib/relay.py`: forwards connections on another loopback address to an origin, so one
 /// server can appear at two addresses (e.g. 127.0.0.1 and 127.0.0.2 for `--all-ips`).
 public enum Relay {
-    public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1") throws -> ListeningScript {
-        try ListeningScript(script: "relay.py", arguments: ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"])
+    /// With `maxSuites`, a ClientHello offering more suites than that is answered by a bare close
+    /// (a hello-intolerant middlebox).
+    public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1",
+                             maxSuites: Int? = nil) throws -> ListeningScript {
+        try ListeningScript(script: "relay.py", arguments: ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"]
+                            + (maxSuites.map { ["--max-suites", String($0)] } ?? []))
     }
 }

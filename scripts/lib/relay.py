@@ -2,7 +2,10 @@
 """A TCP relay for tests: listens on HOST:PORT (PORT 0 = ephemeral), forwards every connection to TO_HOST:TO_PORT.
 
     relay.py --listen 127.0.0.2:0 --to 127.0.0.1:8443
+    relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --max-suites 100
 prints `LISTENING <port>` once bound, then serves until killed. Loopback addresses only.
+With --max-suites it plays a hello-intolerant middlebox: a TLS ClientHello offering more cipher
+suites than that is answered by closing the connection (no alert); smaller ones pass through.
 """
 import argparse
 import socket
@@ -27,10 +30,48 @@ def pipe(src, dst):
                 pass
 
 
-def serve(conn, target):
+def read_exact(conn, n):
+    data = b""
+    while len(data) < n:
+        chunk = conn.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def suite_count(record):
+    """Cipher suites offered by the ClientHello in one TLS record (None if it is not one)."""
+    body = record[5:]
+    if record[0] != 0x16 or len(body) < 4 or body[0] != 0x01:
+        return None
+    at = 4 + 2 + 32  # handshake header, client_version, random
+    if len(body) < at + 1:
+        return None
+    at += 1 + body[at]  # session id
+    if len(body) < at + 2:
+        return None
+    return int.from_bytes(body[at:at + 2], "big") // 2
+
+
+def serve(conn, target, max_suites=None):
+    first = b""
+    if max_suites is not None:
+        header = read_exact(conn, 5)
+        if header is None:
+            conn.close()
+            return
+        body = read_exact(conn, int.from_bytes(header[3:5], "big")) or b""
+        first = header + body
+        count = suite_count(first)
+        if count is not None and count > max_suites:
+            conn.close()
+            return
     try:
         upstream = socket.create_connection(target, timeout=10)
         upstream.settimeout(None)
+        if first:
+            upstream.sendall(first)
     except OSError:
         conn.close()
         return
@@ -49,6 +90,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--listen", type=address, required=True)
     parser.add_argument("--to", type=address, required=True)
+    parser.add_argument("--max-suites", type=int, default=None)
     args = parser.parse_args()
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -57,7 +99,7 @@ def main():
     print(f"LISTENING {server.getsockname()[1]}", flush=True)
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=serve, args=(conn, args.to), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, args.to, args.max_suites), daemon=True).start()
 
 
 if __name__ == "__main__":
