@@ -153,6 +153,12 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         guard !specs.isEmpty else { throw ValidationError("no target: give HOST[:PORT] or --targets-file FILE") }
+        var seen = Set<TargetSpec>()
+        specs = specs.filter { spec in
+            var key = spec
+            key.origin = ""
+            return seen.insert(key).inserted
+        }
         if let shard {
             do { return try Shard.parse(shard).select(specs) } catch { throw ValidationError(error.description) }
         }

@@ -39,6 +39,7 @@ import Testing
         let run = try CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
                                "--no-http-check", "--attempts", "1", "--no-cross-check"])
         #expect(run.status == 3, "\(run.stderr)")  // one origin is down
+        #expect(run.stderr.isEmpty, "no progress bar when standard error is not a terminal: \(run.stderr)")
         let objects = try lines(out)
         #expect(objects.count == 4)
         let reports = objects.dropLast()
@@ -176,6 +177,21 @@ import Testing
             #expect(run.stdout.isEmpty, "\(arguments)")
             #expect(!FileManager.default.fileExists(atPath: out.path), "\(arguments) wrote \(out.path)")
         }
+    }
+
+    /// Under a pseudo-terminal (util-linux `script`) the progress bar is drawn on standard error and cleared.
+    @Test func progressBarOnlyOnATerminal() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let out = temp("p.jsonl")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let command = "\(try CLI.binary()) scan 127.0.0.1:\(origin.port) localhost:\(origin.port) 127.0.0.1:\(origin.port) --sni localhost --no-http-check --format jsonl --output \(out.path)"
+        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains("1/2 targets") && run.stdout.contains("handshakes"), "\(run.stdout)")
+        #expect(try lines(out).count == 3, "duplicate targets are scanned once")
+        let quiet = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command + " --no-progress", "/dev/null"], in: nil)
+        #expect(!quiet.stdout.contains("targets ·"), "\(quiet.stdout)")
     }
 
     @Test(arguments: ["scan", "merge", "engines", "policies", "clients", "compare", "report"])
