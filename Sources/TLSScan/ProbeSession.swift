@@ -206,7 +206,14 @@ struct ProbeSession: Sendable {
         }
         if !result.suites.isEmpty { result.supported = true }
         if result.suites.count >= 2 {
-            result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
+            // A server that follows the client's order picks its suites in the order they were offered;
+            // picks out of that order prove server order without another probe.
+            let positions = result.suites.map { suite in candidates.firstIndex(of: suite.code) ?? 0 }
+            if positions != positions.sorted() {
+                result.serverPreference = true
+            } else {
+                result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
+            }
         }
         return (result, chains)
     }

@@ -74,6 +74,21 @@ import TLSEngines
         #expect(refused.supported == false)
     }
 
+    /// Server-order origins whose picks come out of the offered order need no preference probe:
+    /// enumeration alone then makes exactly the lower-bound number of connections.
+    @Test(arguments: ["openssl-ecdsa-x25519", "no-common-cloudfront"])
+    func serverOrderSeenInThePicksCostsNoExtraProbe(_ kind: String) async throws {
+        let origin = try TestOrigin.start(kind)
+        defer { origin.stop() }
+        var options = Self.options()
+        options.crossCheck = false
+        options.httpPort = nil
+        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: origin.port))
+        #expect(scan.isComplete)
+        #expect(scan.protocolResult(.tls12)?.serverPreference == true)
+        #expect(scan.connections == scan.connectionLowerBound, "\(kind): \(scan.connections) for \(scan.connectionLowerBound)")
+    }
+
     @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
         let origin = try TestOrigin.start("openssl-ecdsa-x25519")
         defer { origin.stop() }
