@@ -285,14 +285,33 @@ enum GnuTLSHandshake {
         case .failed(let why): return .failed(ProbeFailure(.connect, why))
         }
         defer { socket.close() }
-        CGnuTLS_transport_set_int(session, socket.fd)
+        // Reads go through a budget (GnuTLS itself buffers a whole handshake message, up to 16 MiB,
+        // before it checks the size); writes use the socket directly.
+        let budget = GnuTLSReadBudget(fd: socket.fd, limit: GnuTLSReadBudget.defaultLimit)
+        defer { withExtendedLifetime(budget) {} }  // the session holds an unretained pointer to it
+        gnutls_transport_set_ptr2(session, Unmanaged.passUnretained(budget).toOpaque(),
+                                  UnsafeMutableRawPointer(bitPattern: Int(socket.fd)))
+        gnutls_transport_set_pull_function(session, GnuTLSReadBudget.pull)
+        gnutls_transport_set_pull_timeout_function(session, GnuTLSReadBudget.pullTimeout)
         // Our own deadline governs; keep GnuTLS's internal one out of the way.
         gnutls_handshake_set_timeout(session, 0)
+        if let failure = handshake(session, socket: socket, budget: budget, deadlines: deadlines) { return failure }
+        let outcome = negotiated(session: session, plan: plan)
+        _ = gnutls_bye(session, GNUTLS_SHUT_WR)
+        return outcome
+    }
 
+    /// Drives the handshake to its end: nil when it completed, else the outcome.
+    private static func handshake(_ session: gnutls_session_t, socket: EngineSocket, budget: GnuTLSReadBudget,
+                                  deadlines: Deadlines) -> ProbeOutcome? {
         let deadline = EngineDeadline(after: deadlines.handshake)
+        var warnings = 0
         while true {
             let rc = gnutls_handshake(session)
-            if rc == GNUTLS_E_SUCCESS { break }
+            if rc == GNUTLS_E_SUCCESS { return nil }
+            if budget.exceeded {
+                return .rejected(.library("gnutls: the server sent more than \(budget.limit) bytes without completing the handshake; stopped reading"))
+            }
             if rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED {
                 let writing = gnutls_record_get_direction(session) == 1
                 switch socket.wait(forWriting: writing, until: deadline) {
@@ -302,15 +321,19 @@ enum GnuTLSHandshake {
                 }
             }
             if gnutls_error_is_fatal(rc) == 0 {
-                // A warning alert (e.g. unrecognized_name) or similar: the handshake goes on.
+                // A warning alert (e.g. unrecognized_name) or similar: the handshake goes on, a few times.
+                if rc == GNUTLS_E_WARNING_ALERT_RECEIVED {
+                    warnings += 1
+                    if warnings > FlightConsumer.maxLeadingWarnings {
+                        let last = Alert(level: 1, code: UInt8(truncatingIfNeeded: gnutls_alert_get(session).rawValue))
+                        return .rejected(.library("gnutls: \(warnings) warning alerts (\(last.name)) and no progress; gave up"))
+                    }
+                }
                 if deadline.hasPassed { return .timedOut(.handshake) }
                 continue
             }
-            return rejection(session: session, code: rc)
+            return rejection(session: session, code: rc, received: budget.received)
         }
-        let outcome = negotiated(session: session, plan: plan)
-        _ = gnutls_bye(session, GNUTLS_SHUT_WR)
-        return outcome
     }
 
     static func errorText(_ code: Int32) -> String {
@@ -323,7 +346,8 @@ enum GnuTLSHandshake {
         .failed(ProbeFailure(.local, "gnutls: \(what): \(errorText(code))"))
     }
 
-    private static func rejection(session: gnutls_session_t, code: Int32) -> ProbeOutcome {
+    /// Why the handshake failed; `received` is how many bytes the server had sent.
+    private static func rejection(session: gnutls_session_t, code: Int32, received: Int) -> ProbeOutcome {
         let lastIn = gnutls_handshake_get_last_in(session).rawValue
         // GnuTLS starts the field at -1: nothing from the server has been processed yet.
         let heardNothing = lastIn == UInt32.max
@@ -332,11 +356,15 @@ enum GnuTLSHandshake {
             return .rejected(.alert(Alert(level: 2, code: UInt8(truncatingIfNeeded: alert.rawValue))))
         }
         if heardNothing {
+            // A close or reset with nothing before it is a refusal; after some bytes, an answer cut short.
+            let cut = received > 0 ? "after \(received) bytes, in the middle of its first message" : nil
             if code == GNUTLS_E_PREMATURE_TERMINATION || code == GNUTLS_E_UNEXPECTED_PACKET_LENGTH {
-                return .rejected(.closed)
+                guard let cut else { return .rejected(.closed) }
+                return .rejected(.library("gnutls: the server closed the connection \(cut)"))
             }
             if code == GNUTLS_E_PULL_ERROR || code == GNUTLS_E_PUSH_ERROR, errno == ECONNRESET || errno == EPIPE {
-                return .rejected(.reset)
+                guard let cut else { return .rejected(.reset) }
+                return .rejected(.library("gnutls: the server reset the connection \(cut)"))
             }
         }
         var text = "gnutls: \(errorText(code))"
@@ -399,5 +427,51 @@ enum GnuTLSHandshake {
         return .accepted(Negotiated(
             version: version, suite: suite, group: group, dhBits: dhBits,
             certificates: certificates, secureRenegotiation: renegotiation))
+    }
+}
+
+/// Counts what GnuTLS reads from the server and stops it past a limit: a hostile server cannot make
+/// a probe read (or GnuTLS buffer) megabytes. The limit matches the wire engine's flight limit.
+final class GnuTLSReadBudget {
+    static let defaultLimit = 1 << 20
+
+    let fd: Int32
+    let limit: Int
+    private(set) var received = 0
+    private(set) var exceeded = false
+
+    init(fd: Int32, limit: Int) {
+        self.fd = fd
+        self.limit = limit
+    }
+
+    /// `gnutls_pull_func`: `recv` within the budget; past it, fails with EMSGSIZE.
+    static let pull: gnutls_pull_func = { pointer, data, size in
+        guard let pointer, let data else {
+            errno = EINVAL
+            return -1
+        }
+        let budget = Unmanaged<GnuTLSReadBudget>.fromOpaque(pointer).takeUnretainedValue()
+        let left = budget.limit - budget.received
+        guard left > 0 else {
+            budget.exceeded = true
+            errno = EMSGSIZE
+            return -1
+        }
+        let count = recv(budget.fd, data, min(size, left), 0)
+        if count > 0 { budget.received += count }
+        return count
+    }
+
+    /// `gnutls_pull_timeout_func`: waits for the socket to be readable (GnuTLS passes the pointer given for reading).
+    static let pullTimeout: gnutls_pull_timeout_func = { pointer, milliseconds in
+        guard let pointer else {
+            errno = EINVAL
+            return -1
+        }
+        let budget = Unmanaged<GnuTLSReadBudget>.fromOpaque(pointer).takeUnretainedValue()
+        var descriptor = pollfd(fd: budget.fd, events: Int16(POLLIN), revents: 0)
+        let timeout: Int32 = milliseconds == UInt32.max - 1 ? -1 : Int32(clamping: milliseconds)
+        return poll(&descriptor, 1, timeout)
     }
 }

@@ -263,14 +263,25 @@ enum OpenSSLHandshake {
     private static func rejection(ssl: OpaquePointer, error: Int32, errno callErrno: Int32) -> ProbeOutcome {
         let bytesRead = BIO_number_read(SSL_get_rbio(ssl))
         let alert = COpenSSL_last_alert(ssl)
+        var warning: Alert?
         if alert >= 0 {
             let level = UInt8((alert >> 8) & 0xFF)
             let code = UInt8(alert & 0xFF)
-            if level == 2 || code != 0 {
+            if level == 1 {
+                // A warning is not why a handshake failed (OpenSSL goes on after one); name it beside the real reason.
+                if code != 0 { warning = Alert(level: 1, code: code) }
+            } else if level == 2 || code != 0 {
                 ERR_clear_error()
                 return .rejected(.alert(Alert(level: level == 0 ? 2 : level, code: code)))
             }
         }
+        let outcome = rejection(error: error, errno: callErrno, bytesRead: bytesRead)
+        guard let warning, case .rejected(let rejection) = outcome else { return outcome }
+        if case .library(let text) = rejection { return .rejected(.library("\(text), after a \(warning)")) }
+        return .rejected(.library("openssl: \(rejection) after a \(warning)"))
+    }
+
+    private static func rejection(error: Int32, errno callErrno: Int32, bytesRead: UInt64) -> ProbeOutcome {
         let libraryText = firstError()
         if error == SSL_ERROR_ZERO_RETURN {
             return bytesRead == 0 ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake (close_notify)"))

@@ -4,6 +4,13 @@ import NIOPosix
 /// Reads a response incrementally; `consume` returns true once it has all it needs.
 public protocol ResponseConsumer: Sendable {
     mutating func consume(_ bytes: [UInt8]) throws -> Bool
+    /// Bytes to send to the peer after a `consume` that did not finish the exchange (a second turn,
+    /// such as the ClientHello that answers a HelloRetryRequest); nil when there is nothing to send.
+    mutating func takeReply() -> [UInt8]?
+}
+
+extension ResponseConsumer {
+    public mutating func takeReply() -> [UInt8]? { nil }
 }
 
 /// A consumer for exchanges that expect no answer.
@@ -162,6 +169,8 @@ final class ExchangeHandler<Consumer: ResponseConsumer>: ChannelInboundHandler {
         do {
             if try consumer.consume(bytes) {
                 finish(.complete(consumer), channel: context.channel)
+            } else if let reply = consumer.takeReply(), !reply.isEmpty {
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
             }
         } catch {
             finish(.failed(error, consumer), channel: context.channel)

@@ -12,15 +12,18 @@ public struct WireEngine: HandshakeEngine {
 
     public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
         let bytes: [UInt8]
+        var retryable: ClientHello?
         if request.version == .sslv2 {
             bytes = SSLv2ClientHello().encode()
         } else {
-            bytes = ClientHello(
+            let hello = ClientHello(
                 version: request.version, suites: request.suites, serverName: request.serverName,
                 groups: request.groups, signatureSchemes: request.signatureSchemes
-            ).encodeRecords()
+            )
+            bytes = hello.encodeRecords()
+            if request.version == .tls13 { retryable = hello }
         }
-        let consumer = FlightConsumer(depth: request.wantsKeyExchange ? .keyExchange : .serverHello)
+        let consumer = FlightConsumer(depth: request.wantsKeyExchange ? .keyExchange : .serverHello, firstHello: retryable)
         let end = await transport.exchange(to: endpoint, send: bytes, consumer: consumer, deadlines: deadlines)
         return Self.outcome(of: end, for: request)
     }
@@ -29,14 +32,16 @@ public struct WireEngine: HandshakeEngine {
     static func outcome(of end: ExchangeEnd<FlightConsumer>, for request: ProbeRequest) -> ProbeOutcome {
         switch end {
         case .complete(let consumer):
-            return judge(consumer.parser.flight, request: request, ifNoHello: .failed(ProbeFailure(.protocolViolation, "no ServerHello")))
+            return judge(consumer, request: request, ifNoHello: .failed(ProbeFailure(.protocolViolation, "no ServerHello")))
         case .closed(let consumer):
-            return judge(consumer.parser.flight, request: request, ifNoHello: .rejected(.closed))
+            return judge(consumer, request: request,
+                         ifNoHello: cutShort(consumer, "closed the connection") ?? refusal(.closed, after: consumer))
         case .reset(let consumer):
-            return judge(consumer.parser.flight, request: request, ifNoHello: .rejected(.reset))
+            return judge(consumer, request: request,
+                         ifNoHello: cutShort(consumer, "reset the connection") ?? refusal(.reset, after: consumer))
         case .timedOut(let phase, let consumer):
-            if phase == .handshake, let flight = consumer?.parser.flight, flight.serverHello != nil || flight.alert != nil {
-                return judge(flight, request: request, ifNoHello: .timedOut(phase))
+            if phase == .handshake, let consumer, consumer.parser.flight.serverHello != nil || consumer.parser.flight.alert != nil {
+                return judge(consumer, request: request, ifNoHello: .timedOut(phase))
             }
             return .timedOut(phase)
         case .connectFailed(let why):
@@ -48,23 +53,101 @@ public struct WireEngine: HandshakeEngine {
             } else {
                 failure = ProbeFailure(.protocolViolation, String(describing: error))
             }
-            // A ServerHello that parsed is still proof of the choice, even if later bytes were garbage.
-            if let flight = consumer?.parser.flight, flight.serverHello != nil {
-                return judge(flight, request: request, ifNoHello: .failed(failure))
-            }
-            return .failed(failure)
+            guard let consumer, consumer.parser.flight.serverHello != nil else { return .failed(failure) }
+            // The ServerHello may already be a violation (an unoffered suite) or a refusal (another version);
+            // if it was a valid choice, the flight that followed still broke the protocol, so nothing is proven.
+            let verdict = judge(consumer, request: request, ifNoHello: .failed(failure))
+            guard case .accepted(let negotiated) = verdict else { return verdict }
+            return .failed(ProbeFailure(.protocolViolation,
+                "the server chose \(negotiated.version) \(suiteName(negotiated.suite)), then broke the protocol: \(failure.message)"))
         }
+    }
+
+    /// A close or reset after some bytes that completed nothing is a broken answer, not a refusal.
+    static func cutShort(_ consumer: FlightConsumer, _ how: String) -> ProbeOutcome? {
+        let flight = consumer.parser.flight
+        guard consumer.pendingBytes > 0, flight.serverHello == nil, flight.alert == nil, flight.sslv2Hello == nil else { return nil }
+        return .failed(ProbeFailure(.protocolViolation,
+            "the server \(how) in the middle of its answer: \(consumer.pendingBytes) bytes arrived, but no complete ServerHello or alert"))
+    }
+
+    /// A close or reset with nothing before it; after warning alerts, the last warning is the reason given.
+    static func refusal(_ rejection: Rejection, after consumer: FlightConsumer) -> ProbeOutcome {
+        if let warning = consumer.warnings.last { return .rejected(.alert(warning)) }
+        return .rejected(rejection)
+    }
+
+    static func suiteName(_ code: UInt16) -> String {
+        let hex = CodePointFormat.hex(code)
+        guard let name = Catalog.shared.suite(code: code)?.displayName else { return hex }
+        return "\(hex) (\(name))"
+    }
+
+    static func judge(_ consumer: FlightConsumer, request: ProbeRequest, ifNoHello: ProbeOutcome) -> ProbeOutcome {
+        let flight = consumer.parser.flight
+        if let retry = consumer.retry {
+            return judgeRetry(retry, second: flight, ifNoHello: ifNoHello)
+        }
+        if let hello = flight.serverHello, hello.isHelloRetryRequest, let group = hello.keyShareGroup, consumer.sharesSent.contains(group) {
+            return .failed(ProbeFailure(.protocolViolation,
+                "the HelloRetryRequest asks for group \(groupName(group)), whose key share the ClientHello already carried"))
+        }
+        return judge(flight, request: request, ifNoHello: ifNoHello)
+    }
+
+    /// The server's answer to the second ClientHello, sent after `retry`: only a ServerHello that keeps
+    /// the retry's suite and group proves anything.
+    static func judgeRetry(_ retry: ServerHello, second flight: ServerFlight, ifNoHello: ProbeOutcome) -> ProbeOutcome {
+        let group = retry.keyShareGroup.map(groupName) ?? "none"
+        let asked = "a HelloRetryRequest (suite \(suiteName(retry.cipherSuite)), group \(group))"
+        func violation(_ text: String) -> ProbeOutcome { .failed(ProbeFailure(.protocolViolation, text)) }
+        guard let hello = flight.serverHello else {
+            if let alert = flight.alert {
+                return violation("the server sent \(asked), then answered the retried ClientHello with \(alert)")
+            }
+            if case .rejected(let how) = ifNoHello {
+                return violation("the server sent \(asked), then \(how) instead of answering the retried ClientHello")
+            }
+            return ifNoHello
+        }
+        if hello.isHelloRetryRequest {
+            return violation("the server answered the retried ClientHello with a second HelloRetryRequest (after \(asked)); a handshake allows one")
+        }
+        if hello.version != TLSVersion.tls13.wireValue {
+            return violation("after \(asked) the server chose version 0x\(String(hello.version, radix: 16))")
+        }
+        if hello.cipherSuite != retry.cipherSuite {
+            return violation("after \(asked) the server chose another suite, \(suiteName(hello.cipherSuite))")
+        }
+        if hello.keyShareGroup != retry.keyShareGroup {
+            return violation("after \(asked) the server's key share is for group \(hello.keyShareGroup.map(groupName) ?? "none")")
+        }
+        return .accepted(Negotiated(version: .tls13, suite: hello.cipherSuite, group: retry.keyShareGroup, helloRetry: true))
+    }
+
+    static func groupName(_ code: UInt16) -> String {
+        let hex = CodePointFormat.hex(code)
+        guard let name = Catalog.shared.group(code: code)?.name else { return hex }
+        return "\(name) (\(hex))"
     }
 
     static func judge(_ flight: ServerFlight, request: ProbeRequest, ifNoHello: ProbeOutcome) -> ProbeOutcome {
         if let v2 = flight.sslv2Hello {
             guard request.version == .sslv2 else { return .failed(ProbeFailure(.protocolViolation, "SSL 2.0 SERVER-HELLO in answer to a \(request.version) hello")) }
             guard !v2.cipherKinds.isEmpty else { return .rejected(.closed) }
+            if let kind = v2.cipherKinds.first(where: { !SSLv2ClientHello.allCipherKinds.contains($0) }) {
+                let hex = String(kind, radix: 16, uppercase: true)
+                return .failed(ProbeFailure(.protocolViolation,
+                    "the SSL 2.0 SERVER-HELLO names cipher kind 0x\(String(repeating: "0", count: max(0, 6 - hex.count)) + hex), which was not offered"))
+            }
             return .accepted(Negotiated(version: .sslv2, suite: 0, certificates: [v2.certificate], sslv2CipherKinds: v2.cipherKinds))
         }
         guard let hello = flight.serverHello else {
             if let alert = flight.alert { return .rejected(.alert(alert)) }
             return ifNoHello
+        }
+        if hello.version < TLSVersion.sslv3.wireValue {
+            return .failed(ProbeFailure(.protocolViolation, "the server's TLS ServerHello claims version \(CodePointFormat.hex(hello.version)), which is not a TLS version"))
         }
         if request.version == .sslv2 {
             return .rejected(.otherVersion(hello.version))
@@ -97,17 +180,3 @@ public struct WireEngine: HandshakeEngine {
             secureRenegotiation: request.version == .tls13 ? nil : hello.secureRenegotiation))
     }
 }
-
-/// Feeds a ``ServerFlightParser`` from the transport.
-struct FlightConsumer: ResponseConsumer {
-    var parser: ServerFlightParser
-
-    init(depth: ServerFlightParser.Depth) {
-        parser = ServerFlightParser(depth: depth)
-    }
-
-    mutating func consume(_ bytes: [UInt8]) throws -> Bool {
-        try parser.feed(bytes) == .complete
-    }
-}
-
