@@ -4,52 +4,23 @@ import Foundation
 /// a certificate that does not match its key, or a chain sent in the wrong order.
 public final class TLSLiteServer: @unchecked Sendable {
     public let port: Int
-    private let process: Process
+    private let server: ListeningScript
 
     /// Starts the server with `certificatePEM` (the chain as sent, in file order) and `keyPEM`,
     /// speaking versions `min`...`max` in tlslite notation ("3.3" = TLS 1.2).
     public init(certificatePEM: String, keyPEM: String, min: String = "3.3", max: String = "3.3") throws {
-        let root = try TestOrigin.repoRoot()
-        let python = root.appendingPathComponent(".venv/bin/python")
+        let python = try TestOrigin.repoRoot().appendingPathComponent(".venv/bin/python")
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw TestOriginError.toolsMissing(".venv/bin/python (run scripts/bootstrap)")
         }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [root.appendingPathComponent("scripts/lib/tlslite_server.py").path,
-                             "--cert", certificatePEM, "--key", keyPEM, "--min", min, "--max", max]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        var buffer = Data()
-        let deadline = Date().addingTimeInterval(15)
-        var found: Int?
-        while found == nil, Date() < deadline, process.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("LISTENING ") }) {
-                found = Int(line.dropFirst("LISTENING ".count))
-            }
-        }
-        guard let found else {
-            process.terminate()
-            throw TestOriginError.startFailed(kind: "tlslite", status: -1, stderr: String(decoding: buffer, as: UTF8.self))
-        }
-        self.port = found
+        server = try ListeningScript(script: "tlslite_server.py",
+                                     arguments: ["--cert", certificatePEM, "--key", keyPEM, "--min", min, "--max", max])
+        port = server.port
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        server.stop()
     }
-
-    deinit { stop() }
 }
 
 /// Runs `scripts/pki DIR` and returns DIR: root, intermediate, RSA and ECDSA leaves for localhost.
