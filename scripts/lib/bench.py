@@ -138,35 +138,44 @@ def run_measured(argv, workdir, name, timeout, env=None):
         t0 = time.monotonic()
         proc = subprocess.Popen(full, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, cwd=workdir,
                                 start_new_session=True, env=env)
-        timed_out = False
-        try:
-            rc = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+        # A blocking wait: Popen.wait(timeout=…) polls with sleeps of up to 50 ms, which would round
+        # every wall time up to the next poll. The timeout is a timer that kills the session instead.
+        fired = threading.Event()
+
+        def kill():
+            fired.set()
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            rc = proc.wait()
+        timer = threading.Timer(timeout, kill)
+        timer.daemon = True
+        timer.start()
+        rc = proc.wait()
         t1 = time.monotonic()
+        timer.cancel()
+        timed_out = fired.is_set()
     # tools such as testssl leave children in the session: make sure nothing survives
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    rss = None
+    rss, cpu = None, None
     try:
         with open(tfile) as f:
             for line in f:
                 m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", line)
                 if m:
                     rss = int(m.group(1))
+                m = re.search(r"(User|System) time \(seconds\): ([0-9.]+)", line)
+                if m:
+                    cpu = (cpu or 0.0) + float(m.group(2))
                 m = re.search(r"Exit status: (\d+)", line)
                 if m:
                     rc = int(m.group(1))
     except OSError:
         pass
-    return {"exit": rc, "wall": t1 - t0, "t0": t0, "t1": t1, "timedOut": timed_out, "rssKB": rss,
+    return {"exit": rc, "wall": t1 - t0, "t0": t0, "t1": t1, "timedOut": timed_out, "rssKB": rss, "cpu": cpu,
             "stdout": out, "stderr": err}
 
 
@@ -285,7 +294,8 @@ def run_tool(ctx, tool, kind, port, expected):
         cmp = bench_parse.compare(expected, parsed)
         load = ctx.monitor.window(r["t0"], r["t1"])
         reps.append({"argv": argv, "exit": r["exit"], "wall": r["wall"], "timedOut": r["timedOut"],
-                     "rssKB": r["rssKB"], "count": count, "output": os.path.relpath(outfile, ROOT),
+                     "rssKB": r["rssKB"], "cpu": r["cpu"], "count": count,
+                     "output": os.path.relpath(outfile, ROOT),
                      "suites": {v: sorted(s) for v, s in parsed["suites"].items()},
                      "claimed": sorted(parsed["claimed"]), "unmapped": parsed["unmapped"],
                      "error": parsed.get("error"), "toolNotes": parsed.get("notes", []),
@@ -335,7 +345,7 @@ def scale_rows(ctx):
     c = ctx.counter.end()
     p = bench_parse.parse_tlsmatrix(out1)
     rows.append({"run": "single target (default)", "mode": "single", "targets": 1, "wall": r["wall"],
-                 "rssKB": r["rssKB"], "connections": c["connections"], "dropped": c["dropped"],
+                 "rssKB": r["rssKB"], "cpu": r["cpu"], "connections": c["connections"], "dropped": c["dropped"],
                  "reported": p.get("reported_connections"), "correctTargets": int(bench_parse.compare(expected, p)["correct"]),
                  "exit": r["exit"], "load": ctx.monitor.window(r["t0"], r["t1"])})
     log("  single target: %.2f s, %s KB peak RSS, %s connections" % (r["wall"], r["rssKB"], c["connections"]))
@@ -382,7 +392,7 @@ def scale_rows(ctx):
             shutil.rmtree(odir, ignore_errors=True)
             os.makedirs(odir)
             t0 = time.monotonic()
-            rss, exits = 0, []
+            rss, exits, cpu = 0, [], 0.0
             for q in ports:
                 rr = run_measured([ctx.bin, "scan", "%s:%d" % (HOST, ctx.counter.target(q)), "--no-http-check",
                                    "--format", "json", "--output", os.path.join(odir, "%d.json" % q)] + extra,
@@ -390,10 +400,11 @@ def scale_rows(ctx):
                 if rr["timedOut"]:
                     exits.append(124)
                 rss = max(rss, rr["rssKB"] or 0)
+                cpu += rr["cpu"] or 0.0
                 exits.append(rr["exit"])
             t1 = time.monotonic()
             c = ctx.counter.end()
-            r = {"wall": t1 - t0, "t0": t0, "t1": t1, "rssKB": rss, "exit": max(exits) if exits else None}
+            r = {"wall": t1 - t0, "t0": t0, "t1": t1, "rssKB": rss, "cpu": cpu, "exit": max(exits) if exits else None}
             reports = []
             for q in ports:
                 try:
@@ -409,7 +420,7 @@ def scale_rows(ctx):
                       if bench_parse.compare(expected, bench_parse.tlsmatrix_report(o))["correct"])
         reported = sum(o.get("connections") or 0 for o in reports)
         rows.append({"run": "%d targets, %s" % (n, label), "mode": mode, "targets": n, "wall": r["wall"],
-                     "rssKB": r["rssKB"], "connections": c["connections"], "dropped": c["dropped"],
+                     "rssKB": r["rssKB"], "cpu": r["cpu"], "connections": c["connections"], "dropped": c["dropped"],
                      "reported": reported, "correctTargets": correct, "reports": len(reports),
                      "exit": r["exit"], "summary": summary, "command": cmd,
                      "load": ctx.monitor.window(r["t0"], r["t1"])})
@@ -492,6 +503,7 @@ def render(ctx, results, scale, hang):
     L.append("")
     L.append("Generated by `scripts/bench%s` on %s UTC (%s, %d cores). Origins on 127.0.0.1; tools run one after "
              "another, never in parallel." % (
+                 (" " + os.environ["BENCH_ARGS"]) if os.environ.get("BENCH_ARGS") else
                  "".join(" " + x for x in ctx.argv_shown), ctx.started.strftime("%Y-%m-%d %H:%M"),
                  platform.platform(terse=True), os.cpu_count() or 0))
     L.append("")
@@ -501,6 +513,8 @@ def render(ctx, results, scale, hang):
     L.append("- **Correct?**: the tool's accepted suites per protocol version, mapped to code points with "
              "Data/cipher-suites.json, compared with scripts/lib/origins.json (missing / extra). A version the tool "
              "cannot test counts as wrong.")
+    L.append("- **CPU s**: user + system time of the tool's process and the children it waited for (/usr/bin/time -v); "
+             "the origin servers' CPU is not included.")
     L.append("- **× tlsmatrix**: the tool's connections and wall time divided by default tlsmatrix's on the same origin.")
     L.append("- Machine load: %s" % ctx.load_summary)
     L.append("")
@@ -521,8 +535,8 @@ def render(ctx, results, scale, hang):
         L.append("Expected: %s (%d suites)." % (", ".join("%s %d" % (v, len(exp[v])) for v in bench_parse.VERSIONS
                                                           if v in exp), sum(len(s) for s in exp.values())))
         L.append("")
-        L.append("| tool | connections | wall s | correct? | connections × tlsmatrix | time × tlsmatrix | notes |")
-        L.append("|---|---:|---:|---|---:|---:|---|")
+        L.append("| tool | connections | wall s | CPU s | correct? | connections × tlsmatrix | time × tlsmatrix | notes |")
+        L.append("|---|---:|---:|---:|---|---:|---:|---|")
         base = next((r["summary"] for r in rs if r["tool"] == "tlsmatrix"), None)
         for r in rs:
             s = r["summary"]
@@ -545,19 +559,20 @@ def render(ctx, results, scale, hang):
                 notes.append("capture dropped %d packets" % s["count"]["dropped"])
             if s["exit"] not in (0, None) and r["tool"] not in ("testssl",):
                 notes.append("exit %s" % s["exit"])
-            L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                TOOL_LABEL[r["tool"]], cstr, fmt_s(s["wall"]), verdict,
+            L.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                TOOL_LABEL[r["tool"]], cstr, fmt_s(s["wall"]), fmt_s(s.get("cpu")), verdict,
                 fmt_ratio(s["count"]["connections"], base and base["count"]["connections"]),
                 fmt_ratio(s["wall"], base and base["wall"]), "; ".join(notes).replace("|", "/")))
         L.append("")
     # totals
     L.append("## Totals over the fleet (%d origins)" % len([k for k in ctx.origins if k in by_origin]))
     L.append("")
-    L.append("| tool | connections | wall s | correct origins | connections × tlsmatrix | time × tlsmatrix |")
-    L.append("|---|---:|---:|---:|---:|---:|")
+    L.append("| tool | connections | wall s | CPU s | correct origins | connections × tlsmatrix | time × tlsmatrix |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
     tot = {}
     for r in results:
-        t = tot.setdefault(r["tool"], {"c": 0, "w": 0.0, "ok": 0, "n": 0, "to": 0})
+        t = tot.setdefault(r["tool"], {"c": 0, "w": 0.0, "cpu": 0.0, "ok": 0, "n": 0, "to": 0})
+        t["cpu"] += r["summary"].get("cpu") or 0.0
         t["c"] += r["summary"]["count"]["connections"] or 0
         t["w"] += r["summary"]["wall"]
         t["ok"] += 1 if r["summary"]["correct"] else 0
@@ -568,8 +583,8 @@ def render(ctx, results, scale, hang):
         t = tot.get(tool)
         if not t:
             continue
-        L.append("| %s | %d | %s | %d/%d%s | %s | %s |" % (
-            TOOL_LABEL[tool], t["c"], fmt_s(t["w"]), t["ok"], t["n"], " (%d timeouts)" % t["to"] if t["to"] else "",
+        L.append("| %s | %d | %s | %s | %d/%d%s | %s | %s |" % (
+            TOOL_LABEL[tool], t["c"], fmt_s(t["w"]), fmt_s(t["cpu"]), t["ok"], t["n"], " (%d timeouts)" % t["to"] if t["to"] else "",
             fmt_ratio(t["c"], base and base["c"]), fmt_ratio(t["w"], base and base["w"])))
     L.append("")
     bd = [(k, breakdown(r)) for k in ctx.origins for r in by_origin.get(k, []) if r["tool"] == "tlsmatrix"]
@@ -598,12 +613,13 @@ def render(ctx, results, scale, hang):
                  "port: %s." % (ng["ports"][0], ng["ports"][1],
                                 ", ".join("%s %d" % (v, len(c)) for v, c in ng["expected"].items())))
         L.append("")
-        L.append("| run | targets | wall s | targets/s | connections (measured) | connections (self-reported) | "
-                 "peak RSS MiB | correct targets | exit |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        L.append("| run | targets | wall s | tlsmatrix CPU s | targets/s | connections (measured) | "
+                 "connections (self-reported) | peak RSS MiB | correct targets | exit |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in scale["rows"]:
-            L.append("| %s | %d | %s | %s | %s | %s | %s | %s/%d | %s |" % (
-                r["run"], r["targets"], fmt_s(r["wall"]), "%.1f" % (r["targets"] / r["wall"]) if r["wall"] else "–",
+            L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s/%d | %s |" % (
+                r["run"], r["targets"], fmt_s(r["wall"]), fmt_s(r.get("cpu")),
+                "%.1f" % (r["targets"] / r["wall"]) if r["wall"] else "–",
                 r["connections"], r["reported"], "%.1f" % (r["rssKB"] / 1024.0) if r["rssKB"] else "–",
                 r["correctTargets"], r["targets"], r["exit"]))
         L.append("")
@@ -631,7 +647,9 @@ class Ctx:
 
 def main():
     ap = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="scripts/bench also takes --no-build (use the existing release binary); "
+                                        "it passes --bin itself.")
     ap.add_argument("--bin", required=True, help="tlsmatrix binary (the wrapper passes the release build)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 3 origins, --scale 50")
     ap.add_argument("--scale", type=int, default=None, help="nginx ports for the scale rows (default 500; 0 = skip)")
@@ -673,7 +691,8 @@ def main():
         a.scale = 50 if a.quick else 500
     out_md = a.out or (os.path.join(a.raw, "results-quick.md") if a.quick else os.path.join(ROOT, "bench", "results.md"))
     ctx.raw = a.raw
-    shutil.rmtree(a.raw, ignore_errors=True)
+    for sub in ALL_ORIGINS + ["scale", "hang"]:  # only what an earlier run wrote, never the folder itself
+        shutil.rmtree(os.path.join(a.raw, sub), ignore_errors=True)
     os.makedirs(a.raw, exist_ok=True)
     for tool, exe in (("sslscan", "sslscan"), ("testssl", "testssl"), ("nmap", "nmap"),
                       ("sslyze", os.path.join(ctx.venv, "bin", "sslyze"))):
