@@ -101,17 +101,17 @@ public struct FleetScanner: Sendable {
         case .gnutls: scanner = Scanner(options: scanOptions, engine: GnuTLSEngine())
         case .wire, .all: scanner = Scanner(options: scanOptions)
         }
-        var scans: [ScanResult] = []
-        await withTaskGroup(of: ScanResult.self) { group in
-            for address in item.addresses {
+        var byIndex: [Int: ScanResult] = [:]
+        await withTaskGroup(of: (Int, ScanResult).self) { group in
+            for (index, address) in item.addresses.enumerated() {
                 group.addTask {
-                    engine == .all ? await scanner.scanWithEveryEngine(item.spec.target, address: address)
-                        : await scanner.scan(item.spec.target, address: address)
+                    (index, engine == .all ? await scanner.scanWithEveryEngine(item.spec.target, address: address)
+                        : await scanner.scan(item.spec.target, address: address))
                 }
             }
-            for await scan in group { scans.append(scan) }
+            for await (index, scan) in group { byIndex[index] = scan }
         }
-        scans.sort { (item.addresses.firstIndex(of: $0.address ?? "") ?? 0) < (item.addresses.firstIndex(of: $1.address ?? "") ?? 0) }
+        var scans = item.addresses.indices.compactMap { byIndex[$0] }  // in the resolver's order
         AddressConsistency.annotate(&scans)
         return FleetEntry(spec: item.spec, position: position, scans: scans)
     }

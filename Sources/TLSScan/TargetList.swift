@@ -29,7 +29,6 @@ public enum TargetList {
     public static func parse(_ text: String, source: String, defaultPort: Int = 443) throws(ParseError) -> [TargetSpec] {
         guard !text.utf8.contains(0) else { throw ParseError(description: "\(source): contains NUL bytes; not a text file") }
         var specs: [TargetSpec] = []
-        var seen = Set<TargetSpec>()
         var number = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
@@ -38,12 +37,20 @@ public enum TargetList {
             guard let first = fields.first else { continue }
             let spec = try parseLine(first: String(first), options: fields.dropFirst().map(String.init),
                                      where: "\(source):\(number)", defaultPort: defaultPort)
-            var key = spec
-            key.origin = ""
-            if seen.insert(key).inserted { specs.append(spec) }
+            specs.append(spec)
         }
         guard !specs.isEmpty else { throw ParseError(description: "\(source): no targets (only blank lines or comments)") }
-        return specs
+        return unique(specs)
+    }
+
+    /// The specs without repeats (same host, port, SNI and Host header), first occurrence kept.
+    public static func unique(_ specs: [TargetSpec]) -> [TargetSpec] {
+        var seen = Set<TargetSpec>()
+        return specs.filter { spec in
+            var key = spec
+            key.origin = ""
+            return seen.insert(key).inserted
+        }
     }
 
     /// One target as written on the command line or a file line.

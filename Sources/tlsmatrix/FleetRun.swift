@@ -46,20 +46,15 @@ actor FleetRun: ScanObserver {
     /// Opens the JSON Lines stream (truncating an existing file); called after every input was validated.
     func open() throws {
         guard fleet, kinds.contains(.jsonl) else { return }
-        if let output = report.output, kinds.count == 1 {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-                throw ValidationError("cannot write '\(output)'")
-            }
-            stream = handle
-        } else if let folder = report.output {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent("results.jsonl").path
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw ValidationError("cannot write '\(path)'")
-            }
-            stream = handle
-        } else {
+        guard let output = report.output else {
             stream = FileHandle.standardOutput
+            return
         }
+        let path = kinds.count == 1 ? output : URL(fileURLWithPath: output).appendingPathComponent("results.jsonl").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("cannot write '\(path)'")
+        }
+        stream = handle
     }
 
     /// Redraws the progress bar every second even while probes wait on timeouts.
@@ -121,14 +116,7 @@ actor FleetRun: ScanObserver {
             if kind == .jsonl {
                 stream?.write(Data(text.utf8))
             } else if let folder {
-                let stem = ReportOptions.fileStem(scan, withAddress: many)
-                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(kind.fileExtension)").path
-                do {
-                    try OutputFile.write(text, to: path)
-                } catch {
-                    FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
-                    status = Self.combine(status, .incomplete)
-                }
+                writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, for: scan, kind: kind, withAddress: many)) }
             } else if kind == .text {
                 FileHandle.standardOutput.write(Data((report.useColour ? TextReport.colourize(text) : text).utf8 + [0x0A]))
             }
@@ -136,23 +124,13 @@ actor FleetRun: ScanObserver {
     }
 
     private func writeSingle(_ scan: ScanResult, files: [(ReportFormat, String)]) {
-        if files.count > 1, let folder = report.output {
-            for (kind, text) in files {
-                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(ReportOptions.fileStem(scan, withAddress: false)).\(kind.fileExtension)").path
-                writeOrReport(text, to: path)
-            }
-        } else if let (kind, text) = files.first {
-            if let output = report.output {
-                writeOrReport(text, to: output)
-            } else {
-                FileHandle.standardOutput.write(Data((kind == .text && report.useColour ? TextReport.colourize(text) : text).utf8))
-            }
-        }
+        writeOrReport { try report.write(files, for: scan) }
     }
 
-    private func writeOrReport(_ text: String, to path: String) {
+    /// Runs a write; a failure is reported on standard error and makes the run incomplete.
+    private func writeOrReport(_ write: () throws -> Void) {
         do {
-            try OutputFile.write(text, to: path)
+            try write()
         } catch {
             FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
             status = Self.combine(status, .incomplete)
@@ -182,7 +160,7 @@ actor FleetRun: ScanObserver {
             exitStatus: status.rawValue)
         stream?.write(Data((summary.line() + "\n").utf8))
         if kinds.count > 1, let folder = report.output {
-            writeOrReport(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path)
+            writeOrReport { try OutputFile.write(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path) }
         }
         if kinds.contains(.text), report.output == nil {
             FileHandle.standardOutput.write(Data(("\n" + summary.table()).utf8))
@@ -198,9 +176,9 @@ actor FleetRun: ScanObserver {
         return rank(b) > rank(a) ? b : a
     }
 
+    /// Seconds, rounded to milliseconds as in the reports.
     static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return ((Double(s) + Double(atto) / 1e18) * 1000).rounded() / 1000
+        (Scanner.seconds(duration) * 1000).rounded() / 1000
     }
 
     // MARK: progress bar (standard error, terminals only)

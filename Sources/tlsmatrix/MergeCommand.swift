@@ -106,13 +106,9 @@ struct MergeCommand: ParsableCommand {
             }
             missing = (1...count).filter { !indices.contains($0) }.map { "\($0)/\(count)" }
         }
-        var status: Int32 = 0
-        for summary in summaries {
-            if summary.exitStatus == ExitStatus.failedVerdict.rawValue { status = summary.exitStatus }
-            else if summary.exitStatus != 0, status == 0 { status = ExitStatus.incomplete.rawValue }
-        }
         let complete = cutOff.isEmpty && missing.isEmpty && summaries.allSatisfy(\.complete)
-        if !complete, status == 0 { status = ExitStatus.incomplete.rawValue }
+        let status = summaries.map { ExitStatus(rawValue: $0.exitStatus) ?? .incomplete }
+            .reduce(complete ? ExitStatus.passed : .incomplete, FleetRun.combine).rawValue
         var merged = FleetSummary(
             complete: complete, interrupted: summaries.compactMap(\.interrupted).first, shard: nil,
             targets: summaries.reduce(0) { $0 + $1.targets }, scanned: summaries.reduce(0) { $0 + $1.scanned },

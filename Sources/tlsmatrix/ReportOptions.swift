@@ -138,22 +138,30 @@ struct ReportOptions: ParsableArguments {
     /// Analyses the scan offline, writes every requested report, and ends with the documented exit code.
     func deliver(_ scan: ScanResult) async throws {
         let analysis = await ScanAnalysis.analyze(scan, options: try analysisOptions())
-        if kinds.count > 1, let output {
-            let base = Self.fileStem(scan, withAddress: false)
-            for kind in kinds {
-                let path = URL(fileURLWithPath: output).appendingPathComponent("\(base).\(kind.fileExtension)").path
-                try OutputFile.write(kind.render(analysis), to: path)
-            }
-        } else if let kind = kinds.first {
-            let rendered = kind.render(analysis)
-            if let output {
-                try OutputFile.write(rendered, to: output)
-            } else {
-                FileHandle.standardOutput.write(Data((kind == .text && useColour ? TextReport.colourize(rendered) : rendered).utf8))
-            }
-        }
+        try write(kinds.map { ($0, $0.render(analysis)) }, for: scan)
         let status = status(of: analysis)
         if status != .passed { throw ExitCode(status.rawValue) }
+    }
+
+    /// Writes one scan's rendered reports: several formats as STEM.EXT files in the --output folder,
+    /// one format to --output or standard output (text coloured on a terminal).
+    func write(_ files: [(ReportFormat, String)], for scan: ScanResult) throws {
+        if files.count > 1, let output {
+            for (kind, text) in files {
+                try OutputFile.write(text, to: Self.path(in: output, for: scan, kind: kind, withAddress: false))
+            }
+        } else if let (kind, text) = files.first {
+            if let output {
+                try OutputFile.write(text, to: output)
+            } else {
+                FileHandle.standardOutput.write(Data((kind == .text && useColour ? TextReport.colourize(text) : text).utf8))
+            }
+        }
+    }
+
+    /// Where one scan's report of one format goes in an output folder.
+    static func path(in folder: String, for scan: ScanResult, kind: ReportFormat, withAddress: Bool) -> String {
+        URL(fileURLWithPath: folder).appendingPathComponent("\(fileStem(scan, withAddress: withAddress)).\(kind.fileExtension)").path
     }
 
     /// Colour only for a terminal, never with --no-color or NO_COLOR.

@@ -101,13 +101,9 @@ struct ScanCommand: AsyncParsableCommand {
         if engine != "wire", noCrossCheck {
             throw ValidationError("--no-cross-check applies to the wire engine only (--engine \(engine) does not cross-check)")
         }
-        if let shard {
-            do { _ = try Shard.parse(shard) } catch { throw ValidationError(error.description) }
-        }
-        let specs = try targetSpecs()
-        if let httpsPort, targetsFile == nil, targets.count == 1,
-           let written = specs.first, portWritten(targets[0]), written.target.port != httpsPort {
-            throw ValidationError("the target says port \(written.target.port) but --https-port says \(httpsPort)")
+        if let httpsPort, targetsFile == nil, targets.count == 1, portWritten(targets[0]),
+           let written = try? Target.parse(targets[0]), written.port != httpsPort {
+            throw ValidationError("the target says port \(written.port) but --https-port says \(httpsPort)")
         }
         if isFleet {
             let kinds = report.kinds
@@ -138,8 +134,14 @@ struct ScanCommand: AsyncParsableCommand {
         targets.count > 1 || targetsFile != nil || allIps || shard != nil || report.kinds.contains(.jsonl)
     }
 
-    /// The targets from the command line and the targets file, this shard's part only.
-    func targetSpecs() throws -> [TargetSpec] {
+    /// The `--shard` part, if one was asked for.
+    func parsedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        do { return try Shard.parse(shard) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The targets from the command line and the targets file (read once, in `run`), this shard's part only.
+    func targetSpecs(shard part: Shard?) throws -> [TargetSpec] {
         let defaultPort = httpsPort ?? 443
         var specs: [TargetSpec] = []
         do {
@@ -153,16 +155,8 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         guard !specs.isEmpty else { throw ValidationError("no target: give HOST[:PORT] or --targets-file FILE") }
-        var seen = Set<TargetSpec>()
-        specs = specs.filter { spec in
-            var key = spec
-            key.origin = ""
-            return seen.insert(key).inserted
-        }
-        if let shard {
-            do { return try Shard.parse(shard).select(specs) } catch { throw ValidationError(error.description) }
-        }
-        return specs
+        specs = TargetList.unique(specs)
+        return part?.select(specs) ?? specs
     }
 
     func readTargetsFile(_ path: String) throws -> String {
@@ -198,12 +192,13 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     mutating func run() async throws {
-        let specs = try targetSpecs()
+        let part = try parsedShard()
+        let specs = try targetSpecs(shard: part)
         let analysisOptions = try report.analysisOptions()
         var options = scanOptions()
         let progress = isFleet && !noProgress && isatty(STDERR_FILENO) == 1
         let run = FleetRun(report: report, analysisOptions: analysisOptions, specs: specs,
-                           shard: try shard.map { try Shard.parse($0) }, fleet: isFleet, progress: progress)
+                           shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
         let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
                                  targetsInFlight: min(256, 2 * ((globalConcurrency + concurrency - 1) / concurrency)))
