@@ -57,7 +57,8 @@ struct ReportOptions: ParsableArguments {
             do { try Target.validateHostName(name) } catch { throw ValidationError("invalid --host-header: \(error.description)") }
         }
         guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
-        if let caFile { _ = try loadTrustStore(caFile: caFile) }
+        // only the file is checked here; the system store is loaded once, for the analysis
+        if let caFile { _ = try adding(caFile: caFile, to: .empty()) }
         if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
     }
 
@@ -88,14 +89,16 @@ struct ReportOptions: ParsableArguments {
         } catch {
             store = .empty()
         }
-        if let caFile {
-            do {
-                store = try store.adding(pemFile: caFile)
-            } catch {
-                throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
-            }
-        }
+        if let caFile { store = try adding(caFile: caFile, to: store) }
         return store
+    }
+
+    func adding(caFile: String, to store: TrustStore) throws -> TrustStore {
+        do {
+            return try store.adding(pemFile: caFile)
+        } catch {
+            throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
+        }
     }
 
 
