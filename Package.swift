@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -26,13 +27,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "TLSScan", dependencies: ["TLSCatalog", "TLSWire", "TLSEngines"]),
+        .target(
+            name: "TLSScan",
+            dependencies: ["TLSCatalog", "TLSWire", "TLSEngines", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TLSAudit",
             dependencies: [
                 "TLSCatalog", "TLSScan",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSScan", "TLSAudit", "TLSEngines"]),

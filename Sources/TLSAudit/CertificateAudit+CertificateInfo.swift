@@ -8,8 +8,15 @@ public struct CertificateInfo: Sendable, Equatable, Hashable {
     public var issuer: String
     /// The subject's (last) common name, if any.
     public var commonName: String?
-    /// DNS names and IP addresses from the subjectAltName extension, in certificate order.
+    /// DNS names and IP addresses from the subjectAltName extension, in certificate order, as text for display
+    /// (an iPAddress entry that is neither 4 nor 16 octets is shown as "invalid iPAddress (…)").
     public var subjectAltNames: [String]
+    /// The dNSName entries only.
+    public var dnsNames: [String]
+    /// The iPAddress entries only: dotted quad, RFC 5952 IPv6 text, or colon-separated hex for an invalid length.
+    public var ipAddresses: [String]
+    /// Where the certificate was in the list as the server sent it (0-based, counting undecodable ones).
+    public var position: Int
     public var notBefore: Date
     public var notAfter: Date
     /// Whole days from the audit time to `notAfter` (negative once expired).
@@ -31,13 +38,17 @@ public struct CertificateInfo: Sendable, Equatable, Hashable {
     /// SHA-256 over the DER encoding, upper-case hex pairs separated by colons.
     public var sha256Fingerprint: String
 
-    public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], notBefore: Date,
+    public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String]? = nil,
+                ipAddresses: [String] = [], position: Int = 0, notBefore: Date,
                 notAfter: Date, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String,
                 isSelfSigned: Bool, isCA: Bool, serialHex: String, sha256Fingerprint: String) {
         self.subject = subject
         self.issuer = issuer
         self.commonName = commonName
         self.subjectAltNames = subjectAltNames
+        self.dnsNames = dnsNames ?? subjectAltNames
+        self.ipAddresses = ipAddresses
+        self.position = position
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.daysLeft = daysLeft

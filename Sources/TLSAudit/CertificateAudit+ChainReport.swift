@@ -1,11 +1,14 @@
 /// The result of auditing one certificate chain.
 public struct ChainReport: Sendable, Equatable {
-    /// The certificates that could be decoded, in the order the server sent them.
+    /// The certificates that could be decoded, in the order the server sent them; each knows its `position`
+    /// in the list as sent.
     public var certificates: [CertificateInfo]
+    /// The sent certificates that could not be decoded, by position.
+    public var undecodable: [UndecodableCertificate] = []
     /// Every problem found, each with a stable id (see ``CertificateFinding/ID``).
     public var findings: [CertificateFinding]
-    /// Whether a path to a root in the trust store exists; nil when trust was not evaluated
-    /// (no usable certificate, or an empty trust store).
+    /// Whether a path to a root in the trust store exists and every link of it was verified; nil when trust is
+    /// unknown: not evaluated (no usable certificate, an empty trust store) or a link that could not be checked.
     public var trusted: Bool?
     /// The path the verifier built, leaf first and ending at the trusted root, when `trusted` is true.
     public var validatedPath: [CertificateInfo]?
@@ -22,6 +25,16 @@ public struct ChainReport: Sendable, Equatable {
         self.validatedPath = validatedPath
     }
 
+    /// How reports name the trust decision: "trusted", "NOT TRUSTED", "trust unknown" (a link could not be
+    /// verified) or "trust not checked".
+    public var trustLabel: String {
+        switch trusted {
+        case true?: "trusted"
+        case false?: "NOT TRUSTED"
+        case nil: findingIDs.contains(CertificateFinding.ID.unverifiable) ? "trust unknown" : "trust not checked"
+        }
+    }
+
     /// The set of finding ids, handy for verdicts and tests.
     public var findingIDs: Set<String> { Set(findings.map(\.id)) }
 
@@ -30,4 +43,16 @@ public struct ChainReport: Sendable, Equatable {
 
     /// The most severe finding's severity, nil when there are no findings.
     public var worstSeverity: CertificateFinding.Severity? { findings.map(\.severity).max() }
+}
+
+/// A sent certificate that could not be decoded: where it was and why.
+public struct UndecodableCertificate: Sendable, Equatable {
+    /// 0-based position in the list as sent.
+    public var position: Int
+    public var reason: String
+
+    public init(position: Int, reason: String) {
+        self.position = position
+        self.reason = reason
+    }
 }

@@ -11,9 +11,24 @@ struct ChainStructure: Sendable {
     let duplicates: [(copy: Int, original: Int)]
     /// Sent (non-duplicate) certificates that are not on `path`.
     let extras: [Int]
+    /// The signature check of each link of `path`: `links[i]` is `path[i]` checked with `path[i + 1]`'s key.
+    /// A link is on the path when the names chain and the signature is valid *or cannot be checked*; the trust
+    /// decision treats an uncheckable link as unknown, never as verified.
+    let links: [ParsedCertificate.SignatureCheck]
 
     init(sent: [SentCertificate]) {
         self.sent = sent
+        // Each (child, issuer) signature is checked at most once: leaf finding and path building ask repeatedly.
+        var checks: [Int: ParsedCertificate.SignatureCheck] = [:]
+        func check(_ child: Int, by issuer: Int) -> ParsedCertificate.SignatureCheck {
+            guard sent[child].parsed.issuer == sent[issuer].parsed.subject else { return .invalid }
+            let key = child * sent.count + issuer
+            if let known = checks[key] { return known }
+            let result = sent[child].parsed.signatureCheck(by: sent[issuer].parsed)
+            checks[key] = result
+            return result
+        }
+        func isIssued(_ child: Int, by issuer: Int) -> Bool { check(child, by: issuer) != .invalid }
         var unique: [Int] = []
         var duplicates: [(Int, Int)] = []
         for index in sent.indices {
@@ -29,7 +44,7 @@ struct ChainStructure: Sendable {
         // issues another one (chain sent in the wrong order), take the first non-CA that issues nothing.
         func issuesAnother(_ candidate: Int) -> Bool {
             unique.contains { other in
-                other != candidate && !sent[other].parsed.isSelfSigned && sent[other].parsed.isIssued(by: sent[candidate].parsed)
+                other != candidate && !sent[other].parsed.isSelfSigned && isIssued(other, by: candidate)
             }
         }
         let candidates = unique.filter { !issuesAnother($0) }
@@ -44,11 +59,15 @@ struct ChainStructure: Sendable {
         // Follow issuers through the sent certificates, preferring the one sent right after.
         var path = [leaf]
         while let tip = path.last, !sent[tip].parsed.isSelfSigned {
-            let issuers = unique.filter { !path.contains($0) && sent[tip].parsed.isIssued(by: sent[$0].parsed) }
+            let candidates = unique.filter { !path.contains($0) && isIssued(tip, by: $0) }
+            // A verified issuer wins over one whose signature cannot be checked (a look-alike sent beside it).
+            let verified = candidates.filter { check(tip, by: $0) == .valid }
+            let issuers = verified.isEmpty ? candidates : verified
             guard let next = issuers.first(where: { $0 > tip }) ?? issuers.first else { break }
             path.append(next)
         }
         self.path = path
+        self.links = zip(path, path.dropFirst()).map { check($0, by: $1) }
         self.extras = unique.filter { !path.contains($0) }
     }
 

@@ -33,7 +33,7 @@ extension CertificateAudit {
     func nameFindings(leaf: ParsedCertificate, originDomain: String?, hostHeader: String?) -> [CertificateFinding] {
         let commonName = leaf.hasSubjectAltName ? nil : leaf.commonName
         let covered: String = {
-            var names = leaf.subjectAltNames.map { "SAN \($0)" }
+            var names = leaf.subjectAltNames.map { "SAN \($0.text)" }
             if let commonName { names.append("CN \(commonName)") }
             if leaf.hasSubjectAltName, let cn = leaf.commonName, leaf.subjectAltNames.isEmpty {
                 names.append("(CN \(cn) is ignored because the certificate has a subjectAltName extension)")
@@ -42,7 +42,7 @@ extension CertificateAudit {
         }()
         var findings: [CertificateFinding] = []
         let origin = originDomain.map(Self.hostOnly).flatMap { $0.isEmpty ? nil : $0 }
-        if let origin, !HostnameMatcher.matches(origin, certificateNames: leaf.subjectAltNames, commonName: commonName) {
+        if let origin, !HostnameMatcher.matches(origin, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, commonName: commonName) {
             findings.append(CertificateFinding(
                 id: ID.nameMismatch, severity: .error,
                 message: "The certificate does not cover the origin domain \(origin); it covers \(covered).",
@@ -50,7 +50,7 @@ extension CertificateAudit {
         }
         if let host = hostHeader.map(Self.hostOnly), !host.isEmpty,
            origin.map({ HostnameMatcher.normalize($0) != HostnameMatcher.normalize(host) }) ?? true,
-           !HostnameMatcher.matches(host, certificateNames: leaf.subjectAltNames, commonName: commonName) {
+           !HostnameMatcher.matches(host, dnsNames: leaf.dnsNames, ipAddresses: leaf.ipAddresses, commonName: commonName) {
             findings.append(CertificateFinding(
                 id: ID.hostHeaderMismatch, severity: .error,
                 message: "The certificate does not cover the forwarded Host header \(host); it covers \(covered). When the Host header is forwarded, CloudFront checks the certificate against it.",

@@ -1,6 +1,7 @@
 import Foundation
 import SwiftASN1
 import X509
+import TLSScan
 
 /// One sent certificate, decoded layer by layer with SwiftASN1 so that every field is available even when
 /// swift-certificates refuses the whole certificate (it rejects RSA keys below 2048 bits and unknown key types).
@@ -17,11 +18,43 @@ struct ParsedCertificate: Sendable {
     let notBefore: Date
     let notAfter: Date
     let key: KeyDescription
-    /// DNS names and IP addresses (as text) from subjectAltName.
-    let subjectAltNames: [String]
+    /// The dNSName and iPAddress entries of subjectAltName, typed, in certificate order.
+    let subjectAltNames: [SubjectAltName]
     /// The certificate has a subjectAltName extension (even one without DNS or IP names).
     let hasSubjectAltName: Bool
+    /// basicConstraints cA is true.
     let isCA: Bool
+    /// basicConstraints pathLenConstraint, when the certificate is a CA and sets one.
+    let maxPathLength: Int?
+    /// keyUsage, when the extension is present: whether keyCertSign is set.
+    let keyUsageAllowsCertSign: Bool?
+    /// The certificate carries a nameConstraints extension.
+    let hasNameConstraints: Bool
+    /// OIDs of critical extensions this audit does not understand (RFC 5280 §4.2: such a certificate must be rejected).
+    let unknownCriticalExtensions: [String]
+    /// Issuer name equals subject name and the signature verifies with the own key (or cannot be checked).
+    let isSelfSigned: Bool
+
+    /// A subjectAltName entry tlsmatrix matches names against.
+    enum SubjectAltName: Sendable, Equatable {
+        case dns(String)
+        /// The octets as encoded: 4 (IPv4) or 16 (IPv6) bytes in a valid certificate, anything in a hostile one.
+        case ip([UInt8])
+
+        /// How reports show the entry: an IP address as text, an invalid-length iPAddress as such.
+        var text: String {
+            switch self {
+            case .dns(let name): name
+            case .ip(let octets): IPAddressText.isValidLength(octets) ? IPAddressText.format(octets)
+                : "invalid iPAddress (\(octets.count) bytes: \(ParsedCertificate.hex(octets, separator: ":")))"
+            }
+        }
+    }
+
+    /// The dNSName entries.
+    var dnsNames: [String] { subjectAltNames.compactMap { if case .dns(let name) = $0 { name } else { nil } } }
+    /// The iPAddress entries (as encoded, any length).
+    var ipAddresses: [[UInt8]] { subjectAltNames.compactMap { if case .ip(let octets) = $0 { octets } else { nil } } }
 
     struct KeyDescription: Sendable, Equatable {
         var type: String
@@ -90,28 +123,54 @@ struct ParsedCertificate: Sendable {
         (self.notBefore, self.notAfter) = validity
         self.key = key
 
-        var names: [String] = []
+        var names: [SubjectAltName] = []
         var hasSAN = false
         var isCA = false
+        var maxPathLength: Int?
+        var certSign: Bool?
+        var nameConstraints = false
+        var unknownCritical: [String] = []
         for ext in extensions {
-            if ext.oid == .X509ExtensionID.subjectAlternativeName {
+            switch ext.oid {
+            case .X509ExtensionID.subjectAlternativeName:
                 hasSAN = true
                 for name in try SubjectAlternativeNames(ext) {
                     switch name {
-                    case .dnsName(let dns): names.append(dns)
-                    case .ipAddress(let octets): names.append(IPAddressText.format(Array(octets.bytes)))
+                    case .dnsName(let dns): names.append(.dns(dns))
+                    case .ipAddress(let octets): names.append(.ip(Array(octets.bytes)))
                     default: break
                     }
                 }
-            } else if ext.oid == .X509ExtensionID.basicConstraints,
-                      case .isCertificateAuthority = try BasicConstraints(ext) {
-                isCA = true
+            case .X509ExtensionID.basicConstraints:
+                if case .isCertificateAuthority(let length) = try BasicConstraints(ext) {
+                    isCA = true
+                    maxPathLength = length
+                }
+            case .X509ExtensionID.keyUsage:
+                certSign = try KeyUsage(ext).keyCertSign
+            case .X509ExtensionID.nameConstraints:
+                nameConstraints = true
+            default:
+                if ext.critical, !Self.understoodCritical.contains(ext.oid) { unknownCritical.append(ext.oid.description) }
             }
         }
         self.subjectAltNames = names
         self.hasSubjectAltName = hasSAN
         self.isCA = isCA
+        self.maxPathLength = maxPathLength
+        self.keyUsageAllowsCertSign = certSign
+        self.hasNameConstraints = nameConstraints
+        self.unknownCriticalExtensions = unknownCritical
+        // Computed once: the check is a signature verification.
+        self.isSelfSigned = issuer == subject && Self.signatureCheck(
+            algorithmOID: algorithm, signature: signature, tbs: tbs.encodedBytes, issuerX509: x509, issuerKey: key) != .invalid
     }
+
+    /// Critical extensions whose meaning the audit (or swift-certificates' RFC 5280 policy) applies.
+    private static let understoodCritical: Set<ASN1ObjectIdentifier> = [
+        .X509ExtensionID.extendedKeyUsage, .X509ExtensionID.subjectKeyIdentifier, .X509ExtensionID.authorityKeyIdentifier,
+        [2, 5, 29, 32],  // certificatePolicies
+    ]
 
     // MARK: - Derived facts
 
@@ -122,30 +181,43 @@ struct ParsedCertificate: Sendable {
 
     var signatureAlgorithmName: String { SignatureAlgorithms.name(signatureAlgorithmOID) }
 
-    /// Issuer name equals subject name and, when it can be checked, the signature verifies with the own key.
-    var isSelfSigned: Bool { issuer == subject && isSigned(by: self) }
-
-    /// `issuer`'s subject is this certificate's issuer name and `issuer`'s key verifies this signature.
-    /// When swift-certificates cannot check the signature (an algorithm or key it does not support), the names decide.
-    func isIssued(by issuer: ParsedCertificate) -> Bool {
-        self.issuer == issuer.subject && isSigned(by: issuer)
+    /// What checking this certificate's signature with a candidate issuer's key gave.
+    enum SignatureCheck: Sendable, Equatable {
+        case valid
+        case invalid
+        /// The signature could not be checked (an algorithm or key swift-certificates does not support): never
+        /// read as valid.
+        case uncheckable(String)
     }
 
-    private func isSigned(by issuer: ParsedCertificate) -> Bool {
-        guard let key = issuer.x509?.publicKey, let algorithm = SignatureAlgorithms.x509(signatureAlgorithmOID) else {
-            return true
+    /// Checks this certificate's signature with `issuer`'s public key. "Cannot check" is its own answer.
+    func signatureCheck(by issuer: ParsedCertificate) -> SignatureCheck {
+        Self.signatureCheck(algorithmOID: signatureAlgorithmOID, signature: signatureBytes, tbs: tbsBytes,
+                            issuerX509: issuer.x509, issuerKey: issuer.key)
+    }
+
+    private static func signatureCheck(algorithmOID: ASN1ObjectIdentifier, signature: [UInt8], tbs: ArraySlice<UInt8>,
+                                       issuerX509: Certificate?, issuerKey: KeyDescription) -> SignatureCheck {
+        guard let algorithm = SignatureAlgorithms.x509(algorithmOID) else {
+            return .uncheckable("its signature algorithm \(SignatureAlgorithms.name(algorithmOID)) is not one tlsmatrix can verify")
         }
-        return key.isValidSignature(signatureBytes, for: tbsBytes, signatureAlgorithm: algorithm)
+        guard let key = issuerX509?.publicKey else {
+            let curve = issuerKey.curve.map { " on \($0)" } ?? ""
+            return .uncheckable("the issuer's \(issuerKey.bits)-bit \(issuerKey.type)\(curve) key is not one tlsmatrix can verify with")
+        }
+        return key.isValidSignature(signature, for: tbs, signatureAlgorithm: algorithm) ? .valid : .invalid
     }
 
-    func info(at now: Date) -> CertificateInfo {
+    func info(at now: Date, position: Int = 0) -> CertificateInfo {
         CertificateInfo(
             subject: subject.description, issuer: issuer.description, commonName: commonName,
-            subjectAltNames: subjectAltNames, notBefore: notBefore, notAfter: notAfter,
+            subjectAltNames: subjectAltNames.map(\.text), dnsNames: dnsNames,
+            ipAddresses: ipAddresses.map { IPAddressText.isValidLength($0) ? IPAddressText.format($0) : ParsedCertificate.hex($0, separator: ":") },
+            position: position, notBefore: notBefore, notAfter: notAfter,
             daysLeft: Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down)),
             keyType: key.type, keyBits: key.bits, curve: key.curve, signatureAlgorithm: signatureAlgorithmName,
             isSelfSigned: isSelfSigned, isCA: isCA, serialHex: Self.hex(serial.drop { $0 == 0 }, separator: ""),
-            sha256Fingerprint: Self.hex(SHA256Digest.hash(der), separator: ":"))
+            sha256Fingerprint: Self.hex(ChainDigest.sha256(der), separator: ":"))
     }
 
     static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes, separator: String) -> String {

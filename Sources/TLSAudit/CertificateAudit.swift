@@ -37,49 +37,89 @@ public struct CertificateAudit: Sendable {
     ///     domain is checked once, as the origin domain.
     /// - Returns: The decoded certificates, the findings, and the trust decision (nil with an empty trust store).
     public func audit(chain der: [[UInt8]], originDomain: String?, hostHeader: String?) async -> ChainReport {
+        // Decoding, chain structure and the name/date/key checks are CPU work on data the server chose: they run
+        // on a dispatch queue, never on the cooperative pool that drives every other probe and the signal handler.
+        let (prepared, structure) = await Self.offload { prepare(der, originDomain: originDomain, hostHeader: hostHeader) }
+        var report = prepared
+        guard let structure else { return report }
+        if trustRoots.isEmpty {
+            report.findings.append(CertificateFinding(
+                id: ID.trustNotChecked, severity: .error,
+                message: "Trust was not checked: the trust store holds no roots.",
+                fix: "Install the system CA bundle (ca-certificates) or pass the roots to trust with --ca-file."))
+            return report
+        }
+        let trust = await cachedTrust(structure)
+        report.trusted = trust.trusted
+        report.validatedPath = trust.path?.map { $0.info(at: now) }
+        report.findings += trustFindings(structure, trust: trust)
+        // Dates of the store's certificates used by the path (the sent ones were checked above).
+        let unsent = (trust.path ?? []).filter { certificate in !structure.sent.contains { $0.parsed.der == certificate.der } }
+        report.findings += validityFindings(unsent.map { ("Trust-store certificate \($0.subject.description)", $0) })
+        return report
+    }
+
+    /// At most this many certificates of a chain are analysed (longer chains are cut, with a finding).
+    public static let maxChainCertificates = 20
+    /// At most this many bytes of certificates are analysed.
+    public static let maxChainBytes = 128 * 1024
+
+    /// Everything but trust: decoding (within the caps), structure, names, dates, keys and signature algorithms.
+    private func prepare(_ der: [[UInt8]], originDomain: String?, hostHeader: String?) -> (ChainReport, ChainStructure?) {
         var report = ChainReport()
         guard !der.isEmpty else {
             report.findings.append(CertificateFinding(
-                id: CertificateFinding.ID.noCertificate, severity: .error,
+                id: ID.noCertificate, severity: .error,
                 message: "The server sent no certificate.",
                 fix: "Configure a certificate (and its intermediates) for this name on the server."))
-            return report
+            return (report, nil)
+        }
+        var analysed = 0
+        var bytes = 0
+        for certificate in der {
+            guard analysed < Self.maxChainCertificates, bytes + certificate.count <= Self.maxChainBytes else { break }
+            analysed += 1
+            bytes += certificate.count
+        }
+        if analysed < der.count {
+            let total = der.reduce(0) { $0 + $1.count }
+            report.findings.append(CertificateFinding(
+                id: ID.chainTooLong, severity: .error,
+                message: "The server sent \(der.count) certificates (\(total) bytes); only the first \(analysed) were analysed (limits: \(Self.maxChainCertificates) certificates, \(Self.maxChainBytes / 1024) KiB). Real chains have 2–4 certificates.",
+                fix: "Send only the leaf certificate and its intermediates."))
         }
 
-        // Decode; an undecodable certificate is reported and left out of everything else.
+        // Decode; an undecodable certificate is reported (and kept in the report by position) but left out of the analysis.
         var sent: [SentCertificate] = []
-        for (position, bytes) in der.enumerated() {
+        for (position, bytes) in der.prefix(analysed).enumerated() {
             do {
                 sent.append(SentCertificate(position: position, parsed: try ParsedCertificate(der: bytes)))
             } catch {
+                report.undecodable.append(UndecodableCertificate(position: position, reason: "\(error)"))
                 report.findings.append(CertificateFinding(
-                    id: CertificateFinding.ID.unparseableCertificate, severity: .error,
+                    id: ID.unparseableCertificate, severity: .error,
                     message: "Certificate #\(position + 1) of \(der.count) as sent (\(bytes.count) bytes) could not be decoded: \(error).",
                     fix: "Send DER X.509 certificates; check the server's certificate file for corruption or a non-certificate block."))
             }
         }
-        report.certificates = sent.map { $0.parsed.info(at: now) }
-        guard !sent.isEmpty else { return report }
+        report.certificates = sent.map { $0.parsed.info(at: now, position: $0.position) }
+        guard !sent.isEmpty else { return (report, nil) }
 
         let structure = ChainStructure(sent: sent)
         report.leafIndex = structure.leafIndex
         report.findings += structureFindings(structure)
-
         let leaf = structure.leaf.parsed
         report.findings += nameFindings(leaf: leaf, originDomain: originDomain, hostHeader: hostHeader)
         report.findings += validityFindings(structure)
         report.findings += keyAndSignatureFindings(structure)
+        return (report, structure)
+    }
 
-        if !trustRoots.isEmpty {
-            let trust = await cachedTrust(structure)
-            report.trusted = trust.trusted
-            report.validatedPath = trust.path?.map { $0.info(at: now) }
-            report.findings += trustFindings(structure, trust: trust)
-            // Dates of the store's certificates used by the path (the sent ones were checked above).
-            let unsent = (trust.path ?? []).filter { certificate in !sent.contains { $0.parsed.der == certificate.der } }
-            report.findings += validityFindings(unsent.map { ("Trust-store certificate \($0.subject.description)", $0) })
+    /// Runs CPU-bound work on a dispatch queue and awaits its result.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
         }
-        return report
     }
 }
 

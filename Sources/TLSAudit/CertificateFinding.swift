@@ -50,12 +50,19 @@ public struct CertificateFinding: Sendable, Equatable, Hashable {
         public static let noCertificate = "no-certificate"
         /// A sent certificate could not be decoded.
         public static let unparseableCertificate = "unparseable-certificate"
+        /// A link of the chain (or a certificate's own properties) could not be verified by tlsmatrix, so trust is
+        /// unknown: never read as verified.
+        public static let unverifiable = "unverifiable-chain"
+        /// Trust was not evaluated (no roots to evaluate it against).
+        public static let trustNotChecked = "trust-not-checked"
+        /// More certificates (or bytes) were sent than the audit analyses.
+        public static let chainTooLong = "chain-too-long"
 
         /// Every identifier, in a stable order.
         public static let all: [String] = [
             nameMismatch, hostHeaderMismatch, expired, notYetValid, expiresSoon, selfSigned, untrusted,
             wrongChainOrder, missingIntermediate, extraCertificate, duplicateCertificate, weakKey, weakSignature,
-            noCertificate, unparseableCertificate,
+            noCertificate, unparseableCertificate, unverifiable, trustNotChecked, chainTooLong,
         ]
     }
 

@@ -11,23 +11,26 @@ import Foundation
 ///   needs at least two labels after it (`*.com` matches nothing).
 /// - Comparison is ASCII case-insensitive and ignores one trailing dot. Internationalised names are
 ///   compared in their A-label (`xn--…`) form; a U-label host name does not match an A-label entry.
-/// - An IP address (v4, or v6 with or without brackets) matches only an IP address entry, compared as
-///   addresses (so `::1` equals `0:0:0:0:0:0:0:1`); never a DNS name or the common name.
+/// - An IP address (v4, or v6 with or without brackets) matches only an iPAddress entry, compared as
+///   addresses (so `::1` equals `0:0:0:0:0:0:0:1`); never a dNSName (even one spelled "192.0.2.1") or the
+///   common name. An iPAddress entry of any length other than 4 or 16 octets matches nothing.
 public enum HostnameMatcher {
     /// Whether `name` is covered by the certificate.
     /// - Parameters:
     ///   - name: The host name or IP address to check.
-    ///   - certificateNames: The certificate's subjectAltName DNS names and IP addresses (as text).
-    ///   - commonName: The subject common name; consulted only when `certificateNames` is empty.
-    public static func matches(_ name: String, certificateNames: [String], commonName: String?) -> Bool {
+    ///   - dnsNames: The certificate's subjectAltName dNSName entries.
+    ///   - ipAddresses: The certificate's subjectAltName iPAddress entries, as encoded (4 or 16 octets; any other
+    ///     length never matches).
+    ///   - commonName: The subject common name; consulted only when the certificate has no subjectAltName names.
+    public static func matches(_ name: String, dnsNames: [String], ipAddresses: [[UInt8]], commonName: String?) -> Bool {
         let host = normalize(name)
         guard !host.isEmpty else { return false }
         if let address = IPAddressText.parse(host) {
-            return certificateNames.contains { IPAddressText.parse(normalize($0)) == address }
+            // RFC 6125 §6.2.1 / RFC 9525 §6.2: an IP reference identity matches only an iPAddress entry.
+            return ipAddresses.contains { $0 == address }
         }
-        let dnsNames = certificateNames.filter { IPAddressText.parse(normalize($0)) == nil }
         let patterns: [String]
-        if certificateNames.isEmpty {
+        if dnsNames.isEmpty && ipAddresses.isEmpty {
             guard let commonName, IPAddressText.parse(normalize(commonName)) == nil else { return false }
             patterns = [commonName]
         } else {
@@ -115,6 +118,9 @@ enum IPAddressText {
         }
         return words.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } + tail
     }
+
+    /// An iPAddress entry names an address only with 4 (IPv4) or 16 (IPv6) octets.
+    static func isValidLength(_ bytes: [UInt8]) -> Bool { bytes.count == 4 || bytes.count == 16 }
 
     /// Dotted quad for 4 bytes, RFC 5952 text for 16 bytes, hex otherwise.
     static func format(_ bytes: [UInt8]) -> String {

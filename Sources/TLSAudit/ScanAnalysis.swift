@@ -43,6 +43,8 @@ public struct ScanAnalysis: Sendable {
     public var grade: Grade
     /// Conformance to the requested policy, if one was given.
     public var policy: PolicyConformance?
+    /// Where the trust store's roots came from and how many there are (empty sources: trust was not checked).
+    public var trustStore: [TrustStore.Source]
 
     public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         let domain = scan.serverName ?? scan.target.host
@@ -63,7 +65,8 @@ public struct ScanAnalysis: Sendable {
         let grade = Grade.rate(scan, chains: chains)
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
-                            simulations: simulations, grade: grade, policy: conformance)
+                            simulations: simulations, grade: grade, policy: conformance,
+                            trustStore: audit.trustRoots.sources)
     }
 }
 
@@ -89,6 +92,20 @@ extension CloudFrontVerdict {
             (CertificateFinding.ID.missingIntermediate, "incomplete-chain"),
             (CertificateFinding.ID.noCertificate, "no-certificate"),
         ]
+        // Trust that could not be decided: CloudFront rejects what it cannot verify, so the verdict is never
+        // "compatible" — but tlsmatrix cannot say CloudFront would fail either.
+        let undecided: [(finding: String, cause: String)] = [
+            (CertificateFinding.ID.unverifiable, "unverifiable-chain"),
+            (CertificateFinding.ID.trustNotChecked, "trust-not-checked"),
+        ]
+        for (findingID, causeID) in undecided {
+            for analysis in relevant {
+                guard let finding = analysis.report.findings.first(where: { $0.id == findingID }),
+                      !causes.contains(where: { $0.id == causeID }) else { continue }
+                causes.append(Cause(id: causeID, message: finding.message, fix: finding.fix ?? ""))
+                if compatible == true { compatible = nil }
+            }
+        }
         var added = false
         for (findingID, causeID) in mapping {
             for analysis in relevant {

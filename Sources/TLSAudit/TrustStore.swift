@@ -17,37 +17,85 @@ public struct TrustStore: Sendable {
     /// The default system bundle (Debian/Ubuntu).
     public static let systemBundlePath = "/etc/ssl/certs/ca-certificates.crt"
 
+    /// Where system bundles live, in the order they are looked for: Debian/Ubuntu, Fedora/RHEL, openSUSE,
+    /// Alpine/macOS. `SSL_CERT_FILE`, when set, replaces the list (as it does for OpenSSL).
+    public static let systemBundleCandidates = [
+        systemBundlePath, "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
+    ]
+
+    /// One file the roots came from.
+    public struct Source: Sendable, Equatable {
+        /// The file's path.
+        public var path: String
+        /// `system` (the system bundle) or `ca-file` (`--ca-file`).
+        public var kind: String
+        /// Usable roots it contributed.
+        public var roots: Int
+    }
+
     let roots: [Certificate]
     /// Subject names of the roots, to tell "issuer unknown" from "issuer known but path invalid".
     let subjects: Set<DistinguishedName>
     /// How many certificates in the sources could not be used.
     public let skipped: Int
+    /// The files the roots came from, in load order.
+    public let sources: [Source]
 
-    private init(roots: [Certificate], skipped: Int) {
+    private init(roots: [Certificate], skipped: Int, sources: [Source]) {
         self.roots = roots
         self.subjects = Set(roots.map(\.subject))
         self.skipped = skipped
+        self.sources = sources
     }
 
     /// A store with no roots: nothing is trusted, and the audit leaves trust undecided (`trusted == nil`).
-    public static func empty() -> TrustStore { TrustStore(roots: [], skipped: 0) }
+    public static func empty() -> TrustStore { TrustStore(roots: [], skipped: 0, sources: []) }
 
-    /// The system bundle at ``systemBundlePath``.
-    public static func system() throws -> TrustStore {
-        try empty().adding(pemFile: systemBundlePath)
+    /// The system bundle: `SSL_CERT_FILE` when set, else the first of ``systemBundleCandidates`` that exists.
+    /// Throws when none exists, or when the bundle holds no usable root: trust never silently becomes "not checked".
+    public static func system(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustStore {
+        let candidates = environment["SSL_CERT_FILE"].map { [$0] } ?? systemBundleCandidates
+        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            let looked = environment["SSL_CERT_FILE"] != nil ? "SSL_CERT_FILE=\(candidates[0])" : candidates.joined(separator: ", ")
+            throw LoadError(description: "no system trust store found (looked for \(looked)); install the ca-certificates package or pass the roots to trust with --ca-file")
+        }
+        do {
+            return try empty().adding(pemFile: path, kind: "system")
+        } catch let error as LoadError {
+            throw LoadError(description: "the system trust store \(path) is unusable: \(error.description); install the ca-certificates package or pass the roots to trust with --ca-file")
+        }
     }
 
     /// Roots from PEM text (one or more `CERTIFICATE` blocks).
     public init(pem: String) throws {
         let (roots, skipped) = try Self.certificates(fromPEM: pem, source: "PEM text")
-        self.init(roots: roots, skipped: skipped)
+        self.init(roots: roots, skipped: skipped, sources: [Source(path: "PEM text", kind: "ca-file", roots: roots.count)])
     }
 
+    /// Where a report's roots came from, for display: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
+    public static func describe(_ sources: [Source]) -> String {
+        guard !sources.isEmpty else { return "none (trust not checked)" }
+        return sources.map { "\($0.path) (\($0.kind), \($0.roots) root\($0.roots == 1 ? "" : "s"))" }.joined(separator: " + ")
+    }
+
+    /// Where the roots came from, for reports: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
+    public var summary: String { Self.describe(sources) }
+
     /// This store plus the certificates of a PEM (or single DER) file.
-    public func adding(pemFile path: String) throws -> TrustStore {
+    public func adding(pemFile path: String, kind: String = "ca-file") throws -> TrustStore {
         let data: Data
         do {
+            // Only a regular file of sane size: /dev/zero or a FIFO must not be read without end.
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            guard attributes[.type] as? FileAttributeType == .typeRegular else {
+                throw LoadError(description: "\(path) is not a regular file")
+            }
+            guard (attributes[.size] as? NSNumber)?.intValue ?? 0 <= 16 * 1024 * 1024 else {
+                throw LoadError(description: "\(path) is larger than 16 MiB")
+            }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as LoadError {
+            throw error
         } catch {
             throw LoadError(description: "cannot read CA file \(path): \(error.localizedDescription)")
         }
@@ -62,7 +110,8 @@ public struct TrustStore: Sendable {
                 throw LoadError(description: "\(path) holds neither PEM certificates nor one DER certificate: \(error)")
             }
         }
-        return TrustStore(roots: roots + added, skipped: self.skipped + skipped)
+        return TrustStore(roots: roots + added, skipped: self.skipped + skipped,
+                          sources: sources + [Source(path: path, kind: kind, roots: added.count)])
     }
 
     /// The number of usable roots.

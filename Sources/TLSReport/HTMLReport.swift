@@ -114,24 +114,24 @@ public enum HTMLReport {
     static func certificateSection(_ analysis: ScanAnalysis) -> String {
         var out = "<section id=\"certificates\">\n<h2>Certificates</h2>\n"
         guard !analysis.chains.isEmpty else { return out + "<p>No certificate chain was seen.</p>\n</section>\n" }
-        out += "<p>Checked against <code>\(escape(analysis.originDomain))</code>.</p>\n"
+        out += "<p>Checked against <code>\(escape(analysis.originDomain))</code>; trust store: \(escape(TrustStore.describe(analysis.trustStore))).</p>\n"
         for item in analysis.chains {
             let chain = item.chain
             let trust = switch item.report.trusted {
             case true?: "<span class=\"ok\">trusted</span>"
             case false?: "<span class=\"bad\">NOT TRUSTED</span>"
-            case nil: "trust not checked"
+            case nil: escape(item.report.trustLabel)
             }
             let sni = chain.sni.map { "SNI " + escape($0) } ?? "no SNI"
             out += "<div class=\"chain\">\n<h3>\(escape(chain.authentication)) chain, \(chain.der.count) sent "
             out += "(\(escape(chain.seenWith.rawValue)), \(sni)) — \(trust)</h3>\n"
             out += "<table>\n<tr><th>#</th><th>Subject</th><th>Issuer</th><th>SAN</th><th>Key</th>"
             out += "<th>Signature</th><th>Not after</th></tr>\n"
-            for (index, info) in item.report.certificates.enumerated() {
+            for info in item.report.certificates {
                 var key = "\(info.keyType) \(info.keyBits)"
                 if let curve = info.curve { key += " \(curve)" }
                 let days = info.daysLeft < 0 ? "bad" : ""
-                out += "<tr><td>\(index + 1)</td><td>\(escape(info.subject))</td><td>\(escape(info.issuer))</td>"
+                out += "<tr><td>\(info.position + 1)</td><td>\(escape(info.subject))</td><td>\(escape(info.issuer))</td>"
                 out += "<td>\(info.subjectAltNames.map(escape).joined(separator: "<br>"))</td>"
                 out += "<td>\(escape(key))</td><td>\(escape(info.signatureAlgorithm))</td>"
                 out += "<td class=\"\(days)\">\(escape(Timestamp.day(info.notAfter))) (\(info.daysLeft) days)</td></tr>\n"

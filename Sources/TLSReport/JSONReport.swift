@@ -26,6 +26,7 @@ public enum JSONReport {
         pairs.append(("protocols", .array(scan.protocols.map(protocolEntry))))
         pairs.append(("groups", .array(scan.groups.map(groupEntry))))
         pairs.append(("certificates", .array(analysis.chains.map(chainEntry))))
+        pairs.append(("trustStore", trustStoreEntry(analysis.trustStore)))
         pairs.append(("verdicts", .object(verdicts)))
         pairs.append(("findings", .array(scan.findings.map(scanFindingEntry))))
         pairs.append(("grade", gradeEntry(analysis.grade)))
@@ -219,12 +220,37 @@ public enum JSONReport {
         return .object(pairs)
     }
 
+    /// Every certificate as sent, in order: each decoded one with its own DER (by its position, never by its
+    /// index among the decoded ones), each undecodable one with its DER and the reason, and those beyond the
+    /// analysis caps with their DER only — so a saved scan holds the chain exactly as the server sent it.
     static func certificateEntries(_ report: ChainReport, der: [[UInt8]]) -> [JSONValue] {
-        var entries: [JSONValue] = []
-        for (index, info) in report.certificates.enumerated() where index < der.count {
-            entries.append(certificateEntry(info, der: der[index]))
+        der.enumerated().map { position, bytes in
+            if let info = report.certificates.first(where: { $0.position == position }) {
+                return certificateEntry(info, der: bytes)
+            }
+            let reason = report.undecodable.first(where: { $0.position == position })?.reason
+            let pairs: [(String, JSONValue)] = [
+                ("position", .int(position)),
+                ("decoded", .bool(false)),
+                ("error", .string(reason ?? "not analysed (beyond the chain limits)")),
+                ("der", .string(Base64.encode(bytes))),
+            ]
+            return .object(pairs)
         }
-        return entries
+    }
+
+    static func trustStoreEntry(_ sources: [TrustStore.Source]) -> JSONValue {
+        let list: [JSONValue] = sources.map { source in
+            let pairs: [(String, JSONValue)] = [
+                ("path", .string(source.path)), ("kind", .string(source.kind)), ("roots", .int(source.roots)),
+            ]
+            return .object(pairs)
+        }
+        let pairs: [(String, JSONValue)] = [
+            ("roots", .int(sources.reduce(0) { $0 + $1.roots })),
+            ("sources", .array(list)),
+        ]
+        return .object(pairs)
     }
 
     static func findingEntry(_ finding: CertificateFinding) -> JSONValue {
@@ -239,10 +265,14 @@ public enum JSONReport {
 
     static func certificateEntry(_ info: CertificateInfo, der: [UInt8]) -> JSONValue {
         let pairs: [(String, JSONValue)] = [
+            ("position", .int(info.position)),
+            ("decoded", .bool(true)),
             ("subject", .string(info.subject)),
             ("issuer", .string(info.issuer)),
             ("commonName", .string(orNull: info.commonName)),
             ("subjectAltNames", .array(info.subjectAltNames.map(JSONValue.string))),
+            ("dnsNames", .array(info.dnsNames.map(JSONValue.string))),
+            ("ipAddresses", .array(info.ipAddresses.map(JSONValue.string))),
             ("notBefore", .string(Timestamp.iso8601(info.notBefore))),
             ("notAfter", .string(Timestamp.iso8601(info.notAfter))),
             ("daysLeft", .int(info.daysLeft)),

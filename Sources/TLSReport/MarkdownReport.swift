@@ -65,6 +65,8 @@ public enum MarkdownReport {
         if !analysis.chains.isEmpty {
             out.append("## Certificates (checked against \(escape(analysis.originDomain)))")
             out.append("")
+            out.append("Trust store: \(escape(TrustStore.describe(analysis.trustStore)))")
+            out.append("")
             for item in analysis.chains { out += chainSection(item) }
         }
         if let http = scan.httpPort {
@@ -162,17 +164,17 @@ public enum MarkdownReport {
 
     static func chainSection(_ item: ChainAnalysis) -> [String] {
         let chain = item.chain
-        let trust = switch item.report.trusted { case true?: "trusted"; case false?: "NOT TRUSTED"; case nil: "trust not checked" }
+        let trust = item.report.trustLabel
         let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
         var out = ["### \(escape(chain.authentication)) chain: \(chain.der.count) sent (\(escape(chain.seenWith.rawValue)), \(escape(sni))), \(trust)", "",
                    "| # | Subject | Issuer | SAN | Key | Signature | Not after | Days left |",
                    "|---|---|---|---|---|---|---|---|"]
-        for (index, info) in item.report.certificates.enumerated() {
+        for info in item.report.certificates {
             var key = "\(info.keyType) \(info.keyBits)"
             if let curve = info.curve { key += " \(curve)" }
             var names = info.subjectAltNames.prefix(6).joined(separator: ", ")
             if info.subjectAltNames.count > 6 { names += " …" }
-            out.append(row(["\(index + 1)", info.subject, info.issuer, names, key, info.signatureAlgorithm,
+            out.append(row(["\(info.position + 1)", info.subject, info.issuer, names, key, info.signatureAlgorithm,
                             Timestamp.day(info.notAfter), "\(info.daysLeft)"]))
         }
         out.append("")

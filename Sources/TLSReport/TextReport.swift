@@ -66,6 +66,7 @@ public enum TextReport {
         if !analysis.chains.isEmpty {
             out.append("")
             out.append("Certificates (checked against \(analysis.originDomain))")
+            out.append("  trust store: \(TrustStore.describe(analysis.trustStore))")
             for item in analysis.chains {
                 out += chainLines(item)
             }
@@ -111,20 +112,15 @@ public enum TextReport {
         var out: [String] = []
         let chain = item.chain
         let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
-        let trust: String
-        switch item.report.trusted {
-        case true?: trust = "trusted"
-        case false?: trust = "NOT TRUSTED"
-        case nil: trust = "trust not checked"
-        }
+        let trust = item.report.trustLabel
         out.append("  \(chain.authentication) chain, \(chain.der.count) sent (\(chain.seenWith.rawValue), \(sni)) — \(trust)")
-        for (index, info) in item.report.certificates.enumerated() {
+        for info in item.report.certificates {
             var names = ""
             if !info.subjectAltNames.isEmpty {
                 names = " SAN " + info.subjectAltNames.prefix(6).joined(separator: ", ")
                 if info.subjectAltNames.count > 6 { names += " …" }
             }
-            out.append("    #\(index + 1) \(info.subject)\(names)")
+            out.append("    #\(info.position + 1) \(info.subject)\(names)")
             var key = "\(info.keyType) \(info.keyBits)"
             if let curve = info.curve { key += " \(curve)" }
             out.append("       issuer \(info.issuer); \(key); \(info.signatureAlgorithm); until \(Timestamp.day(info.notAfter)) (\(info.daysLeft) days)")

@@ -54,11 +54,9 @@ struct CrossCheck: Sendable {
             switch item.outcome {
             case .accepted(let negotiated) where negotiated.suite == item.suite && negotiated.version == item.version:
                 result.protocols[p].suites[s].evidence.append(item.engine)
-                if item.version == .tls13, !negotiated.certificates.isEmpty,
-                   !result.certificates.contains(where: { $0.der == negotiated.certificates && $0.sni == session.serverName }) {
-                    let auth = negotiated.certificates.isEmpty ? "unknown" : "TLS 1.3"
-                    result.certificates.append(CertificateChain(authentication: auth, der: negotiated.certificates,
-                                                                seenWith: .tls13, sni: session.serverName))
+                if item.version == .tls13, !negotiated.certificates.isEmpty {
+                    result.certificates.appendDistinct(CertificateChain(authentication: "TLS 1.3", der: negotiated.certificates,
+                                                                        seenWith: .tls13, sni: session.serverName))
                 }
             case .accepted(let negotiated):
                 result.findings.append(Finding(

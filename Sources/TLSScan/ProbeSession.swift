@@ -81,7 +81,7 @@ struct ProbeSession: Sendable {
             }
             for await (protocolResult, seen) in group {
                 protocols.append(protocolResult)
-                chains += seen
+                for chain in seen { chains.appendDistinct(chain) }
             }
         }
         result.protocols = protocols.sorted { $0.version < $1.version }
@@ -89,7 +89,7 @@ struct ProbeSession: Sendable {
             result.groups = await enumerateGroups(result.protocols)
         }
         if options.checkWithoutSNI, serverName != nil, let variant = await certificateWithoutSNI(result.protocols) {
-            chains.append(variant)
+            chains.appendDistinct(variant)
         }
         result.certificates = Self.distinct(chains)
         if options.crossCheck, engine.kind == .wire {
@@ -251,7 +251,7 @@ struct ProbeSession: Sendable {
                                                  group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
-                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                    chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
                 guard !remaining.isEmpty else { return outcome }
@@ -291,7 +291,7 @@ struct ProbeSession: Sendable {
                 result.suites.append(SuiteResult(code: code, evidence: [engine.kind], group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: code)?.authentication ?? "unknown"
-                    chains.append(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                    chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
             case .rejected:
                 refusals += 1
@@ -390,8 +390,7 @@ struct ProbeSession: Sendable {
     static func distinct(_ chains: [CertificateChain]) -> [CertificateChain] {
         var out: [CertificateChain] = []
         for chain in chains.sorted(by: { $0.seenWith > $1.seenWith }) {
-            guard !out.contains(where: { $0.der == chain.der && $0.sni == chain.sni }) else { continue }
-            out.append(chain)
+            out.appendDistinct(chain)
         }
         return out
     }

@@ -136,7 +136,9 @@ public struct GroupResult: Sendable, Equatable {
 public struct CertificateChain: Sendable, Equatable {
     /// Authentication of the suite that brought this chain: RSA, ECDSA, DSS …
     public var authentication: String
-    public var der: [[UInt8]]
+    public let der: [[UInt8]]
+    /// ``ChainDigest`` of `der`: chains are compared and deduplicated by it.
+    public let digest: [UInt8]
     public var seenWith: TLSVersion
     /// The SNI sent when this chain was served (nil: none).
     public var sni: String?
@@ -144,8 +146,21 @@ public struct CertificateChain: Sendable, Equatable {
     public init(authentication: String, der: [[UInt8]], seenWith: TLSVersion, sni: String?) {
         self.authentication = authentication
         self.der = der
+        self.digest = ChainDigest.of(der)
         self.seenWith = seenWith
         self.sni = sni
+    }
+
+    /// The same certificates served for the same SNI.
+    public func isSame(as other: CertificateChain) -> Bool { digest == other.digest && sni == other.sni }
+}
+
+extension Array where Element == CertificateChain {
+    /// Appends `chain` unless the same chain (by digest) for the same SNI is already here. A server accepting
+    /// hundreds of suites sends its chain with each: one copy is kept, the others are released at once.
+    public mutating func appendDistinct(_ chain: CertificateChain) {
+        guard !contains(where: { $0.isSame(as: chain) }) else { return }
+        append(chain)
     }
 }
 

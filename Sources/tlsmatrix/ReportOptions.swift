@@ -82,11 +82,14 @@ struct ReportOptions: ParsableArguments {
         return versions.sorted()
     }
 
+    /// The system store plus `--ca-file`. A missing or empty system store is an input error (exit 2) unless
+    /// `--ca-file` is given: trust never silently becomes "not checked".
     func loadTrustStore(caFile: String?) throws -> TrustStore {
         var store: TrustStore
         do {
             store = try TrustStore.system()
         } catch {
+            guard caFile != nil else { throw ValidationError("\(error)") }
             store = .empty()
         }
         if let caFile { store = try adding(caFile: caFile, to: store) }
@@ -124,6 +127,8 @@ struct ReportOptions: ParsableArguments {
         }
         if analysis.policy?.violated == true { return .failedVerdict }
         if !analysis.scan.isComplete { return .incomplete }
+        // A verdict that could not be decided (trust not verifiable, a probe left undecided) is not a pass.
+        if analysis.cloudfront.compatible == nil { return .incomplete }
         return .passed
     }
 

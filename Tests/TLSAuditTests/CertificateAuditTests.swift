@@ -144,11 +144,13 @@ struct CertificateAuditTests {
         #expect(mixed.trusted == true)
     }
 
+    /// Issue 11, item 2: an empty store leaves trust undecided *and says so* (it used to pass silently).
     @Test func emptyTrustStoreLeavesTrustUndecided() async throws {
         let pki = try CertificateTestPKI.load()
         let report = await CertificateAudit(trustRoots: .empty())
             .audit(chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com", hostHeader: nil)
         #expect(report.trusted == nil)
-        #expect(report.findings.isEmpty)
+        #expect(report.findingIDs == [CertificateFinding.ID.trustNotChecked])
+        #expect(report.trustLabel == "trust not checked")
     }
 }

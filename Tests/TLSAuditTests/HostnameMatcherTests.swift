@@ -1,10 +1,26 @@
+import Foundation
+import Glibc
 import Testing
 import TLSAudit
 
 @Suite("Host name matching")
 struct HostnameMatcherTests {
-    private func match(_ name: String, _ sans: [String], cn: String? = nil) -> Bool {
-        HostnameMatcher.matches(name, certificateNames: sans, commonName: cn)
+    /// `sans`: dNSName entries; `ips`: iPAddress entries written as addresses (encoded here as the octets a
+    /// certificate would carry).
+    private func match(_ name: String, _ sans: [String], ips: [String] = [], cn: String? = nil) -> Bool {
+        HostnameMatcher.matches(name, dnsNames: sans, ipAddresses: ips.map(octets), commonName: cn)
+    }
+
+    private func octets(_ address: String) -> [UInt8] {
+        let text = address.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if text.contains(":") {
+            var storage = in6_addr()
+            _ = inet_pton(AF_INET6, text, &storage)
+            return withUnsafeBytes(of: &storage) { Array($0) }
+        }
+        var storage = in_addr()
+        _ = inet_pton(AF_INET, text, &storage)
+        return withUnsafeBytes(of: &storage) { Array($0) }
     }
 
     @Test func exactNames() {
@@ -45,21 +61,21 @@ struct HostnameMatcherTests {
         #expect(match("a.example.com", [], cn: "*.example.com"))
         #expect(!match("origin.example.com", ["www.example.com"], cn: "origin.example.com"))
         #expect(!match("origin.example.com", [], cn: nil))
-        #expect(!match("origin.example.com", ["192.0.2.1"], cn: "origin.example.com"))
+        #expect(!match("origin.example.com", [], ips: ["192.0.2.1"], cn: "origin.example.com"))
     }
 
     @Test func ipAddresses() {
-        #expect(match("192.0.2.10", ["192.0.2.10"]))
-        #expect(!match("192.0.2.10", ["192.0.2.11"]))
+        #expect(match("192.0.2.10", [], ips: ["192.0.2.10"]))
+        #expect(!match("192.0.2.10", [], ips: ["192.0.2.11"]))
         #expect(!match("192.0.2.10", ["*.2.10"]))
         #expect(!match("192.0.2.10", [], cn: "192.0.2.10"))           // never via CN
         #expect(!match("192.0.2.10", ["192.0.2.10.example.com"]))
         #expect(!match("192.0.2.1", ["origin.example.com"]))
-        #expect(match("::1", ["0:0:0:0:0:0:0:1"]))
-        #expect(match("[2001:db8::1]", ["2001:DB8:0:0:0:0:0:1"]))
-        #expect(match("::ffff:192.0.2.1", ["::ffff:c000:201"]))
-        #expect(!match("2001:db8::1", ["2001:db8::2"]))
-        #expect(!match("2001:db8::1", ["192.0.2.1"]))
+        #expect(match("::1", [], ips: ["0:0:0:0:0:0:0:1"]))
+        #expect(match("[2001:db8::1]", [], ips: ["2001:DB8:0:0:0:0:0:1"]))
+        #expect(match("::ffff:192.0.2.1", [], ips: ["::ffff:c000:201"]))
+        #expect(!match("2001:db8::1", [], ips: ["2001:db8::2"]))
+        #expect(!match("2001:db8::1", [], ips: ["192.0.2.1"]))
         #expect(!match("010.0.0.1", ["10.0.0.1"]))                    // leading zeros are not an address
     }
 
@@ -72,5 +88,17 @@ struct HostnameMatcherTests {
         #expect(match("a-b.example.com", ["*.example.com"]))
         #expect(!match("a.xn--p1ai", ["*.xn--p1ai"]))                      // wildcard over a TLD
         #expect(match("a.xn--e1afmkfd.xn--p1ai", ["*.xn--e1afmkfd.xn--p1ai"]))
+    }
+
+    /// Issue 11, item 3 (IP and DNS names mixed): a dNSName spelled like an address is a DNS name, never an
+    /// IP identity; an iPAddress entry of the wrong length matches nothing.
+    @Test func ipAndDNSNamesKeptApart() {
+        #expect(!match("192.0.2.1", ["192.0.2.1"]))
+        #expect(!match("::1", ["::1"]))
+        #expect(match("192.0.2.1", ["192.0.2.1"], ips: ["192.0.2.1"]))
+        // 8 octets: 192.0.2.1 followed by a mask, as a name-constraints entry would hold it; not an address.
+        #expect(!HostnameMatcher.matches("192.0.2.1", dnsNames: [], ipAddresses: [[192, 0, 2, 1, 255, 255, 255, 0]], commonName: nil))
+        // A certificate with only iPAddress entries has subjectAltName names: its CN is not consulted.
+        #expect(!match("origin.example.com", [], ips: ["192.0.2.1"], cn: "origin.example.com"))
     }
 }
