@@ -26,8 +26,17 @@ public final class HostileOrigin: @unchecked Sendable {
         case hugeCertificate = "huge-certificate"
         case endless
         case endlessAlerts = "endless-alerts"
+        case chainBomb = "chain-bomb"
+        case forgedLeaf = "forged-leaf"
 
         public var description: String { rawValue }
+
+        /// Modes that complete a well-formed handshake flight whose certificates are the attack: a scan may
+        /// rightly report suites for them.
+        public var servesCertificates: Bool { self == .chainBomb || self == .forgedLeaf }
+
+        /// Modes that break the protocol itself (every mode but those serving hostile certificates).
+        public static var protocolBreaking: [Mode] { allCases.filter { !$0.servesCertificates } }
     }
 
     /// What the origin logged about one connection when it ended.
@@ -69,12 +78,12 @@ public final class HostileOrigin: @unchecked Sendable {
     }
 
     /// Starts an origin in `mode`, on a thread of its own so the cooperative pool never waits for it.
-    public static func start(_ mode: Mode) async throws -> HostileOrigin {
-        try await OffPool.run { try startBlocking(mode) }
+    public static func start(_ mode: Mode, arguments: [String] = []) async throws -> HostileOrigin {
+        try await OffPool.run { try startBlocking(mode, arguments: arguments) }
     }
 
     /// Starts an origin in `mode` and waits (≤ 15 s) for its `LISTENING <port>` line. Blocks the caller.
-    public static func startBlocking(_ mode: Mode) throws -> HostileOrigin {
+    public static func startBlocking(_ mode: Mode, arguments: [String] = []) throws -> HostileOrigin {
         let root = try TestOrigin.repoRoot()
         let script = root.appendingPathComponent("scripts/lib/hostile_origin.py")
         let python = try interpreter(root: root)
@@ -89,7 +98,7 @@ public final class HostileOrigin: @unchecked Sendable {
 
         let process = Process()
         process.executableURL = python
-        process.arguments = [script.path, "--mode", mode.rawValue, "--log", logURL.path]
+        process.arguments = [script.path, "--mode", mode.rawValue, "--log", logURL.path] + arguments
         process.currentDirectoryURL = root
         let output = Pipe()
         let input = Pipe()
@@ -102,7 +111,7 @@ public final class HostileOrigin: @unchecked Sendable {
             throw TestOriginError.toolsMissing("cannot run \(python.path): \(error)")
         }
         var buffer = Data()
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(30)  // the certificate modes run openssl first
         var found: Int?
         while found == nil, Date() < deadline {
             let chunk = output.fileHandleForReading.availableData

@@ -31,6 +31,13 @@ is 0x0002, which no TLS ServerHello may carry):
   endless            records of a handshake message that never ends (a ServerHello header claiming
                      1 MiB, then 16 KB fragments of it, forever) until the client leaves
   endless-alerts     warning alerts (unrecognized_name), one record each, forever until the client leaves
+  chain-bomb         a ServerHello choosing an offered suite (TLS <= 1.2), then a Certificate message of
+                     just under 1 MiB holding thousands of distinct tiny certificates that all share one
+                     issuer and subject name (made once with openssl, serials patched), then ServerHelloDone
+  forged-leaf        the same flight with a forged chain made at start with openssl: a brainpoolP256r1
+                     leaf for localhost whose issuer name is a real intermediate's, signed (sha224WithRSA)
+                     by another key, followed by that real intermediate; --root-out FILE receives the
+                     real root (PEM) so a test can trust it
 
 With --log FILE, one JSON line per connection is appended when it ends:
   {"conn": 1, "mode": "...", "received": R, "sent": S, "hellos": H, "end": "..."}
@@ -51,7 +58,7 @@ import time
 MODES = [
     "silent", "close", "reset", "http", "random", "truncated", "oversized", "zero-handshake",
     "unoffered-suite", "unoffered-version", "hrr-twice", "sslv2", "unknown-alert", "slow",
-    "huge-certificate", "endless", "endless-alerts",
+    "huge-certificate", "endless", "endless-alerts", "chain-bomb", "forged-leaf",
 ]
 
 HANDSHAKE, ALERT = 22, 21
@@ -444,6 +451,78 @@ def mode_endless_alerts(conn, hello, args):
         conn.send(alert)
 
 
+def certificate_flight(conn, hello, certificates):
+    """ServerHello (TLS <= 1.2, an offered RSA-key-exchange suite when there is one), Certificate, ServerHelloDone."""
+    version = min(hello.legacy_version, 0x0303)
+    if hello.sslv2:
+        version = 0x0301
+    offered = [s for s in hello.suites if s not in SIGNALING]
+    suite = next((c for c in (0x009C, 0x002F, 0x0035, 0x000A) if c in offered), None)
+    body = b"".join(len(c).to_bytes(3, "big") + c for c in certificates)
+    flight = willing_server_hello(hello, suite=suite, version=version)
+    flight += handshake(11, len(body).to_bytes(3, "big") + body) + handshake(14, b"")
+    for start in range(0, len(flight), 16384):
+        conn.send(record(HANDSHAKE, flight[start:start + 16384], version=version))
+    conn.finish()
+    return "sent %d certificates (%d bytes)" % (len(certificates), len(body))
+
+
+def openssl(*arguments, cwd):
+    import subprocess
+    subprocess.run(["openssl"] + list(arguments), cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def read_der(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def make_chain_bomb(directory):
+    """Distinct tiny certificates, one issuer/subject name: one real certificate with its serial patched."""
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=b",
+            "-days", "1", "-set_serial", "0x5A5A5A5A5A5A5A5A", "-keyout", "bomb.key", "-outform", "DER",
+            "-out", "bomb.der", cwd=directory)
+    template = read_der(os.path.join(directory, "bomb.der"))
+    marker = bytes([0x5A] * 8)
+    at = template.index(marker)
+    count = (1024 * 1024 - 8192) // (len(template) + 3)
+    return [template[:at] + i.to_bytes(8, "big") + template[at + 8:] for i in range(count)]
+
+
+def make_forged_chain(directory, root_out):
+    """[forged brainpool leaf, real intermediate]; the real root goes to root_out."""
+    cnf = os.path.join(directory, "x.cnf")
+    with open(cnf, "w") as f:
+        f.write("[req]\ndistinguished_name=dn\n[dn]\n[ca]\nbasicConstraints=critical,CA:TRUE\n"
+                "keyUsage=critical,keyCertSign,cRLSign\n[leaf]\nbasicConstraints=critical,CA:FALSE\n"
+                "subjectAltName=DNS:localhost\n")
+    run = lambda *a: openssl(*a, cwd=directory)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-config", cnf, "-subj", "/CN=Hostile Test Root",
+        "-extensions", "ca", "-days", "2", "-keyout", "root.key", "-out", "root.pem")
+    run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-config", cnf, "-subj", "/CN=Hostile Test Intermediate",
+        "-keyout", "int.key", "-out", "int.csr")
+    run("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "2", "-days", "2",
+        "-extfile", cnf, "-extensions", "ca", "-outform", "DER", "-out", "int.der")
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-config", cnf, "-subj", "/CN=Hostile Test Intermediate",
+        "-extensions", "ca", "-days", "2", "-keyout", "fake.key", "-out", "fake.pem")
+    run("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:brainpoolP256r1", "-nodes", "-config", cnf,
+        "-subj", "/CN=localhost", "-keyout", "leaf.key", "-out", "leaf.csr")
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "fake.pem", "-CAkey", "fake.key", "-set_serial", "3", "-days", "2",
+        "-sha224", "-extfile", cnf, "-extensions", "leaf", "-outform", "DER", "-out", "leaf.der")
+    if root_out:
+        with open(os.path.join(directory, "root.pem")) as src, open(root_out, "w") as dst:
+            dst.write(src.read())
+    return [read_der(os.path.join(directory, "leaf.der")), read_der(os.path.join(directory, "int.der"))]
+
+
+CHAIN = []
+
+
+def mode_certificates(conn, hello, args):
+    return certificate_flight(conn, hello, CHAIN)
+
+
 HANDLERS = {
     "silent": mode_silent, "close": mode_close, "reset": mode_reset, "http": mode_http,
     "random": mode_random, "truncated": mode_truncated, "oversized": mode_oversized,
@@ -451,6 +530,7 @@ HANDLERS = {
     "unoffered-version": mode_unoffered_version, "sslv2": mode_sslv2,
     "unknown-alert": mode_unknown_alert, "slow": mode_slow, "huge-certificate": mode_huge_certificate,
     "endless": mode_endless, "endless-alerts": mode_endless_alerts,
+    "chain-bomb": mode_certificates, "forged-leaf": mode_certificates,
 }
 
 
@@ -518,7 +598,13 @@ def main():
     ap.add_argument("--log", default=None, help="append one JSON line per finished connection")
     ap.add_argument("--seed", type=int, default=7, help="seed of the random mode")
     ap.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
+    ap.add_argument("--root-out", default=None, help="forged-leaf: write the real root certificate (PEM) here")
     args = ap.parse_args()
+    if args.mode in ("chain-bomb", "forged-leaf"):
+        import tempfile
+        with tempfile.TemporaryDirectory() as directory:
+            made = make_chain_bomb(directory) if args.mode == "chain-bomb" else make_forged_chain(directory, args.root_out)
+        CHAIN.extend(made)
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
