@@ -132,7 +132,7 @@ actor FleetRun: ScanObserver {
         do {
             try write()
         } catch {
-            FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("tlsmatrix: error: \(TerminalSafe.escape("\(error)"))\n".utf8))
             status = Self.combine(status, .incomplete)
         }
     }

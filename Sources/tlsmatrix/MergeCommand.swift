@@ -82,7 +82,7 @@ struct MergeCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(out.utf8))
         }
         for file in cutOff {
-            FileHandle.standardError.write(Data("tlsmatrix: warning: '\(file)' has no summary line (the run was cut off); counted as incomplete\n".utf8))
+            FileHandle.standardError.write(Data("tlsmatrix: warning: '\(TerminalSafe.escape(file))' has no summary line (the run was cut off); counted as incomplete\n".utf8))
         }
         if merged.exitStatus != 0 { throw ExitCode(merged.exitStatus) }
     }

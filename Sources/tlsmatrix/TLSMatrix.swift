@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSReport
 
 /// Exit codes, documented in the README.
 enum ExitStatus: Int32 {
@@ -44,7 +45,7 @@ struct TLSMatrix: AsyncParsableCommand {
             }
             let full = message(for: error).replacingOccurrences(of: "Error: ", with: "")
             let line = full.split(separator: "\n").first.map(String.init) ?? String(describing: error)
-            FileHandle.standardError.write(Data("tlsmatrix: error: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("tlsmatrix: error: \(TerminalSafe.escape(line))\n".utf8))
             Foundation.exit(ExitStatus.usage.rawValue)
         }
     }

@@ -26,6 +26,8 @@ public final class HostileOrigin: @unchecked Sendable {
         case hugeCertificate = "huge-certificate"
         case endless
         case endlessAlerts = "endless-alerts"
+        /// A real certificate chain whose leaf names carry terminal control sequences (scripts/controlcert).
+        case controlCN = "control-cn"
 
         public var description: String { rawValue }
     }

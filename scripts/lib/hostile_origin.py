@@ -5,7 +5,7 @@ usage: hostile_origin.py --mode MODE [--log FILE] [--seed N]
 
 Binds 127.0.0.1 on an ephemeral port, prints "LISTENING <port>" on stdout (flushed), then serves
 every connection in a daemon thread of its own until killed (or until its stdin reaches EOF, so a
-test run that dies cannot leave it behind). Python 3 standard library only.
+test run that dies cannot leave it behind). Python 3 standard library only (control-cn also runs openssl, through scripts/controlcert).
 
 Modes (the answer is sent after the client's first hello has been read, unless said otherwise; a
 ServerHello echoes the client's version and session id, and to an SSL 2.0 CLIENT-HELLO that version
@@ -31,6 +31,10 @@ is 0x0002, which no TLS ServerHello may carry):
   endless            records of a handshake message that never ends (a ServerHello header claiming
                      1 MiB, then 16 KB fragments of it, forever) until the client leaves
   endless-alerts     warning alerts (unrecognized_name), one record each, forever until the client leaves
+  control-cn         a ServerHello choosing an offered suite (TLS <= 1.2, RSA key exchange when offered),
+                     a Certificate message with a real chain whose leaf's CN, O and a SAN carry ESC, CR,
+                     BEL, OSC 52, C1 CSI, DEL and U+202E (made at start by scripts/controlcert), and
+                     ServerHelloDone; then no more: a real client's handshake cannot finish
 
 With --log FILE, one JSON line per connection is appended when it ends:
   {"conn": 1, "mode": "...", "received": R, "sent": S, "hellos": H, "end": "..."}
@@ -42,17 +46,24 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
+import ssl
 import struct
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 MODES = [
     "silent", "close", "reset", "http", "random", "truncated", "oversized", "zero-handshake",
     "unoffered-suite", "unoffered-version", "hrr-twice", "sslv2", "unknown-alert", "slow",
-    "huge-certificate", "endless", "endless-alerts",
+    "huge-certificate", "endless", "endless-alerts", "control-cn",
 ]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The chain control-cn sends (DER, leaf first), made once at start.
+CONTROL_CHAIN = []
 
 HANDSHAKE, ALERT = 22, 21
 HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
@@ -438,6 +449,38 @@ def mode_endless(conn, hello, args):
         time.sleep(PACE)
 
 
+def control_chain():
+    """The leaf with control characters in its names and its intermediate, from scripts/controlcert."""
+    d = tempfile.mkdtemp(prefix="tlsmatrix-control-cn-")
+    try:
+        subprocess.run([os.path.join(ROOT, "scripts", "controlcert"), d], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        chain = []
+        for name in ("rsa.crt", "chain.pem"):
+            with open(os.path.join(d, name)) as f:
+                chain.append(ssl.PEM_cert_to_DER_cert(f.read()))
+        return chain
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+RSA_SUITES = (0x009C, 0x009D, 0x002F, 0x0035, 0x003C, 0x003D, 0x000A)
+
+
+def mode_control_cn(conn, hello, args):
+    version = min(hello.legacy_version, 0x0303)  # TLS 1.2 even to a TLS 1.3 client: the chain stays in clear
+    if hello.sslv2 or version < 0x0300:
+        version = 0x0301
+    suite = next((s for s in RSA_SUITES if s in hello.suites), None)  # RSA key exchange: no ServerKeyExchange due
+    chain = b"".join(len(der).to_bytes(3, "big") + der for der in CONTROL_CHAIN)
+    flight = willing_server_hello(hello, suite=suite, version=version)
+    flight += handshake(11, len(chain).to_bytes(3, "big") + chain) + handshake(14, b"")
+    for start in range(0, len(flight), 16384):
+        conn.send(record(HANDSHAKE, flight[start:start + 16384], version=version))
+    conn.finish()
+    return "answered with the control-character chain"
+
+
 def mode_endless_alerts(conn, hello, args):
     alert = record(ALERT, bytes([1, 112]))
     while True:
@@ -450,7 +493,7 @@ HANDLERS = {
     "zero-handshake": mode_zero_handshake, "unoffered-suite": mode_unoffered_suite,
     "unoffered-version": mode_unoffered_version, "sslv2": mode_sslv2,
     "unknown-alert": mode_unknown_alert, "slow": mode_slow, "huge-certificate": mode_huge_certificate,
-    "endless": mode_endless, "endless-alerts": mode_endless_alerts,
+    "endless": mode_endless, "endless-alerts": mode_endless_alerts, "control-cn": mode_control_cn,
 }
 
 
@@ -519,6 +562,8 @@ def main():
     ap.add_argument("--seed", type=int, default=7, help="seed of the random mode")
     ap.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
     args = ap.parse_args()
+    if args.mode == "control-cn":
+        CONTROL_CHAIN.extend(control_chain())
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
