@@ -157,7 +157,7 @@ struct ReportOptions: ParsableArguments {
             if let output {
                 try OutputFile.write(text, to: output)
             } else {
-                FileHandle.standardOutput.write(Data((kind == .text && useColour ? TextReport.colourize(text) : text).utf8))
+                try Output.standardOutput.write(kind == .text && useColour ? TextReport.colourize(text) : text)
             }
         }
     }

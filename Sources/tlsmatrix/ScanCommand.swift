@@ -223,30 +223,3 @@ struct ScanCommand: AsyncParsableCommand {
         if status != .passed { throw ExitCode(status.rawValue) }
     }
 }
-
-/// Writes reports atomically so a failed run never leaves half a file.
-enum OutputFile {
-    static func checkWritable(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--output '\(path)' is a directory")
-        }
-        let parent = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("cannot write '\(path)': folder '\(parent)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: parent) else {
-            throw ValidationError("cannot write '\(path)': folder '\(parent)' is not writable")
-        }
-    }
-
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
-}
-
