@@ -27,6 +27,8 @@ actor FleetRun: ScanObserver {
     private let kinds: [ReportFormat]
     private let start = ContinuousClock.now
     private var stream: Output?
+    /// File name stems already given to a scan in the --output folder.
+    private var stems = Set<String>()
     private var done = Set<Int>()
     private var rows: [(position: Int, row: FleetSummary.Row)] = []
     private var status = ExitStatus.passed
@@ -47,6 +49,7 @@ actor FleetRun: ScanObserver {
     }
 
     /// Opens the JSON Lines stream (truncating an existing file); called after every input was validated.
+    /// One `open(2)` that never follows a symbolic link at the path: a link there is refused.
     func open() throws {
         guard fleet, kinds.contains(.jsonl) else { return }
         guard let output = report.output else {
@@ -54,8 +57,12 @@ actor FleetRun: ScanObserver {
             return
         }
         let path = kinds.count == 1 ? output : URL(fileURLWithPath: output).appendingPathComponent("results.jsonl").path
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ValidationError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { throw ValidationError("cannot write '\(path)': it is a symbolic link (not followed)") }
+            throw ValidationError("cannot write '\(path)': \(String(cString: strerror(code)))")
+        }
         stream = Output(fd: fd, name: "'\(path)'")
     }
 
@@ -103,7 +110,8 @@ actor FleetRun: ScanObserver {
             rows.append((rendered.position, item.row))
             status = Self.combine(status, item.status)
             if fleet {
-                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1)
+                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1,
+                           hostHeader: specs[rendered.position].hostHeader ?? report.hostHeader)
             } else {
                 writeSingle(item.scan, files: item.files)
             }
@@ -112,13 +120,23 @@ actor FleetRun: ScanObserver {
         draw(force: true)
     }
 
-    private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool) {
+    private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool, hostHeader: String?) {
         let folder = report.output.flatMap { kinds.count > 1 ? $0 : nil }
+        var stem = ReportOptions.fileStem(scan, hostHeader: hostHeader, withAddress: many)
+        if folder != nil {
+            // names that still meet (after making them file names) must not overwrite each other
+            let base = stem
+            var number = 1
+            while !stems.insert(stem).inserted {
+                number += 1
+                stem = "\(base)_\(number)"
+            }
+        }
         for (kind, text) in files {
             if kind == .jsonl {
                 stream?.emit(text)
             } else if let folder {
-                writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, for: scan, kind: kind, withAddress: many)) }
+                writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, stem: stem, kind: kind)) }
             } else if kind == .text {
                 Output.standardOutput.emit((report.useColour ? TextReport.colourize(text) : text) + "\n")
             }

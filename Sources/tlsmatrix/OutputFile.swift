@@ -69,3 +69,39 @@ enum OutputFile {
         return mask
     }()
 }
+
+/// File names made from data: a host name in a saved report, an SNI or Host header from a targets file.
+enum FileName {
+    /// The longest component kept readable; longer ones are cut and marked with a hash.
+    static let limit = 64
+
+    /// One path component that stays inside its folder: only ASCII letters, digits, `-`, `_` and `.`
+    /// (anything else, `/` and `:` included, becomes `_`), no run of two dots, no leading dot, at most
+    /// ``limit`` characters. When anything but `:` had to change, 8 hex digits of the original's FNV-1a
+    /// hash are appended, so different names never share a file.
+    static func component(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            let keep = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+            out.unicodeScalars.append(keep ? scalar : "_")
+        }
+        while out.contains("..") { out = out.replacing("..", with: "_") }
+        if out.hasPrefix(".") { out = "_" + out.dropFirst() }
+        if out.isEmpty { out = "_" }
+        let canonical = text.replacingOccurrences(of: ":", with: "_")
+        if out.count > limit { out = String(out.prefix(limit - 9)) }
+        if out != canonical { out += "-" + hash(text) }
+        return out
+    }
+
+    /// 32-bit FNV-1a of the UTF-8 bytes, as 8 hex digits (stable across runs, unlike `hashValue`).
+    static func hash(_ text: String) -> String {
+        var value: UInt32 = 0x811C_9DC5
+        for byte in text.utf8 {
+            value ^= UInt32(byte)
+            value = value &* 0x0100_0193
+        }
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+}
