@@ -39,10 +39,12 @@ public enum CSVReport {
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// One field: a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (so a spreadsheet does not
-    /// evaluate it as a formula), then quoted, with embedded quotes doubled, when it holds `,`, `"`, CR or LF.
+    /// One field: ``TerminalSafe/escape(_:)`` first (controls, line breaks and bidi overrides shown as
+    /// `\x1B` / `\u{202E}`), then a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (so a
+    /// spreadsheet does not evaluate it as a formula), then quoted, with embedded quotes doubled, when it
+    /// holds `,`, `"`, CR or LF.
     public static func field(_ text: String) -> String {
-        var value = text
+        var value = TerminalSafe.escape(text)
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value
         }

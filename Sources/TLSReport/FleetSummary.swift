@@ -92,7 +92,8 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         return try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)).summary
     }
 
-    /// A text table, one row per target, and a totals line.
+    /// A text table, one row per target, and a totals line. Every cell and name is made terminal-safe
+    /// (``TerminalSafe/escape(_:)``): `merge --format text` prints what JSON Lines files say.
     public func table() -> String {
         var lines: [String] = []
         let header = ["TARGET", "ADDRESS", "STATUS", "CLOUDFRONT", "GRADE", "CONNECTIONS", "TIME"]
@@ -100,7 +101,8 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         for row in results {
             let cloudfront = row.cloudfront.map { $0 ? "compatible" : "NOT compatible" } ?? "undecided"
             rows.append([row.target, row.address ?? "-", row.status, cloudfront, row.grade ?? "-",
-                         "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)])
+                         "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)]
+                .map(TerminalSafe.escape))
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
@@ -109,10 +111,12 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         }
         let ratio = connectionLowerBound > 0 ? String(format: "%.2f", Double(connections) / Double(connectionLowerBound)) : "-"
         var totals = "\(scanned) of \(targets) targets scanned"
-        if let shard { totals += " (shard \(shard))" }
+        if let shard { totals += " (shard \(TerminalSafe.escape(shard)))" }
         totals += String(format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
-        if let interrupted { totals += " · interrupted by \(interrupted)" }
-        if !pending.isEmpty { totals += " · not finished: \(pending.prefix(10).joined(separator: ", "))\(pending.count > 10 ? " …" : "")" }
+        if let interrupted { totals += " · interrupted by \(TerminalSafe.escape(interrupted))" }
+        if !pending.isEmpty {
+            totals += " · not finished: \(pending.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(pending.count > 10 ? " …" : "")"
+        }
         lines.append(totals)
         return lines.joined(separator: "\n") + "\n"
     }

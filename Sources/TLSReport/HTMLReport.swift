@@ -35,11 +35,12 @@ public enum HTMLReport {
         return out
     }
 
-    /// HTML-escapes text for element content and quoted attribute values.
+    /// HTML-escapes text for element content and quoted attribute values, after
+    /// ``TerminalSafe/escape(_:)`` (controls and bidi overrides shown as `\x1B` / `\u{202E}`).
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
+        for ch in TerminalSafe.escape(text).unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -4,15 +4,17 @@ import TLSEngines
 import TLSScan
 
 /// JUnit XML for CI: one `<testsuite>` per target with one `<testcase>` per check, failures carrying a
-/// one-line message and the details as text.
+/// one-line message and the details as text. Every name, message and detail line goes through
+/// ``TerminalSafe/escape(_:)`` (in ``escape(_:)``) before XML escaping: a CI log viewer is a terminal too.
 public enum JUnitReport {
     /// Grades that pass the "grade not worse than B" check.
     static let passingGrades: Set<String> = ["A+", "A", "A-", "B"]
 
     struct Case {
         var name: String
-        var failure: (message: String, details: String)?
-        var output: String?
+        /// A one-line message and the details, one line each.
+        var failure: (message: String, details: [String])?
+        var output: [String]?
     }
 
     public static func render(_ analysis: ScanAnalysis) -> String {
@@ -24,6 +26,7 @@ public enum JUnitReport {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
         out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(time)\">\n"
+        out += "    <properties><property name=\"trustStore\" value=\"\(escape(TrustStore.describe(analysis.trustStore)))\"/></properties>\n"
         for item in cases {
             let open = "    <testcase classname=\"\(escape(suiteName))\" name=\"\(escape(item.name))\""
             guard item.failure != nil || item.output != nil else {
@@ -32,10 +35,10 @@ public enum JUnitReport {
             }
             out += open + ">\n"
             if let failure = item.failure {
-                out += "      <failure message=\"\(escape(failure.message))\">\(escape(failure.details))</failure>\n"
+                out += "      <failure message=\"\(escape(failure.message))\">\(lines(failure.details))</failure>\n"
             }
             if let output = item.output {
-                out += "      <system-out>\(escape(output))</system-out>\n"
+                out += "      <system-out>\(lines(output))</system-out>\n"
             }
             out += "    </testcase>\n"
         }
@@ -48,22 +51,22 @@ public enum JUnitReport {
         var cases: [Case] = []
         let reach = scan.reachability
         cases.append(Case(name: "reachability",
-                          failure: reach.isReachable ? nil : (reach.explanation, "\(reach.explanation) (\(scan.connectAttempts) connection attempts)")))
+                          failure: reach.isReachable ? nil : (reach.explanation, ["\(reach.explanation) (\(scan.connectAttempts) connection attempts)"])))
 
         let verdict = analysis.cloudfront
         let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
-        let causes = verdict.causes.map { "[\($0.id)] \($0.message)\nfix: \($0.fix)" }.joined(separator: "\n")
+        let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
         cases.append(Case(name: "CloudFront verdict (OriginSslProtocols \(setting))",
                           failure: verdict.compatible == true ? nil : (TextReport.verdictLine(verdict), causes),
-                          output: verdict.compatible == true ? TextReport.verdictLine(verdict) : nil))
+                          output: verdict.compatible == true ? [TextReport.verdictLine(verdict)] : nil))
 
         let certificateFindings = analysis.chains.flatMap { item in item.report.findings.map { (item.chain, $0) } }
         for id in CertificateFinding.ID.all {
             let present = certificateFindings.filter { $0.1.id == id }
-            let lines = present.map { chain, finding in
-                "\(chain.authentication) chain (\(chain.sni.map { "SNI " + $0 } ?? "no SNI")): [\(finding.severity.rawValue)] \(finding.message)"
-                    + (finding.fix.map { "\nfix: " + $0 } ?? "")
-            }.joined(separator: "\n")
+            let lines = present.flatMap { chain, finding in
+                ["\(chain.authentication) chain (\(chain.sni.map { "SNI " + $0 } ?? "no SNI")): [\(finding.severity.rawValue)] \(finding.message)"]
+                    + (finding.fix.map { ["fix: " + $0] } ?? [])
+            }
             // Informational findings are reported but do not fail the build.
             let failing = present.contains { $0.1.severity > .info }
             cases.append(Case(name: "certificate: no \(id)",
@@ -74,8 +77,8 @@ public enum JUnitReport {
         for finding in scan.findings {
             let failing = finding.severity != .info
             cases.append(Case(name: "finding: \(finding.id)",
-                              failure: failing ? (finding.message, "[\(finding.severity.rawValue)] \(finding.message)") : nil,
-                              output: failing ? nil : finding.message))
+                              failure: failing ? (finding.message, ["[\(finding.severity.rawValue)] \(finding.message)"]) : nil,
+                              output: failing ? nil : [finding.message]))
         }
 
         let undecided = scan.undecided.map { "\($0.version.rawValue) \($0.purpose) [\($0.engine.rawValue)]: \($0.reason)" }
@@ -83,19 +86,31 @@ public enum JUnitReport {
             .map { "\($0.version.rawValue): " + ($0.note ?? "not decided") }
         cases.append(Case(name: "scan complete (all probes definitive)",
                           failure: scan.isComplete ? nil : ("some results are not definitive",
-                                                            (incompleteVersions + undecided).joined(separator: "\n"))))
+                                                            incompleteVersions + undecided)))
 
         let grade = analysis.grade
-        let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }.joined(separator: "\n")
+        let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }
         cases.append(Case(name: "grade not worse than B",
                           failure: passingGrades.contains(grade.letter) ? nil : ("grade \(grade.letter) (score \(grade.score))", caps),
-                          output: passingGrades.contains(grade.letter) ? "grade \(grade.letter) (score \(grade.score))" : nil))
+                          output: passingGrades.contains(grade.letter) ? ["grade \(grade.letter) (score \(grade.score))"] : nil))
         return cases
+    }
+
+    /// One line of text for an attribute value or element: ``TerminalSafe/escape(_:)`` first (controls,
+    /// line breaks and bidi overrides shown as `\x1B` / `\u{202E}`), then `& < > " '` as entities, and
+    /// every character XML 1.0 does not allow (U+FFFE, U+FFFF) dropped.
+    public static func escape(_ text: String) -> String {
+        xml(TerminalSafe.escape(text))
+    }
+
+    /// Several lines as element text: each line escaped on its own, joined by line feeds (`&#10;`).
+    static func lines(_ lines: [String]) -> String {
+        lines.map(escape).joined(separator: "&#10;")
     }
 
     /// Escapes `& < > " '` and CR, LF and tab (so attribute values keep them), and drops every character
     /// XML 1.0 does not allow (other C0 controls, U+FFFE, U+FFFF).
-    public static func escape(_ text: String) -> String {
+    static func xml(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

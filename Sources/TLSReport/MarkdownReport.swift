@@ -96,20 +96,20 @@ public enum MarkdownReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Makes text inert in Markdown, in and out of tables: backslash-escapes the inline punctuation that
-    /// makes emphasis, code, links, images, strikethrough and table cells; turns `&`, `<`,
-    /// `>` into entities (no HTML or `<…>` autolinks); folds line breaks to spaces and drops other control and
-    /// format characters and noncharacters. (Bare `http://` text may still be shown as a link by GFM.)
+    /// Makes text inert in Markdown, in and out of tables: first ``TerminalSafe/escape(_:)`` (controls,
+    /// line breaks and bidi overrides shown as `\x1B` / `\u{202E}`), then backslash-escapes the inline
+    /// punctuation that makes emphasis, code, links, images, strikethrough and table cells; turns `&`, `<`,
+    /// `>` into entities (no HTML or `<…>` autolinks); drops other format characters and noncharacters.
+    /// (Bare `http://` text may still be shown as a link by GFM.)
     /// Escaped text is only ever placed mid-line, so block markers (`#`, `-`, `1.`) need no escaping.
     public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
-        for scalar in text.unicodeScalars {
+        for scalar in TerminalSafe.escape(text).unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\r", "\n", "\t", "\u{2028}", "\u{2029}", "\u{85}": out += " "
             case "\\", "`", "*", "_", "[", "]", "|", "~", "!":
                 out += "\\"
                 out.unicodeScalars.append(scalar)

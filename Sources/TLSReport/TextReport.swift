@@ -4,6 +4,9 @@ import TLSEngines
 import TLSScan
 
 /// The human report: verdict first, then protocols, a suite table per protocol, groups and counts.
+/// Every line is built as one line and passes through ``TerminalSafe/escape(_:)`` before it is joined,
+/// so nothing a server sent (certificate names, alert texts, library errors) can move the cursor,
+/// rewrite a line or talk to the terminal.
 public enum TextReport {
     public static func render(_ analysis: ScanAnalysis) -> String {
         let scan = analysis.scan
@@ -16,14 +19,14 @@ public enum TextReport {
             out.append("  ✗ [\(cause.id)] \(cause.message)")
             out.append("    fix: \(cause.fix)")
         }
-        out.append(gradeLine(analysis.grade))
+        out += gradeLines(analysis.grade)
         if let conformance = analysis.policy { out += policyLines(conformance) }
         guard scan.reachability.isReachable else {
             out.append("")
             out.append("Target: \(scan.reachability.explanation) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
             if let http = scan.httpPort { out.append(httpLine(http)) }
             out.append(countsLine(scan))
-            return out.joined(separator: "\n") + "\n"
+            return lines(out)
         }
         out.append("")
         out.append("Protocols")
@@ -105,7 +108,12 @@ public enum TextReport {
                 out.append("  \(item.version.rawValue) \(item.purpose) [\(item.engine.rawValue)]: \(item.reason)")
             }
         }
-        return out.joined(separator: "\n") + "\n"
+        return lines(out)
+    }
+
+    /// The report's lines, each made terminal-safe, one per line.
+    static func lines(_ out: [String]) -> String {
+        out.map(TerminalSafe.escape).joined(separator: "\n") + "\n"
     }
 
     static func chainLines(_ item: ChainAnalysis) -> [String] {
@@ -156,10 +164,9 @@ public enum TextReport {
         return out
     }
 
-    static func gradeLine(_ grade: Grade) -> String {
-        var line = "Grade \(grade.letter) (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))"
-        for cap in grade.caps { line += "\n  cap \(cap.limit) [\(cap.rule)] \(cap.reason)" }
-        return line
+    static func gradeLines(_ grade: Grade) -> [String] {
+        ["Grade \(grade.letter) (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))"]
+            + grade.caps.map { "  cap \($0.limit) [\($0.rule)] \($0.reason)" }
     }
 
     static func httpLine(_ http: PortCheck) -> String {

@@ -35,7 +35,7 @@ struct ClientsCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let clients = Catalog.shared.clients
             if format == "json" {
-                print(JSONValue.array(clients.map { client in
+                try printLine(JSONValue.array(clients.map { client in
                     .object([
                         ("id", .string(client.id)), ("name", .string(client.name)),
                         ("versions", .array(client.versions.map { .string($0.rawValue) })),
@@ -48,7 +48,7 @@ struct ClientsCommand: AsyncParsableCommand {
                 [client.id, client.name, client.versions.map(\.rawValue).joined(separator: ","),
                  String(client.suites.count), client.unverified ? "unverified" : ""]
             }
-            print(TextTable.render(header: ["ID", "NAME", "VERSIONS", "SUITES", ""], rows: rows))
+            try printLine(TextTable.render(header: ["ID", "NAME", "VERSIONS", "SUITES", ""], rows: rows))
         }
     }
 }

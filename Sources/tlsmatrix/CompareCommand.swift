@@ -59,7 +59,7 @@ struct CompareCommand: AsyncParsableCommand {
             let mark = change.breaks ? "✗ BREAKS" : "~ changes"
             out.append("  \(mark) \(change.client.name): \(describe(change.before)) → \(describe(change.after))")
         }
-        print(out.joined(separator: "\n"))
+        try printLine(out.joined(separator: "\n"))
         if !comparison.breaking.isEmpty { throw ExitCode(1) }
     }
 

@@ -44,6 +44,6 @@ struct EnginesCommand: AsyncParsableCommand {
                 }
             }
         }
-        print(out.joined(separator: "\n"))
+        try printLine(out.joined(separator: "\n"))
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TLSAudit
 import TLSReport
 import TLSScan
@@ -23,7 +26,9 @@ actor FleetRun: ScanObserver {
     let progress: Bool
     private let kinds: [ReportFormat]
     private let start = ContinuousClock.now
-    private var stream: FileHandle?
+    private var stream: Output?
+    /// File name stems already given to a scan in the --output folder.
+    private var stems = Set<String>()
     private var done = Set<Int>()
     private var rows: [(position: Int, row: FleetSummary.Row)] = []
     private var status = ExitStatus.passed
@@ -44,17 +49,21 @@ actor FleetRun: ScanObserver {
     }
 
     /// Opens the JSON Lines stream (truncating an existing file); called after every input was validated.
+    /// One `open(2)` that never follows a symbolic link at the path: a link there is refused.
     func open() throws {
         guard fleet, kinds.contains(.jsonl) else { return }
         guard let output = report.output else {
-            stream = FileHandle.standardOutput
+            stream = .standardOutput
             return
         }
         let path = kinds.count == 1 ? output : URL(fileURLWithPath: output).appendingPathComponent("results.jsonl").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("cannot write '\(path)'")
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { throw ValidationError("cannot write '\(path)': it is a symbolic link (not followed)") }
+            throw ValidationError("cannot write '\(path)': \(String(cString: strerror(code)))")
         }
-        stream = handle
+        stream = Output(fd: fd, name: "'\(path)'")
     }
 
     /// Redraws the progress bar every second even while probes wait on timeouts.
@@ -101,7 +110,8 @@ actor FleetRun: ScanObserver {
             rows.append((rendered.position, item.row))
             status = Self.combine(status, item.status)
             if fleet {
-                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1)
+                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1,
+                           hostHeader: specs[rendered.position].hostHeader ?? report.hostHeader)
             } else {
                 writeSingle(item.scan, files: item.files)
             }
@@ -110,15 +120,25 @@ actor FleetRun: ScanObserver {
         draw(force: true)
     }
 
-    private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool) {
+    private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool, hostHeader: String?) {
         let folder = report.output.flatMap { kinds.count > 1 ? $0 : nil }
+        var stem = ReportOptions.fileStem(scan, hostHeader: hostHeader, withAddress: many)
+        if folder != nil {
+            // names that still meet (after making them file names) must not overwrite each other
+            let base = stem
+            var number = 1
+            while !stems.insert(stem).inserted {
+                number += 1
+                stem = "\(base)_\(number)"
+            }
+        }
         for (kind, text) in files {
             if kind == .jsonl {
-                stream?.write(Data(text.utf8))
+                stream?.emit(text)
             } else if let folder {
-                writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, for: scan, kind: kind, withAddress: many)) }
+                writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, stem: stem, kind: kind)) }
             } else if kind == .text {
-                FileHandle.standardOutput.write(Data((report.useColour ? TextReport.colourize(text) : text).utf8 + [0x0A]))
+                Output.standardOutput.emit((report.useColour ? TextReport.colourize(text) : text) + "\n")
             }
         }
     }
@@ -127,12 +147,15 @@ actor FleetRun: ScanObserver {
         writeOrReport { try report.write(files, for: scan) }
     }
 
-    /// Runs a write; a failure is reported on standard error and makes the run incomplete.
+    /// Runs a write; output that cannot be written ends the run (exit 5), any other failure is
+    /// reported on standard error and makes the run incomplete.
     private func writeOrReport(_ write: () throws -> Void) {
         do {
             try write()
+        } catch let error as OutputError {
+            Output.fail(error)
         } catch {
-            FileHandle.standardError.write(Data("tlsmatrix: error: \(error)\n".utf8))
+            Output.message("tlsmatrix: error: \(TerminalSafe.escape("\(error)"))")
             status = Self.combine(status, .incomplete)
         }
     }
@@ -148,7 +171,7 @@ actor FleetRun: ScanObserver {
         guard fleet else {
             if let signal {
                 let name = specs.first?.target.description ?? "the target"
-                FileHandle.standardError.write(Data("tlsmatrix: interrupted by \(signal) before the scan of \(name) finished; nothing was written\n".utf8))
+                Output.message("tlsmatrix: interrupted by \(signal) before the scan of \(name) finished; nothing was written")
             }
             return status
         }
@@ -158,14 +181,14 @@ actor FleetRun: ScanObserver {
             complete: complete, interrupted: signal, shard: shard?.description, targets: specs.count, scanned: done.count,
             pending: pending, results: ordered, elapsedSeconds: Self.seconds(ContinuousClock.now - start),
             exitStatus: status.rawValue)
-        stream?.write(Data((summary.line() + "\n").utf8))
+        stream?.emit(summary.line() + "\n")
         if kinds.count > 1, let folder = report.output {
             writeOrReport { try OutputFile.write(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path) }
         }
         if kinds.contains(.text), report.output == nil {
-            FileHandle.standardOutput.write(Data(("\n" + summary.table()).utf8))
+            Output.standardOutput.emit("\n" + summary.table())
         } else if progress || signal != nil {
-            FileHandle.standardError.write(Data((summary.table().split(separator: "\n").last.map(String.init) ?? "").utf8 + [0x0A]))
+            Output.message(summary.table().split(separator: "\n").last.map(String.init) ?? "")
         }
         return status
     }
@@ -201,13 +224,13 @@ actor FleetRun: ScanObserver {
         }
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let line = "\r\u{1B}[2K[\(bar)] \(done.count)/\(total) targets · \(handshakes) handshakes · \(String(format: "%.0f", elapsed)) s · ETA \(eta)"
-        FileHandle.standardError.write(Data(line.utf8))
+        try? Output.standardError.write(line)
         drawn = true
     }
 
     private func clearProgress() {
         guard drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        try? Output.standardError.write("\r\u{1B}[2K")
         drawn = false
     }
 }

@@ -79,10 +79,10 @@ struct MergeCommand: ParsableCommand {
         if let output {
             try OutputFile.write(out, to: output)
         } else {
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try Output.standardOutput.write(out)
         }
         for file in cutOff {
-            FileHandle.standardError.write(Data("tlsmatrix: warning: '\(file)' has no summary line (the run was cut off); counted as incomplete\n".utf8))
+            Output.message("tlsmatrix: warning: '\(TerminalSafe.escape(file))' has no summary line (the run was cut off); counted as incomplete")
         }
         if merged.exitStatus != 0 { throw ExitCode(merged.exitStatus) }
     }

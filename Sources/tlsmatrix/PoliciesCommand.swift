@@ -49,7 +49,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let policies = family.map { Catalog.shared.policies(family: $0) } ?? Catalog.shared.policies
             if format == "json" {
-                print(JSONValue.array(policies.map { policy in
+                try printLine(JSONValue.array(policies.map { policy in
                     .object([
                         ("id", .string(policy.id)), ("family", .string(policy.family)),
                         ("versions", .array(policy.versions.map { .string($0.rawValue) })),
@@ -62,7 +62,7 @@ struct PoliciesCommand: AsyncParsableCommand {
                 [policy.id, policy.family, policy.versions.map(\.rawValue).joined(separator: ","),
                  String(policy.suites.count), policy.unverified ? "unverified" : ""]
             }
-            print(TextTable.render(header: ["ID", "FAMILY", "VERSIONS", "SUITES", ""], rows: rows))
+            try printLine(TextTable.render(header: ["ID", "FAMILY", "VERSIONS", "SUITES", ""], rows: rows))
         }
     }
 
@@ -91,7 +91,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let policy = try PolicyLookup.policy(name)
             if format == "json" {
-                print(JSONValue.object([
+                try printLine(JSONValue.object([
                     ("id", .string(policy.id)), ("name", .string(policy.name)), ("family", .string(policy.family)),
                     ("versions", .array(policy.versions.map { .string($0.rawValue) })),
                     ("suites", .array(policy.suites.map(PolicyLookup.suiteJSON))),
@@ -135,7 +135,7 @@ struct PoliciesCommand: AsyncParsableCommand {
                 out.append("Sources:")
                 out += policy.sources.map { "  \($0)" }
             }
-            print(out.joined(separator: "\n"))
+            try printLine(out.joined(separator: "\n"))
         }
     }
 
@@ -168,7 +168,7 @@ struct PoliciesCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let diff = PolicyComparison.diff(try PolicyLookup.policy(a), try PolicyLookup.policy(b))
-            print(format == "json" ? Self.json(diff).serialized() : Self.text(diff))
+            try printLine(format == "json" ? Self.json(diff).serialized() : Self.text(diff))
         }
 
         static func json(_ diff: PolicyDiff) -> JSONValue {
@@ -336,7 +336,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             }
             fields.append(("notes", .array(notes.map(JSONValue.string))))
             text += notes.map { "Note:     \($0)" }
-            print(format == "json" ? JSONValue.object(fields).serialized() : text.joined(separator: "\n"))
+            try printLine(format == "json" ? JSONValue.object(fields).serialized() : text.joined(separator: "\n"))
             if !connected { throw ExitCode(ExitStatus.failedVerdict.rawValue) }
         }
 

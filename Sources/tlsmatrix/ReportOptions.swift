@@ -134,13 +134,16 @@ struct ReportOptions: ParsableArguments {
 
     var kinds: [ReportFormat] { formats.compactMap(ReportFormat.init(rawValue:)) }
 
-    /// The file name stem of one scan's reports in an output folder.
-    static func fileStem(_ scan: ScanResult, withAddress: Bool) -> String {
-        var stem = scan.target.host.replacingOccurrences(of: ":", with: "_") + "_\(scan.target.port)"
-        if withAddress, let address = scan.address, address != scan.target.host {
-            stem += "_" + address.replacingOccurrences(of: ":", with: "_")
-        }
-        return stem
+    /// The file name stem of one scan's reports in an output folder: `HOST_PORT`, then `_sni-NAME` and
+    /// `_host-HEADER` when the SNI or the Host header is not the host (so `host sni=a` and `host sni=b`
+    /// get files of their own), then `_ADDRESS` when asked. Every part is a ``FileName/component(_:)``:
+    /// names from a saved report or a file never leave the folder.
+    static func fileStem(_ scan: ScanResult, hostHeader: String?, withAddress: Bool) -> String {
+        var parts = [FileName.component(scan.target.host), "\(scan.target.port)"]
+        if let sni = scan.serverName, sni != scan.target.host { parts.append("sni-" + FileName.component(sni)) }
+        if let hostHeader, hostHeader != scan.target.host { parts.append("host-" + FileName.component(hostHeader)) }
+        if withAddress, let address = scan.address, address != scan.target.host { parts.append(FileName.component(address)) }
+        return parts.joined(separator: "_")
     }
 
     /// Analyses the scan offline, writes every requested report, and ends with the documented exit code.
@@ -155,21 +158,22 @@ struct ReportOptions: ParsableArguments {
     /// one format to --output or standard output (text coloured on a terminal).
     func write(_ files: [(ReportFormat, String)], for scan: ScanResult) throws {
         if files.count > 1, let output {
+            let stem = Self.fileStem(scan, hostHeader: hostHeader, withAddress: false)
             for (kind, text) in files {
-                try OutputFile.write(text, to: Self.path(in: output, for: scan, kind: kind, withAddress: false))
+                try OutputFile.write(text, to: Self.path(in: output, stem: stem, kind: kind))
             }
         } else if let (kind, text) = files.first {
             if let output {
                 try OutputFile.write(text, to: output)
             } else {
-                FileHandle.standardOutput.write(Data((kind == .text && useColour ? TextReport.colourize(text) : text).utf8))
+                try Output.standardOutput.write(kind == .text && useColour ? TextReport.colourize(text) : text)
             }
         }
     }
 
-    /// Where one scan's report of one format goes in an output folder.
-    static func path(in folder: String, for scan: ScanResult, kind: ReportFormat, withAddress: Bool) -> String {
-        URL(fileURLWithPath: folder).appendingPathComponent("\(fileStem(scan, withAddress: withAddress)).\(kind.fileExtension)").path
+    /// Where one scan's report of one format goes in an output folder (`stem` from ``fileStem(_:hostHeader:withAddress:)``).
+    static func path(in folder: String, stem: String, kind: ReportFormat) -> String {
+        URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(kind.fileExtension)").path
     }
 
     /// Colour only for a terminal, never with --no-color or NO_COLOR.

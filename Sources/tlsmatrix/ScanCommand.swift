@@ -27,7 +27,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Argument(help: "HOST[:PORT] targets; IPv6 as [ADDRESS]:PORT. The port defaults to 443.")
     var targets: [String] = []
 
-    @Option(help: "File with one target per line: HOST[:PORT] [sni=NAME] [host=HOST-HEADER]; # starts a comment.")
+    @Option(help: "File with one target per line: HOST[:PORT] [sni=NAME] [host=HOST-HEADER]; # starts a comment. A regular file or a pipe (- for standard input), at most 64 MiB.")
     var targetsFile: String?
 
     @Flag(help: "Scan every address the name resolves to (A and AAAA) and report when they answer differently.")
@@ -159,18 +159,47 @@ struct ScanCommand: AsyncParsableCommand {
         return part?.select(specs) ?? specs
     }
 
+    /// The most a targets file may hold.
+    static let targetsFileLimit = 64 << 20
+
+    /// Reads the targets file with a hard bound: a regular file (its size checked before a byte is read)
+    /// or a pipe (a FIFO, `<(…)`, or `-` for standard input), read up to ``targetsFileLimit``; a device
+    /// (`/dev/zero`), socket or directory is refused at once.
     func readTargetsFile(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("--targets-file '\(path)' does not exist")
+        let shown = "--targets-file '\(path)'"
+        let fd = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ENOENT { throw ValidationError("\(shown) does not exist") }
+            throw ValidationError("cannot read \(shown): \(String(cString: strerror(code)))")
         }
-        guard !isDirectory.boolValue else { throw ValidationError("--targets-file '\(path)' is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read --targets-file '\(path)'")
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw ValidationError("cannot read \(shown): \(String(cString: strerror(errno)))") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            guard info.st_size <= Self.targetsFileLimit else { throw ValidationError("\(shown) is larger than 64 MiB") }
+        case S_IFIFO:
+            break
+        case S_IFDIR:
+            throw ValidationError("\(shown) is a directory")
+        default:
+            throw ValidationError("\(shown) is not a regular file or a pipe")
         }
-        guard data.count <= 64 << 20 else { throw ValidationError("--targets-file '\(path)' is larger than 64 MiB") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("--targets-file '\(path)' is not UTF-8 text")
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= Self.targetsFileLimit {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ValidationError("cannot read \(shown): \(String(cString: strerror(errno)))")
+            }
+            bytes += chunk[..<count]
+        }
+        guard bytes.count <= Self.targetsFileLimit else { throw ValidationError("\(shown) is larger than 64 MiB") }
+        guard let text = String(data: Data(bytes), encoding: .utf8) else {
+            throw ValidationError("\(shown) is not UTF-8 text")
         }
         return text
     }
@@ -223,30 +252,3 @@ struct ScanCommand: AsyncParsableCommand {
         if status != .passed { throw ExitCode(status.rawValue) }
     }
 }
-
-/// Writes reports atomically so a failed run never leaves half a file.
-enum OutputFile {
-    static func checkWritable(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--output '\(path)' is a directory")
-        }
-        let parent = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("cannot write '\(path)': folder '\(parent)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: parent) else {
-            throw ValidationError("cannot write '\(path)': folder '\(parent)' is not writable")
-        }
-    }
-
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write '\(path)': \(error.localizedDescription)")
-        }
-    }
-}
-

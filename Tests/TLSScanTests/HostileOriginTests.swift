@@ -174,6 +174,8 @@ import TLSWire
 
     // MARK: - A whole scan against each mode
 
+    /// The certificate modes answer with a well-formed ServerHello for an offered suite: that is an acceptance the
+    /// bytes prove (see ``controlCNCertificateEndsEveryProbeAndReachesNoReportRaw()`` and HostileCertificateTests).
     @Test(arguments: HostileOrigin.Mode.protocolBreaking)
     func scanClaimsNothingTheBytesDidNotProve(_ mode: HostileOrigin.Mode) async throws {
         let origin = try await HostileOrigin.start(mode)
@@ -239,7 +241,7 @@ import TLSWire
 
     static let libraryModes: [HostileOrigin.Mode] = [
         .http, .truncated, .unofferedSuite, .unofferedVersion, .hrrTwice, .sslv2, .unknownAlert,
-        .slow, .hugeCertificate, .endless, .endlessAlerts,
+        .slow, .hugeCertificate, .endless, .endlessAlerts, .controlCN,
     ]
 
     @Test(arguments: [EngineKind.openssl, .gnutls], libraryModes)
@@ -261,6 +263,38 @@ import TLSWire
         if mode == .hugeCertificate || mode == .endless || mode == .endlessAlerts {
             try await expectStoppedEarly(origin)
         }
+    }
+
+    // MARK: - A certificate whose names carry terminal control sequences
+
+    /// The wire engine reads the chain and accepts (the ServerHello proves the suite); the library
+    /// engines cannot finish the handshake and say why; the real binary scans the origin to the end and
+    /// its text report shows the names, the libraries' errors included, with every control escaped.
+    @Test func controlCNCertificateEndsEveryProbeAndReachesNoReportRaw() async throws {
+        let origin = try await HostileOrigin.start(.controlCN)
+        defer { origin.stop() }
+        let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port)
+        let wire = await WireEngine().probe(Self.tls12, to: endpoint, deadlines: Self.deadlines)
+        let chain = try #require(wire.negotiated?.certificates, "\(wire)")
+        #expect(chain.count == 2)
+        #expect(wire.negotiated?.suite == 0x009C, "\(wire)")
+        for engine in [OpenSSLEngine() as any HandshakeEngine, GnuTLSEngine()] {
+            let outcome = await engine.probe(Self.tls12, to: endpoint, deadlines: Self.deadlines)
+            guard case .rejected(let why) = outcome else {
+                Issue.record("\(engine): \(outcome)")
+                continue
+            }
+            #expect(!why.description.isEmpty)
+        }
+        let run = try await OffPool.run {
+            try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--timeout", "2", "--no-http-check", "--no-groups"])
+        }
+        #expect([0, 1, 3].contains(run.status), "\(run.status) \(run.stderr)")
+        #expect(run.stdout.contains(#"CN=x\x0D\x1B[2K COMPATIBLE \x1B]52\;c\;aGk=\x07\u{202E}evil\x9B31m"#), "\(run.stdout)")
+        #expect(run.stdout.contains("engine-disagreement"), "the libraries' errors are part of the report: \(run.stdout)")
+        let bytes = Array((run.stdout + run.stderr).utf8)
+        for bad: UInt8 in [0x1B, 0x07, 0x0D, 0x9B] { #expect(!bytes.contains(bad), "raw 0x\(String(bad, radix: 16))") }
+        #expect(!run.stdout.unicodeScalars.contains { $0.value == 0x202E || (0x80...0x9F).contains($0.value) })
     }
 
     // MARK: - Helpers

@@ -105,9 +105,10 @@ struct ReportFormatsTests {
         #expect(MarkdownReport.escape("a|b") == "a\\|b")
         #expect(MarkdownReport.escape("<img src=x>") == "&lt;img src=x&gt;")
         #expect(MarkdownReport.escape("`x`*y*_z_") == "\\`x\\`\\*y\\*\\_z\\_")
-        #expect(MarkdownReport.escape("a\nb\r\nc") == "a b  c")
+        // controls and line breaks are shown (TerminalSafe), their backslash escaped for Markdown
+        #expect(MarkdownReport.escape("a\nb\r\nc") == #"a\\x0Ab\\x0D\\x0Ac"#)
         #expect(MarkdownReport.escape("[t](http://e)") == "\\[t\\](http://e)")
-        #expect(MarkdownReport.escape("a\u{0}\u{200B}\u{FFFE}b") == "ab")
+        #expect(MarkdownReport.escape("a\u{0}\u{200B}\u{FFFE}b\u{202E}") == #"a\\x00b\\u{202E}"#)
     }
 
     // MARK: CSV
@@ -175,11 +176,12 @@ struct ReportFormatsTests {
         #expect(CSVReport.field("+1") == "'+1")
         #expect(CSVReport.field("-1") == "'-1")
         #expect(CSVReport.field("@SUM(A1)") == "'@SUM(A1)")
-        #expect(CSVReport.field("\tx") == "'\tx")
-        #expect(CSVReport.field("\rx") == "\"'\rx\"")
+        #expect(CSVReport.field("\tx") == #"\x09x"#)
+        #expect(CSVReport.field("\rx") == #"\x0Dx"#)
         #expect(CSVReport.field("a,b") == "\"a,b\"")
         #expect(CSVReport.field("a\"b") == "\"a\"\"b\"")
-        #expect(CSVReport.field("a\nb") == "\"a\nb\"")
+        #expect(CSVReport.field("a\nb") == #"a\x0Ab"#)
+        #expect(CSVReport.field("=\u{1B}]52;c;aGk=\u{7}") == #"'=\x1B]52;c;aGk=\x07"#)
         #expect(CSVReport.field("plain") == "plain")
     }
 
@@ -245,8 +247,18 @@ struct ReportFormatsTests {
 
     @Test func junitEscape() {
         #expect(JUnitReport.escape("<a href='x'>&\"</a>") == "&lt;a href=&apos;x&apos;&gt;&amp;&quot;&lt;/a&gt;")
-        #expect(JUnitReport.escape("a\u{0}b\u{1B}c\u{FFFF}d") == "abcd")
+        #expect(JUnitReport.escape("a\u{0}b\u{1B}c\u{FFFF}d\u{202E}") == #"a\x00b\x1Bcd\u{202E}"#)
         #expect(JUnitReport.escape("é😀\u{E000}") == "é😀\u{E000}")
+    }
+
+    /// The one function every human renderer uses for server-controlled text.
+    @Test func terminalSafeEscapesControlsAndBidiAndNothingElse() {
+        #expect(TerminalSafe.escape("x\r\u{1B}[2K COMPATIBLE") == #"x\x0D\x1B[2K COMPATIBLE"#)
+        #expect(TerminalSafe.escape("\u{1B}]52;c;aGk=\u{7}") == #"\x1B]52;c;aGk=\x07"#)
+        #expect(TerminalSafe.escape("a\nb\tc\u{7F}\u{9B}\u{85}") == #"a\x0Ab\x09c\x7F\x9B\x85"#)
+        #expect(TerminalSafe.escape("\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{61C}\u{2028}")
+                == #"\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}\u{2028}"#)
+        #expect(TerminalSafe.escape("CN=é 😀 ✓ \\x41 → ok") == "CN=é 😀 ✓ \\x41 → ok")
     }
 
     @Test func junitUnreachable() async throws {

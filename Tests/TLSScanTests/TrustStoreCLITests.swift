@@ -60,10 +60,10 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check",
-                              "--format", "text,json,html,markdown", "--output", folder.path], certFile: nil)
+                              "--format", "text,json,html,markdown,junit", "--output", folder.path], certFile: nil)
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        #expect(files.count == 4)
+        #expect(files.count == 5)
         // The system bundle (Debian's ca-certificates, installed by scripts/bootstrap) with its real count.
         let bundle = "/etc/ssl/certs/ca-certificates.crt"
         let count = try String(contentsOfFile: bundle, encoding: .utf8).components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1

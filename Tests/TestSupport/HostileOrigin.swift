@@ -28,12 +28,14 @@ public final class HostileOrigin: @unchecked Sendable {
         case endlessAlerts = "endless-alerts"
         case chainBomb = "chain-bomb"
         case forgedLeaf = "forged-leaf"
+        /// A real certificate chain whose leaf names carry terminal control sequences (scripts/controlcert).
+        case controlCN = "control-cn"
 
         public var description: String { rawValue }
 
         /// Modes that complete a well-formed handshake flight whose certificates are the attack: a scan may
         /// rightly report suites for them.
-        public var servesCertificates: Bool { self == .chainBomb || self == .forgedLeaf }
+        public var servesCertificates: Bool { self == .chainBomb || self == .forgedLeaf || self == .controlCN }
 
         /// Modes that break the protocol itself (every mode but those serving hostile certificates).
         public static var protocolBreaking: [Mode] { allCases.filter { !$0.servesCertificates } }

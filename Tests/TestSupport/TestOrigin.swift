@@ -61,10 +61,12 @@ public struct TestOrigin: Sendable {
         throw TestOriginError.repoRootNotFound(#filePath)
     }
 
-    /// Starts an origin of `kind` and waits until it answers TLS handshakes (≤ ~10 s).
-    public static func start(_ kind: String) throws -> TestOrigin {
+    /// Starts an origin of `kind` and waits until it answers TLS handshakes (≤ ~10 s). With `dir`, the
+    /// origin uses the PKI in that folder (certificates already there and valid are kept, see scripts/pki)
+    /// and the folder is left for the caller to remove.
+    public static func start(_ kind: String, dir: String? = nil) throws -> TestOrigin {
         let root = try repoRoot()
-        let result = try run(root.appendingPathComponent("scripts/origin"), ["start", kind], in: root)
+        let result = try run(root.appendingPathComponent("scripts/origin"), ["start", kind] + (dir.map { ["--dir", $0] } ?? []), in: root)
         guard result.status == 0 else {
             let err = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             if err.contains("not found") || err.contains("missing") || err.contains("run scripts/bootstrap") {

@@ -5,7 +5,7 @@ usage: hostile_origin.py --mode MODE [--log FILE] [--seed N]
 
 Binds 127.0.0.1 on an ephemeral port, prints "LISTENING <port>" on stdout (flushed), then serves
 every connection in a daemon thread of its own until killed (or until its stdin reaches EOF, so a
-test run that dies cannot leave it behind). Python 3 standard library only.
+test run that dies cannot leave it behind). Python 3 standard library only (control-cn also runs openssl, through scripts/controlcert).
 
 Modes (the answer is sent after the client's first hello has been read, unless said otherwise; a
 ServerHello echoes the client's version and session id, and to an SSL 2.0 CLIENT-HELLO that version
@@ -38,6 +38,10 @@ is 0x0002, which no TLS ServerHello may carry):
                      leaf for localhost whose issuer name is a real intermediate's, signed (sha224WithRSA)
                      by another key, followed by that real intermediate; --root-out FILE receives the
                      real root (PEM) so a test can trust it
+  control-cn         a ServerHello choosing an offered suite (TLS <= 1.2, RSA key exchange when offered),
+                     a Certificate message with a real chain whose leaf's CN, O and a SAN carry ESC, CR,
+                     BEL, OSC 52, C1 CSI, DEL and U+202E (made at start by scripts/controlcert), and
+                     ServerHelloDone; then no more: a real client's handshake cannot finish
 
 With --log FILE, one JSON line per connection is appended when it ends:
   {"conn": 1, "mode": "...", "received": R, "sent": S, "hellos": H, "end": "..."}
@@ -49,17 +53,22 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
+import ssl
 import struct
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 MODES = [
     "silent", "close", "reset", "http", "random", "truncated", "oversized", "zero-handshake",
     "unoffered-suite", "unoffered-version", "hrr-twice", "sslv2", "unknown-alert", "slow",
-    "huge-certificate", "endless", "endless-alerts", "chain-bomb", "forged-leaf",
+    "huge-certificate", "endless", "endless-alerts", "chain-bomb", "forged-leaf", "control-cn",
 ]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 HANDSHAKE, ALERT = 22, 21
 HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
@@ -445,6 +454,24 @@ def mode_endless(conn, hello, args):
         time.sleep(PACE)
 
 
+def control_chain():
+    """The leaf with control characters in its names and its intermediate, from scripts/controlcert."""
+    d = tempfile.mkdtemp(prefix="tlsmatrix-control-cn-")
+    try:
+        subprocess.run([os.path.join(ROOT, "scripts", "controlcert"), d], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        chain = []
+        for name in ("rsa.crt", "chain.pem"):
+            with open(os.path.join(d, name)) as f:
+                chain.append(ssl.PEM_cert_to_DER_cert(f.read()))
+        return chain
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+RSA_SUITES = (0x009C, 0x009D, 0x002F, 0x0035, 0x003C, 0x003D, 0x000A)
+
+
 def mode_endless_alerts(conn, hello, args):
     alert = record(ALERT, bytes([1, 112]))
     while True:
@@ -453,11 +480,11 @@ def mode_endless_alerts(conn, hello, args):
 
 def certificate_flight(conn, hello, certificates):
     """ServerHello (TLS <= 1.2, an offered RSA-key-exchange suite when there is one), Certificate, ServerHelloDone."""
-    version = min(hello.legacy_version, 0x0303)
-    if hello.sslv2:
+    version = min(hello.legacy_version, 0x0303)  # TLS 1.2 even to a TLS 1.3 client: the chain stays in clear
+    if hello.sslv2 or version < 0x0300:
         version = 0x0301
     offered = [s for s in hello.suites if s not in SIGNALING]
-    suite = next((c for c in (0x009C, 0x002F, 0x0035, 0x000A) if c in offered), None)
+    suite = next((c for c in RSA_SUITES if c in offered), None)  # RSA key exchange: no ServerKeyExchange due
     body = b"".join(len(c).to_bytes(3, "big") + c for c in certificates)
     flight = willing_server_hello(hello, suite=suite, version=version)
     flight += handshake(11, len(body).to_bytes(3, "big") + body) + handshake(14, b"")
@@ -516,7 +543,7 @@ def make_forged_chain(directory, root_out):
     return [read_der(os.path.join(directory, "leaf.der")), read_der(os.path.join(directory, "int.der"))]
 
 
-CHAIN = []
+CHAIN = []  # what the certificate modes send (DER, leaf first), made once at start
 
 
 def mode_certificates(conn, hello, args):
@@ -530,7 +557,7 @@ HANDLERS = {
     "unoffered-version": mode_unoffered_version, "sslv2": mode_sslv2,
     "unknown-alert": mode_unknown_alert, "slow": mode_slow, "huge-certificate": mode_huge_certificate,
     "endless": mode_endless, "endless-alerts": mode_endless_alerts,
-    "chain-bomb": mode_certificates, "forged-leaf": mode_certificates,
+    "chain-bomb": mode_certificates, "forged-leaf": mode_certificates, "control-cn": mode_certificates,
 }
 
 
@@ -605,6 +632,8 @@ def main():
         with tempfile.TemporaryDirectory() as directory:
             made = make_chain_bomb(directory) if args.mode == "chain-bomb" else make_forged_chain(directory, args.root_out)
         CHAIN.extend(made)
+    if args.mode == "control-cn":
+        CHAIN.extend(control_chain())
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
