@@ -155,6 +155,7 @@ public enum JSONReport {
         case .refused: "refused"
         case .connectTimeout: "connect-timeout"
         case .noTLSAnswer: "no-tls-answer"
+        case .localError: "local-error"
         }
         let pairs: [(String, JSONValue)] = [("status", .string(status)), ("message", .string(reach.explanation))]
         return .object(pairs)

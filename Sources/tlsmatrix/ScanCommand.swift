@@ -115,6 +115,44 @@ struct ScanCommand: AsyncParsableCommand {
                 throw ValidationError("--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
             }
         }
+        try checkFileLimit()
+    }
+
+    /// Targets scanned at the same time: enough to keep --global-concurrency busy at --concurrency per host.
+    static func targetsInFlight(global: Int, perHost: Int) -> Int {
+        min(256, 2 * ((global + perHost - 1) / perHost))
+    }
+
+    /// Descriptors kept for DNS lookups, report files, the trust store and the libraries.
+    static let descriptorReserve = 32
+
+    /// Descriptors a run needs besides those already open: a socket per probe in flight, one per target
+    /// in flight for its HTTP port check (outside the probe bound), and the reserve.
+    static func descriptorsNeeded(global: Int, perHost: Int) -> Int {
+        global + targetsInFlight(global: global, perHost: perHost) + descriptorReserve
+    }
+
+    /// RLIMIT_NOFILE must cover --global-concurrency: raise the soft limit if the hard limit allows,
+    /// otherwise stop (exit 2) before any probe rather than let probes fail with EMFILE.
+    func checkFileLimit() throws {
+        let open = FileLimit.openCount()
+        let needed = open + Self.descriptorsNeeded(global: globalConcurrency, perHost: concurrency)
+        do {
+            try FileLimit.ensure(total: needed) { limits in
+                let hard = limits.hard >= UInt64(Int.max) ? "unlimited" : String(limits.hard)
+                var text = "too few file descriptors: the open-file limit (ulimit -n) is \(limits.soft) (hard limit \(hard)), "
+                    + "but --global-concurrency \(globalConcurrency) needs about \(needed) (\(open) already open, "
+                    + "\(globalConcurrency) probe sockets, \(Self.targetsInFlight(global: globalConcurrency, perHost: concurrency)) port checks, "
+                    + "\(Self.descriptorReserve) reserve); raise the limit to at least \(needed) (ulimit -n \(needed), or LimitNOFILE= for a service)"
+                let fits = (1...globalConcurrency).last { global in
+                    global >= concurrency && UInt64(open + Self.descriptorsNeeded(global: global, perHost: concurrency)) <= limits.hard
+                }
+                if let fits { text += " or lower --global-concurrency to \(fits)" }
+                return text
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func portWritten(_ text: String) -> Bool {
@@ -201,7 +239,7 @@ struct ScanCommand: AsyncParsableCommand {
                            shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
         let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
-                                 targetsInFlight: min(256, 2 * ((globalConcurrency + concurrency - 1) / concurrency)))
+                                 targetsInFlight: Self.targetsInFlight(global: globalConcurrency, perHost: concurrency))
         let resolved: [ResolvedTarget]
         do {
             resolved = try await fleet.resolveAll(specs, allAddresses: allIps)
