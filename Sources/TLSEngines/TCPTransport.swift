@@ -63,7 +63,7 @@ public struct TCPTransport: Sendable {
         let responseDeadline = TimeAmount(deadlines.handshake)
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(deadlines.connect))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)  // IPPROTO_TCP; socketOption would set SO_DEBUG
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ExchangeHandler(request: request, consumer: consumer, promise: promise, deadline: responseDeadline)

@@ -155,6 +155,27 @@ import Testing
         #expect(report["complete"] as? Bool == false)
     }
 
+    /// Scanning needs no privilege. Root of a fresh user namespace has no capability in this machine's
+    /// network namespace, like any ordinary user: the wire engine's sockets must still connect (it once
+    /// set TCP_NODELAY at the socket level, which is SO_DEBUG and needs CAP_NET_ADMIN: EACCES).
+    @Test(.enabled(if: LocalErrorsTests.namespacesWork(), "needs unprivileged user namespaces (unshare -r)"))
+    func testLocalErrorsUnprivilegedScanConnects() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
+                                     ["-r", try CLI.binary(), "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost",
+                                      "--ca-file", origin.dir + "/root.crt", "--format", "json", "--no-http-check"],
+                                     in: try TestOrigin.repoRoot())
+        #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
+        let report = try json(run.stdout)
+        #expect((report["reachability"] as? [String: Any])?["status"] as? String == "reachable", "\(report["reachability"] ?? "")")
+        #expect(report["complete"] as? Bool == true)
+    }
+
+    static func namespacesWork() -> Bool {
+        (try? TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"), ["-rm", "/bin/true"], in: nil).status) == 0
+    }
+
     /// A hard limit too low for --global-concurrency: one clear line, exit 2, before any probe.
     @Test func testLocalErrorsFileLimitTooLowIsAUsageError() throws {
         let run = try runUnderLimit("60:60", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
