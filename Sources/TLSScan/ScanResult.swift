@@ -43,7 +43,6 @@ public struct ScanResult: Sendable {
     public var connectionLowerBound: Int {
         guard reachability.isReachable else {
             // finding an origin dead takes the attempts CloudFront would make
-            if case .unresolved = reachability { return 0 }
             if reachability.isUndecided { return 0 }
             return connectAttempts + (httpPort == nil ? 0 : 1)
         }
@@ -73,12 +72,14 @@ public enum Reachability: Sendable, Equatable {
 
     public var isReachable: Bool { self == .reachable }
 
-    /// True when the scan never got to ask the origin (a local problem stopped it): nothing about the
-    /// origin is known, so no verdict may fail on it.
+    /// True when the scan never got to ask the origin (its name did not resolve here, or a local
+    /// problem stopped it): nothing about the origin is known, so no verdict may fail on it. A name
+    /// that does not resolve on this machine may resolve for CloudFront (split DNS, a record being
+    /// created), and a lookup that timed out said nothing.
     public var isUndecided: Bool {
         switch self {
-        case .localError: true
-        case .reachable, .unresolved, .refused, .connectTimeout, .noTLSAnswer: false
+        case .unresolved, .localError: true
+        case .reachable, .refused, .connectTimeout, .noTLSAnswer: false
         }
     }
 

@@ -14,6 +14,8 @@ struct ScanCommand: AsyncParsableCommand {
             Several targets (arguments and/or --targets-file) are scanned concurrently within
             --global-concurrency probes in flight and --concurrency per host. A targets file has one
             target per line, `HOST[:PORT] [sni=NAME] [host=HOST-HEADER]`, with # comments.
+            Names are resolved 16 at a time, each within --dns-timeout; a name that does not resolve gets
+            its own report (cause origin-dns-failure) and the run goes on (exit 3 unless a verdict failed).
             SIGINT/SIGTERM stops a run: finished reports are kept, the summary is marked incomplete, exit 3.
             Examples:
               tlsmatrix scan origin.example.com
@@ -32,6 +34,12 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Flag(help: "Scan every address the name resolves to (A and AAAA) and report when they answer differently.")
     var allIps = false
+
+    @Option(help: "With --all-ips, scan at most this many addresses per name; an addresses-skipped finding names the rest.")
+    var maxAddresses: Int = FleetScanner.defaultMaxAddresses
+
+    @Option(help: "Seconds to wait for each name's DNS answer (default: the --connect-timeout); a name without an answer is reported as not resolved.")
+    var dnsTimeout: Double?
 
     @Option(help: "Scan only part I of N of the target list (deterministic: every N-th target from the I-th); join the JSON Lines with `tlsmatrix merge`.")
     var shard: String?
@@ -88,6 +96,10 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("timeouts must be between 0 and 600 seconds")
         }
         guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be between 1 and 10") }
+        if let dnsTimeout, !(dnsTimeout > 0 && dnsTimeout <= 600) {
+            throw ValidationError("--dns-timeout must be between 0 and 600 seconds")
+        }
+        guard (1...1024).contains(maxAddresses) else { throw ValidationError("--max-addresses must be between 1 and 1024") }
         for (name, port) in [("--https-port", httpsPort), ("--http-port", Optional(httpPort))] {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) \(port) is outside 1-65535") }
         }
@@ -123,8 +135,9 @@ struct ScanCommand: AsyncParsableCommand {
         min(256, 2 * ((global + perHost - 1) / perHost))
     }
 
-    /// Descriptors kept for DNS lookups, report files, the trust store and the libraries.
-    static let descriptorReserve = 32
+    /// Descriptors kept for report files, the trust store, the libraries and the event loops (32),
+    /// and one socket per DNS lookup thread (a lookup past its deadline may still run during the scan).
+    static let descriptorReserve = 32 + Resolver.maxLookupThreads
 
     /// Descriptors a run needs besides those already open: a socket per probe in flight, one per target
     /// in flight for its HTTP port check (outside the probe bound), and the reserve.
@@ -218,6 +231,7 @@ struct ScanCommand: AsyncParsableCommand {
         options.serverName = sni
         options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
                                       handshake: .milliseconds(Int(timeout * 1000)))
+        options.dnsTimeout = .milliseconds(Int((dnsTimeout ?? connectTimeout) * 1000))
         options.perHostConcurrency = concurrency
         options.delay = .milliseconds(delay)
         options.enumerateGroups = !noGroups
@@ -240,12 +254,6 @@ struct ScanCommand: AsyncParsableCommand {
         if progress { options.observer = run }
         let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
                                  targetsInFlight: Self.targetsInFlight(global: globalConcurrency, perHost: concurrency))
-        let resolved: [ResolvedTarget]
-        do {
-            resolved = try await fleet.resolveAll(specs, allAddresses: allIps)
-        } catch {
-            throw ValidationError(error.description)
-        }
         try await run.open()
         SignalTrap.install { name in
             Task {
@@ -254,6 +262,8 @@ struct ScanCommand: AsyncParsableCommand {
             }
         }
         await run.startTicker()
+        // A name that does not resolve (or not within --dns-timeout) becomes that target's report.
+        let resolved = await fleet.resolveAll(specs, allAddresses: allIps, maxAddresses: maxAddresses)
         await fleet.run(resolved) { entry in
             await run.record(await run.render(entry))
         }

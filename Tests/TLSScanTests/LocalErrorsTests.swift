@@ -178,12 +178,12 @@ import Testing
 
     /// A hard limit too low for --global-concurrency: one clear line, exit 2, before any probe.
     @Test func testLocalErrorsFileLimitTooLowIsAUsageError() throws {
-        let run = try runUnderLimit("60:60", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
+        let run = try runUnderLimit("100:100", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
         #expect(run.status == 2, "exit \(run.status): \(run.stdout) \(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
         #expect(run.stderr.hasPrefix("tlsmatrix: error: too few file descriptors"), "\(run.stderr)")
-        #expect(run.stderr.contains("is 60 (hard limit 60)") && run.stderr.contains("ulimit -n"), "\(run.stderr)")
+        #expect(run.stderr.contains("is 100 (hard limit 100)") && run.stderr.contains("ulimit -n"), "\(run.stderr)")
         #expect(run.stderr.contains("or lower --global-concurrency to "), "\(run.stderr)")
     }
 
