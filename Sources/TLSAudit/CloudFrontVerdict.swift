@@ -34,6 +34,10 @@ public struct CloudFrontVerdict: Sendable, Equatable {
                                         fix: "Reinstall tlsmatrix."))
             return verdict
         }
+        if let cause = undecidedCause(scan.reachability) {
+            verdict.causes.append(cause)  // compatible stays nil: the origin was never asked
+            return verdict
+        }
         guard scan.reachability.isReachable else {
             verdict.compatible = false
             verdict.causes.append(Cause(
@@ -54,6 +58,23 @@ public struct CloudFrontVerdict: Sendable, Equatable {
             verdict.causes.append(cause(for: failure, originProtocols: originProtocols, scan: scan, profile: profile))
         }
         return verdict
+    }
+
+    /// The cause for a scan that never reached the origin: its name did not resolve here (CloudFront's
+    /// 502 DNS error, NonS3OriginDnsError; not definitive, this resolver is not CloudFront's), or a
+    /// problem of the scanning machine.
+    static func undecidedCause(_ reachability: Reachability) -> Cause? {
+        switch reachability {
+        case .unresolved(let why):
+            return Cause(id: "origin-dns-failure",
+                         message: "The origin domain name did not resolve (\(why)); CloudFront would return 502 with a DNS error (NonS3OriginDnsError).",
+                         fix: "Create the DNS record (A/AAAA or CNAME) for the origin domain, or check the origin domain name in the origin settings.")
+        case .localError(let why):
+            return Cause(id: "scan-incomplete", message: "The scan could not decide: \(why).",
+                         fix: "Fix the problem on the machine running tlsmatrix and scan again; the origin was not contacted.")
+        default:
+            return nil
+        }
     }
 
     static func cause(for failure: HandshakeSimulation.Failure, originProtocols: [TLSVersion], scan: ScanResult,

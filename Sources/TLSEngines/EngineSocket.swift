@@ -56,6 +56,8 @@ final class EngineSocket {
         case connected(EngineSocket)
         case timedOut
         case failed(String)
+        /// This machine could not make the connection (``SocketErrno/isLocal(_:)``): not the origin's doing.
+        case localError(String)
     }
 
     enum WaitResult {
@@ -130,11 +132,11 @@ final class EngineSocket {
         #else
         let fd = socket(family, SOCK_STREAM, 0)
         #endif
-        guard fd >= 0 else { return .failed("socket: \(describe(errno))") }
+        guard fd >= 0 else { return .localError(SocketErrno.localReason(errno, during: "socket")) }
         let sock = EngineSocket(fd: fd)
         let flags = fcntl(fd, F_GETFL, 0)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            return .failed("fcntl: \(describe(errno))")
+            return .localError(SocketErrno.localReason(errno, during: "fcntl"))
         }
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -146,20 +148,25 @@ final class EngineSocket {
         if rc == 0 { return .connected(sock) }
         let connectErrno = errno
         guard connectErrno == EINPROGRESS || connectErrno == EINTR else {
-            return .failed(describe(connectErrno))
+            return outcome(of: connectErrno)
         }
         switch sock.wait(forWriting: true, until: deadline) {
         case .timedOut: return .timedOut
-        case .failed(let why): return .failed(why)
+        case .failed(let why): return .localError("local problem on the scanning machine, not the origin: \(why)")
         case .ready: break
         }
         var soError: Int32 = 0
         var soLength = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &soLength) == 0 else {
-            return .failed("getsockopt: \(describe(errno))")
+            return .localError(SocketErrno.localReason(errno, during: "getsockopt"))
         }
-        if soError != 0 { return .failed(describe(soError)) }
+        if soError != 0 { return outcome(of: soError) }
         return .connected(sock)
+    }
+
+    /// A failed connect: the origin's answer, or a problem of this machine.
+    private static func outcome(of code: Int32) -> ConnectResult {
+        SocketErrno.isLocal(code) ? .localError(SocketErrno.localReason(code)) : .failed(describe(code))
     }
 
     /// Waits until the socket is readable (or writable) or `deadline` passes.
@@ -188,19 +195,7 @@ final class EngineSocket {
     }
 
     /// Human text for the errno values a scanner meets (same wording as ``TCPTransport``).
-    static func describe(_ code: Int32) -> String {
-        switch code {
-        case ECONNREFUSED: return "connection refused"
-        case ECONNRESET: return "connection reset"
-        case EHOSTUNREACH: return "no route to host"
-        case ENETUNREACH: return "network unreachable"
-        case ETIMEDOUT: return "connection timed out"
-        case EADDRNOTAVAIL: return "cannot assign the requested address"
-        default:
-            if let text = strerror(code) { return String(cString: text) }
-            return "socket error \(code)"
-        }
-    }
+    static func describe(_ code: Int32) -> String { SocketErrno.describe(code) }
 
     private func describe(_ code: Int32) -> String { Self.describe(code) }
 }

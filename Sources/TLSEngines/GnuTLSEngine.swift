@@ -283,6 +283,7 @@ enum GnuTLSHandshake {
         case .connected(let connected): socket = connected
         case .timedOut: return .timedOut(.connect)
         case .failed(let why): return .failed(ProbeFailure(.connect, why))
+        case .localError(let why): return .failed(ProbeFailure(.localSystem, why))
         }
         defer { socket.close() }
         // Reads go through a budget (GnuTLS itself buffers a whole handshake message, up to 16 MiB,

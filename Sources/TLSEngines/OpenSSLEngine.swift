@@ -202,6 +202,7 @@ enum OpenSSLHandshake {
         case .connected(let connected): socket = connected
         case .timedOut: return .timedOut(.connect)
         case .failed(let why): return .failed(ProbeFailure(.connect, why))
+        case .localError(let why): return .failed(ProbeFailure(.localSystem, why))
         }
         defer { socket.close() }
         guard SSL_set_fd(ssl, socket.fd) == 1 else { return localFailure("SSL_set_fd failed") }

@@ -143,6 +143,10 @@ public struct ProbeFailure: Sendable, Equatable, CustomStringConvertible {
         case notTLS
         /// A local problem: the engine could not run this probe.
         case local
+        /// The scanning machine's system refused the connection before the origin was asked: out of
+        /// file descriptors or memory, no route from here, no local address, a local firewall
+        /// (see ``SocketErrno``). Never evidence about the origin.
+        case localSystem
     }
 
     public var stage: Stage

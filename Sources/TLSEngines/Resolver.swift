@@ -3,20 +3,64 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOPosix
+import Foundation
 
-/// Resolves a host name to its addresses (A and AAAA), off the cooperative pool.
+/// Resolves a host name to its addresses (A and AAAA) within a deadline, off the cooperative pool.
+///
+/// getaddrinfo cannot be cancelled, so each lookup runs on a thread of its own and the caller stops
+/// waiting when the deadline passes; a lookup that outlives its caller finishes in the background.
+/// At most ``maxLookupThreads`` lookup threads exist at once, so a hung resolver cannot pile them up;
+/// a name that waits for a thread waits within its own deadline.
 public enum Resolver {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let description: String
+        /// No answer within the deadline (rather than an answer that the name has no address).
+        public let timedOut: Bool
+
+        public init(description: String, timedOut: Bool = false) {
+            self.description = description
+            self.timedOut = timedOut
+        }
     }
 
-    /// All distinct addresses for `host`, IPv4 first; an IP literal resolves to itself.
-    public static func addresses(of host: String) async throws -> [String] {
+    /// A blocking lookup: the distinct addresses of a name, IPv4 first. ``systemLookup(_:)`` by default.
+    public typealias Lookup = @Sendable (String) throws -> [String]
+
+    /// The default deadline per name.
+    public static let defaultTimeout: Duration = .seconds(10)
+
+    /// Lookup threads alive at once (including lookups whose callers gave up at their deadline).
+    public static let maxLookupThreads = 32
+
+    /// All distinct addresses for `host`, IPv4 first; an IP literal resolves to itself. Throws a
+    /// ``Failure`` when the name does not resolve or `timeout` passes first.
+    ///
+    /// Neither the lookup nor its deadline needs Swift's cooperative pool: the lookup runs on its own
+    /// thread and the deadline is a Dispatch timer, so a busy pool cannot stretch the deadline.
+    public static func addresses(of host: String, timeout: Duration = defaultTimeout,
+                                 lookup: @escaping Lookup = systemLookup) async throws -> [String] {
         if isIPLiteral(host) { return [host] }
-        return try await NIOThreadPool.singleton.runIfActive {
-            try lookup(host)
+        let answer = Answer()
+        let (s, atto) = timeout.components
+        let nanoseconds = Int(clamping: s * 1_000_000_000 + atto / 1_000_000_000)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+            answer.give(.failure(Failure(description: "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)",
+                                         timedOut: true)))
         }
+        threads.start {
+            // the deadline may have passed while this lookup waited for a thread
+            guard !answer.isGiven else { return }
+            let result: Result<[String], Failure>
+            do {
+                result = .success(try lookup(host))
+            } catch let failure as Failure {
+                result = .failure(failure)
+            } catch {
+                result = .failure(Failure(description: "cannot resolve host '\(host)': \(error)"))
+            }
+            answer.give(result)
+        }
+        return try await answer.wait().get()
     }
 
     public static func isIPLiteral(_ host: String) -> Bool {
@@ -25,7 +69,8 @@ public enum Resolver {
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
-    private static func lookup(_ host: String) throws -> [String] {
+    /// getaddrinfo (A and AAAA, TCP), blocking: the distinct addresses, IPv4 first.
+    public static func systemLookup(_ host: String) throws -> [String] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -36,7 +81,8 @@ public enum Resolver {
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &result)
         guard status == 0, let first = result else {
-            let reason = String(cString: gai_strerror(status))
+            var reason = String(cString: gai_strerror(status))
+            if status == EAI_SYSTEM { reason += ": " + String(cString: strerror(errno)) }
             throw Failure(description: "cannot resolve host '\(host)': \(reason)")
         }
         defer { freeaddrinfo(first) }
@@ -66,5 +112,97 @@ public enum Resolver {
         }
         guard !(v4.isEmpty && v6.isEmpty) else { throw Failure(description: "host '\(host)' has no addresses") }
         return v4 + v6
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (s, atto) = duration.components
+        let value = Double(s) + Double(atto) / 1e18
+        return value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    private static let threads = LookupThreads(limit: maxLookupThreads)
+}
+
+/// The first of a lookup's result and its deadline, handed to the one caller waiting for it.
+private final class Answer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<[String], Resolver.Failure>?
+    private var waiter: CheckedContinuation<Result<[String], Resolver.Failure>, Never>?
+
+    var isGiven: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return result != nil
+    }
+
+    /// Records `value` unless an answer was already given, and wakes the caller.
+    func give(_ value: Result<[String], Resolver.Failure>) {
+        lock.lock()
+        guard result == nil else {
+            lock.unlock()
+            return
+        }
+        result = value
+        let continuation = waiter
+        waiter = nil
+        lock.unlock()
+        continuation?.resume(returning: value)
+    }
+
+    func wait() async -> Result<[String], Resolver.Failure> {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let result {
+                lock.unlock()
+                continuation.resume(returning: result)
+            } else {
+                waiter = continuation
+                lock.unlock()
+            }
+        }
+    }
+}
+
+/// Runs lookups on threads of their own, at most `limit` alive at once; the others wait in order and
+/// are started by the thread that ends. Locks only: nothing here runs on Swift's cooperative pool.
+private final class LookupThreads: @unchecked Sendable {
+    private let limit: Int
+    private let lock = NSLock()
+    private var live = 0
+    private var waiting: [@Sendable () -> Void] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func start(_ work: @escaping @Sendable () -> Void) {
+        lock.lock()
+        guard live < limit else {
+            waiting.append(work)
+            lock.unlock()
+            return
+        }
+        live += 1
+        lock.unlock()
+        spawn(work)
+    }
+
+    private func spawn(_ work: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            var next: (@Sendable () -> Void)? = work
+            while let job = next {
+                job()
+                lock.lock()
+                if waiting.isEmpty {
+                    live -= 1
+                    next = nil
+                } else {
+                    next = waiting.removeFirst()  // this thread runs the next waiting lookup
+                }
+                lock.unlock()
+            }
+        }
+        thread.name = "tlsmatrix-resolver"
+        thread.start()
     }
 }

@@ -29,8 +29,11 @@ public enum ExchangeEnd<Consumer: ResponseConsumer>: Sendable {
     case reset(Consumer)
     /// A deadline passed; the consumer holds whatever arrived before it.
     case timedOut(TimeoutPhase, Consumer?)
-    /// No TCP connection could be made.
+    /// No TCP connection could be made (the origin refused, or a router said it is unreachable).
     case connectFailed(String)
+    /// This machine could not make the connection (out of descriptors, no route, local firewall…):
+    /// says nothing about the origin.
+    case localError(String)
     /// The response could not be read (the consumer threw, or an I/O error).
     case failed(any Error, Consumer?)
 }
@@ -60,7 +63,7 @@ public struct TCPTransport: Sendable {
         let responseDeadline = TimeAmount(deadlines.handshake)
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(deadlines.connect))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)  // IPPROTO_TCP; socketOption would set SO_DEBUG
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = ExchangeHandler(request: request, consumer: consumer, promise: promise, deadline: responseDeadline)
@@ -100,7 +103,8 @@ public struct TCPTransport: Sendable {
             return .timedOut(.connect, nil)
         }
         if let io = error as? IOError {
-            return .connectFailed(Errno.describe(io.errnoCode))
+            if SocketErrno.isLocal(io.errnoCode) { return .localError(SocketErrno.localReason(io.errnoCode)) }
+            return .connectFailed(SocketErrno.describe(io.errnoCode))
         }
         return .connectFailed(String(describing: error))
     }
@@ -110,21 +114,6 @@ extension TimeAmount {
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
         self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
-
-/// Human names for the errno values a scanner meets.
-enum Errno {
-    static func describe(_ code: Int32) -> String {
-        switch code {
-        case 111: "connection refused"
-        case 104: "connection reset"
-        case 113: "no route to host"
-        case 101: "network unreachable"
-        case 110: "connection timed out"
-        case 99: "cannot assign the requested address"
-        default: "socket error \(code)"
-        }
     }
 }
 

@@ -46,6 +46,8 @@ public struct WireEngine: HandshakeEngine {
             return .timedOut(phase)
         case .connectFailed(let why):
             return .failed(ProbeFailure(.connect, why))
+        case .localError(let why):
+            return .failed(ProbeFailure(.localSystem, why))
         case .failed(let error, let consumer):
             let failure: ProbeFailure
             if let wire = error as? WireError, case .notTLS = wire {

@@ -15,9 +15,15 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         public var connections: Int
         public var connectionLowerBound: Int
         public var elapsedSeconds: Double
+        /// The report's `reachability.status` (`reachable`, `unresolved`, `refused`, …); nil in summaries
+        /// written before it was added.
+        public var reachability: String?
+        /// Why the target was not reachable (the report's reachability message); nil when it was.
+        public var reason: String?
 
         public init(target: String, address: String?, sni: String?, status: String, cloudfront: Bool?, grade: String?,
-                    connections: Int, connectionLowerBound: Int, elapsedSeconds: Double) {
+                    connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
+                    reachability: String? = nil, reason: String? = nil) {
             self.target = target
             self.address = address
             self.sni = sni
@@ -27,6 +33,8 @@ public struct FleetSummary: Codable, Sendable, Equatable {
             self.connections = connections
             self.connectionLowerBound = connectionLowerBound
             self.elapsedSeconds = elapsedSeconds
+            self.reachability = reachability
+            self.reason = reason
         }
     }
 
@@ -45,6 +53,9 @@ public struct FleetSummary: Codable, Sendable, Equatable {
     public var scanned: Int
     /// Targets not scanned or not finished, as written in the list.
     public var pending: [String]
+    /// Targets whose name did not resolve (or not within the DNS deadline), as written; each also has
+    /// a row with `reachability` `unresolved` and the resolver's reason. Nil in older summaries.
+    public var unresolved: [String]?
     public var results: [Row]
     public var connections: Int
     public var connectionLowerBound: Int
@@ -62,6 +73,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         self.scanned = scanned
         self.pending = pending
         self.results = results
+        self.unresolved = results.filter { $0.reachability == "unresolved" }.map(\.target)
         self.connections = results.reduce(0) { $0 + $1.connections }
         self.connectionLowerBound = results.reduce(0) { $0 + $1.connectionLowerBound }
         self.elapsedSeconds = elapsedSeconds
@@ -100,7 +112,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         var rows = [header]
         for row in results {
             let cloudfront = row.cloudfront.map { $0 ? "compatible" : "NOT compatible" } ?? "undecided"
-            rows.append([row.target, row.address ?? "-", row.status, cloudfront, row.grade ?? "-",
+            rows.append([row.target, row.address ?? (row.reachability == "unresolved" ? "unresolved" : "-"), row.status, cloudfront, row.grade ?? "-",
                          "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)]
                 .map(TerminalSafe.escape))
         }
@@ -114,6 +126,9 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         if let shard { totals += " (shard \(TerminalSafe.escape(shard)))" }
         totals += String(format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
         if let interrupted { totals += " · interrupted by \(TerminalSafe.escape(interrupted))" }
+        if let unresolved, !unresolved.isEmpty {
+            totals += " · did not resolve: \(unresolved.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(unresolved.count > 10 ? " …" : "")"
+        }
         if !pending.isEmpty {
             totals += " · not finished: \(pending.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(pending.count > 10 ? " …" : "")"
         }

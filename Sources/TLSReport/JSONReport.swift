@@ -150,15 +150,20 @@ public enum JSONReport {
     }
 
     static func reachability(_ reach: Reachability) -> JSONValue {
-        let status = switch reach {
+        let pairs: [(String, JSONValue)] = [("status", .string(status(of: reach))), ("message", .string(reach.explanation))]
+        return .object(pairs)
+    }
+
+    /// The `reachability.status` of a report (also a summary row's `reachability`).
+    public static func status(of reach: Reachability) -> String {
+        switch reach {
         case .reachable: "reachable"
         case .unresolved: "unresolved"
         case .refused: "refused"
         case .connectTimeout: "connect-timeout"
         case .noTLSAnswer: "no-tls-answer"
+        case .localError: "local-error"
         }
-        let pairs: [(String, JSONValue)] = [("status", .string(status)), ("message", .string(reach.explanation))]
-        return .object(pairs)
     }
 
     static func protocolEntry(_ result: ProtocolResult) -> JSONValue {

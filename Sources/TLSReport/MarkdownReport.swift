@@ -40,7 +40,7 @@ public enum MarkdownReport {
         }
         out.append("")
         guard scan.reachability.isReachable else {
-            out.append("Target: \(escape(scan.reachability.explanation)) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
+            out.append("Target: \(escape(scan.reachability.explanation)) \(TextReport.attemptsNote(scan))")
             out.append("")
             out += findingsSection(scan)
             out += countsSection(scan)

@@ -25,6 +25,11 @@ public enum SavedScan {
         return try parse(object, source: path)
     }
 
+    /// `text` without `prefix` (the report's reachability message adds one to the stored reason).
+    static func dropPrefix(_ prefix: String, of text: String) -> String {
+        text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+    }
+
     static func decodeBase64(_ text: String) -> [UInt8]? {
         Data(base64Encoded: text).map { [UInt8]($0) }
     }
@@ -39,8 +44,13 @@ public enum SavedScan {
         scan.serverName = target["sni"] as? String
         if let reach = object["reachability"] as? [String: Any], let status = reach["status"] as? String, status != "reachable" {
             let message = reach["message"] as? String ?? status
-            scan.reachability = status == "connect-timeout" ? .connectTimeout
-                : status == "refused" ? .refused(message) : .noTLSAnswer(message)
+            switch status {
+            case "connect-timeout": scan.reachability = .connectTimeout
+            case "refused": scan.reachability = .refused(message)
+            case "unresolved": scan.reachability = .unresolved(message)
+            case "local-error": scan.reachability = .localError(Self.dropPrefix("not scanned: ", of: message))
+            default: scan.reachability = .noTLSAnswer(message)
+            }
         }
         for entry in object["protocols"] as? [[String: Any]] ?? [] {
             guard let name = entry["version"] as? String, let version = TLSVersion(name: name) else {

@@ -23,7 +23,7 @@ public enum TextReport {
         if let conformance = analysis.policy { out += policyLines(conformance) }
         guard scan.reachability.isReachable else {
             out.append("")
-            out.append("Target: \(scan.reachability.explanation) (\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))")
+            out.append("Target: \(scan.reachability.explanation) \(attemptsNote(scan))")
             if let http = scan.httpPort { out.append(httpLine(http)) }
             out.append(countsLine(scan))
             return lines(out)
@@ -193,6 +193,12 @@ public enum TextReport {
         case false?: "client order (listed in tlsmatrix's offer order)"
         case nil: proto.suites.count < 2 ? "" : "order unknown"
         }
+    }
+
+    /// "(3 attempts)" after an unreachable target; empty when the origin was never asked.
+    static func attemptsNote(_ scan: ScanResult) -> String {
+        if scan.reachability.isUndecided { return "(the origin was not contacted)" }
+        return "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))"
     }
 
     static func countsLine(_ scan: ScanResult) -> String {

@@ -19,10 +19,22 @@ public struct FleetEntry: Sendable {
     public var scans: [ScanResult]
 }
 
-/// A target whose name resolved, with the addresses to scan.
+/// A target after name resolution: the addresses to scan, or why its name did not resolve.
 public struct ResolvedTarget: Sendable {
     public var spec: TargetSpec
+    /// The first address, or with `--all-ips` every address up to the cap; empty when unresolved.
     public var addresses: [String]
+    /// Why the name did not resolve (the resolver's reason, or its deadline); nil when it did.
+    public var failure: String?
+    /// Addresses beyond `--max-addresses`, not scanned.
+    public var skipped: [String]
+
+    public init(spec: TargetSpec, addresses: [String], failure: String? = nil, skipped: [String] = []) {
+        self.spec = spec
+        self.addresses = addresses
+        self.failure = failure
+        self.skipped = skipped
+    }
 }
 
 /// Scans many targets with shared limits, handing each result over as soon as it is complete.
@@ -35,41 +47,66 @@ public struct FleetScanner: Sendable {
     public let targetsInFlight: Int
     let resolve: Resolve
 
-    /// `options.limits` must be set; it bounds probes across all targets.
-    public init(options: ScanOptions, engine: EngineChoice = .wire, targetsInFlight: Int,
-                resolve: @escaping Resolve = { try await Resolver.addresses(of: $0) }) {
+    /// Names looked up at the same time.
+    public static let lookupsInFlight = 16
+    /// Addresses scanned per name with `--all-ips` unless told otherwise.
+    public static let defaultMaxAddresses = 16
+
+    /// `options.limits` must be set; it bounds probes across all targets. `resolve` defaults to the
+    /// system resolver with `options.dnsTimeout` per name.
+    public init(options: ScanOptions, engine: EngineChoice = .wire, targetsInFlight: Int, resolve: Resolve? = nil) {
         self.options = options
         self.engine = engine
         self.targetsInFlight = max(1, targetsInFlight)
-        self.resolve = resolve
+        let timeout = options.dnsTimeout
+        self.resolve = resolve ?? { try await Resolver.addresses(of: $0, timeout: timeout) }
     }
 
-    public struct ResolveError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-    }
-
-    /// Resolves every name before any probe, so a typo in line 400 stops the run before it starts.
-    /// With `allAddresses` each target keeps every address, otherwise the first.
-    public func resolveAll(_ specs: [TargetSpec], allAddresses: Bool) async throws(ResolveError) -> [ResolvedTarget] {
-        var cache: [String: [String]] = [:]
-        var resolved: [ResolvedTarget] = []
-        for spec in specs {
-            let host = spec.target.host
-            var addresses = cache[host]
-            if addresses == nil {
-                do {
-                    addresses = try await resolve(host)
-                } catch {
-                    throw ResolveError(description: "\(spec.origin.isEmpty ? "" : spec.origin + ": ")\(error)")
+    /// Resolves every distinct name, `lookupsInFlight` at a time, each within its deadline. A name that
+    /// does not resolve becomes that target's result (nothing else stops). With `allAddresses` each
+    /// target keeps up to `maxAddresses` addresses (the rest are listed as skipped), otherwise the first.
+    public func resolveAll(_ specs: [TargetSpec], allAddresses: Bool,
+                           maxAddresses: Int = FleetScanner.defaultMaxAddresses) async -> [ResolvedTarget] {
+        var hosts: [String] = []
+        for host in specs.map(\.target.host) where !hosts.contains(host) { hosts.append(host) }
+        let resolve = self.resolve
+        var answers: [String: Result<[String], Resolver.Failure>] = [:]
+        await withTaskGroup(of: (String, Result<[String], Resolver.Failure>).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < hosts.count else { return }
+                let host = hosts[next]
+                next += 1
+                group.addTask {
+                    do {
+                        let addresses = try await resolve(host)
+                        guard !addresses.isEmpty else { return (host, .failure(Resolver.Failure(description: "host '\(host)' has no addresses"))) }
+                        return (host, .success(addresses))
+                    } catch let failure as Resolver.Failure {
+                        return (host, .failure(failure))
+                    } catch {
+                        return (host, .failure(Resolver.Failure(description: "cannot resolve host '\(host)': \(error)")))
+                    }
                 }
-                cache[host] = addresses
             }
-            guard let all = addresses, let first = all.first else {
-                throw ResolveError(description: "\(spec.origin.isEmpty ? "" : spec.origin + ": ")host '\(host)' has no addresses")
+            for _ in 0..<min(Self.lookupsInFlight, hosts.count) { startNext() }
+            while let (host, answer) = await group.next() {
+                answers[host] = answer
+                startNext()
             }
-            resolved.append(ResolvedTarget(spec: spec, addresses: allAddresses ? all : [first]))
         }
-        return resolved
+        let cap = max(1, maxAddresses)
+        return specs.map { spec in
+            switch answers[spec.target.host] {
+            case .success(let all)?:
+                guard allAddresses else { return ResolvedTarget(spec: spec, addresses: [all[0]]) }
+                return ResolvedTarget(spec: spec, addresses: Array(all.prefix(cap)), skipped: Array(all.dropFirst(cap)))
+            case .failure(let failure)?:
+                return ResolvedTarget(spec: spec, addresses: [], failure: failure.description)
+            case nil:
+                return ResolvedTarget(spec: spec, addresses: [], failure: "host '\(spec.target.host)' was not looked up")
+            }
+        }
     }
 
     /// Scans every target, at most `targetsInFlight` at a time, and calls `deliver` once per target
@@ -101,6 +138,9 @@ public struct FleetScanner: Sendable {
         case .gnutls: scanner = Scanner(options: scanOptions, engine: GnuTLSEngine())
         case .wire, .all: scanner = Scanner(options: scanOptions)
         }
+        if let failure = item.failure {
+            return FleetEntry(spec: item.spec, position: position, scans: [scanner.unresolved(item.spec.target, reason: failure)])
+        }
         var byIndex: [Int: ScanResult] = [:]
         await withTaskGroup(of: (Int, ScanResult).self) { group in
             for (index, address) in item.addresses.enumerated() {
@@ -113,6 +153,14 @@ public struct FleetScanner: Sendable {
         }
         var scans = item.addresses.indices.compactMap { byIndex[$0] }  // in the resolver's order
         AddressConsistency.annotate(&scans)
+        if !item.skipped.isEmpty {
+            let total = item.addresses.count + item.skipped.count
+            let shown = item.skipped.prefix(10).joined(separator: ", ") + (item.skipped.count > 10 ? ", …" : "")
+            let finding = Finding(
+                id: "addresses-skipped", severity: .warning,
+                message: "\(item.spec.target.host) has \(total) addresses; --max-addresses \(item.addresses.count) scanned the first \(item.addresses.count) and skipped \(item.skipped.count): \(shown).")
+            for index in scans.indices { scans[index].findings.append(finding) }
+        }
         return FleetEntry(spec: item.spec, position: position, scans: scans)
     }
 }

@@ -119,6 +119,7 @@ struct ProbeSession: Sendable {
             case nil: failure = nil
             case .timedOut?: failure = "TCP connect timed out"
             case .connectFailed(let why)?: failure = why
+            case .localError(let why)?: failure = why
             default: failure = "TCP connect failed"
             }
             if failure == nil { break }
@@ -154,6 +155,9 @@ struct ProbeSession: Sendable {
             return .noTLSAnswer("no answer to a \(version) ClientHello within \(deadlines.handshake)")
         case .failed(let failure) where failure.stage == .connect:
             return .refused(failure.message)
+        case .failed(let failure) where failure.stage == .localSystem:
+            // the origin was never asked: no verdict about it, and no point in probing further
+            return .localError(failure.message)
         case .failed(let failure) where failure.stage == .notTLS:
             return .noTLSAnswer(failure.message)
         default:

@@ -6,6 +6,8 @@ public struct ScanOptions: Sendable {
     /// SNI to send; nil means the target host when it is a name, none for IP literals.
     public var serverName: String?
     public var deadlines = Deadlines()
+    /// How long to wait for a name's DNS answer (getaddrinfo); the name is unresolved after that.
+    public var dnsTimeout: Duration = Resolver.defaultTimeout
     /// Probes in flight at once against one host.
     public var perHostConcurrency = 4
     /// Pause between the starts of two probes to the same host.

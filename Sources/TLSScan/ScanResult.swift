@@ -43,7 +43,7 @@ public struct ScanResult: Sendable {
     public var connectionLowerBound: Int {
         guard reachability.isReachable else {
             // finding an origin dead takes the attempts CloudFront would make
-            if case .unresolved = reachability { return 0 }
+            if reachability.isUndecided { return 0 }
             return connectAttempts + (httpPort == nil ? 0 : 1)
         }
         let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
@@ -61,17 +61,33 @@ public struct ScanResult: Sendable {
 /// Whether the target answered at all.
 public enum Reachability: Sendable, Equatable {
     case reachable
+    /// The name did not resolve (or the lookup passed its deadline): the resolver's reason.
     case unresolved(String)
     case refused(String)
     case connectTimeout
     case noTLSAnswer(String)
+    /// A problem of the scanning machine stopped the first probe (out of descriptors, no route from
+    /// here, a local firewall): the origin was never asked.
+    case localError(String)
 
     public var isReachable: Bool { self == .reachable }
+
+    /// True when the scan never got to ask the origin (its name did not resolve here, or a local
+    /// problem stopped it): nothing about the origin is known, so no verdict may fail on it. A name
+    /// that does not resolve on this machine may resolve for CloudFront (split DNS, a record being
+    /// created), and a lookup that timed out said nothing.
+    public var isUndecided: Bool {
+        switch self {
+        case .unresolved, .localError: true
+        case .reachable, .refused, .connectTimeout, .noTLSAnswer: false
+        }
+    }
 
     public var explanation: String {
         switch self {
         case .reachable: "reachable"
         case .unresolved(let why): why
+        case .localError(let why): "not scanned: \(why)"
         case .refused(let why): "origin not responding: TCP connect failed (\(why))"
         case .connectTimeout: "origin not responding: TCP connect timed out"
         case .noTLSAnswer(let why): "origin not responding to TLS: \(why)"

@@ -30,24 +30,35 @@ public struct Scanner: Sendable {
         } else {
             let addresses: [String]
             do {
-                addresses = try await Resolver.addresses(of: target.host)
+                addresses = try await Resolver.addresses(of: target.host, timeout: options.dnsTimeout)
             } catch {
-                result.reachability = .unresolved(String(describing: error))
-                return result
+                return unresolved(target, reason: String(describing: error))
             }
             guard let first = addresses.first else {
-                result.reachability = .unresolved("host '\(target.host)' has no addresses")
-                return result
+                return unresolved(target, reason: "host '\(target.host)' has no addresses")
             }
             address = first
         }
         result.address = address
-        let serverName = options.serverName ?? (Resolver.isIPLiteral(target.host) ? nil : target.host)
+        let serverName = serverName(for: target)
         result.serverName = serverName
         let endpoint = Endpoint(host: target.host, address: address, port: target.port)
         let session = await ProbeSession(engine: engine, endpoint: endpoint, options: options, serverName: serverName)
         await session.run(into: &result)
         result.elapsedSeconds = Self.seconds(clock.now - start)
+        return result
+    }
+
+    /// The SNI a scan of `target` sends: `--sni` (or the list's sni=), else the host when it is a name.
+    func serverName(for target: Target) -> String? {
+        options.serverName ?? (Resolver.isIPLiteral(target.host) ? nil : target.host)
+    }
+
+    /// The result for a target whose name did not resolve: no probe was made; `reason` is the resolver's.
+    public func unresolved(_ target: Target, reason: String) -> ScanResult {
+        var result = ScanResult(target: target, reachability: .unresolved(reason))
+        result.serverName = serverName(for: target)
+        result.connectAttempts = 0
         return result
     }
 

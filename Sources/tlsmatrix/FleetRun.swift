@@ -96,7 +96,9 @@ actor FleetRun: ScanObserver {
                 status: status == .passed ? "passed" : status == .failedVerdict ? "failed" : "incomplete",
                 cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
-                elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000)
+                elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
+                reachability: JSONReport.status(of: scan.reachability),
+                reason: scan.reachability.isReachable ? nil : scan.reachability.explanation)
             scans.append((scan, files, row, status))
         }
         return Rendered(position: entry.position, scans: scans)

@@ -118,7 +118,9 @@ struct ReportOptions: ParsableArguments {
     }
 
     /// The documented exit status for one analysed scan: a failed verdict first, then an incomplete scan.
+    /// A scan that never asked the origin (local problem) is incomplete whatever was asked.
     func status(of analysis: ScanAnalysis) -> ExitStatus {
+        if analysis.scan.reachability.isUndecided { return .incomplete }
         if client == "cloudfront-origin", analysis.cloudfront.compatible == false { return .failedVerdict }
         if let client, client != "cloudfront-origin",
            let simulation = analysis.simulations.first(where: { $0.client.id == client }),

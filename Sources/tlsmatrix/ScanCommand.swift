@@ -14,6 +14,8 @@ struct ScanCommand: AsyncParsableCommand {
             Several targets (arguments and/or --targets-file) are scanned concurrently within
             --global-concurrency probes in flight and --concurrency per host. A targets file has one
             target per line, `HOST[:PORT] [sni=NAME] [host=HOST-HEADER]`, with # comments.
+            Names are resolved 16 at a time, each within --dns-timeout; a name that does not resolve gets
+            its own report (cause origin-dns-failure) and the run goes on (exit 3 unless a verdict failed).
             SIGINT/SIGTERM stops a run: finished reports are kept, the summary is marked incomplete, exit 3.
             Examples:
               tlsmatrix scan origin.example.com
@@ -32,6 +34,12 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Flag(help: "Scan every address the name resolves to (A and AAAA) and report when they answer differently.")
     var allIps = false
+
+    @Option(help: "With --all-ips, scan at most this many addresses per name; an addresses-skipped finding names the rest.")
+    var maxAddresses: Int = FleetScanner.defaultMaxAddresses
+
+    @Option(help: "Seconds to wait for each name's DNS answer (default: the --connect-timeout); a name without an answer is reported as not resolved.")
+    var dnsTimeout: Double?
 
     @Option(help: "Scan only part I of N of the target list (deterministic: every N-th target from the I-th); join the JSON Lines with `tlsmatrix merge`.")
     var shard: String?
@@ -88,6 +96,10 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("timeouts must be between 0 and 600 seconds")
         }
         guard (1...10).contains(attempts) else { throw ValidationError("--attempts must be between 1 and 10") }
+        if let dnsTimeout, !(dnsTimeout > 0 && dnsTimeout <= 600) {
+            throw ValidationError("--dns-timeout must be between 0 and 600 seconds")
+        }
+        guard (1...1024).contains(maxAddresses) else { throw ValidationError("--max-addresses must be between 1 and 1024") }
         for (name, port) in [("--https-port", httpsPort), ("--http-port", Optional(httpPort))] {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) \(port) is outside 1-65535") }
         }
@@ -114,6 +126,45 @@ struct ScanCommand: AsyncParsableCommand {
             if kinds.count == 1, kinds[0] == .text, report.output != nil {
                 throw ValidationError("--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
             }
+        }
+        try checkFileLimit()
+    }
+
+    /// Targets scanned at the same time: enough to keep --global-concurrency busy at --concurrency per host.
+    static func targetsInFlight(global: Int, perHost: Int) -> Int {
+        min(256, 2 * ((global + perHost - 1) / perHost))
+    }
+
+    /// Descriptors kept for report files, the trust store, the libraries and the event loops (32),
+    /// and one socket per DNS lookup thread (a lookup past its deadline may still run during the scan).
+    static let descriptorReserve = 32 + Resolver.maxLookupThreads
+
+    /// Descriptors a run needs besides those already open: a socket per probe in flight, one per target
+    /// in flight for its HTTP port check (outside the probe bound), and the reserve.
+    static func descriptorsNeeded(global: Int, perHost: Int) -> Int {
+        global + targetsInFlight(global: global, perHost: perHost) + descriptorReserve
+    }
+
+    /// RLIMIT_NOFILE must cover --global-concurrency: raise the soft limit if the hard limit allows,
+    /// otherwise stop (exit 2) before any probe rather than let probes fail with EMFILE.
+    func checkFileLimit() throws {
+        let open = FileLimit.openCount()
+        let needed = open + Self.descriptorsNeeded(global: globalConcurrency, perHost: concurrency)
+        do {
+            try FileLimit.ensure(total: needed) { limits in
+                let hard = limits.hard >= UInt64(Int.max) ? "unlimited" : String(limits.hard)
+                var text = "too few file descriptors: the open-file limit (ulimit -n) is \(limits.soft) (hard limit \(hard)), "
+                    + "but --global-concurrency \(globalConcurrency) needs about \(needed) (\(open) already open, "
+                    + "\(globalConcurrency) probe sockets, \(Self.targetsInFlight(global: globalConcurrency, perHost: concurrency)) port checks, "
+                    + "\(Self.descriptorReserve) reserve); raise the limit to at least \(needed) (ulimit -n \(needed), or LimitNOFILE= for a service)"
+                let fits = (1...globalConcurrency).last { global in
+                    global >= concurrency && UInt64(open + Self.descriptorsNeeded(global: global, perHost: concurrency)) <= limits.hard
+                }
+                if let fits { text += " or lower --global-concurrency to \(fits)" }
+                return text
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -209,6 +260,7 @@ struct ScanCommand: AsyncParsableCommand {
         options.serverName = sni
         options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
                                       handshake: .milliseconds(Int(timeout * 1000)))
+        options.dnsTimeout = .milliseconds(Int((dnsTimeout ?? connectTimeout) * 1000))
         options.perHostConcurrency = concurrency
         options.delay = .milliseconds(delay)
         options.enumerateGroups = !noGroups
@@ -230,13 +282,7 @@ struct ScanCommand: AsyncParsableCommand {
                            shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
         let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
-                                 targetsInFlight: min(256, 2 * ((globalConcurrency + concurrency - 1) / concurrency)))
-        let resolved: [ResolvedTarget]
-        do {
-            resolved = try await fleet.resolveAll(specs, allAddresses: allIps)
-        } catch {
-            throw ValidationError(error.description)
-        }
+                                 targetsInFlight: Self.targetsInFlight(global: globalConcurrency, perHost: concurrency))
         try await run.open()
         SignalTrap.install { name in
             Task {
@@ -245,6 +291,8 @@ struct ScanCommand: AsyncParsableCommand {
             }
         }
         await run.startTicker()
+        // A name that does not resolve (or not within --dns-timeout) becomes that target's report.
+        let resolved = await fleet.resolveAll(specs, allAddresses: allIps, maxAddresses: maxAddresses)
         await fleet.run(resolved) { entry in
             await run.record(await run.render(entry))
         }

@@ -20,7 +20,8 @@ struct TLSMatrix: AsyncParsableCommand {
         abstract: "TLS protocol and cipher-suite compatibility scanner for origins behind CDNs.",
         discussion: """
             Exit codes: 0 scanned and passes; 1 scanned and fails the requested verdict; \
-            2 usage or input error; 3 scan incomplete (unreachable, or timeouts left results undecided); \
+            2 usage or input error; 3 scan incomplete (unreachable, a name that did not resolve, a local problem, \
+            or timeouts left results undecided); \
             4 internal error; 5 output could not be written (closed pipe, full disk).
             Examples:
               tlsmatrix scan origin.example.com --client cloudfront-origin

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct CLITests {
     @Test(arguments: [
         ["scan"], ["scan", "host:0"], ["scan", "host:65536"], ["scan", "host:abc"], ["scan", "bad_host!.com"],
-        ["scan", "no-such-host.invalid"], ["scan", "127.0.0.1:1", "--format", "xml"],
+        ["scan", "127.0.0.1:1", "--format", "xml"],
         ["scan", "127.0.0.1:1", "--output", "/nonexistent/dir/r.json"], ["scan", "127.0.0.1:1", "--client", "nope"],
         ["scan", "127.0.0.1:1", "--origin-protocols", "TLSv9"], ["bogus"], ["scan", "h", "--concurrency", "0"],
         ["scan", "h", "--timeout", "-1"], ["scan", "[::1", "--format", "json"], ["scan", "h", "--sni", "bad name"],

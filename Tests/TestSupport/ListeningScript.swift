@@ -55,9 +55,11 @@ public final class ListeningScript: @unchecked Sendable {
 public enum Relay {
     /// With `maxSuites`, a ClientHello offering more suites than that is answered by a bare close
     /// (a hello-intolerant middlebox).
+    /// With `hold`, connections wait (accepted, nothing forwarded) until `hold/go` exists; `hold/accepted`
+    /// appears when the first one arrives.
     public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1",
-                             maxSuites: Int? = nil) throws -> ListeningScript {
+                             maxSuites: Int? = nil, hold: String? = nil) throws -> ListeningScript {
         try ListeningScript(script: "relay.py", arguments: ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"]
-                            + (maxSuites.map { ["--max-suites", String($0)] } ?? []))
+                            + (maxSuites.map { ["--max-suites", String($0)] } ?? []) + (hold.map { ["--hold", $0] } ?? []))
     }
 }

@@ -2,15 +2,31 @@
 """A TCP relay for tests: listens on HOST:PORT (PORT 0 = ephemeral), forwards every connection to TO_HOST:TO_PORT.
 
     relay.py --listen 127.0.0.2:0 --to 127.0.0.1:8443
-    relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --max-suites 100
+    relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --hold /tmp/dir
 prints `LISTENING <port>` once bound, then serves until killed. Loopback addresses only.
 With --max-suites it plays a hello-intolerant middlebox: a TLS ClientHello offering more cipher
 suites than that is answered by closing the connection (no alert); smaller ones pass through.
+With --hold DIR it holds every connection (accepted, nothing forwarded) until DIR/go exists, and
+creates DIR/accepted when the first one arrives: a test can act while a client's first connection
+is open and before the client goes on.
 """
 import argparse
+import os
 import socket
 import sys
 import threading
+import time
+
+
+def hold(folder):
+    """Marks that a connection arrived, then waits (at most 120 s) for the test's go."""
+    if folder is None:
+        return
+    open(os.path.join(folder, "accepted"), "a").close()
+    for _ in range(12000):
+        if os.path.exists(os.path.join(folder, "go")):
+            return
+        time.sleep(0.01)
 
 
 def pipe(src, dst):
@@ -54,7 +70,8 @@ def suite_count(record):
     return int.from_bytes(body[at:at + 2], "big") // 2
 
 
-def serve(conn, target, max_suites=None):
+def serve(conn, target, max_suites=None, hold_folder=None):
+    hold(hold_folder)
     first = b""
     if max_suites is not None:
         header = read_exact(conn, 5)
@@ -91,6 +108,7 @@ def main():
     parser.add_argument("--listen", type=address, required=True)
     parser.add_argument("--to", type=address, required=True)
     parser.add_argument("--max-suites", type=int, default=None)
+    parser.add_argument("--hold", default=None)
     args = parser.parse_args()
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -99,7 +117,7 @@ def main():
     print(f"LISTENING {server.getsockname()[1]}", flush=True)
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=serve, args=(conn, args.to, args.max_suites), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, args.to, args.max_suites, args.hold), daemon=True).start()
 
 
 if __name__ == "__main__":

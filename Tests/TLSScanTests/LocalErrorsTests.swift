@@ -1,0 +1,201 @@
+import Foundation
+import TLSAudit
+import TLSCatalog
+@testable import TLSEngines
+@testable import TLSScan
+import TestSupport
+import Testing
+
+/// A problem of the scanning machine (out of file descriptors, no route, a local firewall) is not a
+/// dead origin: the probe fails with a local reason, the scan is incomplete (exit 3, never 1), and the
+/// report says the origin was not at fault. The open-file limit is checked against the concurrency first.
+///
+/// Real local errors on loopback terms: 127.255.255.255 is the broadcast address of `lo` (127.0.0.0/8),
+/// and a TCP connect to a broadcast address fails at once with ENETUNREACH, without a packet sent.
+/// EMFILE comes from lowering the running binary's RLIMIT_NOFILE with prlimit(1).
+@Suite(.serialized) struct LocalErrorsTests {
+    /// Loopback's broadcast address: connect() gives ENETUNREACH on this machine alone.
+    static let unroutable = "127.255.255.255"
+
+    func temp(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString)-\(name)")
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    func causes(_ report: [String: Any]) -> [[String: Any]] {
+        ((report["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])?["causes"] as? [[String: Any]] ?? []
+    }
+
+    func runUnderLimit(_ limit: String, _ arguments: [String]) throws -> TestOrigin.RunResult {
+        try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
+                           in: try TestOrigin.repoRoot())
+    }
+
+    // MARK: the classifier (unit)
+
+    @Test func testLocalErrorsClassifyErrno() {
+        for code in [EMFILE, ENFILE, ENETUNREACH, EADDRNOTAVAIL, ENOBUFS, ENOMEM, EACCES, EPERM] {
+            #expect(SocketErrno.isLocal(code), "errno \(code) is a problem of this machine")
+            #expect(SocketErrno.localReason(code).hasPrefix("local problem on the scanning machine, not the origin"))
+        }
+        for code in [ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ECONNRESET] {
+            #expect(!SocketErrno.isLocal(code), "errno \(code) is the origin's (or its network's) answer")
+        }
+        let local = ProbeOutcome.failed(ProbeFailure(.localSystem, SocketErrno.localReason(EMFILE)))
+        let reach = ProbeSession.reachability(after: local, version: .tls12, deadlines: Deadlines())
+        #expect(reach == .localError(SocketErrno.localReason(EMFILE)))
+        #expect(reach?.isUndecided == true)
+        #expect(!ProbeSession.isConnectFailure(local), "a local error is not retried as a connection attempt")
+        let remote = ProbeOutcome.failed(ProbeFailure(.connect, SocketErrno.describe(ECONNREFUSED)))
+        #expect(ProbeSession.reachability(after: remote, version: .tls12, deadlines: Deadlines()) == .refused("connection refused"))
+
+        var scan = ScanResult(target: Target(host: "127.0.0.1", port: 443), reachability: .localError(SocketErrno.localReason(EMFILE)))
+        let verdict = CloudFrontVerdict.evaluate(scan)
+        #expect(verdict.compatible == nil, "the origin was never asked")
+        #expect(verdict.causes.map(\.id) == ["scan-incomplete"])
+        #expect(verdict.causes[0].message.contains("not the origin"))
+        scan.reachability = .refused("connection refused")
+        #expect(CloudFrontVerdict.evaluate(scan).causes.map(\.id) == ["origin-not-responding"])
+    }
+
+    // MARK: ENETUNREACH, for real
+
+    /// Every engine's connect path (NIO for the wire engine, EngineSocket for OpenSSL and GnuTLS)
+    /// turns the real ENETUNREACH into a local failure, not a connect failure.
+    @Test func testLocalErrorsUnroutableAddressIsALocalFailureInEveryEngine() async throws {
+        let endpoint = Endpoint(host: Self.unroutable, address: Self.unroutable, port: 443)
+        let request = ProbeRequest(version: .tls12, suites: [0xC02F, 0x009C], groups: [0x001D, 0x0017],
+                                   signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil)
+        for engine in [WireEngine() as any HandshakeEngine, OpenSSLEngine(), GnuTLSEngine()] {
+            let outcome = await engine.probe(request, to: endpoint, deadlines: Deadlines(connect: .seconds(5), handshake: .seconds(5)))
+            guard case .failed(let failure) = outcome else {
+                Issue.record("\(engine.kind): \(outcome)")
+                continue
+            }
+            #expect(failure.stage.rawValue == "localSystem", "\(engine.kind): \(failure.stage) \(failure.message)")
+            #expect(failure.message.contains("local problem") && failure.message.contains("ENETUNREACH"), "\(engine.kind): \(failure.message)")
+        }
+    }
+
+    /// The real binary: exit 3 (not 1 under --client cloudfront-origin), no "origin not responding",
+    /// the report says the problem is local.
+    @Test func testLocalErrorsUnroutableAddressIsIncompleteNotADeadOrigin() throws {
+        let run = try CLI.run(["scan", "\(Self.unroutable):443", "--client", "cloudfront-origin", "--format", "json", "--no-http-check"])
+        #expect(run.status == 3, "exit \(run.status): \(run.stdout) \(run.stderr)")
+        let report = try json(run.stdout)
+        let reachability = try #require(report["reachability"] as? [String: Any])
+        #expect(reachability["status"] as? String == "local-error")
+        let message = reachability["message"] as? String ?? ""
+        #expect(message.contains("local problem on the scanning machine, not the origin") && message.contains("ENETUNREACH"), "\(message)")
+        #expect(!run.stdout.contains("not responding"), "\(run.stdout)")
+        #expect(!causes(report).contains { $0["id"] as? String == "origin-not-responding" })
+        #expect(((report["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])?["compatible"] is NSNull)
+        #expect(report["complete"] as? Bool == false)
+
+        let text = try CLI.run(["scan", "\(Self.unroutable):443", "--no-http-check"])
+        #expect(text.status == 3)
+        #expect(text.stdout.contains("UNDECIDED") && text.stdout.contains("not the origin"), "\(text.stdout)")
+        #expect(!text.stdout.contains("not responding"), "\(text.stdout)")
+    }
+
+    // MARK: EMFILE, for real
+
+    /// The open-file limit is lowered while the binary runs, after its start-up check: its first
+    /// connection (to a relay in front of a real origin) is held open until the limit is down to the
+    /// three standard streams, then let through. The first probe completes; every later socket fails
+    /// with EMFILE. The report must call those probes a local problem, never "not responding", exit 3.
+    @Test func testLocalErrorsOutOfFileDescriptorsMidScanIsALocalProblem() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let folder = temp("hold")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, hold: folder.path)
+        defer { relay.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try CLI.binary())
+        process.arguments = ["scan", "127.0.0.1:\(relay.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+                             "--format", "json", "--no-http-check", "--attempts", "1"]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), process.isRunning, waited < 3000 {
+            usleep(10_000)
+            waited += 1
+        }
+        try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), "no first connection")
+        let lower = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
+                                       ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
+        try #require(lower.status == 0, "prlimit: \(lower.stderr)")
+        #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil))
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(process.terminationStatus == 3, "exit \(process.terminationStatus): \(text) \(errors)")
+        let report = try json(text)
+        #expect((report["reachability"] as? [String: Any])?["status"] as? String == "reachable", "the first probe got through")
+        let undecided = try #require(report["undecided"] as? [[String: Any]])
+        #expect(!undecided.isEmpty)
+        for item in undecided {
+            let reason = item["reason"] as? String ?? ""
+            #expect(reason.hasPrefix("local problem on the scanning machine, not the origin") && reason.contains("EMFILE"), "\(reason)")
+        }
+        let notes = (report["protocols"] as? [[String: Any]] ?? []).compactMap { $0["note"] as? String }
+        #expect(notes.contains { $0.contains("not the origin") && $0.contains("EMFILE") }, "\(notes)")
+        #expect(!text.contains("not responding"), "\(text)")
+        #expect(report["complete"] as? Bool == false)
+    }
+
+    /// Scanning needs no privilege. Root of a fresh user namespace has no capability in this machine's
+    /// network namespace, like any ordinary user: the wire engine's sockets must still connect (it once
+    /// set TCP_NODELAY at the socket level, which is SO_DEBUG and needs CAP_NET_ADMIN: EACCES).
+    @Test(.enabled(if: LocalErrorsTests.namespacesWork(), "needs unprivileged user namespaces (unshare -r)"))
+    func testLocalErrorsUnprivilegedScanConnects() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
+                                     ["-r", try CLI.binary(), "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost",
+                                      "--ca-file", origin.dir + "/root.crt", "--format", "json", "--no-http-check"],
+                                     in: try TestOrigin.repoRoot())
+        #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
+        let report = try json(run.stdout)
+        #expect((report["reachability"] as? [String: Any])?["status"] as? String == "reachable", "\(report["reachability"] ?? "")")
+        #expect(report["complete"] as? Bool == true)
+    }
+
+    static func namespacesWork() -> Bool {
+        (try? TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"), ["-rm", "/bin/true"], in: nil).status) == 0
+    }
+
+    /// A hard limit too low for --global-concurrency: one clear line, exit 2, before any probe.
+    @Test func testLocalErrorsFileLimitTooLowIsAUsageError() throws {
+        let run = try runUnderLimit("100:100", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
+        #expect(run.status == 2, "exit \(run.status): \(run.stdout) \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("tlsmatrix: error: too few file descriptors"), "\(run.stderr)")
+        #expect(run.stderr.contains("is 100 (hard limit 100)") && run.stderr.contains("ulimit -n"), "\(run.stderr)")
+        #expect(run.stderr.contains("or lower --global-concurrency to "), "\(run.stderr)")
+    }
+
+    /// A low soft limit under a high hard limit is raised, and the scan completes.
+    @Test func testLocalErrorsLowSoftFileLimitIsRaised() throws {
+        let origin = try TestOrigin.start("openssl-modern")
+        defer { origin.stop() }
+        let run = try runUnderLimit("16:4096", ["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+                                                "--global-concurrency", "64", "--concurrency", "64", "--format", "json", "--no-http-check"])
+        #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
+        let report = try json(run.stdout)
+        #expect(report["complete"] as? Bool == true)
+        #expect((report["probes"] as? [String: Any])?["failed"] as? Int == 0, "\(report["undecided"] ?? "")")
+    }
+}
