@@ -19,28 +19,30 @@ let package = Package(
         .systemLibrary(name: "CGnuTLS", pkgConfig: "gnutls", providers: [.apt(["libgnutls28-dev"])]),
         .target(name: "TLSCatalog"),
         .target(name: "TLSWire", dependencies: ["TLSCatalog"]),
+        // The pure data every module passes around (observations, scan result, targets): no sockets, no C.
+        .target(name: "TLSModel", dependencies: ["TLSCatalog", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "TLSEngines",
             dependencies: [
-                "TLSCatalog", "TLSWire", "COpenSSL", "CGnuTLS",
+                "TLSCatalog", "TLSWire", "TLSModel", "COpenSSL", "CGnuTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
             name: "TLSScan",
-            dependencies: ["TLSCatalog", "TLSWire", "TLSEngines", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TLSCatalog", "TLSWire", "TLSModel", "TLSEngines"]
         ),
         .target(
             name: "TLSAudit",
             dependencies: [
-                "TLSCatalog", "TLSScan",
+                "TLSCatalog", "TLSModel",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSScan", "TLSAudit", "TLSEngines"]),
+        .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit"]),
         .executableTarget(
             name: "tlsmatrix",
             dependencies: [

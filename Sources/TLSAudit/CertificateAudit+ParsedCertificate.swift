@@ -1,7 +1,7 @@
 import Foundation
 import SwiftASN1
 import X509
-import TLSScan
+import TLSModel
 
 /// One sent certificate, decoded layer by layer with SwiftASN1 so that every field is available even when
 /// swift-certificates refuses the whole certificate (it rejects RSA keys below 2048 bits and unknown key types).

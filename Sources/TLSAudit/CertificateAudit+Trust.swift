@@ -1,7 +1,7 @@
 import Foundation
 import SwiftASN1
 @_spi(FixedExpiryValidationTime) @_spi(DisableValidityCheck) import X509
-import TLSScan
+import TLSModel
 
 /// Trust: can a path be built from the leaf, through the sent certificates, to a root of the trust store?
 extension CertificateAudit {

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// Would CloudFront complete a handshake with this origin, with what, and if not, why and what to change.
 public struct CloudFrontVerdict: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// An SSL Labs-style rating: protocol, key exchange and cipher scores, then caps, each a named rule with its reason.
 ///

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// What a client profile would negotiate with a scanned server, computed offline from observations.
 public enum HandshakeSimulation {

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// How a scanned server measures against a policy: what it accepts outside it, what it lacks, and what to change.
 public struct PolicyConformance: Sendable {

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 extension ScanResult {
     /// Groups assumed when a policy does not document its own: x25519, secp256r1, secp384r1

@@ -1,6 +1,6 @@
 import Foundation
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// What the user asked the analysis to judge against.
 public struct AnalysisOptions: Sendable {

@@ -1,5 +1,5 @@
 import TLSCatalog
-import TLSScan
+import TLSModel
 
 /// What changed between two servers (scans or policies), and which clients it breaks or changes.
 public struct ScanComparison: Sendable {

@@ -1,14 +1,6 @@
+@_exported import TLSModel
 import TLSCatalog
 import TLSWire
-
-/// Which engine produced an observation. Raw values are the JSON contract's evidence names.
-public enum EngineKind: String, Sendable, Codable, CaseIterable, Comparable {
-    case wire, openssl, gnutls
-
-    public static func < (lhs: EngineKind, rhs: EngineKind) -> Bool {
-        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
-    }
-}
 
 /// A network address to probe: the name the user gave, the resolved address, and the port.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {

@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// RFC 4180 CSV, one row per accepted (target, version, suite), plus one row with empty suite columns for
 /// each version that is refused, undecided, or accepted without a listed suite. Lines end in CRLF.

@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// A single self-contained HTML5 page: verdict and grade first, then certificates, the protocol × suite
 /// matrix, handshake simulations, findings and counts. No scripts, no external resources; every string

@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// The machine-readable report: the DESIGN §6 contract (schemaVersion 1), extended, never renamed.
 public enum JSONReport {

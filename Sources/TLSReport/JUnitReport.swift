@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// JUnit XML for CI: one `<testsuite>` per target with one `<testcase>` per check, failures carrying a
 /// one-line message and the details as text. Every name, message and detail line goes through

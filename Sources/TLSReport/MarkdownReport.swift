@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// A GitHub-flavoured Markdown report: verdict and grade first, then tables. Every string that can come
 /// from the server (or the user) goes through ``escape(_:)`` so it cannot break a table or inject HTML.

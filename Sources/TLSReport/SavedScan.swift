@@ -1,7 +1,6 @@
 import Foundation
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// Reads a JSON report (schemaVersion 1) back into observations, so analysis can run offline on it.
 public enum SavedScan {

@@ -1,7 +1,6 @@
 import TLSAudit
 import TLSCatalog
-import TLSEngines
-import TLSScan
+import TLSModel
 
 /// The human report: verdict first, then protocols, a suite table per protocol, groups and counts.
 /// Every line is built as one line and passes through ``TerminalSafe/escape(_:)`` before it is joined,

@@ -1,3 +1,4 @@
+@_exported import TLSModel
 import TLSCatalog
 import TLSEngines
 

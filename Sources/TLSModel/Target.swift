@@ -89,14 +89,14 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         var s = Substring(self)
         while let first = s.first, first.isWhitespace { s.removeFirst() }
         while let last = s.last, last.isWhitespace { s.removeLast() }
         return String(s)
     }
 
-    func components(separatedByString separator: String) -> [Substring] {
+    package func components(separatedByString separator: String) -> [Substring] {
         var result: [Substring] = []
         var rest = Substring(self)
         while let range = rest.firstRange(of: separator) {

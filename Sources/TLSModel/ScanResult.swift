@@ -1,5 +1,4 @@
 import TLSCatalog
-import TLSEngines
 
 /// Everything one scan observed about one target, ready for analysis and reports.
 public struct ScanResult: Sendable {
@@ -203,15 +202,6 @@ public struct ProbeCounts: Sendable, Equatable {
     public init() {}
 
     public var total: Int { accepted + rejected + timedOut + failed }
-
-    mutating func count(_ outcome: ProbeOutcome) {
-        switch outcome {
-        case .accepted: accepted += 1
-        case .rejected: rejected += 1
-        case .timedOut: timedOut += 1
-        case .failed: failed += 1
-        }
-    }
 }
 
 /// A probe whose result is not definitive.
@@ -220,6 +210,13 @@ public struct UndecidedProbe: Sendable, Equatable {
     public var version: TLSVersion
     public var purpose: String
     public var reason: String
+
+    public init(engine: EngineKind, version: TLSVersion, purpose: String, reason: String) {
+        self.engine = engine
+        self.version = version
+        self.purpose = purpose
+        self.reason = reason
+    }
 }
 
 /// Something the report should tell the user, with a stable id.
