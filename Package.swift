@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "TLSCatalog"),
         .target(name: "TLSWire", dependencies: ["TLSCatalog"]),
         // The pure data every module passes around (observations, scan result, targets): no sockets, no C.
-        .target(name: "TLSModel", dependencies: ["TLSCatalog", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TLSModel", dependencies: ["TLSCatalog", "TLSWire", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "TLSEngines",
             dependencies: [
@@ -31,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "TLSScan",
-            dependencies: ["TLSCatalog", "TLSWire", "TLSModel", "TLSEngines"]
+            dependencies: ["TLSCatalog", "TLSWire", "TLSModel"]
         ),
         .target(
             name: "TLSAudit",
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
         .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire"]),
-        .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSCatalog", "TestSupport"]),
+        .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
         .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

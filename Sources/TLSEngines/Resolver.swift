@@ -12,22 +12,13 @@ import Foundation
 /// At most ``maxLookupThreads`` lookup threads exist at once, so a hung resolver cannot pile them up;
 /// a name that waits for a thread waits within its own deadline.
 public enum Resolver {
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public let description: String
-        /// No answer within the deadline (rather than an answer that the name has no address).
-        public let timedOut: Bool
-
-        public init(description: String, timedOut: Bool = false) {
-            self.description = description
-            self.timedOut = timedOut
-        }
-    }
+    public typealias Failure = ResolutionFailure
 
     /// A blocking lookup: the distinct addresses of a name, IPv4 first. ``systemLookup(_:)`` by default.
     public typealias Lookup = @Sendable (String) throws -> [String]
 
     /// The default deadline per name.
-    public static let defaultTimeout: Duration = .seconds(10)
+    public static let defaultTimeout: Duration = ScanDefaults.dnsTimeout
 
     /// Lookup threads alive at once (including lookups whose callers gave up at their deadline).
     public static let maxLookupThreads = 32

@@ -1,19 +1,20 @@
 import TLSCatalog
-import TLSEngines
 
 /// Confirms each (version, suite) the wire engine found with a complete handshake by a real library:
 /// OpenSSL where it can speak the pair, GnuTLS where only it can. Cells no library can speak stay wire-only.
 /// A library that fails where the wire engine saw a ServerHello is a finding, never merged silently.
 struct CrossCheck: Sendable {
+    let environment: any ScanEnvironment
     let libraries: [any HandshakeEngine]
 
-    init(libraries: [any HandshakeEngine] = [OpenSSLEngine(), GnuTLSEngine()]) {
-        self.libraries = libraries
+    init(environment: any ScanEnvironment) {
+        self.environment = environment
+        self.libraries = environment.libraries
     }
 
     /// The engine that will confirm a pair, or nil when no linked library can offer it.
     func confirmer(version: TLSVersion, suite: UInt16) -> (any HandshakeEngine)? {
-        libraries.first { EngineCapabilities.canOffer($0.kind, version: version, suite: suite) }
+        libraries.first { environment.canOffer($0.kind, version: version, suite: suite) }
     }
 
     struct Outcome: Sendable {
@@ -25,7 +26,7 @@ struct CrossCheck: Sendable {
 
     /// Runs one confirming handshake per accepted pair and folds the evidence into `result`.
     func run(session: ProbeSession, into result: inout ScanResult) async {
-        await EngineCapabilities.warmUp()
+        await environment.prepare()
         var jobs: [(TLSVersion, UInt16, any HandshakeEngine)] = []
         for proto in result.protocols where proto.version != .sslv2 {
             for suite in proto.suites {

@@ -1,4 +1,3 @@
-import TLSEngines
 
 /// Which engine enumerates.
 public enum EngineChoice: String, Sendable, CaseIterable {
@@ -42,6 +41,8 @@ public struct FleetScanner: Sendable {
     public typealias Resolve = @Sendable (String) async throws -> [String]
 
     public let options: ScanOptions
+    /// The engines and resolver the program hands in.
+    public let environment: any ScanEnvironment
     public let engine: EngineChoice
     /// Targets scanned at the same time.
     public let targetsInFlight: Int
@@ -54,12 +55,14 @@ public struct FleetScanner: Sendable {
 
     /// `options.limits` must be set; it bounds probes across all targets. `resolve` defaults to the
     /// system resolver with `options.dnsTimeout` per name.
-    public init(options: ScanOptions, engine: EngineChoice = .wire, targetsInFlight: Int, resolve: Resolve? = nil) {
+    public init(options: ScanOptions, environment: any ScanEnvironment, engine: EngineChoice = .wire, targetsInFlight: Int,
+                resolve: Resolve? = nil) {
         self.options = options
+        self.environment = environment
         self.engine = engine
         self.targetsInFlight = max(1, targetsInFlight)
         let timeout = options.dnsTimeout
-        self.resolve = resolve ?? { try await Resolver.addresses(of: $0, timeout: timeout) }
+        self.resolve = resolve ?? { try await environment.addresses(of: $0, timeout: timeout) }
     }
 
     /// Resolves every distinct name, `lookupsInFlight` at a time, each within its deadline. A name that
@@ -70,8 +73,8 @@ public struct FleetScanner: Sendable {
         var hosts: [String] = []
         for host in specs.map(\.target.host) where !hosts.contains(host) { hosts.append(host) }
         let resolve = self.resolve
-        var answers: [String: Result<[String], Resolver.Failure>] = [:]
-        await withTaskGroup(of: (String, Result<[String], Resolver.Failure>).self) { group in
+        var answers: [String: Result<[String], ResolutionFailure>] = [:]
+        await withTaskGroup(of: (String, Result<[String], ResolutionFailure>).self) { group in
             var next = 0
             func startNext() {
                 guard next < hosts.count else { return }
@@ -80,12 +83,12 @@ public struct FleetScanner: Sendable {
                 group.addTask {
                     do {
                         let addresses = try await resolve(host)
-                        guard !addresses.isEmpty else { return (host, .failure(Resolver.Failure(description: "host '\(host)' has no addresses"))) }
+                        guard !addresses.isEmpty else { return (host, .failure(ResolutionFailure(description: "host '\(host)' has no addresses"))) }
                         return (host, .success(addresses))
-                    } catch let failure as Resolver.Failure {
+                    } catch let failure as ResolutionFailure {
                         return (host, .failure(failure))
                     } catch {
-                        return (host, .failure(Resolver.Failure(description: "cannot resolve host '\(host)': \(error)")))
+                        return (host, .failure(ResolutionFailure(description: "cannot resolve host '\(host)': \(error)")))
                     }
                 }
             }
@@ -132,12 +135,8 @@ public struct FleetScanner: Sendable {
     func scanEntry(_ item: ResolvedTarget, position: Int) async -> FleetEntry {
         var scanOptions = options
         if let name = item.spec.serverName { scanOptions.serverName = name }
-        let scanner: Scanner
-        switch engine {
-        case .openssl: scanner = Scanner(options: scanOptions, engine: OpenSSLEngine())
-        case .gnutls: scanner = Scanner(options: scanOptions, engine: GnuTLSEngine())
-        case .wire, .all: scanner = Scanner(options: scanOptions)
-        }
+        let library = environment.libraries.first { $0.kind.rawValue == engine.rawValue }
+        let scanner = Scanner(options: scanOptions, environment: environment, engine: library)
         if let failure = item.failure {
             return FleetEntry(spec: item.spec, position: position, scans: [scanner.unresolved(item.spec.target, reason: failure)])
         }

@@ -1,4 +1,3 @@
-import TLSEngines
 
 extension ProbeCounts {
     /// Counts one probe by how it ended.

@@ -1,5 +1,4 @@
 import TLSCatalog
-import TLSEngines
 
 /// Counts connections and probe outcomes for one target, and keeps the non-definitive ones.
 actor ProbeLedger {

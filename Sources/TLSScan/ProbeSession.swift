@@ -1,9 +1,10 @@
 import TLSCatalog
-import TLSEngines
 
 /// One scan of one endpoint with one engine: the probes, their budget, and the elimination logic.
 struct ProbeSession: Sendable {
     let engine: any HandshakeEngine
+    /// The machine's engines, capabilities and connects.
+    let environment: any ScanEnvironment
     let endpoint: Endpoint
     let options: ScanOptions
     let serverName: String?
@@ -12,7 +13,9 @@ struct ProbeSession: Sendable {
     let globalGate: ProbeGate?
     let ledger = ProbeLedger()
 
-    init(engine: any HandshakeEngine, endpoint: Endpoint, options: ScanOptions, serverName: String?) async {
+    init(engine: any HandshakeEngine, environment: any ScanEnvironment, endpoint: Endpoint, options: ScanOptions,
+         serverName: String?) async {
+        self.environment = environment
         self.engine = engine
         self.endpoint = endpoint
         self.options = options
@@ -93,7 +96,7 @@ struct ProbeSession: Sendable {
         }
         result.certificates = Self.distinct(chains)
         if options.crossCheck, engine.kind == .wire {
-            await CrossCheck().run(session: self, into: &result)
+            await CrossCheck(environment: environment).run(session: self, into: &result)
         }
         await checkHTTPPort(into: &result)
         await finish(&result)
@@ -113,15 +116,8 @@ struct ProbeSession: Sendable {
         let http = Endpoint(host: endpoint.host, address: endpoint.address, port: port)
         var failure: String?
         for _ in 0..<max(1, options.connectAttempts) {
-            let end = await TCPTransport().connectOnly(to: http, timeout: options.deadlines.connect)
+            failure = await environment.connect(to: http, timeout: options.deadlines.connect)
             await ledger.countConnection()
-            switch end {
-            case nil: failure = nil
-            case .timedOut?: failure = "TCP connect timed out"
-            case .connectFailed(let why)?: failure = why
-            case .localError(let why)?: failure = why
-            default: failure = "TCP connect failed"
-            }
             if failure == nil { break }
         }
         result.httpPort = PortCheck(port: port, open: failure == nil, detail: failure)
@@ -279,7 +275,7 @@ struct ProbeSession: Sendable {
     func candidates(for version: TLSVersion) -> [UInt16] {
         let all = SuiteOrder.candidates(for: version)
         guard engine.kind != .wire else { return all }
-        return all.filter { EngineCapabilities.canOffer(engine.kind, version: version, suite: $0) }
+        return all.filter { environment.canOffer(engine.kind, version: version, suite: $0) }
     }
 
     /// One handshake per suite, for a library that cannot offer an exact suite list (GnuTLS enables

@@ -1,5 +1,4 @@
 import TLSCatalog
-import TLSEngines
 
 /// How to scan: what to send, how fast, and how politely.
 public struct ScanOptions: Sendable {
@@ -7,7 +6,7 @@ public struct ScanOptions: Sendable {
     public var serverName: String?
     public var deadlines = Deadlines()
     /// How long to wait for a name's DNS answer (getaddrinfo); the name is unresolved after that.
-    public var dnsTimeout: Duration = Resolver.defaultTimeout
+    public var dnsTimeout: Duration = ScanDefaults.dnsTimeout
     /// Probes in flight at once against one host.
     public var perHostConcurrency = 4
     /// Pause between the starts of two probes to the same host.

@@ -1,6 +1,5 @@
 @_exported import TLSModel
 import TLSCatalog
-import TLSEngines
 
 /// Enumerates what a TLS server accepts: versions, suites by elimination, preference, groups and certificates.
 ///
@@ -8,11 +7,17 @@ import TLSEngines
 /// preference order; for each group family, one per accepted group plus one.
 public struct Scanner: Sendable {
     public let options: ScanOptions
+    /// The engines, resolver and connects the program handed in.
+    public let environment: any ScanEnvironment
     let engine: any HandshakeEngine
 
-    public init(options: ScanOptions = ScanOptions(), engine: any HandshakeEngine = WireEngine()) {
+    /// - Parameters:
+    ///   - environment: the machine's engines and resolver (`SystemEnvironment()` from TLSEngines).
+    ///   - engine: the engine that enumerates; the environment's wire engine when nil.
+    public init(options: ScanOptions = ScanOptions(), environment: any ScanEnvironment, engine: (any HandshakeEngine)? = nil) {
         self.options = options
-        self.engine = engine
+        self.environment = environment
+        self.engine = engine ?? environment.wire
     }
 
     /// Scans one target end to end. Never throws: every failure is part of the result.
@@ -31,7 +36,7 @@ public struct Scanner: Sendable {
         } else {
             let addresses: [String]
             do {
-                addresses = try await Resolver.addresses(of: target.host, timeout: options.dnsTimeout)
+                addresses = try await environment.addresses(of: target.host, timeout: options.dnsTimeout)
             } catch {
                 return unresolved(target, reason: String(describing: error))
             }
@@ -44,7 +49,8 @@ public struct Scanner: Sendable {
         let serverName = serverName(for: target)
         result.serverName = serverName
         let endpoint = Endpoint(host: target.host, address: address, port: target.port)
-        let session = await ProbeSession(engine: engine, endpoint: endpoint, options: options, serverName: serverName)
+        let session = await ProbeSession(engine: engine, environment: environment, endpoint: endpoint, options: options,
+                                         serverName: serverName)
         await session.run(into: &result)
         result.elapsedSeconds = Self.seconds(clock.now - start)
         return result
@@ -52,7 +58,7 @@ public struct Scanner: Sendable {
 
     /// The SNI a scan of `target` sends: `--sni` (or the list's sni=), else the host when it is a name.
     func serverName(for target: Target) -> String? {
-        options.serverName ?? (Resolver.isIPLiteral(target.host) ? nil : target.host)
+        options.serverName ?? (environment.isIPLiteral(target.host) ? nil : target.host)
     }
 
     /// The result for a target whose name did not resolve: no probe was made; `reason` is the resolver's.
@@ -81,8 +87,9 @@ extension Scanner {
         libraryOptions.checkWithoutSNI = false
         libraryOptions.crossCheck = false
         libraryOptions.httpPort = nil
-        for library in [OpenSSLEngine() as any HandshakeEngine, GnuTLSEngine()] {
-            let other = await Scanner(options: libraryOptions, engine: library).scan(target, address: merged.address)
+        for library in environment.libraries {
+            let other = await Scanner(options: libraryOptions, environment: environment, engine: library)
+                .scan(target, address: merged.address)
             merged.connections += other.connections
             merged.probes.accepted += other.probes.accepted
             merged.probes.rejected += other.probes.rejected

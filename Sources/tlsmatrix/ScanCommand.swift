@@ -281,7 +281,7 @@ struct ScanCommand: AsyncParsableCommand {
         let run = FleetRun(report: report, analysisOptions: analysisOptions, specs: specs,
                            shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
-        let fleet = FleetScanner(options: options, engine: EngineChoice(rawValue: engine) ?? .wire,
+        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), engine: EngineChoice(rawValue: engine) ?? .wire,
                                  targetsInFlight: Self.targetsInFlight(global: globalConcurrency, perHost: concurrency))
         try await run.open()
         SignalTrap.install { name in

@@ -30,7 +30,7 @@ import TLSScan
         options.crossCheck = false
         options.checkWithoutSNI = false
         options.versions = [.tls10, .tls11, .tls12, .tls13]
-        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: server.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
         analysisOptions.hostHeader = hostHeader
@@ -92,7 +92,7 @@ import TLSScan
         defer { origin.stop() }
         var options = ScanOptions()
         options.crossCheck = false
-        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         let verdict = CloudFrontVerdict.evaluate(scan, originProtocols: [.tls10])
         #expect(verdict.compatible == true)
         #expect(verdict.protocolVersion == .tls10)

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TLSCatalog
+import TLSEngines
 import TLSScan
 @testable import TLSAudit
 
@@ -13,7 +14,7 @@ import TLSScan
         var options = ScanOptions()
         options.crossCheck = false
         options.serverName = "localhost"
-        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = trustOrigin
             ? try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8)) : .empty()
@@ -46,7 +47,7 @@ import TLSScan
         var options = ScanOptions()
         options.crossCheck = false
         options.serverName = "localhost"
-        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         var analysisOptions = AnalysisOptions()
         // A store holding some other root: the origin's chain leads nowhere trusted.
         analysisOptions.trustStore = try TrustStore(pem: root)

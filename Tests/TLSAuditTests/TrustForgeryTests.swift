@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TLSCatalog
+import TLSEngines
 import TLSScan
 @testable import TLSAudit
 
@@ -37,7 +38,7 @@ import TLSScan
         options.enumerateGroups = false
         options.httpPort = nil
         options.versions = [.tls12]
-        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: server.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions)

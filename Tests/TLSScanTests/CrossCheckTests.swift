@@ -16,7 +16,7 @@ import TLSEngines
     }
 
     func scan(_ port: Int) async -> ScanResult {
-        await Scanner(options: Self.options()).scan(Target(host: "127.0.0.1", port: port))
+        await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: port))
     }
 
     @Test func openSSLConfirmsEverySuiteItCanOfferOnTheWideOrigin() async throws {
@@ -89,9 +89,9 @@ import TLSEngines
         var options = Self.options()
         options.crossCheck = false
         let target = Target(host: "127.0.0.1", port: origin.port)
-        let wire = await Scanner(options: options).scan(target)
+        let wire = await Scanner(options: options, environment: SystemEnvironment()).scan(target)
         let engine: any HandshakeEngine = kind == .openssl ? OpenSSLEngine() : GnuTLSEngine()
-        let alone = await Scanner(options: options, engine: engine).scan(target)
+        let alone = await Scanner(options: options, environment: SystemEnvironment(), engine: engine).scan(target)
         for version in [TLSVersion.tls12, .tls13] {
             let expected = Set((wire.protocolResult(version)?.suites ?? []).map(\.code)
                 .filter { EngineCapabilities.canOffer(kind, version: version, suite: $0) })

@@ -175,7 +175,7 @@ import Testing
         let barrier = Barrier(count: FleetScanner.lookupsInFlight)
         var options = ScanOptions()
         options.limits = ScanLimits(globalConcurrency: 4, perHostConcurrency: 4, delay: .zero)
-        let fleet = FleetScanner(options: options, targetsInFlight: 1, resolve: { host in
+        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 1, resolve: { host in
             try await Resolver.addresses(of: host, timeout: host.hasPrefix("hang") ? .milliseconds(300) : .seconds(30), lookup: { name in
                 if name.hasPrefix("hang") {
                     Thread.sleep(forTimeInterval: 60)
@@ -203,7 +203,7 @@ import Testing
         var options = ScanOptions()
         options.limits = ScanLimits(globalConcurrency: 8, perHostConcurrency: 4, delay: .zero)
         options.httpPort = nil
-        let fleet = FleetScanner(options: options, targetsInFlight: 1, resolve: { _ in forty })
+        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 1, resolve: { _ in forty })
         let spec = TargetSpec(target: Target(host: "many.invalid", port: 443))
         let capped = await fleet.resolveAll([spec], allAddresses: true)
         #expect(capped[0].addresses == Array(forty.prefix(16)), "the default cap is 16")
@@ -215,7 +215,7 @@ import Testing
         let listener = try SilentListener()
         let port = listener.port
         listener.stop()
-        let three = FleetScanner(options: options, targetsInFlight: 1, resolve: { _ in ["127.0.0.1", "127.0.0.2", "127.0.0.3"] })
+        let three = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 1, resolve: { _ in ["127.0.0.1", "127.0.0.2", "127.0.0.3"] })
         let target = TargetSpec(target: Target(host: "three.invalid", port: port))
         let resolved = await three.resolveAll([target], allAddresses: true, maxAddresses: 2)
         #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"] && resolved[0].skipped == ["127.0.0.3"])

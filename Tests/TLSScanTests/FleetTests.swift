@@ -115,7 +115,7 @@ struct AddressConsistencyTests {
         let origins = try kinds.map { try TestOrigin.start($0) }
         defer { origins.forEach { $0.stop() } }
         let options = options(global: 2, perHost: 4)
-        let fleet = FleetScanner(options: options, targetsInFlight: 3)
+        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 3)
         let specs = origins.map { TargetSpec(target: Target(host: "127.0.0.1", port: $0.port)) }
         let resolved = await fleet.resolveAll(specs, allAddresses: false)
         let collected = Collected()
@@ -140,7 +140,7 @@ struct AddressConsistencyTests {
         let legacy = try TestOrigin.start("gnutls-legacy")
         defer { legacy.stop() }
         let spec = TargetSpec(target: Target(host: "fleet.test", port: modern.port), serverName: "localhost")
-        let fleet = FleetScanner(options: options(global: 8, perHost: 4), targetsInFlight: 2,
+        let fleet = FleetScanner(options: options(global: 8, perHost: 4), environment: SystemEnvironment(), targetsInFlight: 2,
                                  resolve: { _ in ["127.0.0.1", "127.0.0.2"] })
         let resolved = await fleet.resolveAll([spec], allAddresses: true)
         #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"])

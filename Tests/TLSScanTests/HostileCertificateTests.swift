@@ -17,7 +17,7 @@ import TLSScan
         options.httpPort = nil
         options.serverName = sni
         options.enumerateGroups = false
-        return await Scanner(options: options).scan(Target(host: "127.0.0.1", port: origin.port))
+        return await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
     }
 
     /// Item 5: ~2,900 distinct certificates sharing one issuer/subject name in a 1 MiB flight. The scan ends, every

@@ -183,7 +183,7 @@ import TLSWire
         var options = ScanOptions()
         options.deadlines = Self.deadlines
         options.httpPort = nil
-        let result = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: origin.port))
+        let result = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
 
         for proto in result.protocols {
             #expect(proto.suites.isEmpty, "\(mode): \(proto.version) reported \(proto.suites.map { CodePointFormat.hex($0.code) })")

@@ -20,7 +20,7 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/lib/origins.json")
         let origin = try TestOrigin.start(kind)
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         #expect(scan.reachability == .reachable)
         #expect(scan.isComplete, "undecided: \(scan.undecided)")
         let expectedByVersion = Dictionary(uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
@@ -57,7 +57,7 @@ import TLSEngines
         defer { relay.stop() }
         var options = Self.options()
         options.httpPort = nil
-        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: relay.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: relay.port))
         #expect(scan.isComplete, "undecided: \(scan.undecided)")
         for (name, codes) in expected.protocols {
             let version = try #require(TLSVersion(name: name))
@@ -83,7 +83,7 @@ import TLSEngines
         var options = Self.options()
         options.crossCheck = false
         options.httpPort = nil
-        let scan = await Scanner(options: options).scan(Target(host: "127.0.0.1", port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
         #expect(scan.isComplete)
         #expect(scan.protocolResult(.tls12)?.serverPreference == true)
         #expect(scan.connections == scan.connectionLowerBound, "\(kind): \(scan.connections) for \(scan.connectionLowerBound)")
@@ -92,7 +92,7 @@ import TLSEngines
     @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
         let origin = try TestOrigin.start("openssl-ecdsa-x25519")
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         for group in scan.groups {
             #expect(group.groups == [0x001D], "\(group.version) groups \(group.groups)")
             #expect(group.complete)
@@ -107,7 +107,7 @@ import TLSEngines
         var options = Self.options()
         options.serverName = "localhost"
         options.crossCheck = false
-        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         let withSNI = scan.certificates.filter { $0.sni == "localhost" }
         #expect(Set(withSNI.map(\.authentication)) == ["RSA", "ECDSA"])
         #expect(withSNI.allSatisfy { $0.der.count == 2 })
@@ -120,7 +120,7 @@ import TLSEngines
         var options = Self.options()
         options.enumerateGroups = false
         options.crossCheck = false
-        let scan = await Scanner(options: options).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         // At most (accepted + 1) handshakes per version plus a small constant (the preference probes).
         let perVersion = scan.protocols.reduce(0) { $0 + $1.suites.count + 1 }
         #expect(scan.connections <= perVersion + scan.protocols.count)

@@ -1,4 +1,3 @@
-@_exported import TLSModel
 import TLSCatalog
 import TLSWire
 
