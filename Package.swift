@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "tlsmatrix",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tlsmatrix", targets: ["tlsmatrix"]),
     ],

@@ -188,11 +188,7 @@ final class EngineSocket {
     }
 
     /// Whether `host` is an IPv4 or IPv6 literal (SNI must not carry one).
-    static func isIPLiteral(_ host: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
-    }
+    static func isIPLiteral(_ host: String) -> Bool { IPAddressText.isLiteral(host) }
 
     /// Human text for the errno values a scanner meets (same wording as ``TCPTransport``).
     static func describe(_ code: Int32) -> String { SocketErrno.describe(code) }

@@ -54,11 +54,7 @@ public enum Resolver {
         return try await answer.wait().get()
     }
 
-    public static func isIPLiteral(_ host: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
-    }
+    public static func isIPLiteral(_ host: String) -> Bool { IPAddressText.isLiteral(host) }
 
     /// getaddrinfo (A and AAAA, TCP), blocking: the distinct addresses, IPv4 first.
     public static func systemLookup(_ host: String) throws -> [String] {

@@ -19,8 +19,6 @@ public struct SystemEnvironment: ScanEnvironment {
         try await Resolver.addresses(of: host, timeout: timeout)
     }
 
-    public func isIPLiteral(_ host: String) -> Bool { Resolver.isIPLiteral(host) }
-
     public func connect(to endpoint: Endpoint, timeout: Duration) async -> String? {
         switch await TCPTransport().connectOnly(to: endpoint, timeout: timeout) {
         case nil: nil

@@ -172,7 +172,7 @@ final class ExchangeHandler<Consumer: ResponseConsumer>: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let io = error as? IOError, io.errnoCode == 104 || io.errnoCode == 32 {
+        if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
             finish(.reset(consumer), channel: context.channel)
         } else {
             finish(.failed(error, consumer), channel: context.channel)

@@ -16,8 +16,6 @@ public protocol ScanEnvironment: Sendable {
     /// Every address of `host`, IPv4 first (an IP literal is its own address), or an error saying why not,
     /// within `timeout`.
     func addresses(of host: String, timeout: Duration) async throws -> [String]
-    /// True when `host` is an IPv4 or IPv6 address rather than a name.
-    func isIPLiteral(_ host: String) -> Bool
     /// One TCP connect (nothing sent): nil when it connected, else why not.
     func connect(to endpoint: Endpoint, timeout: Duration) async -> String?
 }

@@ -78,12 +78,7 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    static func isIPv6Literal(_ text: String) -> Bool {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts.count <= 8 else { return false }
-        return parts.allSatisfy { $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
-            && text.components(separatedByString: "::").count <= 2
-    }
+    static func isIPv6Literal(_ text: String) -> Bool { IPAddressText.parseIPv6(text) != nil }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

@@ -58,7 +58,7 @@ public struct Scanner: Sendable {
 
     /// The SNI a scan of `target` sends: `--sni` (or the list's sni=), else the host when it is a name.
     func serverName(for target: Target) -> String? {
-        options.serverName ?? (environment.isIPLiteral(target.host) ? nil : target.host)
+        options.serverName ?? (IPAddressText.isLiteral(target.host) ? nil : target.host)
     }
 
     /// The result for a target whose name did not resolve: no probe was made; `reason` is the resolver's.
