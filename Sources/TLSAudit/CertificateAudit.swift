@@ -1,4 +1,5 @@
 import Foundation
+import TLSModel
 
 /// Audits a certificate chain as a TLS server sent it: names, validity, trust, chain structure, keys and signatures.
 ///
@@ -38,8 +39,10 @@ public struct CertificateAudit: Sendable {
     /// - Returns: The decoded certificates, the findings, and the trust decision (nil with an empty trust store).
     public func audit(chain der: [[UInt8]], originDomain: String?, hostHeader: String?) async -> ChainReport {
         // Decoding, chain structure and the name/date/key checks are CPU work on data the server chose: they run
-        // on a dispatch queue, never on the cooperative pool that drives every other probe and the signal handler.
-        let (prepared, structure) = await Self.offload { prepare(der, originDomain: originDomain, hostHeader: hostHeader) }
+        // on a thread of their own, never on the cooperative pool that drives every other probe and the signal handler.
+        let (prepared, structure) = await DedicatedThread.run(name: "tlsmatrix-audit") {
+            prepare(der, originDomain: originDomain, hostHeader: hostHeader)
+        }
         var report = prepared
         guard let structure else { return report }
         if trustRoots.isEmpty {
@@ -113,13 +116,6 @@ public struct CertificateAudit: Sendable {
         report.findings += validityFindings(structure)
         report.findings += keyAndSignatureFindings(structure)
         return (report, structure)
-    }
-
-    /// Runs CPU-bound work on a dispatch queue and awaits its result.
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
-        }
     }
 }
 

@@ -13,14 +13,7 @@ import Foundation
 /// starving other probes and the resolver.
 enum EngineThread {
     static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: body())
-            }
-            thread.name = "tlsmatrix-engine"
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        await DedicatedThread.run(name: "tlsmatrix-engine", body)
     }
 }
 
