@@ -1,0 +1,22 @@
+import TLSCatalog
+
+/// What to offer in one probe.
+public struct ProbeRequest: Sendable, Equatable {
+    public var version: TLSVersion
+    public var suites: [UInt16]
+    public var groups: [UInt16]
+    public var signatureSchemes: [UInt16]
+    public var serverName: String?
+    /// Read the flight up to ServerHelloDone (certificates and key exchange) rather than stopping at ServerHello.
+    public var wantsKeyExchange: Bool
+
+    public init(version: TLSVersion, suites: [UInt16], groups: [UInt16], signatureSchemes: [UInt16],
+                serverName: String?, wantsKeyExchange: Bool = false) {
+        self.version = version
+        self.suites = suites
+        self.groups = groups
+        self.signatureSchemes = signatureSchemes
+        self.serverName = serverName
+        self.wantsKeyExchange = wantsKeyExchange
+    }
+}
