@@ -5,44 +5,6 @@ import Darwin
 #endif
 import Foundation
 
-/// Runs a blocking library handshake on a thread of its own, never on Swift's cooperative pool.
-///
-/// The library engines do blocking-style I/O (non-blocking socket + `poll` with the remaining
-/// time), so each probe needs a thread for at most its deadlines. A dedicated thread per probe
-/// (rather than `NIOThreadPool.singleton`, which has one thread per core) keeps slow servers from
-/// starving other probes and the resolver.
-enum EngineThread {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await DedicatedThread.run(name: "tlsmatrix-engine", body)
-    }
-}
-
-/// A probe's configuration decided before any thread or socket is spent, or why it cannot run.
-enum EnginePlan<Plan: Sendable>: Sendable {
-    case ready(Plan)
-    case cannot(ProbeFailure)
-}
-
-/// A point in time by the monotonic clock, for per-call `poll` timeouts.
-struct EngineDeadline: Sendable {
-    let instant: ContinuousClock.Instant
-
-    init(after duration: Duration) {
-        instant = ContinuousClock.now.advanced(by: duration)
-    }
-
-    /// Milliseconds left (rounded up), 0 when passed.
-    var remainingMilliseconds: Int32 {
-        let left = ContinuousClock.now.duration(to: instant)
-        if left <= .zero { return 0 }
-        let (seconds, atto) = left.components
-        let ms = seconds * 1000 + (atto + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: ms)
-    }
-
-    var hasPassed: Bool { ContinuousClock.now >= instant }
-}
-
 /// A TCP socket owned by one probe: non-blocking connect with a deadline, `poll` for readiness.
 final class EngineSocket {
     enum ConnectResult {
