@@ -132,4 +132,19 @@ struct ScanReportTests {
         wrongType["connections"] = "14"
         #expect(try decodeError(wrongType) == "field 'connections' is not a number")
     }
+
+    @Test func testSavedSummaryLinesAreReadStrictlyToo() throws {
+        let summary = FleetSummary(complete: true, interrupted: nil, shard: "1/2", targets: 1, scanned: 1, pending: [],
+                                   results: [], elapsedSeconds: 0.5, exitStatus: 0)
+        let line = summary.line()
+        #expect(try FleetSummary.parse(line: line) == summary)
+        #expect(try FleetSummary.parse(line: #"{"schemaVersion":1,"target":{}}"#) == nil)
+        // an absent optional written as null is fine; a field this version does not know is not
+        let withNull = line.replacingOccurrences(of: #""complete":true"#, with: #""complete":true,"interrupted":null"#)
+        #expect(try FleetSummary.parse(line: withNull) == summary)
+        let newer = line.replacingOccurrences(of: #""complete":true"#, with: #""complete":true,"region":"eu""#)
+        #expect(throws: ReportError.self) { try FleetSummary.parse(line: newer) }
+        let missing = line.replacingOccurrences(of: #""complete":true,"#, with: "")
+        #expect(throws: ReportError("missing field 'summary.complete'")) { try FleetSummary.parse(line: missing) }
+    }
 }
