@@ -1,4 +1,5 @@
 import Foundation
+import TLSModel
 
 /// The last line of a JSON Lines run (`{"summary": {…}}`) and the `summary.json` of a report folder:
 /// what was asked, what finished, and whether the run as a whole is complete.
@@ -101,7 +102,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         struct Probe: Decodable { let summary: JSONTree? }
         guard (try? JSONDecoder().decode(Probe.self, from: Data(line.utf8)))?.summary != nil else { return nil }
         struct Wrapper: Codable { let summary: FleetSummary }
-        return try JSONReport.decode(Wrapper.self, from: Data(line.utf8)).summary
+        return try ReportCoding.decode(Wrapper.self, from: Data(line.utf8)).summary
     }
 
     /// A text table, one row per target, and a totals line. Every cell and name is made terminal-safe

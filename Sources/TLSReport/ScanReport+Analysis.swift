@@ -10,8 +10,6 @@ public enum ToolVersion {
 }
 
 extension ScanReport {
-    public static let currentSchemaVersion = 1
-
     /// The report of one analysed scan.
     public init(_ analysis: ScanAnalysis) {
         let scan = analysis.scan
@@ -47,18 +45,6 @@ extension ScanReport {
             elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
             options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
                              policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays))
-    }
-
-    /// The `reachability.status` of a report (also a summary row's `reachability`).
-    public static func status(of reach: Reachability) -> String {
-        switch reach {
-        case .reachable: "reachable"
-        case .unresolved: "unresolved"
-        case .refused: "refused"
-        case .connectTimeout: "connect-timeout"
-        case .noTLSAnswer: "no-tls-answer"
-        case .localError: "local-error"
-        }
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {

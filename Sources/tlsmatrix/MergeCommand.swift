@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSReport
+import TLSModel
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import Foundation
 import TLSCatalog
-import TLSModel
 
 extension ScanReport {
     /// Reads a report strictly: `schemaVersion` must be 1; every field the contract requires must be there
@@ -20,7 +19,7 @@ extension ScanReport {
         guard version == Double(currentSchemaVersion) else {
             throw ReportError("schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
         }
-        return try JSONReport.decode(ScanReport.self, from: data)
+        return try ReportCoding.decode(ScanReport.self, from: data)
     }
 
     /// The observations of the report, as the scan made them: what `report` and `compare` analyse again.
@@ -103,6 +102,18 @@ extension ScanReport {
         return scan
     }
 
+    /// The `reachability.status` of a report (also a summary row's `reachability`).
+    public static func status(of reach: Reachability) -> String {
+        switch reach {
+        case .reachable: "reachable"
+        case .unresolved: "unresolved"
+        case .refused: "refused"
+        case .connectTimeout: "connect-timeout"
+        case .noTLSAnswer: "no-tls-answer"
+        case .localError: "local-error"
+        }
+    }
+
     /// `reachability` back to what the scan saw: the stored reason is the message without the prefix
     /// ``Reachability/explanation`` adds.
     func reachabilityValue() throws -> Reachability {
@@ -137,10 +148,10 @@ extension ScanReport {
 }
 
 /// Any JSON value: used only to find the fields of a report that ``ScanReport`` does not know.
-indirect enum JSONTree: Decodable, Equatable {
+package indirect enum JSONTree: Decodable, Equatable {
     case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
 
-    init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -158,7 +169,7 @@ indirect enum JSONTree: Decodable, Equatable {
     }
 
     /// Paths of the object keys in `self` that `known` (the same document as this version writes it) lacks.
-    func unknownFields(comparedWith known: JSONTree, path: String) -> [String] {
+    package func unknownFields(comparedWith known: JSONTree, path: String) -> [String] {
         switch (self, known) {
         case (.object(let mine), .object(let theirs)):
             return mine.keys.sorted().flatMap { key in

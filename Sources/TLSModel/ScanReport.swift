@@ -1,14 +1,16 @@
 import Foundation
 
 /// The JSON report (docs/json-report.md, schemaVersion 1) as one `Codable` document: the only way a
-/// report is written (``ScanReport/init(_:)``, ``ScanReport/json(pretty:)``) and read back
-/// (``ScanReport/decode(_:source:)``, ``ScanReport/scanResult()``).
+/// report is written (built from an analysis by TLSReport's `ScanReport.init(_:)`, encoded by
+/// ``ReportCoding``) and read back (``ScanReport/decode(_:)``, ``ScanReport/scanResult()``).
 ///
 /// Fields that are always present but may be `null` are ``Nullable``; plain optionals are fields that
 /// are absent when they do not apply (e.g. `keyExchange` of an unknown suite, `verdicts.policy`).
 /// Reading is strict: a missing field is an error naming it, and a field this version does not know
 /// (a report written by a newer tlsmatrix) is rejected by name — never ignored, never defaulted.
 public struct ScanReport: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
     public var schemaVersion: Int
     /// The program that wrote the report. Absent in reports written before tlsmatrix 0.4.0.
     public var tool: Tool?
@@ -37,6 +39,11 @@ public struct ScanReport: Codable, Sendable, Equatable {
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
         public var version: String
+
+        public init(name: String, version: String) {
+            self.name = name
+            self.version = version
+        }
     }
 
     public struct Options: Codable, Sendable, Equatable {
@@ -45,6 +52,14 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var policy: String?
         @Nullable public var hostHeader: String?
         public var warnDays: Int
+
+        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int) {
+            self.client = client
+            self.originProtocols = originProtocols
+            self.policy = policy
+            self.hostHeader = hostHeader
+            self.warnDays = warnDays
+        }
     }
 
     public struct TargetEntry: Codable, Sendable, Equatable {
@@ -52,11 +67,23 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var port: Int
         @Nullable public var address: String?
         @Nullable public var sni: String?
+
+        public init(host: String, port: Int, address: String?, sni: String?) {
+            self.host = host
+            self.port = port
+            self.address = address
+            self.sni = sni
+        }
     }
 
     public struct ReachabilityEntry: Codable, Sendable, Equatable {
         public var status: String
         public var message: String
+
+        public init(status: String, message: String) {
+            self.status = status
+            self.message = message
+        }
     }
 
     /// `https` (with `attempts`) or `http` (with `detail`, which may be null).
@@ -103,6 +130,15 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var suites: [Suite]
         public var complete: Bool
         @Nullable public var note: String?
+
+        public init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?) {
+            self.version = version
+            self.supported = supported
+            self.serverPreference = serverPreference
+            self.suites = suites
+            self.complete = complete
+            self.note = note
+        }
     }
 
     public struct Suite: Codable, Sendable, Equatable {
@@ -116,17 +152,41 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var cloudfront: Bool
         public var group: String?
         public var dhBits: Int?
+
+        public init(code: String, iana: String?, openssl: String?, evidence: [String], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
+            self.code = code
+            self.iana = iana
+            self.openssl = openssl
+            self.evidence = evidence
+            self.keyExchange = keyExchange
+            self.bits = bits
+            self.strength = strength
+            self.cloudfront = cloudfront
+            self.group = group
+            self.dhBits = dhBits
+        }
     }
 
     public struct GroupEntry: Codable, Sendable, Equatable {
         public var version: String
         public var groups: [NamedCode]
         public var complete: Bool
+
+        public init(version: String, groups: [NamedCode], complete: Bool) {
+            self.version = version
+            self.groups = groups
+            self.complete = complete
+        }
     }
 
     public struct NamedCode: Codable, Sendable, Equatable {
         public var code: Int
         public var name: String
+
+        public init(code: Int, name: String) {
+            self.code = code
+            self.name = name
+        }
     }
 
     public struct Chain: Codable, Sendable, Equatable {
@@ -136,6 +196,15 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var trusted: Bool?
         public var certificates: [Certificate]
         public var findings: [CertificateFindingEntry]
+
+        public init(authentication: String, seenWith: String, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
+            self.authentication = authentication
+            self.seenWith = seenWith
+            self.sni = sni
+            self.trusted = trusted
+            self.certificates = certificates
+            self.findings = findings
+        }
     }
 
     /// One certificate as sent: `decoded: true` with what was read from it, or `decoded: false` with `error`.
@@ -162,6 +231,24 @@ public struct ScanReport: Codable, Sendable, Equatable {
             public var signatureAlgorithm: String
             public var selfSigned: Bool
             public var sha256: String
+
+            public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String], ipAddresses: [String], notBefore: String, notAfter: String, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String, selfSigned: Bool, sha256: String) {
+                self.subject = subject
+                self.issuer = issuer
+                self.commonName = commonName
+                self.subjectAltNames = subjectAltNames
+                self.dnsNames = dnsNames
+                self.ipAddresses = ipAddresses
+                self.notBefore = notBefore
+                self.notAfter = notAfter
+                self.daysLeft = daysLeft
+                self.keyType = keyType
+                self.keyBits = keyBits
+                self.curve = curve
+                self.signatureAlgorithm = signatureAlgorithm
+                self.selfSigned = selfSigned
+                self.sha256 = sha256
+            }
         }
 
         enum CodingKeys: String, CodingKey { case position, decoded, der, error }
@@ -203,6 +290,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var severity: String
         public var message: String
         @Nullable public var fix: String?
+
+        public init(id: String, severity: String, message: String, fix: String?) {
+            self.id = id
+            self.severity = severity
+            self.message = message
+            self.fix = fix
+        }
     }
 
     public struct TrustStoreEntry: Codable, Sendable, Equatable {
@@ -213,12 +307,28 @@ public struct ScanReport: Codable, Sendable, Equatable {
             public var path: String
             public var kind: String
             public var roots: Int
+
+            public init(path: String, kind: String, roots: Int) {
+                self.path = path
+                self.kind = kind
+                self.roots = roots
+            }
+        }
+
+        public init(roots: Int, sources: [Source]) {
+            self.roots = roots
+            self.sources = sources
         }
     }
 
     public struct Verdicts: Codable, Sendable, Equatable {
         public var cloudfront: CloudFront
         public var policy: PolicyEntry?
+
+        public init(cloudfront: CloudFront, policy: PolicyEntry?) {
+            self.cloudfront = cloudfront
+            self.policy = policy
+        }
     }
 
     public struct CloudFront: Codable, Sendable, Equatable {
@@ -229,12 +339,28 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var group: String?
         public var originProtocols: [String]
         public var causes: [Cause]
+
+        public init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String], causes: [Cause]) {
+            self.compatible = compatible
+            self.protocol = `protocol`
+            self.suite = suite
+            self.code = code
+            self.group = group
+            self.originProtocols = originProtocols
+            self.causes = causes
+        }
     }
 
     public struct Cause: Codable, Sendable, Equatable {
         public var id: String
         public var message: String
         public var fix: String
+
+        public init(id: String, message: String, fix: String) {
+            self.id = id
+            self.message = message
+            self.fix = fix
+        }
     }
 
     public struct PolicyEntry: Codable, Sendable, Equatable {
@@ -245,18 +371,40 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var requirements: [String]
         public var changesNeeded: [String]
         public var policyUnverified: Bool
+
+        public init(id: String, conforms: Bool, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool) {
+            self.id = id
+            self.conforms = conforms
+            self.outside = outside
+            self.missing = missing
+            self.requirements = requirements
+            self.changesNeeded = changesNeeded
+            self.policyUnverified = policyUnverified
+        }
     }
 
     public struct PolicyItem: Codable, Sendable, Equatable {
         public var version: String
         @Nullable public var code: String?
         public var message: String
+
+        public init(version: String, code: String?, message: String) {
+            self.version = version
+            self.code = code
+            self.message = message
+        }
     }
 
     public struct ScanFinding: Codable, Sendable, Equatable {
         public var id: String
         public var severity: String
         public var message: String
+
+        public init(id: String, severity: String, message: String) {
+            self.id = id
+            self.severity = severity
+            self.message = message
+        }
     }
 
     public struct GradeEntry: Codable, Sendable, Equatable {
@@ -271,6 +419,21 @@ public struct ScanReport: Codable, Sendable, Equatable {
             public var rule: String
             public var limit: String
             public var reason: String
+
+            public init(rule: String, limit: String, reason: String) {
+                self.rule = rule
+                self.limit = limit
+                self.reason = reason
+            }
+        }
+
+        public init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap]) {
+            self.letter = letter
+            self.score = score
+            self.protocolScore = protocolScore
+            self.keyExchangeScore = keyExchangeScore
+            self.cipherScore = cipherScore
+            self.caps = caps
         }
     }
 
@@ -333,6 +496,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var rejected: Int
         public var timedOut: Int
         public var failed: Int
+
+        public init(accepted: Int, rejected: Int, timedOut: Int, failed: Int) {
+            self.accepted = accepted
+            self.rejected = rejected
+            self.timedOut = timedOut
+            self.failed = failed
+        }
     }
 
     public struct Undecided: Codable, Sendable, Equatable {
@@ -340,6 +510,36 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var version: String
         public var purpose: String
         public var reason: String
+
+        public init(engine: String, version: String, purpose: String, reason: String) {
+            self.engine = engine
+            self.version = version
+            self.purpose = purpose
+            self.reason = reason
+        }
+    }
+
+    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?) {
+        self.schemaVersion = schemaVersion
+        self.tool = tool
+        self.target = target
+        self.reachability = reachability
+        self.ports = ports
+        self.protocols = protocols
+        self.groups = groups
+        self.certificates = certificates
+        self.trustStore = trustStore
+        self.verdicts = verdicts
+        self.findings = findings
+        self.grade = grade
+        self.simulation = simulation
+        self.connections = connections
+        self.connectionLowerBound = connectionLowerBound
+        self.probes = probes
+        self.complete = complete
+        self.undecided = undecided
+        self.elapsedSeconds = elapsedSeconds
+        self.options = options
     }
 }
 
