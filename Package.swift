@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
         .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire"]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
-        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"]),
+        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,6 +15,9 @@ public struct AnalysisOptions: Sendable {
     public var policy: Policy?
     /// Shared by the analyses of one run: identical chains are verified once.
     public var trustCache: TrustCache?
+    /// The client whose verdict decides the exit status (`--client`): not used by the analysis itself,
+    /// recorded in the report so a saved scan is judged again the same way.
+    public var client: String?
 
     public init() {}
 }
@@ -45,6 +48,8 @@ public struct ScanAnalysis: Sendable {
     public var policy: PolicyConformance?
     /// Where the trust store's roots came from and how many there are (empty sources: trust was not checked).
     public var trustStore: [TrustStore.Source]
+    /// What the scan was judged with.
+    public var options: AnalysisOptions
 
     public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         let domain = scan.serverName ?? scan.target.host
@@ -66,7 +71,7 @@ public struct ScanAnalysis: Sendable {
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
                             simulations: simulations, grade: grade, policy: conformance,
-                            trustStore: audit.trustRoots.sources)
+                            trustStore: audit.trustRoots.sources, options: options)
     }
 }
 

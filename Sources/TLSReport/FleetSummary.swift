@@ -1,4 +1,5 @@
 import Foundation
+import TLSModel
 
 /// The last line of a JSON Lines run (`{"summary": {…}}`) and the `summary.json` of a report folder:
 /// what was asked, what finished, and whether the run as a whole is complete.
@@ -92,16 +93,16 @@ public struct FleetSummary: Codable, Sendable, Equatable {
     }
 
     static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONReport.encode(value, pretty: pretty)
     }
 
-    /// Reads a summary line (`{"summary": {…}}`); nil when the line is something else.
-    public static func parse(line: String) -> FleetSummary? {
-        struct Wrapper: Decodable { let summary: FleetSummary }
-        return try? JSONDecoder().decode(Wrapper.self, from: Data(line.utf8)).summary
+    /// Reads a summary line (`{"summary": {…}}`); nil when the line is something else (no `summary` key).
+    /// A summary line that is incomplete or has fields this version does not know is an error naming them.
+    public static func parse(line: String) throws -> FleetSummary? {
+        struct Probe: Decodable { let summary: JSONTree? }
+        guard (try? JSONDecoder().decode(Probe.self, from: Data(line.utf8)))?.summary != nil else { return nil }
+        struct Wrapper: Codable { let summary: FleetSummary }
+        return try ReportCoding.decode(Wrapper.self, from: Data(line.utf8)).summary
     }
 
     /// A text table, one row per target, and a totals line. Every cell and name is made terminal-safe

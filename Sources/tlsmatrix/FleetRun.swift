@@ -97,7 +97,7 @@ actor FleetRun: ScanObserver {
                 cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
-                reachability: JSONReport.status(of: scan.reachability),
+                reachability: ScanReport.status(of: scan.reachability),
                 reason: scan.reachability.isReachable ? nil : scan.reachability.explanation)
             scans.append((scan, files, row, status))
         }

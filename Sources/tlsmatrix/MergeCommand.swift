@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TLSReport
+import TLSModel
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,20 +50,27 @@ struct MergeCommand: ParsableCommand {
             for (index, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
                 let where_ = "\(file):\(index + 1)"
                 guard summary == nil else { throw ValidationError("\(where_): lines after the summary line") }
-                if let parsed = FleetSummary.parse(line: String(line)) {
-                    summary = parsed
+                let parsedSummary: FleetSummary?
+                do {
+                    parsedSummary = try FleetSummary.parse(line: String(line))
+                } catch {
+                    throw ValidationError("\(where_): not a usable summary line: \(error)")
+                }
+                if let parsedSummary {
+                    summary = parsedSummary
                     continue
                 }
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      object["schemaVersion"] as? Int == JSONReport.schemaVersion,
-                      let target = object["target"] as? [String: Any], let host = target["host"] as? String,
-                      let port = target["port"] as? Int else {
+                let report: ScanReport
+                do {
+                    report = try ScanReport.decode(Data(line.utf8))
+                } catch {
                     if index == lines.count - 1, !text.hasSuffix("\n") { break }  // the last line of a run cut off mid-write
-                    throw ValidationError("\(where_): not a tlsmatrix report or summary line")
+                    throw ValidationError("\(where_): not a tlsmatrix report or summary line: \(error)")
                 }
-                let key = "\(host):\(port) @\(target["address"] as? String ?? "") sni=\(target["sni"] as? String ?? "")"
+                let target = report.target
+                let key = "\(target.host):\(target.port) @\(target.address ?? "") sni=\(target.sni ?? "")"
                 if let first = seenTargets[key] {
-                    throw ValidationError("\(where_): \(host):\(port) was already reported in \(first)")
+                    throw ValidationError("\(where_): \(target.host):\(target.port) was already reported in \(first)")
                 }
                 seenTargets[key] = where_
                 reportLines.append(String(line))

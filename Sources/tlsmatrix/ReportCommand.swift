@@ -9,7 +9,10 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Re-analyse a saved JSON scan offline: verdict, grade, simulation, policy, every report format.",
         discussion: """
             No network is used: the observations in the saved report are judged again, e.g. under another
-            OriginSslProtocols setting, Host header or policy, or rendered in another format.
+            OriginSslProtocols setting, Host header or policy, or rendered in another format. What the
+            command line does not set is taken from the saved report (--client, --origin-protocols,
+            --policy, --host-header, --warn-days, --ca-file), so `report scan.json --format json` writes
+            the scan's report again, byte for byte, and ends with the scan's exit status.
             Examples:
               tlsmatrix report scan.json --origin-protocols TLSv1,TLSv1.1,TLSv1.2
               tlsmatrix report scan.json --policy ELBSecurityPolicy-TLS13-1-2-2021-06 --format html --output scan.html
@@ -22,12 +25,14 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var report: ReportOptions
 
     mutating func run() async throws {
+        let saved: ScanReport
         let scan: ScanResult
         do {
-            scan = try SavedScan.load(path: file)
+            saved = try SavedScan.report(path: file)
+            scan = try saved.scanResult()
         } catch {
             throw ValidationError(String(describing: error))
         }
-        try await report.deliver(scan)
+        try await report.filledIn(from: saved).deliver(scan)
     }
 }

@@ -13,8 +13,8 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write the report to this file (one format) or folder (several) instead of standard output.")
     var output: String?
 
-    @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2.")
-    var originProtocols: String = "TLSv1.2"
+    @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2 (default: TLSv1.2; for `report`, the saved scan's).")
+    var originProtocols: String?
 
     @Option(help: "Judge as this client (cloudfront-origin, or any id from `tlsmatrix clients list`); exit 1 when it could not connect.")
     var client: String?
@@ -28,8 +28,8 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "PEM file of extra trusted roots, added to the system store.")
     var caFile: String?
 
-    @Option(help: "Warn when a certificate expires within this many days.")
-    var warnDays: Int = 30
+    @Option(help: "Warn when a certificate expires within this many days (default: 30; for `report`, the saved scan's).")
+    var warnDays: Int?
 
     @Flag(help: "Never colour the text report (colour is used only when writing to a terminal; NO_COLOR is honoured too).")
     var noColor = false
@@ -56,7 +56,7 @@ struct ReportOptions: ParsableArguments {
             let name = hostHeader.split(separator: ":", maxSplits: 1).first.map(String.init) ?? hostHeader
             do { try Target.validateHostName(name) } catch { throw ValidationError("invalid --host-header: \(error.description)") }
         }
-        guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
+        guard (0...3650).contains(warnDays ?? 30) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         // only the file is checked here; the system store is loaded once, for the analysis
         if let caFile { _ = try adding(caFile: caFile, to: .empty()) }
         if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
@@ -67,7 +67,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func parsedOriginProtocols() throws -> [TLSVersion] {
-        let names = originProtocols.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = (originProtocols ?? "TLSv1.2").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         var versions: [TLSVersion] = []
         for name in names {
             guard let version = TLSVersion(name: name) else {
@@ -110,7 +110,8 @@ struct ReportOptions: ParsableArguments {
         var analysisOptions = AnalysisOptions()
         analysisOptions.originProtocols = try parsedOriginProtocols()
         analysisOptions.hostHeader = hostHeader
-        analysisOptions.warnDays = warnDays
+        analysisOptions.warnDays = warnDays ?? 30
+        analysisOptions.client = client
         analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
         analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
         analysisOptions.trustCache = TrustCache()
@@ -132,6 +133,35 @@ struct ReportOptions: ParsableArguments {
         // A verdict that could not be decided (trust not verifiable, a probe left undecided) is not a pass.
         if analysis.cloudfront.compatible == nil { return .incomplete }
         return .passed
+    }
+
+    /// These options with what a saved report was judged with wherever the command line says nothing:
+    /// `--client`, `--origin-protocols`, `--policy`, `--host-header`, `--warn-days` from its `options`,
+    /// `--ca-file` from its `trustStore` sources. So `tlsmatrix report scan.json` gives the scan's report
+    /// and exit status again; a report from before `options` existed gets the usual defaults.
+    func filledIn(from saved: ScanReport) throws -> ReportOptions {
+        var filled = self
+        if let options = saved.options {
+            if filled.client == nil { filled.client = options.client }
+            if filled.originProtocols == nil { filled.originProtocols = options.originProtocols.joined(separator: ",") }
+            if filled.policy == nil { filled.policy = options.policy }
+            if filled.hostHeader == nil { filled.hostHeader = options.hostHeader }
+            if filled.warnDays == nil { filled.warnDays = options.warnDays }
+        }
+        if filled.caFile == nil {
+            let caFiles = saved.trustStore.sources.filter { $0.kind == "ca-file" }.map(\.path)
+            guard caFiles.count <= 1 else {
+                throw ValidationError("the saved scan was judged with several CA files (\(caFiles.joined(separator: ", "))); pass --ca-file")
+            }
+            if let caFile = caFiles.first {
+                guard FileManager.default.isReadableFile(atPath: caFile) else {
+                    throw ValidationError("the saved scan was judged with --ca-file '\(caFile)', which cannot be read here; pass --ca-file")
+                }
+                filled.caFile = caFile
+            }
+        }
+        try filled.validate()
+        return filled
     }
 
     var kinds: [ReportFormat] { formats.compactMap(ReportFormat.init(rawValue:)) }
@@ -216,8 +246,8 @@ enum ReportFormat: String, CaseIterable {
     func render(_ analysis: ScanAnalysis) -> String {
         switch self {
         case .text: TextReport.render(analysis)
-        case .json: JSONReport.document(analysis).serialized() + "\n"
-        case .jsonl: JSONReport.document(analysis).serialized(pretty: false) + "\n"
+        case .json: JSONReport.render(analysis)
+        case .jsonl: JSONReport.render(analysis, pretty: false)
         case .html: HTMLReport.render(analysis)
         case .markdown: MarkdownReport.render(analysis)
         case .csv: CSVReport.render(analysis)

@@ -35,7 +35,7 @@ import TLSScan
         options.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
         let analysis = await ScanAnalysis.analyze(scan, options: options)
 
-        let json = JSONReport.document(analysis).serialized()
+        let json = JSONReport.render(analysis)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let chains = try #require(object["certificates"] as? [[String: Any]])
         let entries = try #require(chains.first?["certificates"] as? [[String: Any]])

@@ -1,5 +1,6 @@
-/// A JSON document with keys kept in the order they were written, so reports are stable and diffable.
-public indirect enum JSONValue: Sendable, Equatable {
+/// A JSON document with keys kept in the order they were written: the small listings of `policies` and
+/// `clients` only. Scan reports, JSON Lines and summaries are `Codable` (``ScanReport``, ``FleetSummary``).
+indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -8,12 +9,12 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.serialized() == rhs.serialized()
     }
 
     /// Serializes with two-space indentation (or compact, for JSON Lines).
-    public func serialized(pretty: Bool = true) -> String {
+    func serialized(pretty: Bool = true) -> String {
         var out = ""
         write(into: &out, indent: pretty ? 0 : nil)
         return out

@@ -1,0 +1,189 @@
+import Foundation
+import TLSCatalog
+
+extension ScanReport {
+    /// Reads a report strictly: `schemaVersion` must be 1; every field the contract requires must be there
+    /// (the error names the first one missing); a field this version does not know — a report written
+    /// by a newer tlsmatrix, or an edit — is rejected by name rather than dropped.
+    public static func decode(_ data: Data) throws -> ScanReport {
+        let tree: JSONTree
+        do {
+            tree = try JSONDecoder().decode(JSONTree.self, from: data)
+        } catch {
+            throw ReportError("not JSON")
+        }
+        guard case .object(let top) = tree else { throw ReportError("not a JSON object") }
+        guard case .number(let version)? = top["schemaVersion"] else {
+            throw ReportError("not a tlsmatrix report (no schemaVersion)")
+        }
+        guard version == Double(currentSchemaVersion) else {
+            throw ReportError("schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
+        }
+        return try ReportCoding.decode(ScanReport.self, from: data)
+    }
+
+    /// The observations of the report, as the scan made them: what `report` and `compare` analyse again.
+    /// Everything derived (names, verdicts, grade, certificate details) is recomputed from these.
+    public func scanResult() throws -> ScanResult {
+        var scan = ScanResult(target: Target(host: target.host, port: target.port), reachability: try reachabilityValue())
+        scan.address = target.address
+        scan.serverName = target.sni
+        for (index, entry) in ports.enumerated() {
+            switch entry.role {
+            case "https":
+                guard let attempts = entry.attempts else { throw ReportError("missing field 'ports[\(index)].attempts'") }
+                scan.connectAttempts = attempts
+            case "http":
+                guard case .some(let detail) = entry.detail else { throw ReportError("missing field 'ports[\(index)].detail'") }
+                scan.httpPort = PortCheck(port: entry.port, open: entry.open, detail: detail)
+            default:
+                throw ReportError("field 'ports[\(index)].role': unknown role '\(entry.role)' (https or http)")
+            }
+        }
+        for (index, entry) in protocols.enumerated() {
+            let path = "protocols[\(index)]"
+            var result = ProtocolResult(version: try Self.version(entry.version, path + ".version"), supported: entry.supported)
+            result.serverPreference = entry.serverPreference
+            result.complete = entry.complete
+            result.note = entry.note
+            for (position, suite) in entry.suites.enumerated() {
+                let path = "\(path).suites[\(position)]"
+                guard let code = CodePointFormat.parse(suite.code) else { throw ReportError("field '\(path).code': not a code point ('\(suite.code)')") }
+                let evidence = try suite.evidence.map { name in
+                    guard let engine = EngineKind(rawValue: name) else { throw ReportError("field '\(path).evidence': unknown engine '\(name)'") }
+                    return engine
+                }
+                result.suites.append(SuiteResult(code: code, evidence: evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
+                                                 dhBits: suite.dhBits))
+            }
+            scan.protocols.append(result)
+        }
+        for (index, entry) in groups.enumerated() {
+            let path = "groups[\(index)]"
+            let codes = try entry.groups.enumerated().map { position, group in
+                guard let code = UInt16(exactly: group.code) else { throw ReportError("field '\(path).groups[\(position)].code': not a group code") }
+                return code
+            }
+            scan.groups.append(GroupResult(version: try Self.version(entry.version, path + ".version"), groups: codes, complete: entry.complete))
+        }
+        for (index, chain) in certificates.enumerated() {
+            let path = "certificates[\(index)]"
+            let der = try chain.certificates.enumerated().map { position, certificate in
+                guard let bytes = Data(base64Encoded: certificate.der) else {
+                    throw ReportError("field '\(path).certificates[\(position)].der': not base64")
+                }
+                return [UInt8](bytes)
+            }
+            scan.certificates.append(CertificateChain(authentication: chain.authentication, der: der,
+                                                      seenWith: try Self.version(chain.seenWith, path + ".seenWith"), sni: chain.sni))
+        }
+        for (index, finding) in findings.enumerated() {
+            guard let severity = Finding.Severity(rawValue: finding.severity) else {
+                throw ReportError("field 'findings[\(index)].severity': unknown severity '\(finding.severity)'")
+            }
+            scan.findings.append(Finding(id: finding.id, severity: severity, message: finding.message))
+        }
+        scan.connections = connections
+        scan.probes.accepted = probes.accepted
+        scan.probes.rejected = probes.rejected
+        scan.probes.timedOut = probes.timedOut
+        scan.probes.failed = probes.failed
+        for (index, item) in undecided.enumerated() {
+            guard let engine = EngineKind(rawValue: item.engine) else {
+                throw ReportError("field 'undecided[\(index)].engine': unknown engine '\(item.engine)'")
+            }
+            scan.undecided.append(UndecidedProbe(engine: engine, version: try Self.version(item.version, "undecided[\(index)].version"),
+                                                 purpose: item.purpose, reason: item.reason))
+        }
+        scan.elapsedSeconds = elapsedSeconds
+        guard scan.isComplete == complete else {
+            throw ReportError("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
+        }
+        return scan
+    }
+
+    /// The `reachability.status` of a report (also a summary row's `reachability`).
+    public static func status(of reach: Reachability) -> String {
+        switch reach {
+        case .reachable: "reachable"
+        case .unresolved: "unresolved"
+        case .refused: "refused"
+        case .connectTimeout: "connect-timeout"
+        case .noTLSAnswer: "no-tls-answer"
+        case .localError: "local-error"
+        }
+    }
+
+    /// `reachability` back to what the scan saw: the stored reason is the message without the prefix
+    /// ``Reachability/explanation`` adds.
+    func reachabilityValue() throws -> Reachability {
+        let message = reachability.message
+        func strip(_ prefix: String, _ suffix: String = "") -> String {
+            guard message.hasPrefix(prefix), message.hasSuffix(suffix), message.count >= prefix.count + suffix.count else { return message }
+            return String(message.dropFirst(prefix.count).dropLast(suffix.count))
+        }
+        switch reachability.status {
+        case "reachable": return .reachable
+        case "unresolved": return .unresolved(message)
+        case "refused": return .refused(strip("origin not responding: TCP connect failed (", ")"))
+        case "connect-timeout": return .connectTimeout
+        case "no-tls-answer": return .noTLSAnswer(strip("origin not responding to TLS: "))
+        case "local-error": return .localError(strip("not scanned: "))
+        default:
+            throw ReportError("field 'reachability.status': unknown status '\(reachability.status)'")
+        }
+    }
+
+    static func version(_ name: String, _ path: String) throws -> TLSVersion {
+        guard let version = TLSVersion(rawValue: name) else {
+            throw ReportError("field '\(path)': unknown protocol version '\(name)'")
+        }
+        return version
+    }
+
+    static func group(_ name: String, _ path: String) throws -> UInt16 {
+        if let code = Catalog.shared.group(named: name)?.code ?? CodePointFormat.parse(name) { return code }
+        throw ReportError("field '\(path)': unknown group '\(name)'")
+    }
+}
+
+/// Any JSON value: used only to find the fields of a report that ``ScanReport`` does not know.
+package indirect enum JSONTree: Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
+
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONTree].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONTree].self))
+        }
+    }
+
+    /// Paths of the object keys in `self` that `known` (the same document as this version writes it) lacks.
+    package func unknownFields(comparedWith known: JSONTree, path: String) -> [String] {
+        switch (self, known) {
+        case (.object(let mine), .object(let theirs)):
+            return mine.keys.sorted().flatMap { key in
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                // a null where this version writes nothing (an absent optional) says nothing new
+                guard let other = theirs[key] else { return mine[key] == .null ? [] : [child] }
+                return mine[key]!.unknownFields(comparedWith: other, path: child)
+            }
+        case (.array(let mine), .array(let theirs)):
+            return zip(mine, theirs).enumerated().flatMap { index, pair in
+                pair.0.unknownFields(comparedWith: pair.1, path: "\(path)[\(index)]")
+            }
+        default:
+            return []
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSModel
+
+/// The version every report and `tlsmatrix --version` name: the one constant to change for a release.
+public enum ToolVersion {
+    public static let name = "tlsmatrix"
+    public static let current = "0.4.0-dev"
+}
+
+extension ScanReport {
+    /// The report of one analysed scan.
+    public init(_ analysis: ScanAnalysis) {
+        let scan = analysis.scan
+        let options = analysis.options
+        self.init(
+            schemaVersion: Self.currentSchemaVersion,
+            tool: Tool(name: ToolVersion.name, version: ToolVersion.current),
+            target: TargetEntry(host: scan.target.host, port: scan.target.port, address: scan.address, sni: scan.serverName),
+            reachability: ReachabilityEntry(status: Self.status(of: scan.reachability), message: scan.reachability.explanation),
+            ports: Self.ports(scan),
+            protocols: scan.protocols.map(Self.protocolEntry),
+            groups: scan.groups.map { result in
+                GroupEntry(version: result.version.rawValue,
+                           groups: result.groups.map { NamedCode(code: Int($0), name: Self.groupName($0)) },
+                           complete: result.complete)
+            },
+            certificates: analysis.chains.map(Self.chainEntry),
+            trustStore: TrustStoreEntry(
+                roots: analysis.trustStore.reduce(0) { $0 + $1.roots },
+                sources: analysis.trustStore.map { TrustStoreEntry.Source(path: $0.path, kind: $0.kind, roots: $0.roots) }),
+            verdicts: Verdicts(cloudfront: Self.verdict(analysis.cloudfront), policy: analysis.policy.map(Self.policyEntry)),
+            findings: scan.findings.map { ScanFinding(id: $0.id, severity: $0.severity.rawValue, message: $0.message) },
+            grade: Self.gradeEntry(analysis.grade),
+            simulation: analysis.simulations.map(Self.simulationEntry),
+            connections: scan.connections,
+            connectionLowerBound: scan.connectionLowerBound,
+            probes: Probes(accepted: scan.probes.accepted, rejected: scan.probes.rejected,
+                           timedOut: scan.probes.timedOut, failed: scan.probes.failed),
+            complete: scan.isComplete,
+            undecided: scan.undecided.map {
+                Undecided(engine: $0.engine.rawValue, version: $0.version.rawValue, purpose: $0.purpose, reason: $0.reason)
+            },
+            elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
+            options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
+                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays))
+    }
+
+    static func ports(_ scan: ScanResult) -> [Port] {
+        var httpsOpen = scan.reachability.isReachable
+        if case .noTLSAnswer = scan.reachability { httpsOpen = true }
+        var items = [Port(role: "https", port: scan.target.port, open: httpsOpen, attempts: scan.connectAttempts, detail: .none)]
+        if let http = scan.httpPort {
+            items.append(Port(role: "http", port: http.port, open: http.open, attempts: nil, detail: .some(http.detail)))
+        }
+        return items
+    }
+
+    static func protocolEntry(_ result: ProtocolResult) -> ProtocolEntry {
+        ProtocolEntry(version: result.version.rawValue, supported: result.supported, serverPreference: result.serverPreference,
+                      suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note)
+    }
+
+    static func suiteEntry(_ suite: SuiteResult) -> Suite {
+        let info = suite.suite
+        return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
+                     evidence: suite.evidence.sorted().map(\.rawValue),
+                     keyExchange: info?.keyExchange, bits: info?.bits, strength: info?.strength.rawValue,
+                     cloudfront: Catalog.shared.client(id: "cloudfront-origin")?.offers(suite: suite.code) ?? false,
+                     group: suite.group.map(groupName), dhBits: suite.dhBits)
+    }
+
+    static func chainEntry(_ analysis: ChainAnalysis) -> Chain {
+        let chain = analysis.chain
+        let report = analysis.report
+        return Chain(authentication: chain.authentication, seenWith: chain.seenWith.rawValue, sni: chain.sni,
+                     trusted: report.trusted, certificates: certificateEntries(report, der: chain.der),
+                     findings: report.findings.map {
+                         CertificateFindingEntry(id: $0.id, severity: $0.severity.rawValue, message: $0.message, fix: $0.fix)
+                     })
+    }
+
+    /// Every certificate as sent, in order: each decoded one with its own DER (by its position, never by its
+    /// index among the decoded ones), each undecodable one with its DER and the reason, and those beyond the
+    /// analysis caps with their DER only — so a saved scan holds the chain exactly as the server sent it.
+    static func certificateEntries(_ report: ChainReport, der: [[UInt8]]) -> [Certificate] {
+        der.enumerated().map { position, bytes in
+            let encoded = Data(bytes).base64EncodedString()
+            if let info = report.certificates.first(where: { $0.position == position }) {
+                let details = Certificate.Details(
+                    subject: info.subject, issuer: info.issuer, commonName: info.commonName,
+                    subjectAltNames: info.subjectAltNames, dnsNames: info.dnsNames, ipAddresses: info.ipAddresses,
+                    notBefore: Timestamp.iso8601(info.notBefore), notAfter: Timestamp.iso8601(info.notAfter),
+                    daysLeft: info.daysLeft, keyType: info.keyType, keyBits: info.keyBits, curve: info.curve,
+                    signatureAlgorithm: info.signatureAlgorithm, selfSigned: info.isSelfSigned, sha256: info.sha256Fingerprint)
+                return Certificate(position: position, der: encoded, error: nil, details: details)
+            }
+            let reason = report.undecodable.first(where: { $0.position == position })?.reason
+            return Certificate(position: position, der: encoded, error: reason ?? "not analysed (beyond the chain limits)", details: nil)
+        }
+    }
+
+    static func verdict(_ verdict: CloudFrontVerdict) -> CloudFront {
+        CloudFront(compatible: verdict.compatible, protocol: verdict.protocolVersion?.rawValue,
+                   suite: verdict.suite.map { Catalog.shared.suite(code: $0)?.displayName ?? CodePointFormat.hex($0) },
+                   code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(groupName),
+                   originProtocols: verdict.originProtocols.map(\.cloudFrontName),
+                   causes: verdict.causes.map { Cause(id: $0.id, message: $0.message, fix: $0.fix) })
+    }
+
+    static func policyEntry(_ conformance: PolicyConformance) -> PolicyEntry {
+        func items(_ list: [PolicyConformance.Item]) -> [PolicyItem] {
+            list.map { PolicyItem(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) }
+        }
+        return PolicyEntry(id: conformance.policy.id, conforms: !conformance.violated, outside: items(conformance.outside),
+                           missing: items(conformance.missing), requirements: conformance.requirements,
+                           changesNeeded: conformance.changesNeeded, policyUnverified: conformance.policy.unverified)
+    }
+
+    static func gradeEntry(_ grade: Grade) -> GradeEntry {
+        GradeEntry(letter: grade.letter, score: grade.score, protocolScore: grade.protocolScore,
+                   keyExchangeScore: grade.keyExchangeScore, cipherScore: grade.cipherScore,
+                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit, reason: $0.reason) })
+    }
+
+    static func simulationEntry(_ simulation: ClientSimulation) -> Simulation {
+        switch simulation.result {
+        case .success(let choice):
+            return Simulation(client: simulation.client.id, name: simulation.client.name, connects: true,
+                              outcome: .connects(protocol: choice.version.rawValue,
+                                                 suite: Catalog.shared.suite(code: choice.suite)?.displayName ?? CodePointFormat.hex(choice.suite),
+                                                 code: CodePointFormat.hex(choice.suite), group: choice.group.map(groupName)))
+        case .failure(let failure):
+            return Simulation(client: simulation.client.id, name: simulation.client.name,
+                              connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
+        }
+    }
+
+    static func groupName(_ code: UInt16) -> String {
+        Catalog.shared.group(code: code)?.name ?? CodePointFormat.hex(code)
+    }
+}
