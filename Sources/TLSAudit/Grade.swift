@@ -6,27 +6,41 @@ import TLSModel
 /// Follows the SSL Labs Server Rating Guide (2009, with the 2014–2020 updates): score =
 /// 30% protocol + 30% key exchange + 40% cipher strength, letter by score, then the lowest cap that applies.
 public struct Grade: Sendable, Equatable {
+    /// A grade letter, ordered from best to worst (`A+` < `A` < … < `F` < `T` < `M` < `-`): a cap lowers the
+    /// grade to its limit when the limit is worse.
+    public enum Letter: String, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+        case aPlus = "A+", a = "A", aMinus = "A-", b = "B", c = "C", d = "D", e = "E", f = "F"
+        /// Certificate not trusted.
+        case t = "T"
+        /// Certificate name mismatch.
+        case m = "M"
+        /// Nothing to rate (no TLS).
+        case none = "-"
+
+        private var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
+        public static func < (lhs: Letter, rhs: Letter) -> Bool { lhs.rank < rhs.rank }
+        public var description: String { rawValue }
+    }
+
     /// A rule that limits the grade.
     public struct Cap: Sendable, Equatable {
         public var rule: String
-        public var limit: String
+        public var limit: Letter
         public var reason: String
     }
 
-    public var letter: String
+    public var letter: Letter
     public var score: Int
     public var protocolScore: Int
     public var keyExchangeScore: Int
     public var cipherScore: Int
     public var caps: [Cap]
 
-    static let order = ["A+", "A", "A-", "B", "C", "D", "E", "F", "T", "M"]
-
     public static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
         let supported = scan.protocols.filter { $0.supported == true }
         guard scan.reachability.isReachable, !supported.isEmpty else {
-            return Grade(letter: "-", score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
-                         caps: [Cap(rule: "no-tls", limit: "-", reason: "No protocol version was accepted, so there is nothing to rate.")])
+            return Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
+                         caps: [Cap(rule: "no-tls", limit: .none, reason: "No protocol version was accepted, so there is nothing to rate.")])
         }
         let protocolScores = supported.map { protocolScore($0.version) }
         let protocolPart = ((protocolScores.max() ?? 0) + (protocolScores.min() ?? 0)) / 2
@@ -36,56 +50,54 @@ public struct Grade: Sendable, Equatable {
         let cipherPart = ((cipherBits.map(cipherScore).max() ?? 0) + (cipherBits.map(cipherScore).min() ?? 0)) / 2
         let keyPart = keyExchangeScore(suiteResults, chains: chains)
         let score = (protocolPart * 30 + keyPart * 30 + cipherPart * 40) / 100
-        var letter = score >= 80 ? "A" : score >= 65 ? "B" : score >= 50 ? "C" : score >= 35 ? "D" : score >= 20 ? "E" : "F"
+        var letter: Letter = score >= 80 ? .a : score >= 65 ? .b : score >= 50 ? .c : score >= 35 ? .d : score >= 20 ? .e : .f
         var caps: [Cap] = []
-        func cap(_ rule: String, _ limit: String, _ reason: String) { caps.append(Cap(rule: rule, limit: limit, reason: reason)) }
+        func cap(_ rule: String, _ limit: Letter, _ reason: String) { caps.append(Cap(rule: rule, limit: limit, reason: reason)) }
         let versions = Set(supported.map(\.version))
-        if versions.contains(.sslv2) { cap("sslv2", "F", "SSL 2.0 is accepted (DROWN).") }
-        if suites.contains(where: { $0.1.export }) { cap("export-suites", "F", "Export-grade suites are accepted (FREAK, Logjam).") }
+        if versions.contains(.sslv2) { cap("sslv2", .f, "SSL 2.0 is accepted (DROWN).") }
+        if suites.contains(where: { $0.1.export }) { cap("export-suites", .f, "Export-grade suites are accepted (FREAK, Logjam).") }
         if suites.contains(where: { $0.1.authentication.lowercased().contains("anon") || $0.1.keyExchange.uppercased().contains("ANON") }) {
-            cap("anonymous-suites", "F", "Anonymous suites are accepted: no server authentication, trivial man-in-the-middle.")
+            cap("anonymous-suites", .f, "Anonymous suites are accepted: no server authentication, trivial man-in-the-middle.")
         }
         if suites.contains(where: { $0.1.cipher.uppercased() == "NULL" && !$0.1.signaling }) {
-            cap("null-cipher", "F", "Suites without encryption are accepted.")
+            cap("null-cipher", .f, "Suites without encryption are accepted.")
         }
-        if let dh = suiteResults.compactMap(\.dhBits).min(), dh < 1024 { cap("weak-dh", "F", "DH parameters of \(dh) bits (Logjam).") }
-        if versions.contains(.sslv3) { cap("sslv3", "B", "SSL 3.0 is accepted (POODLE).") }
+        if let dh = suiteResults.compactMap(\.dhBits).min(), dh < 1024 { cap("weak-dh", .f, "DH parameters of \(dh) bits (Logjam).") }
+        if versions.contains(.sslv3) { cap("sslv3", .b, "SSL 3.0 is accepted (POODLE).") }
         let rc4 = suites.filter { $0.1.cipher.uppercased().hasPrefix("RC4") }
         if rc4.contains(where: { $0.0 >= .tls11 }) {
-            cap("rc4-modern", "C", "RC4 is accepted with TLS 1.1 or newer.")
+            cap("rc4-modern", .c, "RC4 is accepted with TLS 1.1 or newer.")
         } else if !rc4.isEmpty {
-            cap("rc4", "B", "RC4 is accepted.")
+            cap("rc4", .b, "RC4 is accepted.")
         }
         if suites.contains(where: { $0.1.cipher.uppercased().contains("3DES") && $0.0 >= .tls11 }) {
-            cap("3des-modern", "C", "3DES is accepted with TLS 1.1 or newer (Sweet32).")
+            cap("3des-modern", .c, "3DES is accepted with TLS 1.1 or newer (Sweet32).")
         }
-        if !versions.contains(.tls12) && !versions.contains(.tls13) { cap("no-tls12", "C", "TLS 1.2 is not supported.") }
-        if versions.contains(.tls10) || versions.contains(.tls11) { cap("tls10-tls11", "B", "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).") }
+        if !versions.contains(.tls12) && !versions.contains(.tls13) { cap("no-tls12", .c, "TLS 1.2 is not supported.") }
+        if versions.contains(.tls10) || versions.contains(.tls11) { cap("tls10-tls11", .b, "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).") }
         if !suites.contains(where: { $0.1.forwardSecrecy && !$0.1.authentication.lowercased().contains("anon") }) {
-            cap("no-forward-secrecy", "B", "No suite with forward secrecy is accepted.")
+            cap("no-forward-secrecy", .b, "No suite with forward secrecy is accepted.")
         }
-        if !suites.contains(where: { $0.1.aead }) { cap("no-aead", "B", "No AEAD suite is accepted.") }
+        if !suites.contains(where: { $0.1.aead }) { cap("no-aead", .b, "No AEAD suite is accepted.") }
         let findings = Set(chains.filter { $0.chain.sni == scan.serverName }.flatMap { $0.report.findings.map(\.id) })
-        if findings.contains(CertificateFinding.ID.missingIntermediate) { cap("incomplete-chain", "B", "The certificate chain is incomplete.") }
+        if findings.contains(CertificateFinding.ID.missingIntermediate) { cap("incomplete-chain", .b, "The certificate chain is incomplete.") }
         if let bits = chains.compactMap({ $0.report.leaf }).filter({ $0.keyType == "RSA" }).map(\.keyBits).min(), bits < 2048 {
-            cap("rsa-key", "B", "The RSA certificate key has \(bits) bits.")
+            cap("rsa-key", .b, "The RSA certificate key has \(bits) bits.")
         }
         if !findings.isDisjoint(with: [CertificateFinding.ID.untrusted, CertificateFinding.ID.selfSigned,
                                        CertificateFinding.ID.expired, CertificateFinding.ID.notYetValid,
                                        CertificateFinding.ID.weakSignature]) {
-            cap("untrusted", "T", "The certificate is not trusted (untrusted, self-signed, out of its validity dates, or SHA-1/MD5 signed).")
+            cap("untrusted", .t, "The certificate is not trusted (untrusted, self-signed, out of its validity dates, or SHA-1/MD5 signed).")
         }
-        if findings.contains(CertificateFinding.ID.nameMismatch) { cap("name-mismatch", "M", "The certificate does not cover the origin's name.") }
-        for item in caps where rank(item.limit) > rank(letter) { letter = item.limit }
-        if letter == "A", suites.contains(where: { !$0.1.forwardSecrecy }) {
-            letter = "A-"
-            caps.append(Cap(rule: "partial-forward-secrecy", limit: "A-", reason: "Some accepted suites lack forward secrecy."))
+        if findings.contains(CertificateFinding.ID.nameMismatch) { cap("name-mismatch", .m, "The certificate does not cover the origin's name.") }
+        for item in caps where item.limit > letter { letter = item.limit }
+        if letter == .a, suites.contains(where: { !$0.1.forwardSecrecy }) {
+            letter = .aMinus
+            caps.append(Cap(rule: "partial-forward-secrecy", limit: .aMinus, reason: "Some accepted suites lack forward secrecy."))
         }
         return Grade(letter: letter, score: score, protocolScore: protocolPart, keyExchangeScore: keyPart,
                      cipherScore: cipherPart, caps: caps)
     }
-
-    static func rank(_ letter: String) -> Int { order.firstIndex(of: letter) ?? order.count }
 
     static func protocolScore(_ version: TLSVersion) -> Int {
         switch version {

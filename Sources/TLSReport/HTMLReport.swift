@@ -98,13 +98,13 @@ public enum HTMLReport {
 
     static func gradeSection(_ grade: Grade) -> String {
         var out = "<section id=\"grade\">\n<h2>Grade</h2>\n"
-        out += "<p><span class=\"grade \(gradeClass(grade.letter))\">\(escape(grade.letter))</span> "
+        out += "<p><span class=\"grade \(gradeClass(grade.letter))\">\(escape(grade.letter.rawValue))</span> "
         out += "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), "
         out += "cipher \(grade.cipherScore)</p>\n"
         if !grade.caps.isEmpty {
             out += "<ul class=\"caps\">\n"
             for cap in grade.caps {
-                out += "<li>capped at <b>\(escape(cap.limit))</b> <code>\(escape(cap.rule))</code> \(escape(cap.reason))</li>\n"
+                out += "<li>capped at <b>\(escape(cap.limit.rawValue))</b> <code>\(escape(cap.rule))</code> \(escape(cap.reason))</li>\n"
             }
             out += "</ul>\n"
         }
@@ -278,10 +278,10 @@ public enum HTMLReport {
         }
     }
 
-    static func gradeClass(_ letter: String) -> String {
-        switch letter.first {
-        case "A": "good"
-        case "B", "C": "fair"
+    static func gradeClass(_ letter: Grade.Letter) -> String {
+        switch letter {
+        case .aPlus, .a, .aMinus: "good"
+        case .b, .c: "fair"
         default: "poor"
         }
     }

@@ -7,7 +7,8 @@ import TLSModel
 /// ``TerminalSafe/escape(_:)`` (in ``escape(_:)``) before XML escaping: a CI log viewer is a terminal too.
 public enum JUnitReport {
     /// Grades that pass the "grade not worse than B" check.
-    static let passingGrades: Set<String> = ["A+", "A", "A-", "B"]
+    /// The worst grade that passes the JUnit grade check.
+    static let worstPassingGrade = Grade.Letter.b
 
     struct Case {
         var name: String
@@ -90,8 +91,8 @@ public enum JUnitReport {
         let grade = analysis.grade
         let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }
         cases.append(Case(name: "grade not worse than B",
-                          failure: passingGrades.contains(grade.letter) ? nil : ("grade \(grade.letter) (score \(grade.score))", caps),
-                          output: passingGrades.contains(grade.letter) ? ["grade \(grade.letter) (score \(grade.score))"] : nil))
+                          failure: grade.letter <= worstPassingGrade ? nil : ("grade \(grade.letter) (score \(grade.score))", caps),
+                          output: grade.letter <= worstPassingGrade ? ["grade \(grade.letter) (score \(grade.score))"] : nil))
         return cases
     }
 

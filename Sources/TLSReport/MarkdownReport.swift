@@ -30,11 +30,11 @@ public enum MarkdownReport {
             out.append("")
         }
         let grade = analysis.grade
-        out.append("**Grade \(escape(grade.letter))** (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))")
+        out.append("**Grade \(escape(grade.letter.rawValue))** (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))")
         if !grade.caps.isEmpty {
             out.append("")
             for cap in grade.caps {
-                out.append("- cap \(escape(cap.limit)) (\(escape(cap.rule))): \(escape(cap.reason))")
+                out.append("- cap \(escape(cap.limit.rawValue)) (\(escape(cap.rule))): \(escape(cap.reason))")
             }
         }
         out.append("")

@@ -119,9 +119,9 @@ extension ScanReport {
     }
 
     static func gradeEntry(_ grade: Grade) -> GradeEntry {
-        GradeEntry(letter: grade.letter, score: grade.score, protocolScore: grade.protocolScore,
+        GradeEntry(letter: grade.letter.rawValue, score: grade.score, protocolScore: grade.protocolScore,
                    keyExchangeScore: grade.keyExchangeScore, cipherScore: grade.cipherScore,
-                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit, reason: $0.reason) })
+                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit.rawValue, reason: $0.reason) })
     }
 
     static func simulationEntry(_ simulation: ClientSimulation) -> Simulation {

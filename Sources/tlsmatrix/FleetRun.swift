@@ -94,7 +94,7 @@ actor FleetRun: ScanObserver {
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
                 status: status == .passed ? "passed" : status == .failedVerdict ? "failed" : "incomplete",
-                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter : nil,
+                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
                 reachability: ScanReport.status(of: scan.reachability),
