@@ -1,6 +1,6 @@
 /// One problem (or note) about a certificate chain, with a stable identifier, an explanation and a fix.
 ///
-/// The `id` values are a contract: the CloudFront verdict, the JSON report and `--fail-on` key on them.
+/// The `id` values are a contract: the JSON report carries them, and `ScanAnalysis` maps them to the CloudFront verdict's causes.
 /// See ``CertificateFinding/ID`` for the full list.
 public struct CertificateFinding: Sendable, Equatable, Hashable {
     /// How much a finding matters.

@@ -26,6 +26,19 @@ import Testing
         #expect(run.stdout.contains("Examples:"))
     }
 
+    /// `tlsmatrix --version` prints the one version constant (`CLIVersion.current` in TLSMatrix.swift) and exits 0.
+    @Test func versionIsTheOneConstant() throws {
+        let source = try String(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/tlsmatrix/TLSMatrix.swift"), encoding: .utf8)
+        let constant = try #require(source.firstMatch(of: /static let current = "([^"]+)"/)).1
+        #expect(constant.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?/) != nil)
+        let run = try CLI.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "\(constant)\n")
+        #expect(run.stderr.isEmpty)
+    }
+
     @Test func refusedPortIsOriginNotResponding() throws {
         let listener = try SilentListener()
         let port = listener.port
