@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A misbehaving origin on 127.0.0.1 from `scripts/lib/hostile_origin.py`: one TCP server that breaks
+/// A misbehaving origin on 127.0.0.1 from `scripts/origins/hostile_origin.py`: one TCP server that breaks
 /// the TLS protocol in one chosen way (see that script for exactly which bytes each mode sends).
 ///
 ///     let origin = try await HostileOrigin.start(.unofferedSuite)
@@ -87,7 +87,7 @@ public final class HostileOrigin: @unchecked Sendable {
     /// Starts an origin in `mode` and waits (≤ 15 s) for its `LISTENING <port>` line. Blocks the caller.
     public static func startBlocking(_ mode: Mode, arguments: [String] = []) throws -> HostileOrigin {
         let root = try TestOrigin.repoRoot()
-        let script = root.appendingPathComponent("scripts/lib/hostile_origin.py")
+        let script = root.appendingPathComponent("scripts/origins/hostile_origin.py")
         let python = try interpreter(root: root)
         let tag = "tlsmatrix-hostile-\(mode.rawValue)-\(UUID().uuidString)"
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(tag + ".jsonl")

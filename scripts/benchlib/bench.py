@@ -3,7 +3,7 @@
 
 Every tool runs against the same 127.0.0.1 origins, one tool at a time. Per run: TCP connections
 (counted outside the tool: tcpdump on lo, or a counting relay), wall time (monotonic clock around
-the process), peak RSS (/usr/bin/time -v) and correctness against scripts/lib/origins.json.
+the process), peak RSS (/usr/bin/time -v) and correctness against scripts/oracle/origins.json.
 Then tlsmatrix-only scale rows (one nginx on N ports, --targets-file) and a hanging origin.
 Writes a Markdown report to stdout and to --out; raw outputs to bench/raw/ (gitignored).
 """
@@ -511,7 +511,7 @@ def render(ctx, results, scale, hang):
     L.append("- **Wall s**: monotonic clock around the tool's process (median of %d run%s); process start-up included."
              % (a.repeat, "s" if a.repeat > 1 else ""))
     L.append("- **Correct?**: the tool's accepted suites per protocol version, mapped to code points with "
-             "Data/cipher-suites.json, compared with scripts/lib/origins.json (missing / extra). A version the tool "
+             "Data/cipher-suites.json, compared with scripts/oracle/origins.json (missing / extra). A version the tool "
              "cannot test counts as wrong.")
     L.append("- **CPU s**: user + system time of the tool's process and the children it waited for (/usr/bin/time -v); "
              "the origin servers' CPU is not included.")
@@ -697,11 +697,11 @@ def main():
     for tool, exe in (("sslscan", "sslscan"), ("testssl", "testssl"), ("nmap", "nmap"),
                       ("sslyze", os.path.join(ctx.venv, "bin", "sslyze"))):
         if tool in ctx.tools and not shutil.which(exe):
-            sys.exit("bench: %s not found (scripts/bench installs it; run it rather than scripts/lib/bench.py)" % exe)
+            sys.exit("bench: %s not found (scripts/bench installs it; run it rather than scripts/benchlib/bench.py)" % exe)
     if not os.path.exists(TIME):
         sys.exit("bench: /usr/bin/time missing (Debian package 'time')")
 
-    with open(os.path.join(ROOT, "scripts", "lib", "origins.json")) as f:
+    with open(os.path.join(ROOT, "scripts", "oracle", "origins.json")) as f:
         origins_json = json.load(f)
     ctx.catalog = bench_parse.Catalog()
     ctx.expected = {k: bench_parse.expected_for(origins_json, k) for k in ctx.origins}

@@ -19,7 +19,7 @@ import time
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
-sys.path.insert(0, LIB)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "origins"))
 import origin  # noqa: E402  (need, kill_group, AUTODIR_MARK)
 import tlsprobe  # noqa: E402
 

@@ -2,9 +2,9 @@
 """Exhaustive cipher-suite oracle for the local test origins.
 
 Run with the repo venv (tlslite-ng is needed for the SSLv3 client):
-  .venv/bin/python scripts/lib/oracle.py scan HOST PORT        # JSON for one server
-  .venv/bin/python scripts/lib/oracle.py generate [KIND...]    # start origins, scan, write origins.json
-  .venv/bin/python scripts/lib/oracle.py check [KIND...]       # start origins, scan, diff against origins.json
+  .venv/bin/python scripts/oracle/oracle.py scan HOST PORT        # JSON for one server
+  .venv/bin/python scripts/oracle/oracle.py generate [KIND...]    # start origins, scan, write origins.json
+  .venv/bin/python scripts/oracle/oracle.py check [KIND...]       # start origins, scan, diff against origins.json
 Options: --crosscheck (also run sslscan on each origin), --verbose.
 
 Method, per protocol version (SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3):
@@ -28,7 +28,7 @@ import time
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
-sys.path.insert(0, LIB)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "origins"))
 import tlsprobe  # noqa: E402
 
 HOST = "127.0.0.1"

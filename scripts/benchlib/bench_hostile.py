@@ -3,7 +3,7 @@
 
 usage: bench_hostile.py --bin TLSMATRIX [--out FILE] [--repeat N]
 
-Starts scripts/lib/hostile_origin.py in chain-bomb mode (accepts every suite, sends a Certificate message of
+Starts scripts/origins/hostile_origin.py in chain-bomb mode (accepts every suite, sends a Certificate message of
 just under 1 MiB holding thousands of tiny certificates) and scans it with one `tlsmatrix scan`, measuring
 wall time and peak RSS with /usr/bin/time. Target (issue 11, item 6): peak RSS under 100 MB. Writes a
 Markdown table (default bench/hostile.md).
@@ -21,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def start_origin(mode):
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/lib/hostile_origin.py"), "--mode", mode],
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/origins/hostile_origin.py"), "--mode", mode],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     line = proc.stdout.readline().decode()
     if not line.startswith("LISTENING "):

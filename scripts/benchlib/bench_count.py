@@ -151,7 +151,7 @@ class Tcpdump:
 
 class Relay:
     method = "relay"
-    description = ("connections accepted by a counting TCP relay (scripts/lib/bench_relay.py, python asyncio) put "
+    description = ("connections accepted by a counting TCP relay (scripts/benchlib/bench_relay.py, python asyncio) put "
                    "in front of each origin port; every tool was pointed at the relay")
 
     def __init__(self, workdir):
