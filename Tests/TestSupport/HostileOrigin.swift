@@ -192,4 +192,20 @@ public enum OffPool {
             thread.start()
         }
     }
+
+    /// `process.waitUntilExit()` on a thread of its own (it blocks), then how the process ended.
+    public static func waitUntilExit(_ process: Process) async throws -> (reason: Process.TerminationReason, status: Int32) {
+        let box = UncheckedSendableBox(process)
+        return try await run {
+            box.value.waitUntilExit()
+            return (box.value.terminationReason, box.value.terminationStatus)
+        }
+    }
+}
+
+/// Hands a value that is used by one thread at a time to another thread (here: a `Process` whose wait moves
+/// off the cooperative pool while the test task only awaits it).
+public struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }
