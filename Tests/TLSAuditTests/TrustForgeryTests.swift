@@ -28,8 +28,9 @@ import TLSScan
             try pem.write(to: file, atomically: true, encoding: .utf8)
             rest = file.path
         }
-        let server = try OpenSSLServer(certificate: dir.appendingPathComponent(chain[0]).path,
-                                       key: dir.appendingPathComponent(key).path, chain: rest)
+        // starting s_server polls until it accepts (blocking): off the cooperative pool
+        let (certificate, keyPath, chainPath) = (dir.appendingPathComponent(chain[0]).path, dir.appendingPathComponent(key).path, rest)
+        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: keyPath, chain: chainPath) }
         defer { server.stop() }
         var options = ScanOptions()
         options.serverName = sni

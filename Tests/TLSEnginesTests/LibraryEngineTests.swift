@@ -184,9 +184,9 @@ struct GnuTLSEngineTests {
         print("[rejection] \(why)")
     }
 
-    @Test("a certificate whose key does not match the server's signature",
-          .disabled("cannot be set up with gnutls-serv or s_server: both refuse a key that does not match the certificate"))
-    func mismatchedKey() {}
+    // Not tested here: a server signing with a key that does not match its certificate. gnutls-serv and
+    // s_server both refuse to start with such a pair, so it needs a purpose-built server (an empty
+    // disabled test stood here and passed as "skipped" in every run).
 
     @Test("nothing offerable fails locally")
     func nothingOfferable() async {

@@ -159,7 +159,7 @@ import Testing
         files.append(dead)
         let root = try TestOrigin.repoRoot()
         let validation = try TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                            [root.appendingPathComponent("scripts/lib/validate_report.py").path] + files, in: root)
+                                            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
         #expect(validation.stdout.contains("5 valid, 0 invalid"))
     }

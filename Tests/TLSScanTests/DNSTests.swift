@@ -48,7 +48,7 @@ import Testing
         }
         let root = try TestOrigin.repoRoot()
         let run = try TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                     [root.appendingPathComponent("scripts/lib/validate_report.py").path] + files, in: root)
+                                     [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(run.status == 0 && run.stdout.contains("\(files.count) valid, 0 invalid"), "\(run.stdout)\(run.stderr)")
     }
 

@@ -112,11 +112,16 @@ import Testing
     }
 
     /// Runs the binary under `ulimit -v 4 GiB` (so a regression cannot eat the machine) and at most
-    /// 60 s; returns exit status, stderr and seconds taken.
-    func boundedRun(_ arguments: [String]) throws -> (status: Int32, stderr: String, seconds: Double) {
+    /// 60 s; returns exit status, stderr and seconds taken. The run is waited for off the cooperative pool.
+    func boundedRun(_ arguments: [String]) async throws -> (status: Int32, stderr: String, seconds: Double) {
+        let binary = try CLI.binary()
+        return try await OffPool.run { try Self.boundedRunBlocking(arguments, binary: binary) }
+    }
+
+    static func boundedRunBlocking(_ arguments: [String], binary: String) throws -> (status: Int32, stderr: String, seconds: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v 4194304; exec \"$0\" \"$@\"", try CLI.binary()] + arguments
+        process.arguments = ["-c", "ulimit -v 4194304; exec \"$0\" \"$@\"", binary] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -132,7 +137,7 @@ import Testing
     }
 
     /// (d) `/dev/zero`, a file over the 64 MiB limit and an endless pipe end at once with exit 2 and one line.
-    @Test func filesTargetsFileDevZeroHugeFileAndEndlessPipeFailFast() throws {
+    @Test func filesTargetsFileDevZeroHugeFileAndEndlessPipeFailFast() async throws {
         let base = temp("huge")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
@@ -156,7 +161,7 @@ import Testing
             (fifo.path, "--targets-file '\(fifo.path)' is larger than 64 MiB"),
         ]
         for (path, message) in cases {
-            let run = try boundedRun(["scan", "--targets-file", path])
+            let run = try await boundedRun(["scan", "--targets-file", path])
             #expect(run.status == 2, "\(path): exit \(run.status) \(run.stderr)")
             #expect(run.stderr == "tlsmatrix: error: \(message)\n", "\(path): \(run.stderr)")
             #expect(run.seconds < 20, "\(path): took \(run.seconds) s")
@@ -168,8 +173,9 @@ import Testing
         let errors = Pipe()
         stdin.standardError = errors
         try stdin.run()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        stdin.waitUntilExit()
-        #expect(stdin.terminationStatus == 2 && said.contains("-:1:"), "\(said)")
+        let errHandle = errors.fileHandleForReading
+        let said = String(decoding: try await OffPool.run { errHandle.readDataToEndOfFile() }, as: UTF8.self)
+        let ended = try await OffPool.waitUntilExit(stdin)
+        #expect(ended.status == 2 && said.contains("-:1:"), "\(said)")
     }
 }

@@ -93,8 +93,9 @@ import Testing
         #expect(twice.status == 2 && twice.stderr.contains("given twice"))
     }
 
-    /// Runs the CLI, waits until `ready` holds for its output file, sends `signal`, and returns the exit status.
-    func interrupt(_ arguments: [String], output: URL, signal: Int32, ready: (String) -> Bool) throws -> Int32 {
+    /// Runs the CLI, waits (polling with async sleeps, ≤ 60 s) until `ready` holds for its output file, sends
+    /// `signal`, and returns the exit status; the wait for the exit runs off the cooperative pool.
+    func interrupt(_ arguments: [String], output: URL, signal: Int32, ready: (String) -> Bool) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
         process.arguments = arguments
@@ -103,16 +104,15 @@ import Testing
         try process.run()
         var waited = 0
         while waited < 600, process.isRunning, !ready((try? String(contentsOf: output, encoding: .utf8)) ?? "") {
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
             waited += 1
         }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await OffPool.waitUntilExit(process).status
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
-    func interruptKeepsFinishedTargetsAndExitsThree(_ signal: Int32) throws {
+    func interruptKeepsFinishedTargetsAndExitsThree(_ signal: Int32) async throws {
         let origin = try TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let hanging = try SilentListener()
@@ -121,7 +121,7 @@ import Testing
         let out = temp("fleet.jsonl")
         defer { try? FileManager.default.removeItem(at: list); try? FileManager.default.removeItem(at: out) }
         try "127.0.0.1:\(hanging.port)\n127.0.0.1:\(origin.port)\n".write(to: list, atomically: true, encoding: .utf8)
-        let status = try interrupt(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
+        let status = try await interrupt(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
                                     "--timeout", "120", "--no-http-check"], output: out, signal: signal) { $0.contains("\n") }
         #expect(status == 3)
         let objects = try lines(out)

@@ -6,7 +6,7 @@ import TLSCatalog
 import TLSScan
 import TLSWire
 
-/// Origins that break the protocol on purpose (scripts/lib/hostile_origin.py): every probe still ends
+/// Origins that break the protocol on purpose (scripts/origins/hostile_origin.py): every probe still ends
 /// in exactly one outcome with a reason, never an acceptance the bytes did not prove, and never reads
 /// without bound.
 @Suite(.serialized) struct HostileOriginTests {

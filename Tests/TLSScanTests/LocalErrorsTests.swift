@@ -107,7 +107,7 @@ import Testing
     /// connection (to a relay in front of a real origin) is held open until the limit is down to the
     /// three standard streams, then let through. The first probe completes; every later socket fails
     /// with EMFILE. The report must call those probes a local problem, never "not responding", exit 3.
-    @Test func testLocalErrorsOutOfFileDescriptorsMidScanIsALocalProblem() throws {
+    @Test func testLocalErrorsOutOfFileDescriptorsMidScanIsALocalProblem() async throws {
         let origin = try TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let folder = temp("hold")
@@ -128,7 +128,7 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
         var waited = 0
         while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), process.isRunning, waited < 3000 {
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
             waited += 1
         }
         try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), "no first connection")
@@ -136,9 +136,12 @@ import Testing
                                        ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
         try #require(lower.status == 0, "prlimit: \(lower.stderr)")
         #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil))
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // the reads and the wait block: off the cooperative pool (stderr is drained while stdout is read)
+        let (outHandle, errHandle) = (stdout.fileHandleForReading, stderr.fileHandleForReading)
+        async let errorBytes = OffPool.run { errHandle.readDataToEndOfFile() }
+        let output = try await OffPool.run { outHandle.readDataToEndOfFile() }
+        let errors = String(decoding: try await errorBytes, as: UTF8.self)
+        _ = try await OffPool.waitUntilExit(process)
         let text = String(decoding: output, as: UTF8.self)
         #expect(process.terminationStatus == 3, "exit \(process.terminationStatus): \(text) \(errors)")
         let report = try json(text)

@@ -17,7 +17,7 @@ import TLSEngines
 
     @Test(arguments: TestOrigin.kinds)
     func findsExactlyTheAcceptedSuites(_ kind: String) async throws {
-        let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/lib/origins.json")
+        let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/oracle/origins.json")
         let origin = try TestOrigin.start(kind)
         defer { origin.stop() }
         let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))

@@ -5,11 +5,12 @@ import Testing
 /// Output that cannot be written (a reader that closed the pipe, a full disk) ends the run with one
 /// line on standard error and exit status 5, never with a signal, whatever engine is probing.
 @Suite(.serialized) struct SIGPIPETests {
-    struct Ended {
+    struct Ended: Sendable {
         var reason: Process.TerminationReason
         var status: Int32
         var firstLine: String
         var stderr: String
+        var outlivedReader = false
     }
 
     func temp(_ name: String) -> URL {
@@ -17,8 +18,15 @@ import Testing
     }
 
     /// Runs the binary with standard output into a pipe, reads the first line, closes the reading end
-    /// (as `| head -1` does) and waits (≤ 120 s) for the process to end.
-    func runClosingAfterFirstLine(_ arguments: [String]) throws -> Ended {
+    /// (as `| head -1` does) and waits (≤ 120 s) for the process to end, on a thread of its own (the
+    /// reads and the wait block).
+    func runClosingAfterFirstLine(_ arguments: [String]) async throws -> Ended {
+        let ended = try await OffPool.run { try runClosingAfterFirstLineBlocking(arguments) }
+        if ended.outlivedReader { Issue.record("\(arguments) still ran 120 s after its reader left") }
+        return ended
+    }
+
+    func runClosingAfterFirstLineBlocking(_ arguments: [String]) throws -> Ended {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
         process.arguments = arguments
@@ -39,20 +47,20 @@ import Testing
         try output.fileHandleForReading.close()
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning {
+        let outlived = process.isRunning
+        if outlived {
             process.terminate()
             process.waitUntilExit()
-            Issue.record("\(arguments) still ran 120 s after its reader left")
         }
         let first = buffer.split(separator: 0x0A).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
         return Ended(reason: process.terminationReason, status: process.terminationStatus, firstLine: first,
-                     stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "")
+                     stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "", outlivedReader: outlived)
     }
 
     /// `scan … --format jsonl | head -1` with each engine: the first report arrives, the second target
     /// (a port that never answers) finishes after the reader has gone, and its line meets EPIPE.
     @Test(arguments: ["wire", "openssl", "gnutls"])
-    func sigpipeFromAClosedPipeEndsWithStatusFiveAndOneLine(_ engine: String) throws {
+    func sigpipeFromAClosedPipeEndsWithStatusFiveAndOneLine(_ engine: String) async throws {
         let origin = try TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let silent = try SilentListener()
@@ -60,7 +68,7 @@ import Testing
         let list = temp("fleet.txt")
         defer { try? FileManager.default.removeItem(at: list) }
         try "127.0.0.1:\(origin.port) sni=localhost\n127.0.0.1:\(silent.port)\n".write(to: list, atomically: true, encoding: .utf8)
-        let ended = try runClosingAfterFirstLine(["scan", "--targets-file", list.path, "--format", "jsonl", "--engine", engine,
+        let ended = try await runClosingAfterFirstLine(["scan", "--targets-file", list.path, "--format", "jsonl", "--engine", engine,
                                                    "--no-http-check", "--no-groups", "--timeout", "2", "--attempts", "1"])
         #expect(ended.reason == .exit, "\(engine): ended by signal \(ended.status); stderr: \(ended.stderr)")
         #expect(ended.status == 5, "\(engine): exit \(ended.status); stderr: \(ended.stderr)")
@@ -73,7 +81,7 @@ import Testing
 
     /// A full disk: `--output /dev/full` (one report, and the JSON Lines stream) and standard output on
     /// /dev/full end with the same status and a line naming ENOSPC; /dev/full stays a device.
-    @Test func enospcOnDevFullEndsWithStatusFiveAndOneLine() throws {
+    @Test func enospcOnDevFullEndsWithStatusFiveAndOneLine() async throws {
         let origin = try TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let target = "127.0.0.1:\(origin.port)"
@@ -85,17 +93,21 @@ import Testing
             #expect(run.stderr == "tlsmatrix: error: output could not be written: '/dev/full': No space left on device (ENOSPC)\n",
                     "\(arguments): \(run.stderr)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try CLI.binary())
-        process.arguments = ["scan", target] + quick
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit, "ended by signal \(process.terminationStatus)")
-        #expect(process.terminationStatus == 5)
+        let binary = try CLI.binary()
+        let (reason, status, message) = try await OffPool.run { () throws -> (Process.TerminationReason, Int32, String) in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["scan", target] + quick
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationReason, process.terminationStatus, message)
+        }
+        #expect(reason == .exit, "ended by signal \(status)")
+        #expect(status == 5)
         #expect(message == "tlsmatrix: error: output could not be written: standard output: No space left on device (ENOSPC)\n", "\(message)")
         var info = stat()
         #expect(stat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/full is no longer a device")

@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A misbehaving origin on 127.0.0.1 from `scripts/lib/hostile_origin.py`: one TCP server that breaks
+/// A misbehaving origin on 127.0.0.1 from `scripts/origins/hostile_origin.py`: one TCP server that breaks
 /// the TLS protocol in one chosen way (see that script for exactly which bytes each mode sends).
 ///
 ///     let origin = try await HostileOrigin.start(.unofferedSuite)
@@ -87,7 +87,7 @@ public final class HostileOrigin: @unchecked Sendable {
     /// Starts an origin in `mode` and waits (≤ 15 s) for its `LISTENING <port>` line. Blocks the caller.
     public static func startBlocking(_ mode: Mode, arguments: [String] = []) throws -> HostileOrigin {
         let root = try TestOrigin.repoRoot()
-        let script = root.appendingPathComponent("scripts/lib/hostile_origin.py")
+        let script = root.appendingPathComponent("scripts/origins/hostile_origin.py")
         let python = try interpreter(root: root)
         let tag = "tlsmatrix-hostile-\(mode.rawValue)-\(UUID().uuidString)"
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(tag + ".jsonl")
@@ -192,4 +192,20 @@ public enum OffPool {
             thread.start()
         }
     }
+
+    /// `process.waitUntilExit()` on a thread of its own (it blocks), then how the process ended.
+    public static func waitUntilExit(_ process: Process) async throws -> (reason: Process.TerminationReason, status: Int32) {
+        let box = UncheckedSendableBox(process)
+        return try await run {
+            box.value.waitUntilExit()
+            return (box.value.terminationReason, box.value.terminationStatus)
+        }
+    }
+}
+
+/// Hands a value that is used by one thread at a time to another thread (here: a `Process` whose wait moves
+/// off the cooperative pool while the test task only awaits it).
+public struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
 }

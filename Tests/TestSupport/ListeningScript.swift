@@ -1,19 +1,19 @@
 import Foundation
 
-/// A test server written in Python (scripts/lib/*.py) that prints `LISTENING <port>` once bound
+/// A test server written in Python (scripts/origins/*.py) that prints `LISTENING <port>` once bound
 /// and serves until killed. Stopped by PID (SIGKILL) in `stop()` and on deinit.
 public final class ListeningScript: @unchecked Sendable {
     public let port: Int
     public let process: Process
 
-    /// Runs `scripts/lib/<script>` with the project's venv Python (system python3 as a fallback).
+    /// Runs `scripts/origins/<script>` with the project's venv Python (system python3 as a fallback).
     public init(script: String, arguments: [String], stderr: FileHandle? = nil) throws {
         let root = try TestOrigin.repoRoot()
         let venv = root.appendingPathComponent(".venv/bin/python")
         let python = FileManager.default.isExecutableFile(atPath: venv.path) ? venv : URL(fileURLWithPath: "/usr/bin/python3")
         let process = Process()
         process.executableURL = python
-        process.arguments = [root.appendingPathComponent("scripts/lib/\(script)").path] + arguments
+        process.arguments = [root.appendingPathComponent("scripts/origins/\(script)").path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = stderr ?? FileHandle.nullDevice
@@ -50,7 +50,7 @@ public final class ListeningScript: @unchecked Sendable {
     deinit { stop() }
 }
 
-/// `scripts/lib/relay.py`: forwards connections on another loopback address to an origin, so one
+/// `scripts/origins/relay.py`: forwards connections on another loopback address to an origin, so one
 /// server can appear at two addresses (e.g. 127.0.0.1 and 127.0.0.2 for `--all-ips`).
 public enum Relay {
     /// With `maxSuites`, a ClientHello offering more suites than that is answered by a bare close

@@ -54,18 +54,32 @@ public enum CLI {
         public let stderr: String
     }
 
-    public static func binary() throws -> String {
-        let root = try TestOrigin.repoRoot()
-        for candidate in [".build/debug/tlsmatrix", ".build/x86_64-unknown-linux-gnu/debug/tlsmatrix",
-                          ".build/aarch64-unknown-linux-gnu/debug/tlsmatrix"] {
-            let path = root.appendingPathComponent(candidate).path
-            if access(path, X_OK) == 0 { return path }
-        }
-        throw TestOriginError.toolsMissing("tlsmatrix binary not built (swift build)")
-    }
+    /// The `tlsmatrix` built with these tests: SwiftPM puts the test runner (`tlsmatrixPackageTests.xctest`)
+    /// and the package's executables in one bin directory (`swift build --show-bin-path`), so the binary is
+    /// looked up beside the running test executable, once. Throws (every CLI test then fails) when it is
+    /// not there; it never falls back to another build's binary.
+    public static func binary() throws -> String { try located.get() }
 
+    private static let located: Result<String, CLIBinaryMissing> = {
+        let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = runner.deletingLastPathComponent()
+        // macOS runs the tests from inside a bundle (X.xctest/Contents/MacOS/X): the bin directory holds the bundle.
+        while directory.path.contains(".xctest"), directory.path != "/" { directory.deleteLastPathComponent() }
+        let binary = directory.appendingPathComponent("tlsmatrix").path
+        guard access(binary, X_OK) == 0 else { return .failure(CLIBinaryMissing(runner: runner.path, expected: binary)) }
+        return .success(binary)
+    }()
     public static func run(_ arguments: [String]) throws -> Run {
         let result = try TestOrigin.run(URL(fileURLWithPath: try binary()), arguments, in: try TestOrigin.repoRoot())
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
+}
+
+/// The `tlsmatrix` executable is not beside the test runner.
+public struct CLIBinaryMissing: Error, CustomStringConvertible, Sendable {
+    public let runner: String
+    public let expected: String
+    public var description: String {
+        "CLI: no tlsmatrix executable at \(expected) (beside the test runner \(runner)); build it with `swift build --build-tests`"
     }
 }

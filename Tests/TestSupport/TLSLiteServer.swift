@@ -1,6 +1,6 @@
 import Foundation
 
-/// A tlslite-ng server from `scripts/lib/tlslite_server.py`, for origins the usual servers refuse to run:
+/// A tlslite-ng server from `scripts/origins/tlslite_server.py`, for origins the usual servers refuse to run:
 /// a certificate that does not match its key, or a chain sent in the wrong order.
 public final class TLSLiteServer: @unchecked Sendable {
     public let port: Int

@@ -10,6 +10,8 @@ Two methods with one interface:
            work (e.g. gVisor); adds a hop of latency.
 Usage:  c.begin([ports]); run the tool against c.target(port); n = c.end()
 """
+from __future__ import annotations
+
 import json
 import os
 import shutil
@@ -21,13 +23,14 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any, Iterable, Optional, Union
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 HOST = "127.0.0.1"
 
 
-def _port_filter(ports):
-    ports = sorted(set(ports))
+def _port_filter(wanted: Iterable[int]) -> str:
+    ports = sorted(set(wanted))
     if len(ports) == 1:
         return "dst port %d" % ports[0]
     if ports[-1] - ports[0] + 1 == len(ports):
@@ -35,9 +38,9 @@ def _port_filter(ports):
     return "(" + " or ".join("dst port %d" % p for p in ports) + ")"
 
 
-def read_pcap_syns(path):
+def read_pcap_syns(path: str) -> list[tuple[str, int, int, int]]:
     """-> list of (src, sport, dport, seq) for IPv4/TCP packets in a pcap file (Ethernet or raw/Linux SLL)."""
-    out = []
+    out: list[tuple[str, int, int, int]] = []
     with open(path, "rb") as f:
         data = f.read()
     if len(data) < 24:
@@ -85,11 +88,11 @@ class Tcpdump:
     description = ("client SYN packets (SYN set, ACK clear) captured with tcpdump on lo, filtered by destination "
                    "port; distinct (source port, destination port, ISN) = one connection attempt")
 
-    def __init__(self, workdir):
+    def __init__(self, workdir: str) -> None:
         self.workdir = workdir
-        self.proc = None
+        self.proc: Optional[subprocess.Popen[bytes]] = None
 
-    def begin(self, ports):
+    def begin(self, ports: Iterable[int]) -> None:
         self.ports = list(ports)
         # tcpdump drops privileges to its own user before opening the file unless told -Z root
         self.pcap = os.path.join(tempfile.mkdtemp(prefix="bench-cap-", dir=self.workdir), "syn.pcap")
@@ -109,17 +112,17 @@ class Tcpdump:
         self._kill()
         raise RuntimeError("tcpdump did not start listening within 15 s")
 
-    def target(self, port):
+    def target(self, port: int) -> int:
         return port
 
-    def _errtext(self):
+    def _errtext(self) -> str:
         try:
             with open(self.errpath) as f:
                 return f.read()
         except OSError:
             return ""
 
-    def _kill(self):
+    def _kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -127,8 +130,9 @@ class Tcpdump:
                 pass
             self.proc.wait()
 
-    def end(self):
+    def end(self) -> dict[str, Any]:
         time.sleep(0.3)  # let tcpdump read what the kernel already queued
+        assert self.proc is not None, "end() before begin()"
         self.proc.send_signal(signal.SIGINT)
         try:
             self.proc.wait(timeout=20)
@@ -151,14 +155,14 @@ class Tcpdump:
 
 class Relay:
     method = "relay"
-    description = ("connections accepted by a counting TCP relay (scripts/lib/bench_relay.py, python asyncio) put "
+    description = ("connections accepted by a counting TCP relay (scripts/benchlib/bench_relay.py, python asyncio) put "
                    "in front of each origin port; every tool was pointed at the relay")
 
-    def __init__(self, workdir):
+    def __init__(self, workdir: str) -> None:
         self.workdir = workdir
-        self.proc = None
+        self.proc: Optional[subprocess.Popen[str]] = None
 
-    def begin(self, ports):
+    def begin(self, ports: Iterable[int]) -> None:
         self.ports = list(ports)
         fd, pf = tempfile.mkstemp(prefix="bench-relay-", suffix=".ports", dir=self.workdir)
         with os.fdopen(fd, "w") as f:
@@ -166,17 +170,19 @@ class Relay:
         self.proc = subprocess.Popen([sys.executable, os.path.join(LIB, "bench_relay.py"), "--ports-file", pf],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                      start_new_session=True)
+        assert self.proc.stdout is not None  # stdout=PIPE
         line = self.proc.stdout.readline()
         os.unlink(pf)
         if not line:
             raise RuntimeError("relay did not start")
-        self.map = {int(k): v for k, v in json.loads(line)["ready"].items()}
+        self.map: dict[int, int] = {int(k): v for k, v in json.loads(line)["ready"].items()}
 
-    def target(self, port):
+    def target(self, port: int) -> int:
         return self.map[port]
 
-    def end(self):
+    def end(self) -> dict[str, Any]:
         time.sleep(0.1)
+        assert self.proc is not None, "end() before begin()"
         self.proc.send_signal(signal.SIGTERM)
         try:
             out, _ = self.proc.communicate(timeout=20)
@@ -192,7 +198,11 @@ class Relay:
         return {"connections": n, "synPackets": None, "dropped": 0}
 
 
-def self_test(counter, n=5):
+# what scripts/benchlib/bench.py counts connections with
+Counter = Union[Tcpdump, Relay]
+
+
+def self_test(counter: Counter, n: int = 5) -> tuple[bool, dict[str, Any]]:
     """Open n connections to a local listener while counting; True when exactly n were counted."""
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -201,7 +211,7 @@ def self_test(counter, n=5):
     port = srv.getsockname()[1]
     stop = threading.Event()
 
-    def accept_loop():
+    def accept_loop() -> None:
         srv.settimeout(0.2)
         while not stop.is_set():
             try:
@@ -226,13 +236,13 @@ def self_test(counter, n=5):
         srv.close()
 
 
-def choose(workdir, wanted="auto"):
+def choose(workdir: str, wanted: str = "auto") -> tuple[Counter, str]:
     """-> (counter, note). wanted: auto | tcpdump | relay."""
     if wanted in ("auto", "tcpdump"):
-        c = Tcpdump(workdir)
-        ok, r = self_test(c)
+        dump = Tcpdump(workdir)
+        ok, r = self_test(dump)
         if ok:
-            return c, "tcpdump self-test: 5 of 5 test connections counted"
+            return dump, "tcpdump self-test: 5 of 5 test connections counted"
         if wanted == "tcpdump":
             raise RuntimeError("tcpdump on lo does not work here: %s" % r)
         note = "tcpdump on lo failed its self-test (%s); fell back to the relay" % r

@@ -10,15 +10,18 @@ With --hold DIR it holds every connection (accepted, nothing forwarded) until DI
 creates DIR/accepted when the first one arrives: a test can act while a client's first connection
 is open and before the client goes on.
 """
+from __future__ import annotations
+
 import argparse
 import os
 import socket
 import sys
 import threading
 import time
+from typing import Optional
 
 
-def hold(folder):
+def hold(folder: Optional[str]) -> None:
     """Marks that a connection arrived, then waits (at most 120 s) for the test's go."""
     if folder is None:
         return
@@ -29,7 +32,7 @@ def hold(folder):
         time.sleep(0.01)
 
 
-def pipe(src, dst):
+def pipe(src: socket.socket, dst: socket.socket) -> None:
     try:
         while True:
             data = src.recv(65536)
@@ -46,7 +49,7 @@ def pipe(src, dst):
                 pass
 
 
-def read_exact(conn, n):
+def read_exact(conn: socket.socket, n: int) -> Optional[bytes]:
     data = b""
     while len(data) < n:
         chunk = conn.recv(n - len(data))
@@ -56,7 +59,7 @@ def read_exact(conn, n):
     return data
 
 
-def suite_count(record):
+def suite_count(record: bytes) -> Optional[int]:
     """Cipher suites offered by the ClientHello in one TLS record (None if it is not one)."""
     body = record[5:]
     if record[0] != 0x16 or len(body) < 4 or body[0] != 0x01:
@@ -70,7 +73,8 @@ def suite_count(record):
     return int.from_bytes(body[at:at + 2], "big") // 2
 
 
-def serve(conn, target, max_suites=None, hold_folder=None):
+def serve(conn: socket.socket, target: tuple[str, int], max_suites: Optional[int] = None,
+          hold_folder: Optional[str] = None) -> None:
     hold(hold_folder)
     first = b""
     if max_suites is not None:
@@ -96,14 +100,14 @@ def serve(conn, target, max_suites=None, hold_folder=None):
     pipe(upstream, conn)
 
 
-def address(text):
+def address(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     if not host.startswith("127."):
         raise argparse.ArgumentTypeError(f"{text}: loopback IPv4 addresses only")
     return host, int(port)
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--listen", type=address, required=True)
     parser.add_argument("--to", type=address, required=True)
@@ -121,4 +125,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

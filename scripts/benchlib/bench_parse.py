@@ -9,16 +9,23 @@ Every parser returns a dict:
   unmapped   [name]                         suite names that could not be mapped to a code
   error      str or None                    why the output could not be read
 """
+from __future__ import annotations
+
 import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from typing import Any, Callable, Optional
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
-VERSIONS = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+# {version: set of suite codes}; a parser's result (see the module docstring for the keys)
+Suites = dict[str, set[str]]
+Parsed = dict[str, Any]
 
-_VERSION_ALIASES = {
+VERSIONS: list[str] = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+
+_VERSION_ALIASES: dict[str, str] = {
     "sslv2": "SSLv2", "ssl2": "SSLv2", "ssl_2_0": "SSLv2", "ssl 2": "SSLv2",
     "sslv3": "SSLv3", "ssl3": "SSLv3", "ssl_3_0": "SSLv3", "ssl 3": "SSLv3",
     "tlsv1": "TLSv1.0", "tlsv1.0": "TLSv1.0", "tls1": "TLSv1.0", "tls_1_0": "TLSv1.0", "tls 1": "TLSv1.0",
@@ -29,11 +36,11 @@ _VERSION_ALIASES = {
 }
 
 
-def norm_version(v):
+def norm_version(v: object) -> Optional[str]:
     return _VERSION_ALIASES.get(str(v).strip().lower())
 
 
-def norm_code(c):
+def norm_code(c: object) -> Optional[str]:
     """'0xc02f' / 'xc02f' / 'x0a' / 'C02F' -> '0xC02F' (two-byte codes only; SSLv2 three-byte codes -> None)."""
     s = str(c).strip().lower()
     if s.startswith("0x"):
@@ -47,12 +54,12 @@ def norm_code(c):
 
 
 class Catalog:
-    def __init__(self, path=None):
+    def __init__(self, path: Optional[str] = None) -> None:
         path = path or os.path.join(ROOT, "Data", "cipher-suites.json")
         with open(path) as f:
             data = json.load(f)
-        self.by_name = {}
-        self.by_code = {}
+        self.by_name: dict[str, str] = {}
+        self.by_code: dict[str, dict[str, Any]] = {}
         for s in data["suites"]:
             code = norm_code(s["code"])
             if code is None:
@@ -63,7 +70,7 @@ class Catalog:
                 if name:
                     self.by_name.setdefault(name.upper(), code)
 
-    def code_for(self, name):
+    def code_for(self, name: str) -> Optional[str]:
         n = name.strip().upper()
         if n in self.by_name:
             return self.by_name[n]
@@ -75,22 +82,23 @@ class Catalog:
             return self.by_name.get("TLS_" + n[4:])
         return None
 
-    def label(self, code):
+    def label(self, code: str) -> str:
         s = self.by_code.get(code)
         return (s.get("iana") or code) if s else code
 
 
-def _result(suites=None, claimed=None, unmapped=None, error=None, **extra):
-    r = {"suites": suites or {}, "claimed": claimed or set(), "unmapped": unmapped or [], "error": error}
+def _result(suites: Optional[Suites] = None, claimed: Optional[set[str]] = None, unmapped: Optional[list[str]] = None,
+            error: Optional[str] = None, **extra: Any) -> Parsed:
+    r: Parsed = {"suites": suites or {}, "claimed": claimed or set(), "unmapped": unmapped or [], "error": error}
     r.update(extra)
     return r
 
 
-def _add(suites, version, code):
+def _add(suites: Suites, version: str, code: str) -> None:
     suites.setdefault(version, set()).add(code)
 
 
-def parse_tlsmatrix(path, catalog=None):
+def parse_tlsmatrix(path: str, catalog: Optional[Catalog] = None) -> Parsed:
     try:
         with open(path) as f:
             d = json.load(f)
@@ -99,8 +107,9 @@ def parse_tlsmatrix(path, catalog=None):
     return tlsmatrix_report(d)
 
 
-def tlsmatrix_report(d):
-    suites, claimed = {}, set()
+def tlsmatrix_report(d: dict[str, Any]) -> Parsed:
+    suites: Suites = {}
+    claimed: set[str] = set()
     for p in d.get("protocols") or []:
         v = norm_version(p.get("version"))
         if v is None:
@@ -117,12 +126,14 @@ def tlsmatrix_report(d):
                    reachability=(d.get("reachability") or {}).get("status"))
 
 
-def parse_sslscan(path, catalog):
+def parse_sslscan(path: str, catalog: Catalog) -> Parsed:
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as e:
         return _result(error="no XML output (%s)" % e)
-    suites, claimed, unmapped = {}, set(), []
+    suites: Suites = {}
+    claimed: set[str] = set()
+    unmapped: list[str] = []
     test = root.find("ssltest")
     if test is None:
         err = root.find("error")
@@ -143,34 +154,36 @@ def parse_sslscan(path, catalog):
     return _result(suites, claimed, unmapped)
 
 
-def parse_testssl(path, catalog):
+def parse_testssl(path: str, catalog: Catalog) -> Parsed:
     try:
         with open(path) as f:
             d = json.load(f)
     except (OSError, ValueError) as e:
         return _result(error="no JSON output (%s)" % e)
     if isinstance(d, dict):  # --jsonfile-pretty layout
-        items = []
+        items: list[dict[str, Any]] = []
         for sr in d.get("scanResult", []):
             for k, v in sr.items():
                 if isinstance(v, list):
                     items.extend(v)
     else:
         items = d
-    suites, claimed, unmapped = {}, set(), []
-    notes = []
+    suites: Suites = {}
+    claimed: set[str] = set()
+    unmapped: list[str] = []
+    notes: list[str] = []
     proto_ids = {"SSLv2": "SSLv2", "SSLv3": "SSLv3", "TLS1": "TLSv1.0", "TLS1_1": "TLSv1.1",
                  "TLS1_2": "TLSv1.2", "TLS1_3": "TLSv1.3"}
-    for e in items:
-        i = e.get("id", "")
-        finding = e.get("finding", "")
+    for item in items:
+        i = item.get("id", "")
+        finding = item.get("finding", "")
         if i in proto_ids:
             if finding.startswith("offered"):
                 claimed.add(proto_ids[i])
             continue
         m = re.match(r"cipher-(ssl2|ssl3|tls1|tls1_1|tls1_2|tls1_3)_x([0-9a-fA-F]+)$", i)
         if m:
-            v = norm_version(m.group(1))
+            v = _VERSION_ALIASES[m.group(1)]  # every alternative of the pattern is an alias
             code = norm_code(m.group(2))
             if code is None:  # SSLv2 three-byte codes, or unexpected
                 name = finding.split()[3] if len(finding.split()) > 3 else i
@@ -179,12 +192,12 @@ def parse_testssl(path, catalog):
                 unmapped.append(i)
             else:
                 _add(suites, v, code)
-        elif i in ("scanProblem", "optimal_proto") or e.get("severity") == "FATAL":
+        elif i in ("scanProblem", "optimal_proto") or item.get("severity") == "FATAL":
             notes.append("%s: %s" % (i, finding))
     return _result(suites, claimed, unmapped, notes=notes)
 
 
-def parse_sslyze(path, catalog):
+def parse_sslyze(path: str, catalog: Catalog) -> Parsed:
     try:
         with open(path) as f:
             d = json.load(f)
@@ -197,12 +210,15 @@ def parse_sslyze(path, catalog):
     if sr.get("connectivity_status") != "COMPLETED":
         return _result(error="connectivity %s: %s" % (sr.get("connectivity_status"),
                                                       (sr.get("connectivity_error_trace") or "")[-200:]))
-    suites, claimed, unmapped, notes = {}, set(), [], []
+    suites: Suites = {}
+    claimed: set[str] = set()
+    unmapped: list[str] = []
+    notes: list[str] = []
     for key, r in (sr.get("scan_result") or {}).items():
         m = re.match(r"(ssl_2_0|ssl_3_0|tls_1_0|tls_1_1|tls_1_2|tls_1_3)_cipher_suites$", key)
         if not m or r is None:
             continue
-        v = norm_version(m.group(1))
+        v = _VERSION_ALIASES[m.group(1)]  # every alternative of the pattern is an alias
         if r.get("status") != "COMPLETED":
             notes.append("%s: %s %s" % (v, r.get("status"), (r.get("error_reason") or "")))
             continue
@@ -219,13 +235,15 @@ def parse_sslyze(path, catalog):
     return _result(suites, claimed, unmapped, notes=notes)
 
 
-def parse_nmap(path, catalog):
+def parse_nmap(path: str, catalog: Catalog) -> Parsed:
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as e:
         return _result(error="no XML output (%s)" % e)
-    suites, claimed, unmapped = {}, set(), []
-    script = None
+    suites: Suites = {}
+    claimed: set[str] = set()
+    unmapped: list[str] = []
+    script: Optional[ET.Element] = None
     for s in root.iter("script"):
         if s.get("id") == "ssl-enum-ciphers":
             script = s
@@ -242,9 +260,9 @@ def parse_nmap(path, catalog):
                 continue
             for c in ciphers.findall("table"):
                 name = None
-                for e in c.findall("elem"):
-                    if e.get("key") == "name":
-                        name = (e.text or "").strip()
+                for elem in c.findall("elem"):
+                    if elem.get("key") == "name":
+                        name = (elem.text or "").strip()
                 if not name:
                     continue
                 code = catalog.code_for(name)
@@ -255,7 +273,7 @@ def parse_nmap(path, catalog):
     return _result(suites, claimed, unmapped)
 
 
-PARSERS = {
+PARSERS: dict[str, Callable[[str, Catalog], Parsed]] = {
     "tlsmatrix": parse_tlsmatrix,
     "tlsmatrix-nocc": parse_tlsmatrix,
     "sslscan": parse_sslscan,
@@ -265,22 +283,31 @@ PARSERS = {
 }
 
 
-def expected_for(origins_json, kind):
-    """origins.json entry -> {version: set(code)} with normalised versions."""
+def expected_for(origins_json: dict[str, Any], kind: str) -> dict[str, set[str]]:
+    """origins.json entry -> {version: set(code)} with normalised versions; ValueError on a version or
+    code that does not normalise (origins.json is generated, so that is a broken file, not a result)."""
     entry = origins_json[kind]
-    out = {}
+    out: dict[str, set[str]] = {}
     for v, codes in entry["protocols"].items():
         nv = norm_version(v)
-        out[nv] = {norm_code(c) for c in codes}
+        if nv is None:
+            raise ValueError("origins.json %s: unknown protocol version %r" % (kind, v))
+        normalised = set()
+        for c in codes:
+            nc = norm_code(c)
+            if nc is None:
+                raise ValueError("origins.json %s %s: bad suite code %r" % (kind, v, c))
+            normalised.add(nc)
+        out[nv] = normalised
     return out
 
 
-def compare(expected, parsed):
+def compare(expected: dict[str, set[str]], parsed: Parsed) -> dict[str, Any]:
     """-> dict(correct, missing, extra, detail[list of str], per_version{v: (missing set, extra set)})."""
     got = parsed["suites"]
-    per = {}
+    per: dict[str, tuple[list[str], list[str]]] = {}
     missing = extra = 0
-    detail = []
+    detail: list[str] = []
     for v in VERSIONS:
         e = expected.get(v, set())
         g = got.get(v, set())

@@ -3,11 +3,13 @@
 
 usage: bench_hostile.py --bin TLSMATRIX [--out FILE] [--repeat N]
 
-Starts scripts/lib/hostile_origin.py in chain-bomb mode (accepts every suite, sends a Certificate message of
+Starts scripts/origins/hostile_origin.py in chain-bomb mode (accepts every suite, sends a Certificate message of
 just under 1 MiB holding thousands of tiny certificates) and scans it with one `tlsmatrix scan`, measuring
 wall time and peak RSS with /usr/bin/time. Target (issue 11, item 6): peak RSS under 100 MB. Writes a
 Markdown table (default bench/hostile.md).
 """
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -16,13 +18,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def start_origin(mode):
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/lib/hostile_origin.py"), "--mode", mode],
+def start_origin(mode: str) -> tuple[subprocess.Popen[bytes], int]:
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/origins/hostile_origin.py"), "--mode", mode],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None  # stdout=PIPE
     line = proc.stdout.readline().decode()
     if not line.startswith("LISTENING "):
         proc.kill()
@@ -30,7 +34,7 @@ def start_origin(mode):
     return proc, int(line.split()[1])
 
 
-def measure(binary, port, extra):
+def measure(binary: str, port: int, extra: list[str]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".time") as timing:
         started = time.monotonic()
         run = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", "-o", timing.name, binary, "scan",
@@ -45,7 +49,7 @@ def measure(binary, port, extra):
             "accepted": report.get("probes", {}).get("accepted"), "chain_too_long": "chain-too-long" in findings}
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "hostile.md"))

@@ -3,12 +3,15 @@
 
 Every tool runs against the same 127.0.0.1 origins, one tool at a time. Per run: TCP connections
 (counted outside the tool: tcpdump on lo, or a counting relay), wall time (monotonic clock around
-the process), peak RSS (/usr/bin/time -v) and correctness against scripts/lib/origins.json.
+the process), peak RSS (/usr/bin/time -v) and correctness against scripts/oracle/origins.json.
 Then tlsmatrix-only scale rows (one nginx on N ports, --targets-file) and a hanging origin.
 Writes a Markdown report to stdout and to --out; raw outputs to bench/raw/ (gitignored).
 """
+from __future__ import annotations
+
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any, Callable, Optional
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
@@ -41,7 +45,7 @@ BUILDERS = {"swift-frontend", "swift-build", "swift-driver", "swiftc", "swift-au
             "ld.lld", "lld", "cc1", "cc1plus", "xctest", "swift-test", "swift-plugin-se"}
 
 
-def log(msg):
+def log(msg: str) -> None:
     print("bench: " + msg, file=sys.stderr, flush=True)
 
 
@@ -50,17 +54,17 @@ def log(msg):
 class LoadMonitor:
     """Samples once a second how much CPU processes that are not the benchmark's own use."""
 
-    def __init__(self, own_pgids):
-        self.own_pgids = own_pgids  # set, filled as origins start
-        self.samples = []  # (monotonic, foreign cpu fraction of all cores, {comm: share})
+    def __init__(self, own_pgids: set[int]) -> None:
+        self.own_pgids = own_pgids  # filled as origins start
+        self.samples: list[tuple[float, float, dict[str, float]]] = []  # (monotonic, foreign cpu fraction of all cores, {comm: share})
         self.stop_ev = threading.Event()
         self.me = os.getpid()
         self.hz = os.sysconf("SC_CLK_TCK")
         self.ncpu = os.cpu_count() or 1
         self.thread = threading.Thread(target=self.run, daemon=True)
 
-    def snapshot(self):
-        procs = {}
+    def snapshot(self) -> dict[int, tuple[str, int, int, int]]:
+        procs: dict[int, tuple[str, int, int, int]] = {}
         for e in os.listdir("/proc"):
             if not e.isdigit():
                 continue
@@ -75,7 +79,7 @@ class LoadMonitor:
             procs[int(e)] = (comm, ppid, pgid, int(rest[11]) + int(rest[12]))
         return procs
 
-    def ours(self, pid, procs):
+    def ours(self, pid: int, procs: dict[int, tuple[str, int, int, int]]) -> bool:
         seen = 0
         while pid in procs and seen < 64:
             comm, ppid, pgid, _ = procs[pid]
@@ -85,12 +89,13 @@ class LoadMonitor:
             seen += 1
         return False
 
-    def run(self):
+    def run(self) -> None:
         prev, prev_t = self.snapshot(), time.monotonic()
         while not self.stop_ev.wait(1.0):
             cur, t = self.snapshot(), time.monotonic()
             dt = max(t - prev_t, 1e-3)
-            foreign, names = 0.0, {}
+            foreign = 0.0
+            names: dict[str, float] = {}
             for pid, (comm, _, _, ticks) in cur.items():
                 if pid in prev and prev[pid][0] == comm:
                     d = (ticks - prev[pid][3]) / self.hz
@@ -103,18 +108,18 @@ class LoadMonitor:
             self.samples.append((t, foreign / dt / self.ncpu, {k: v / dt for k, v in names.items()}))
             prev, prev_t = cur, t
 
-    def start(self):
+    def start(self) -> None:
         self.thread.start()
 
-    def stop(self):
+    def stop(self) -> None:
         self.stop_ev.set()
         self.thread.join(timeout=5)
 
-    def window(self, t0, t1):
+    def window(self, t0: float, t1: float) -> Optional[dict[str, Any]]:
         s = [x for x in self.samples if t0 <= x[0] <= t1 + 1.0]
         if not s:
             return None
-        names = {}
+        names: dict[str, float] = {}
         for _, _, n in s:
             for k, v in n.items():
                 names[k] = names.get(k, 0.0) + v / len(s)
@@ -125,7 +130,8 @@ class LoadMonitor:
 
 # ---------------------------------------------------------------- processes
 
-def run_measured(argv, workdir, name, timeout, env=None):
+def run_measured(argv: list[str], workdir: str, name: str, timeout: float,
+                 env: Optional[dict[str, str]] = None) -> dict[str, Any]:
     """Run argv under /usr/bin/time -v in its own session; -> dict(exit, wall, timedOut, rssKB, stdout, stderr)."""
     out = os.path.join(workdir, name + ".stdout")
     err = os.path.join(workdir, name + ".stderr")
@@ -142,7 +148,7 @@ def run_measured(argv, workdir, name, timeout, env=None):
         # every wall time up to the next poll. The timeout is a timer that kills the session instead.
         fired = threading.Event()
 
-        def kill():
+        def kill() -> None:
             fired.set()
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -179,7 +185,7 @@ def run_measured(argv, workdir, name, timeout, env=None):
             "stdout": out, "stderr": err}
 
 
-def tool_argv(tool, port, outfile, binpath, venv):
+def tool_argv(tool: str, port: int, outfile: str, binpath: str, venv: str) -> list[str]:
     target = "%s:%d" % (HOST, port)
     if tool == "tlsmatrix":
         return [binpath, "scan", target, "--no-http-check", "--format", "json", "--output", outfile]
@@ -206,7 +212,7 @@ OUT_EXT = {"tlsmatrix": "json", "tlsmatrix-nocc": "json", "sslscan": "xml", "tes
            "nmap": "xml"}
 
 
-def tool_version(tool, binpath, venv):
+def tool_version(tool: str, binpath: str, venv: str) -> str:
     try:
         if tool.startswith("tlsmatrix"):
             rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -225,13 +231,13 @@ def tool_version(tool, binpath, venv):
             return "testssl.sh %s (Debian), OpenSSL %s" % (o, subprocess.run(
                 ["openssl", "version"], capture_output=True, text=True).stdout.split()[1])
         if tool == "sslyze":
-            o = subprocess.run([os.path.join(venv, "bin", "python"), "-c",
-                                "import importlib.metadata as m; print(m.version('sslyze'), m.version('nassl'))"],
-                               capture_output=True, text=True).stdout.split()
-            return "sslyze %s, nassl %s (PyPI, .venv)" % tuple(o[:2]) if len(o) >= 2 else "sslyze ?"
+            words = subprocess.run([os.path.join(venv, "bin", "python"), "-c",
+                                    "import importlib.metadata as m; print(m.version('sslyze'), m.version('nassl'))"],
+                                   capture_output=True, text=True).stdout.split()
+            return "sslyze %s, nassl %s (PyPI, .venv)" % tuple(words[:2]) if len(words) >= 2 else "sslyze ?"
         if tool == "nmap":
-            o = subprocess.run(["nmap", "--version"], capture_output=True, text=True).stdout.splitlines()
-            return o[0].strip() if o else "nmap ?"
+            lines = subprocess.run(["nmap", "--version"], capture_output=True, text=True).stdout.splitlines()
+            return lines[0].strip() if lines else "nmap ?"
     except (OSError, IndexError) as e:
         return "? (%s)" % e
     return "?"
@@ -239,21 +245,21 @@ def tool_version(tool, binpath, venv):
 
 # ---------------------------------------------------------------- fleet
 
-def start_origin(kind):
+def start_origin(kind: str) -> dict[str, Any]:
     r = subprocess.run([os.path.join(ROOT, "scripts", "origin"), "start", kind], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("scripts/origin start %s failed: %s" % (kind, r.stderr.strip()))
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def stop_origin(pid):
+def stop_origin(pid: int) -> None:
     subprocess.run([os.path.join(ROOT, "scripts", "origin"), "stop", str(pid)], capture_output=True)
 
 
 # ---------------------------------------------------------------- one tool run
 
-def notes_for(tool, expected, parsed, cmp):
-    notes = []
+def notes_for(tool: str, expected: dict[str, set[str]], parsed: dict[str, Any], cmp: dict[str, Any]) -> list[str]:
+    notes: list[str] = []
     if parsed.get("error"):
         notes.append(parsed["error"])
     for v, (mi, ex) in cmp["per_version"].items():
@@ -274,7 +280,7 @@ def notes_for(tool, expected, parsed, cmp):
     return notes
 
 
-def run_tool(ctx, tool, kind, port, expected):
+def run_tool(ctx: Ctx, tool: str, kind: str, port: int, expected: dict[str, set[str]]) -> dict[str, Any]:
     rawdir = os.path.join(ctx.raw, kind)
     os.makedirs(rawdir, exist_ok=True)
     reps = []
@@ -319,12 +325,12 @@ def run_tool(ctx, tool, kind, port, expected):
 
 # ---------------------------------------------------------------- scale and hang
 
-def multi_target_supported(binpath):
+def multi_target_supported(binpath: str) -> tuple[bool, bool]:
     h = subprocess.run([binpath, "scan", "--help"], capture_output=True, text=True).stdout
     return "--targets-file" in h, "--no-progress" in h
 
 
-def scale_rows(ctx):
+def scale_rows(ctx: Ctx) -> dict[str, Any]:
     n = ctx.args.scale
     log("starting ONE nginx on %d ports" % n)
     ng = bench_nginx.start(n)
@@ -431,10 +437,11 @@ def scale_rows(ctx):
     return {"nginx": {"ports": ng["ports"], "expected": ng["expected"]}, "rows": rows}
 
 
-def hang_row(ctx):
+def hang_row(ctx: Ctx) -> dict[str, Any]:
     p = subprocess.Popen([sys.executable, os.path.join(LIB, "bench_hang.py")], stdout=subprocess.PIPE, text=True,
                          start_new_session=True)
     ctx.own_pgids.add(p.pid)
+    assert p.stdout is not None  # stdout=PIPE
     info = json.loads(p.stdout.readline())
     port = info["port"]
     rawdir = os.path.join(ctx.raw, "hang")
@@ -465,20 +472,20 @@ def hang_row(ctx):
 
 # ---------------------------------------------------------------- report
 
-def fmt_s(x):
+def fmt_s(x: Optional[float]) -> str:
     if x is None:
         return "–"
     return "%.2f" % x if x < 100 else "%.0f" % x
 
 
-def fmt_ratio(a, b):
+def fmt_ratio(a: Optional[float], b: Optional[float]) -> str:
     if a is None or b is None or b == 0:
         return "–"
     r = a / b
     return "%.1f×" % r if r < 100 else "%.0f×" % r
 
 
-def breakdown(r):
+def breakdown(r: dict[str, Any]) -> Optional[dict[str, Any]]:
     """Split a tlsmatrix report's connections into the parts of its cost model."""
     try:
         with open(os.path.join(ROOT, r["summary"]["output"])) as f:
@@ -496,8 +503,8 @@ def breakdown(r):
             "measured": r["summary"]["count"]["connections"]}
 
 
-def render(ctx, results, scale, hang):
-    L = []
+def render(ctx: Ctx, results: list[dict[str, Any]], scale: Optional[dict[str, Any]], hang: Optional[dict[str, Any]]) -> str:
+    L: list[str] = []
     a = ctx.args
     L.append("# tlsmatrix benchmark vs sslscan, testssl.sh, sslyze, nmap")
     L.append("")
@@ -511,7 +518,7 @@ def render(ctx, results, scale, hang):
     L.append("- **Wall s**: monotonic clock around the tool's process (median of %d run%s); process start-up included."
              % (a.repeat, "s" if a.repeat > 1 else ""))
     L.append("- **Correct?**: the tool's accepted suites per protocol version, mapped to code points with "
-             "Data/cipher-suites.json, compared with scripts/lib/origins.json (missing / extra). A version the tool "
+             "Data/cipher-suites.json, compared with scripts/oracle/origins.json (missing / extra). A version the tool "
              "cannot test counts as wrong.")
     L.append("- **CPU s**: user + system time of the tool's process and the children it waited for (/usr/bin/time -v); "
              "the origin servers' CPU is not included.")
@@ -522,7 +529,7 @@ def render(ctx, results, scale, hang):
     for t in ctx.tools:
         L.append("- %s: %s — `%s`" % (TOOL_LABEL[t], ctx.versions[t], " ".join(ctx.shown_argv[t])))
     L.append("")
-    by_origin = {}
+    by_origin: dict[str, list[dict[str, Any]]] = {}
     for r in results:
         by_origin.setdefault(r["origin"], []).append(r)
     for kind in ctx.origins:
@@ -569,26 +576,27 @@ def render(ctx, results, scale, hang):
     L.append("")
     L.append("| tool | connections | wall s | CPU s | correct origins | connections × tlsmatrix | time × tlsmatrix |")
     L.append("|---|---:|---:|---:|---:|---:|---:|")
-    tot = {}
+    tot: dict[str, dict[str, Any]] = {}
     for r in results:
-        t = tot.setdefault(r["tool"], {"c": 0, "w": 0.0, "cpu": 0.0, "ok": 0, "n": 0, "to": 0})
-        t["cpu"] += r["summary"].get("cpu") or 0.0
-        t["c"] += r["summary"]["count"]["connections"] or 0
-        t["w"] += r["summary"]["wall"]
-        t["ok"] += 1 if r["summary"]["correct"] else 0
-        t["n"] += 1
-        t["to"] += 1 if r["summary"]["timedOut"] else 0
+        row = tot.setdefault(r["tool"], {"c": 0, "w": 0.0, "cpu": 0.0, "ok": 0, "n": 0, "to": 0})
+        row["cpu"] += r["summary"].get("cpu") or 0.0
+        row["c"] += r["summary"]["count"]["connections"] or 0
+        row["w"] += r["summary"]["wall"]
+        row["ok"] += 1 if r["summary"]["correct"] else 0
+        row["n"] += 1
+        row["to"] += 1 if r["summary"]["timedOut"] else 0
     base = tot.get("tlsmatrix")
     for tool in ctx.tools:
-        t = tot.get(tool)
-        if not t:
+        row = tot.get(tool) or {}
+        if not row:
             continue
         L.append("| %s | %d | %s | %s | %d/%d%s | %s | %s |" % (
-            TOOL_LABEL[tool], t["c"], fmt_s(t["w"]), fmt_s(t["cpu"]), t["ok"], t["n"], " (%d timeouts)" % t["to"] if t["to"] else "",
-            fmt_ratio(t["c"], base and base["c"]), fmt_ratio(t["w"], base and base["w"])))
+            TOOL_LABEL[tool], row["c"], fmt_s(row["w"]), fmt_s(row["cpu"]), row["ok"], row["n"],
+            " (%d timeouts)" % row["to"] if row["to"] else "",
+            fmt_ratio(row["c"], base["c"] if base else None), fmt_ratio(row["w"], base["w"] if base else None)))
     L.append("")
-    bd = [(k, breakdown(r)) for k in ctx.origins for r in by_origin.get(k, []) if r["tool"] == "tlsmatrix"]
-    bd = [(k, b) for k, b in bd if b]
+    bd = [(k, b) for k in ctx.origins for r in by_origin.get(k, []) if r["tool"] == "tlsmatrix"
+          for b in [breakdown(r)] if b]
     if bd:
         nocc = {r["origin"]: r["summary"]["count"]["connections"] for r in results if r["tool"] == "tlsmatrix-nocc"}
         L.append("## Where tlsmatrix's connections go (from its JSON report, default run)")
@@ -642,10 +650,28 @@ def render(ctx, results, scale, hang):
 # ---------------------------------------------------------------- main
 
 class Ctx:
-    pass
+    """The run's settings and shared state (arguments, paths, catalog, expectations, load monitor), set by main()."""
+    args: argparse.Namespace
+    raw: str
+    bin: str
+    venv: str
+    catalog: bench_parse.Catalog
+    expected: dict[str, dict[str, set[str]]]
+    origins: list[str]
+    own_pgids: set[int]
+    monitor: LoadMonitor
+    started: datetime.datetime
+    argv_shown: list[str]
+    tools: list[str]
+    versions: dict[str, str]
+    shown_argv: dict[str, list[str]]
+    cleanups: list[Callable[[], None]]
+    counter: bench_count.Counter
+    count_note: str
+    load_summary: Any
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="scripts/bench also takes --no-build (use the existing release binary); "
@@ -697,11 +723,11 @@ def main():
     for tool, exe in (("sslscan", "sslscan"), ("testssl", "testssl"), ("nmap", "nmap"),
                       ("sslyze", os.path.join(ctx.venv, "bin", "sslyze"))):
         if tool in ctx.tools and not shutil.which(exe):
-            sys.exit("bench: %s not found (scripts/bench installs it; run it rather than scripts/lib/bench.py)" % exe)
+            sys.exit("bench: %s not found (scripts/bench installs it; run it rather than scripts/benchlib/bench.py)" % exe)
     if not os.path.exists(TIME):
         sys.exit("bench: /usr/bin/time missing (Debian package 'time')")
 
-    with open(os.path.join(ROOT, "scripts", "lib", "origins.json")) as f:
+    with open(os.path.join(ROOT, "scripts", "oracle", "origins.json")) as f:
         origins_json = json.load(f)
     ctx.catalog = bench_parse.Catalog()
     ctx.expected = {k: bench_parse.expected_for(origins_json, k) for k in ctx.origins}
@@ -718,7 +744,7 @@ def main():
     ctx.own_pgids = set()
     ctx.monitor = LoadMonitor(ctx.own_pgids)
 
-    def on_signal(sig, _frame):
+    def on_signal(sig: int, _frame: Any) -> None:
         raise KeyboardInterrupt()
     signal.signal(signal.SIGTERM, on_signal)
 
@@ -732,7 +758,7 @@ def main():
             info = start_origin(kind)
             pids.append(info["pid"])
             ctx.own_pgids.add(info["pid"])
-            ctx.cleanups.append(lambda pid=info["pid"]: stop_origin(pid))
+            ctx.cleanups.append(functools.partial(stop_origin, int(info["pid"])))
             info_port = info["port"]
             log("%s on %s:%d (pid %d)" % (kind, HOST, info_port, info["pid"]))
             for tool in ctx.tools:
@@ -756,7 +782,7 @@ def main():
     s = ctx.monitor.samples
     if s:
         busy = [x for x in s if x[1] > 0.15]
-        names = {}
+        names: dict[str, float] = {}
         for _, _, n in busy:
             for k, v in n.items():
                 if v > 0.1:

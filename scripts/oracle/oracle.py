@@ -2,9 +2,9 @@
 """Exhaustive cipher-suite oracle for the local test origins.
 
 Run with the repo venv (tlslite-ng is needed for the SSLv3 client):
-  .venv/bin/python scripts/lib/oracle.py scan HOST PORT        # JSON for one server
-  .venv/bin/python scripts/lib/oracle.py generate [KIND...]    # start origins, scan, write origins.json
-  .venv/bin/python scripts/lib/oracle.py check [KIND...]       # start origins, scan, diff against origins.json
+  .venv/bin/python scripts/oracle/oracle.py scan HOST PORT        # JSON for one server
+  .venv/bin/python scripts/oracle/oracle.py generate [KIND...]    # start origins, scan, write origins.json
+  .venv/bin/python scripts/oracle/oracle.py check [KIND...]       # start origins, scan, diff against origins.json
 Options: --crosscheck (also run sslscan on each origin), --verbose.
 
 Method, per protocol version (SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3):
@@ -19,16 +19,19 @@ Method, per protocol version (SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3):
  4. preference: offer the accepted suites ascending and descending; same pick both times =>
     server order, which is then read by repeatedly removing the chosen suite.
 """
+from __future__ import annotations
+
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+from typing import Any, Optional
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
-sys.path.insert(0, LIB)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "origins"))
 import tlsprobe  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -65,17 +68,17 @@ GNUTLS_SUITES = {
 GNUTLS_VERS = {"TLSv1": "VERS-TLS1.0", "TLSv1.1": "VERS-TLS1.1", "TLSv1.2": "VERS-TLS1.2"}
 
 
-def log(*a):
+def log(*a: object) -> None:
     if VERBOSE:
         print(*a, file=sys.stderr, flush=True)
 
 
-def hexcode(c):
+def hexcode(c: int) -> str:
     return "0x%04X" % c
 
 
 # ---------------------------------------------------------------- raw probing
-def raw_scan(port, version):
+def raw_scan(port: int, version: str) -> list[int]:
     codes = [c for c in CANDIDATES if (c in TLS13_CODES) == (version == "TLSv1.3")]
     acc = []
     for c in codes:
@@ -84,7 +87,7 @@ def raw_scan(port, version):
     return acc
 
 
-def preference(port, version, accepted):
+def preference(port: int, version: str, accepted: list[int]) -> tuple[Optional[bool], list[int]]:
     """Returns (server_pref or None, ordered list)."""
     if len(accepted) < 2:
         return None, list(accepted)
@@ -106,16 +109,16 @@ def preference(port, version, accepted):
 
 
 # ---------------------------------------------------------------- real clients
-_OSSL = None
+_OSSL: Optional[dict[str, dict[int, str]]] = None
 
 
-def openssl_suites():
+def openssl_suites() -> dict[str, dict[int, str]]:
     """{version: {code: name}} for suites OpenSSL's client can offer (no PSK/SRP)."""
     global _OSSL
     if _OSSL is None:
         out = subprocess.run(["openssl", "ciphers", "-V", "-ciphersuites", TLS13_ALL, "ALL:COMPLEMENTOFALL:@SECLEVEL=0"],
                              capture_output=True, text=True, check=True).stdout
-        res = {v: {} for v in VERSIONS}
+        res: dict[str, dict[int, str]] = {v: {} for v in VERSIONS}
         for line in out.splitlines():
             m = re.match(r"\s*0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)\s+(\S+)", line)
             if not m:
@@ -138,7 +141,7 @@ def openssl_suites():
 OSSL_FLAG = {"TLSv1": "-tls1", "TLSv1.1": "-tls1_1", "TLSv1.2": "-tls1_2", "TLSv1.3": "-tls1_3"}
 
 
-def openssl_try(port, version, name):
+def openssl_try(port: int, version: str, name: str) -> bool:
     argv = ["openssl", "s_client", "-connect", "%s:%d" % (HOST, port), "-servername", "localhost",
             OSSL_FLAG[version], "-brief"]
     if version == "TLSv1.3":
@@ -154,7 +157,7 @@ def openssl_try(port, version, name):
     return bool(m and m.group(1) == name and pv and pv.group(1) == version)
 
 
-def gnutls_try(port, version, frag):
+def gnutls_try(port: int, version: str, frag: str) -> bool:
     prio = "NONE:+%s:%s:+COMP-NULL:+SIGN-ALL:+CTYPE-X509:+GROUP-ALL:%%UNSAFE_RENEGOTIATION" % (GNUTLS_VERS[version], frag)
     argv = ["gnutls-cli", "--insecure", "--no-ca-verification", "--priority", prio, "-p", str(port), HOST]
     try:
@@ -164,7 +167,7 @@ def gnutls_try(port, version, frag):
     return "Handshake was completed" in r.stdout
 
 
-def tlslite_sslv3(port):
+def tlslite_sslv3(port: int) -> set[int]:
     """Set of code points tlslite's SSLv3 client negotiates, one kx x cipher x mac at a time."""
     from tlslite.api import HandshakeSettings, TLSConnection
     import socket
@@ -202,7 +205,7 @@ def tlslite_sslv3(port):
 
 
 # ---------------------------------------------------------------- scanning
-def scan(port, crosscheck=False):
+def scan(port: int, crosscheck: bool = False) -> tuple[dict[str, Any], list[str]]:
     protocols, prefs, problems = {}, {}, []
     raw_all = {}
     for v in VERSIONS:
@@ -244,14 +247,14 @@ def scan(port, crosscheck=False):
     return result, problems
 
 
-def sslscan_crosscheck(port, protocols):
+def sslscan_crosscheck(port: int, protocols: dict[str, Any]) -> list[str]:
     try:
         r = subprocess.run(["sslscan", "--no-colour", "--no-heartbleed", "--no-renegotiation", "--no-compression",
                             "--no-fallback", "--no-check-certificate", "--show-cipher-ids", "%s:%d" % (HOST, port)],
                            capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as e:
         return ["sslscan failed: %s" % e]
-    seen = {}
+    seen: dict[str, set[int]] = {}
     for line in r.stdout.splitlines():
         m = re.match(r"(Preferred|Accepted)\s+(SSLv3|TLSv1\.[0-3])\s+\d+ bits\s+0x([0-9A-Fa-f]+)", line.strip())
         if m:
@@ -268,23 +271,23 @@ def sslscan_crosscheck(port, protocols):
     return out
 
 
-def start_origin(kind):
+def start_origin(kind: str) -> dict[str, Any]:
     r = subprocess.run([os.path.join(ROOT, "scripts", "origin"), "start", kind], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("origin %s failed to start: %s" % (kind, r.stderr))
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def stop_origin(info):
+def stop_origin(info: dict[str, Any]) -> None:
     subprocess.run([os.path.join(ROOT, "scripts", "origin"), "stop", str(info["pid"])])
 
 
-def all_kinds():
+def all_kinds() -> list[str]:
     return subprocess.run([os.path.join(ROOT, "scripts", "origin"), "kinds"], capture_output=True, text=True,
                           check=True).stdout.split()
 
 
-def scan_kinds(kinds, crosscheck):
+def scan_kinds(kinds: list[str], crosscheck: bool) -> tuple[dict[str, Any], dict[str, list[str]]]:
     results, problems = {}, {}
     for k in kinds:
         t = time.time()
@@ -303,7 +306,7 @@ def scan_kinds(kinds, crosscheck):
     return results, problems
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     global VERBOSE
     crosscheck = "--crosscheck" in argv
     VERBOSE = "--verbose" in argv

@@ -6,9 +6,12 @@ probe(host, port, version, suites) sends one ClientHello offering exactly `suite
 HelloRetryRequest, or None if the server refused (alert, close, timeout, or a
 different protocol version).
 """
+from __future__ import annotations
+
 import os
 import socket
 import struct
+from typing import Optional
 
 VERSIONS = {"SSLv3": 0x0300, "TLSv1": 0x0301, "TLSv1.1": 0x0302, "TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
 HRR_RANDOM = bytes.fromhex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C")
@@ -19,15 +22,15 @@ SIGALGS = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x080
            0x0203, 0x0201, 0x0202, 0x0101, 0x0102, 0x0103]
 
 
-def _ext(t, body):
+def _ext(t: int, body: bytes) -> bytes:
     return struct.pack("!HH", t, len(body)) + body
 
 
-def _vec16(b):
+def _vec16(b: bytes) -> bytes:
     return struct.pack("!H", len(b)) + b
 
 
-def client_hello(version, suites, sni="localhost"):
+def client_hello(version: str, suites: list[int], sni: Optional[str] = "localhost") -> bytes:
     v = VERSIONS[version]
     legacy = min(v, 0x0303)
     exts = b""
@@ -53,7 +56,7 @@ def client_hello(version, suites, sni="localhost"):
     return struct.pack("!BHH", 22, rec_ver, len(hs)) + hs
 
 
-def _recv_exact(sock, n):
+def _recv_exact(sock: socket.socket, n: int) -> Optional[bytes]:
     buf = b""
     while len(buf) < n:
         chunk = sock.recv(n - len(buf))
@@ -63,7 +66,7 @@ def _recv_exact(sock, n):
     return buf
 
 
-def read_server_hello(sock):
+def read_server_hello(sock: socket.socket) -> Optional[tuple[int, int, bool]]:
     """Returns (negotiated_version, cipher, is_hrr) or None."""
     hbuf = b""
     while True:
@@ -103,7 +106,7 @@ def read_server_hello(sock):
         return ver, cipher, rnd == HRR_RANDOM
 
 
-def probe(host, port, version, suites, timeout=5.0):
+def probe(host: str, port: int, version: str, suites: list[int], timeout: float = 5.0) -> Optional[int]:
     if not suites:
         return None
     try:
@@ -121,7 +124,7 @@ def probe(host, port, version, suites, timeout=5.0):
     return cipher
 
 
-def responds(host, port, timeout=2.0):
+def responds(host: str, port: int, timeout: float = 2.0) -> bool:
     """True if something on host:port answers a ClientHello with any TLS record."""
     try:
         with socket.create_connection((host, port), timeout=timeout) as s:

@@ -12,7 +12,7 @@ import socket
 import sys
 
 
-def main():
+def main() -> None:
     port = 0
     if len(sys.argv) == 3 and sys.argv[1] == "--port":
         port = int(sys.argv[2])
@@ -35,14 +35,14 @@ def main():
                 c.setblocking(False)
                 sel.register(c, selectors.EVENT_READ)
             else:
-                c = key.fileobj
+                conn: socket.socket = key.fileobj  # type: ignore[assignment]  # only sockets are registered
                 try:
-                    data = c.recv(65536)
+                    data = conn.recv(65536)
                 except OSError:
                     data = b""
                 if not data:  # the client gave up: forget it
-                    sel.unregister(c)
-                    c.close()
+                    sel.unregister(conn)
+                    conn.close()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ for many connections. Expected suites: EXPECTED below.
   bench_nginx.py start N [--dir DIR]   prints {"kind","host","ports":[first,last],"pid","dir"}
   bench_nginx.py stop PID
 """
+from __future__ import annotations
+
 import json
 import os
 import shutil
@@ -16,10 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any, Optional
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
-sys.path.insert(0, LIB)
+sys.path.insert(0, os.path.join(ROOT, "scripts", "origins"))
 import origin  # noqa: E402  (need, kill_group, AUTODIR_MARK)
 import tlsprobe  # noqa: E402
 
@@ -33,7 +36,7 @@ EXPECTED = {
 }
 
 
-def port_free(p):
+def port_free(p: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
             s.bind((HOST, p))
@@ -42,7 +45,7 @@ def port_free(p):
             return False
 
 
-def find_block(n, start=20000, stop=32000):
+def find_block(n: int, start: int = 20000, stop: int = 32000) -> int:
     """First run of n consecutive free ports in [start, stop) — below Linux's ephemeral range, so
     no client socket takes one of them as its source port during the run."""
     p = start
@@ -54,7 +57,7 @@ def find_block(n, start=20000, stop=32000):
     raise RuntimeError("no %d consecutive free ports in %d-%d" % (n, start, stop))
 
 
-def config(d, first, n):
+def config(d: str, first: int, n: int) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
     os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
     temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
@@ -86,7 +89,7 @@ http {
 """ % (user, max(16384, 4 * n + 8192), d, d, temps, listens, d, d, d, d, CIPHERS)
 
 
-def raise_nofile(n):
+def raise_nofile(n: int) -> None:
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, max(soft, n))
@@ -94,13 +97,13 @@ def raise_nofile(n):
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def start(n, d=None):
+def start(n: int, directory: Optional[str] = None) -> dict[str, Any]:
     nginx = origin.need("nginx")
-    auto = d is None
-    if auto:
-        d = tempfile.mkdtemp(prefix="tlsmatrix-bench-nginx-")
-        open(os.path.join(d, origin.AUTODIR_MARK), "w").close()
-    d = os.path.abspath(d)
+    auto = directory is None
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix="tlsmatrix-bench-nginx-")
+        open(os.path.join(directory, origin.AUTODIR_MARK), "w").close()
+    d = os.path.abspath(directory)
     r = subprocess.run([os.path.join(ROOT, "scripts", "pki"), d], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
@@ -137,7 +140,7 @@ def start(n, d=None):
     raise RuntimeError("nginx (%d ports) did not come up: %s" % (n, last_err.strip()[-1500:]))
 
 
-def stop(pid):
+def stop(pid: int) -> None:
     origin.stop(pid)
 
 

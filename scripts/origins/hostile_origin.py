@@ -49,6 +49,8 @@ where "sent" counts bytes the kernel accepted before the client left. Send buffe
 (SO_SNDBUF 32 KB) and the streaming modes pace their records, so that count stays close to what the
 client really read.
 """
+from __future__ import annotations
+
 import argparse
 import json
 import os
@@ -62,6 +64,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any, Callable, NoReturn, Optional
 
 MODES = [
     "silent", "close", "reset", "http", "random", "truncated", "oversized", "zero-handshake",
@@ -87,12 +90,12 @@ class ClientLeft(Exception):
 class Connection:
     """One accepted socket, counting what goes each way."""
 
-    def __init__(self, sock):
+    def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.sent = 0
         self.received = 0
 
-    def recv_exact(self, n):
+    def recv_exact(self, n: int) -> bytes:
         out = b""
         while len(out) < n:
             chunk = self.sock.recv(n - len(out))
@@ -102,14 +105,14 @@ class Connection:
             out += chunk
         return out
 
-    def send(self, data):
+    def send(self, data: bytes) -> None:
         try:
             self.sock.sendall(data)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError) as e:
             raise ClientLeft(type(e).__name__)
         self.sent += len(data)
 
-    def drain(self, timeout=30.0):
+    def drain(self, timeout: float = 30.0) -> None:
         """Reads and discards until the client leaves (or `timeout` of silence)."""
         self.sock.settimeout(timeout)
         try:
@@ -121,7 +124,7 @@ class Connection:
         except (socket.timeout, ConnectionResetError, ConnectionAbortedError, OSError):
             return
 
-    def finish(self):
+    def finish(self) -> None:
         """Half-closes after the answer, then waits for the client to go, so the close is a FIN, never an RST."""
         try:
             self.sock.shutdown(socket.SHUT_WR)
@@ -135,29 +138,29 @@ class Connection:
 class ClientHello:
     """The parts of a client's first hello the modes need. Defaults stand in when it cannot be read."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.sslv2 = False
         self.legacy_version = 0x0303
         self.session_id = b""
-        self.suites = []
-        self.versions = []          # supported_versions, when sent
-        self.groups = []            # supported_groups
-        self.share_groups = []      # key_share entries
+        self.suites: list[int] = []
+        self.versions: list[int] = []       # supported_versions, when sent
+        self.groups: list[int] = []         # supported_groups
+        self.share_groups: list[int] = []   # key_share entries
         self.parsed = False
 
     @property
-    def offers_tls13(self):
+    def offers_tls13(self) -> bool:
         return 0x0304 in self.versions
 
     @property
-    def version(self):
+    def version(self) -> int:
         """The version a willing server would answer with."""
         if self.offers_tls13:
             return 0x0304
         return min(self.legacy_version, 0x0303)
 
 
-def read_client_hello(conn, timeout=10.0):
+def read_client_hello(conn: Connection, timeout: float = 10.0) -> ClientHello:
     conn.sock.settimeout(timeout)
     hello = ClientHello()
     try:
@@ -183,7 +186,7 @@ def read_client_hello(conn, timeout=10.0):
     return hello
 
 
-def read_sslv2_hello(conn, first, hello):
+def read_sslv2_hello(conn: Connection, first: bytes, hello: ClientHello) -> ClientHello:
     hello.sslv2 = True
     length = (first[0] & 0x7F) << 8 | conn.recv_exact(1)[0]
     msg = conn.recv_exact(length)
@@ -197,7 +200,7 @@ def read_sslv2_hello(conn, first, hello):
     return hello
 
 
-def parse_client_hello(b, hello):
+def parse_client_hello(b: bytes, hello: ClientHello) -> None:
     hello.legacy_version = struct.unpack("!H", b[0:2])[0]
     p = 34
     sid_len = b[p]
@@ -232,19 +235,20 @@ def parse_client_hello(b, hello):
 
 # ---------------------------------------------------------------- building blocks
 
-def record(ctype, payload, version=0x0303):
+def record(ctype: int, payload: bytes, version: int = 0x0303) -> bytes:
     return struct.pack("!BHH", ctype, version, len(payload)) + payload
 
 
-def handshake(htype, body):
+def handshake(htype: int, body: bytes) -> bytes:
     return struct.pack("!B", htype) + len(body).to_bytes(3, "big") + body
 
 
-def extension(etype, data):
+def extension(etype: int, data: bytes) -> bytes:
     return struct.pack("!HH", etype, len(data)) + data
 
 
-def server_hello(legacy_version, suite, session_id, extensions=b"", random_bytes=None):
+def server_hello(legacy_version: int, suite: int, session_id: bytes, extensions: bytes = b"",
+                 random_bytes: Optional[bytes] = None) -> bytes:
     body = struct.pack("!H", legacy_version)
     body += random_bytes if random_bytes is not None else os.urandom(32)
     body += bytes([len(session_id)]) + session_id
@@ -254,7 +258,7 @@ def server_hello(legacy_version, suite, session_id, extensions=b"", random_bytes
     return handshake(2, body)
 
 
-def offered_suite(hello, tls13):
+def offered_suite(hello: ClientHello, tls13: bool) -> int:
     """A suite the client offered, of the right kind for the answer's version."""
     real = [s for s in hello.suites if s not in SIGNALING and s <= 0xFFFF]
     preferred = [s for s in real if (s >> 8 == 0x13) == tls13]
@@ -266,7 +270,7 @@ def offered_suite(hello, tls13):
     return real[0] if real else (0x1301 if tls13 else 0xC02F)
 
 
-def unoffered_suite(hello, tls13):
+def unoffered_suite(hello: ClientHello, tls13: bool) -> int:
     """A suite the client did not offer: a real one of the answer's kind when possible."""
     for choice in ((0x1301, 0x1302, 0x1303) if tls13 else ()) + (0xC02F, 0x009C, 0x002F, 0x0000, 0xFEFE):
         if choice not in hello.suites:
@@ -274,7 +278,7 @@ def unoffered_suite(hello, tls13):
     return next(c for c in range(1, 0xFFFF) if c not in hello.suites)
 
 
-def key_share_for(hello):
+def key_share_for(hello: ClientHello) -> bytes:
     group = hello.share_groups[0] if hello.share_groups else (hello.groups[0] if hello.groups else 0x001D)
     size = KEY_LENGTHS.get(group, 32)
     key = os.urandom(size)
@@ -283,7 +287,7 @@ def key_share_for(hello):
     return extension(EXT_KEY_SHARE, struct.pack("!HH", group, len(key)) + key)
 
 
-def willing_server_hello(hello, suite=None, version=None):
+def willing_server_hello(hello: ClientHello, suite: Optional[int] = None, version: Optional[int] = None) -> bytes:
     """A ServerHello as a server that accepts would send it, at `version` (default: the client's best)."""
     version = version or hello.version
     if version == 0x0304:
@@ -295,7 +299,7 @@ def willing_server_hello(hello, suite=None, version=None):
     return server_hello(version, suite, hello.session_id, exts)
 
 
-def hello_retry_request(hello):
+def hello_retry_request(hello: ClientHello) -> bytes:
     group = next((g for g in hello.groups if g not in hello.share_groups), None)
     if group is None:
         group = hello.groups[0] if hello.groups else 0x0018
@@ -303,7 +307,7 @@ def hello_retry_request(hello):
     return server_hello(0x0303, offered_suite(hello, True), hello.session_id, exts, random_bytes=HRR_RANDOM)
 
 
-def sslv2_server_hello():
+def sslv2_server_hello() -> bytes:
     certificate = b"\x30\x82\x00\x10" + bytes(16)  # a placeholder, not a real certificate
     kinds = bytes.fromhex("0700c0") + bytes.fromhex("080080")
     connection_id = bytes(range(16))
@@ -314,21 +318,21 @@ def sslv2_server_hello():
 
 # ---------------------------------------------------------------- modes
 
-def mode_silent(conn, hello, args):
+def mode_silent(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     conn.drain(timeout=3600)
     return "client left"
 
 
-def mode_close(conn, hello, args):
+def mode_close(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     return "closed"
 
 
-def mode_reset(conn, hello, args):
+def mode_reset(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     return "reset"
 
 
-def mode_http(conn, hello, args):
+def mode_http(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     body = (b"<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n"
             b"<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n")
     head = (b"HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n"
@@ -338,14 +342,14 @@ def mode_http(conn, hello, args):
     return "answered"
 
 
-def mode_random(conn, hello, args):
+def mode_random(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     rng = random.Random(args.seed)
     conn.send(bytes(rng.getrandbits(8) for _ in range(8192)))
     conn.finish()
     return "answered"
 
 
-def mode_truncated(conn, hello, args):
+def mode_truncated(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     message = willing_server_hello(hello)
     header = struct.pack("!BHH", HANDSHAKE, 0x0303, len(message))
     conn.send(header + message[:len(message) // 2])
@@ -353,7 +357,7 @@ def mode_truncated(conn, hello, args):
     return "answered"
 
 
-def mode_oversized(conn, hello, args):
+def mode_oversized(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     length = 16384 + 2048 + 1
     message = willing_server_hello(hello)
     payload = message + bytes(length - len(message))
@@ -362,13 +366,13 @@ def mode_oversized(conn, hello, args):
     return "answered"
 
 
-def mode_zero_handshake(conn, hello, args):
+def mode_zero_handshake(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     conn.send(record(HANDSHAKE, handshake(2, b"")))
     conn.finish()
     return "answered"
 
 
-def mode_unoffered_suite(conn, hello, args):
+def mode_unoffered_suite(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     tls13 = hello.offers_tls13
     suite = unoffered_suite(hello, tls13)
     flight = willing_server_hello(hello, suite=suite)
@@ -379,7 +383,7 @@ def mode_unoffered_suite(conn, hello, args):
     return "answered 0x%04X" % suite
 
 
-def mode_unoffered_version(conn, hello, args):
+def mode_unoffered_version(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     chosen = 0x0305 if hello.offers_tls13 else 0x0304
     suite = offered_suite(hello, hello.offers_tls13)
     exts = extension(EXT_SUPPORTED_VERSIONS, struct.pack("!H", chosen)) + key_share_for(hello)
@@ -388,7 +392,7 @@ def mode_unoffered_version(conn, hello, args):
     return "answered 0x%04X" % chosen
 
 
-def mode_hrr_twice(conn, hello, args, hellos):
+def mode_hrr_twice(conn: Connection, hello: ClientHello, args: argparse.Namespace, hellos: list[int]) -> str:
     conn.send(record(HANDSHAKE, hello_retry_request(hello)))
     second = read_client_hello(conn)
     if not second.parsed:
@@ -399,19 +403,19 @@ def mode_hrr_twice(conn, hello, args, hellos):
     return "answered twice"
 
 
-def mode_sslv2(conn, hello, args):
+def mode_sslv2(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     conn.send(sslv2_server_hello())
     conn.finish()
     return "answered"
 
 
-def mode_unknown_alert(conn, hello, args):
+def mode_unknown_alert(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     conn.send(record(ALERT, bytes([2, 254])))
     conn.finish()
     return "answered"
 
 
-def mode_slow(conn, hello, args):
+def mode_slow(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     message = record(HANDSHAKE, willing_server_hello(hello))
     for byte in message:
         conn.send(bytes([byte]))
@@ -420,7 +424,7 @@ def mode_slow(conn, hello, args):
     return "answered"
 
 
-def mode_huge_certificate(conn, hello, args):
+def mode_huge_certificate(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     version = min(hello.legacy_version, 0x0303)  # TLS 1.2 even to a TLS 1.3 client: the chain stays in clear
     if hello.sslv2:
         version = 0x0301
@@ -444,7 +448,7 @@ def mode_huge_certificate(conn, hello, args):
     return "streamed all 10 MiB"
 
 
-def mode_endless(conn, hello, args):
+def mode_endless(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     claimed = 1 << 20  # 1 MiB: the most a careful client would buffer for one message, so it must count
     first = struct.pack("!B", 2) + claimed.to_bytes(3, "big") + struct.pack("!H", 0x0303) + os.urandom(32)
     conn.send(record(HANDSHAKE, first))
@@ -454,7 +458,7 @@ def mode_endless(conn, hello, args):
         time.sleep(PACE)
 
 
-def control_chain():
+def control_chain() -> list[bytes]:
     """The leaf with control characters in its names and its intermediate, from scripts/controlcert."""
     d = tempfile.mkdtemp(prefix="tlsmatrix-control-cn-")
     try:
@@ -472,13 +476,13 @@ def control_chain():
 RSA_SUITES = (0x009C, 0x009D, 0x002F, 0x0035, 0x003C, 0x003D, 0x000A)
 
 
-def mode_endless_alerts(conn, hello, args):
+def mode_endless_alerts(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     alert = record(ALERT, bytes([1, 112]))
     while True:
         conn.send(alert)
 
 
-def certificate_flight(conn, hello, certificates):
+def certificate_flight(conn: Connection, hello: ClientHello, certificates: list[bytes]) -> str:
     """ServerHello (TLS <= 1.2, an offered RSA-key-exchange suite when there is one), Certificate, ServerHelloDone."""
     version = min(hello.legacy_version, 0x0303)  # TLS 1.2 even to a TLS 1.3 client: the chain stays in clear
     if hello.sslv2 or version < 0x0300:
@@ -494,18 +498,18 @@ def certificate_flight(conn, hello, certificates):
     return "sent %d certificates (%d bytes)" % (len(certificates), len(body))
 
 
-def openssl(*arguments, cwd):
+def openssl(*arguments: str, cwd: str) -> None:
     import subprocess
     subprocess.run(["openssl"] + list(arguments), cwd=cwd, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def read_der(path):
+def read_der(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
 
 
-def make_chain_bomb(directory):
+def make_chain_bomb(directory: str) -> list[bytes]:
     """Distinct tiny certificates, one issuer/subject name: one real certificate with its serial patched."""
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=b",
             "-days", "1", "-set_serial", "0x5A5A5A5A5A5A5A5A", "-keyout", "bomb.key", "-outform", "DER",
@@ -517,7 +521,7 @@ def make_chain_bomb(directory):
     return [template[:at] + i.to_bytes(8, "big") + template[at + 8:] for i in range(count)]
 
 
-def make_forged_chain(directory, root_out):
+def make_forged_chain(directory: str, root_out: Optional[str]) -> list[bytes]:
     """[forged brainpool leaf, real intermediate]; the real root goes to root_out."""
     cnf = os.path.join(directory, "x.cnf")
     with open(cnf, "w") as f:
@@ -543,14 +547,15 @@ def make_forged_chain(directory, root_out):
     return [read_der(os.path.join(directory, "leaf.der")), read_der(os.path.join(directory, "int.der"))]
 
 
-CHAIN = []  # what the certificate modes send (DER, leaf first), made once at start
+CHAIN: list[bytes] = []  # what the certificate modes send (DER, leaf first), made once at start
 
 
-def mode_certificates(conn, hello, args):
+def mode_certificates(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
     return certificate_flight(conn, hello, CHAIN)
 
 
-HANDLERS = {
+# mode -> handler(connection, the client's hello, arguments) -> how the connection ended
+HANDLERS: dict[str, Callable[[Connection, ClientHello, argparse.Namespace], Optional[str]]] = {
     "silent": mode_silent, "close": mode_close, "reset": mode_reset, "http": mode_http,
     "random": mode_random, "truncated": mode_truncated, "oversized": mode_oversized,
     "zero-handshake": mode_zero_handshake, "unoffered-suite": mode_unoffered_suite,
@@ -564,11 +569,11 @@ HANDLERS = {
 # ---------------------------------------------------------------- server
 
 class Log:
-    def __init__(self, path):
+    def __init__(self, path: Optional[str]) -> None:
         self.path = path
         self.lock = threading.Lock()
 
-    def write(self, entry):
+    def write(self, entry: dict[str, Any]) -> None:
         line = json.dumps(entry, sort_keys=True)
         with self.lock:
             print(line, file=sys.stderr, flush=True)
@@ -577,10 +582,10 @@ class Log:
                     f.write(line + "\n")
 
 
-def serve(sock, number, args, log):
+def serve(sock: socket.socket, number: int, args: argparse.Namespace, log: Log) -> None:
     conn = Connection(sock)
     hellos = [0]
-    end = "?"
+    end: Optional[str] = "?"
     try:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if args.mode != "silent":
@@ -609,7 +614,7 @@ def serve(sock, number, args, log):
                    "hellos": hellos[0], "end": end})
 
 
-def watch_stdin():
+def watch_stdin() -> NoReturn:
     """Exits when the parent closes our stdin (it died or stopped us)."""
     try:
         while sys.stdin.buffer.read(4096):
@@ -619,7 +624,7 @@ def watch_stdin():
     os._exit(0)
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", required=True, choices=MODES)
     ap.add_argument("--log", default=None, help="append one JSON line per finished connection")

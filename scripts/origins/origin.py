@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Start / stop one local TLS test origin (see scripts/origin)."""
+from __future__ import annotations
+
 import json
 import os
 import re
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Callable, NoReturn, Optional
 
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
@@ -25,31 +28,31 @@ MOZILLA_INTERMEDIATE = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA2
 GNUTLS_LEGACY_PRIORITY = "NONE:+VERS-TLS1.0:+ARCFOUR-128:+3DES-CBC:+RSA:+MD5:+SHA1:+COMP-NULL:+SIGN-ALL:+CTYPE-X509"
 
 
-def die(msg):
+def die(msg: str) -> NoReturn:
     print("origin: " + msg, file=sys.stderr)
     sys.exit(1)
 
 
-def need(tool):
+def need(tool: str) -> str:
     path = shutil.which(tool) or (tool if os.path.exists(tool) else None)
     if not path:
         die("required tool '%s' not found; run scripts/bootstrap" % tool)
     return path
 
 
-def free_port():
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
 
 
-def s_server(d, port, extra):
+def s_server(d: str, port: int, extra: list[str]) -> list[str]:
     return [need("openssl"), "s_server", "-accept", "%s:%d" % (HOST, port), "-www",
             "-cert", "rsa.crt", "-key", "rsa.key", "-cert_chain", "chain.pem"] + extra
 
 
 # Each kind: (argv builder(dir, port) -> argv, reports_port_regex or None, may_use_port_0)
-def kind_openssl_modern(d, port):
+def kind_openssl_modern(d: str, port: int) -> list[str]:
     return s_server(d, port, [
         "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-serverpref",
         "-cipher", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256",
@@ -57,7 +60,7 @@ def kind_openssl_modern(d, port):
         "-groups", "X25519:P-256:P-384"])
 
 
-def kind_openssl_ecdsa_x25519(d, port):
+def kind_openssl_ecdsa_x25519(d: str, port: int) -> list[str]:
     return [need("openssl"), "s_server", "-accept", "%s:%d" % (HOST, port), "-www",
             "-cert", "ecdsa.crt", "-key", "ecdsa.key", "-cert_chain", "chain.pem",
             "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-serverpref",
@@ -67,7 +70,7 @@ def kind_openssl_ecdsa_x25519(d, port):
             "-groups", "X25519"]
 
 
-def kind_openssl_wide(d, port):
+def kind_openssl_wide(d: str, port: int) -> list[str]:
     return s_server(d, port, [
         "-dcert", "ecdsa.crt", "-dkey", "ecdsa.key", "-dcert_chain", "chain.pem",
         "-min_protocol", "TLSv1", "-max_protocol", "TLSv1.3",
@@ -76,33 +79,33 @@ def kind_openssl_wide(d, port):
         "-dhparam", "dh2048.pem"])
 
 
-def kind_no_common_cloudfront(d, port):
+def kind_no_common_cloudfront(d: str, port: int) -> list[str]:
     return s_server(d, port, [
         "-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.2", "-serverpref",
         "-cipher", "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES256-GCM-SHA384:AES256-GCM-SHA384",
         "-dhparam", "dh2048.pem", "-groups", "X25519:P-256:P-384"])
 
 
-def kind_gnutls_legacy(d, port):
+def kind_gnutls_legacy(d: str, port: int) -> list[str]:
     return [need("gnutls-serv"), "-p", str(port), "--http", "-a",
             "--x509certfile", "rsa-fullchain.pem", "--x509keyfile", "rsa.key",
             "--priority", GNUTLS_LEGACY_PRIORITY]
 
 
-def venv_python():
+def venv_python() -> str:
     py = os.path.join(ROOT, ".venv", "bin", "python")
     if not os.path.exists(py):
         die("%s missing (tlslite-ng); run scripts/bootstrap" % py)
     return py
 
 
-def kind_tlslite_sslv3(d, port):
+def kind_tlslite_sslv3(d: str, port: int) -> list[str]:
     return [venv_python(), "-u", os.path.join(LIB, "tlslite_server.py"),
             "--cert", "rsa-fullchain.pem", "--key", "rsa.key", "--host", HOST, "--port", str(port),
             "--min", "3.0", "--max", "3.0"]
 
 
-def kind_nginx_modern(d, port):
+def kind_nginx_modern(d: str, port: int) -> list[str]:
     user = "user root;\n" if os.geteuid() == 0 else ""
     os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
     temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
@@ -137,7 +140,8 @@ http {
     return [need("nginx"), "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", os.path.join(d, "nginx.conf")]
 
 
-KINDS = {
+# kind -> (argv builder(dir, port), regex that reports the bound port when started with port 0)
+KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     # kind: (builder, regex that reports the bound port when started with port 0)
     "openssl-modern": (kind_openssl_modern, r"ACCEPT 127\.0\.0\.1:(\d+)"),
     "openssl-ecdsa-x25519": (kind_openssl_ecdsa_x25519, r"ACCEPT 127\.0\.0\.1:(\d+)"),
@@ -149,7 +153,7 @@ KINDS = {
 }
 
 
-def proc_state(pid):
+def proc_state(pid: int) -> Optional[tuple[str, int]]:
     try:
         with open("/proc/%d/stat" % pid) as f:
             data = f.read()
@@ -159,7 +163,7 @@ def proc_state(pid):
     return rest[0], int(rest[2])  # state, pgrp
 
 
-def group_members(pgid):
+def group_members(pgid: int) -> list[int]:
     out = []
     for e in os.listdir("/proc"):
         if e.isdigit():
@@ -169,12 +173,12 @@ def group_members(pgid):
     return out
 
 
-def alive(pid):
+def alive(pid: int) -> bool:
     st = proc_state(pid)
     return st is not None and st[0] not in ("Z", "X")
 
 
-def read_log(path):
+def read_log(path: str) -> str:
     try:
         with open(path, errors="replace") as f:
             return f.read()
@@ -182,13 +186,13 @@ def read_log(path):
         return ""
 
 
-def kill_group(pid, timeout=5.0):
+def kill_group(pid: int, timeout: float = 5.0) -> None:
     st = proc_state(pid)
     if st is None:
         return
     leader = st[1] == pid
 
-    def send(sig):
+    def send(sig: int) -> None:
         try:
             if leader:
                 os.killpg(pid, sig)
@@ -197,7 +201,7 @@ def kill_group(pid, timeout=5.0):
         except ProcessLookupError:
             pass
 
-    def gone():
+    def gone() -> bool:
         return not group_members(pid) if leader else not alive(pid)
 
     send(signal.SIGTERM)
@@ -221,16 +225,16 @@ def kill_group(pid, timeout=5.0):
         time.sleep(0.02)
 
 
-def start(kind, port, d):
+def start(kind: str, port: int, directory: Optional[str]) -> None:
     if kind not in KINDS:
         die("unknown kind '%s' (known: %s)" % (kind, ", ".join(sorted(KINDS))))
     builder, port_re = KINDS[kind]
     need("openssl")
-    auto = d is None
-    if auto:
-        d = tempfile.mkdtemp(prefix="tlsmatrix-%s-" % kind)
-        open(os.path.join(d, AUTODIR_MARK), "w").close()
-    d = os.path.abspath(d)
+    auto = directory is None
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix="tlsmatrix-%s-" % kind)
+        open(os.path.join(directory, AUTODIR_MARK), "w").close()
+    d = os.path.abspath(directory)
     os.makedirs(d, exist_ok=True)
     r = subprocess.run([os.path.join(ROOT, "scripts", "pki"), d], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
@@ -253,7 +257,7 @@ def start(kind, port, d):
             if proc.poll() is not None:
                 break
             if bound == 0:
-                m = re.search(port_re, read_log(log))
+                m = re.search(port_re, read_log(log)) if port_re else None
                 if m:
                     bound = int(m.group(1))
             if bound and tlsprobe.responds(HOST, bound, timeout=1.0):
@@ -280,7 +284,7 @@ def start(kind, port, d):
     die("%s did not come up within 10 s. argv: %s\nlog:\n%s" % (kind, " ".join(argv), last_err))
 
 
-def stop(pid):
+def stop(pid: int) -> None:
     d = None
     try:
         d = os.readlink("/proc/%d/cwd" % pid)
@@ -291,7 +295,7 @@ def stop(pid):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def usage():
+def usage() -> NoReturn:
     print("usage: scripts/origin start KIND [--port N] [--dir DIR]\n"
           "       scripts/origin stop PID\n"
           "       scripts/origin kinds\n"
@@ -299,7 +303,7 @@ def usage():
     sys.exit(2)
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     if not argv:
         usage()
     cmd = argv[0]

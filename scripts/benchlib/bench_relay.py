@@ -8,16 +8,19 @@ Listens on 127.0.0.1 (one new ephemeral port per target), forwards every accepte
 {"ready": {"TARGET": LISTEN, ...}} when listening; on SIGTERM/SIGINT prints
 {"accepted": N, "perTarget": {"TARGET": n}} and exits. Standard library only.
 """
+from __future__ import annotations
+
 import asyncio
 import json
 import signal
 import socket
 import sys
+from typing import Awaitable, Callable
 
 HOST = "127.0.0.1"
 
 
-async def pipe(reader, writer):
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         while True:
             data = await reader.read(65536)
@@ -35,12 +38,12 @@ async def pipe(reader, writer):
             pass
 
 
-async def main(targets):
+async def main(targets: list[int]) -> None:
     counts = {t: 0 for t in targets}
-    tasks = set()
+    tasks: set[asyncio.Task[None]] = set()
 
-    def handler_for(target):
-        async def handle(creader, cwriter):
+    def handler_for(target: int) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]:
+        async def handle(creader: asyncio.StreamReader, cwriter: asyncio.StreamWriter) -> None:
             counts[target] += 1
             try:
                 sreader, swriter = await asyncio.open_connection(HOST, target)

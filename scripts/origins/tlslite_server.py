@@ -7,20 +7,23 @@ Prints "LISTENING <port>" once bound, then serves forever: every connection is h
 in its own daemon thread, and any error (garbage input, handshake failure, timeouts)
 only closes that connection.
 """
+from __future__ import annotations
+
 import argparse
 import socket
 import sys
 import threading
+from typing import Any
 
 from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
 
 
-def parse_version(s):
+def parse_version(s: str) -> tuple[int, int]:
     major, minor = s.split(".")
     return (int(major), int(minor))
 
 
-def handle(conn, chain, key, settings):
+def handle(conn: socket.socket, chain: X509CertChain, key: Any, settings: HandshakeSettings) -> None:
     try:
         conn.settimeout(10)
         tls = TLSConnection(conn)
@@ -43,7 +46,7 @@ def handle(conn, chain, key, settings):
             pass
 
 
-def main():
+def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cert", required=True)
     ap.add_argument("--key", required=True)
