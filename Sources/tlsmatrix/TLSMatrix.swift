@@ -13,12 +13,6 @@ enum ExitStatus: Int32 {
     case outputFailed = 5
 }
 
-/// The program's version, printed by `tlsmatrix --version`. The JSON report's version (TLSReport's
-/// `ToolVersion.current`) must say the same: when both exist, one should be defined from the other.
-enum CLIVersion {
-    static let current = "0.4.0-dev"
-}
-
 @main
 struct TLSMatrix: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +29,7 @@ struct TLSMatrix: AsyncParsableCommand {
               tlsmatrix policies check --client cloudfront-origin --server ELBSecurityPolicy-TLS13-1-2-2021-06
               tlsmatrix help scan
             """,
-        version: CLIVersion.current,
+        version: ToolVersion.current,
         subcommands: [ScanCommand.self, MergeCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
 
     /// Parses and runs a command; every usage error is one line on stderr and exit 2, output that

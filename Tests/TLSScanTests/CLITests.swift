@@ -27,16 +27,21 @@ import Testing
     }
 
     /// `tlsmatrix --version` prints the one version constant (`CLIVersion.current` in TLSMatrix.swift) and exits 0.
+    /// `--version` and every JSON report name the same version (one constant, TLSReport's `ToolVersion`).
     @Test func versionIsTheOneConstant() throws {
-        let source = try String(contentsOf: URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/tlsmatrix/TLSMatrix.swift"), encoding: .utf8)
-        let constant = try #require(source.firstMatch(of: /static let current = "([^"]+)"/)).1
-        #expect(constant.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?/) != nil)
         let run = try CLI.run(["--version"])
         #expect(run.status == 0)
-        #expect(run.stdout == "\(constant)\n")
         #expect(run.stderr.isEmpty)
+        let version = run.stdout.trimmingCharacters(in: .newlines)
+        #expect(version.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?/) != nil, "\(run.stdout)")
+        let listener = try SilentListener()
+        let port = listener.port
+        listener.stop()
+        let scan = try CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--no-http-check"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(scan.stdout.utf8)) as? [String: Any])
+        let tool = try #require(json["tool"] as? [String: Any])
+        #expect(tool["name"] as? String == "tlsmatrix")
+        #expect(tool["version"] as? String == version)
     }
 
     @Test func refusedPortIsOriginNotResponding() throws {
