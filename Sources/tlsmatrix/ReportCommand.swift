@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSCatalog
 import TLSReport
 import TLSScan
 
@@ -26,7 +27,7 @@ struct ReportCommand: AsyncParsableCommand {
         do {
             scan = try SavedScan.load(path: file)
         } catch {
-            throw ValidationError(String(describing: error))
+            throw TLSMatrixError(.invalidSavedReport, String(describing: error))
         }
         try await report.deliver(scan)
     }

@@ -89,7 +89,7 @@ struct ReportOptions: ParsableArguments {
         do {
             store = try TrustStore.system()
         } catch {
-            guard caFile != nil else { throw ValidationError("\(error)") }
+            guard caFile != nil else { throw error }  // TLSMatrixError.invalidTrustStore: exit 2
             store = .empty()
         }
         if let caFile { store = try adding(caFile: caFile, to: store) }
@@ -100,7 +100,7 @@ struct ReportOptions: ParsableArguments {
         do {
             return try store.adding(pemFile: caFile)
         } catch {
-            throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
+            throw TLSMatrixError(.invalidTrustStore, "cannot use --ca-file '\(caFile)': \(error)")
         }
     }
 
