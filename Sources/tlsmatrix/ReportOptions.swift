@@ -121,8 +121,8 @@ struct ReportOptions: ParsableArguments {
     /// A scan that never asked the origin (local problem) is incomplete whatever was asked.
     func status(of analysis: ScanAnalysis) -> ExitStatus {
         if analysis.scan.reachability.isUndecided { return .incomplete }
-        if client == "cloudfront-origin", analysis.cloudfront.compatible == false { return .failedVerdict }
-        if let client, client != "cloudfront-origin",
+        if client == ClientProfile.ID.cloudFrontOrigin, analysis.cloudfront.compatible == false { return .failedVerdict }
+        if let client, client != ClientProfile.ID.cloudFrontOrigin,
            let simulation = analysis.simulations.first(where: { $0.client.id == client }),
            case .failure(let failure) = simulation.result, failure.definitive {
             return .failedVerdict
