@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
         // The program's own logic (how an error ends the process); the CLI as a whole is tested through the binary.
         .testTarget(name: "tlsmatrixTests", dependencies: [
-            "tlsmatrix", "TLSCatalog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"]),
     ],
