@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import TLSCatalog
 import X509
 import TLSModel
 
@@ -62,10 +63,6 @@ struct ParsedCertificate: Sendable {
         var curve: String?
     }
 
-    struct ParseError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     init(der: [UInt8]) throws {
         self.der = der
         self.x509 = try? Certificate(derEncoded: der)
@@ -75,13 +72,13 @@ struct ParsedCertificate: Sendable {
         var signature: [UInt8] = []
         try DER.sequence(root, identifier: .sequence) { nodes in
             guard let tbsNode = nodes.next(), let algorithmNode = nodes.next(), let signatureNode = nodes.next() else {
-                throw ParseError(description: "a certificate needs tbsCertificate, signatureAlgorithm and signatureValue")
+                throw TLSMatrixError(.invalidCertificate, "a certificate needs tbsCertificate, signatureAlgorithm and signatureValue")
             }
             tbs = tbsNode
             algorithm = try Self.algorithmIdentifier(algorithmNode).oid
             signature = Array(try ASN1BitString(derEncoded: signatureNode).bytes)
         }
-        guard let tbs, let algorithm else { throw ParseError(description: "empty certificate") }
+        guard let tbs, let algorithm else { throw TLSMatrixError(.invalidCertificate, "empty certificate") }
         self.tbsBytes = tbs.encodedBytes
         self.signatureAlgorithmOID = algorithm
         self.signatureBytes = signature
@@ -96,17 +93,17 @@ struct ParsedCertificate: Sendable {
             _ = try DER.optionalExplicitlyTagged(&fields, tagNumber: 0, tagClass: .contextSpecific) { $0 }
             guard let serialNode = fields.next(), case .primitive(let serialBytes) = serialNode.content,
                   serialNode.identifier == .integer else {
-                throw ParseError(description: "missing serial number")
+                throw TLSMatrixError(.invalidCertificate, "missing serial number")
             }
             serial = Array(serialBytes)
             guard fields.next() != nil, let issuerNode = fields.next(), let validityNode = fields.next(),
                   let subjectNode = fields.next(), let spkiNode = fields.next() else {
-                throw ParseError(description: "tbsCertificate is truncated")
+                throw TLSMatrixError(.invalidCertificate, "tbsCertificate is truncated")
             }
             issuer = try DistinguishedName(derEncoded: issuerNode)
             subject = try DistinguishedName(derEncoded: subjectNode)
             validity = try DER.sequence(validityNode, identifier: .sequence) { times in
-                guard let start = times.next(), let end = times.next() else { throw ParseError(description: "bad validity") }
+                guard let start = times.next(), let end = times.next() else { throw TLSMatrixError(.invalidCertificate, "bad validity") }
                 return (try Self.date(start), try Self.date(end))
             }
             key = try Self.describeKey(spkiNode)
@@ -116,7 +113,7 @@ struct ParsedCertificate: Sendable {
                 extensions = try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: list)
             }
         }
-        guard let issuer, let subject, let validity, let key else { throw ParseError(description: "incomplete tbsCertificate") }
+        guard let issuer, let subject, let validity, let key else { throw TLSMatrixError(.invalidCertificate, "incomplete tbsCertificate") }
         self.serial = serial
         self.issuer = issuer
         self.subject = subject
@@ -230,7 +227,7 @@ struct ParsedCertificate: Sendable {
 
     private static func algorithmIdentifier(_ node: ASN1Node) throws -> (oid: ASN1ObjectIdentifier, parameter: ASN1Node?) {
         try DER.sequence(node, identifier: .sequence) { parts in
-            guard let oidNode = parts.next() else { throw ParseError(description: "empty AlgorithmIdentifier") }
+            guard let oidNode = parts.next() else { throw TLSMatrixError(.invalidCertificate, "empty AlgorithmIdentifier") }
             let oid = try ASN1ObjectIdentifier(derEncoded: oidNode)
             let parameter = parts.next()
             return (oid, parameter)
@@ -247,7 +244,7 @@ struct ParsedCertificate: Sendable {
             let time = try GeneralizedTime(derEncoded: node)
             (year, month, day, hours, minutes, seconds) = (time.year, time.month, time.day, time.hours, time.minutes, time.seconds)
         default:
-            throw ParseError(description: "validity time is neither UTCTime nor GeneralizedTime")
+            throw TLSMatrixError(.invalidCertificate, "validity time is neither UTCTime nor GeneralizedTime")
         }
         // Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
         let y = month <= 2 ? year - 1 : year
@@ -262,7 +259,7 @@ struct ParsedCertificate: Sendable {
     private static func describeKey(_ spki: ASN1Node) throws -> KeyDescription {
         try DER.sequence(spki, identifier: .sequence) { parts in
             guard let algorithmNode = parts.next(), let keyNode = parts.next() else {
-                throw ParseError(description: "bad SubjectPublicKeyInfo")
+                throw TLSMatrixError(.invalidCertificate, "bad SubjectPublicKeyInfo")
             }
             let (oid, parameter) = try algorithmIdentifier(algorithmNode)
             let keyBytes = try ASN1BitString(derEncoded: keyNode).bytes
@@ -270,7 +267,7 @@ struct ParsedCertificate: Sendable {
             case [1, 2, 840, 113_549, 1, 1, 1], [1, 2, 840, 113_549, 1, 1, 10]:
                 let modulus: ArraySlice<UInt8> = try DER.sequence(try DER.parse(keyBytes), identifier: .sequence) { numbers in
                     guard let n = numbers.next(), case .primitive(let bytes) = n.content else {
-                        throw ParseError(description: "bad RSA public key")
+                        throw TLSMatrixError(.invalidCertificate, "bad RSA public key")
                     }
                     while numbers.next() != nil {}
                     return bytes

@@ -27,7 +27,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
 
     /// Evaluates a scan against CloudFront's origin client profile under an OriginSslProtocols setting.
     public static func evaluate(_ scan: ScanResult, originProtocols: [TLSVersion] = [.tls12],
-                                profile: ClientProfile? = Catalog.shared.client(id: "cloudfront-origin")) -> CloudFrontVerdict {
+                                profile: ClientProfile? = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)) -> CloudFrontVerdict {
         var verdict = CloudFrontVerdict(compatible: nil, causes: [], originProtocols: originProtocols)
         guard let profile else {
             verdict.causes.append(Cause(id: "profile-missing", message: "The CloudFront client profile is not in the catalog.",

@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import TLSCatalog
 import X509
 
 /// The root certificates a chain must lead to.
@@ -9,11 +10,6 @@ import X509
 /// ``adding(pemFile:)``. Certificates swift-certificates cannot use (for example RSA keys under 2048 bits)
 /// are skipped and counted in ``skipped``.
 public struct TrustStore: Sendable {
-    /// Why a trust store could not be loaded.
-    public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The default system bundle (Debian/Ubuntu).
     public static let systemBundlePath = "/etc/ssl/certs/ca-certificates.crt"
 
@@ -57,12 +53,12 @@ public struct TrustStore: Sendable {
         let candidates = environment["SSL_CERT_FILE"].map { [$0] } ?? systemBundleCandidates
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             let looked = environment["SSL_CERT_FILE"] != nil ? "SSL_CERT_FILE=\(candidates[0])" : candidates.joined(separator: ", ")
-            throw LoadError(description: "no system trust store found (looked for \(looked)); install the ca-certificates package or pass the roots to trust with --ca-file")
+            throw TLSMatrixError(.invalidTrustStore, "no system trust store found (looked for \(looked)); install the ca-certificates package or pass the roots to trust with --ca-file")
         }
         do {
             return try empty().adding(pemFile: path, kind: "system")
-        } catch let error as LoadError {
-            throw LoadError(description: "the system trust store \(path) is unusable: \(error.description); install the ca-certificates package or pass the roots to trust with --ca-file")
+        } catch let error as TLSMatrixError {
+            throw TLSMatrixError(.invalidTrustStore, "the system trust store \(path) is unusable: \(error.reason); install the ca-certificates package or pass the roots to trust with --ca-file")
         }
     }
 
@@ -88,16 +84,16 @@ public struct TrustStore: Sendable {
             // Only a regular file of sane size: /dev/zero or a FIFO must not be read without end.
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             guard attributes[.type] as? FileAttributeType == .typeRegular else {
-                throw LoadError(description: "\(path) is not a regular file")
+                throw TLSMatrixError(.invalidTrustStore, "\(path) is not a regular file")
             }
             guard (attributes[.size] as? NSNumber)?.intValue ?? 0 <= 16 * 1024 * 1024 else {
-                throw LoadError(description: "\(path) is larger than 16 MiB")
+                throw TLSMatrixError(.invalidTrustStore, "\(path) is larger than 16 MiB")
             }
             data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch let error as LoadError {
+        } catch let error as TLSMatrixError {
             throw error
         } catch {
-            throw LoadError(description: "cannot read CA file \(path): \(error.localizedDescription)")
+            throw TLSMatrixError(.invalidTrustStore, "cannot read CA file \(path): \(error.localizedDescription)")
         }
         let added: [Certificate]
         var skipped = 0
@@ -107,7 +103,7 @@ public struct TrustStore: Sendable {
             do {
                 added = [try Certificate(derEncoded: Array(data))]
             } catch {
-                throw LoadError(description: "\(path) holds neither PEM certificates nor one DER certificate: \(error)")
+                throw TLSMatrixError(.invalidTrustStore, "\(path) holds neither PEM certificates nor one DER certificate: \(error)")
             }
         }
         return TrustStore(roots: roots + added, skipped: self.skipped + skipped,
@@ -136,7 +132,7 @@ public struct TrustStore: Sendable {
         do {
             documents = try PEMDocument.parseMultiple(pemString: text)
         } catch {
-            throw LoadError(description: "\(source) is not valid PEM: \(error)")
+            throw TLSMatrixError(.invalidTrustStore, "\(source) is not valid PEM: \(error)")
         }
         var certificates: [Certificate] = []
         var skipped = 0
@@ -148,7 +144,7 @@ public struct TrustStore: Sendable {
             }
         }
         guard !certificates.isEmpty else {
-            throw LoadError(description: "\(source) contains no usable CERTIFICATE block")
+            throw TLSMatrixError(.invalidTrustStore, "\(source) contains no usable CERTIFICATE block")
         }
         return (certificates, skipped)
     }

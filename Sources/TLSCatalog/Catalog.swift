@@ -6,12 +6,25 @@ import Foundation
 /// `scripts/gen-catalog`). All lookups are dictionary based.
 public struct Catalog: Sendable {
     /// The catalog built from the embedded `Data/` files.
-    public static let shared: Catalog = {
-        do {
-            return try Catalog.embedded()
-        } catch {
-            // The embedded JSON is generated and covered by tests, so this is a programming error.
+    public static var shared: Catalog {
+        switch loaded {
+        case .success(let catalog):
+            return catalog
+        case .failure(let error):
+            // The program checks ``loaded`` first (exit 4); only code that skips that check gets here.
             fatalError("tlsmatrix: embedded catalog data is corrupt: \(error)")
+        }
+    }
+
+    /// The embedded catalog, decoded once, or why it could not be: the embedded JSON is generated and covered
+    /// by tests, so a failure is an internal error (``TLSMatrixError/Code/invalidCatalogData``, exit 4).
+    public static let loaded: Result<Catalog, TLSMatrixError> = {
+        do {
+            return .success(try Catalog.embedded())
+        } catch let error as TLSMatrixError {
+            return .failure(error)
+        } catch {
+            return .failure(TLSMatrixError(.invalidCatalogData, "embedded catalog data is corrupt: \(error)"))
         }
     }()
 
@@ -102,7 +115,7 @@ public struct Catalog: Sendable {
             do {
                 clients.append(try JSONDecoder().decode(ClientProfile.self, from: Data(json.utf8)))
             } catch {
-                throw CatalogError.invalidJSON(file: "clients[\(index)]", reason: String(describing: error))
+                throw TLSMatrixError(.invalidCatalogData, "catalog file clients[\(index)] does not decode: \(error)")
             }
         }
         var policies: [Policy] = []
@@ -199,7 +212,7 @@ public struct Catalog: Sendable {
     private static func checkUnique(_ codes: [UInt16], registry: String) throws {
         var seen = Set<UInt16>()
         for code in codes where !seen.insert(code).inserted {
-            throw CatalogError.duplicateCode(registry: registry, code: code)
+            throw TLSMatrixError(.invalidCatalogData, "catalog registry \(registry) has code \(HexCode.format(code)) twice")
         }
     }
 }

@@ -22,7 +22,7 @@ struct RegistryFile<Entry: RegistryEntry>: Decodable {
         do {
             return try JSONDecoder().decode(RegistryFile<Entry>.self, from: Data(json.utf8))
         } catch {
-            throw CatalogError.invalidJSON(file: file, reason: String(describing: error))
+            throw TLSMatrixError(.invalidCatalogData, "catalog file \(file) does not decode: \(error)")
         }
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import TLSCatalog
 
 /// Resolves a host name to its addresses (A and AAAA) within a deadline, off the cooperative pool.
 ///
@@ -12,8 +13,6 @@ import Foundation
 /// At most ``maxLookupThreads`` lookup threads exist at once, so a hung resolver cannot pile them up;
 /// a name that waits for a thread waits within its own deadline.
 public enum Resolver {
-    public typealias Failure = ResolutionFailure
-
     /// A blocking lookup: the distinct addresses of a name, IPv4 first. ``systemLookup(_:)`` by default.
     public typealias Lookup = @Sendable (String) throws -> [String]
 
@@ -24,7 +23,8 @@ public enum Resolver {
     public static let maxLookupThreads = 32
 
     /// All distinct addresses for `host`, IPv4 first; an IP literal resolves to itself. Throws a
-    /// ``Failure`` when the name does not resolve or `timeout` passes first.
+    /// ``TLSMatrixError``: ``TLSMatrixError/Code/nameNotResolved`` when the name does not resolve,
+    /// ``TLSMatrixError/Code/nameResolutionTimedOut`` when `timeout` passes first.
     ///
     /// Neither the lookup nor its deadline needs Swift's cooperative pool: the lookup runs on its own
     /// thread and the deadline is a Dispatch timer, so a busy pool cannot stretch the deadline.
@@ -35,19 +35,19 @@ public enum Resolver {
         let (s, atto) = timeout.components
         let nanoseconds = Int(clamping: s * 1_000_000_000 + atto / 1_000_000_000)
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-            answer.give(.failure(Failure(description: "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)",
-                                         timedOut: true)))
+            answer.give(.failure(TLSMatrixError(.nameResolutionTimedOut,
+                                                "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)")))
         }
         threads.start {
             // the deadline may have passed while this lookup waited for a thread
             guard !answer.isGiven else { return }
-            let result: Result<[String], Failure>
+            let result: Result<[String], TLSMatrixError>
             do {
                 result = .success(try lookup(host))
-            } catch let failure as Failure {
+            } catch let failure as TLSMatrixError {
                 result = .failure(failure)
             } catch {
-                result = .failure(Failure(description: "cannot resolve host '\(host)': \(error)"))
+                result = .failure(TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': \(error)"))
             }
             answer.give(result)
         }
@@ -70,7 +70,7 @@ public enum Resolver {
         guard status == 0, let first = result else {
             var reason = String(cString: gai_strerror(status))
             if status == EAI_SYSTEM { reason += ": " + String(cString: strerror(errno)) }
-            throw Failure(description: "cannot resolve host '\(host)': \(reason)")
+            throw TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': \(reason)")
         }
         defer { freeaddrinfo(first) }
         var v4: [String] = []
@@ -97,7 +97,7 @@ public enum Resolver {
             }
             node = entry.pointee.ai_next
         }
-        guard !(v4.isEmpty && v6.isEmpty) else { throw Failure(description: "host '\(host)' has no addresses") }
+        guard !(v4.isEmpty && v6.isEmpty) else { throw TLSMatrixError(.nameNotResolved, "host '\(host)' has no addresses") }
         return v4 + v6
     }
 
@@ -113,8 +113,8 @@ public enum Resolver {
 /// The first of a lookup's result and its deadline, handed to the one caller waiting for it.
 private final class Answer: @unchecked Sendable {
     private let lock = NSLock()
-    private var result: Result<[String], Resolver.Failure>?
-    private var waiter: CheckedContinuation<Result<[String], Resolver.Failure>, Never>?
+    private var result: Result<[String], TLSMatrixError>?
+    private var waiter: CheckedContinuation<Result<[String], TLSMatrixError>, Never>?
 
     var isGiven: Bool {
         lock.lock()
@@ -123,7 +123,7 @@ private final class Answer: @unchecked Sendable {
     }
 
     /// Records `value` unless an answer was already given, and wakes the caller.
-    func give(_ value: Result<[String], Resolver.Failure>) {
+    func give(_ value: Result<[String], TLSMatrixError>) {
         lock.lock()
         guard result == nil else {
             lock.unlock()
@@ -136,7 +136,7 @@ private final class Answer: @unchecked Sendable {
         continuation?.resume(returning: value)
     }
 
-    func wait() async -> Result<[String], Resolver.Failure> {
+    func wait() async -> Result<[String], TLSMatrixError> {
         await withCheckedContinuation { continuation in
             lock.lock()
             if let result {

@@ -1,4 +1,5 @@
 import Foundation
+import TLSCatalog
 
 /// The one JSON configuration of reports, JSON Lines and summaries: how ``ScanReport`` (and the fleet
 /// summary) are written and read.
@@ -23,37 +24,38 @@ public enum ReportCoding {
         do {
             value = try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw ReportError(describing: error)
+            throw TLSMatrixError.savedReport(describing: error)
         } catch {
-            throw ReportError("not JSON (\(error.localizedDescription))")
+            throw TLSMatrixError.savedReport("not JSON (\(error.localizedDescription))")
         }
         let tree = try JSONDecoder().decode(JSONTree.self, from: data)
         let known = try JSONDecoder().decode(JSONTree.self, from: Data(encode(value, pretty: false).utf8))
         if let unknown = tree.unknownFields(comparedWith: known, path: "").first {
-            throw ReportError("unknown field '\(unknown)' (written by a newer tlsmatrix? this one reads schemaVersion \(ScanReport.currentSchemaVersion))")
+            throw TLSMatrixError.savedReport("unknown field '\(unknown)' (written by a newer tlsmatrix? this one reads schemaVersion \(ScanReport.currentSchemaVersion))")
         }
         return value
     }
 }
 
-/// A report that cannot be read: the reason names the field.
-public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
-    public let description: String
+/// A report that cannot be read: a ``TLSMatrixError`` with code `invalidSavedReport` (exit 2) whose reason
+/// names the field.
+extension TLSMatrixError {
+    public static func savedReport(_ reason: String, file: String = #fileID, line: UInt = #line) -> TLSMatrixError {
+        TLSMatrixError(.invalidSavedReport, reason, file: file, line: line)
+    }
 
-    public init(_ description: String) { self.description = description }
-
-    init(describing error: DecodingError) {
+    static func savedReport(describing error: DecodingError) -> TLSMatrixError {
         switch error {
         case .keyNotFound(let key, let context):
-            self.init("missing field '\(Self.path(context.codingPath + [key]))'")
+            savedReport("missing field '\(path(context.codingPath + [key]))'")
         case .valueNotFound(_, let context):
-            self.init("field '\(Self.path(context.codingPath))' is null")
+            savedReport("field '\(path(context.codingPath))' is null")
         case .typeMismatch(let type, let context):
-            self.init("field '\(Self.path(context.codingPath))' is not \(Self.kind(type))")
+            savedReport("field '\(path(context.codingPath))' is not \(kind(type))")
         case .dataCorrupted(let context):
-            self.init(context.codingPath.isEmpty ? "not JSON" : "field '\(Self.path(context.codingPath))': \(context.debugDescription)")
+            savedReport(context.codingPath.isEmpty ? "not JSON" : "field '\(path(context.codingPath))': \(context.debugDescription)")
         @unknown default:
-            self.init("\(error)")
+            savedReport("\(error)")
         }
     }
 

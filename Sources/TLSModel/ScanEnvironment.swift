@@ -13,8 +13,9 @@ public protocol ScanEnvironment: Sendable {
     func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool
     /// Learns what the libraries can offer (once per process), before they are asked to confirm anything.
     func prepare() async
-    /// Every address of `host`, IPv4 first (an IP literal is its own address), or an error saying why not,
-    /// within `timeout`.
+    /// Every address of `host`, IPv4 first (an IP literal is its own address), within `timeout`; otherwise a
+    /// ``TLSMatrixError`` saying why not (``TLSMatrixError/Code/nameNotResolved``, or
+    /// ``TLSMatrixError/Code/nameResolutionTimedOut`` when no answer came in time).
     func addresses(of host: String, timeout: Duration) async throws -> [String]
     /// One TCP connect (nothing sent): nil when it connected, else why not.
     func connect(to endpoint: Endpoint, timeout: Duration) async -> String?
@@ -24,16 +25,4 @@ public protocol ScanEnvironment: Sendable {
 public enum ScanDefaults {
     /// How long a name's DNS answer is waited for unless the user says otherwise.
     public static let dnsTimeout: Duration = .seconds(10)
-}
-
-/// Why a name has no address to scan: the resolver's reason (a complete sentence naming the host).
-public struct ResolutionFailure: Error, Sendable, CustomStringConvertible {
-    public let description: String
-    /// No answer within the deadline (rather than an answer that the name has no address).
-    public let timedOut: Bool
-
-    public init(description: String, timedOut: Bool = false) {
-        self.description = description
-        self.timedOut = timedOut
-    }
 }

@@ -10,14 +10,14 @@ extension ScanReport {
         do {
             tree = try JSONDecoder().decode(JSONTree.self, from: data)
         } catch {
-            throw ReportError("not JSON")
+            throw TLSMatrixError.savedReport("not JSON")
         }
-        guard case .object(let top) = tree else { throw ReportError("not a JSON object") }
+        guard case .object(let top) = tree else { throw TLSMatrixError.savedReport("not a JSON object") }
         guard case .number(let version)? = top["schemaVersion"] else {
-            throw ReportError("not a tlsmatrix report (no schemaVersion)")
+            throw TLSMatrixError.savedReport("not a tlsmatrix report (no schemaVersion)")
         }
         guard version == Double(currentSchemaVersion) else {
-            throw ReportError("schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
+            throw TLSMatrixError.savedReport("schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
         }
         return try ReportCoding.decode(ScanReport.self, from: data)
     }
@@ -31,13 +31,13 @@ extension ScanReport {
         for (index, entry) in ports.enumerated() {
             switch entry.role {
             case "https":
-                guard let attempts = entry.attempts else { throw ReportError("missing field 'ports[\(index)].attempts'") }
+                guard let attempts = entry.attempts else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].attempts'") }
                 scan.connectAttempts = attempts
             case "http":
-                guard case .some(let detail) = entry.detail else { throw ReportError("missing field 'ports[\(index)].detail'") }
+                guard case .some(let detail) = entry.detail else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].detail'") }
                 scan.httpPort = PortCheck(port: entry.port, open: entry.open, detail: detail)
             default:
-                throw ReportError("field 'ports[\(index)].role': unknown role '\(entry.role)' (https or http)")
+                throw TLSMatrixError.savedReport("field 'ports[\(index)].role': unknown role '\(entry.role)' (https or http)")
             }
         }
         for (index, entry) in protocols.enumerated() {
@@ -48,9 +48,9 @@ extension ScanReport {
             result.note = entry.note
             for (position, suite) in entry.suites.enumerated() {
                 let path = "\(path).suites[\(position)]"
-                guard let code = CodePointFormat.parse(suite.code) else { throw ReportError("field '\(path).code': not a code point ('\(suite.code)')") }
+                guard let code = CodePointFormat.parse(suite.code) else { throw TLSMatrixError.savedReport("field '\(path).code': not a code point ('\(suite.code)')") }
                 let evidence = try suite.evidence.map { name in
-                    guard let engine = EngineKind(rawValue: name) else { throw ReportError("field '\(path).evidence': unknown engine '\(name)'") }
+                    guard let engine = EngineKind(rawValue: name) else { throw TLSMatrixError.savedReport("field '\(path).evidence': unknown engine '\(name)'") }
                     return engine
                 }
                 result.suites.append(SuiteResult(code: code, evidence: evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
@@ -61,7 +61,7 @@ extension ScanReport {
         for (index, entry) in groups.enumerated() {
             let path = "groups[\(index)]"
             let codes = try entry.groups.enumerated().map { position, group in
-                guard let code = UInt16(exactly: group.code) else { throw ReportError("field '\(path).groups[\(position)].code': not a group code") }
+                guard let code = UInt16(exactly: group.code) else { throw TLSMatrixError.savedReport("field '\(path).groups[\(position)].code': not a group code") }
                 return code
             }
             scan.groups.append(GroupResult(version: try Self.version(entry.version, path + ".version"), groups: codes, complete: entry.complete))
@@ -70,7 +70,7 @@ extension ScanReport {
             let path = "certificates[\(index)]"
             let der = try chain.certificates.enumerated().map { position, certificate in
                 guard let bytes = Data(base64Encoded: certificate.der) else {
-                    throw ReportError("field '\(path).certificates[\(position)].der': not base64")
+                    throw TLSMatrixError.savedReport("field '\(path).certificates[\(position)].der': not base64")
                 }
                 return [UInt8](bytes)
             }
@@ -79,7 +79,7 @@ extension ScanReport {
         }
         for (index, finding) in findings.enumerated() {
             guard let severity = Finding.Severity(rawValue: finding.severity) else {
-                throw ReportError("field 'findings[\(index)].severity': unknown severity '\(finding.severity)'")
+                throw TLSMatrixError.savedReport("field 'findings[\(index)].severity': unknown severity '\(finding.severity)'")
             }
             scan.findings.append(Finding(id: finding.id, severity: severity, message: finding.message))
         }
@@ -90,14 +90,14 @@ extension ScanReport {
         scan.probes.failed = probes.failed
         for (index, item) in undecided.enumerated() {
             guard let engine = EngineKind(rawValue: item.engine) else {
-                throw ReportError("field 'undecided[\(index)].engine': unknown engine '\(item.engine)'")
+                throw TLSMatrixError.savedReport("field 'undecided[\(index)].engine': unknown engine '\(item.engine)'")
             }
             scan.undecided.append(UndecidedProbe(engine: engine, version: try Self.version(item.version, "undecided[\(index)].version"),
                                                  purpose: item.purpose, reason: item.reason))
         }
         scan.elapsedSeconds = elapsedSeconds
         guard scan.isComplete == complete else {
-            throw ReportError("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
+            throw TLSMatrixError.savedReport("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
         }
         return scan
     }
@@ -130,20 +130,20 @@ extension ScanReport {
         case "no-tls-answer": return .noTLSAnswer(strip("origin not responding to TLS: "))
         case "local-error": return .localError(strip("not scanned: "))
         default:
-            throw ReportError("field 'reachability.status': unknown status '\(reachability.status)'")
+            throw TLSMatrixError.savedReport("field 'reachability.status': unknown status '\(reachability.status)'")
         }
     }
 
     static func version(_ name: String, _ path: String) throws -> TLSVersion {
         guard let version = TLSVersion(rawValue: name) else {
-            throw ReportError("field '\(path)': unknown protocol version '\(name)'")
+            throw TLSMatrixError.savedReport("field '\(path)': unknown protocol version '\(name)'")
         }
         return version
     }
 
     static func group(_ name: String, _ path: String) throws -> UInt16 {
         if let code = Catalog.shared.group(named: name)?.code ?? CodePointFormat.parse(name) { return code }
-        throw ReportError("field '\(path)': unknown group '\(name)'")
+        throw TLSMatrixError.savedReport("field '\(path)': unknown group '\(name)'")
     }
 }
 

@@ -10,32 +10,27 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         self.port = port
     }
 
-    /// Why a target could not be parsed.
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
-        public let description: String
-    }
-
-    /// Parses `host`, `host:port`, `[IPv6]`, `[IPv6]:port`, or a bare IPv6 literal.
-    public static func parse(_ text: String, defaultPort: Int = 443) throws(ParseError) -> Target {
+    /// Parses `host`, `host:port`, `[IPv6]`, `[IPv6]:port`, or a bare IPv6 literal; throws ``TLSMatrixError/Code/invalidTarget``.
+    public static func parse(_ text: String, defaultPort: Int = 443) throws(TLSMatrixError) -> Target {
         let trimmed = text.trimmingWhitespace()
-        guard !trimmed.isEmpty else { throw ParseError(description: "empty target") }
+        guard !trimmed.isEmpty else { throw TLSMatrixError(.invalidTarget, "empty target") }
         var host: Substring
         var portText: Substring?
         if trimmed.hasPrefix("[") {
             guard let close = trimmed.firstIndex(of: "]") else {
-                throw ParseError(description: "'\(text)': missing ']' after the IPv6 address")
+                throw TLSMatrixError(.invalidTarget, "'\(text)': missing ']' after the IPv6 address")
             }
             host = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
             let after = trimmed[trimmed.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw ParseError(description: "'\(text)': expected ':PORT' after ']'") }
+                guard after.hasPrefix(":") else { throw TLSMatrixError(.invalidTarget, "'\(text)': expected ':PORT' after ']'") }
                 portText = after.dropFirst()
             }
             guard host.contains(":"), isIPv6Literal(String(host)) else {
-                throw ParseError(description: "'\(text)': '\(host)' is not an IPv6 address")
+                throw TLSMatrixError(.invalidTarget, "'\(text)': '\(host)' is not an IPv6 address")
             }
         } else if trimmed.filter({ $0 == ":" }).count > 1 {
-            guard isIPv6Literal(trimmed) else { throw ParseError(description: "'\(text)' is not a valid IPv6 address (write [ADDRESS]:PORT)") }
+            guard isIPv6Literal(trimmed) else { throw TLSMatrixError(.invalidTarget, "'\(text)' is not a valid IPv6 address (write [ADDRESS]:PORT)") }
             host = Substring(trimmed)
         } else if let colon = trimmed.firstIndex(of: ":") {
             host = trimmed[..<colon]
@@ -46,13 +41,13 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         let port: Int
         if let portText {
             guard let value = Int(portText), portText.allSatisfy(\.isASCII) else {
-                throw ParseError(description: "'\(text)': port '\(portText)' is not a number")
+                throw TLSMatrixError(.invalidTarget, "'\(text)': port '\(portText)' is not a number")
             }
             port = value
         } else {
             port = defaultPort
         }
-        guard (1...65535).contains(port) else { throw ParseError(description: "'\(text)': port \(port) is outside 1-65535") }
+        guard (1...65535).contains(port) else { throw TLSMatrixError(.invalidTarget, "'\(text)': port \(port) is outside 1-65535") }
         let name = String(host)
         if !name.contains(":") {
             try validateHostName(name, original: text)
@@ -61,19 +56,19 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Checks a DNS name (RFC 1123 labels; underscores tolerated) or an IPv4 literal.
-    public static func validateHostName(_ name: String, original: String? = nil) throws(ParseError) {
+    public static func validateHostName(_ name: String, original: String? = nil) throws(TLSMatrixError) {
         let shown = original ?? name
-        guard !name.isEmpty else { throw ParseError(description: "'\(shown)': empty host name") }
+        guard !name.isEmpty else { throw TLSMatrixError(.invalidTarget, "'\(shown)': empty host name") }
         let bare = name.hasSuffix(".") ? String(name.dropLast()) : name
-        guard bare.utf8.count <= 253 else { throw ParseError(description: "'\(shown)': host name longer than 253 characters") }
+        guard bare.utf8.count <= 253 else { throw TLSMatrixError(.invalidTarget, "'\(shown)': host name longer than 253 characters") }
         for label in bare.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !label.isEmpty else { throw ParseError(description: "'\(shown)': empty label in host name") }
-            guard label.utf8.count <= 63 else { throw ParseError(description: "'\(shown)': label '\(label)' longer than 63 characters") }
+            guard !label.isEmpty else { throw TLSMatrixError(.invalidTarget, "'\(shown)': empty label in host name") }
+            guard label.utf8.count <= 63 else { throw TLSMatrixError(.invalidTarget, "'\(shown)': label '\(label)' longer than 63 characters") }
             guard label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw ParseError(description: "'\(shown)': invalid character in host name label '\(label)'")
+                throw TLSMatrixError(.invalidTarget, "'\(shown)': invalid character in host name label '\(label)'")
             }
             guard !label.hasPrefix("-"), !label.hasSuffix("-") else {
-                throw ParseError(description: "'\(shown)': label '\(label)' starts or ends with '-'")
+                throw TLSMatrixError(.invalidTarget, "'\(shown)': label '\(label)' starts or ends with '-'")
             }
         }
     }

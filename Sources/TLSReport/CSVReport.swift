@@ -11,7 +11,7 @@ public enum CSVReport {
 
     public static func render(_ analysis: ScanAnalysis) -> String {
         let scan = analysis.scan
-        let cloudfront = Catalog.shared.client(id: "cloudfront-origin")
+        let cloudfront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
         var rows: [[String]] = [header]
         for proto in scan.protocols {
             let preference = proto.serverPreference.map { $0 ? "true" : "false" } ?? ""

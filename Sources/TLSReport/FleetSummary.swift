@@ -1,4 +1,5 @@
 import Foundation
+import TLSCatalog
 import TLSModel
 
 /// The last line of a JSON Lines run (`{"summary": {…}}`) and the `summary.json` of a report folder:
@@ -9,7 +10,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         public var address: String?
         public var sni: String?
         /// passed, failed (a requested verdict failed), incomplete (unreachable or undecided probes).
-        public var status: String
+        public var status: TargetStatus
         /// Would CloudFront connect (nil: not decided).
         public var cloudfront: Bool?
         public var grade: String?
@@ -22,7 +23,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         /// Why the target was not reachable (the report's reachability message); nil when it was.
         public var reason: String?
 
-        public init(target: String, address: String?, sni: String?, status: String, cloudfront: Bool?, grade: String?,
+        public init(target: String, address: String?, sni: String?, status: TargetStatus, cloudfront: Bool?, grade: String?,
                     connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
                     reachability: String? = nil, reason: String? = nil) {
             self.target = target
@@ -45,9 +46,9 @@ public struct FleetSummary: Codable, Sendable, Equatable {
     /// SIGINT or SIGTERM when the run was interrupted.
     public var interrupted: String?
     /// `I/N` for one shard; nil for a whole list.
-    public var shard: String?
+    public var shard: Shard?
     /// The shards a merged summary joins.
-    public var shards: [String]?
+    public var shards: [Shard]?
     /// Targets in the list (or this shard).
     public var targets: Int
     /// Targets whose scan finished and whose report was written.
@@ -65,7 +66,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
     /// The exit status the run ended (or would end) with.
     public var exitStatus: Int32
 
-    public init(complete: Bool, interrupted: String?, shard: String?, targets: Int, scanned: Int, pending: [String],
+    public init(complete: Bool, interrupted: String?, shard: Shard?, targets: Int, scanned: Int, pending: [String],
                 results: [Row], elapsedSeconds: Double, exitStatus: Int32) {
         self.complete = complete
         self.interrupted = interrupted
@@ -113,7 +114,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         var rows = [header]
         for row in results {
             let cloudfront = row.cloudfront.map { $0 ? "compatible" : "NOT compatible" } ?? "undecided"
-            rows.append([row.target, row.address ?? (row.reachability == "unresolved" ? "unresolved" : "-"), row.status, cloudfront, row.grade ?? "-",
+            rows.append([row.target, row.address ?? (row.reachability == "unresolved" ? "unresolved" : "-"), row.status.rawValue, cloudfront, row.grade ?? "-",
                          "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)]
                 .map(TerminalSafe.escape))
         }
@@ -124,7 +125,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         }
         let ratio = connectionLowerBound > 0 ? String(format: "%.2f", Double(connections) / Double(connectionLowerBound)) : "-"
         var totals = "\(scanned) of \(targets) targets scanned"
-        if let shard { totals += " (shard \(TerminalSafe.escape(shard)))" }
+        if let shard { totals += " (shard \(shard))" }
         totals += String(format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
         if let interrupted { totals += " · interrupted by \(TerminalSafe.escape(interrupted))" }
         if let unresolved, !unresolved.isEmpty {

@@ -168,7 +168,7 @@ public enum HTMLReport {
         if codes.isEmpty {
             out += "<tr><td colspan=\"\(matrixVersions.count + 4)\">No cipher suite was accepted.</td></tr>\n"
         }
-        let cloudfront = Catalog.shared.client(id: "cloudfront-origin")
+        let cloudfront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
         for code in codes {
             let info = Catalog.shared.suite(code: code)
             let strength = info?.strength.rawValue ?? "unknown"

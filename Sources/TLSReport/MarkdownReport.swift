@@ -146,7 +146,7 @@ public enum MarkdownReport {
         var out = ["## \(escape(proto.version.rawValue)) suites" + (order.isEmpty ? "" : " (\(escape(order)))"), "",
                    "| # | Code | Suite | Key exchange | Bits | CloudFront | Evidence | Rating |",
                    "|---|---|---|---|---|---|---|---|"]
-        let cloudfront = Catalog.shared.client(id: "cloudfront-origin")
+        let cloudfront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
         for (index, suite) in proto.suites.enumerated() {
             let info = suite.suite
             var kx = info?.keyExchange ?? "?"

@@ -1,4 +1,5 @@
 import Foundation
+import TLSCatalog
 import TLSModel
 
 /// Reads a JSON report (schemaVersion 1) back — through ``ScanReport``, the type that writes it — so
@@ -10,12 +11,12 @@ public enum SavedScan {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ReportError("cannot read '\(path)': \(error.localizedDescription)")
+            throw TLSMatrixError.savedReport("cannot read '\(path)': \(error.localizedDescription)")
         }
         do {
             return try ScanReport.decode(data)
-        } catch let error as ReportError {
-            throw ReportError("'\(path)' is not a usable tlsmatrix report: \(error.description)")
+        } catch let error as TLSMatrixError where error.code == .invalidSavedReport {
+            throw TLSMatrixError.savedReport("'\(path)' is not a usable tlsmatrix report: \(error.description)")
         }
     }
 
@@ -23,8 +24,10 @@ public enum SavedScan {
     public static func load(path: String) throws -> ScanResult {
         do {
             return try report(path: path).scanResult()
-        } catch let error as ReportError where !error.description.hasPrefix("'\(path)'") && !error.description.hasPrefix("cannot read") {
-            throw ReportError("'\(path)' is not a usable tlsmatrix report: \(error.description)")
+        } catch let error as TLSMatrixError
+                    where error.code == .invalidSavedReport && !error.description.hasPrefix("'\(path)'")
+                    && !error.description.hasPrefix("cannot read") {
+            throw TLSMatrixError.savedReport("'\(path)' is not a usable tlsmatrix report: \(error.description)")
         }
     }
 }

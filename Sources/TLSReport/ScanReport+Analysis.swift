@@ -67,7 +67,7 @@ extension ScanReport {
         return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
                      evidence: suite.evidence.sorted().map(\.rawValue),
                      keyExchange: info?.keyExchange, bits: info?.bits, strength: info?.strength.rawValue,
-                     cloudfront: Catalog.shared.client(id: "cloudfront-origin")?.offers(suite: suite.code) ?? false,
+                     cloudfront: Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) ?? false,
                      group: suite.group.map(groupName), dhBits: suite.dhBits)
     }
 

@@ -49,7 +49,7 @@ public enum TextReport {
                 var kx = info?.keyExchange ?? "?"
                 if let group = suite.group { kx += " " + (Catalog.shared.group(code: group)?.name ?? CodePointFormat.hex(group)) }
                 if let bits = suite.dhBits { kx += " \(bits)-bit" }
-                let cf = Catalog.shared.client(id: "cloudfront-origin")?.offers(suite: suite.code) == true ? "✓" : ""
+                let cf = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) == true ? "✓" : ""
                 let rating = switch info?.strength { case .secure?: ""; case .weak?: "weak"; case .insecure?: "INSECURE"; case nil: "unknown" }
                 out.append("  " + pad("\(index + 1)", 4) + pad(CodePointFormat.hex(suite.code), 8)
                            + pad(info?.displayName ?? "unassigned", 42) + pad(kx, 22) + pad("\(info?.bits ?? 0)", 6)

@@ -1,3 +1,4 @@
+import TLSCatalog
 
 /// Which engine enumerates.
 public enum EngineChoice: String, Sendable, CaseIterable {
@@ -73,8 +74,8 @@ public struct FleetScanner: Sendable {
         var hosts: [String] = []
         for host in specs.map(\.target.host) where !hosts.contains(host) { hosts.append(host) }
         let resolve = self.resolve
-        var answers: [String: Result<[String], ResolutionFailure>] = [:]
-        await withTaskGroup(of: (String, Result<[String], ResolutionFailure>).self) { group in
+        var answers: [String: Result<[String], TLSMatrixError>] = [:]
+        await withTaskGroup(of: (String, Result<[String], TLSMatrixError>).self) { group in
             var next = 0
             func startNext() {
                 guard next < hosts.count else { return }
@@ -83,12 +84,12 @@ public struct FleetScanner: Sendable {
                 group.addTask {
                     do {
                         let addresses = try await resolve(host)
-                        guard !addresses.isEmpty else { return (host, .failure(ResolutionFailure(description: "host '\(host)' has no addresses"))) }
+                        guard !addresses.isEmpty else { return (host, .failure(TLSMatrixError(.nameNotResolved, "host '\(host)' has no addresses"))) }
                         return (host, .success(addresses))
-                    } catch let failure as ResolutionFailure {
+                    } catch let failure as TLSMatrixError {
                         return (host, .failure(failure))
                     } catch {
-                        return (host, .failure(ResolutionFailure(description: "cannot resolve host '\(host)': \(error)")))
+                        return (host, .failure(TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': \(error)")))
                     }
                 }
             }

@@ -32,7 +32,7 @@ struct CompareCommand: AsyncParsableCommand {
         do {
             return try SavedScan.load(path: side)
         } catch {
-            throw ValidationError(String(describing: error))
+            throw TLSMatrixError(.invalidSavedReport, String(describing: error))
         }
     }
 

@@ -93,7 +93,7 @@ actor FleetRun: ScanObserver {
             let files = kinds.map { ($0, $0.render(analysis)) }
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
-                status: status == .passed ? "passed" : status == .failedVerdict ? "failed" : "incomplete",
+                status: TargetStatus(status),
                 cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
@@ -178,9 +178,9 @@ actor FleetRun: ScanObserver {
             return status
         }
         let ordered = rows.sorted { $0.position < $1.position }.map(\.row)
-        let complete = signal == nil && pending.isEmpty && ordered.allSatisfy { $0.status != "incomplete" }
+        let complete = signal == nil && pending.isEmpty && ordered.allSatisfy { $0.status != .incomplete }
         let summary = FleetSummary(
-            complete: complete, interrupted: signal, shard: shard?.description, targets: specs.count, scanned: done.count,
+            complete: complete, interrupted: signal, shard: shard, targets: specs.count, scanned: done.count,
             pending: pending, results: ordered, elapsedSeconds: Self.seconds(ContinuousClock.now - start),
             exitStatus: status.rawValue)
         stream?.emit(summary.line() + "\n")
@@ -234,6 +234,17 @@ actor FleetRun: ScanObserver {
         guard drawn else { return }
         try? Output.standardError.write("\r\u{1B}[2K")
         drawn = false
+    }
+}
+
+extension TargetStatus {
+    /// A target's row status from its exit status (2, 4, 5 never end one target; they are counted as incomplete).
+    init(_ status: ExitStatus) {
+        switch status {
+        case .passed: self = .passed
+        case .failedVerdict: self = .failed
+        default: self = .incomplete
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSModel
 import TLSReport
 import TLSModel
 
@@ -96,23 +97,24 @@ struct MergeCommand: ParsableCommand {
     }
 
     func mergeSummaries(_ summaries: [FleetSummary], cutOff: [String]) throws -> FleetSummary {
-        var shardNames: [String] = []
+        var shardNames: [Shard] = []
         var missing: [String] = []
-        let shardCounts = Set(summaries.compactMap { $0.shard?.split(separator: "/").last.flatMap { Int($0) } })
+        // each summary's shard (nil: a whole-list run); a summary whose shard is not I/N was refused when read
+        let parts: [Shard?] = summaries.map(\.shard)
+        let shardCounts = Set(parts.compactMap { $0?.count })
         if shardCounts.count > 1 {
             throw ValidationError("the files come from different splits (\(shardCounts.sorted().map { "N=\($0)" }.joined(separator: ", ")))")
         }
         if let count = shardCounts.first {
             var indices = Set<Int>()
-            for summary in summaries {
-                guard let shard = summary.shard else {
+            for part in parts {
+                guard let part else {
                     throw ValidationError("cannot merge a whole-list run with shards of \(count)")
                 }
-                let index = shard.split(separator: "/").first.flatMap { Int($0) } ?? 0
-                guard indices.insert(index).inserted else { throw ValidationError("shard \(shard) appears twice") }
-                shardNames.append(shard)
+                guard indices.insert(part.index).inserted else { throw ValidationError("shard \(part) appears twice") }
             }
-            missing = (1...count).filter { !indices.contains($0) }.map { "\($0)/\(count)" }
+            shardNames = indices.sorted().map { Shard(index: $0, count: count) }
+            missing = (1...count).filter { !indices.contains($0) }.map { Shard(index: $0, count: count).description }
         }
         let complete = cutOff.isEmpty && missing.isEmpty && summaries.allSatisfy(\.complete)
         let status = summaries.map { ExitStatus(rawValue: $0.exitStatus) ?? .incomplete }
@@ -123,7 +125,7 @@ struct MergeCommand: ParsableCommand {
             pending: summaries.flatMap(\.pending) + missing.map { "shard \($0) (missing)" },
             results: summaries.flatMap(\.results), elapsedSeconds: summaries.map(\.elapsedSeconds).max() ?? 0,
             exitStatus: status)
-        merged.shards = shardNames.isEmpty ? nil : shardNames.sorted { $0.count < $1.count || ($0.count == $1.count && $0 < $1) }
+        merged.shards = shardNames.isEmpty ? nil : shardNames
         return merged
     }
 }

@@ -271,7 +271,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             try PolicyLookup.checkFormat(format)
             let profile = try PolicyLookup.client(client)
             _ = try PolicyLookup.policy(server)
-            if originProtocols != nil && profile.id != "cloudfront-origin" {
+            if originProtocols != nil && profile.id != ClientProfile.ID.cloudFrontOrigin {
                 throw ValidationError("--origin-protocols applies only to --client cloudfront-origin")
             }
             _ = try parsedOriginProtocols()
@@ -298,7 +298,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             var text = ["Client:   \(profile.id) (\(profile.name))", "Server:   \(policy.id) (offline model of the policy)"]
             let connected: Bool
             var chosen: UInt16?
-            if profile.id == "cloudfront-origin" {
+            if profile.id == ClientProfile.ID.cloudFrontOrigin {
                 let origin = try parsedOriginProtocols()
                 let verdict = CloudFrontVerdict.evaluate(scan, originProtocols: origin, profile: profile)
                 connected = verdict.compatible == true

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TLSCatalog
 import TLSReport
 import TLSScan
 
@@ -31,7 +32,7 @@ struct ReportCommand: AsyncParsableCommand {
             saved = try SavedScan.report(path: file)
             scan = try saved.scanResult()
         } catch {
-            throw ValidationError(String(describing: error))
+            throw TLSMatrixError(.invalidSavedReport, String(describing: error))
         }
         try await report.filledIn(from: saved).deliver(scan)
     }

@@ -89,7 +89,7 @@ struct ReportOptions: ParsableArguments {
         do {
             store = try TrustStore.system()
         } catch {
-            guard caFile != nil else { throw ValidationError("\(error)") }
+            guard caFile != nil else { throw error }  // TLSMatrixError.invalidTrustStore: exit 2
             store = .empty()
         }
         if let caFile { store = try adding(caFile: caFile, to: store) }
@@ -100,7 +100,7 @@ struct ReportOptions: ParsableArguments {
         do {
             return try store.adding(pemFile: caFile)
         } catch {
-            throw ValidationError("cannot use --ca-file '\(caFile)': \(error)")
+            throw TLSMatrixError(.invalidTrustStore, "cannot use --ca-file '\(caFile)': \(error)")
         }
     }
 
@@ -122,8 +122,8 @@ struct ReportOptions: ParsableArguments {
     /// A scan that never asked the origin (local problem) is incomplete whatever was asked.
     func status(of analysis: ScanAnalysis) -> ExitStatus {
         if analysis.scan.reachability.isUndecided { return .incomplete }
-        if client == "cloudfront-origin", analysis.cloudfront.compatible == false { return .failedVerdict }
-        if let client, client != "cloudfront-origin",
+        if client == ClientProfile.ID.cloudFrontOrigin, analysis.cloudfront.compatible == false { return .failedVerdict }
+        if let client, client != ClientProfile.ID.cloudFrontOrigin,
            let simulation = analysis.simulations.first(where: { $0.client.id == client }),
            case .failure(let failure) = simulation.result, failure.definitive {
             return .failedVerdict

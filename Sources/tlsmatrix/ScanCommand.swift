@@ -185,25 +185,22 @@ struct ScanCommand: AsyncParsableCommand {
         targets.count > 1 || targetsFile != nil || allIps || shard != nil || report.kinds.contains(.jsonl)
     }
 
-    /// The `--shard` part, if one was asked for.
+    /// The `--shard` part, if one was asked for (``TLSMatrixError/Code/invalidShard`` otherwise: exit 2).
     func parsedShard() throws -> Shard? {
         guard let shard else { return nil }
-        do { return try Shard.parse(shard) } catch { throw ValidationError(error.description) }
+        return try Shard.parse(shard)
     }
 
     /// The targets from the command line and the targets file (read once, in `run`), this shard's part only.
     func targetSpecs(shard part: Shard?) throws -> [TargetSpec] {
         let defaultPort = httpsPort ?? 443
         var specs: [TargetSpec] = []
-        do {
-            for (index, text) in targets.enumerated() {
-                specs.append(try TargetList.parseLine(first: text, where: "argument \(index + 1)", defaultPort: defaultPort))
-            }
-            if let targetsFile {
-                specs += try TargetList.parse(try readTargetsFile(targetsFile), source: targetsFile, defaultPort: defaultPort)
-            }
-        } catch let error as TargetList.ParseError {
-            throw ValidationError(error.description)
+        // a bad target or line is a TLSMatrixError (invalidTarget, invalidTargetList): exit 2
+        for (index, text) in targets.enumerated() {
+            specs.append(try TargetList.parseLine(first: text, where: "argument \(index + 1)", defaultPort: defaultPort))
+        }
+        if let targetsFile {
+            specs += try TargetList.parse(try readTargetsFile(targetsFile), source: targetsFile, defaultPort: defaultPort)
         }
         guard !specs.isEmpty else { throw ValidationError("no target: give HOST[:PORT] or --targets-file FILE") }
         specs = TargetList.unique(specs)

@@ -1,17 +1,7 @@
 import ArgumentParser
 import Foundation
+import TLSCatalog
 import TLSReport
-
-/// Exit codes, documented in the README.
-enum ExitStatus: Int32 {
-    case passed = 0
-    case failedVerdict = 1
-    case usage = 2
-    case incomplete = 3
-    case internalError = 4
-    /// A report, JSON line or table could not be written (closed pipe, full disk, I/O error).
-    case outputFailed = 5
-}
 
 @main
 struct TLSMatrix: AsyncParsableCommand {
@@ -32,31 +22,41 @@ struct TLSMatrix: AsyncParsableCommand {
         version: ToolVersion.current,
         subcommands: [ScanCommand.self, MergeCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
 
-    /// Parses and runs a command; every usage error is one line on stderr and exit 2, output that
-    /// cannot be written one line and exit 5.
+    /// Parses and runs a command. How a run that ends with an error ends is ``Ending/of(_:parsing:)``:
+    /// usage and input errors exit 2, output that cannot be written 5, an internal error 4, each with one
+    /// line on standard error.
     static func main() async {
         // A closed pipe must be an EPIPE error from write(2), never a signal: the library engines write
         // to sockets with OpenSSL/GnuTLS, and reports go to pipes like `| head -1`.
         signal(SIGPIPE, SIG_IGN)
+        // The catalog compiled into the binary: a failure to decode it is an internal error (exit 4), not a crash.
+        if case .failure(let error) = Catalog.loaded { end(error, parsing: false) }
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            end(error, parsing: true)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch let error as OutputError {
-            Output.fail(error)
         } catch {
-            if exitCode(for: error) == .success {
-                exit(withError: error)  // --help and friends
-            }
-            let full = message(for: error).replacingOccurrences(of: "Error: ", with: "")
-            let line = full.split(separator: "\n").first.map(String.init) ?? String(describing: error)
-            Output.message("tlsmatrix: error: \(TerminalSafe.escape(line))")
-            Foundation.exit(ExitStatus.usage.rawValue)
+            end(error, parsing: false)
         }
+    }
+
+    /// Ends the process for an error that ended the command.
+    static func end(_ error: any Error, parsing: Bool) -> Never {
+        if let error = error as? OutputError { Output.fail(error) }
+        let ending = Ending.of(error, parsing: parsing)
+        guard let line = ending.line else {
+            if error is ExitCode { Foundation.exit(ending.status) }
+            exit(withError: error)  // --help and friends: ArgumentParser prints them
+        }
+        Output.message(line)
+        Foundation.exit(ending.status)
     }
 }

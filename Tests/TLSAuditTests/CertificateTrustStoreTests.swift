@@ -1,4 +1,5 @@
 import Foundation
+import TLSCatalog
 import Testing
 import TLSAudit
 
@@ -48,8 +49,8 @@ struct CertificateTrustStoreTests {
     }
 
     @Test func badInputsThrow() throws {
-        #expect(throws: TrustStore.LoadError.self) { try TrustStore(pem: "not a certificate") }
-        #expect(throws: TrustStore.LoadError.self) { try TrustStore.empty().adding(pemFile: "/nonexistent/ca.pem") }
+        #expect(throws: TLSMatrixError(.invalidTrustStore)) { try TrustStore(pem: "not a certificate") }
+        #expect(throws: TLSMatrixError(.invalidTrustStore)) { try TrustStore.empty().adding(pemFile: "/nonexistent/ca.pem") }
         #expect(TrustStore.empty().isEmpty)
     }
 }

@@ -30,16 +30,19 @@ struct CatalogTests {
           {"code": "0x0804", "name": "a", "deprecated": false},
           {"code": "0x0804", "name": "b", "deprecated": false}]}
         """
-        #expect(throws: CatalogError.duplicateCode(registry: "signature-schemes", code: 0x0804)) {
+        #expect {
             _ = try Catalog.decode(
                 cipherSuitesJSON: EmbeddedData.cipherSuites, groupsJSON: EmbeddedData.groups,
                 signatureSchemesJSON: json, clientJSONs: [])
+        } throws: { error in
+            (error as? TLSMatrixError)?.code == .invalidCatalogData
+                && (error as? TLSMatrixError)?.reason == "catalog registry signature-schemes has code 0x0804 twice"
         }
     }
 
-    @Test("bad JSON is a CatalogError, not a crash")
+    @Test("bad JSON is an invalidCatalogData error, not a crash")
     func badJSON() {
-        #expect(throws: CatalogError.self) {
+        #expect(throws: TLSMatrixError(.invalidCatalogData)) {
             _ = try Catalog.decode(
                 cipherSuitesJSON: "{", groupsJSON: EmbeddedData.groups,
                 signatureSchemesJSON: EmbeddedData.signatureSchemes, clientJSONs: [])

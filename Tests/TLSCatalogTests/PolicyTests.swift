@@ -168,7 +168,7 @@ struct PolicyTests {
         let p = try #require(c.policy(id: "P1"))
         #expect(p.sources == ["file source"])
         #expect(p.suites == [0xC02F] && p.groups == nil && !p.unverified && p.requirements == nil)
-        #expect(throws: CatalogError.self) {
+        #expect(throws: TLSMatrixError(.invalidCatalogData)) {
             _ = try Catalog.decode(
                 cipherSuitesJSON: EmbeddedData.cipherSuites, groupsJSON: EmbeddedData.groups,
                 signatureSchemesJSON: EmbeddedData.signatureSchemes, clientJSONs: [],

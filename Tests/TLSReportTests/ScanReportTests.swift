@@ -134,7 +134,7 @@ struct ScanReportTests {
     }
 
     @Test func testSavedSummaryLinesAreReadStrictlyToo() throws {
-        let summary = FleetSummary(complete: true, interrupted: nil, shard: "1/2", targets: 1, scanned: 1, pending: [],
+        let summary = FleetSummary(complete: true, interrupted: nil, shard: Shard(index: 1, count: 2), targets: 1, scanned: 1, pending: [],
                                    results: [], elapsedSeconds: 0.5, exitStatus: 0)
         let line = summary.line()
         #expect(try FleetSummary.parse(line: line) == summary)
@@ -143,8 +143,10 @@ struct ScanReportTests {
         let withNull = line.replacingOccurrences(of: #""complete":true"#, with: #""complete":true,"interrupted":null"#)
         #expect(try FleetSummary.parse(line: withNull) == summary)
         let newer = line.replacingOccurrences(of: #""complete":true"#, with: #""complete":true,"region":"eu""#)
-        #expect(throws: ReportError.self) { try FleetSummary.parse(line: newer) }
+        #expect(throws: TLSMatrixError.self) { try FleetSummary.parse(line: newer) }
         let missing = line.replacingOccurrences(of: #""complete":true,"#, with: "")
-        #expect(throws: ReportError("missing field 'summary.complete'")) { try FleetSummary.parse(line: missing) }
+        let error = #expect(throws: TLSMatrixError.self) { try FleetSummary.parse(line: missing) }
+        #expect(error?.code == .invalidSavedReport)
+        #expect(error?.reason == "missing field 'summary.complete'")
     }
 }

@@ -148,8 +148,8 @@ import Testing
         do {
             _ = try await Resolver.addresses(of: "slow.invalid", timeout: .milliseconds(300), lookup: slow)
             Issue.record("a lookup past its deadline must fail")
-        } catch let failure as Resolver.Failure {
-            #expect(failure.timedOut)
+        } catch let failure as TLSMatrixError {
+            #expect(failure.code == .nameResolutionTimedOut)
             #expect(failure.description == "cannot resolve host 'slow.invalid': no answer within 0.3 s (--dns-timeout)")
         }
         #expect(clock.now - start < .seconds(30), "waited \(clock.now - start) for a lookup that takes 60 s")
@@ -158,14 +158,14 @@ import Testing
         #expect(fast == ["127.0.0.9", "::1"])
         do {
             _ = try await Resolver.addresses(of: "nx.invalid", timeout: .seconds(5),
-                                             lookup: { host in throw Resolver.Failure(description: "cannot resolve host '\(host)': NXDOMAIN") })
+                                             lookup: { host in throw TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': NXDOMAIN") })
             Issue.record("a failing lookup must fail")
-        } catch let failure as Resolver.Failure {
-            #expect(!failure.timedOut && failure.description.hasSuffix("NXDOMAIN"))
+        } catch let failure as TLSMatrixError {
+            #expect(failure.code == .nameNotResolved && failure.description.hasSuffix("NXDOMAIN"))
         }
         // the real getaddrinfo: localhost resolves, an .invalid name does not
         #expect(try await Resolver.addresses(of: "localhost", timeout: .seconds(10)).contains("127.0.0.1"))
-        await #expect(throws: Resolver.Failure.self) { try await Resolver.addresses(of: Self.missing, timeout: .seconds(10)) }
+        await #expect(throws: TLSMatrixError(.nameNotResolved)) { try await Resolver.addresses(of: Self.missing, timeout: .seconds(10)) }
     }
 
     /// 20 names looked up by a fleet: each lookup waits (at most 10 s) until 16 lookups are running at

@@ -26,16 +26,18 @@ struct TargetListTests {
     }
 
     @Test(arguments: [
-        ("", "no targets"), ("# only a comment\n\n", "no targets"), ("a.example\nhost:abc\n", "fleet.txt:2"),
-        ("a.example sni=bad_name!\n", "invalid sni"), ("a.example color=red\n", "unknown option 'color'"),
-        ("a.example sni=\n", "not sni=NAME"), ("bad host!\n", "fleet.txt:1"), ("a\u{0}b\n", "NUL"),
-        ("h:0\n", "outside 1-65535"), ("h:65536\n", "outside 1-65535"),
+        ("", TLSMatrixError.Code.invalidTargetList, "fleet.txt: "), ("# only a comment\n\n", .invalidTargetList, "fleet.txt: "),
+        ("a.example\nhost:abc\n", .invalidTarget, "fleet.txt:2: "), ("a.example sni=bad_name!\n", .invalidTarget, "fleet.txt:1: "),
+        ("a.example color=red\n", .invalidTargetList, "fleet.txt:1: "), ("a.example sni=\n", .invalidTargetList, "fleet.txt:1: "),
+        ("bad host!\n", .invalidTargetList, "fleet.txt:1: "), ("a\u{0}b\n", .invalidTargetList, "fleet.txt: "),
+        ("h:0\n", .invalidTarget, "fleet.txt:1: "), ("h:65536\n", .invalidTarget, "fleet.txt:1: "),
     ])
-    func rejectsBadLinesNamingTheLine(_ input: (String, String)) {
+    func rejectsBadLinesNamingTheLine(_ input: (String, TLSMatrixError.Code, String)) {
         #expect {
             _ = try TargetList.parse(input.0, source: "fleet.txt")
         } throws: { error in
-            String(describing: error).contains(input.1)
+            // the code says what is wrong; the reason starts with the line it is on
+            (error as? TLSMatrixError)?.code == input.1 && (error as? TLSMatrixError)?.reason.hasPrefix(input.2) == true
         }
     }
 
@@ -50,7 +52,7 @@ struct TargetListTests {
         #expect(union.sorted() == items)
         #expect(try Shard.parse("2/7").select(items) == Shard(index: 2, count: 7).select(items))
         for bad in ["0/3", "4/3", "1/0", "a/b", "1", "1/2/3", "-1/2", "1/10001"] {
-            #expect(throws: TargetList.ParseError.self) { try Shard.parse(bad) }
+            #expect(throws: TLSMatrixError(.invalidShard)) { try Shard.parse(bad) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import TLSCatalog
 import Testing
 @testable import TLSScan
 
@@ -21,6 +22,6 @@ import Testing
                       "bad_host!.com", "-leading.example", "a..b", String(repeating: "a", count: 64) + ".com",
                       "1:2:3:4:5:6:7:8:9", "host:-1", "host:443:1"])
     func rejects(_ text: String) {
-        #expect(throws: Target.ParseError.self) { try Target.parse(text) }
+        #expect(throws: TLSMatrixError(.invalidTarget)) { try Target.parse(text) }
     }
 }

@@ -1,0 +1,123 @@
+/// An error tlsmatrix reports: what kind it is (``code``, which also decides the exit status) and why
+/// (``reason``, the one line a user reads).
+///
+/// Shaped like swift-certificates' `CertificateError`: one struct for every module, a ``Code`` that is a
+/// struct of static members over a private enum (new kinds can be added without breaking callers that
+/// switch on nothing), a human reason, and the source location for diagnostics. Equality and hashing look at
+/// the ``code`` only, so a test says `#expect(throws: TLSMatrixError(.invalidTarget))` and never matches
+/// wording. ``description`` is the reason alone: messages built from an error (`"cannot use --ca-file …: \(error)"`)
+/// read as before.
+///
+/// It lives in TLSCatalog because that is the root of the module graph: TLSWire, TLSModel, TLSScan, TLSAudit,
+/// TLSReport and the program all depend on it, so every module throws the same type.
+public struct TLSMatrixError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The kind of error; decides the exit status (``Code/exitStatus``).
+    public var code: Code
+    /// What went wrong, for a person: one line, without the `tlsmatrix: error:` prefix.
+    public var reason: String
+    /// Where the error was made (`#fileID`), for ``debugDescription``.
+    public var file: String
+    /// The line where the error was made.
+    public var line: UInt
+
+    public init(_ code: Code, _ reason: String = "", file: String = #fileID, line: UInt = #line) {
+        self.code = code
+        self.reason = reason
+        self.file = file
+        self.line = line
+    }
+
+    /// The same error with `prefix` put before the reason (`"fleet.txt:3: " + …`): the code is kept.
+    public func prefixed(_ prefix: String) -> TLSMatrixError {
+        var copy = self
+        copy.reason = prefix + reason
+        return copy
+    }
+
+    public var description: String { reason }
+
+    public var debugDescription: String { "TLSMatrixError.\(code): \(reason) (\(file):\(line))" }
+
+    /// Only the code counts: tests compare codes, not wording.
+    public static func == (lhs: TLSMatrixError, rhs: TLSMatrixError) -> Bool { lhs.code == rhs.code }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+extension TLSMatrixError {
+    /// The exit statuses errors map to (README "Exit codes"); the program's `ExitStatus` has the same values.
+    public enum ExitStatusValue {
+        /// Usage or input error.
+        public static let input: Int32 = 2
+        /// Scan incomplete: nothing definitive could be said.
+        public static let incomplete: Int32 = 3
+        /// Internal error: an invariant of tlsmatrix itself is broken.
+        public static let `internal`: Int32 = 4
+    }
+
+    /// The kind of an error. The same kind may be thrown in several places for several reasons; the
+    /// ``TLSMatrixError/reason`` says which.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Backing: Hashable, Sendable {
+            case invalidTarget
+            case invalidTargetList
+            case invalidShard
+            case invalidTrustStore
+            case invalidCertificate
+            case invalidSavedReport
+            case nameNotResolved
+            case nameResolutionTimedOut
+            case invalidCatalogData
+            case internalError
+        }
+
+        private let backing: Backing
+
+        private init(_ backing: Backing) { self.backing = backing }
+
+        // MARK: input errors (exit 2)
+
+        /// A target, port, host name, SNI or Host header that is not valid (`bad_host!`, `host:0`, `[::1`).
+        public static let invalidTarget = Code(.invalidTarget)
+        /// A targets file or list that cannot be used: NUL bytes, no targets, an unknown `key=value` option.
+        public static let invalidTargetList = Code(.invalidTargetList)
+        /// `--shard` is not `I/N` with 1 ≤ I ≤ N ≤ 10000.
+        public static let invalidShard = Code(.invalidShard)
+        /// A CA file, or the system trust store, that cannot be read or holds no usable certificate.
+        public static let invalidTrustStore = Code(.invalidTrustStore)
+        /// Bytes that should be one DER certificate and are not.
+        public static let invalidCertificate = Code(.invalidCertificate)
+        /// A saved JSON report (`tlsmatrix report`, `compare`) that cannot be read back.
+        public static let invalidSavedReport = Code(.invalidSavedReport)
+
+        // MARK: not definitive (exit 3)
+
+        /// The resolver answered that a name has no address (NXDOMAIN, no A/AAAA record). A report, not a usage error.
+        public static let nameNotResolved = Code(.nameNotResolved)
+        /// No DNS answer within `--dns-timeout`.
+        public static let nameResolutionTimedOut = Code(.nameResolutionTimedOut)
+
+        // MARK: internal errors (exit 4)
+
+        /// The catalog data compiled into the binary does not decode or repeats a code point.
+        public static let invalidCatalogData = Code(.invalidCatalogData)
+        /// Something that should not fail did: a broken invariant, an unexpected error from a library.
+        public static let internalError = Code(.internalError)
+
+        /// The exit status a run ends with when this error ends it: 2 for input errors, 3 for results that
+        /// are not definitive, 4 for internal errors.
+        public var exitStatus: Int32 {
+            switch backing {
+            case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
+                 .invalidSavedReport:
+                ExitStatusValue.input
+            case .nameNotResolved, .nameResolutionTimedOut:
+                ExitStatusValue.incomplete
+            case .invalidCatalogData, .internalError:
+                ExitStatusValue.internal
+            }
+        }
+
+        public var description: String { String(describing: backing) }
+    }
+}
