@@ -2,6 +2,7 @@ import Foundation
 import SwiftASN1
 import TLSCatalog
 import X509
+import TLSModel
 
 /// The root certificates a chain must lead to.
 ///
@@ -19,15 +20,9 @@ public struct TrustStore: Sendable {
         systemBundlePath, "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
     ]
 
-    /// One file the roots came from.
-    public struct Source: Sendable, Equatable {
-        /// The file's path.
-        public var path: String
-        /// `system` (the system bundle) or `ca-file` (`--ca-file`).
-        public var kind: String
-        /// Usable roots it contributed.
-        public var roots: Int
-    }
+    /// One file the roots came from: its path, `system` or `ca-file`, and the usable roots it contributed
+    /// (the report's own type, so reports carry it as it is).
+    public typealias Source = ScanReport.TrustStoreEntry.Source
 
     let roots: [Certificate]
     /// Subject names of the roots, to tell "issuer unknown" from "issuer known but path invalid".

@@ -29,7 +29,7 @@ extension ScanReport {
             certificates: analysis.chains.map(Self.chainEntry),
             trustStore: TrustStoreEntry(
                 roots: analysis.trustStore.reduce(0) { $0 + $1.roots },
-                sources: analysis.trustStore.map { TrustStoreEntry.Source(path: $0.path, kind: $0.kind, roots: $0.roots) }),
+                sources: analysis.trustStore),
             verdicts: Verdicts(cloudfront: Self.verdict(analysis.cloudfront), policy: analysis.policy.map(Self.policyEntry)),
             findings: scan.findings.map { ScanFinding(id: $0.id, severity: $0.severity.rawValue, message: $0.message) },
             grade: Self.gradeEntry(analysis.grade),
