@@ -118,7 +118,10 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
         process.arguments = ["scan", "127.0.0.1:\(relay.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
-                             "--format", "json", "--no-http-check", "--attempts", "1"]
+                             "--format", "json", "--no-http-check", "--attempts", "1",
+                             // the held first probe must outlive a loaded machine's delay before prlimit runs:
+                             // with the default 10 s it timed out first under a full parallel test run
+                             "--timeout", "120", "--connect-timeout", "120"]
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
