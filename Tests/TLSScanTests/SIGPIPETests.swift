@@ -72,7 +72,9 @@ import Testing
                                                    "--no-http-check", "--no-groups", "--timeout", "2", "--attempts", "1"])
         #expect(ended.reason == .exit, "\(engine): ended by signal \(ended.status); stderr: \(ended.stderr)")
         #expect(ended.status == 5, "\(engine): exit \(ended.status); stderr: \(ended.stderr)")
-        #expect(ended.firstLine.contains("\"port\":\(origin.port)"), "\(engine): first line \(ended.firstLine)")
+        // whichever target finished first (on a loaded machine the origin's scan may outlast the silent one's 2 s)
+        #expect(ended.firstLine.contains("\"port\":\(origin.port)") || ended.firstLine.contains("\"port\":\(silent.port)"),
+                "\(engine): first line \(ended.firstLine)")
         let lines = ended.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(engine): \(ended.stderr)")
         #expect(ended.stderr.hasPrefix("tlsmatrix: error: output could not be written: standard output: "), "\(ended.stderr)")
