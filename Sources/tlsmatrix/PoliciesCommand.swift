@@ -277,18 +277,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             _ = try parsedOriginProtocols()
         }
 
-        func parsedOriginProtocols() throws -> [TLSVersion] {
-            guard let originProtocols else { return [.tls12] }
-            var versions: [TLSVersion] = []
-            for name in originProtocols.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let version = TLSVersion(name: name), [.sslv3, .tls10, .tls11, .tls12].contains(version) else {
-                    throw ValidationError("'\(name)' is not an OriginSslProtocols value (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
-                }
-                versions.append(version)
-            }
-            guard !versions.isEmpty else { throw ValidationError("--origin-protocols is empty") }
-            return Array(Set(versions)).sorted()
-        }
+        func parsedOriginProtocols() throws -> [TLSVersion] { try ReportOptions.originProtocols(originProtocols) }
 
         mutating func run() async throws {
             let profile = try PolicyLookup.client(client)
@@ -404,21 +393,5 @@ enum PolicyLookup {
 
     static func groupJSON(_ code: UInt16) -> JSONValue {
         .object([("code", .int(Int(code))), ("name", Catalog.shared.group(code: code).map { .string($0.name) } ?? .null)])
-    }
-}
-
-/// Left-aligned columns separated by two spaces.
-enum TextTable {
-    static func render(header: [String]? = nil, rows: [[String]], indent: String = "") -> String {
-        let all = (header.map { [$0] } ?? []) + rows
-        let columns = all.map(\.count).max() ?? 0
-        let widths = (0..<columns).map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            let cells = row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }
-            let line = indent + cells.joined(separator: "  ")
-            return String(line.reversed().drop { $0 == " " }.reversed())
-        }.joined(separator: "\n")
     }
 }

@@ -66,9 +66,13 @@ struct ReportOptions: ParsableArguments {
         format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
-    func parsedOriginProtocols() throws -> [TLSVersion] {
-        let names = (originProtocols ?? "TLSv1.2").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        var versions: [TLSVersion] = []
+    func parsedOriginProtocols() throws -> [TLSVersion] { try Self.originProtocols(originProtocols) }
+
+    /// `--origin-protocols` in CloudFront's spelling (default TLSv1.2), oldest first, each once; shared by
+    /// `scan`, `report` and `policies check`.
+    static func originProtocols(_ text: String?) throws -> [TLSVersion] {
+        let names = (text ?? "TLSv1.2").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var versions: Set<TLSVersion> = []
         for name in names {
             guard let version = TLSVersion(name: name) else {
                 throw ValidationError("unknown origin protocol '\(name)' (CloudFront accepts SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
@@ -76,7 +80,7 @@ struct ReportOptions: ParsableArguments {
             guard [.sslv3, .tls10, .tls11, .tls12].contains(version) else {
                 throw ValidationError("'\(name)' is not an OriginSslProtocols value (SSLv3, TLSv1, TLSv1.1, TLSv1.2)")
             }
-            versions.append(version)
+            versions.insert(version)
         }
         guard !versions.isEmpty else { throw ValidationError("--origin-protocols is empty") }
         return versions.sorted()
