@@ -49,9 +49,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzz harness's decoder exercise (every TLSWire decoder, feeding patterns, invariants): used by the
+        // libFuzzer target (scripts/fuzz) and replayed by FuzzRegressionTests; not part of the scanner.
+        .target(name: "TLSWireFuzzing", dependencies: ["TLSWire", "TLSCatalog"], path: "Fuzz/TLSWireFuzzing"),
         .target(name: "TestSupport", dependencies: ["TLSCatalog"], path: "Tests/TestSupport"),
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
-        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog", "TLSWireFuzzing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
         .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire"]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),

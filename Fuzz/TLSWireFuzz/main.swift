@@ -1,9 +1,9 @@
 // libFuzzer entry point for TLSWire. Not part of the SwiftPM package: scripts/fuzz compiles it with
-// `swiftc -sanitize=fuzzer,address` against TLSCatalog and TLSWire built as modules in .build/fuzz.
-// The decoders, feeding patterns and invariants live in TLSWire's DecoderExercise, shared with
+// `swiftc -sanitize=fuzzer,address` against TLSCatalog, TLSWire and TLSWireFuzzing built as modules in .build/fuzz.
+// The decoders, feeding patterns and invariants live in Fuzz/TLSWireFuzzing/DecoderExercise.swift, shared with
 // Tests/TLSWireTests/FuzzRegressionTests.swift.
 import Foundation
-import TLSWire
+import TLSWireFuzzing
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func tlswireFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -28,7 +28,7 @@ public struct ClientHelloSummary: Sendable, Equatable {
         try self.init(body: &hello)
     }
 
-    init(body reader: inout ByteReader) throws(WireError) {
+    package init(body reader: inout ByteReader) throws(WireError) {
         legacyVersion = try reader.readUInt16("client version")
         random = try reader.readBytes(32, "client random")
         var session = try reader.readVector(prefixBytes: 1, "session id")

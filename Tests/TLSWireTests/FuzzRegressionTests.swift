@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TLSWire
+import TLSWireFuzzing
 
 /// Replays fuzzer inputs through the same `DecoderExercise.run` the libFuzzer target calls (see docs/fuzzing.md):
 /// every input libFuzzer once crashed on (Fixtures/fuzz-regressions) and the seed corpus scripts/fuzz starts from.

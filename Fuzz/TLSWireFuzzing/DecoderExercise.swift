@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSWire
 
 /// Runs the TLSWire decoders that read bytes from a peer over one input, and checks what must hold
 /// whatever the bytes are.
