@@ -3,18 +3,8 @@ import TLSModel
 
 /// Would CloudFront complete a handshake with this origin, with what, and if not, why and what to change.
 public struct CloudFrontVerdict: Sendable, Equatable {
-    /// One documented cause of a failed origin connection (a viewer sees 502/504).
-    public struct Cause: Sendable, Equatable {
-        public var id: String
-        public var message: String
-        public var fix: String
-
-        public init(id: String, message: String, fix: String) {
-            self.id = id
-            self.message = message
-            self.fix = fix
-        }
-    }
+    /// One documented cause of a failed origin connection (a viewer sees 502/504): the report's own type.
+    public typealias Cause = ScanReport.Cause
 
     /// nil when the scan did not decide enough to say.
     public var compatible: Bool?

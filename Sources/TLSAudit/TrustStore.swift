@@ -69,9 +69,6 @@ public struct TrustStore: Sendable {
         return sources.map { "\($0.path) (\($0.kind), \($0.roots) root\($0.roots == 1 ? "" : "s"))" }.joined(separator: " + ")
     }
 
-    /// Where the roots came from, for reports: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
-    public var summary: String { Self.describe(sources) }
-
     /// This store plus the certificates of a PEM (or single DER) file.
     public func adding(pemFile path: String, kind: String = "ca-file") throws -> TrustStore {
         let data: Data

@@ -142,8 +142,6 @@ final class EngineSocket {
         }
     }
 
-    /// Whether `host` is an IPv4 or IPv6 literal (SNI must not carry one).
-    static func isIPLiteral(_ host: String) -> Bool { IPAddressText.isLiteral(host) }
 
     /// Human text for the errno values a scanner meets (same wording as ``TCPTransport``).
     static func describe(_ code: Int32) -> String { SocketErrno.describe(code) }

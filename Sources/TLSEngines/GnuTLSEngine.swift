@@ -273,7 +273,7 @@ enum GnuTLSHandshake {
             guard rc == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", rc) }
         }
 
-        if let name = request.serverName, !name.isEmpty, !EngineSocket.isIPLiteral(name) {
+        if let name = request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
             let rc = name.withCString { gnutls_server_name_set(session, GNUTLS_NAME_DNS, $0, strlen($0)) }
             guard rc == GNUTLS_E_SUCCESS else { return localFailure("server name \(name)", rc) }
         }

@@ -189,7 +189,7 @@ enum OpenSSLHandshake {
         }
         guard let ssl = SSL_new(ctx) else { return localFailure("SSL_new failed") }
         defer { SSL_free(ssl) }
-        if let name = request.serverName, !name.isEmpty, !EngineSocket.isIPLiteral(name) {
+        if let name = request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
             guard COpenSSL_SSL_set_tlsext_host_name(ssl, name) == 1 else {
                 return localFailure("cannot set server name \(name)")
             }

@@ -30,7 +30,7 @@ public enum Resolver {
     /// thread and the deadline is a Dispatch timer, so a busy pool cannot stretch the deadline.
     public static func addresses(of host: String, timeout: Duration = defaultTimeout,
                                  lookup: @escaping Lookup = systemLookup) async throws -> [String] {
-        if isIPLiteral(host) { return [host] }
+        if IPAddressText.isLiteral(host) { return [host] }
         let answer = Answer()
         let (s, atto) = timeout.components
         let nanoseconds = Int(clamping: s * 1_000_000_000 + atto / 1_000_000_000)
@@ -54,7 +54,6 @@ public enum Resolver {
         return try await answer.wait().get()
     }
 
-    public static func isIPLiteral(_ host: String) -> Bool { IPAddressText.isLiteral(host) }
 
     /// getaddrinfo (A and AAAA, TCP), blocking: the distinct addresses, IPv4 first.
     public static func systemLookup(_ host: String) throws -> [String] {

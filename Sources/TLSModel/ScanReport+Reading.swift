@@ -84,10 +84,7 @@ extension ScanReport {
             scan.findings.append(Finding(id: finding.id, severity: severity, message: finding.message))
         }
         scan.connections = connections
-        scan.probes.accepted = probes.accepted
-        scan.probes.rejected = probes.rejected
-        scan.probes.timedOut = probes.timedOut
-        scan.probes.failed = probes.failed
+        scan.probes = probes
         for (index, item) in undecided.enumerated() {
             guard let engine = EngineKind(rawValue: item.engine) else {
                 throw TLSMatrixError.savedReport("field 'undecided[\(index)].engine': unknown engine '\(item.engine)'")

@@ -491,19 +491,8 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Probes: Codable, Sendable, Equatable {
-        public var accepted: Int
-        public var rejected: Int
-        public var timedOut: Int
-        public var failed: Int
-
-        public init(accepted: Int, rejected: Int, timedOut: Int, failed: Int) {
-            self.accepted = accepted
-            self.rejected = rejected
-            self.timedOut = timedOut
-            self.failed = failed
-        }
-    }
+    /// How many probes ended each way: the scan result's own counts.
+    public typealias Probes = ProbeCounts
 
     public struct Undecided: Codable, Sendable, Equatable {
         public var engine: String

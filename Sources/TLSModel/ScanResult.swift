@@ -193,13 +193,20 @@ public struct PortCheck: Sendable, Equatable {
 }
 
 /// How many probes ended each way.
-public struct ProbeCounts: Sendable, Equatable {
+public struct ProbeCounts: Codable, Sendable, Equatable {
     public var accepted = 0
     public var rejected = 0
     public var timedOut = 0
     public var failed = 0
 
     public init() {}
+
+    public init(accepted: Int, rejected: Int, timedOut: Int, failed: Int) {
+        self.accepted = accepted
+        self.rejected = rejected
+        self.timedOut = timedOut
+        self.failed = failed
+    }
 
     public var total: Int { accepted + rejected + timedOut + failed }
 }

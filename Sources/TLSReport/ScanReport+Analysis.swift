@@ -36,8 +36,7 @@ extension ScanReport {
             simulation: analysis.simulations.map(Self.simulationEntry),
             connections: scan.connections,
             connectionLowerBound: scan.connectionLowerBound,
-            probes: Probes(accepted: scan.probes.accepted, rejected: scan.probes.rejected,
-                           timedOut: scan.probes.timedOut, failed: scan.probes.failed),
+            probes: scan.probes,
             complete: scan.isComplete,
             undecided: scan.undecided.map {
                 Undecided(engine: $0.engine.rawValue, version: $0.version.rawValue, purpose: $0.purpose, reason: $0.reason)
@@ -106,7 +105,7 @@ extension ScanReport {
                    suite: verdict.suite.map { Catalog.shared.suite(code: $0)?.displayName ?? CodePointFormat.hex($0) },
                    code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(groupName),
                    originProtocols: verdict.originProtocols.map(\.cloudFrontName),
-                   causes: verdict.causes.map { Cause(id: $0.id, message: $0.message, fix: $0.fix) })
+                   causes: verdict.causes)
     }
 
     static func policyEntry(_ conformance: PolicyConformance) -> PolicyEntry {
