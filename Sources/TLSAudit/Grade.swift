@@ -56,26 +56,26 @@ public struct Grade: Sendable, Equatable {
         let versions = Set(supported.map(\.version))
         if versions.contains(.sslv2) { cap("sslv2", .f, "SSL 2.0 is accepted (DROWN).") }
         if suites.contains(where: { $0.1.export }) { cap("export-suites", .f, "Export-grade suites are accepted (FREAK, Logjam).") }
-        if suites.contains(where: { $0.1.authentication.lowercased().contains("anon") || $0.1.keyExchange.uppercased().contains("ANON") }) {
+        if suites.contains(where: { $0.1.isAnonymous }) {
             cap("anonymous-suites", .f, "Anonymous suites are accepted: no server authentication, trivial man-in-the-middle.")
         }
-        if suites.contains(where: { $0.1.cipher.uppercased() == "NULL" && !$0.1.signaling }) {
+        if suites.contains(where: { $0.1.cipher == .null && !$0.1.signaling }) {
             cap("null-cipher", .f, "Suites without encryption are accepted.")
         }
         if let dh = suiteResults.compactMap(\.dhBits).min(), dh < 1024 { cap("weak-dh", .f, "DH parameters of \(dh) bits (Logjam).") }
         if versions.contains(.sslv3) { cap("sslv3", .b, "SSL 3.0 is accepted (POODLE).") }
-        let rc4 = suites.filter { $0.1.cipher.uppercased().hasPrefix("RC4") }
+        let rc4 = suites.filter { $0.1.cipher.isRC4 }
         if rc4.contains(where: { $0.0 >= .tls11 }) {
             cap("rc4-modern", .c, "RC4 is accepted with TLS 1.1 or newer.")
         } else if !rc4.isEmpty {
             cap("rc4", .b, "RC4 is accepted.")
         }
-        if suites.contains(where: { $0.1.cipher.uppercased().contains("3DES") && $0.0 >= .tls11 }) {
+        if suites.contains(where: { $0.1.cipher.isTripleDES && $0.0 >= .tls11 }) {
             cap("3des-modern", .c, "3DES is accepted with TLS 1.1 or newer (Sweet32).")
         }
         if !versions.contains(.tls12) && !versions.contains(.tls13) { cap("no-tls12", .c, "TLS 1.2 is not supported.") }
         if versions.contains(.tls10) || versions.contains(.tls11) { cap("tls10-tls11", .b, "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).") }
-        if !suites.contains(where: { $0.1.forwardSecrecy && !$0.1.authentication.lowercased().contains("anon") }) {
+        if !suites.contains(where: { $0.1.forwardSecrecy && $0.1.authentication != .anon }) {
             cap("no-forward-secrecy", .b, "No suite with forward secrecy is accepted.")
         }
         if !suites.contains(where: { $0.1.aead }) { cap("no-aead", .b, "No AEAD suite is accepted.") }
@@ -118,8 +118,7 @@ public struct Grade: Sendable, Equatable {
         var strengths: [Int] = []
         for suite in suites {
             guard let info = suite.suite else { continue }
-            let kx = info.keyExchange.uppercased()
-            if info.authentication.lowercased().contains("anon") || kx.contains("ANON") { strengths.append(0); continue }
+            if info.isAnonymous { strengths.append(0); continue }
             if info.export { strengths.append(512); continue }
             if let bits = suite.dhBits { strengths.append(bits); continue }
             if let group = suite.group, let named = Catalog.shared.group(code: group) {
@@ -128,7 +127,7 @@ public struct Grade: Sendable, Equatable {
                 strengths.append(curveBits >= 384 ? 7680 : curveBits >= 253 ? 3072 : 2048)
                 continue
             }
-            if kx == "RSA", let rsa = chains.compactMap({ $0.report.leaf }).first(where: { $0.keyType == "RSA" }) {
+            if info.keyExchange == .rsa, let rsa = chains.compactMap({ $0.report.leaf }).first(where: { $0.keyType == "RSA" }) {
                 strengths.append(rsa.keyBits)
             }
         }

@@ -53,7 +53,7 @@ public enum HandshakeSimulation {
         }
         for code in common {
             let suite = Catalog.shared.suite(code: code)
-            let isECDHE = suite?.keyExchange.uppercased().hasPrefix("ECDH") ?? false
+            let isECDHE = suite?.keyExchange.isEllipticCurveDH ?? false
             guard isECDHE else { return .success(Choice(version: version.version, suite: code, group: nil)) }
             let serverGroups = groups(for: version.version, in: server)
             guard let serverGroups, !serverGroups.isEmpty else {

@@ -82,7 +82,7 @@ extension CloudFrontVerdict {
         let served = chains.filter { $0.chain.sni == sni }
         guard !served.isEmpty else { return }
         var relevant = served
-        if let suite, let auth = Catalog.shared.suite(code: suite)?.authentication {
+        if let suite, let auth = Catalog.shared.suite(code: suite)?.authentication.rawValue {
             let matching = served.filter { $0.chain.authentication == auth }
             if !matching.isEmpty { relevant = matching }
         }

@@ -14,15 +14,15 @@ public struct CipherSuite: Sendable, Hashable, Codable {
     public let gnutls: String?
     /// Key exchange: `RSA`, `DHE`, `ECDHE`, `DH`, `ECDH`, `PSK`, `DHE_PSK`, `ECDHE_PSK`, `RSA_PSK`,
     /// `SRP`, `KRB5`, `DH_anon`, `ECDH_anon`, `ECCPWD`, `GOST`, `NULL`, or `any` (TLS 1.3).
-    public let keyExchange: String
+    public let keyExchange: KeyExchange
     /// Authentication: `RSA`, `DSS`, `ECDSA`, `PSK`, `SRP`, `KRB5`, `anon`, `ECCPWD`, `GOST`, `NULL`, or `any`.
-    public let authentication: String
+    public let authentication: Authentication
     /// Bulk cipher, e.g. `AES_128_GCM`, `AES_256_CBC`, `CHACHA20_POLY1305`, `3DES_EDE_CBC`, `NULL`.
-    public let cipher: String
+    public let cipher: BulkCipher
     /// Effective symmetric key bits (0 for NULL, 40 export, 56 DES, 112 3DES, 128, 256).
     public let bits: Int
     /// Record MAC: `MD5`, `SHA1`, `SHA256`, `SHA384`, `NULL`, `OMAC`, `IMIT`, or `AEAD`.
-    public let mac: String
+    public let mac: MAC
     /// Whether the cipher is an AEAD.
     public let aead: Bool
     /// Whether the key exchange is ephemeral (DHE/ECDHE kinds and all TLS 1.3 suites).
@@ -44,7 +44,7 @@ public struct CipherSuite: Sendable, Hashable, Codable {
     /// Creates a suite; used by tests and by callers that build their own catalogs.
     public init(
         code: UInt16, iana: String, openssl: String?, gnutls: String?,
-        keyExchange: String, authentication: String, cipher: String, bits: Int, mac: String,
+        keyExchange: KeyExchange, authentication: Authentication, cipher: BulkCipher, bits: Int, mac: MAC,
         aead: Bool, forwardSecrecy: Bool, export: Bool, signaling: Bool,
         versions: [TLSVersion], strength: SuiteStrength,
         opensslSource: String? = nil, recommended: Bool = false
@@ -75,7 +75,7 @@ public struct CipherSuite: Sendable, Hashable, Codable {
     public var isTLS13: Bool { versions == [.tls13] }
 
     /// Whether the cipher is ChaCha20-Poly1305.
-    public var isChaCha20: Bool { cipher.hasPrefix("CHACHA20") }
+    public var isChaCha20: Bool { cipher.isChaCha20 }
 
     /// The OpenSSL name when there is one, else the IANA name.
     public var displayName: String { openssl ?? iana }
@@ -97,11 +97,11 @@ public struct CipherSuite: Sendable, Hashable, Codable {
         openssl = try c.decodeIfPresent(String.self, forKey: .openssl)
         opensslSource = try c.decodeIfPresent(String.self, forKey: .opensslSource)
         gnutls = try c.decodeIfPresent(String.self, forKey: .gnutls)
-        keyExchange = try c.decode(String.self, forKey: .keyExchange)
-        authentication = try c.decode(String.self, forKey: .authentication)
-        cipher = try c.decode(String.self, forKey: .cipher)
+        keyExchange = try c.decode(KeyExchange.self, forKey: .keyExchange)
+        authentication = try c.decode(Authentication.self, forKey: .authentication)
+        cipher = try c.decode(BulkCipher.self, forKey: .cipher)
         bits = try c.decode(Int.self, forKey: .bits)
-        mac = try c.decode(String.self, forKey: .mac)
+        mac = try c.decode(MAC.self, forKey: .mac)
         aead = try c.decode(Bool.self, forKey: .aead)
         forwardSecrecy = try c.decode(Bool.self, forKey: .forwardSecrecy)
         export = try c.decode(Bool.self, forKey: .export)

@@ -11,7 +11,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
     /// The GnuTLS priority name (`GROUP-X25519`), nil when GnuTLS has none.
     public let gnutls: String?
     /// `ecdhe`, `ffdhe`, `hybrid` or `other`.
-    public let kind: String
+    public let kind: Kind
     /// Key size as OpenSSL reports it (X25519 253, P-256 256, ffdhe2048 2048); nil for KEMs.
     public let bits: Int?
     /// Whether the group is deprecated (IANA "D", obsolete, or RFC 8422).
@@ -25,7 +25,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
 
     /// Creates a group; used by tests and by callers that build their own catalogs.
     public init(
-        code: UInt16, name: String, openssl: String?, gnutls: String?, kind: String,
+        code: UInt16, name: String, openssl: String?, gnutls: String?, kind: Kind,
         bits: Int?, deprecated: Bool, opensslSince: String? = nil, aliases: [String] = [],
         recommended: Bool = false
     ) {
@@ -39,6 +39,20 @@ public struct NamedGroup: Sendable, Hashable, Codable {
         self.opensslSince = opensslSince
         self.aliases = aliases
         self.recommended = recommended
+    }
+
+    /// What a group is (the `kind` of `Data/groups.json`); ``description`` is the raw value.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+        /// An elliptic curve (x25519, secp256r1, brainpool …).
+        case ecdhe
+        /// A finite-field Diffie-Hellman group (RFC 7919 ffdhe2048 …).
+        case ffdhe
+        /// A hybrid of a classical and a post-quantum key exchange (X25519MLKEM768 …).
+        case hybrid
+        /// Anything else: pure KEMs, the arbitrary_explicit_* markers.
+        case other
+
+        public var description: String { rawValue }
     }
 
     /// The code as `0x001D`.
@@ -61,7 +75,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
         opensslSince = try c.decodeIfPresent(String.self, forKey: .opensslSince)
         gnutls = try c.decodeIfPresent(String.self, forKey: .gnutls)
         aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-        kind = try c.decode(String.self, forKey: .kind)
+        kind = try c.decode(Kind.self, forKey: .kind)
         bits = try c.decodeIfPresent(Int.self, forKey: .bits)
         deprecated = try c.decode(Bool.self, forKey: .deprecated)
         recommended = try c.decodeIfPresent(Bool.self, forKey: .recommended) ?? false

@@ -410,7 +410,7 @@ enum GnuTLSHandshake {
         if finiteField {
             let bits = gnutls_dh_get_prime_bits(session)
             if bits > 0 { dhBits = Int(bits) }
-            if let code = group, Catalog.shared.group(code: code)?.kind != "ffdhe" { group = nil }
+            if let code = group, Catalog.shared.group(code: code)?.kind != .ffdhe { group = nil }
         } else if version < .tls13, !elliptic {
             group = nil
         }

@@ -324,9 +324,9 @@ enum OpenSSLHandshake {
             group = names.lazy.compactMap { Catalog.shared.group(named: $0)?.code }.first
         }
         var dhBits: Int?
-        let kx = catalogSuite?.keyExchange ?? ""
-        let ephemeralFFDH = version < .tls13 && (kx.hasPrefix("DHE") || kx.hasPrefix("DH_anon"))
-        let ephemeralEC = version < .tls13 && (kx.hasPrefix("ECDHE") || kx.hasPrefix("ECDH_anon"))
+        let kx = catalogSuite?.keyExchange ?? .null
+        let ephemeralFFDH = version < .tls13 && kx.isEphemeral && kx.isFiniteFieldDH
+        let ephemeralEC = version < .tls13 && kx.isEphemeral && kx.isEllipticCurveDH
         if ephemeralFFDH || (ephemeralEC && group == nil), let key = COpenSSL_SSL_get_peer_tmp_key(ssl) {
             defer { EVP_PKEY_free(key) }
             if ephemeralFFDH {
@@ -341,7 +341,7 @@ enum OpenSSLHandshake {
                 }
             }
         }
-        if ephemeralFFDH, let code = group, Catalog.shared.group(code: code)?.kind != "ffdhe" { group = nil }
+        if ephemeralFFDH, let code = group, Catalog.shared.group(code: code)?.kind != .ffdhe { group = nil }
         if !ephemeralEC, !ephemeralFFDH, version < .tls13 { group = nil }
 
         var certificates: [[UInt8]] = []

@@ -26,7 +26,7 @@ public enum CSVReport {
                     CodePointFormat.hex(suite.code),
                     info?.iana ?? "",
                     info?.openssl ?? "",
-                    info?.keyExchange ?? "",
+                    info?.keyExchange.rawValue ?? "",
                     info.map { "\($0.bits)" } ?? "",
                     info?.strength.rawValue ?? "",
                     cloudfront?.offers(suite: suite.code) == true ? "true" : "false",

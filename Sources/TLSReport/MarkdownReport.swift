@@ -149,7 +149,7 @@ public enum MarkdownReport {
         let cloudfront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
         for (index, suite) in proto.suites.enumerated() {
             let info = suite.suite
-            var kx = info?.keyExchange ?? "?"
+            var kx = info?.keyExchange.rawValue ?? "?"
             if let group = suite.group { kx += " " + (Catalog.shared.group(code: group)?.name ?? CodePointFormat.hex(group)) }
             if let bits = suite.dhBits { kx += " \(bits)-bit" }
             let rating = switch info?.strength { case .secure?: "secure"; case .weak?: "weak"; case .insecure?: "INSECURE"; case nil: "unknown" }

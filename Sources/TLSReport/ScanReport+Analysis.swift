@@ -65,7 +65,7 @@ extension ScanReport {
         let info = suite.suite
         return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
                      evidence: suite.evidence.sorted().map(\.rawValue),
-                     keyExchange: info?.keyExchange, bits: info?.bits, strength: info?.strength.rawValue,
+                     keyExchange: info?.keyExchange.rawValue, bits: info?.bits, strength: info?.strength.rawValue,
                      cloudfront: Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) ?? false,
                      group: suite.group.map(groupName), dhBits: suite.dhBits)
     }

@@ -46,7 +46,7 @@ public enum TextReport {
             out.append("  " + pad("#", 4) + pad("code", 8) + pad("suite", 42) + pad("kx", 22) + pad("bits", 6) + pad("CF", 4) + pad("seen by", 16) + "rating")
             for (index, suite) in proto.suites.enumerated() {
                 let info = suite.suite
-                var kx = info?.keyExchange ?? "?"
+                var kx = info?.keyExchange.rawValue ?? "?"
                 if let group = suite.group { kx += " " + (Catalog.shared.group(code: group)?.name ?? CodePointFormat.hex(group)) }
                 if let bits = suite.dhBits { kx += " \(bits)-bit" }
                 let cf = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) == true ? "✓" : ""

@@ -133,7 +133,7 @@ struct ProbeSession: Sendable {
         offer.serverName = nil
         let outcome = await probe(offer, purpose: "certificate without SNI")
         guard case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty else { return nil }
-        let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
+        let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
         return CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: nil)
     }
 
@@ -250,7 +250,7 @@ struct ProbeSession: Sendable {
                 result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
                                                  group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
-                    let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication ?? "unknown"
+                    let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
                     chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
@@ -290,7 +290,7 @@ struct ProbeSession: Sendable {
             case .accepted(let negotiated) where negotiated.suite == code:
                 result.suites.append(SuiteResult(code: code, evidence: [engine.kind], group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
-                    let auth = Catalog.shared.suite(code: code)?.authentication ?? "unknown"
+                    let auth = Catalog.shared.suite(code: code)?.authentication.rawValue ?? "unknown"
                     chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
             case .rejected:
@@ -347,7 +347,7 @@ struct ProbeSession: Sendable {
         let ecdheVersions = protocols.filter { $0.version >= .tls10 && $0.version <= .tls12 }.reversed()
         for candidate in ecdheVersions {
             let ecdhe = candidate.suites.map(\.code).filter {
-                Catalog.shared.suite(code: $0)?.keyExchange.uppercased().hasPrefix("ECDH") ?? false
+                Catalog.shared.suite(code: $0)?.keyExchange.isEllipticCurveDH ?? false
             }
             if !ecdhe.isEmpty {
                 jobs.append((candidate.version, ecdhe))

@@ -19,8 +19,7 @@ enum SuiteOrder {
     static func rank(_ suite: CipherSuite) -> (Int, Int, Int, Int, UInt16) {
         let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }
         let kind = (suite.forwardSecrecy ? 0 : 2) + (suite.aead ? 0 : 1)
-        let kx = suite.keyExchange.uppercased()
-        let exchange = kx.hasPrefix("ECDHE") ? 0 : kx.hasPrefix("DHE") ? 1 : 2
+        let exchange = switch suite.keyExchange { case .ecdhe, .ecdhePSK: 0; case .dhe, .dhePSK: 1; default: 2 }
         return (suite.isChaCha20 ? 1 : 0, strength * 4 + kind, exchange, -suite.bits, suite.code)
     }
 
@@ -31,7 +30,7 @@ enum SuiteOrder {
     }
 
     private static let tls13Groups = offeredGroups { _ in true }
-    private static let ecdheGroups = offeredGroups { $0.kind == "ecdhe" }
+    private static let ecdheGroups = offeredGroups { $0.kind == .ecdhe }
 
     private static func offeredGroups(_ include: (NamedGroup) -> Bool) -> [UInt16] {
         let preferred: [UInt16] = [0x001D, 0x0017, 0x0018, 0x0019, 0x001E]

@@ -132,7 +132,7 @@ public struct ServerFlightParser: Sendable {
         case 12:
             try requireHello("ServerKeyExchange")
             let suite = flight.serverHello.flatMap { Catalog.shared.suite(code: $0.cipherSuite) }
-            flight.keyExchange = try ServerKeyExchange(body: body, keyExchange: suite?.keyExchange ?? "")
+            flight.keyExchange = try ServerKeyExchange(body: body, keyExchange: suite?.keyExchange)
         case 14:
             try requireHello("ServerHelloDone")
             guard body.isEmpty else { throw .malformed("ServerHelloDone with a body") }

@@ -1,3 +1,5 @@
+import TLSCatalog
+
 /// What a TLS 1.2-and-earlier ServerKeyExchange says about the key exchange strength.
 public enum ServerKeyExchange: Sendable, Equatable {
     /// ECDHE with a named curve (RFC 8422 §5.4).
@@ -10,26 +12,26 @@ public enum ServerKeyExchange: Sendable, Equatable {
     case other
 
     /// Parses the body of a handshake message of type 12 for a suite whose key exchange is `keyExchange`
-    /// (the catalog's kx, e.g. `ECDHE`, `DHE`, `DH_anon`).
-    public init(body: [UInt8], keyExchange: String) throws(WireError) {
+    /// (the catalog's kx, e.g. `ECDHE`, `DHE`, `DH_anon`; nil for a suite the catalog does not know).
+    public init(body: [UInt8], keyExchange: CipherSuite.KeyExchange?) throws(WireError) {
         var reader = ByteReader(body)
-        let kx = keyExchange.uppercased()
-        if kx.contains("PSK") && !kx.hasPrefix("ECDHE") && !kx.hasPrefix("DHE") {
+        let kx = keyExchange ?? .null
+        if kx.isPSK && !kx.isEllipticCurveDH && !kx.isFiniteFieldDH {
             self = .other
             return
         }
-        if kx.hasPrefix("ECDHE_PSK") || kx.hasPrefix("DHE_PSK") {
+        if kx.isPSK {
             var hint = try reader.readVector(prefixBytes: 2, "PSK identity hint")
             try hint.skip(hint.remaining)
         }
-        if kx.hasPrefix("ECDH") {
+        if kx.isEllipticCurveDH {
             let curveType = try reader.readUInt8("ECParameters curve type")
             switch curveType {
             case 3: self = .namedCurve(try reader.readUInt16("named curve"))
             case 1, 2: self = .explicitCurve
             default: throw .malformed("ECParameters curve type \(curveType)")
             }
-        } else if kx.hasPrefix("DH") {
+        } else if kx.isFiniteFieldDH {
             var prime = try reader.readVector(prefixBytes: 2, "DH prime")
             let bytes = prime.rest()
             try prime.skip(prime.remaining)

@@ -320,7 +320,7 @@ struct PoliciesCommand: AsyncParsableCommand {
                 }
             }
             var notes = scan.findings.map(\.message)
-            if let chosen, Catalog.shared.suite(code: chosen)?.authentication.uppercased().hasPrefix("ECDSA") == true {
+            if let chosen, Catalog.shared.suite(code: chosen)?.authentication == .ecdsa {
                 notes.append("The certificate key type is not modelled: with only an RSA certificate the server would skip ECDSA suites.")
             }
             fields.append(("notes", .array(notes.map(JSONValue.string))))

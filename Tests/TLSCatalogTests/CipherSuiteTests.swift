@@ -52,7 +52,7 @@ struct CipherSuiteTests {
             let suite = try #require(catalog.suite(code: code))
             #expect(suite.versions == [.tls13])
             #expect(suite.isTLS13)
-            #expect(suite.keyExchange == "any" && suite.authentication == "any")
+            #expect(suite.keyExchange == .any && suite.authentication == .any)
             #expect(suite.forwardSecrecy)
         }
         for suite in catalog.suites where suite.versions.contains(.tls13) {
@@ -65,12 +65,12 @@ struct CipherSuiteTests {
         for suite in catalog.suites {
             #expect(!suite.versions.isEmpty)
             #expect(suite.versions == suite.versions.sorted())
-            #expect(suite.aead == (suite.mac == "AEAD"), "\(suite.iana)")
+            #expect(suite.aead == (suite.mac == .aead), "\(suite.iana)")
             if suite.export {
                 #expect(suite.bits == 40 && suite.strength == .insecure)
                 #expect(!suite.versions.contains(.tls11) && !suite.versions.contains(.tls12))
             }
-            if suite.cipher == "NULL" { #expect(suite.bits == 0 && suite.strength == .insecure) }
+            if suite.cipher == .null { #expect(suite.bits == 0 && suite.strength == .insecure) }
             if suite.strength == .secure { #expect(suite.aead && suite.forwardSecrecy, "\(suite.iana)") }
             if suite.aead && !suite.isTLS13 { #expect(suite.versions == [.tls12], "\(suite.iana)") }
         }
@@ -83,11 +83,11 @@ struct CipherSuiteTests {
         #expect(suite.iana == "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
         #expect(suite.openssl == "ECDHE-RSA-AES128-GCM-SHA256")
         #expect(suite.gnutls == "TLS_ECDHE_RSA_AES_128_GCM_SHA256")
-        #expect(suite.keyExchange == "ECDHE")
-        #expect(suite.authentication == "RSA")
-        #expect(suite.cipher == "AES_128_GCM")
+        #expect(suite.keyExchange == .ecdhe)
+        #expect(suite.authentication == .rsa)
+        #expect(suite.cipher == .aes128GCM)
         #expect(suite.bits == 128)
-        #expect(suite.mac == "AEAD")
+        #expect(suite.mac == .aead)
         #expect(suite.aead && suite.forwardSecrecy)
         #expect(!suite.export && !suite.signaling)
         #expect(suite.versions == [.tls12])
@@ -104,7 +104,7 @@ struct CipherSuiteTests {
         #expect(suite.openssl == "RC4-MD5")
         #expect(suite.gnutls == "TLS_RSA_ARCFOUR_128_MD5")
         #expect(suite.strength == .insecure)
-        #expect(suite.cipher == "RC4_128" && suite.mac == "MD5")
+        #expect(suite.cipher == .rc4_128 && suite.mac == .md5)
         #expect(suite.versions == [.sslv3, .tls10, .tls11, .tls12])
         #expect(catalog.suite(named: "rc4-md5")?.code == 0x0004)
     }
@@ -116,7 +116,7 @@ struct CipherSuiteTests {
         #expect(suite.openssl == "DES-CBC3-SHA")
         #expect(suite.strength == .weak)
         #expect(suite.bits == 112)
-        #expect(suite.mac == "SHA1")
+        #expect(suite.mac == .sha1)
         #expect(!suite.forwardSecrecy)
     }
 
@@ -127,7 +127,7 @@ struct CipherSuiteTests {
         #expect(suite.openssl == "TLS_AES_128_GCM_SHA256")
         #expect(suite.gnutls == "TLS_AES_128_GCM_SHA256")
         #expect(suite.strength == .secure)
-        #expect(suite.cipher == "AES_128_GCM" && suite.bits == 128)
+        #expect(suite.cipher == .aes128GCM && suite.bits == 128)
         #expect(catalog.suite(code: 0x1303)?.isChaCha20 == true)
     }
 
@@ -136,7 +136,7 @@ struct CipherSuiteTests {
         let export = try #require(catalog.suite(code: 0x0003))
         #expect(export.openssl == "EXP-RC4-MD5" && export.export && export.versions == [.sslv3, .tls10])
         let anon = try #require(catalog.suite(named: "ADH-AES128-SHA"))
-        #expect(anon.code == 0x0034 && anon.authentication == "anon" && anon.strength == .insecure)
+        #expect(anon.code == 0x0034 && anon.authentication == .anon && anon.strength == .insecure)
         let scsv = try #require(catalog.suite(code: 0x5600))
         #expect(scsv.iana == "TLS_FALLBACK_SCSV" && scsv.signaling)
         #expect(catalog.suite(code: 0x009C)?.strength == .weak)
