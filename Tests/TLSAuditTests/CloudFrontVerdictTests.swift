@@ -43,7 +43,7 @@ import TLSScan
         #expect(result.compatible == true, "\(result.causes)")
         #expect(result.causes.isEmpty)
         #expect(result.protocolVersion == .tls12)
-        #expect(result.suite.map { Catalog.shared.client(id: "cloudfront-origin")?.offers(suite: $0) } == true)
+        #expect(result.suite.map { Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: $0) } == true)
     }
 
     @Test(arguments: [

@@ -25,7 +25,7 @@ struct ClientProfileTests {
 
     @Test("CloudFront origin profile")
     func cloudFront() throws {
-        let cf = try #require(catalog.client(id: "cloudfront-origin"))
+        let cf = try #require(catalog.client(id: ClientProfile.ID.cloudFrontOrigin))
         #expect(cf.versions == [.sslv3, .tls10, .tls11, .tls12])
         #expect(!cf.supports(.tls13))
         #expect(cf.suites.count == 16)
@@ -52,7 +52,7 @@ struct ClientProfileTests {
                         "python3-ssl", "go-crypto-tls", "java-21", "java-17", "java-8", "android-14", "ie11-win7",
                         "openssl-3-default"]
         for id in required { #expect(catalog.client(id: id) != nil, "\(id)") }
-        #expect(catalog.client(id: "cloudfront-origin")?.unverified == false)
+        #expect(catalog.client(id: ClientProfile.ID.cloudFrontOrigin)?.unverified == false)
         for id in ["android-14", "java-21", "go-crypto-tls", "safari-current"] {
             #expect(catalog.client(id: id)?.unverified == true, "\(id)")
         }

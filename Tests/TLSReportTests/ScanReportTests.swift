@@ -46,7 +46,7 @@ struct ScanReportTests {
     func options() -> AnalysisOptions {
         var options = AnalysisOptions()
         options.trustStore = .empty()
-        options.client = "cloudfront-origin"
+        options.client = ClientProfile.ID.cloudFrontOrigin
         options.hostHeader = "www.example.com"
         options.originProtocols = [.tls11, .tls12]
         options.policy = Catalog.shared.policy(id: "ELBSecurityPolicy-TLS13-1-2-2021-06")
@@ -58,7 +58,7 @@ struct ScanReportTests {
         let analysis = await ScanAnalysis.analyze(Self.scan(Self.reachabilities[index]), options: options())
         let written = JSONReport.render(analysis)
         let report = try ScanReport.decode(Data(written.utf8))
-        #expect(report.options?.client == "cloudfront-origin")
+        #expect(report.options?.client == ClientProfile.ID.cloudFrontOrigin)
         let scan = try report.scanResult()
         #expect(scan.reachability == Self.reachabilities[index])
         #expect(scan.connectAttempts == 3)
