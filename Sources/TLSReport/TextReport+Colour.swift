@@ -1,4 +1,11 @@
+import TLSAudit
+
 extension TextReport {
+    /// The report, coloured for a terminal when `colour` is true.
+    public static func render(_ analysis: ScanAnalysis, colour: Bool) -> String {
+        colour ? colourize(render(analysis)) : render(analysis)
+    }
+
     /// Adds ANSI colour to a rendered report for a terminal: verdicts, ratings and failure marks.
     /// Applied after layout, so column alignment is unchanged; callers use it only on a TTY.
     public static func colourize(_ text: String) -> String {
