@@ -87,7 +87,7 @@ public enum JUnitReport {
                                                                    report.undecidedVersions + report.undecided)))
 
         let grade = report.grade
-        let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }
+        let caps = grade.caps.map(\.line)
         let summary = "grade \(grade.letter) (score \(grade.score))"
         cases.append(Case(name: "grade not worse than B",
                           failure: grade.letter <= worstPassingGrade ? nil : (summary, caps),

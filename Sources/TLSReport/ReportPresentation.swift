@@ -71,7 +71,15 @@ public struct ReportPresentation: Sendable {
         public var score: Int
         /// "score 90: protocol 100, key exchange 90, cipher 90".
         public var scores: String
-        public var caps: [(limit: String, rule: String, reason: String)]
+        public var caps: [Cap]
+
+        public struct Cap: Sendable {
+            public var limit: String
+            public var rule: String
+            public var reason: String
+            /// "cap B [tls10-tls11] TLS 1.0 or 1.1 is accepted …".
+            public var line: String { "cap \(limit) [\(rule)] \(reason)" }
+        }
     }
 
     public struct Policy: Sendable {
@@ -313,7 +321,7 @@ extension ReportPresentation {
         }
         return Grade(letter: grade.letter, tone: tone, score: grade.score,
                      scores: "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore)",
-                     caps: grade.caps.map { ($0.limit.rawValue, $0.rule, $0.reason) })
+                     caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) })
     }
 
     static func policy(_ conformance: PolicyConformance) -> Policy {

@@ -26,7 +26,7 @@ public enum TextReport {
         }
         let grade = report.grade
         out.append(safe("Grade \(grade.letter) (\(grade.scores))"))
-        out += grade.caps.map { safe("  cap \($0.limit) [\($0.rule)] \($0.reason)") }
+        out += grade.caps.map { safe("  " + $0.line) }
         if let policy = report.policy { out += policyLines(policy, paint) }
         guard header.reachable else {
             out.append("")
