@@ -78,7 +78,7 @@ public enum HTMLReport {
     static func verdictSection(_ verdict: ReportPresentation.Verdict) -> String {
         var out = "<section id=\"verdict\">\n<h2>\(escape(verdict.subject)) → origin</h2>\n"
         out += "<p class=\"verdict \(cssClass(verdict.state.tone))\">\(escape(verdict.state.text)) "
-        out += "(OriginSslProtocols \(escape(verdict.setting)))" + (verdict.choice.map { ": " + escape($0) } ?? "") + "</p>\n"
+        out += "(\(escape(verdict.settingLabel)))" + (verdict.choice.map { ": " + escape($0) } ?? "") + "</p>\n"
         if !verdict.causes.isEmpty {
             out += "<ul class=\"causes\">\n"
             for cause in verdict.causes {

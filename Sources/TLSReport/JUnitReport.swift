@@ -56,7 +56,7 @@ public enum JUnitReport {
 
         for verdict in report.verdicts {
             let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
-            cases.append(Case(name: "\(verdict.subject) verdict (OriginSslProtocols \(verdict.setting))",
+            cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
                               failure: verdict.passed ? nil : (verdict.line, causes),
                               output: verdict.passed ? [verdict.line] : nil))
         }

@@ -57,7 +57,9 @@ public struct ReportPresentation: Sendable {
         public var passed: Bool { state.tone == .good }
 
         /// "CloudFront → origin (OriginSslProtocols TLSv1.2): ", the text before the state.
-        public var prefix: String { "\(subject) → origin (OriginSslProtocols \(setting)): " }
+        /// "OriginSslProtocols TLSv1.2": what the verdict was judged under.
+        public var settingLabel: String { "OriginSslProtocols \(setting)" }
+        public var prefix: String { "\(subject) → origin (\(settingLabel)): " }
         /// " — TLSv1.2 …" after a COMPATIBLE state, else empty.
         public var suffix: String { choice.map { " — " + $0 } ?? "" }
         /// The whole line: "CloudFront → origin (OriginSslProtocols TLSv1.2): COMPATIBLE — TLSv1.2 …".
