@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "tlsmatrixTests", dependencies: [
             "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"]),
+        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

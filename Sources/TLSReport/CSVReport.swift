@@ -1,37 +1,31 @@
 import TLSAudit
-import TLSCatalog
 import TLSModel
 
 /// RFC 4180 CSV, one row per accepted (target, version, suite), plus one row with empty suite columns for
 /// each version that is refused, undecided, or accepted without a listed suite. Lines end in CRLF.
-/// Fields are made safe for spreadsheets: see ``field(_:)``.
+/// It lays out a ``ReportPresentation``; fields are made safe for spreadsheets: see ``field(_:)``.
 public enum CSVReport {
     public static let header = ["host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
                                 "strength", "cloudfront", "evidence", "server_preference"]
 
     public static func render(_ analysis: ScanAnalysis) -> String {
-        let scan = analysis.scan
-        let cloudfront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
+        render(ReportPresentation(analysis))
+    }
+
+    public static func render(_ report: ReportPresentation) -> String {
         var rows: [[String]] = [header]
-        for proto in scan.protocols {
+        for proto in report.protocols {
             let preference = proto.serverPreference.map { $0 ? "true" : "false" } ?? ""
-            let prefix = [scan.target.host, "\(scan.target.port)", proto.version.rawValue]
+            let prefix = [report.header.host, "\(report.header.port)", proto.version.rawValue]
             if proto.suites.isEmpty {
                 rows.append(prefix + Array(repeating: "", count: header.count - prefix.count - 1) + [preference])
                 continue
             }
             for suite in proto.suites {
-                let info = suite.suite
                 rows.append(prefix + [
-                    CodePointFormat.hex(suite.code),
-                    info?.iana ?? "",
-                    info?.openssl ?? "",
-                    info?.keyExchange.rawValue ?? "",
-                    info.map { "\($0.bits)" } ?? "",
-                    info?.strength.rawValue ?? "",
-                    cloudfront?.offers(suite: suite.code) == true ? "true" : "false",
-                    suite.evidence.sorted().map(\.rawValue).joined(separator: "+"),
-                    preference,
+                    suite.hex, suite.iana ?? "", suite.openssl ?? "", suite.keyExchange ?? "", suite.bits.map { "\($0)" } ?? "",
+                    suite.strength?.rawValue ?? "", suite.cloudfront ? "true" : "false",
+                    suite.evidence.map(\.rawValue).joined(separator: "+"), preference,
                 ])
             }
         }

@@ -1,12 +1,11 @@
 import TLSAudit
-import TLSCatalog
 import TLSModel
 
-/// JUnit XML for CI: one `<testsuite>` per target with one `<testcase>` per check, failures carrying a
+/// JUnit XML for CI: one `<testsuite>` per target with one `<testcase>` per check (laid out from a
+/// ``ReportPresentation``), failures carrying a
 /// one-line message and the details as text. Every name, message and detail line goes through
 /// ``TerminalSafe/escape(_:)`` (in ``escape(_:)``) before XML escaping: a CI log viewer is a terminal too.
 public enum JUnitReport {
-    /// Grades that pass the "grade not worse than B" check.
     /// The worst grade that passes the JUnit grade check.
     static let worstPassingGrade = Grade.Letter.b
 
@@ -18,15 +17,18 @@ public enum JUnitReport {
     }
 
     public static func render(_ analysis: ScanAnalysis) -> String {
-        let scan = analysis.scan
-        let cases = checks(analysis)
+        render(ReportPresentation(analysis))
+    }
+
+    public static func render(_ report: ReportPresentation) -> String {
+        let cases = checks(report)
         let failures = cases.filter { $0.failure != nil }.count
-        let suiteName = "tlsmatrix \(scan.target)"
-        let time = "\((scan.elapsedSeconds * 1000).rounded() / 1000)"
+        let suiteName = "tlsmatrix \(report.header.target)"
+        let time = "\((report.counts.elapsedSeconds * 1000).rounded() / 1000)"
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
         out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(time)\">\n"
-        out += "    <properties><property name=\"trustStore\" value=\"\(escape(TrustStore.describe(analysis.trustStore)))\"/></properties>\n"
+        out += "    <properties><property name=\"trustStore\" value=\"\(escape(report.certificates.trustStore))\"/></properties>\n"
         for item in cases {
             let open = "    <testcase classname=\"\(escape(suiteName))\" name=\"\(escape(item.name))\""
             guard item.failure != nil || item.output != nil else {
@@ -46,53 +48,50 @@ public enum JUnitReport {
         return out
     }
 
-    static func checks(_ analysis: ScanAnalysis) -> [Case] {
-        let scan = analysis.scan
+    static func checks(_ report: ReportPresentation) -> [Case] {
+        let header = report.header
         var cases: [Case] = []
-        let reach = scan.reachability
         cases.append(Case(name: "reachability",
-                          failure: reach.isReachable ? nil : (reach.explanation, ["\(reach.explanation) (\(scan.connectAttempts) connection attempts)"])))
+                          failure: header.reachable ? nil : (header.reachability, ["\(header.reachability) (\(header.connectAttempts) connection attempts)"])))
 
-        let verdict = analysis.cloudfront
-        let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
-        let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
-        cases.append(Case(name: "CloudFront verdict (OriginSslProtocols \(setting))",
-                          failure: verdict.compatible == true ? nil : (TextReport.verdictLine(verdict), causes),
-                          output: verdict.compatible == true ? [TextReport.verdictLine(verdict)] : nil))
+        for verdict in report.verdicts {
+            let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
+            cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
+                              failure: verdict.passed ? nil : (verdict.line, causes),
+                              output: verdict.passed ? [verdict.line] : nil))
+        }
 
-        let certificateFindings = analysis.chains.flatMap { item in item.report.findings.map { (item.chain, $0) } }
+        let certificateFindings = report.certificates.chains.flatMap { chain in chain.findings.map { (chain, $0) } }
         for id in CertificateFinding.ID.all {
             let present = certificateFindings.filter { $0.1.id == id }
             let lines = present.flatMap { chain, finding in
-                ["\(chain.authentication) chain (\(chain.sni.map { "SNI " + $0 } ?? "no SNI")): [\(finding.severity.rawValue)] \(finding.message)"]
+                ["\(chain.authentication) chain (\(chain.sni)): [\(finding.severity.rawValue)] \(finding.message)"]
                     + (finding.fix.map { ["fix: " + $0] } ?? [])
             }
             // Informational findings are reported but do not fail the build.
-            let failing = present.contains { $0.1.severity > .info }
+            let failing = present.first { $0.1.severity > .info }
             cases.append(Case(name: "certificate: no \(id)",
-                              failure: failing ? (present.first { $0.1.severity > .info }!.1.message, lines) : nil,
-                              output: !failing && !present.isEmpty ? lines : nil))
+                              failure: failing.map { ($0.1.message, lines) },
+                              output: failing == nil && !present.isEmpty ? lines : nil))
         }
 
-        for finding in scan.findings {
+        for finding in report.findings {
             let failing = finding.severity != .info
             cases.append(Case(name: "finding: \(finding.id)",
                               failure: failing ? (finding.message, ["[\(finding.severity.rawValue)] \(finding.message)"]) : nil,
                               output: failing ? nil : [finding.message]))
         }
 
-        let undecided = scan.undecided.map { "\($0.version.rawValue) \($0.purpose) [\($0.engine.rawValue)]: \($0.reason)" }
-        let incompleteVersions = scan.protocols.filter { !$0.complete || $0.supported == nil }
-            .map { "\($0.version.rawValue): " + ($0.note ?? "not decided") }
         cases.append(Case(name: "scan complete (all probes definitive)",
-                          failure: scan.isComplete ? nil : ("some results are not definitive",
-                                                            incompleteVersions + undecided)))
+                          failure: report.counts.complete ? nil : ("some results are not definitive",
+                                                                   report.undecidedVersions + report.undecided)))
 
-        let grade = analysis.grade
-        let caps = grade.caps.map { "cap \($0.limit) [\($0.rule)] \($0.reason)" }
+        let grade = report.grade
+        let caps = grade.caps.map(\.line)
+        let summary = "grade \(grade.letter) (score \(grade.score))"
         cases.append(Case(name: "grade not worse than B",
-                          failure: grade.letter <= worstPassingGrade ? nil : ("grade \(grade.letter) (score \(grade.score))", caps),
-                          output: grade.letter <= worstPassingGrade ? ["grade \(grade.letter) (score \(grade.score))"] : nil))
+                          failure: grade.letter <= worstPassingGrade ? nil : (summary, caps),
+                          output: grade.letter <= worstPassingGrade ? [summary] : nil))
         return cases
     }
 

@@ -23,7 +23,7 @@ extension ScanReport {
             protocols: scan.protocols.map(Self.protocolEntry),
             groups: scan.groups.map { result in
                 GroupEntry(version: result.version.rawValue,
-                           groups: result.groups.map { NamedCode(code: Int($0), name: Self.groupName($0)) },
+                           groups: result.groups.map { NamedCode(code: Int($0), name: CodeName.group($0)) },
                            complete: result.complete)
             },
             certificates: analysis.chains.map(Self.chainEntry),
@@ -66,8 +66,8 @@ extension ScanReport {
         return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
                      evidence: suite.evidence.sorted().map(\.rawValue),
                      keyExchange: info?.keyExchange.rawValue, bits: info?.bits, strength: info?.strength.rawValue,
-                     cloudfront: Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) ?? false,
-                     group: suite.group.map(groupName), dhBits: suite.dhBits)
+                     cloudfront: CodeName.cloudFrontOffers(suite.code),
+                     group: suite.group.map(CodeName.group), dhBits: suite.dhBits)
     }
 
     static func chainEntry(_ analysis: ChainAnalysis) -> Chain {
@@ -102,8 +102,8 @@ extension ScanReport {
 
     static func verdict(_ verdict: CloudFrontVerdict) -> CloudFront {
         CloudFront(compatible: verdict.compatible, protocol: verdict.protocolVersion?.rawValue,
-                   suite: verdict.suite.map { Catalog.shared.suite(code: $0)?.displayName ?? CodePointFormat.hex($0) },
-                   code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(groupName),
+                   suite: verdict.suite.map(CodeName.suite),
+                   code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(CodeName.group),
                    originProtocols: verdict.originProtocols.map(\.cloudFrontName),
                    causes: verdict.causes)
     }
@@ -128,15 +128,11 @@ extension ScanReport {
         case .success(let choice):
             return Simulation(client: simulation.client.id, name: simulation.client.name, connects: true,
                               outcome: .connects(protocol: choice.version.rawValue,
-                                                 suite: Catalog.shared.suite(code: choice.suite)?.displayName ?? CodePointFormat.hex(choice.suite),
-                                                 code: CodePointFormat.hex(choice.suite), group: choice.group.map(groupName)))
+                                                 suite: CodeName.suite(choice.suite),
+                                                 code: CodePointFormat.hex(choice.suite), group: choice.group.map(CodeName.group)))
         case .failure(let failure):
             return Simulation(client: simulation.client.id, name: simulation.client.name,
                               connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
         }
-    }
-
-    static func groupName(_ code: UInt16) -> String {
-        Catalog.shared.group(code: code)?.name ?? CodePointFormat.hex(code)
     }
 }

@@ -3,211 +3,176 @@ import TLSCatalog
 import TLSModel
 
 /// The human report: verdict first, then protocols, a suite table per protocol, groups and counts.
-/// Every line is built as one line and passes through ``TerminalSafe/escape(_:)`` before it is joined,
-/// so nothing a server sent (certificate names, alert texts, library errors) can move the cursor,
-/// rewrite a line or talk to the terminal.
+/// It lays out a ``ReportPresentation``. Every piece of text passes through ``TerminalSafe/escape(_:)``
+/// before it is placed, so nothing a server sent (certificate names, alert texts, library errors) can
+/// move the cursor, rewrite a line or talk to the terminal; with `colour`, the tone of each toned piece
+/// adds the tool's own ANSI colour around it afterwards (columns stay aligned).
 public enum TextReport {
-    public static func render(_ analysis: ScanAnalysis) -> String {
-        let scan = analysis.scan
-        let cloudfront = analysis.cloudfront
+    public static func render(_ analysis: ScanAnalysis, colour: Bool = false) -> String {
+        render(ReportPresentation(analysis), colour: colour)
+    }
+
+    public static func render(_ report: ReportPresentation, colour: Bool = false) -> String {
+        let paint = Painter(colour: colour)
         var out: [String] = []
-        let sni = scan.serverName.map { "SNI \($0)" } ?? "no SNI"
-        out.append("tlsmatrix scan of \(scan.target) — address \(scan.address ?? "unresolved"), \(sni)")
-        out.append(verdictLine(cloudfront))
-        for cause in cloudfront.causes {
-            out.append("  ✗ [\(cause.id)] \(cause.message)")
-            out.append("    fix: \(cause.fix)")
+        let header = report.header
+        out.append(safe("tlsmatrix scan of \(header.target) — address \(header.address), \(header.sni)"))
+        for verdict in report.verdicts {
+            out.append(safe(verdict.prefix) + paint(verdict.state, bold: true) + safe(verdict.suffix))
+            for cause in verdict.causes {
+                out.append("  " + paint(Toned("✗", .bad)) + safe(" [\(cause.id)] \(cause.message)"))
+                out.append(safe("    fix: \(cause.fix)"))
+            }
         }
-        out += gradeLines(analysis.grade)
-        if let conformance = analysis.policy { out += policyLines(conformance) }
-        guard scan.reachability.isReachable else {
+        let grade = report.grade
+        out.append(safe("Grade \(grade.letter) (\(grade.scores))"))
+        out += grade.caps.map { safe("  " + $0.line) }
+        if let policy = report.policy { out += policyLines(policy, paint) }
+        guard header.reachable else {
             out.append("")
-            out.append("Target: \(scan.reachability.explanation) \(attemptsNote(scan))")
-            if let http = scan.httpPort { out.append(httpLine(http)) }
-            out.append(countsLine(scan))
-            return lines(out)
+            out.append(safe("Target: \(header.reachability) \(header.attemptsNote)"))
+            if let http = report.http { out.append(safe(http.line)) }
+            out.append(countsLine(report.counts, paint))
+            return out.joined(separator: "\n") + "\n"
         }
         out.append("")
         out.append("Protocols")
-        for proto in scan.protocols {
-            let state = switch proto.supported { case true?: "yes"; case false?: "no"; case nil: "UNDECIDED" }
-            var detail = proto.version == .sslv2 || proto.version == .sslv3 ? (proto.supported == true ? "INSECURE" : "") : ""
+        for proto in report.protocols {
+            // "INSECURE" for SSL accepted, then the suite count and order, or the note.
+            var insecure = proto.insecure
+            var rest: [String] = []
             if proto.supported == true, proto.version != .sslv2 {
-                detail = [detail, "\(proto.suites.count) suite\(proto.suites.count == 1 ? "" : "s")", orderText(proto)]
-                    .filter { !$0.isEmpty }.joined(separator: ", ")
+                rest = ["\(proto.suiteCount) suite\(proto.suiteCount == 1 ? "" : "s")", proto.order].filter { !$0.isEmpty }
             } else if let note = proto.note, proto.supported != false || !proto.complete {
-                detail = note
+                insecure = false
+                rest = [note]
             }
-            out.append("  " + pad(proto.version.rawValue, 9) + pad(state, 10) + detail)
+            let detail = (insecure ? [paint(Toned("INSECURE", .bad), bold: true)] : []) + rest.map(safe)
+            out.append("  " + safe(pad(proto.version.rawValue, 9)) + cell(proto.state, 10, paint, bold: true)
+                       + detail.joined(separator: ", "))
         }
-        for proto in scan.protocols.reversed() where !proto.suites.isEmpty {
+        for table in report.suiteTables {
             out.append("")
-            out.append("\(proto.version.rawValue) suites — \(orderText(proto))")
+            out.append(safe("\(table.version.rawValue) suites — \(table.order)"))
             out.append("  " + pad("#", 4) + pad("code", 8) + pad("suite", 42) + pad("kx", 22) + pad("bits", 6) + pad("CF", 4) + pad("seen by", 16) + "rating")
-            for (index, suite) in proto.suites.enumerated() {
-                let info = suite.suite
-                var kx = info?.keyExchange.rawValue ?? "?"
-                if let group = suite.group { kx += " " + (Catalog.shared.group(code: group)?.name ?? CodePointFormat.hex(group)) }
-                if let bits = suite.dhBits { kx += " \(bits)-bit" }
-                let cf = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)?.offers(suite: suite.code) == true ? "✓" : ""
-                let rating = switch info?.strength { case .secure?: ""; case .weak?: "weak"; case .insecure?: "INSECURE"; case nil: "unknown" }
-                out.append("  " + pad("\(index + 1)", 4) + pad(CodePointFormat.hex(suite.code), 8)
-                           + pad(info?.displayName ?? "unassigned", 42) + pad(kx, 22) + pad("\(info?.bits ?? 0)", 6)
-                           + pad(cf, 4) + pad(evidenceText(suite), 16) + rating)
+            for (index, suite) in table.suites.enumerated() {
+                let row = "  " + pad("\(index + 1)", 4) + pad(suite.hex, 8) + pad(suite.name, 42) + pad(suite.keyExchangeDetail, 22)
+                    + pad(suite.bits.map { "\($0)" } ?? "", 6) + pad(suite.cloudfront ? "✓" : "", 4) + pad(suite.evidenceText, 16)
+                // A secure suite's rating is left blank: the table draws the eye to the others.
+                out.append(safe(row) + (suite.rating.tone == .good ? "" : paint(suite.rating, bold: suite.rating.tone == .bad)))
             }
         }
-        if !scan.groups.isEmpty {
+        if !report.groups.isEmpty {
             out.append("")
             out.append("Key exchange groups")
-            for result in scan.groups {
-                let names = result.groups.map { Catalog.shared.group(code: $0)?.name ?? CodePointFormat.hex($0) }
-                out.append("  " + pad(result.version.rawValue, 9) + (names.isEmpty ? "none" : names.joined(separator: ", "))
-                           + (result.complete ? "" : " (incomplete)"))
+            for row in report.groups {
+                out.append(safe("  " + pad(row.version.rawValue, 9) + (row.names.isEmpty ? "none" : row.names.joined(separator: ", "))
+                                + (row.complete ? "" : " (incomplete)")))
             }
         }
-        if !analysis.chains.isEmpty {
+        let certificates = report.certificates
+        if !certificates.chains.isEmpty {
             out.append("")
-            out.append("Certificates (checked against \(analysis.originDomain))")
-            out.append("  trust store: \(TrustStore.describe(analysis.trustStore))")
-            for item in analysis.chains {
-                out += chainLines(item)
-            }
-        }
-        if let http = scan.httpPort {
-            out.append("")
-            out.append(httpLine(http))
-        }
-        if !analysis.simulations.isEmpty {
-            out.append("")
-            out.append("Handshake simulation")
-            for simulation in analysis.simulations {
-                let name = pad(simulation.client.name + (simulation.client.unverified ? " (unverified profile)" : ""), 46)
-                switch simulation.result {
-                case .success(let choice):
-                    let suite = Catalog.shared.suite(code: choice.suite)?.displayName ?? CodePointFormat.hex(choice.suite)
-                    let group = choice.group.flatMap { Catalog.shared.group(code: $0)?.name }.map { " " + $0 } ?? ""
-                    out.append("  " + name + pad(choice.version.rawValue, 9) + suite + group)
-                case .failure(let failure):
-                    out.append("  " + name + "✗ " + SimulationText.reason(failure))
+            out.append(safe("Certificates (checked against \(certificates.originDomain))"))
+            out.append(safe("  trust store: \(certificates.trustStore)"))
+            for chain in certificates.chains {
+                out.append(safe("  \(chain.authentication) chain, \(chain.sent) sent (\(chain.seenWith), \(chain.sni)) — ")
+                           + paint(chain.trust, bold: chain.trust.tone == .bad))
+                for info in chain.certificates {
+                    let names = info.subjectAltNames.isEmpty ? "" : " SAN " + info.subjectAltNamesShort
+                    out.append(safe("    #\(info.number) \(info.subject)\(names)"))
+                    out.append(safe("       issuer \(info.issuer); \(info.key); \(info.signature); until \(info.notAfter) (\(info.daysLeft) days)"))
+                }
+                for finding in chain.findings {
+                    out.append("    " + paint(finding.mark) + safe(" [\(finding.id)] \(finding.message)"))
                 }
             }
         }
-        if !scan.findings.isEmpty {
+        if let http = report.http {
+            out.append("")
+            out.append(safe(http.line))
+        }
+        if !report.simulations.isEmpty {
+            out.append("")
+            out.append("Handshake simulation")
+            for simulation in report.simulations {
+                let name = "  " + pad(simulation.label, 46)
+                switch simulation.result {
+                case .connects(let version, let suite, let group):
+                    out.append(safe(name + pad(version, 9) + suite + (group.map { " " + $0 } ?? "")))
+                case .fails(let reason):
+                    out.append(safe(name) + paint(Toned("✗", reason.tone)) + " " + safe(reason.text))
+                }
+            }
+        }
+        if !report.findings.isEmpty {
             out.append("")
             out.append("Findings")
-            for finding in scan.findings {
-                out.append("  [\(finding.id)] \(finding.message)")
+            for finding in report.findings {
+                out.append(safe("  [\(finding.id)] \(finding.message)"))
             }
         }
         out.append("")
-        out.append(countsLine(scan))
-        if !scan.undecided.isEmpty {
-            out.append("Not definitive (\(scan.undecided.count)):")
-            for item in scan.undecided.prefix(20) {
-                out.append("  \(item.version.rawValue) \(item.purpose) [\(item.engine.rawValue)]: \(item.reason)")
+        out.append(countsLine(report.counts, paint))
+        if !report.undecided.isEmpty {
+            out.append("Not definitive (\(report.undecided.count)):")
+            for item in report.undecided.prefix(20) {
+                out.append(safe("  " + item))
             }
         }
-        return lines(out)
+        return out.joined(separator: "\n") + "\n"
     }
 
-    /// The report's lines, each made terminal-safe, one per line.
-    static func lines(_ out: [String]) -> String {
-        out.map(TerminalSafe.escape).joined(separator: "\n") + "\n"
-    }
-
-    static func chainLines(_ item: ChainAnalysis) -> [String] {
+    static func policyLines(_ policy: ReportPresentation.Policy, _ paint: Painter) -> [String] {
         var out: [String] = []
-        let chain = item.chain
-        let sni = chain.sni.map { "SNI \($0)" } ?? "no SNI"
-        let trust = item.report.trustLabel
-        out.append("  \(chain.authentication) chain, \(chain.der.count) sent (\(chain.seenWith.rawValue), \(sni)) — \(trust)")
-        for info in item.report.certificates {
-            var names = ""
-            if !info.subjectAltNames.isEmpty {
-                names = " SAN " + info.subjectAltNames.prefix(6).joined(separator: ", ")
-                if info.subjectAltNames.count > 6 { names += " …" }
-            }
-            out.append("    #\(info.position + 1) \(info.subject)\(names)")
-            var key = "\(info.keyType) \(info.keyBits)"
-            if let curve = info.curve { key += " \(curve)" }
-            out.append("       issuer \(info.issuer); \(key); \(info.signatureAlgorithm); until \(Timestamp.day(info.notAfter)) (\(info.daysLeft) days)")
-        }
-        for finding in item.report.findings {
-            let mark: String
-            switch finding.severity {
-            case .error: mark = "✗"
-            case .warning: mark = "!"
-            case .info: mark = "·"
-            }
-            out.append("    \(mark) [\(finding.id)] \(finding.message)")
-        }
-        return out
-    }
-
-    static func evidenceText(_ suite: SuiteResult) -> String {
-        let names = suite.evidence.sorted().map(\.rawValue).joined(separator: "+")
-        return suite.evidence == [.wire] ? names + " only" : names
-    }
-
-    static func policyLines(_ conformance: PolicyConformance) -> [String] {
-        var out: [String] = []
-        let unverified = conformance.policy.unverified ? " (policy data partly unverified)" : ""
-        out.append("Policy \(conformance.policy.id)\(unverified): " + (conformance.violated ? "VIOLATED" : "conforms"))
-        for item in conformance.outside { out.append("  ✗ outside: \(item.message)") }
-        for rule in conformance.requirements { out.append("  ✗ requirement: \(rule)") }
-        for item in conformance.missing { out.append("  · missing: \(item.message)") }
-        if !conformance.changesNeeded.isEmpty {
+        let unverified = policy.unverified ? " (policy data partly unverified)" : ""
+        out.append(safe("Policy \(policy.id)\(unverified): ") + paint(policy.state, bold: true))
+        let cross = paint(Toned("✗", .bad))
+        for item in policy.outside { out.append("  " + cross + safe(" outside: \(item)")) }
+        for rule in policy.requirements { out.append("  " + cross + safe(" requirement: \(rule)")) }
+        for item in policy.missing { out.append(safe("  · missing: \(item)")) }
+        if !policy.changesNeeded.isEmpty {
             out.append("  Changes needed:")
-            for change in conformance.changesNeeded { out.append("    - \(change)") }
+            for change in policy.changesNeeded { out.append(safe("    - \(change)")) }
         }
         return out
     }
 
-    static func gradeLines(_ grade: Grade) -> [String] {
-        ["Grade \(grade.letter) (score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore))"]
-            + grade.caps.map { "  cap \($0.limit) [\($0.rule)] \($0.reason)" }
+    static func countsLine(_ counts: ReportPresentation.Counts, _ paint: Painter) -> String {
+        safe(counts.line) + (counts.complete ? "" : " — " + paint(Toned("INCOMPLETE", .notDefinitive), bold: true)
+                             + ": some results are not definitive")
     }
 
-    static func httpLine(_ http: PortCheck) -> String {
-        "HTTP port \(http.port): " + (http.open ? "open" : "not answering (\(http.detail ?? "closed")); this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
+    /// Text made terminal-safe.
+    static func safe(_ text: String) -> String {
+        TerminalSafe.escape(text)
     }
 
-    static func verdictLine(_ verdict: CloudFrontVerdict) -> String {
-        let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
-        switch verdict.compatible {
-        case true?:
-            let suite = verdict.suite.flatMap { Catalog.shared.suite(code: $0)?.displayName } ?? "?"
-            let group = verdict.group.flatMap { Catalog.shared.group(code: $0)?.name }.map { " with \($0)" } ?? ""
-            return "CloudFront → origin (OriginSslProtocols \(setting)): COMPATIBLE — \(verdict.protocolVersion?.rawValue ?? "?") \(suite)\(group)"
-        case false?:
-            return "CloudFront → origin (OriginSslProtocols \(setting)): NOT COMPATIBLE"
-        case nil:
-            return "CloudFront → origin (OriginSslProtocols \(setting)): UNDECIDED"
-        }
-    }
-
-    static func orderText(_ proto: ProtocolResult) -> String {
-        switch proto.serverPreference {
-        case true?: "server order"
-        case false?: "client order (listed in tlsmatrix's offer order)"
-        case nil: proto.suites.count < 2 ? "" : "order unknown"
-        }
-    }
-
-    /// "(3 attempts)" after an unreachable target; empty when the origin was never asked.
-    static func attemptsNote(_ scan: ScanResult) -> String {
-        if scan.reachability.isUndecided { return "(the origin was not contacted)" }
-        return "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))"
-    }
-
-    static func countsLine(_ scan: ScanResult) -> String {
-        let p = scan.probes
-        let time = (scan.elapsedSeconds * 100).rounded() / 100
-        return "Connections: \(scan.connections) (lower bound \(scan.connectionLowerBound)); probes: \(p.accepted) accepted, \(p.rejected) rejected, \(p.timedOut) timed out, \(p.failed) failed; \(time) s"
-            + (scan.isComplete ? "" : " — INCOMPLETE: some results are not definitive")
+    /// A toned cell padded to `width` (measured on the text itself, so colour does not shift columns).
+    static func cell(_ text: Toned, _ width: Int, _ paint: Painter, bold: Bool = false) -> String {
+        let padded = pad(text.text, width)
+        return paint(text, bold: bold) + String(padded.dropFirst(text.text.count))
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    /// Colours a toned piece of text by its tone (or leaves it plain), after making it terminal-safe.
+    struct Painter {
+        var colour: Bool
+
+        func callAsFunction(_ text: Toned, bold: Bool = false) -> String {
+            let safe = TerminalSafe.escape(text.text)
+            guard colour, !safe.isEmpty else { return safe }
+            let code = switch text.tone {
+            case .good: "\u{1B}[32m"
+            case .bad: "\u{1B}[31m"
+            case .warning, .notDefinitive: "\u{1B}[33m"
+            case .neutral: ""
+            }
+            guard !code.isEmpty else { return safe }
+            return code + (bold ? "\u{1B}[1m" : "") + safe + "\u{1B}[0m"
+        }
     }
 }

@@ -82,6 +82,12 @@ actor FleetRun: ScanObserver {
         draw(force: false)
     }
 
+    /// The text report is coloured when it goes to standard output (``ReportOptions/useColour``): a fleet
+    /// writes it there unless several formats go to the --output folder; a single scan unless --output is given.
+    nonisolated var colourText: Bool {
+        report.useColour && (fleet ? report.output == nil || kinds.count == 1 : report.output == nil)
+    }
+
     /// Analyses and renders every scan of a finished target (outside the actor, so targets are analysed in parallel).
     nonisolated func render(_ entry: FleetEntry) async -> Rendered {
         var options = analysisOptions
@@ -90,7 +96,7 @@ actor FleetRun: ScanObserver {
         for scan in entry.scans {
             let analysis = await ScanAnalysis.analyze(scan, options: options)
             let status = report.status(of: analysis)
-            let files = kinds.map { ($0, $0.render(analysis)) }
+            let files = kinds.map { ($0, $0.render(analysis, colour: colourText)) }
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
                 status: TargetStatus(status),
@@ -140,7 +146,7 @@ actor FleetRun: ScanObserver {
             } else if let folder {
                 writeOrReport { try OutputFile.write(text, to: ReportOptions.path(in: folder, stem: stem, kind: kind)) }
             } else if kind == .text {
-                Output.standardOutput.emit((report.useColour ? TextReport.colourize(text) : text) + "\n")
+                Output.standardOutput.emit(text + "\n")
             }
         }
     }

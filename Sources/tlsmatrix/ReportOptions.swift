@@ -185,24 +185,24 @@ struct ReportOptions: ParsableArguments {
     /// Analyses the scan offline, writes every requested report, and ends with the documented exit code.
     func deliver(_ scan: ScanResult) async throws {
         let analysis = await ScanAnalysis.analyze(scan, options: try analysisOptions())
-        try write(kinds.map { ($0, $0.render(analysis)) }, for: scan)
+        try write(kinds.map { ($0, $0.render(analysis, colour: useColour && output == nil)) }, for: scan)
         let status = status(of: analysis)
         if status != .passed { throw ExitCode(status.rawValue) }
     }
 
     /// Writes one scan's rendered reports: several formats as STEM.EXT files in the --output folder,
-    /// one format to --output or standard output (text coloured on a terminal).
+    /// one format to --output or standard output (text rendered with colour for a terminal, see ``useColour``).
     func write(_ files: [(ReportFormat, String)], for scan: ScanResult) throws {
         if files.count > 1, let output {
             let stem = Self.fileStem(scan, hostHeader: hostHeader, withAddress: false)
             for (kind, text) in files {
                 try OutputFile.write(text, to: Self.path(in: output, stem: stem, kind: kind))
             }
-        } else if let (kind, text) = files.first {
+        } else if let (_, text) = files.first {
             if let output {
                 try OutputFile.write(text, to: output)
             } else {
-                try Output.standardOutput.write(kind == .text && useColour ? TextReport.colourize(text) : text)
+                try Output.standardOutput.write(text)
             }
         }
     }
@@ -247,9 +247,10 @@ enum ReportFormat: String, CaseIterable {
         }
     }
 
-    func render(_ analysis: ScanAnalysis) -> String {
+    /// The report; `colour` colours the text report for a terminal (other formats ignore it).
+    func render(_ analysis: ScanAnalysis, colour: Bool = false) -> String {
         switch self {
-        case .text: TextReport.render(analysis)
+        case .text: TextReport.render(analysis, colour: colour)
         case .json: JSONReport.render(analysis)
         case .jsonl: JSONReport.render(analysis, pretty: false)
         case .html: HTMLReport.render(analysis)

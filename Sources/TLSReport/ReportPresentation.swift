@@ -1,0 +1,466 @@
+import TLSAudit
+import TLSCatalog
+import TLSModel
+
+/// How a piece of a report reads: what colour the text report gives it and what CSS class the HTML
+/// report gives it. Renderers never decide this by looking at words.
+public enum Tone: String, Sendable, Equatable {
+    case good, warning, bad, neutral, notDefinitive
+}
+
+/// A piece of report text with its tone.
+public struct Toned: Sendable, Equatable {
+    public var text: String
+    public var tone: Tone
+
+    public init(_ text: String, _ tone: Tone) {
+        self.text = text
+        self.tone = tone
+    }
+}
+
+/// Everything the human reports show, worked out once from an analysis: the words, the names (with a
+/// hexadecimal code when the catalog has none), the cut lists and the tones. Text, Markdown, HTML, CSV
+/// and JUnit only lay this out; none of them reads the scan or the catalog itself.
+///
+/// Strings here are raw: each renderer escapes them its own way (every one through
+/// ``TerminalSafe/escape(_:)`` first), because most of them come from the server.
+public struct ReportPresentation: Sendable {
+    public struct Header: Sendable {
+        /// `host:port`.
+        public var target: String
+        public var host: String
+        public var port: Int
+        /// The address scanned, or "unresolved".
+        public var address: String
+        /// "SNI name" or "no SNI".
+        public var sni: String
+        public var reachable: Bool
+        public var reachability: String
+        /// "(3 attempts)", or "(the origin was not contacted)".
+        public var attemptsNote: String
+        public var connectAttempts: Int
+    }
+
+    /// One verdict line: today one for CloudFront → origin; a verdict per CloudFront client generation
+    /// would be one entry each.
+    public struct Verdict: Sendable {
+        /// "CloudFront".
+        public var subject: String
+        /// The OriginSslProtocols setting, e.g. "TLSv1.2".
+        public var setting: String
+        /// COMPATIBLE (good), NOT COMPATIBLE (bad) or UNDECIDED (not definitive).
+        public var state: Toned
+        /// What would be negotiated, e.g. "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 with x25519".
+        public var choice: String?
+        public var causes: [CloudFrontVerdict.Cause]
+        public var passed: Bool { state.tone == .good }
+
+        /// "CloudFront → origin (OriginSslProtocols TLSv1.2): ", the text before the state.
+        /// "OriginSslProtocols TLSv1.2": what the verdict was judged under.
+        public var settingLabel: String { "OriginSslProtocols \(setting)" }
+        public var prefix: String { "\(subject) → origin (\(settingLabel)): " }
+        /// " — TLSv1.2 …" after a COMPATIBLE state, else empty.
+        public var suffix: String { choice.map { " — " + $0 } ?? "" }
+        /// The whole line: "CloudFront → origin (OriginSslProtocols TLSv1.2): COMPATIBLE — TLSv1.2 …".
+        public var line: String { prefix + state.text + suffix }
+    }
+
+    public struct Grade: Sendable {
+        public var letter: TLSAudit.Grade.Letter
+        /// The letter, good (A+ to A-), warning (B, C) or bad.
+        public var tone: Tone
+        public var score: Int
+        /// "score 90: protocol 100, key exchange 90, cipher 90".
+        public var scores: String
+        public var caps: [Cap]
+
+        public struct Cap: Sendable {
+            public var limit: String
+            public var rule: String
+            public var reason: String
+            /// "cap B [tls10-tls11] TLS 1.0 or 1.1 is accepted …".
+            public var line: String { "cap \(limit) [\(rule)] \(reason)" }
+        }
+    }
+
+    public struct Policy: Sendable {
+        public var id: String
+        public var unverified: Bool
+        /// VIOLATED (bad) or conforms (good).
+        public var state: Toned
+        public var outside: [String]
+        public var requirements: [String]
+        public var missing: [String]
+        public var changesNeeded: [String]
+    }
+
+    public struct ProtocolRow: Sendable {
+        public var version: TLSVersion
+        public var supported: Bool?
+        /// yes, no (neutral) or UNDECIDED (not definitive).
+        public var state: Toned
+        /// SSL 2 or 3 accepted.
+        public var insecure: Bool
+        public var serverPreference: Bool?
+        /// The accepted suites, in the order the scan lists them.
+        public var suites: [SuiteRow]
+        public var suiteCount: Int { suites.count }
+        /// "server order", "client order (…)", "order unknown" or empty.
+        public var order: String
+        public var note: String?
+        public var complete: Bool
+        /// For the matrix header: "yes", "yes (incomplete)", "no", "undecided".
+        public var matrixState: String
+    }
+
+    public struct SuiteRow: Sendable {
+        public var code: UInt16
+        /// "0xC02F".
+        public var hex: String
+        /// The catalog's display name, or "unassigned".
+        public var name: String
+        public var iana: String?
+        public var openssl: String?
+        public var keyExchange: String?
+        /// The key exchange column: kind, group, DH size ("ECDHE x25519", "DHE 2048-bit").
+        public var keyExchangeDetail: String
+        public var bits: Int?
+        public var strength: SuiteStrength?
+        /// secure (good), weak (warning), INSECURE (bad), unknown (neutral).
+        public var rating: Toned
+        /// CloudFront offers the suite to origins.
+        public var cloudfront: Bool
+        public var evidence: [EngineKind]
+        /// "wire+openssl", or "wire only" when only the wire engine saw it.
+        public var evidenceText: String
+    }
+
+    public struct GroupRow: Sendable {
+        public var version: TLSVersion
+        public var names: [String]
+        public var complete: Bool
+    }
+
+    public struct Certificates: Sendable {
+        /// The name certificates were checked against.
+        public var originDomain: String
+        /// "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)" or "none (trust not checked)".
+        public var trustStore: String
+        public var chains: [Chain]
+    }
+
+    public struct Chain: Sendable {
+        public var authentication: String
+        public var sent: Int
+        public var seenWith: String
+        public var sni: String
+        /// trusted (good), NOT TRUSTED (bad), trust unknown or trust not checked (not definitive).
+        public var trust: Toned
+        public var certificates: [CertificateRow]
+        public var findings: [CertificateFindingRow]
+    }
+
+    public struct CertificateRow: Sendable {
+        /// 1-based position in the chain as sent.
+        public var number: Int
+        public var subject: String
+        public var issuer: String
+        public var subjectAltNames: [String]
+        /// The first six SANs, ", "-separated, with " …" when there are more.
+        public var subjectAltNamesShort: String
+        /// "RSA 2048" or "EC 256 P-256".
+        public var key: String
+        public var signature: String
+        /// "2027-01-31".
+        public var notAfter: String
+        public var daysLeft: Int
+        /// bad once expired.
+        public var daysTone: Tone
+    }
+
+    public struct CertificateFindingRow: Sendable {
+        public var id: String
+        public var severity: CertificateFinding.Severity
+        /// ✗ (bad), ! (warning), · (neutral).
+        public var mark: Toned
+        public var message: String
+        public var fix: String?
+    }
+
+    public struct HTTPPort: Sendable {
+        public var port: Int
+        /// "open" or "not answering (closed)".
+        public var status: String
+        /// Why a closed HTTP port may matter; nil when open.
+        public var note: String?
+
+        /// "HTTP port 80: open".
+        public var line: String {
+            "HTTP port \(port): \(status)" + (note.map { "; " + $0 } ?? "")
+        }
+    }
+
+    public struct SimulationRow: Sendable {
+        public var name: String
+        public var unverified: Bool
+        public var result: Result
+        /// The name with " (unverified profile)" when the profile is not verified.
+        public var label: String { name + (unverified ? " (unverified profile)" : "") }
+
+        public enum Result: Sendable {
+            case connects(version: String, suite: String, group: String?)
+            /// The reason; bad when definitive, not definitive otherwise.
+            case fails(Toned)
+        }
+    }
+
+    public struct FindingRow: Sendable {
+        public var id: String
+        public var severity: Finding.Severity
+        public var message: String
+    }
+
+    public struct Counts: Sendable {
+        /// "Connections: 12 (lower bound 10); probes: …; 1.5 s".
+        public var line: String
+        public var complete: Bool
+        /// The counts line with " — INCOMPLETE: …" when some result is not definitive.
+        public var fullLine: String {
+            line + (complete ? "" : " — INCOMPLETE: some results are not definitive")
+        }
+        public var elapsedSeconds: Double
+    }
+
+    public var header: Header
+    public var verdicts: [Verdict]
+    public var grade: Grade
+    public var policy: Policy?
+    public var protocols: [ProtocolRow]
+    public var groups: [GroupRow]
+    public var certificates: Certificates
+    public var http: HTTPPort?
+    public var simulations: [SimulationRow]
+    public var findings: [FindingRow]
+    public var counts: Counts
+    /// Probes that ended without a definitive answer: "TLSv1.1 suites [wire]: timed out".
+    public var undecided: [String]
+    /// Versions whose support or suite list is not decided: "TLSv1.1: timed out".
+    public var undecidedVersions: [String]
+    /// Every result that is not definitive, in words (the reachability, protocols, groups, probes,
+    /// the verdicts and simulations).
+    public var notDefinitive: [String]
+}
+
+extension ReportPresentation {
+    /// The versions with accepted suites, newest first: one suite table each.
+    public var suiteTables: [ProtocolRow] {
+        protocols.reversed().filter { !$0.suites.isEmpty }
+    }
+
+    /// The presentation of one analysed scan.
+    public init(_ analysis: ScanAnalysis) {
+        let scan = analysis.scan
+        header = Header(
+            target: scan.target.description, host: scan.target.host, port: scan.target.port,
+            address: scan.address ?? "unresolved", sni: Self.sni(scan.serverName),
+            reachable: scan.reachability.isReachable, reachability: scan.reachability.explanation,
+            attemptsNote: scan.reachability.isUndecided
+                ? "(the origin was not contacted)"
+                : "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))",
+            connectAttempts: scan.connectAttempts)
+        verdicts = [Self.verdict(analysis.cloudfront)]
+        grade = Self.grade(analysis.grade)
+        policy = analysis.policy.map(Self.policy)
+        protocols = scan.protocols.map(Self.protocolRow)
+        groups = scan.groups.map { GroupRow(version: $0.version, names: $0.groups.map(CodeName.group), complete: $0.complete) }
+        certificates = Certificates(originDomain: analysis.originDomain, trustStore: TrustStore.describe(analysis.trustStore),
+                                    chains: analysis.chains.map(Self.chain))
+        http = scan.httpPort.map { http in
+            HTTPPort(port: http.port, status: http.open ? "open" : "not answering (\(http.detail ?? "closed"))",
+                     note: http.open ? nil : "this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
+        }
+        simulations = analysis.simulations.map(Self.simulation)
+        findings = scan.findings.map { FindingRow(id: $0.id, severity: $0.severity, message: $0.message) }
+        let p = scan.probes
+        counts = Counts(
+            line: "Connections: \(scan.connections) (lower bound \(scan.connectionLowerBound)); probes: \(p.accepted) accepted, "
+                + "\(p.rejected) rejected, \(p.timedOut) timed out, \(p.failed) failed; \((scan.elapsedSeconds * 100).rounded() / 100) s",
+            complete: scan.isComplete, elapsedSeconds: scan.elapsedSeconds)
+        undecided = scan.undecided.map { "\($0.version.rawValue) \($0.purpose) [\($0.engine.rawValue)]: \($0.reason)" }
+        undecidedVersions = scan.protocols.filter { !$0.complete || $0.supported == nil }
+            .map { "\($0.version.rawValue): " + ($0.note ?? "not decided") }
+        notDefinitive = Self.notDefinitive(analysis, undecided: undecided, verdicts: verdicts, simulations: simulations)
+    }
+
+    static func sni(_ name: String?) -> String {
+        name.map { "SNI \($0)" } ?? "no SNI"
+    }
+
+    static func verdict(_ verdict: CloudFrontVerdict) -> Verdict {
+        let state: Toned, choice: String?
+        switch verdict.compatible {
+        case true?:
+            state = Toned("COMPATIBLE", .good)
+            let group = verdict.group.map { " with " + CodeName.group($0) } ?? ""
+            choice = "\(verdict.protocolVersion?.rawValue ?? "?") \(verdict.suite.map(CodeName.suite) ?? "?")\(group)"
+        case false?:
+            state = Toned("NOT COMPATIBLE", .bad)
+            choice = nil
+        case nil:
+            state = Toned("UNDECIDED", .notDefinitive)
+            choice = nil
+        }
+        return Verdict(subject: "CloudFront", setting: verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","),
+                       state: state, choice: choice, causes: verdict.causes)
+    }
+
+    static func grade(_ grade: TLSAudit.Grade) -> Grade {
+        let tone: Tone = switch grade.letter {
+        case .aPlus, .a, .aMinus: .good
+        case .b, .c: .warning
+        default: .bad
+        }
+        return Grade(letter: grade.letter, tone: tone, score: grade.score,
+                     scores: "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore)",
+                     caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) })
+    }
+
+    static func policy(_ conformance: PolicyConformance) -> Policy {
+        Policy(id: conformance.policy.id, unverified: conformance.policy.unverified,
+               state: conformance.violated ? Toned("VIOLATED", .bad) : Toned("conforms", .good),
+               outside: conformance.outside.map(\.message), requirements: conformance.requirements,
+               missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded)
+    }
+
+    static func protocolRow(_ proto: ProtocolResult) -> ProtocolRow {
+        let state = switch proto.supported {
+        case true?: Toned("yes", .neutral)
+        case false?: Toned("no", .neutral)
+        case nil: Toned("UNDECIDED", .notDefinitive)
+        }
+        let matrixState = switch proto.supported {
+        case true?: proto.complete ? "yes" : "yes (incomplete)"
+        case false?: "no"
+        case nil: "undecided"
+        }
+        return ProtocolRow(version: proto.version, supported: proto.supported, state: state,
+                           insecure: (proto.version == .sslv2 || proto.version == .sslv3) && proto.supported == true,
+                           serverPreference: proto.serverPreference, suites: proto.suites.map(suiteRow), order: order(proto), note: proto.note, complete: proto.complete,
+                           matrixState: matrixState)
+    }
+
+    static func order(_ proto: ProtocolResult) -> String {
+        switch proto.serverPreference {
+        case true?: "server order"
+        case false?: "client order (listed in tlsmatrix's offer order)"
+        case nil: proto.suites.count < 2 ? "" : "order unknown"
+        }
+    }
+
+    static func suiteRow(_ suite: SuiteResult) -> SuiteRow {
+        let info = suite.suite
+        var kx = info?.keyExchange.rawValue ?? "?"
+        if let group = suite.group { kx += " " + CodeName.group(group) }
+        if let bits = suite.dhBits { kx += " \(bits)-bit" }
+        let evidence = suite.evidence.sorted()
+        let names = evidence.map(\.rawValue).joined(separator: "+")
+        return SuiteRow(code: suite.code, hex: CodePointFormat.hex(suite.code), name: info?.displayName ?? "unassigned",
+                        iana: info?.iana, openssl: info?.openssl, keyExchange: info?.keyExchange.rawValue, keyExchangeDetail: kx,
+                        bits: info?.bits, strength: info?.strength, rating: rating(info?.strength),
+                        cloudfront: CodeName.cloudFrontOffers(suite.code), evidence: evidence,
+                        evidenceText: suite.evidence == [.wire] ? names + " only" : names)
+    }
+
+    static func rating(_ strength: SuiteStrength?) -> Toned {
+        switch strength {
+        case .secure?: Toned("secure", .good)
+        case .weak?: Toned("weak", .warning)
+        case .insecure?: Toned("INSECURE", .bad)
+        case nil: Toned("unknown", .neutral)
+        }
+    }
+
+    static func chain(_ item: ChainAnalysis) -> Chain {
+        let trust: Tone = switch item.report.trusted { case true?: .good; case false?: .bad; case nil: .notDefinitive }
+        return Chain(
+            authentication: item.chain.authentication, sent: item.chain.der.count, seenWith: item.chain.seenWith.rawValue,
+            sni: sni(item.chain.sni), trust: Toned(item.report.trustLabel, trust),
+            certificates: item.report.certificates.map { info in
+                var names = info.subjectAltNames.prefix(6).joined(separator: ", ")
+                if info.subjectAltNames.count > 6 { names += " …" }
+                return CertificateRow(
+                    number: info.position + 1, subject: info.subject, issuer: info.issuer,
+                    subjectAltNames: info.subjectAltNames, subjectAltNamesShort: names,
+                    key: "\(info.keyType) \(info.keyBits)" + (info.curve.map { " " + $0 } ?? ""),
+                    signature: info.signatureAlgorithm, notAfter: Timestamp.day(info.notAfter), daysLeft: info.daysLeft,
+                    daysTone: info.daysLeft < 0 ? .bad : .neutral)
+            },
+            findings: item.report.findings.map { finding in
+                let mark = switch finding.severity {
+                case .error: Toned("✗", .bad)
+                case .warning: Toned("!", .warning)
+                case .info: Toned("·", .neutral)
+                }
+                return CertificateFindingRow(id: finding.id, severity: finding.severity, mark: mark, message: finding.message,
+                                             fix: finding.fix)
+            })
+    }
+
+    static func simulation(_ simulation: ClientSimulation) -> SimulationRow {
+        let result: SimulationRow.Result = switch simulation.result {
+        case .success(let choice):
+            .connects(version: choice.version.rawValue, suite: CodeName.suite(choice.suite), group: choice.group.map(CodeName.group))
+        case .failure(let failure):
+            .fails(Toned(SimulationText.reason(failure), failure.definitive ? .bad : .notDefinitive))
+        }
+        return SimulationRow(name: simulation.client.name, unverified: simulation.client.unverified, result: result)
+    }
+
+    static func notDefinitive(_ analysis: ScanAnalysis, undecided: [String], verdicts: [Verdict],
+                              simulations: [SimulationRow]) -> [String] {
+        let scan = analysis.scan
+        var notes: [String] = []
+        if !scan.reachability.isReachable { notes.append("Target: \(scan.reachability.explanation)") }
+        for proto in scan.protocols {
+            let note = proto.note.map { " (\($0))" } ?? ""
+            if proto.supported == nil {
+                notes.append("\(proto.version.rawValue): support undecided" + note)
+            } else if !proto.complete {
+                notes.append("\(proto.version.rawValue): suite list incomplete" + note)
+            }
+        }
+        for group in scan.groups where !group.complete {
+            notes.append("\(group.version.rawValue): group list incomplete")
+        }
+        notes += undecided
+        for verdict in verdicts where verdict.state.tone == .notDefinitive {
+            notes.append("\(verdict.subject) verdict undecided")
+        }
+        for simulation in simulations {
+            if case .fails(let reason) = simulation.result, reason.tone == .notDefinitive {
+                notes.append("Simulation \(simulation.name): \(reason.text)")
+            }
+        }
+        return notes
+    }
+}
+
+/// The one place a code point becomes a name: the catalog's, or the code in hex when the catalog has
+/// none; and the one lookup of what CloudFront offers origins.
+enum CodeName {
+    static func suite(_ code: UInt16) -> String {
+        Catalog.shared.suite(code: code)?.displayName ?? CodePointFormat.hex(code)
+    }
+
+    static func group(_ code: UInt16) -> String {
+        Catalog.shared.group(code: code)?.name ?? CodePointFormat.hex(code)
+    }
+
+    /// CloudFront's origin-facing client profile, looked up once.
+    static let cloudFront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
+
+    static func cloudFrontOffers(_ code: UInt16) -> Bool {
+        cloudFront?.offers(suite: code) == true
+    }
+}
