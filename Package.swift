@@ -24,6 +24,7 @@ let package = Package(
             name: "TLSEngines",
             dependencies: [
                 "TLSCatalog", "TLSWire", "TLSModel", "COpenSSL", "CGnuTLS",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

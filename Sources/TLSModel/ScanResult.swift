@@ -25,6 +25,8 @@ public struct ScanResult: Sendable {
     public var connectAttempts = 1
     /// The HTTP port check, when one was asked for.
     public var httpPort: PortCheck?
+    /// What the server answered to each CloudFront generation's own ClientHello (one connection each).
+    public var observations: [HelloObservation] = []
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -49,7 +51,7 @@ public struct ScanResult: Sendable {
         let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
             + findings.filter { $0.id == "engine-disagreement" }.count
         return protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
-            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations
+            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations + observations.count
     }
 
     public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {

@@ -98,6 +98,9 @@ struct ProbeSession: Sendable {
         if options.crossCheck, engine.kind == .wire {
             await CrossCheck(environment: environment).run(session: self, into: &result)
         }
+        if options.observeCloudFront {
+            result.observations = await observeCloudFront()
+        }
         await checkHTTPPort(into: &result)
         await finish(&result)
     }
