@@ -54,13 +54,17 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var policy: String?
         @Nullable public var hostHeader: String?
         public var warnDays: Int
+        /// The CloudFront generations judged, when not all of them (`--cloudfront-generation`).
+        public var cloudfrontGenerations: [String]?
 
-        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int) {
+        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
+                    cloudfrontGenerations: [String]? = nil) {
             self.client = client
             self.originProtocols = originProtocols
             self.policy = policy
             self.hostHeader = hostHeader
             self.warnDays = warnDays
+            self.cloudfrontGenerations = cloudfrontGenerations
         }
     }
 

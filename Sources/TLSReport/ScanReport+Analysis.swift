@@ -43,7 +43,9 @@ extension ScanReport {
             },
             elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
             options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
-                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays),
+                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
+                             cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
+                                ? nil : options.cloudFrontGenerations.map(\.rawValue)),
             observations: scan.observations.isEmpty ? nil : scan.observations)
     }
 
