@@ -1,0 +1,123 @@
+import Foundation
+import TestSupport
+import Testing
+import TLSCatalog
+import TLSEngines
+import TLSScan
+@testable import TLSAudit
+
+/// Issue 12: each CloudFront generation's own ClientHello is sent to real servers (openssl s_server, started here,
+/// with a valid chain from `scripts/testpki`); the per-generation verdict is what was observed. Expected answers are
+/// computed from the generation's profile data and the server's configuration.
+@Suite(.serialized) struct CloudFrontGenerationTests {
+    static let pki: Result<URL, any Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-generations-\(UUID().uuidString)")
+        let root = try TestOrigin.repoRoot()
+        let made = try TestOrigin.run(root.appendingPathComponent("scripts/testpki"), [dir.path], in: root)
+        guard made.status == 0 else { throw TestOriginError.startFailed(kind: "testpki", status: made.status, stderr: made.stderr) }
+        return dir
+    }
+
+    /// Serves good.crt (+ int.crt) with `extra` s_server options, scans it (SNI origin.example.com) and analyses it.
+    func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12]) async throws -> ScanAnalysis {
+        let dir = try Self.pki.get()
+        let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
+                                         dir.appendingPathComponent("int.crt").path)
+        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: key, chain: chain, extra: extra) }
+        defer { server.stop() }
+        var options = ScanOptions()
+        options.serverName = "origin.example.com"
+        options.crossCheck = false
+        options.checkWithoutSNI = false
+        options.httpPort = nil
+        options.originProtocols = originProtocols
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.originProtocols = originProtocols
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
+        return await ScanAnalysis.analyze(scan, options: analysisOptions)
+    }
+
+    static func profile(_ generation: CloudFrontGeneration) throws -> ClientProfile {
+        try #require(Catalog.shared.client(id: generation.profileID))
+    }
+
+    static func code(_ iana: String) throws -> UInt16 {
+        try #require(Catalog.shared.suites.first { $0.iana == iana }?.code)
+    }
+
+    /// A TLS 1.3-only origin: the documented client and CloudFront-Upstream (TLS ≤ 1.2) cannot connect; the 2025
+    /// generations can, observed. The suite is the generation's first TLS 1.3 suite the server enables (s_server
+    /// follows the client's order without -serverpref), the group its first key share the server accepts.
+    @Test func tls13OnlyOriginDependsOnGeneration() async throws {
+        let serverSuites = ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+        let serverGroups: [UInt16] = [0x0017, 0x001D]  // P-256, X25519
+        let analysis = try await analyse(["-tls1_3", "-ciphersuites", serverSuites.joined(separator: ":"), "-groups", "P-256:X25519"])
+        let verdict = analysis.cloudfront
+        #expect(verdict.status == .dependsOnGeneration)
+        #expect(verdict.compatible == false)
+        let codes = try serverSuites.map(Self.code)
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.observed, "\(generation.generation): \(String(describing: generation.observation))")
+            if profile.supports(.tls13) {
+                let suite = try #require(profile.suites.first(where: codes.contains))
+                let group = try #require(profile.keyShareGroups.first(where: serverGroups.contains))
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes)")
+                #expect(generation.protocolVersion == .tls13)
+                #expect(generation.suite == suite)
+                #expect(generation.group == group)
+                #expect(generation.difference == nil)
+            } else {
+                #expect(generation.compatible == false)
+                #expect(generation.causes.map(\.id) == ["no-common-protocol"])
+            }
+        }
+    }
+
+    /// TLS 1.2 with three suites only CloudFront-Upstream's s2n list has (0x009D, 0x009C, 0x003C), none of the
+    /// documented 16: the documented client fails, every s2n generation connects with the first of them in its order.
+    @Test func suitesOnlyS2NOffersDependOnGeneration() async throws {
+        let serverSuites = ["AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES128-SHA256"]  // 0x009D 0x009C 0x003C
+        let analysis = try await analyse(["-tls1_2", "-cipher", serverSuites.joined(separator: ":")])
+        let codes: [UInt16] = [0x009D, 0x009C, 0x003C]
+        let verdict = analysis.cloudfront
+        #expect(verdict.status == .dependsOnGeneration)
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.observed)
+            if let expected = profile.suites.first(where: codes.contains) {
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes)")
+                #expect(generation.protocolVersion == .tls12)
+                #expect(generation.suite == expected)
+            } else {
+                #expect(generation.generation == .documented)
+                #expect(generation.compatible == false)
+                #expect(generation.causes.map(\.id) == ["no-common-cipher"])
+            }
+        }
+    }
+
+    /// With OriginSslProtocols TLSv1.1 the documented client offers only TLS 1.1; s2n's CloudFront-Upstream-TLS-1-1
+    /// policy offers TLS 1.1 and 1.2, and the 2025 ones up to TLS 1.3. Against a TLS 1.2+1.3 origin: documented
+    /// fails, the others connect with their highest common version.
+    @Test func originProtocolsMapToS2NPolicies() async throws {
+        let analysis = try await analyse(["-no_tls1", "-no_tls1_1"], originProtocols: [.tls11])
+        let verdict = analysis.cloudfront
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.versions == profile.versions.filter { generation.generation == .documented ? $0 == .tls11 : $0 >= .tls11 })
+            switch generation.generation {
+            case .documented:
+                #expect(generation.compatible == false)
+                #expect(generation.s2nPolicy == nil)
+            case .upstream:
+                #expect(generation.protocolVersion == .tls12)
+                #expect(generation.s2nPolicy == "CloudFront-Upstream-TLS-1-1")
+            case .upstream2025, .upstream2025PQ:
+                #expect(generation.protocolVersion == .tls13)
+                #expect(generation.s2nPolicy?.hasPrefix("CloudFront-Upstream-TLS-1-1-2025") == true)
+            }
+        }
+    }
+}
