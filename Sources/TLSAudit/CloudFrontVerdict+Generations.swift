@@ -116,6 +116,13 @@ extension CloudFrontVerdict {
         if scan.reachability.isReachable {
             verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: hostHeader,
                                          judgesChainOrder: generation.isDocumented)
+            if let request = scan.findings.first(where: { $0.id == Finding.ID.clientCertificateRequested }) {
+                verdict.causes.append(Cause(
+                    id: Finding.ID.clientCertificateRequested,
+                    message: request.message + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",
+                    fix: "Stop requesting client certificates on the origin, or configure origin mutual TLS on the CloudFront origin (OriginMtlsConfig: a client certificate with the clientAuth extended key usage, imported into ACM in us-east-1)."))
+                verdict.compatible = false
+            }
         }
         return Generation(
             generation: generation, profile: profile, s2nPolicy: profile.s2nPolicy(forOriginProtocols: originProtocols),

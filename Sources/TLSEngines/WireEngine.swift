@@ -221,9 +221,11 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
         if version == .tls13, let chosen = group, !request.groups.contains(chosen) {
             return .failed(ProbeFailure(.protocolViolation, "server chose group \(chosen), which was not offered"))
         }
-        return .accepted(Negotiated(
+        var negotiated = Negotiated(
             version: version, suite: hello.cipherSuite, group: group, dhBits: dhBits,
             helloRetry: hello.isHelloRetryRequest, certificates: flight.certificates,
-            secureRenegotiation: version == .tls13 ? nil : hello.secureRenegotiation))
+            secureRenegotiation: version == .tls13 ? nil : hello.secureRenegotiation)
+        negotiated.certificateRequested = flight.certificateRequested
+        return .accepted(negotiated)
     }
 }

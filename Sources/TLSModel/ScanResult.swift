@@ -231,6 +231,13 @@ public struct UndecidedProbe: Sendable, Equatable {
 /// Something the report should tell the user, with a stable id.
 public struct Finding: Sendable, Equatable {
     public enum Severity: String, Sendable, Codable { case info, warning, error }
+
+    /// Ids of findings the code refers to by name.
+    public enum ID {
+        /// The server sent a CertificateRequest.
+        public static let clientCertificateRequested = "origin-requests-client-certificate"
+    }
+
     public var id: String
     public var severity: Severity
     public var message: String

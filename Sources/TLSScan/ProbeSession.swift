@@ -144,6 +144,13 @@ struct ProbeSession: Sendable {
         result.connections = await ledger.connections
         result.probes = await ledger.counts
         result.undecided = await ledger.undecided
+        let requested = await ledger.certificateRequestedWith
+        if !requested.isEmpty {
+            let versions = requested.sorted().map(\.rawValue).joined(separator: ", ")
+            result.findings.append(Finding(
+                id: Finding.ID.clientCertificateRequested, severity: .warning,
+                message: "The origin asks for a client certificate (CertificateRequest with \(versions))."))
+        }
     }
 
     static func reachability(after outcome: ProbeOutcome, version: TLSVersion, deadlines: Deadlines) -> Reachability? {
