@@ -147,6 +147,7 @@ NODE_TLS13_ONLY = {
     "minVersion": "TLSv1.3", "maxVersion": "TLSv1.3",
     "ciphers": "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384",
     "ecdhCurve": "X25519:P-256",
+    "honorCipherOrder": True,  # Node's servers default to it as well (the server picks 0x1301 whatever the client's order)
 }
 NODE_PQ = {
     "minVersion": "TLSv1.2", "maxVersion": "TLSv1.3",
