@@ -352,7 +352,12 @@ def start(kind: str, port: int, directory: Optional[str]) -> None:
     last_err = ""
     for attempt in range(attempts):
         p = port if port else (0 if port_re else free_port())
-        argv = builder(d, p)
+        try:
+            argv = builder(d, p)
+        except SystemExit:  # a missing tool (die): leave no folder of our own behind
+            if auto:
+                shutil.rmtree(d, ignore_errors=True)
+            raise
         logf = open(log, "w")
         proc = subprocess.Popen(argv, cwd=d, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True)
