@@ -121,3 +121,62 @@ import TLSScan
         }
     }
 }
+
+/// Issue 12 against Node 24 (OpenSSL 3.5) origins from `scripts/origin`: post-quantum key exchange observed for the
+/// -PQ generation, and an origin that asks for a client certificate.
+@Suite(.serialized) struct CloudFrontGenerationNodeTests {
+    func analyse(_ kind: String) async throws -> ScanAnalysis? {
+        if let missing = TestOrigin.modernToolsMissing() {
+            if ProcessInfo.processInfo.environment["CI"] != nil { throw TestOriginError.toolsMissing(missing) }
+            print("skipped: \(missing)")
+            return nil
+        }
+        let origin = try await OffPool.run { try TestOrigin.start(kind) }
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.serverName = "localhost"
+        options.crossCheck = false
+        options.checkWithoutSNI = false
+        options.httpPort = nil
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8))
+        return await ScanAnalysis.analyze(scan, options: analysisOptions)
+    }
+
+    /// node-pq: ecdhCurve X25519MLKEM768:X25519:P-256, TLS 1.3 suites in server order AES-256, ChaCha20, AES-128
+    /// (honorCipherOrder). The -PQ generation sends an X25519MLKEM768 share and gets it; the suite is the server's
+    /// first that the generation offers.
+    @Test func pqGenerationNegotiatesTheHybrid() async throws {
+        guard let analysis = try await analyse("node-pq") else { return }
+        let serverTLS13 = ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]
+        let pq = try #require(analysis.cloudfront.generations.first { $0.generation == .upstream2025PQ })
+        let profile = try #require(Catalog.shared.client(id: pq.generation.profileID))
+        let serverCodes = serverTLS13.compactMap { name in Catalog.shared.suites.first { $0.iana == name }?.code }
+        let expectedSuite = try #require(serverCodes.first(where: profile.suites.contains))
+        #expect(pq.observed)
+        #expect(pq.compatible == true, "\(pq.causes)")
+        #expect(pq.protocolVersion == .tls13)
+        #expect(pq.suite == expectedSuite)
+        #expect(pq.group == 0x11EC)
+        #expect(profile.keyShareGroups.first == 0x11EC)
+        let observation = try #require(pq.observation)
+        #expect(observation.helloBytes > 1184)  // the ML-KEM-768 key alone is 1184 bytes
+        let classic = try #require(analysis.cloudfront.generations.first { $0.generation == .upstream2025 })
+        #expect(classic.protocolVersion == .tls13)
+        #expect(classic.group != 0x11EC)  // it offers no hybrid group
+        #expect(analysis.cloudfront.status == .compatible)
+    }
+
+    /// node-client-cert: requestCert + rejectUnauthorized. The TLS 1.2 flight carries a CertificateRequest: every
+    /// generation names the cause, and none is compatible.
+    @Test func clientCertificateRequestIsACause() async throws {
+        guard let analysis = try await analyse("node-client-cert") else { return }
+        #expect(analysis.scan.findings.contains { $0.id == Finding.ID.clientCertificateRequested })
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false)
+            #expect(generation.causes.contains { $0.id == Finding.ID.clientCertificateRequested && $0.fix.contains("OriginMtlsConfig") })
+        }
+        #expect(analysis.cloudfront.status == .notCompatible)
+    }
+}
