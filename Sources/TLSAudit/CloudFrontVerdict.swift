@@ -75,9 +75,18 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         }
         guard scan.reachability.isReachable else {
             verdict.compatible = false
+            if case .noTLSAnswer(let why) = scan.reachability, scan.reachability.answersPlainHTTP {
+                verdict.causes.append(Cause(
+                    id: "plain-http-on-https-port",
+                    message: "The origin's HTTPS port \(scan.target.port) answers plain HTTP (\(why)); CloudFront's TLS handshake fails there (502).",
+                    fix: "Enable TLS on port \(scan.target.port), or, if the origin serves only HTTP, set the origin's Protocol Policy to HTTP Only with its HTTP port (traffic to the origin is then unencrypted)."))
+                return verdict
+            }
+            let timedOut = scan.reachability.isTimeout
             verdict.causes.append(Cause(
                 id: "origin-not-responding",
-                message: "CloudFront could not connect: \(scan.reachability.explanation).",
+                message: "CloudFront could not connect: \(scan.reachability.explanation)."
+                    + (timedOut ? " A timeout is what CloudFront hits too: viewers get 504 Gateway Timeout (after the origin's connection attempts and timeout), not 502." : ""),
                 fix: "Make the origin listen for HTTPS on port \(scan.target.port) and allow CloudFront's address ranges through firewalls and security groups."))
             return verdict
         }

@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSWire
 
 /// Everything one scan observed about one target, ready for analysis and reports.
 public struct ScanResult: Sendable {
@@ -92,6 +93,26 @@ public enum Reachability: Sendable, Equatable {
         case .refused(let why): "origin not responding: TCP connect failed (\(why))"
         case .connectTimeout: "origin not responding: TCP connect timed out"
         case .noTLSAnswer(let why): "origin not responding to TLS: \(why)"
+        }
+    }
+}
+
+extension Reachability {
+    /// How a `noTLSAnswer` reason starts when the ClientHello got no answer in time.
+    public static let noAnswer = "no answer to a"
+
+    /// The HTTPS port answered with a plain HTTP response.
+    public var answersPlainHTTP: Bool {
+        if case .noTLSAnswer(let why) = self { return why.contains(RecordSniffer.plainHTTP) }
+        return false
+    }
+
+    /// The origin did not answer in time (connect or handshake): CloudFront's 504 rather than 502.
+    public var isTimeout: Bool {
+        switch self {
+        case .connectTimeout: true
+        case .noTLSAnswer(let why): why.hasPrefix(Self.noAnswer)
+        default: false
         }
     }
 }

@@ -158,7 +158,7 @@ struct ProbeSession: Sendable {
         case .timedOut(.connect):
             return .connectTimeout
         case .timedOut(.handshake):
-            return .noTLSAnswer("no answer to a \(version) ClientHello within \(deadlines.handshake)")
+            return .noTLSAnswer("\(Reachability.noAnswer) \(version) ClientHello within \(deadlines.handshake)")
         case .failed(let failure) where failure.stage == .connect:
             return .refused(failure.message)
         case .failed(let failure) where failure.stage == .localSystem:

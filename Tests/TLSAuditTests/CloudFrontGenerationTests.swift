@@ -180,3 +180,34 @@ import TLSScan
         #expect(analysis.cloudfront.status == .notCompatible)
     }
 }
+
+/// Issue 12, item 6: the HTTPS port answering plain HTTP is its own cause, and a silent origin is CloudFront's 504.
+@Suite(.serialized) struct CloudFrontNewCausesTests {
+    func analyse(_ mode: HostileOrigin.Mode) async throws -> ScanAnalysis {
+        let origin = try await HostileOrigin.start(mode)
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.crossCheck = false
+        options.httpPort = nil
+        options.connectAttempts = 1
+        options.deadlines = Deadlines(connect: .seconds(2), handshake: .seconds(2))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
+        return await ScanAnalysis.analyze(scan, options: AnalysisOptions())
+    }
+
+    @Test func plainHTTPOnTheHTTPSPort() async throws {
+        let analysis = try await analyse(.http)
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false)
+            #expect(generation.causes.map(\.id) == ["plain-http-on-https-port"])
+            #expect(generation.causes.first?.fix.contains("HTTP Only") == true)
+        }
+    }
+
+    @Test func silentOriginIsA504() async throws {
+        let analysis = try await analyse(.silent)
+        let cause = try #require(analysis.cloudfront.causes.first)
+        #expect(cause.id == "origin-not-responding")
+        #expect(cause.message.contains("504"))
+    }
+}
