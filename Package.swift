@@ -24,6 +24,7 @@ let package = Package(
             name: "TLSEngines",
             dependencies: [
                 "TLSCatalog", "TLSWire", "TLSModel", "COpenSSL", "CGnuTLS",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -56,7 +57,7 @@ let package = Package(
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog", "TLSWireFuzzing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
-        .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire"]),
+        .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
         // The program's own logic (how an error ends the process); the CLI as a whole is tested through the binary.
         .testTarget(name: "tlsmatrixTests", dependencies: [

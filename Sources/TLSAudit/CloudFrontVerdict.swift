@@ -14,6 +14,51 @@ public struct CloudFrontVerdict: Sendable, Equatable {
     public var causes: [Cause]
     /// The OriginSslProtocols setting the verdict is for.
     public var originProtocols: [TLSVersion]
+    /// One verdict per generation of CloudFront's origin client (``CloudFrontGeneration``); empty for a verdict
+    /// about a single client profile.
+    public var generations: [Generation] = []
+
+    /// The verdict over every generation evaluated.
+    public var status: Status {
+        guard !generations.isEmpty else {
+            switch compatible {
+            case true?: return .compatible
+            case false?: return .notCompatible
+            case nil: return .undecided
+            }
+        }
+        return Status(generations.map(\.compatible))
+    }
+
+    public enum Status: String, Sendable, Codable {
+        /// Every generation connects.
+        case compatible
+        /// No generation connects.
+        case notCompatible = "not-compatible"
+        /// Some generations connect and some do not.
+        case dependsOnGeneration = "depends-on-generation"
+        /// A generation's answer is not known and the others do not settle it.
+        case undecided
+
+        init(_ answers: [Bool?]) {
+            let yes = answers.contains(true), no = answers.contains(false), unknown = answers.contains(nil)
+            if yes && no { self = .dependsOnGeneration }
+            else if unknown { self = .undecided }
+            else if yes { self = .compatible }
+            else { self = .notCompatible }
+        }
+    }
+
+    public init(compatible: Bool?, protocolVersion: TLSVersion? = nil, suite: UInt16? = nil, group: UInt16? = nil,
+                causes: [Cause], originProtocols: [TLSVersion], generations: [Generation] = []) {
+        self.compatible = compatible
+        self.protocolVersion = protocolVersion
+        self.suite = suite
+        self.group = group
+        self.causes = causes
+        self.originProtocols = originProtocols
+        self.generations = generations
+    }
 
     /// Evaluates a scan against CloudFront's origin client profile under an OriginSslProtocols setting.
     public static func evaluate(_ scan: ScanResult, originProtocols: [TLSVersion] = [.tls12],
@@ -30,13 +75,23 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         }
         guard scan.reachability.isReachable else {
             verdict.compatible = false
+            if case .noTLSAnswer(let why) = scan.reachability, scan.reachability.answersPlainHTTP {
+                verdict.causes.append(Cause(
+                    id: "plain-http-on-https-port",
+                    message: "The origin's HTTPS port \(scan.target.port) answers plain HTTP (\(why)); CloudFront's TLS handshake fails there (502).",
+                    fix: "Enable TLS on port \(scan.target.port), or, if the origin serves only HTTP, set the origin's Protocol Policy to HTTP Only with its HTTP port (traffic to the origin is then unencrypted)."))
+                return verdict
+            }
+            let timedOut = scan.reachability.isTimeout
             verdict.causes.append(Cause(
                 id: "origin-not-responding",
-                message: "CloudFront could not connect: \(scan.reachability.explanation).",
+                message: "CloudFront could not connect: \(scan.reachability.explanation)."
+                    + (timedOut ? " A timeout is what CloudFront hits too: viewers get 504 Gateway Timeout (after the origin's connection attempts and timeout), not 502." : ""),
                 fix: "Make the origin listen for HTTPS on port \(scan.target.port) and allow CloudFront's address ranges through firewalls and security groups."))
             return verdict
         }
-        let simulation = HandshakeSimulation.negotiate(client: profile, allowedVersions: originProtocols, server: scan)
+        let simulation = HandshakeSimulation.negotiate(
+            client: profile, allowedVersions: profile.versions(forOriginProtocols: originProtocols), server: scan)
         switch simulation {
         case .success(let choice):
             verdict.compatible = true
@@ -69,7 +124,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
 
     static func cause(for failure: HandshakeSimulation.Failure, originProtocols: [TLSVersion], scan: ScanResult,
                       profile: ClientProfile) -> Cause {
-        let offered = originProtocols.map(\.cloudFrontName).joined(separator: ", ")
+        let offered = profile.versions(forOriginProtocols: originProtocols).map(\.cloudFrontName).joined(separator: ", ")
         let serverVersions = scan.protocols.filter { $0.supported == true && $0.version != .sslv2 }.map(\.version)
         switch failure.reason {
         case .noCommonProtocol:
@@ -78,8 +133,8 @@ public struct CloudFrontVerdict: Sendable, Equatable {
             if let usable = serverVersions.filter({ profile.versions.contains($0) }).last {
                 fix += ", or set the origin's Minimum Origin SSL Protocol (OriginSslProtocols) to include \(usable.cloudFrontName)"
             }
-            if serverVersions == [.tls13] {
-                fix += "; CloudFront's documented origin protocols stop at TLS 1.2, so a TLS 1.3-only origin is not reachable"
+            if serverVersions == [.tls13], !profile.supports(.tls13) {
+                fix += "; this CloudFront client stops at TLS 1.2, so a TLS 1.3-only origin is not reachable with it"
             }
             return Cause(id: "no-common-protocol",
                          message: "CloudFront offers \(offered) to the origin; the origin accepts \(shown).",
@@ -87,7 +142,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         case .noCommonCipher(let version):
             let names = profile.suites.compactMap { Catalog.shared.suite(code: $0)?.displayName }
             return Cause(id: "no-common-cipher",
-                         message: "With \(version.rawValue) the origin accepts none of the \(profile.suites.count) cipher suites CloudFront offers to origins.",
+                         message: "With \(version.rawValue) the origin accepts none of the \(profile.suites.count) cipher suites this CloudFront client offers to origins.",
                          fix: "Enable at least one of CloudFront's origin ciphers, preferably ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256 (full list: \(names.joined(separator: ", "))).")
         case .noCommonGroup(let version):
             let names = profile.groups.compactMap { Catalog.shared.group(code: $0)?.name }
@@ -97,20 +152,6 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         case .undecided(let why):
             return Cause(id: "scan-incomplete", message: "The scan could not decide: \(why).",
                          fix: "Re-run the scan with longer timeouts (--timeout) or check that the origin is stable.")
-        }
-    }
-}
-
-extension TLSVersion {
-    /// The spelling CloudFront's OriginSslProtocols uses.
-    public var cloudFrontName: String {
-        switch self {
-        case .tls10: "TLSv1"
-        case .tls11: "TLSv1.1"
-        case .tls12: "TLSv1.2"
-        case .tls13: "TLSv1.3"
-        case .sslv3: "SSLv3"
-        case .sslv2: "SSLv2"
         }
     }
 }

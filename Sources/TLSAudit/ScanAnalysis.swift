@@ -18,6 +18,8 @@ public struct AnalysisOptions: Sendable {
     /// The client whose verdict decides the exit status (`--client`): not used by the analysis itself,
     /// recorded in the report so a saved scan is judged again the same way.
     public var client: String?
+    /// The CloudFront generations the verdict is given for (`--cloudfront-generation`), all by default.
+    public var cloudFrontGenerations: [CloudFrontGeneration] = CloudFrontGeneration.allCases
 
     public init() {}
 }
@@ -51,7 +53,8 @@ public struct ScanAnalysis: Sendable {
     /// What the scan was judged with.
     public var options: AnalysisOptions
 
-    public static func analyze(_ scan: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
+    public static func analyze(_ observed: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
+        var scan = observed
         let domain = scan.serverName ?? scan.target.host
         let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays,
                                      trustCache: options.trustCache)
@@ -60,9 +63,15 @@ public struct ScanAnalysis: Sendable {
             let report = await audit.audit(chain: chain.der, originDomain: domain, hostHeader: options.hostHeader)
             chains.append(ChainAnalysis(chain: chain, report: report))
         }
-        var verdict = CloudFrontVerdict.evaluate(scan, originProtocols: options.originProtocols)
-        if scan.reachability.isReachable {
-            verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: options.hostHeader)
+        let verdict = CloudFrontVerdict.evaluateGenerations(
+            scan, originProtocols: options.originProtocols, chains: chains, hostHeader: options.hostHeader,
+            generations: options.cloudFrontGenerations)
+        // Derived, so replaced rather than added to: a saved report analysed again gets the same list.
+        scan.findings.removeAll { $0.id == CloudFrontVerdict.observationDiffers }
+        for generation in verdict.generations {
+            guard let difference = generation.difference else { continue }
+            scan.findings.append(Finding(id: CloudFrontVerdict.observationDiffers, severity: generation.differsOnlyInGroup ? .info : .warning,
+                                         message: "\(generation.generation.title): \(difference)."))
         }
         let simulations = Catalog.shared.clients.map { client in
             ClientSimulation(client: client, result: HandshakeSimulation.negotiate(client: client, server: scan))
@@ -78,7 +87,10 @@ public struct ScanAnalysis: Sendable {
 extension CloudFrontVerdict {
     /// Adds the certificate causes CloudFront documents (502 for names, dates, self-signed, untrusted and
     /// chain order; a dropped connection for a missing intermediate), from the chain CloudFront would get.
-    mutating func addCertificateCauses(from chains: [ChainAnalysis], sni: String?, hostHeader: String?) {
+    /// `judgesChainOrder`: the documented client names a chain in the wrong order as a cause; s2n builds the path
+    /// from the leaf whatever the order of the rest, so its generations do not.
+    mutating func addCertificateCauses(from chains: [ChainAnalysis], sni: String?, hostHeader: String?,
+                                       judgesChainOrder: Bool = true) {
         let served = chains.filter { $0.chain.sni == sni }
         guard !served.isEmpty else { return }
         var relevant = served
@@ -112,7 +124,7 @@ extension CloudFrontVerdict {
             }
         }
         var added = false
-        for (findingID, causeID) in mapping {
+        for (findingID, causeID) in mapping where judgesChainOrder || causeID != "wrong-chain-order" {
             for analysis in relevant {
                 guard let finding = analysis.report.findings.first(where: { $0.id == findingID }) else { continue }
                 guard !causes.contains(where: { $0.id == causeID }) else { continue }

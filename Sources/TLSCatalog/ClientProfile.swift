@@ -27,13 +27,30 @@ public struct ClientProfile: Sendable, Hashable, Codable {
     public let retrieved: String?
     /// True when the lists are not confirmed by a capture or primary source (see ``notes``).
     public let unverified: Bool
+    /// For CloudFront's origin client: which generation this profile is (``CloudFrontGeneration``); nil otherwise.
+    public let generation: String?
+    /// True when the vendor documents this client (CloudFront: the origin cipher page); false for a client known
+    /// only from its implementation (s2n-tls policies).
+    public let documented: Bool
+    /// For an s2n-tls client: the s2n security policy used for each minimum OriginSslProtocols value.
+    public let s2nPolicies: [String: String]
+    /// Groups given a key share in the first TLS 1.3 ClientHello, in order.
+    public let keyShareGroups: [UInt16]
+    /// Extension types in the order the client sends them; empty when not known (no own ClientHello is sent).
+    public let extensions: [UInt16]
+    /// Extensions in ``extensions`` whose presence is not confirmed.
+    public let unverifiedExtensions: [UInt16]
+    /// Whether the client appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to its suites.
+    public let sendsRenegotiationSCSV: Bool
 
     /// Creates a profile; used by tests and by callers that define their own clients.
     public init(
         id: String, name: String, versions: [TLSVersion], suites: [UInt16], groups: [UInt16],
         signatureSchemes: [UInt16], sources: [String] = [], notes: [String] = [],
         originSslProtocols: [String: TLSVersion]? = nil, unverifiedSignatureSchemes: [UInt16] = [],
-        retrieved: String? = nil, unverified: Bool = false
+        retrieved: String? = nil, unverified: Bool = false, generation: String? = nil, documented: Bool = false,
+        s2nPolicies: [String: String] = [:], keyShareGroups: [UInt16] = [], extensions: [UInt16] = [],
+        unverifiedExtensions: [UInt16] = [], sendsRenegotiationSCSV: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -47,6 +64,28 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         self.unverifiedSignatureSchemes = unverifiedSignatureSchemes
         self.retrieved = retrieved
         self.unverified = unverified
+        self.generation = generation
+        self.documented = documented
+        self.s2nPolicies = s2nPolicies
+        self.keyShareGroups = keyShareGroups
+        self.extensions = extensions
+        self.unverifiedExtensions = unverifiedExtensions
+        self.sendsRenegotiationSCSV = sendsRenegotiationSCSV
+    }
+
+    /// The versions this client offers when the origin's OriginSslProtocols setting is `originProtocols`. An s2n
+    /// generation uses the policy for the lowest version chosen and offers everything from there up (TLS 1.3 too,
+    /// which the setting cannot name); the documented client offers exactly the versions chosen.
+    public func versions(forOriginProtocols originProtocols: [TLSVersion]) -> [TLSVersion] {
+        guard !s2nPolicies.isEmpty else { return versions.filter(originProtocols.contains) }
+        guard let minimum = originProtocols.min() else { return [] }
+        return versions.filter { $0 >= minimum }
+    }
+
+    /// The s2n-tls policy an s2n generation uses under `originProtocols` (nil for other clients).
+    public func s2nPolicy(forOriginProtocols originProtocols: [TLSVersion]) -> String? {
+        guard let minimum = originProtocols.min() else { return nil }
+        return s2nPolicies[minimum.cloudFrontName]
     }
 
     /// Whether the client offers `version`.
@@ -58,6 +97,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey {
         case id, name, versions, suites, groups, signatureSchemes, sources, notes
         case originSslProtocols, unverifiedSignatureSchemes, retrieved, unverified
+        case generation, documented, s2nPolicies, keyShareGroups, extensions, unverifiedExtensions, sendsRenegotiationSCSV
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +115,13 @@ public struct ClientProfile: Sendable, Hashable, Codable {
             ? try Self.decodeHexList(c, .unverifiedSignatureSchemes) : []
         retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
         unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
+        generation = try c.decodeIfPresent(String.self, forKey: .generation)
+        documented = try c.decodeIfPresent(Bool.self, forKey: .documented) ?? false
+        s2nPolicies = try c.decodeIfPresent([String: String?].self, forKey: .s2nPolicies)?.compactMapValues { $0 } ?? [:]
+        keyShareGroups = try c.decodeIfPresent([UInt16].self, forKey: .keyShareGroups) ?? []
+        extensions = c.contains(.extensions) ? try Self.decodeHexList(c, .extensions) : []
+        unverifiedExtensions = c.contains(.unverifiedExtensions) ? try Self.decodeHexList(c, .unverifiedExtensions) : []
+        sendsRenegotiationSCSV = try c.decodeIfPresent(Bool.self, forKey: .sendsRenegotiationSCSV) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -91,6 +138,16 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         try c.encode(unverifiedSignatureSchemes.map(HexCode.format), forKey: .unverifiedSignatureSchemes)
         try c.encodeIfPresent(retrieved, forKey: .retrieved)
         try c.encode(unverified, forKey: .unverified)
+        // The ClientHello facts only for clients that have them, so other profiles encode as before.
+        try c.encodeIfPresent(generation, forKey: .generation)
+        if generation != nil {
+            try c.encode(documented, forKey: .documented)
+            try c.encode(s2nPolicies, forKey: .s2nPolicies)
+            try c.encode(keyShareGroups, forKey: .keyShareGroups)
+            try c.encode(extensions.map(HexCode.format), forKey: .extensions)
+            try c.encode(unverifiedExtensions.map(HexCode.format), forKey: .unverifiedExtensions)
+            try c.encode(sendsRenegotiationSCSV, forKey: .sendsRenegotiationSCSV)
+        }
     }
 
     private static func decodeHexList(

@@ -896,6 +896,8 @@ enum EmbeddedData {
 {
   "id": "cloudfront-origin",
   "name": "Amazon CloudFront → custom origin",
+  "generation": "documented",
+  "documented": true,
   "sources": [
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-ciphers-cloudfront-to-origin.html",
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",
@@ -925,6 +927,7 @@ enum EmbeddedData {
     "TLSv1.1": "TLSv1.1",
     "TLSv1.2": "TLSv1.2"
   },
+  "s2nPolicies": null,
   "suites": [
     "0xC02C",
     "0xC024",
@@ -954,6 +957,7 @@ enum EmbeddedData {
     "24": "secp384r1",
     "29": "X25519"
   },
+  "keyShareGroups": [],
   "signatureSchemes": [
     "0x0401",
     "0x0501",
@@ -970,6 +974,25 @@ enum EmbeddedData {
     "0x0301",
     "0x0303"
   ],
+  "extensions": [
+    "0x000A",
+    "0x000D",
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x000B",
+    "0x0017"
+  ],
+  "unverifiedExtensions": [
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023"
+  ],
+  "sendsRenegotiationSCSV": true,
   "tls13": {
     "supported": false,
     "documented": false,
@@ -988,7 +1011,8 @@ enum EmbeddedData {
     "Expired, invalid, self-signed, wrong-order chain, name mismatch or no common cipher/protocol -> CloudFront drops the connection and returns HTTP 502 with X-Cache: Error from cloudfront; a missing intermediate also drops the TCP connection.",
     "SNI sent to the origin is inferred (Host header when forwarded, else the origin domain name): unverified.",
     "Ports: HTTP default 80, HTTPS default 443 (valid 80, 443, 1024-65535).",
-    "Timeouts: connection timeout default 10 s (1-10), connection attempts default 3 (1-3) -> 30 s before failover/error; response (origin read) timeout default 30 s (max 60 in the 2023 guide, 120 in current API docs); keep-alive timeout default 5 s."
+    "Timeouts: connection timeout default 10 s (1-10), connection attempts default 3 (1-3) -> 30 s before failover/error; response (origin read) timeout default 30 s (max 60 in the 2023 guide, 120 in current API docs); keep-alive timeout default 5 s.",
+    "extensions, unverifiedExtensions and sendsRenegotiationSCSV are not documented by AWS: they are borrowed from the s2n generation that implements this client (profile cloudfront-upstream, s2n policy CloudFront-Upstream; see Data/sources/reference/cloudfront-upstream.json). No key_share (no TLS 1.3), so keyShareGroups is empty. s2nPolicies is null: AWS documents no s2n policy name."
   ],
   "certificateRules": {
     "trust": "Origin certificate must be issued by a CA on the Mozilla Included CA Certificate List (CloudFront supports the same CAs as Mozilla). Self-signed certificates are not accepted. For ELB origins an ACM certificate (or third-party cert imported into ACM) may be used; other origins need a cert from a trusted third-party CA.",
@@ -1055,6 +1079,427 @@ enum EmbeddedData {
     "retryBehaviour": "GET/HEAD: on response timeout CloudFront drops the connection and retries per Connection attempts. DELETE/OPTIONS/PATCH/PUT/POST: no retry."
   },
   "unverified": false
+}
+
+"""#
+
+    /// `Data/clients/cloudfront-upstream-2025-pq.json`
+    static let clientCloudfrontUpstream2025Pq: String = #"""
+{
+  "id": "cloudfront-upstream-2025-pq",
+  "name": "Amazon CloudFront → origin, s2n CloudFront-Upstream-2025-PQ (TLS 1.3, hybrid ML-KEM)",
+  "generation": "upstream-2025-pq",
+  "documented": false,
+  "unverified": true,
+  "sources": [
+    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
+    "github:aws/s2n-tls tls/s2n_signature_scheme.c (code index file id 52848715259: newest stored version, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`; the index does not name its commit)",
+    "github:aws/s2n-tls tls/s2n_kem_preferences.c (code index file id 52737738547: pq_kem_groups_ietf_2025_07 = x25519_mlkem_768, secp256r1_mlkem_768, secp384r1_mlkem_1024; kem_count 0)",
+    "github:aws/s2n-tls@0f9f02a7102dd1d8b88fc03f5df286be11a78376 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-2-2025-PQ",
+    "https://github.com/aws/s2n-tls/pull/5460",
+    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (code index file id 291378561: should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (code index file id 882990422: minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
+  ],
+  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshot CloudFront-Upstream-TLS-1-2-2025-PQ @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format); signature list = s2n_sig_scheme_pref_list_20250821 (index id 52848715259); KEM groups = pq_kem_groups_ietf_2025_07 (index id 52737738547).",
+  "versions": [
+    "SSLv3",
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "originSslProtocols": {
+    "SSLv3": "SSLv3",
+    "TLSv1": "TLSv1.0",
+    "TLSv1.1": "TLSv1.1",
+    "TLSv1.2": "TLSv1.2"
+  },
+  "s2nPolicies": {
+    "SSLv3": "CloudFront-Upstream-2025-PQ",
+    "TLSv1": "CloudFront-Upstream-TLS-1-0-2025-PQ",
+    "TLSv1.1": "CloudFront-Upstream-TLS-1-1-2025-PQ",
+    "TLSv1.2": "CloudFront-Upstream-TLS-1-2-2025-PQ"
+  },
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xC023",
+    "0xC027",
+    "0xC024",
+    "0xC028",
+    "0xC009",
+    "0xC013",
+    "0xC00A",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x003C",
+    "0x002F",
+    "0x0035",
+    "0x000A",
+    "0x0004"
+  ],
+  "groups": [
+    4588,
+    4587,
+    4589,
+    23,
+    29,
+    24
+  ],
+  "keyShareGroups": [
+    4588,
+    23
+  ],
+  "signatureSchemes": [
+    "0x0904",
+    "0x0905",
+    "0x0906",
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0303",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0301",
+    "0x0201",
+    "0x0203"
+  ],
+  "unverifiedSignatureSchemes": [
+    "0x0303",
+    "0x0301"
+  ],
+  "extensions": [
+    "0x002B",
+    "0x000A",
+    "0x0033",
+    "0x000D",
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x000B",
+    "0x002D",
+    "0x0017"
+  ],
+  "unverifiedExtensions": [
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x002D"
+  ],
+  "sendsRenegotiationSCSV": true,
+  "notes": [
+    "s2n-tls (aws/s2n-tls) security policies CloudFront-Upstream-2025-PQ, CloudFront-Upstream-TLS-1-0-2025-PQ, CloudFront-Upstream-TLS-1-1-2025-PQ, CloudFront-Upstream-TLS-1-2-2025-PQ for the OriginSslProtocols minimum SSLv3, TLSv1, TLSv1.1, TLSv1.2 (same lists, higher minimum version); CloudFront-Upstream-TLS-1-3-2025-PQ is the TLS 1.3-minimum variant (no OriginSslProtocols value maps to it).",
+    "s2n structures: security_policy = security_policy_cloudfront_upstream_2025_08_08_pq (_tls10_pq/_tls11_pq/_tls12_pq/_tls13_pq); cipher_preferences = cipher_preferences_cloudfront_upstream_2025_08_08 (_tls13 for the TLS 1.3-minimum policy); kem_preferences = kem_preferences_pq_tls_1_3_ietf_2025_07; signature_preferences = s2n_signature_preferences_20250821 (\"Based on 20201021, but with ECDSA preferred and ML-DSA enabled + preferred\"); ecc_preferences = s2n_ecc_preferences_20230623.",
+    "ML-DSA schemes (0x0904-0x0906) have minimum version TLS 1.3 in s2n and are offered only when TLS 1.3 is possible; whether the libcrypto CloudFront links can do ML-DSA is not known.",
+    "The s2n PQ-policy test lists the five CloudFront-Upstream-*-2025-PQ policies as the exceptions allowed to combine legacy TLS ciphers with ML-KEM (code index file id 7774241001).",
+    "unverified: as upstream-2025; in addition the hybrid key share and ML-KEM groups are sent only when the libcrypto CloudFront links supports ML-KEM (s2n_pq_is_enabled), which is not known.",
+    "ClientHello (s2n_client_hello_send): legacy_version 0x0303; compression null only; TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) appended after the suites (not listed in suites); session id 32 bytes (32 random bytes when TLS 1.3 is possible (middlebox compatibility mode, default outside QUIC)).",
+    "supported_groups order: [4588, 4587, 4589, 23, 29, 24]. Key shares in the first ClientHello: [4588, 23] (one hybrid share for the most preferred KEM group (X25519MLKEM768), then one ECC share for the first curve of the ECC preferences (secp256r1); the hybrid share is sent only if s2n_pq_is_enabled() (a libcrypto with ML-KEM, e.g. AWS-LC), otherwise only [23]).",
+    "supported_versions: 0x0304, 0x0303, 0x0302, 0x0301, 0x0300 (from the highest version down to the minimum supported version; for the -TLS-1-x variants the list stops at that minimum (s2n_connection_get_minimum_supported_version was not re-read: that it returns the policy minimum is inferred)).",
+    "Extensions in send order: 0x002B supported_versions, 0x000A supported_groups, 0x0033 key_share, 0x000D signature_algorithms, 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket, 0x000B ec_point_formats, 0x002D psk_key_exchange_modes, 0x0017 extended_master_secret. Unverified (depend on CloudFront's own s2n configuration): 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket, 0x002D psk_key_exchange_modes. Not listed: 0x3374 next_protocol_negotiation (sent only if the client config enables NPN (s2n_config_set_npn); no evidence CloudFront does; left out); 0x0012 signed_certificate_timestamp (sent only if the client config requests CT (s2n_config_set_ct_support_level); no evidence CloudFront does; left out); 0xFE01 pq_kem_parameters (TLS 1.2 PQ) (only for TLS 1.2 KEMs; kem_count is 0 in kem_preferences_null and kem_preferences_pq_tls_1_3_ietf_2025_07); 0xFF01 renegotiation_info (s2n signals secure renegotiation with TLS_EMPTY_RENEGOTIATION_INFO_SCSV instead of the extension on initial handshakes (comment in s2n_client_hello_send)); 0x002C cookie (only in the second ClientHello after a HelloRetryRequest); 0x0039 quic_transport_parameters (QUIC only); 0x002A early_data (only when resuming with early data); 0x0029 pre_shared_key (only when resuming / external PSK (always last when sent)).",
+    "Signature schemes 0x0303, 0x0301 are TLS 1.2 SHA-224 hash/signature pairs, not IANA SignatureSchemes: unverified, as in cloudfront-origin.",
+    "A suite is written only if the libcrypto makes it available and its minimum version <= the client's highest version (TLS 1.3 suites are dropped when TLS 1.3 is off); 3DES/RC4 availability depends on the libcrypto CloudFront links (not known).",
+    "Schemes whose minimum version is above the client's highest version (ML-DSA and RSA-PSS need TLS 1.3 / 1.2) and RSA-PSS schemes the libcrypto cannot do are left out."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/cloudfront-upstream-2025.json`
+    static let clientCloudfrontUpstream2025: String = #"""
+{
+  "id": "cloudfront-upstream-2025",
+  "name": "Amazon CloudFront → origin, s2n CloudFront-Upstream-2025 (TLS 1.3)",
+  "generation": "upstream-2025",
+  "documented": false,
+  "unverified": true,
+  "sources": [
+    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
+    "github:aws/s2n-tls tls/s2n_signature_scheme.c (code index file id 52848715259: newest stored version, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`; the index does not name its commit)",
+    "github:aws/s2n-tls@13a885ea2c6c0079342851286fbeb2434942f764 tests/policy_snapshot/snapshots/CloudFront-Upstream-2025",
+    "github:aws/s2n-tls@0f9f02a7102dd1d8b88fc03f5df286be11a78376 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-0-2025",
+    "https://github.com/aws/s2n-tls/pull/5460",
+    "https://github.com/aws/s2n-tls/pull/5486",
+    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (code index file id 291378561: should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (code index file id 882990422: minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
+  ],
+  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream-2025 @13a885ea2c6c0079342851286fbeb2434942f764 and CloudFront-Upstream-TLS-1-0-2025 @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format, identical lists); signature list = s2n_sig_scheme_pref_list_20250820 in s2n_signature_scheme.c index id 52848715259, the list security_policies.c (index id 52730674780) names.",
+  "versions": [
+    "SSLv3",
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "originSslProtocols": {
+    "SSLv3": "SSLv3",
+    "TLSv1": "TLSv1.0",
+    "TLSv1.1": "TLSv1.1",
+    "TLSv1.2": "TLSv1.2"
+  },
+  "s2nPolicies": {
+    "SSLv3": "CloudFront-Upstream-2025",
+    "TLSv1": "CloudFront-Upstream-TLS-1-0-2025",
+    "TLSv1.1": "CloudFront-Upstream-TLS-1-1-2025",
+    "TLSv1.2": "CloudFront-Upstream-TLS-1-2-2025"
+  },
+  "suites": [
+    "0x1301",
+    "0x1302",
+    "0x1303",
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xC023",
+    "0xC027",
+    "0xC024",
+    "0xC028",
+    "0xC009",
+    "0xC013",
+    "0xC00A",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x003C",
+    "0x002F",
+    "0x0035",
+    "0x000A",
+    "0x0004"
+  ],
+  "groups": [
+    23,
+    29,
+    24
+  ],
+  "keyShareGroups": [
+    23
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0303",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0301",
+    "0x0201",
+    "0x0203"
+  ],
+  "unverifiedSignatureSchemes": [
+    "0x0303",
+    "0x0301"
+  ],
+  "extensions": [
+    "0x002B",
+    "0x000A",
+    "0x0033",
+    "0x000D",
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x000B",
+    "0x002D",
+    "0x0017"
+  ],
+  "unverifiedExtensions": [
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x002D"
+  ],
+  "sendsRenegotiationSCSV": true,
+  "notes": [
+    "s2n-tls (aws/s2n-tls) security policies CloudFront-Upstream-2025, CloudFront-Upstream-TLS-1-0-2025, CloudFront-Upstream-TLS-1-1-2025, CloudFront-Upstream-TLS-1-2-2025 for the OriginSslProtocols minimum SSLv3, TLSv1, TLSv1.1, TLSv1.2 (same lists, higher minimum version); CloudFront-Upstream-TLS-1-3-2025 is the TLS 1.3-minimum variant (no OriginSslProtocols value maps to it).",
+    "s2n structures: security_policy = security_policy_cloudfront_upstream_2025_08_08 (_tls10/_tls11/_tls12/_tls13); cipher_preferences = cipher_preferences_cloudfront_upstream_2025_08_08 (_tls13 for the TLS 1.3-minimum policy); kem_preferences = kem_preferences_null; signature_preferences = s2n_signature_preferences_20250820 (\"Based on 20201021, but with ECDSA preferred\"); ecc_preferences = s2n_ecc_preferences_20230623.",
+    "PR #5460 (merged 2025-08, released in s2n-tls v0.3.25 per PR #5486): \"Adds new TLSv1.3-enabled security policies for CloudFront's outbound ('upstream') connections to origin servers\"; the new policies are the existing upstream ones plus TLS 1.3 and RSA-PSS (\"strictly additive\").",
+    "Same 19 TLS <= 1.2 suites as CloudFront-Upstream plus the three TLS 1.3 suites first; the newest snapshots order the TLS <= 1.2 suites AES-128 first (see stored_versions_seen).",
+    "No stored AWS CloudFront page says that CloudFront uses these policies toward origins today.",
+    "unverified: stored versions disagree on the TLS <= 1.2 suite order (the newest current-format snapshots are used; s2n_cipher_preferences.c itself was not found in that version), and no stored AWS page confirms that CloudFront uses this generation toward origins.",
+    "ClientHello (s2n_client_hello_send): legacy_version 0x0303; compression null only; TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) appended after the suites (not listed in suites); session id 32 bytes (32 random bytes when TLS 1.3 is possible (middlebox compatibility mode, default outside QUIC)).",
+    "supported_groups order: [23, 29, 24]. Key shares in the first ClientHello: [23] (one ECC share for the first curve of the ECC preferences (secp256r1); no KEM groups (kem_preferences_null)).",
+    "supported_versions: 0x0304, 0x0303, 0x0302, 0x0301, 0x0300 (from the highest version down to the minimum supported version; for the -TLS-1-x variants the list stops at that minimum (s2n_connection_get_minimum_supported_version was not re-read: that it returns the policy minimum is inferred)).",
+    "Extensions in send order: 0x002B supported_versions, 0x000A supported_groups, 0x0033 key_share, 0x000D signature_algorithms, 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket, 0x000B ec_point_formats, 0x002D psk_key_exchange_modes, 0x0017 extended_master_secret. Unverified (depend on CloudFront's own s2n configuration): 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket, 0x002D psk_key_exchange_modes. Not listed: 0x3374 next_protocol_negotiation (sent only if the client config enables NPN (s2n_config_set_npn); no evidence CloudFront does; left out); 0x0012 signed_certificate_timestamp (sent only if the client config requests CT (s2n_config_set_ct_support_level); no evidence CloudFront does; left out); 0xFE01 pq_kem_parameters (TLS 1.2 PQ) (only for TLS 1.2 KEMs; kem_count is 0 in kem_preferences_null and kem_preferences_pq_tls_1_3_ietf_2025_07); 0xFF01 renegotiation_info (s2n signals secure renegotiation with TLS_EMPTY_RENEGOTIATION_INFO_SCSV instead of the extension on initial handshakes (comment in s2n_client_hello_send)); 0x002C cookie (only in the second ClientHello after a HelloRetryRequest); 0x0039 quic_transport_parameters (QUIC only); 0x002A early_data (only when resuming with early data); 0x0029 pre_shared_key (only when resuming / external PSK (always last when sent)).",
+    "Signature schemes 0x0303, 0x0301 are TLS 1.2 SHA-224 hash/signature pairs, not IANA SignatureSchemes: unverified, as in cloudfront-origin.",
+    "A suite is written only if the libcrypto makes it available and its minimum version <= the client's highest version (TLS 1.3 suites are dropped when TLS 1.3 is off); 3DES/RC4 availability depends on the libcrypto CloudFront links (not known).",
+    "Schemes whose minimum version is above the client's highest version (ML-DSA and RSA-PSS need TLS 1.3 / 1.2) and RSA-PSS schemes the libcrypto cannot do are left out."
+  ]
+}
+
+"""#
+
+    /// `Data/clients/cloudfront-upstream.json`
+    static let clientCloudfrontUpstream: String = #"""
+{
+  "id": "cloudfront-upstream",
+  "name": "Amazon CloudFront → origin, s2n CloudFront-Upstream (SSLv3–TLS 1.2)",
+  "generation": "upstream",
+  "documented": false,
+  "unverified": false,
+  "sources": [
+    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
+    "github:aws/s2n-tls@30de74d0af5f6d084a8dad779817cb79a8ae3002 tests/policy_snapshot/snapshots/CloudFront-Upstream",
+    "github:aws/s2n-tls@13a885ea2c6c0079342851286fbeb2434942f764 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-2",
+    "https://github.com/aws/s2n-tls/pull/4301",
+    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")"
+  ],
+  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream @30de74d0af5f6d084a8dad779817cb79a8ae3002, -TLS-1-2 @13a885ea2c6c0079342851286fbeb2434942f764, -TLS-1-1 @4be9206936b4bdc4301561c3bd0249b6df6e82ef (all current format, identical lists); security_policy_cloudfront_upstream* in s2n_security_policies.c (index id 52730674780 and @ecec93a371d2ccd810a622d3023b7ebe01f35d45 agree).",
+  "versions": [
+    "SSLv3",
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2"
+  ],
+  "originSslProtocols": {
+    "SSLv3": "SSLv3",
+    "TLSv1": "TLSv1.0",
+    "TLSv1.1": "TLSv1.1",
+    "TLSv1.2": "TLSv1.2"
+  },
+  "s2nPolicies": {
+    "SSLv3": "CloudFront-Upstream",
+    "TLSv1": "CloudFront-Upstream-TLS-1-0",
+    "TLSv1.1": "CloudFront-Upstream-TLS-1-1",
+    "TLSv1.2": "CloudFront-Upstream-TLS-1-2"
+  },
+  "suites": [
+    "0xC02C",
+    "0xC030",
+    "0xC02B",
+    "0xC02F",
+    "0xC024",
+    "0xC028",
+    "0xC00A",
+    "0xC014",
+    "0xC023",
+    "0xC027",
+    "0xC009",
+    "0xC013",
+    "0x009D",
+    "0x009C",
+    "0x0035",
+    "0x003C",
+    "0x002F",
+    "0x000A",
+    "0x0004"
+  ],
+  "groups": [
+    23,
+    29,
+    24
+  ],
+  "keyShareGroups": [],
+  "signatureSchemes": [
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0301",
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0303",
+    "0x0201",
+    "0x0203"
+  ],
+  "unverifiedSignatureSchemes": [
+    "0x0301",
+    "0x0303"
+  ],
+  "extensions": [
+    "0x000A",
+    "0x000D",
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023",
+    "0x000B",
+    "0x0017"
+  ],
+  "unverifiedExtensions": [
+    "0x0000",
+    "0x0010",
+    "0x0005",
+    "0x0001",
+    "0x0023"
+  ],
+  "sendsRenegotiationSCSV": true,
+  "notes": [
+    "s2n-tls (aws/s2n-tls) security policies CloudFront-Upstream, CloudFront-Upstream-TLS-1-0, CloudFront-Upstream-TLS-1-1, CloudFront-Upstream-TLS-1-2 for the OriginSslProtocols minimum SSLv3, TLSv1, TLSv1.1, TLSv1.2 (same lists, higher minimum version).",
+    "s2n structures: security_policy = security_policy_cloudfront_upstream (_tls10/_tls11/_tls12); cipher_preferences = cipher_preferences_cloudfront_upstream (_tls10/_tls11/_tls12: same 19 suites in the snapshots); kem_preferences = kem_preferences_null; signature_preferences = s2n_signature_preferences_20140601; ecc_preferences = s2n_ecc_preferences_20230623 (since PR #4301, 2023-11).",
+    "19 suites: the 16 the CloudFront origin page lists plus TLS_RSA_WITH_AES_256_GCM_SHA384 (0x009D), TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009C) and TLS_RSA_WITH_AES_128_CBC_SHA256 (0x003C); s2n order differs from the documented table order.",
+    "PR #4301 (2023-11) moved these four policies to s2n_ecc_preferences_20230623 \"inline with CloudFront's documentation\", which ties the policies to CloudFront's origin connections.",
+    "lists taken from s2n's own policy definitions and snapshots, identical in every stored version; s2n PR #4301 ties the policies to CloudFront's origin connections.",
+    "ClientHello (s2n_client_hello_send): legacy_version 0x0303; compression null only; TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) appended after the suites (not listed in suites); session id 0 bytes (empty unless session tickets are enabled (then 32 random bytes): depends on CloudFront's configuration).",
+    "supported_groups order: [23, 29, 24]. Key shares in the first ClientHello: none (no key_share extension without TLS 1.3).",
+    "Extensions in send order: 0x000A supported_groups, 0x000D signature_algorithms, 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket, 0x000B ec_point_formats, 0x0017 extended_master_secret. Unverified (depend on CloudFront's own s2n configuration): 0x0000 server_name, 0x0010 application_layer_protocol_negotiation, 0x0005 status_request, 0x0001 max_fragment_length, 0x0023 session_ticket. Not listed: 0x3374 next_protocol_negotiation (sent only if the client config enables NPN (s2n_config_set_npn); no evidence CloudFront does; left out); 0x0012 signed_certificate_timestamp (sent only if the client config requests CT (s2n_config_set_ct_support_level); no evidence CloudFront does; left out); 0xFE01 pq_kem_parameters (TLS 1.2 PQ) (only for TLS 1.2 KEMs; kem_count is 0 in kem_preferences_null and kem_preferences_pq_tls_1_3_ietf_2025_07); 0xFF01 renegotiation_info (s2n signals secure renegotiation with TLS_EMPTY_RENEGOTIATION_INFO_SCSV instead of the extension on initial handshakes (comment in s2n_client_hello_send)); 0x002C cookie (only in the second ClientHello after a HelloRetryRequest); 0x0039 quic_transport_parameters (QUIC only); 0x002A early_data (only when resuming with early data); 0x0029 pre_shared_key (only when resuming / external PSK (always last when sent)).",
+    "Signature schemes 0x0301, 0x0303 are TLS 1.2 SHA-224 hash/signature pairs, not IANA SignatureSchemes: unverified, as in cloudfront-origin.",
+    "A suite is written only if the libcrypto makes it available and its minimum version <= the client's highest version (TLS 1.3 suites are dropped when TLS 1.3 is off); 3DES/RC4 availability depends on the libcrypto CloudFront links (not known).",
+    "Schemes whose minimum version is above the client's highest version (ML-DSA and RSA-PSS need TLS 1.3 / 1.2) and RSA-PSS schemes the libcrypto cannot do are left out."
+  ]
 }
 
 """#
@@ -2674,7 +3119,7 @@ enum EmbeddedData {
 """#
 
     /// Every client profile file, in `Data/clients/` name order.
-    static let clients: [String] = [clientAndroid12, clientAndroid14, clientAndroid44, clientAndroid7, clientChrome101, clientChromeCurrent, cloudFrontOrigin, clientCurlOpenssl3, clientFirefox100, clientFirefoxCurrent, clientGo117, clientGoCryptoTls, clientIe11Win10, clientIe11Win7, clientJava11, clientJava17, clientJava21, clientJava25, clientJava8, clientNode20, clientOpenssl111, clientOpenssl3Default, clientPython3Ssl, clientSafari154, clientSafariCurrent]
+    static let clients: [String] = [clientAndroid12, clientAndroid14, clientAndroid44, clientAndroid7, clientChrome101, clientChromeCurrent, cloudFrontOrigin, clientCloudfrontUpstream2025Pq, clientCloudfrontUpstream2025, clientCloudfrontUpstream, clientCurlOpenssl3, clientFirefox100, clientFirefoxCurrent, clientGo117, clientGoCryptoTls, clientIe11Win10, clientIe11Win7, clientJava11, clientJava17, clientJava21, clientJava25, clientJava8, clientNode20, clientOpenssl111, clientOpenssl3Default, clientPython3Ssl, clientSafari154, clientSafariCurrent]
 
     /// Every policy file, in `Data/policies/` name order.
     static let policies: [String] = [policiesCloudfrontViewer, policiesCompliance, policiesElb, policiesMozilla]

@@ -52,3 +52,17 @@ public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, Cus
 
     private var ordinal: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }
+
+extension TLSVersion {
+    /// The spelling CloudFront's OriginSslProtocols uses.
+    public var cloudFrontName: String {
+        switch self {
+        case .tls10: "TLSv1"
+        case .tls11: "TLSv1.1"
+        case .tls12: "TLSv1.2"
+        case .tls13: "TLSv1.3"
+        case .sslv3: "SSLv3"
+        case .sslv2: "SSLv2"
+        }
+    }
+}

@@ -77,8 +77,7 @@ struct FlightConsumer: ResponseConsumer {
 
     /// Key shares the first ClientHello carried.
     var sharesSent: [UInt16] {
-        guard let hello = firstHello else { return [] }
-        return hello.keyShareGroups.filter { hello.groups.contains($0) && KeyShareSamples.share(for: $0) != nil }
+        firstHello?.sharesSent ?? []
     }
 
     /// Skips leading warning alerts (and, after a retry, the one ChangeCipherSpec a middlebox-compatible
@@ -111,11 +110,11 @@ struct FlightConsumer: ResponseConsumer {
 
     /// The second ClientHello for `hrr`, or nil when this engine cannot send a correct one.
     private func secondHello(after hrr: ServerHello) -> [UInt8]? {
-        guard var hello = firstHello, hello.version == .tls13,
+        guard var hello = firstHello, hello.offersTLS13,
               hrr.version == TLSVersion.tls13.wireValue,
               hello.suites.contains(hrr.cipherSuite),
               let group = hrr.keyShareGroup, hello.groups.contains(group), !sharesSent.contains(group),
-              KeyShareSamples.share(for: group) != nil,
+              hello.share(for: group) != nil,
               !hrr.extensionTypes.contains(Self.extensionCookie)
         else { return nil }
         hello.keyShareGroups = [group]

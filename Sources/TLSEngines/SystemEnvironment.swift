@@ -7,6 +7,8 @@ public struct SystemEnvironment: ScanEnvironment {
 
     public var wire: any HandshakeEngine { WireEngine() }
 
+    public var helloObserver: (any HelloObserver)? { WireEngine() }
+
     public var libraries: [any HandshakeEngine] { [OpenSSLEngine(), GnuTLSEngine()] }
 
     public func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {

@@ -2,7 +2,7 @@ import TLSCatalog
 import TLSWire
 
 /// Probes with hand-built hellos: any code point, any version from SSL 2.0 to TLS 1.3, no crypto.
-public struct WireEngine: HandshakeEngine {
+public struct WireEngine: HandshakeEngine, HelloObserver {
     public let kind = EngineKind.wire
     private let transport: TCPTransport
 
@@ -28,8 +28,50 @@ public struct WireEngine: HandshakeEngine {
         return Self.outcome(of: end, for: request)
     }
 
+    /// Sends a named client's own ClientHello (``ClientHello/Shape``: every version it speaks, its order, its
+    /// extensions) and reports what the server picked. Key shares for hybrid post-quantum groups are made fresh
+    /// here (``HybridKeyShares``) unless the hello already carries them. `helloBytes` is the size sent.
+    public func observe(_ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
+                        wantsCertificates: Bool) async -> (outcome: ProbeOutcome, helloBytes: Int) {
+        var hello = hello
+        for group in Set(hello.groups) where hello.share(for: group) == nil {
+            if let share = HybridKeyShares.share(for: group) { hello.suppliedShares[group] = share }
+        }
+        let bytes = hello.encodeRecords()
+        let consumer = FlightConsumer(depth: wantsCertificates ? .keyExchange : .serverHello,
+                                      firstHello: hello.offersTLS13 ? hello : nil)
+        let end = await transport.exchange(to: endpoint, send: bytes, consumer: consumer, deadlines: deadlines)
+        return (Self.outcome(of: end, offer: Offer(hello)), bytes.count)
+    }
+
+    /// What a hello offered, as far as judging the answer needs.
+    struct Offer {
+        var versions: [TLSVersion]
+        var suites: [UInt16]
+        var groups: [UInt16]
+
+        init(_ request: ProbeRequest) {
+            versions = [request.version]
+            suites = request.suites
+            groups = request.groups
+        }
+
+        init(_ hello: ClientHello) {
+            versions = hello.offeredVersions
+            suites = hello.suites
+            groups = hello.groups
+        }
+
+        var highest: TLSVersion { versions.max() ?? .tls12 }
+        var offersSSLv2Only: Bool { versions == [.sslv2] }
+    }
+
     /// Turns how the exchange ended into exactly one probe outcome, claiming only what the bytes prove.
     static func outcome(of end: ExchangeEnd<FlightConsumer>, for request: ProbeRequest) -> ProbeOutcome {
+        outcome(of: end, offer: Offer(request))
+    }
+
+    static func outcome(of end: ExchangeEnd<FlightConsumer>, offer request: Offer) -> ProbeOutcome {
         switch end {
         case .complete(let consumer):
             return judge(consumer, request: request, ifNoHello: .failed(ProbeFailure(.protocolViolation, "no ServerHello")))
@@ -85,7 +127,7 @@ public struct WireEngine: HandshakeEngine {
         return "\(hex) (\(name))"
     }
 
-    static func judge(_ consumer: FlightConsumer, request: ProbeRequest, ifNoHello: ProbeOutcome) -> ProbeOutcome {
+    static func judge(_ consumer: FlightConsumer, request: Offer, ifNoHello: ProbeOutcome) -> ProbeOutcome {
         let flight = consumer.parser.flight
         if let retry = consumer.retry {
             return judgeRetry(retry, second: flight, ifNoHello: ifNoHello)
@@ -133,9 +175,9 @@ public struct WireEngine: HandshakeEngine {
         return "\(name) (\(hex))"
     }
 
-    static func judge(_ flight: ServerFlight, request: ProbeRequest, ifNoHello: ProbeOutcome) -> ProbeOutcome {
+    static func judge(_ flight: ServerFlight, request: Offer, ifNoHello: ProbeOutcome) -> ProbeOutcome {
         if let v2 = flight.sslv2Hello {
-            guard request.version == .sslv2 else { return .failed(ProbeFailure(.protocolViolation, "SSL 2.0 SERVER-HELLO in answer to a \(request.version) hello")) }
+            guard request.offersSSLv2Only else { return .failed(ProbeFailure(.protocolViolation, "SSL 2.0 SERVER-HELLO in answer to a \(request.highest) hello")) }
             guard !v2.cipherKinds.isEmpty else { return .rejected(.closed) }
             if let kind = v2.cipherKinds.first(where: { !SSLv2ClientHello.allCipherKinds.contains($0) }) {
                 let hex = String(kind, radix: 16, uppercase: true)
@@ -151,17 +193,20 @@ public struct WireEngine: HandshakeEngine {
         if hello.version < TLSVersion.sslv3.wireValue {
             return .failed(ProbeFailure(.protocolViolation, "the server's TLS ServerHello claims version \(CodePointFormat.hex(hello.version)), which is not a TLS version"))
         }
-        if request.version == .sslv2 {
+        if request.offersSSLv2Only {
             return .rejected(.otherVersion(hello.version))
         }
-        if hello.version != request.version.wireValue {
-            if hello.version > request.version.wireValue || TLSVersion(wireValue: hello.version) == nil {
-                return .failed(ProbeFailure(.protocolViolation, "server chose version 0x\(String(hello.version, radix: 16)) above the offered \(request.version)"))
+        guard let version = TLSVersion(wireValue: hello.version), request.versions.contains(version) else {
+            if hello.version > request.highest.wireValue || TLSVersion(wireValue: hello.version) == nil {
+                return .failed(ProbeFailure(.protocolViolation, "server chose version 0x\(String(hello.version, radix: 16)) above the offered \(request.highest)"))
             }
             return .rejected(.otherVersion(hello.version))
         }
         guard request.suites.contains(hello.cipherSuite) else {
             return .failed(ProbeFailure(.protocolViolation, "server chose suite \(CodePointFormat.hex(hello.cipherSuite)), which was not offered"))
+        }
+        if request.versions.count > 1, let suite = Catalog.shared.suite(code: hello.cipherSuite), suite.isTLS13 != (version == .tls13) {
+            return .failed(ProbeFailure(.protocolViolation, "server chose \(version) with suite \(suiteName(hello.cipherSuite)), which that version cannot use"))
         }
         guard hello.compression == 0 else {
             return .failed(ProbeFailure(.protocolViolation, "server chose compression method \(hello.compression), which was not offered"))
@@ -173,12 +218,14 @@ public struct WireEngine: HandshakeEngine {
         case .finiteField(let bits): dhBits = bits
         default: break
         }
-        if request.version == .tls13, let chosen = group, !request.groups.contains(chosen) {
+        if version == .tls13, let chosen = group, !request.groups.contains(chosen) {
             return .failed(ProbeFailure(.protocolViolation, "server chose group \(chosen), which was not offered"))
         }
-        return .accepted(Negotiated(
-            version: request.version, suite: hello.cipherSuite, group: group, dhBits: dhBits,
+        var negotiated = Negotiated(
+            version: version, suite: hello.cipherSuite, group: group, dhBits: dhBits,
             helloRetry: hello.isHelloRetryRequest, certificates: flight.certificates,
-            secureRenegotiation: request.version == .tls13 ? nil : hello.secureRenegotiation))
+            secureRenegotiation: version == .tls13 ? nil : hello.secureRenegotiation)
+        negotiated.certificateRequested = flight.certificateRequested
+        return .accepted(negotiated)
     }
 }

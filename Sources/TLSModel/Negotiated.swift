@@ -15,6 +15,8 @@ public struct Negotiated: Sendable, Equatable {
     public var secureRenegotiation: Bool?
     /// SSL 2.0 cipher kinds, for an SSL 2.0 server hello.
     public var sslv2CipherKinds: [UInt32]
+    /// The server sent a CertificateRequest (TLS 1.2 and earlier, when the probe read the whole flight).
+    public var certificateRequested = false
 
     public init(version: TLSVersion, suite: UInt16, group: UInt16? = nil, dhBits: Int? = nil, helloRetry: Bool = false,
                 certificates: [[UInt8]] = [], secureRenegotiation: Bool? = nil, sslv2CipherKinds: [UInt32] = []) {

@@ -7,6 +7,8 @@ import TLSCatalog
 public protocol ScanEnvironment: Sendable {
     /// The raw ClientHello prober: the default engine of a scan.
     var wire: any HandshakeEngine { get }
+    /// Sends named clients' own hellos (the observed CloudFront verdicts); nil when none can be sent here.
+    var helloObserver: (any HelloObserver)? { get }
     /// The real TLS libraries that confirm what the wire engine found, in the order they are asked.
     var libraries: [any HandshakeEngine] { get }
     /// Whether `engine` can put `suite` in a ClientHello for `version` on this machine.

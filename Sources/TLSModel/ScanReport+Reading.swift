@@ -93,6 +93,7 @@ extension ScanReport {
                                                  purpose: item.purpose, reason: item.reason))
         }
         scan.elapsedSeconds = elapsedSeconds
+        scan.observations = observations ?? []
         guard scan.isComplete == complete else {
             throw TLSMatrixError.savedReport("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
         }

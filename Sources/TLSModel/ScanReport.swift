@@ -35,6 +35,8 @@ public struct ScanReport: Codable, Sendable, Equatable {
     /// `--warn-days`), so `tlsmatrix report` judges it the same way unless told otherwise. Absent in
     /// reports written before tlsmatrix 0.4.0 (then `report` uses its own defaults).
     public var options: Options?
+    /// What each CloudFront generation's own ClientHello got (absent in reports of scans that sent none).
+    public var observations: [HelloObservation]?
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -52,13 +54,17 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var policy: String?
         @Nullable public var hostHeader: String?
         public var warnDays: Int
+        /// The CloudFront generations judged, when not all of them (`--cloudfront-generation`).
+        public var cloudfrontGenerations: [String]?
 
-        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int) {
+        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
+                    cloudfrontGenerations: [String]? = nil) {
             self.client = client
             self.originProtocols = originProtocols
             self.policy = policy
             self.hostHeader = hostHeader
             self.warnDays = warnDays
+            self.cloudfrontGenerations = cloudfrontGenerations
         }
     }
 
@@ -339,8 +345,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var group: String?
         public var originProtocols: [String]
         public var causes: [Cause]
+        /// `compatible` | `not-compatible` | `depends-on-generation` | `undecided` over the generations.
+        public var status: String?
+        /// One verdict per generation of CloudFront's origin client.
+        public var generations: [GenerationEntry]?
 
-        public init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String], causes: [Cause]) {
+        public init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String],
+                    causes: [Cause], status: String? = nil, generations: [GenerationEntry]? = nil) {
             self.compatible = compatible
             self.protocol = `protocol`
             self.suite = suite
@@ -348,6 +359,78 @@ public struct ScanReport: Codable, Sendable, Equatable {
             self.group = group
             self.originProtocols = originProtocols
             self.causes = causes
+            self.status = status
+            self.generations = generations
+        }
+    }
+
+    /// One generation's CloudFront verdict (`verdicts.cloudfront.generations[]`).
+    public struct GenerationEntry: Codable, Sendable, Equatable {
+        /// `documented`, `upstream`, `upstream-2025`, `upstream-2025-pq`.
+        public var id: String
+        public var name: String
+        public var client: String
+        public var documented: Bool
+        @Nullable public var s2nPolicy: String?
+        public var versions: [String]
+        @Nullable public var compatible: Bool?
+        /// True when `compatible` is the server's answer to this generation's own ClientHello.
+        public var observed: Bool
+        @Nullable public var `protocol`: String?
+        @Nullable public var suite: SuiteName?
+        @Nullable public var group: String?
+        public var causes: [Cause]
+        public var predicted: PredictionEntry
+        /// The observed answer and the prediction, in words, when they differ.
+        @Nullable public var difference: String?
+        /// Size of the ClientHello sent, when one was.
+        @Nullable public var helloBytes: Int?
+
+        public init(id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
+                    compatible: Bool?, observed: Bool, protocol: String?, suite: SuiteName?, group: String?, causes: [Cause],
+                    predicted: PredictionEntry, difference: String?, helloBytes: Int?) {
+            self.id = id
+            self.name = name
+            self.client = client
+            self.documented = documented
+            self.s2nPolicy = s2nPolicy
+            self.versions = versions
+            self.compatible = compatible
+            self.observed = observed
+            self.protocol = `protocol`
+            self.suite = suite
+            self.group = group
+            self.causes = causes
+            self.predicted = predicted
+            self.difference = difference
+            self.helloBytes = helloBytes
+        }
+    }
+
+    /// A suite by code and names.
+    public struct SuiteName: Codable, Sendable, Equatable {
+        public var code: String
+        @Nullable public var iana: String?
+        @Nullable public var openssl: String?
+
+        public init(code: String, iana: String?, openssl: String?) {
+            self.code = code
+            self.iana = iana
+            self.openssl = openssl
+        }
+    }
+
+    public struct PredictionEntry: Codable, Sendable, Equatable {
+        @Nullable public var compatible: Bool?
+        @Nullable public var `protocol`: String?
+        @Nullable public var suite: SuiteName?
+        @Nullable public var group: String?
+
+        public init(compatible: Bool?, protocol: String?, suite: SuiteName?, group: String?) {
+            self.compatible = compatible
+            self.protocol = `protocol`
+            self.suite = suite
+            self.group = group
         }
     }
 
@@ -508,7 +591,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?) {
+    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil) {
         self.schemaVersion = schemaVersion
         self.tool = tool
         self.target = target
@@ -529,6 +612,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         self.undecided = undecided
         self.elapsedSeconds = elapsedSeconds
         self.options = options
+        self.observations = observations
     }
 }
 

@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSWire
 
 /// Everything one scan observed about one target, ready for analysis and reports.
 public struct ScanResult: Sendable {
@@ -25,6 +26,8 @@ public struct ScanResult: Sendable {
     public var connectAttempts = 1
     /// The HTTP port check, when one was asked for.
     public var httpPort: PortCheck?
+    /// What the server answered to each CloudFront generation's own ClientHello (one connection each).
+    public var observations: [HelloObservation] = []
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -49,7 +52,7 @@ public struct ScanResult: Sendable {
         let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
             + findings.filter { $0.id == "engine-disagreement" }.count
         return protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
-            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations
+            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations + observations.count
     }
 
     public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
@@ -90,6 +93,26 @@ public enum Reachability: Sendable, Equatable {
         case .refused(let why): "origin not responding: TCP connect failed (\(why))"
         case .connectTimeout: "origin not responding: TCP connect timed out"
         case .noTLSAnswer(let why): "origin not responding to TLS: \(why)"
+        }
+    }
+}
+
+extension Reachability {
+    /// How a `noTLSAnswer` reason starts when the ClientHello got no answer in time.
+    public static let noAnswer = "no answer to a"
+
+    /// The HTTPS port answered with a plain HTTP response.
+    public var answersPlainHTTP: Bool {
+        if case .noTLSAnswer(let why) = self { return why.contains(RecordSniffer.plainHTTP) }
+        return false
+    }
+
+    /// The origin did not answer in time (connect or handshake): CloudFront's 504 rather than 502.
+    public var isTimeout: Bool {
+        switch self {
+        case .connectTimeout: true
+        case .noTLSAnswer(let why): why.hasPrefix(Self.noAnswer)
+        default: false
         }
     }
 }
@@ -229,6 +252,13 @@ public struct UndecidedProbe: Sendable, Equatable {
 /// Something the report should tell the user, with a stable id.
 public struct Finding: Sendable, Equatable {
     public enum Severity: String, Sendable, Codable { case info, warning, error }
+
+    /// Ids of findings the code refers to by name.
+    public enum ID {
+        /// The server sent a CertificateRequest.
+        public static let clientCertificateRequested = "origin-requests-client-certificate"
+    }
+
     public var id: String
     public var severity: Severity
     public var message: String

@@ -43,7 +43,10 @@ extension ScanReport {
             },
             elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
             options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
-                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays))
+                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
+                             cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
+                                ? nil : options.cloudFrontGenerations.map(\.rawValue)),
+            observations: scan.observations.isEmpty ? nil : scan.observations)
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {
@@ -105,7 +108,24 @@ extension ScanReport {
                    suite: verdict.suite.map(CodeName.suite),
                    code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(CodeName.group),
                    originProtocols: verdict.originProtocols.map(\.cloudFrontName),
-                   causes: verdict.causes)
+                   causes: verdict.causes, status: verdict.generations.isEmpty ? nil : verdict.status.rawValue,
+                   generations: verdict.generations.isEmpty ? nil : verdict.generations.map(generationEntry))
+    }
+
+    static func generationEntry(_ g: CloudFrontVerdict.Generation) -> GenerationEntry {
+        GenerationEntry(
+            id: g.generation.rawValue, name: g.generation.title, client: g.profile.id, documented: g.generation.isDocumented,
+            s2nPolicy: g.s2nPolicy, versions: g.versions.map(\.rawValue), compatible: g.compatible, observed: g.observed,
+            protocol: g.protocolVersion?.rawValue, suite: g.suite.map(suiteName), group: g.group.map(groupName),
+            causes: g.causes,
+            predicted: PredictionEntry(compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
+                                       suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(groupName)),
+            difference: g.difference, helloBytes: g.observation?.helloBytes)
+    }
+
+    static func suiteName(_ code: UInt16) -> SuiteName {
+        let suite = Catalog.shared.suite(code: code)
+        return SuiteName(code: CodePointFormat.hex(code), iana: suite?.iana, openssl: suite?.openssl)
     }
 
     static func policyEntry(_ conformance: PolicyConformance) -> PolicyEntry {

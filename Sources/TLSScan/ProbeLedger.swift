@@ -5,6 +5,8 @@ actor ProbeLedger {
     private(set) var connections = 0
     private(set) var counts = ProbeCounts()
     private(set) var undecided: [UndecidedProbe] = []
+    /// The versions with which the server sent a CertificateRequest.
+    private(set) var certificateRequestedWith: Set<TLSVersion> = []
 
     /// A connection that was not a TLS probe (a port check).
     func countConnection() {
@@ -20,7 +22,9 @@ actor ProbeLedger {
                                             reason: "timed out during \(phase.rawValue)"))
         case .failed(let failure):
             undecided.append(UndecidedProbe(engine: engine, version: version, purpose: purpose, reason: failure.message))
-        case .accepted, .rejected:
+        case .accepted(let negotiated):
+            if negotiated.certificateRequested { certificateRequestedWith.insert(negotiated.version) }
+        case .rejected:
             break
         }
     }

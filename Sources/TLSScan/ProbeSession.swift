@@ -98,6 +98,9 @@ struct ProbeSession: Sendable {
         if options.crossCheck, engine.kind == .wire {
             await CrossCheck(environment: environment).run(session: self, into: &result)
         }
+        if options.observeCloudFront {
+            result.observations = await observeCloudFront()
+        }
         await checkHTTPPort(into: &result)
         await finish(&result)
     }
@@ -141,6 +144,13 @@ struct ProbeSession: Sendable {
         result.connections = await ledger.connections
         result.probes = await ledger.counts
         result.undecided = await ledger.undecided
+        let requested = await ledger.certificateRequestedWith
+        if !requested.isEmpty {
+            let versions = requested.sorted().map(\.rawValue).joined(separator: ", ")
+            result.findings.append(Finding(
+                id: Finding.ID.clientCertificateRequested, severity: .warning,
+                message: "The origin asks for a client certificate (CertificateRequest with \(versions))."))
+        }
     }
 
     static func reachability(after outcome: ProbeOutcome, version: TLSVersion, deadlines: Deadlines) -> Reachability? {
@@ -148,7 +158,7 @@ struct ProbeSession: Sendable {
         case .timedOut(.connect):
             return .connectTimeout
         case .timedOut(.handshake):
-            return .noTLSAnswer("no answer to a \(version) ClientHello within \(deadlines.handshake)")
+            return .noTLSAnswer("\(Reachability.noAnswer) \(version) ClientHello within \(deadlines.handshake)")
         case .failed(let failure) where failure.stage == .connect:
             return .refused(failure.message)
         case .failed(let failure) where failure.stage == .localSystem:

@@ -23,6 +23,11 @@ public struct ScanOptions: Sendable {
     public var crossCheck = true
     /// Also fetch the certificate without SNI, to see what SNI-less clients get.
     public var checkWithoutSNI = true
+    /// Send each CloudFront generation's own ClientHello (one connection each) so its verdict is observed, not
+    /// only predicted from the matrix.
+    public var observeCloudFront = true
+    /// The origin's OriginSslProtocols setting the CloudFront hellos are built for.
+    public var originProtocols: [TLSVersion] = [.tls12]
     /// Limits shared with other scans of the same run; nil gives this scan its own per-host gate.
     public var limits: ScanLimits?
     /// Told about every finished probe.

@@ -87,6 +87,7 @@ extension Scanner {
         libraryOptions.checkWithoutSNI = false
         libraryOptions.crossCheck = false
         libraryOptions.httpPort = nil
+        libraryOptions.observeCloudFront = false
         for library in environment.libraries {
             let other = await Scanner(options: libraryOptions, environment: environment, engine: library)
                 .scan(target, address: merged.address)

@@ -20,6 +20,11 @@ public struct ClientHello: Sendable, Equatable {
     public var random: [UInt8]
     /// Legacy session id (32 bytes for TLS 1.3 middlebox compatibility).
     public var sessionID: [UInt8]
+    /// A named client's exact hello (``ClientHello/Shape``); nil for a scanner probe, which offers one version.
+    public var shape: Shape?
+    /// Key shares supplied by the caller (e.g. ML-KEM hybrids, which need fresh keys); they take precedence over
+    /// ``KeyShareSamples``.
+    public var suppliedShares: [UInt16: [UInt8]]
 
     public init(
         version: TLSVersion,
@@ -30,7 +35,9 @@ public struct ClientHello: Sendable, Equatable {
         keyShareGroups: [UInt16] = [0x001D, 0x0017],
         secureRenegotiation: Bool = true,
         random: [UInt8]? = nil,
-        sessionID: [UInt8]? = nil
+        sessionID: [UInt8]? = nil,
+        shape: Shape? = nil,
+        suppliedShares: [UInt16: [UInt8]] = [:]
     ) {
         self.version = version
         self.suites = suites
@@ -42,7 +49,50 @@ public struct ClientHello: Sendable, Equatable {
         var rng = SystemRandomNumberGenerator()
         self.random = random ?? (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
         self.sessionID = sessionID ?? (version == .tls13 ? (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) } : [])
+        self.shape = shape
+        self.suppliedShares = suppliedShares
     }
+
+    /// What a named client sends beyond the offer: every version it speaks in one hello (supported_versions),
+    /// its extensions in its own order, and the renegotiation SCSV when it appends one.
+    public struct Shape: Sendable, Equatable {
+        /// The versions offered, any order; the highest goes in the legacy field (at most TLS 1.2) and, when TLS 1.3
+        /// is among them, all of them go in supported_versions, highest first.
+        public var versions: [TLSVersion]
+        /// Extension types in the order to send them. Types the codec cannot fill from the offer are sent empty
+        /// only when an empty body is valid for them (see ``ClientHello/extensionBody(_:)``), else left out.
+        public var extensions: [UInt16]
+        /// Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to the suites.
+        public var renegotiationSCSV: Bool
+
+        public init(versions: [TLSVersion], extensions: [UInt16], renegotiationSCSV: Bool = false) {
+            self.versions = versions
+            self.extensions = extensions
+            self.renegotiationSCSV = renegotiationSCSV
+        }
+
+        /// The versions in supported_versions order (highest first), or empty when TLS 1.3 is not offered.
+        public var supportedVersions: [TLSVersion] {
+            versions.contains(.tls13) ? versions.filter { $0 != .sslv2 }.sorted(by: >) : []
+        }
+    }
+
+    /// The key share this hello sends for `group`: the caller's, else a published sample, else none.
+    public func share(for group: UInt16) -> [UInt8]? {
+        suppliedShares[group] ?? KeyShareSamples.share(for: group)
+    }
+
+    /// The groups this hello carries a key share for.
+    public var sharesSent: [UInt16] {
+        guard offersTLS13 else { return [] }
+        return keyShareGroups.filter { groups.contains($0) && share(for: $0) != nil }
+    }
+
+    /// Whether TLS 1.3 is offered (the probe's own version, or among a shape's versions).
+    public var offersTLS13: Bool { version == .tls13 || shape?.versions.contains(.tls13) == true }
+
+    /// The versions this hello offers.
+    public var offeredVersions: [TLSVersion] { shape?.versions ?? [version] }
 }
 
 /// Handshake and extension numbers used by the codec.
@@ -74,7 +124,7 @@ extension ClientHello {
     /// Encodes the ClientHello as one handshake record (or several, if it is larger than a record).
     public func encodeRecords() -> [UInt8] {
         let body = encodeHandshake()
-        let recordVersion: UInt16 = version == .sslv3 ? 0x0300 : 0x0301
+        let recordVersion: UInt16 = legacyVersion == .sslv3 ? 0x0300 : 0x0301
         var out = ByteWriter()
         var start = 0
         repeat {
@@ -88,23 +138,30 @@ extension ClientHello {
         return out.bytes
     }
 
+    /// The version in the ClientHello's legacy field: the highest offered, at most TLS 1.2.
+    public var legacyVersion: TLSVersion {
+        min(offeredVersions.max() ?? version, .tls12)
+    }
+
     /// Encodes the handshake message (type 1) without the record header.
     public func encodeHandshake() -> [UInt8] {
         var hello = ByteWriter()
-        hello.write(version == .tls13 ? TLSVersion.tls12.wireValue : version.wireValue)
+        hello.write(legacyVersion.wireValue)
         hello.write(random)
         hello.writeVector(prefixBytes: 1) { $0.write(sessionID) }
         var offered = suites
-        if secureRenegotiation && version == .sslv3 && !offered.contains(TLSConstants.scsvRenegotiation) {
+        let scsv = shape?.renegotiationSCSV ?? (secureRenegotiation && version == .sslv3)
+        if scsv && !offered.contains(TLSConstants.scsvRenegotiation) {
             offered.append(TLSConstants.scsvRenegotiation)
         }
         hello.writeVector(prefixBytes: 2) { w in offered.forEach { w.write($0) } }
         hello.writeVector(prefixBytes: 1) { $0.write(UInt8(0)) }  // null compression only
-        if version != .sslv3 {
-            var extensions = encodeExtensions()
+        if legacyVersion != .sslv3 {
+            var extensions = shape.map(encodeShapedExtensions) ?? encodeExtensions()
             // Hellos between 256 and 511 bytes hang some load balancers (RFC 7685 §1); pad past 512.
+            // A named client's hello is sent as that client sends it: padded only if it lists padding.
             let lengthSoFar = 4 + hello.bytes.count + 2 + extensions.count
-            if (256...511).contains(lengthSoFar) {
+            if shape == nil, (256...511).contains(lengthSoFar) {
                 let padding = max(0, 512 - lengthSoFar - 4)
                 var pad = ByteWriter()
                 pad.write(TLSConstants.extPadding)
@@ -151,12 +208,83 @@ extension ClientHello {
             add(TLSConstants.extKeyShare) { w in
                 w.writeVector(prefixBytes: 2) { list in
                     for group in keyShareGroups where groups.contains(group) {
-                        guard let share = KeyShareSamples.share(for: group) else { continue }
+                        guard let share = share(for: group) else { continue }
                         list.write(group)
                         list.writeVector(prefixBytes: 2) { $0.write(share) }
                     }
                 }
             }
+        }
+        return ext.bytes
+    }
+}
+
+extension ClientHello {
+    /// Extension numbers a named client's hello may list beyond those of a probe.
+    public enum ExtensionType {
+        public static let statusRequest: UInt16 = 5
+        public static let signedCertificateTimestamp: UInt16 = 18
+        public static let sessionTicket: UInt16 = 35
+        public static let pskKeyExchangeModes: UInt16 = 45
+    }
+
+    /// The body of extension `type` for this hello, or nil when the codec has nothing valid to send for it (the
+    /// extension is then left out).
+    public func extensionBody(_ type: UInt16) -> [UInt8]? {
+        var w = ByteWriter()
+        switch type {
+        case TLSConstants.extServerName:
+            guard let name = serverName, ServerNameRules.isSendable(name) else { return nil }
+            w.writeVector(prefixBytes: 2) { list in
+                list.write(UInt8(0))
+                list.writeVector(prefixBytes: 2) { $0.write(Array(name.utf8)) }
+            }
+        case TLSConstants.extSupportedGroups:
+            guard !groups.isEmpty else { return nil }
+            w.writeVector(prefixBytes: 2) { l in groups.forEach { l.write($0) } }
+        case TLSConstants.extECPointFormats:
+            guard !groups.isEmpty else { return nil }
+            w.writeVector(prefixBytes: 1) { $0.write(UInt8(0)) }
+        case TLSConstants.extSignatureAlgorithms:
+            guard !signatureSchemes.isEmpty, offeredVersions.contains(where: { $0 >= .tls12 }) else { return nil }
+            w.writeVector(prefixBytes: 2) { l in signatureSchemes.forEach { l.write($0) } }
+        case TLSConstants.extRenegotiationInfo:
+            w.write(UInt8(0))
+        case TLSConstants.extExtendedMasterSecret, ExtensionType.signedCertificateTimestamp, ExtensionType.sessionTicket:
+            break  // empty body
+        case ExtensionType.statusRequest:
+            w.write(UInt8(1))  // ocsp, no responder ids, no request extensions
+            w.write(UInt16(0))
+            w.write(UInt16(0))
+        case TLSConstants.extSupportedVersions:
+            let versions = shape?.supportedVersions ?? (version == .tls13 ? [.tls13] : [])
+            guard !versions.isEmpty else { return nil }
+            w.writeVector(prefixBytes: 1) { l in versions.forEach { l.write($0.wireValue) } }
+        case TLSConstants.extKeyShare:
+            guard offersTLS13 else { return nil }
+            w.writeVector(prefixBytes: 2) { list in
+                for group in sharesSent {
+                    guard let share = share(for: group) else { continue }
+                    list.write(group)
+                    list.writeVector(prefixBytes: 2) { $0.write(share) }
+                }
+            }
+        case ExtensionType.pskKeyExchangeModes:
+            guard offersTLS13 else { return nil }
+            w.writeVector(prefixBytes: 1) { $0.write(UInt8(1)) }  // psk_dhe_ke
+        default:
+            return nil
+        }
+        return w.bytes
+    }
+
+    /// The extensions of a named client's hello, in its order.
+    func encodeShapedExtensions(_ shape: Shape) -> [UInt8] {
+        var ext = ByteWriter()
+        for type in shape.extensions {
+            guard let body = extensionBody(type) else { continue }
+            ext.write(type)
+            ext.writeVector(prefixBytes: 2) { $0.write(body) }
         }
         return ext.bytes
     }

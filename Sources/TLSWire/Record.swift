@@ -29,11 +29,14 @@ public struct Record: Sendable, Equatable {
 
 /// Describes bytes that are not TLS, for error messages.
 public enum RecordSniffer {
+    /// How ``describe(_:)`` starts when the bytes are a plain HTTP response.
+    public static let plainHTTP = "the server answered plain HTTP"
+
     public static func describe(_ bytes: [UInt8]) -> String {
         let printable = bytes.prefix(8).allSatisfy { (32...126).contains($0) || $0 == 10 || $0 == 13 }
         if printable, let text = String(bytes: bytes.prefix(8), encoding: .ascii) {
             let line = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? text
-            if line.hasPrefix("HTTP/") { return "the server answered plain HTTP (\"\(line)\")" }
+            if line.hasPrefix("HTTP/") { return "\(plainHTTP) (\"\(line)\")" }
             return "the server sent text \"\(line)\""
         }
         let hex = bytes.prefix(8).map { String(format2: $0) }.joined(separator: " ")

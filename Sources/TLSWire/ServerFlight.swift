@@ -10,6 +10,8 @@ public struct ServerFlight: Sendable, Equatable {
     public var sslv2Hello: SSLv2ServerHello?
     /// True once ServerHelloDone was read (TLS 1.2 and earlier).
     public var sawServerHelloDone = false
+    /// The server asked for a client certificate (CertificateRequest; TLS 1.2 and earlier, where it is in clear).
+    public var certificateRequested = false
 
     public init() {}
 }
@@ -138,8 +140,11 @@ public struct ServerFlightParser: Sendable {
             guard body.isEmpty else { throw .malformed("ServerHelloDone with a body") }
             flight.sawServerHelloDone = true
             return .complete
-        case 0, 13, 22:
-            try requireHello("handshake message \(type)")  // HelloRequest, CertificateRequest, CertificateStatus
+        case 13:
+            try requireHello("CertificateRequest")
+            flight.certificateRequested = true
+        case 0, 22:
+            try requireHello("handshake message \(type)")  // HelloRequest, CertificateStatus
         default:
             throw .malformed("unexpected handshake message type \(type) in the server's first flight")
         }

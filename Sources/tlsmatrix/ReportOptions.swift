@@ -19,6 +19,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Judge as this client (cloudfront-origin, or any id from `tlsmatrix clients list`); exit 1 when it could not connect.")
     var client: String?
 
+    @Option(help: "CloudFront generations the verdict is given for, comma-separated: documented, upstream, upstream-2025, upstream-2025-pq (default: all; for `report`, the saved scan's). With --client cloudfront-origin the exit status is 1 unless every one connects.")
+    var cloudfrontGeneration: String?
+
     @Option(help: "Check conformance to a policy (see `tlsmatrix policies list`); exit 1 on violation.")
     var policy: String?
 
@@ -49,6 +52,7 @@ struct ReportOptions: ParsableArguments {
             throw ValidationError("unknown client '\(client)' (known: \(Catalog.shared.clients.map(\.id).joined(separator: ", ")))")
         }
         _ = try parsedOriginProtocols()
+        _ = try parsedGenerations()
         if let policy, Catalog.shared.policy(id: policy) == nil {
             throw ValidationError("unknown policy '\(policy)' (see tlsmatrix policies list)")
         }
@@ -67,6 +71,20 @@ struct ReportOptions: ParsableArguments {
     }
 
     func parsedOriginProtocols() throws -> [TLSVersion] { try Self.originProtocols(originProtocols) }
+
+    /// `--cloudfront-generation`: the generations named, in their own order, each once (all when not given).
+    func parsedGenerations() throws -> [CloudFrontGeneration] {
+        guard let text = cloudfrontGeneration else { return CloudFrontGeneration.allCases }
+        var chosen: Set<CloudFrontGeneration> = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            if name == "all" { chosen.formUnion(CloudFrontGeneration.allCases); continue }
+            guard let generation = CloudFrontGeneration(rawValue: name) else {
+                throw ValidationError("unknown CloudFront generation '\(name)' (choose from all, \(CloudFrontGeneration.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            chosen.insert(generation)
+        }
+        return chosen.sorted()
+    }
 
     /// `--origin-protocols` in CloudFront's spelling (default TLSv1.2), oldest first, each once; shared by
     /// `scan`, `report` and `policies check`.
@@ -113,6 +131,7 @@ struct ReportOptions: ParsableArguments {
     func analysisOptions() throws -> AnalysisOptions {
         var analysisOptions = AnalysisOptions()
         analysisOptions.originProtocols = try parsedOriginProtocols()
+        analysisOptions.cloudFrontGenerations = try parsedGenerations()
         analysisOptions.hostHeader = hostHeader
         analysisOptions.warnDays = warnDays ?? 30
         analysisOptions.client = client
@@ -151,6 +170,7 @@ struct ReportOptions: ParsableArguments {
             if filled.policy == nil { filled.policy = options.policy }
             if filled.hostHeader == nil { filled.hostHeader = options.hostHeader }
             if filled.warnDays == nil { filled.warnDays = options.warnDays }
+            if filled.cloudfrontGeneration == nil { filled.cloudfrontGeneration = options.cloudfrontGenerations?.joined(separator: ",") }
         }
         if filled.caFile == nil {
             let caFiles = saved.trustStore.sources.filter { $0.kind == "ca-file" }.map(\.path)

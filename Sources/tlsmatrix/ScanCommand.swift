@@ -274,6 +274,7 @@ struct ScanCommand: AsyncParsableCommand {
         let specs = try targetSpecs(shard: part)
         let analysisOptions = try report.analysisOptions()
         var options = scanOptions()
+        options.originProtocols = analysisOptions.originProtocols
         let progress = isFleet && !noProgress && isatty(STDERR_FILENO) == 1
         let run = FleetRun(report: report, analysisOptions: analysisOptions, specs: specs,
                            shard: part, fleet: isFleet, progress: progress)

@@ -121,9 +121,11 @@ import TLSEngines
         options.enumerateGroups = false
         options.crossCheck = false
         let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
-        // At most (accepted + 1) handshakes per version plus a small constant (the preference probes).
+        // At most (accepted + 1) handshakes per version plus a small constant (the preference probes), plus one
+        // hello per CloudFront generation.
         let perVersion = scan.protocols.reduce(0) { $0 + $1.suites.count + 1 }
-        #expect(scan.connections <= perVersion + scan.protocols.count)
+        #expect(scan.observations.count == CloudFrontGeneration.allCases.count)
+        #expect(scan.connections <= perVersion + scan.protocols.count + scan.observations.count)
         #expect(scan.protocols.filter { $0.supported == true }.map(\.version) == [.tls10, .tls11, .tls12, .tls13])
     }
 

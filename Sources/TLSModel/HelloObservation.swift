@@ -1,0 +1,106 @@
+import TLSCatalog
+
+/// What a server answered to one named client's own ClientHello (sent by a ``HelloObserver``): the observed half
+/// of a client verdict, kept beside the prediction computed from the matrix.
+public struct HelloObservation: Codable, Sendable, Equatable {
+    public enum Result: String, Codable, Sendable {
+        /// A ServerHello that is a valid answer to the hello.
+        case accepted
+        /// An alert, a close or another version: the server refused this hello.
+        case rejected
+        /// No answer in time: not definitive.
+        case timedOut = "timed-out"
+        /// The answer broke the protocol, or the probe could not be made: not definitive.
+        case failed
+    }
+
+    /// The client profile whose hello was sent (e.g. `cloudfront-upstream-2025`).
+    public var client: String
+    /// The versions the hello offered.
+    public var versions: [TLSVersion]
+    public var result: Result
+    /// What the server picked, when it accepted.
+    public var protocolVersion: TLSVersion?
+    public var suite: UInt16?
+    public var group: UInt16?
+    /// The server asked for another key share first (TLS 1.3 HelloRetryRequest).
+    public var helloRetry: Bool
+    /// Why it was refused or why nothing is known.
+    public var reason: String?
+    /// The closed connection or reset came without an alert (what hello-intolerant servers do).
+    public var silent: Bool
+    /// The size of the ClientHello in bytes (records included).
+    public var helloBytes: Int
+
+    public init(client: String, versions: [TLSVersion], outcome: ProbeOutcome, helloBytes: Int) {
+        self.client = client
+        self.versions = versions
+        self.helloBytes = helloBytes
+        helloRetry = false
+        silent = false
+        switch outcome {
+        case .accepted(let negotiated):
+            result = .accepted
+            protocolVersion = negotiated.version
+            suite = negotiated.suite
+            group = negotiated.group
+            helloRetry = negotiated.helloRetry
+        case .rejected(let rejection):
+            result = .rejected
+            reason = rejection.description
+            switch rejection {
+            case .closed, .reset: silent = true
+            default: break
+            }
+        case .timedOut(let phase):
+            result = .timedOut
+            reason = "timed out during \(phase.rawValue)"
+        case .failed(let failure):
+            result = .failed
+            reason = failure.message
+        }
+    }
+
+    /// Whether the answer is definitive (accepted or refused).
+    public var isDefinitive: Bool { result == .accepted || result == .rejected }
+
+    private enum CodingKeys: String, CodingKey {
+        case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        client = try c.decode(String.self, forKey: .client)
+        versions = try c.decode([TLSVersion].self, forKey: .versions)
+        result = try c.decode(Result.self, forKey: .result)
+        protocolVersion = try c.decodeIfPresent(TLSVersion.self, forKey: .protocolVersion)
+        suite = try Self.decodeCode(c, .suite)
+        group = try Self.decodeCode(c, .group)
+        helloRetry = try c.decode(Bool.self, forKey: .helloRetry)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        silent = try c.decode(Bool.self, forKey: .silent)
+        helloBytes = try c.decode(Int.self, forKey: .helloBytes)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(client, forKey: .client)
+        try c.encode(versions, forKey: .versions)
+        try c.encode(result, forKey: .result)
+        try c.encodeIfPresent(protocolVersion, forKey: .protocolVersion)
+        try c.encodeIfPresent(suite.map(CodePointFormat.hex), forKey: .suite)
+        try c.encodeIfPresent(group.map(CodePointFormat.hex), forKey: .group)
+        try c.encode(helloRetry, forKey: .helloRetry)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encode(silent, forKey: .silent)
+        try c.encode(helloBytes, forKey: .helloBytes)
+    }
+
+    private static func decodeCode(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UInt16? {
+        guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let code = CodePointFormat.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+        }
+        return code
+    }
+}

@@ -1,0 +1,43 @@
+import TLSCatalog
+import TLSWire
+
+/// The observed CloudFront verdict: each generation of CloudFront's origin client sends its own ClientHello (its
+/// versions for the origin's OriginSslProtocols setting, its suite and group order, key shares, signature schemes,
+/// extensions and SNI), and the server's pick is recorded. One connection per generation.
+extension ProbeSession {
+    func observeCloudFront() async -> [HelloObservation] {
+        guard let observer = environment.helloObserver else { return [] }
+        var observations: [HelloObservation] = []
+        for generation in CloudFrontGeneration.allCases {
+            guard let profile = Catalog.shared.client(id: generation.profileID),
+                  let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
+            else { continue }
+            await gate.acquire()
+            await globalGate?.acquire()
+            let (outcome, size) = await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
+            await globalGate?.release()
+            await gate.release()
+            await ledger.record(outcome, engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello")
+            await options.observer?.probeFinished()
+            observations.append(HelloObservation(client: profile.id, versions: hello.offeredVersions, outcome: outcome, helloBytes: size))
+        }
+        return observations
+    }
+
+    /// `profile`'s own ClientHello under an OriginSslProtocols setting, or nil when the profile does not describe
+    /// its hello (no extension list) or offers no version under the setting.
+    static func hello(of profile: ClientProfile, originProtocols: [TLSVersion], serverName: String?) -> ClientHello? {
+        let versions = profile.versions(forOriginProtocols: originProtocols)
+        guard !profile.extensions.isEmpty, let highest = versions.max() else { return nil }
+        let offersTLS13 = versions.contains(.tls13)
+        let suites = profile.suites.filter { code in
+            guard let suite = Catalog.shared.suite(code: code) else { return true }
+            return suite.isTLS13 ? offersTLS13 : versions.contains(where: { $0 < .tls13 })
+        }
+        return ClientHello(
+            version: highest, suites: suites, serverName: serverName, groups: profile.groups,
+            signatureSchemes: profile.signatureSchemes, keyShareGroups: profile.keyShareGroups,
+            shape: ClientHello.Shape(versions: versions, extensions: profile.extensions,
+                                     renegotiationSCSV: profile.sendsRenegotiationSCSV))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import TestSupport
+import Testing
+import TLSCatalog
+import TLSEngines
+import TLSScan
+@testable import TLSAudit
+
+/// Issue 12: each CloudFront generation's own ClientHello is sent to real servers (openssl s_server, started here,
+/// with a valid chain from `scripts/testpki`); the per-generation verdict is what was observed. Expected answers are
+/// computed from the generation's profile data and the server's configuration.
+@Suite(.serialized) struct CloudFrontGenerationTests {
+    static let pki: Result<URL, any Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-generations-\(UUID().uuidString)")
+        let root = try TestOrigin.repoRoot()
+        let made = try TestOrigin.run(root.appendingPathComponent("scripts/testpki"), [dir.path], in: root)
+        guard made.status == 0 else { throw TestOriginError.startFailed(kind: "testpki", status: made.status, stderr: made.stderr) }
+        return dir
+    }
+
+    /// Serves good.crt (+ int.crt) with `extra` s_server options, scans it (SNI origin.example.com) and analyses it.
+    func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12]) async throws -> ScanAnalysis {
+        let dir = try Self.pki.get()
+        let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
+                                         dir.appendingPathComponent("int.crt").path)
+        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: key, chain: chain, extra: extra) }
+        defer { server.stop() }
+        var options = ScanOptions()
+        options.serverName = "origin.example.com"
+        options.crossCheck = false
+        options.checkWithoutSNI = false
+        options.httpPort = nil
+        options.originProtocols = originProtocols
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.originProtocols = originProtocols
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
+        return await ScanAnalysis.analyze(scan, options: analysisOptions)
+    }
+
+    static func profile(_ generation: CloudFrontGeneration) throws -> ClientProfile {
+        try #require(Catalog.shared.client(id: generation.profileID))
+    }
+
+    static func code(_ iana: String) throws -> UInt16 {
+        try #require(Catalog.shared.suites.first { $0.iana == iana }?.code)
+    }
+
+    /// A TLS 1.3-only origin: the documented client and CloudFront-Upstream (TLS ≤ 1.2) cannot connect; the 2025
+    /// generations can, observed. The suite is the generation's first TLS 1.3 suite the server enables (s_server
+    /// follows the client's order without -serverpref), the group its first key share the server accepts.
+    @Test func tls13OnlyOriginDependsOnGeneration() async throws {
+        let serverSuites = ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+        let serverGroups: [UInt16] = [0x0017, 0x001D]  // P-256, X25519
+        let analysis = try await analyse(["-tls1_3", "-ciphersuites", serverSuites.joined(separator: ":"), "-groups", "P-256:X25519"])
+        let verdict = analysis.cloudfront
+        #expect(verdict.status == .dependsOnGeneration)
+        #expect(verdict.compatible == false)
+        let codes = try serverSuites.map(Self.code)
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.observed, "\(generation.generation): \(String(describing: generation.observation))")
+            if profile.supports(.tls13) {
+                let suite = try #require(profile.suites.first(where: codes.contains))
+                let group = try #require(profile.keyShareGroups.first(where: serverGroups.contains))
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes)")
+                #expect(generation.protocolVersion == .tls13)
+                #expect(generation.suite == suite)
+                #expect(generation.group == group)
+                #expect(generation.difference == nil)
+            } else {
+                #expect(generation.compatible == false)
+                #expect(generation.causes.map(\.id) == ["no-common-protocol"])
+            }
+        }
+    }
+
+    /// TLS 1.2 with three suites only CloudFront-Upstream's s2n list has (0x009D, 0x009C, 0x003C), none of the
+    /// documented 16: the documented client fails, every s2n generation connects with the first of them in its order.
+    @Test func suitesOnlyS2NOffersDependOnGeneration() async throws {
+        let serverSuites = ["AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES128-SHA256"]  // 0x009D 0x009C 0x003C
+        let analysis = try await analyse(["-tls1_2", "-cipher", serverSuites.joined(separator: ":")])
+        let codes: [UInt16] = [0x009D, 0x009C, 0x003C]
+        let verdict = analysis.cloudfront
+        #expect(verdict.status == .dependsOnGeneration)
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.observed)
+            if let expected = profile.suites.first(where: codes.contains) {
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes)")
+                #expect(generation.protocolVersion == .tls12)
+                #expect(generation.suite == expected)
+            } else {
+                #expect(generation.generation == .documented)
+                #expect(generation.compatible == false)
+                #expect(generation.causes.map(\.id) == ["no-common-cipher"])
+            }
+        }
+    }
+
+    /// With OriginSslProtocols TLSv1.1 the documented client offers only TLS 1.1; s2n's CloudFront-Upstream-TLS-1-1
+    /// policy offers TLS 1.1 and 1.2, and the 2025 ones up to TLS 1.3. Against a TLS 1.2+1.3 origin: documented
+    /// fails, the others connect with their highest common version.
+    @Test func originProtocolsMapToS2NPolicies() async throws {
+        let analysis = try await analyse(["-no_tls1", "-no_tls1_1"], originProtocols: [.tls11])
+        let verdict = analysis.cloudfront
+        for generation in verdict.generations {
+            let profile = try Self.profile(generation.generation)
+            #expect(generation.versions == profile.versions.filter { generation.generation == .documented ? $0 == .tls11 : $0 >= .tls11 })
+            switch generation.generation {
+            case .documented:
+                #expect(generation.compatible == false)
+                #expect(generation.s2nPolicy == nil)
+            case .upstream:
+                #expect(generation.protocolVersion == .tls12)
+                #expect(generation.s2nPolicy == "CloudFront-Upstream-TLS-1-1")
+            case .upstream2025, .upstream2025PQ:
+                #expect(generation.protocolVersion == .tls13)
+                #expect(generation.s2nPolicy?.hasPrefix("CloudFront-Upstream-TLS-1-1-2025") == true)
+            }
+        }
+    }
+}
+
+/// Issue 12 against Node 24 (OpenSSL 3.5) origins from `scripts/origin`: post-quantum key exchange observed for the
+/// -PQ generation, and an origin that asks for a client certificate.
+@Suite(.serialized) struct CloudFrontGenerationNodeTests {
+    func analyse(_ kind: String) async throws -> ScanAnalysis? {
+        if let missing = TestOrigin.modernToolsMissing() {
+            if ProcessInfo.processInfo.environment["CI"] != nil { throw TestOriginError.toolsMissing(missing) }
+            print("skipped: \(missing)")
+            return nil
+        }
+        let origin = try await OffPool.run { try TestOrigin.start(kind) }
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.serverName = "localhost"
+        options.crossCheck = false
+        options.checkWithoutSNI = false
+        options.httpPort = nil
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8))
+        return await ScanAnalysis.analyze(scan, options: analysisOptions)
+    }
+
+    /// node-pq: ecdhCurve X25519MLKEM768:X25519:P-256, TLS 1.3 suites in server order AES-256, ChaCha20, AES-128
+    /// (honorCipherOrder). The -PQ generation sends an X25519MLKEM768 share and gets it; the suite is the server's
+    /// first that the generation offers.
+    @Test func pqGenerationNegotiatesTheHybrid() async throws {
+        guard let analysis = try await analyse("node-pq") else { return }
+        let serverTLS13 = ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]
+        let pq = try #require(analysis.cloudfront.generations.first { $0.generation == .upstream2025PQ })
+        let profile = try #require(Catalog.shared.client(id: pq.generation.profileID))
+        let serverCodes = serverTLS13.compactMap { name in Catalog.shared.suites.first { $0.iana == name }?.code }
+        let expectedSuite = try #require(serverCodes.first(where: profile.suites.contains))
+        #expect(pq.observed)
+        #expect(pq.compatible == true, "\(pq.causes)")
+        #expect(pq.protocolVersion == .tls13)
+        #expect(pq.suite == expectedSuite)
+        #expect(pq.group == 0x11EC)
+        #expect(profile.keyShareGroups.first == 0x11EC)
+        let observation = try #require(pq.observation)
+        #expect(observation.helloBytes > 1184)  // the ML-KEM-768 key alone is 1184 bytes
+        let classic = try #require(analysis.cloudfront.generations.first { $0.generation == .upstream2025 })
+        #expect(classic.protocolVersion == .tls13)
+        #expect(classic.group != 0x11EC)  // it offers no hybrid group
+        #expect(analysis.cloudfront.status == .compatible)
+    }
+
+    /// node-client-cert: requestCert + rejectUnauthorized. The TLS 1.2 flight carries a CertificateRequest: every
+    /// generation names the cause, and none is compatible.
+    @Test func clientCertificateRequestIsACause() async throws {
+        guard let analysis = try await analyse("node-client-cert") else { return }
+        #expect(analysis.scan.findings.contains { $0.id == Finding.ID.clientCertificateRequested })
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false)
+            #expect(generation.causes.contains { $0.id == Finding.ID.clientCertificateRequested && $0.fix.contains("OriginMtlsConfig") })
+        }
+        #expect(analysis.cloudfront.status == .notCompatible)
+    }
+}
+
+/// Issue 12, item 6: the HTTPS port answering plain HTTP is its own cause, and a silent origin is CloudFront's 504.
+@Suite(.serialized) struct CloudFrontNewCausesTests {
+    func analyse(_ mode: HostileOrigin.Mode) async throws -> ScanAnalysis {
+        let origin = try await HostileOrigin.start(mode)
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.crossCheck = false
+        options.httpPort = nil
+        options.connectAttempts = 1
+        options.deadlines = Deadlines(connect: .seconds(2), handshake: .seconds(2))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
+        return await ScanAnalysis.analyze(scan, options: AnalysisOptions())
+    }
+
+    @Test func plainHTTPOnTheHTTPSPort() async throws {
+        let analysis = try await analyse(.http)
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false)
+            #expect(generation.causes.map(\.id) == ["plain-http-on-https-port"])
+            #expect(generation.causes.first?.fix.contains("HTTP Only") == true)
+        }
+    }
+
+    @Test func silentOriginIsA504() async throws {
+        let analysis = try await analyse(.silent)
+        let cause = try #require(analysis.cloudfront.causes.first)
+        #expect(cause.id == "origin-not-responding")
+        #expect(cause.message.contains("504"))
+    }
+}
