@@ -116,10 +116,10 @@ extension ScanReport {
         GenerationEntry(
             id: g.generation.rawValue, name: g.generation.title, client: g.profile.id, documented: g.generation.isDocumented,
             s2nPolicy: g.s2nPolicy, versions: g.versions.map(\.rawValue), compatible: g.compatible, observed: g.observed,
-            protocol: g.protocolVersion?.rawValue, suite: g.suite.map(suiteName), group: g.group.map(groupName),
+            protocol: g.protocolVersion?.rawValue, suite: g.suite.map(suiteName), group: g.group.map(CodeName.group),
             causes: g.causes,
             predicted: PredictionEntry(compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
-                                       suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(groupName)),
+                                       suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(CodeName.group)),
             difference: g.difference, helloBytes: g.observation?.helloBytes)
     }
 
