@@ -9,30 +9,30 @@ public enum EngineCapabilities {
     /// Computes every table off the cooperative pool. Later calls return at once.
     public static func warmUp() async {
         await EngineThread.run {
-            _ = OpenSSLSupport.suites
-            _ = OpenSSLSupport.groups
-            _ = GnuTLSSupport.suites
-            _ = GnuTLSSupport.groups
+            _ = OpenSSLBackend.suites
+            _ = OpenSSLBackend.groups
+            _ = GnuTLSBackend.suites
+            _ = GnuTLSBackend.groups
         }
     }
 
     /// For each version, the suite code points the linked OpenSSL can offer (sorted). A version
     /// OpenSSL cannot speak (SSLv2; SSLv3 on Debian) maps to an empty list.
     public static func openssl() -> [TLSVersion: [UInt16]] {
-        OpenSSLSupport.suites.mapValues { $0.keys.sorted() }
+        OpenSSLBackend.suites.mapValues { $0.keys.sorted() }
     }
 
     /// For each version, the suite code points the linked GnuTLS can offer (sorted).
     public static func gnutls() -> [TLSVersion: [UInt16]] {
-        GnuTLSSupport.suites.mapValues { $0.keys.sorted() }
+        GnuTLSBackend.suites.mapValues { $0.keys.sorted() }
     }
 
     /// Whether `engine` can offer `suite` at `version`. The wire engine can offer anything.
     public static func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
         switch engine {
         case .wire: true
-        case .openssl: OpenSSLSupport.suites[version]?[suite] != nil
-        case .gnutls: GnuTLSSupport.suites[version]?[suite] != nil
+        case .openssl: OpenSSLBackend.suites[version]?[suite] != nil
+        case .gnutls: GnuTLSBackend.suites[version]?[suite] != nil
         }
     }
 
@@ -40,8 +40,8 @@ public enum EngineCapabilities {
     public static func canOffer(_ engine: EngineKind, group: UInt16) -> Bool {
         switch engine {
         case .wire: true
-        case .openssl: OpenSSLSupport.groups[group] != nil
-        case .gnutls: GnuTLSSupport.groups[group] != nil
+        case .openssl: OpenSSLBackend.groups[group] != nil
+        case .gnutls: GnuTLSBackend.groups[group] != nil
         }
     }
 
@@ -49,8 +49,8 @@ public enum EngineCapabilities {
     public static func versions(_ engine: EngineKind) -> [TLSVersion] {
         switch engine {
         case .wire: TLSVersion.allCases
-        case .openssl: TLSVersion.allCases.filter { !(OpenSSLSupport.suites[$0] ?? [:]).isEmpty }
-        case .gnutls: TLSVersion.allCases.filter { !(GnuTLSSupport.suites[$0] ?? [:]).isEmpty }
+        case .openssl: TLSVersion.allCases.filter { !(OpenSSLBackend.suites[$0] ?? [:]).isEmpty }
+        case .gnutls: TLSVersion.allCases.filter { !(GnuTLSBackend.suites[$0] ?? [:]).isEmpty }
         }
     }
 
@@ -58,8 +58,8 @@ public enum EngineCapabilities {
     public static func libraryVersion(_ engine: EngineKind) -> String {
         switch engine {
         case .wire: "tlsmatrix wire engine"
-        case .openssl: OpenSSLSupport.versionText
-        case .gnutls: GnuTLSSupport.versionText
+        case .openssl: OpenSSLBackend.versionText
+        case .gnutls: GnuTLSBackend.versionText
         }
     }
 }
