@@ -222,7 +222,6 @@ final class GnuTLSSession {
 }
 
 extension GnuTLSBackend: TLSLibraryBackend {
-
     /// `NONE:` + the version + the algorithms of the offered suites + the groups (all when none) + `%COMPAT`.
     static func plan(_ offer: LibraryOffer<Self>) -> GnuTLSPlan {
         let rows = offer.suites
@@ -235,7 +234,7 @@ extension GnuTLSBackend: TLSLibraryBackend {
         let kxs = ordered(rows.map(\.kxToken))
         let groupTokens = offer.groups.isEmpty ? ["GROUP-ALL"] : offer.groups
         let parts = ["NONE", "+\(offer.protocolValue)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
-            + [GnuTLSBackend.tail, "%COMPAT"]
+            + [tail, "%COMPAT"]
         let priority = parts.joined(separator: ":")
 
         // What the ClientHello will really carry: the product of the enabled algorithms.
@@ -366,7 +365,7 @@ extension GnuTLSBackend: TLSLibraryBackend {
 
     static func agreement(_ owner: GnuTLSSession, plan: GnuTLSPlan) -> Result<LibraryAgreement, LibraryFailure> {
         let session = owner.session
-        guard let version = GnuTLSBackend.tlsVersion(gnutls_protocol_get_version(session)) else {
+        guard let version = tlsVersion(gnutls_protocol_get_version(session)) else {
             return .failure(LibraryFailure(failure: ProbeFailure(.protocolViolation, "gnutls negotiated an unknown version")))
         }
         let kx = gnutls_kx_get(session)
@@ -403,7 +402,7 @@ extension GnuTLSBackend: TLSLibraryBackend {
                                         plan: GnuTLSPlan) -> Result<UInt16, LibraryFailure> {
         let cipher = gnutls_cipher_get(session).rawValue
         let mac = gnutls_mac_get(session).rawValue
-        let table = GnuTLSBackend.suites[version] ?? [:]
+        let table = suites[version] ?? [:]
         var suite = table.values.first { row in
             row.cipher == cipher && row.mac == mac && (version == .tls13 ? row.isTLS13 : row.kx == kx)
         }?.code

@@ -147,7 +147,7 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
         case .success(let configured): session = configured
         case .failure(let stop): return .failed(stop.failure)
         }
-        // The socket outlives the library's use of it: the session is released after this function.
+        // The libraries never close the socket: it is closed here, whatever the outcome.
         let socket: EngineSocket
         switch EngineSocket.connect(address: endpoint.address, port: endpoint.port, timeout: deadlines.connect) {
         case .connected(let connected): socket = connected

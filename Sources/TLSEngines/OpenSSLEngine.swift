@@ -142,14 +142,13 @@ final class OpenSSLSession {
 }
 
 extension OpenSSLBackend: TLSLibraryBackend {
-
     static func plan(_ offer: LibraryOffer<Self>) -> OpenSSLPlan {
         OpenSSLPlan(request: offer.request, protocolVersion: offer.protocolValue, cipherNames: offer.suites, groupNames: offer.groups)
     }
 
     static func session(for plan: OpenSSLPlan) -> Result<OpenSSLSession, LibraryFailure> {
         ERR_clear_error()
-        guard let ctx = OpenSSLBackend.newContext() else { return .failure(localFailure("SSL_CTX_new_ex failed")) }
+        guard let ctx = newContext() else { return .failure(localFailure("SSL_CTX_new_ex failed")) }
         if let failure = configure(ctx, plan) {
             SSL_CTX_free(ctx)
             return .failure(failure)
