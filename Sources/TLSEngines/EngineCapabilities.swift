@@ -9,57 +9,58 @@ public enum EngineCapabilities {
     /// Computes every table off the cooperative pool. Later calls return at once.
     public static func warmUp() async {
         await EngineThread.run {
-            _ = OpenSSLSupport.suites
-            _ = OpenSSLSupport.groups
-            _ = GnuTLSSupport.suites
-            _ = GnuTLSSupport.groups
+            _ = OpenSSLBackend.suites
+            _ = OpenSSLBackend.groups
+            _ = GnuTLSBackend.suites
+            _ = GnuTLSBackend.groups
         }
     }
 
     /// For each version, the suite code points the linked OpenSSL can offer (sorted). A version
     /// OpenSSL cannot speak (SSLv2; SSLv3 on Debian) maps to an empty list.
-    public static func openssl() -> [TLSVersion: [UInt16]] {
-        OpenSSLSupport.suites.mapValues { $0.keys.sorted() }
-    }
+    public static func openssl() -> [TLSVersion: [UInt16]] { OpenSSLBackend.offerable }
 
     /// For each version, the suite code points the linked GnuTLS can offer (sorted).
-    public static func gnutls() -> [TLSVersion: [UInt16]] {
-        GnuTLSSupport.suites.mapValues { $0.keys.sorted() }
-    }
+    public static func gnutls() -> [TLSVersion: [UInt16]] { GnuTLSBackend.offerable }
 
     /// Whether `engine` can offer `suite` at `version`. The wire engine can offer anything.
     public static func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
-        switch engine {
-        case .wire: true
-        case .openssl: OpenSSLSupport.suites[version]?[suite] != nil
-        case .gnutls: GnuTLSSupport.suites[version]?[suite] != nil
-        }
+        library(engine)?.canOffer(version: version, suite: suite) ?? true
     }
 
     /// Whether `engine` can offer the named group `group` (IANA code point).
     public static func canOffer(_ engine: EngineKind, group: UInt16) -> Bool {
-        switch engine {
-        case .wire: true
-        case .openssl: OpenSSLSupport.groups[group] != nil
-        case .gnutls: GnuTLSSupport.groups[group] != nil
-        }
+        library(engine)?.canOffer(group: group) ?? true
     }
 
     /// The versions `engine` can speak at all here.
     public static func versions(_ engine: EngineKind) -> [TLSVersion] {
-        switch engine {
-        case .wire: TLSVersion.allCases
-        case .openssl: TLSVersion.allCases.filter { !(OpenSSLSupport.suites[$0] ?? [:]).isEmpty }
-        case .gnutls: TLSVersion.allCases.filter { !(GnuTLSSupport.suites[$0] ?? [:]).isEmpty }
-        }
+        library(engine)?.versions ?? TLSVersion.allCases
     }
 
     /// The linked library's own version text, e.g. `OpenSSL 3.0.19 27 Jan 2026` or `GnuTLS 3.7.9`.
     public static func libraryVersion(_ engine: EngineKind) -> String {
+        library(engine)?.versionText ?? "tlsmatrix wire engine"
+    }
+
+    /// The library behind a library engine; nil for the wire engine.
+    private static func library(_ engine: EngineKind) -> (any TLSLibraryBackend.Type)? {
         switch engine {
-        case .wire: "tlsmatrix wire engine"
-        case .openssl: OpenSSLSupport.versionText
-        case .gnutls: GnuTLSSupport.versionText
+        case .wire: nil
+        case .openssl: OpenSSLBackend.self
+        case .gnutls: GnuTLSBackend.self
         }
     }
+}
+
+extension TLSLibraryBackend {
+    /// For each version, the suite code points the library can offer (sorted).
+    static var offerable: [TLSVersion: [UInt16]] { suites.mapValues { $0.keys.sorted() } }
+
+    static func canOffer(version: TLSVersion, suite: UInt16) -> Bool { suites[version]?[suite] != nil }
+
+    static func canOffer(group: UInt16) -> Bool { groups[group] != nil }
+
+    /// The versions the library can speak at all here.
+    static var versions: [TLSVersion] { TLSVersion.allCases.filter { !(suites[$0] ?? [:]).isEmpty } }
 }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
-
 /// A point in time by the monotonic clock, for per-call `poll` timeouts.
 struct EngineDeadline: Sendable {
     let instant: ContinuousClock.Instant
@@ -24,5 +17,3 @@ struct EngineDeadline: Sendable {
 
     var hasPassed: Bool { ContinuousClock.now >= instant }
 }
-
-/// A TCP socket owned by one probe: non-blocking connect with a deadline, `poll` for readiness.

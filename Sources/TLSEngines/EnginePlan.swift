@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
-
 /// A probe's configuration decided before any thread or socket is spent, or why it cannot run.
 enum EnginePlan<Plan: Sendable>: Sendable {
     case ready(Plan)

@@ -33,7 +33,7 @@ final class EngineSocket {
 
     func close() {
         if fd >= 0 {
-            _ = Glibc.close(fd)
+            _ = systemClose(fd)
             fd = -1
         }
     }
@@ -98,7 +98,7 @@ final class EngineSocket {
 
         let deadline = EngineDeadline(after: timeout)
         let rc = withUnsafePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemConnect(fd, $0, length) }
         }
         if rc == 0 { return .connected(sock) }
         let connectErrno = errno
@@ -148,3 +148,16 @@ final class EngineSocket {
 
     private func describe(_ code: Int32) -> String { Self.describe(code) }
 }
+
+// The C library's `close` and `connect`, which ``EngineSocket``'s own `close()` and `connect` hide.
+#if canImport(Glibc)
+private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    Glibc.connect(fd, address, length)
+}
+#elseif canImport(Darwin)
+private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    Darwin.connect(fd, address, length)
+}
+#endif

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Foundation
-
 /// Runs a blocking library handshake on a thread of its own, never on Swift's cooperative pool.
 ///
 /// The library engines do blocking-style I/O (non-blocking socket + `poll` with the remaining

@@ -21,14 +21,7 @@ public struct GnuTLSEngine: HandshakeEngine {
     public init() {}
 
     public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
-        // Planning reads the capability tables (computed on first use), so it runs on the
-        // engine's thread too: nothing here may block the cooperative pool.
-        await EngineThread.run {
-            switch GnuTLSPlan.make(for: request) {
-            case .ready(let plan): GnuTLSHandshake.run(plan, endpoint: endpoint, deadlines: deadlines)
-            case .cannot(let failure): .failed(failure)
-            }
-        }
+        await LibraryHandshake<GnuTLSBackend>.probe(request, to: endpoint, deadlines: deadlines)
     }
 }
 
@@ -48,8 +41,13 @@ struct GnuTLSSuite: Sendable {
     var isTLS13: Bool
 }
 
-enum GnuTLSSupport {
-    static func versionToken(_ version: TLSVersion) -> String? {
+/// The GnuTLS side of ``LibraryHandshake``: run-time facts about the linked GnuTLS, computed once (here), and
+/// one probe's configuration, handshake step and agreement (below).
+enum GnuTLSBackend {
+    static let name = "gnutls"
+
+    /// The priority-string token that enables a version.
+    static func protocolValue(_ version: TLSVersion) -> String? {
         switch version {
         case .sslv2: nil
         case .sslv3: "VERS-SSL3.0"
@@ -83,20 +81,24 @@ enum GnuTLSSupport {
         return rc == GNUTLS_E_SUCCESS || rc == GNUTLS_E_NO_PRIORITIES_WERE_SET
     }
 
+    /// Calls `gnutls_cipher_suite_info` through `call` with a buffer for the 2-byte code point; its result and the code point.
+    private static func withSuiteID<T>(_ call: (UnsafeMutablePointer<UInt8>?) -> T) -> (T, UInt16) {
+        var id: [UInt8] = [0, 0]
+        let result = id.withUnsafeMutableBufferPointer { call($0.baseAddress) }
+        return (result, UInt16(id[0]) << 8 | UInt16(id[1]))
+    }
+
     /// Every suite of the library's table (index order), with its tokens. Suites whose key exchange
     /// needs credentials a scanner does not have (PSK, SRP) are left out: GnuTLS would not offer them.
     static let table: [GnuTLSSuite] = {
         var rows: [GnuTLSSuite] = []
         var index = 0
         while true {
-            var id: (UInt8, UInt8) = (0, 0)
             var kx = gnutls_kx_algorithm_t(0)
             var cipher = gnutls_cipher_algorithm_t(0)
             var mac = gnutls_mac_algorithm_t(0)
             var minimum = gnutls_protocol_t(0)
-            let name = withUnsafeMutableBytes(of: &id) { raw in
-                gnutls_cipher_suite_info(index, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &kx, &cipher, &mac, &minimum)
-            }
+            let (name, code) = withSuiteID { gnutls_cipher_suite_info(index, $0, &kx, &cipher, &mac, &minimum) }
             guard let name else { break }
             index += 1
             let kxName = kx.rawValue == 0 ? nil : gnutls_kx_get_name(kx).map { String(cString: $0) }
@@ -105,7 +107,7 @@ enum GnuTLSSupport {
             if let kxName, kxName.contains("PSK") || kxName.hasPrefix("SRP") { continue }
             if kx.rawValue != 0 && kxName == nil { continue }
             rows.append(GnuTLSSuite(
-                code: UInt16(id.0) << 8 | UInt16(id.1), name: String(cString: name),
+                code: code, name: String(cString: name),
                 kx: kx.rawValue, cipher: cipher.rawValue, mac: mac.rawValue,
                 kxToken: kxName, cipherToken: cipherName, macToken: macName,
                 isTLS13: kx.rawValue == 0 && minimum == GNUTLS_TLS1_3))
@@ -119,7 +121,7 @@ enum GnuTLSSupport {
         let byCode = Dictionary(table.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         for version in TLSVersion.allCases {
             result[version] = [:]
-            guard let versionToken = versionToken(version), accepts("NONE:+\(versionToken):\(tail)") else { continue }
+            guard let versionToken = protocolValue(version), accepts("NONE:+\(versionToken):\(tail)") else { continue }
             let priority = capabilityPriority(versionToken)
             var cache: gnutls_priority_t?
             var errorPosition: UnsafePointer<CChar>?
@@ -133,13 +135,9 @@ enum GnuTLSSupport {
                 if rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE { break }
                 position += 1
                 if rc != GNUTLS_E_SUCCESS { continue }
-                var id: (UInt8, UInt8) = (0, 0)
                 var minimum = gnutls_protocol_t(0)
-                let found = withUnsafeMutableBytes(of: &id) { raw in
-                    gnutls_cipher_suite_info(Int(suiteIndex), raw.baseAddress!.assumingMemoryBound(to: UInt8.self), nil, nil, nil, &minimum)
-                }
+                let (found, code) = withSuiteID { gnutls_cipher_suite_info(Int(suiteIndex), $0, nil, nil, nil, &minimum) }
                 guard found != nil else { continue }
-                let code = UInt16(id.0) << 8 | UInt16(id.1)
                 guard let row = byCode[code] else { continue }
                 guard let minimumVersion = tlsVersion(minimum) else { continue }
                 if version == .tls13 ? !row.isTLS13 : (row.isTLS13 || minimumVersion > version) { continue }
@@ -199,20 +197,34 @@ struct GnuTLSPlan: Sendable {
     /// Suites the priority enables that were not requested.
     var extras: Set<UInt16>
     var wantsAnonymous: Bool
+}
 
-    static func make(for request: ProbeRequest) -> EnginePlan<GnuTLSPlan> {
-        guard let versionToken = GnuTLSSupport.versionToken(request.version) else {
-            return .cannot(ProbeFailure(.local, "gnutls cannot offer \(request.version)"))
-        }
-        let table = GnuTLSSupport.suites[request.version] ?? [:]
-        if table.isEmpty {
-            return .cannot(ProbeFailure(.local, "gnutls cannot offer \(request.version): the linked \(GnuTLSSupport.versionText) has no \(request.version)"))
-        }
-        var seen = Set<UInt16>()
-        let rows = request.suites.filter { seen.insert($0).inserted }.compactMap { table[$0] }
-        if rows.isEmpty {
-            return .cannot(ProbeFailure(.local, "gnutls cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
-        }
+/// One probe's GnuTLS session and credentials, freed with it, and what reads it made.
+final class GnuTLSSession {
+    let session: gnutls_session_t
+    var certificates: gnutls_certificate_credentials_t?
+    var anonymous: gnutls_anon_client_credentials_t?
+    /// Reads go through a budget (GnuTLS itself buffers a whole handshake message, up to 16 MiB,
+    /// before it checks the size); the session holds an unretained pointer to it.
+    let budget = GnuTLSReadBudget(limit: GnuTLSReadBudget.defaultLimit)
+    /// Warning alerts the handshake went on after.
+    var warnings = 0
+
+    init(session: gnutls_session_t) {
+        self.session = session
+    }
+
+    deinit {
+        gnutls_deinit(session)
+        if let anonymous { gnutls_anon_free_client_credentials(anonymous) }
+        if let certificates { gnutls_certificate_free_credentials(certificates) }
+    }
+}
+
+extension GnuTLSBackend: TLSLibraryBackend {
+    /// `NONE:` + the version + the algorithms of the offered suites + the groups (all when none) + `%COMPAT`.
+    static func plan(_ offer: LibraryOffer<Self>) -> GnuTLSPlan {
+        let rows = offer.suites
         func ordered(_ tokens: [String?]) -> [String] {
             var seen = Set<String>()
             return tokens.compactMap { $0 }.filter { seen.insert($0).inserted }
@@ -220,36 +232,31 @@ struct GnuTLSPlan: Sendable {
         let ciphers = ordered(rows.map(\.cipherToken))
         let macs = ordered(rows.map(\.macToken))
         let kxs = ordered(rows.map(\.kxToken))
-        var groupTokens: [String] = []
-        var seenGroups = Set<UInt16>()
-        for code in request.groups where seenGroups.insert(code).inserted {
-            if let token = GnuTLSSupport.groups[code] { groupTokens.append(token) }
-        }
-        if request.version == .tls13, !request.groups.isEmpty, groupTokens.isEmpty {
-            return .cannot(ProbeFailure(.local, "gnutls cannot offer any of the \(request.groups.count) requested group(s)"))
-        }
-        if groupTokens.isEmpty { groupTokens = ["GROUP-ALL"] }
-        let parts = ["NONE", "+\(versionToken)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
-            + [GnuTLSSupport.tail, "%COMPAT"]
+        let groupTokens = offer.groups.isEmpty ? ["GROUP-ALL"] : offer.groups
+        let parts = ["NONE", "+\(offer.protocolValue)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
+            + [tail, "%COMPAT"]
         let priority = parts.joined(separator: ":")
 
         // What the ClientHello will really carry: the product of the enabled algorithms.
         let cipherSet = Set(rows.map(\.cipher)), macSet = Set(rows.map(\.mac)), kxSet = Set(rows.map(\.kx))
-        let offered = table.values.filter { cipherSet.contains($0.cipher) && macSet.contains($0.mac) && ($0.isTLS13 || kxSet.contains($0.kx)) }
-        let extras = Set(offered.map(\.code)).subtracting(request.suites)
+        let offered = offer.table.values.filter { cipherSet.contains($0.cipher) && macSet.contains($0.mac) && ($0.isTLS13 || kxSet.contains($0.kx)) }
+        let extras = Set(offered.map(\.code)).subtracting(offer.request.suites)
         let anonymous = rows.contains { ($0.kxToken ?? "").hasPrefix("ANON") }
-        return .ready(GnuTLSPlan(request: request, priority: priority, extras: extras, wantsAnonymous: anonymous))
+        return GnuTLSPlan(request: offer.request, priority: priority, extras: extras, wantsAnonymous: anonymous)
     }
-}
 
-enum GnuTLSHandshake {
-    static func run(_ plan: GnuTLSPlan, endpoint: Endpoint, deadlines: Deadlines) -> ProbeOutcome {
-        let request = plan.request
+    static func session(for plan: GnuTLSPlan) -> Result<GnuTLSSession, LibraryFailure> {
         var sessionSlot: gnutls_session_t?
         let initRC = gnutls_init(&sessionSlot, CGnuTLS_client_nonblock_flags())
-        guard initRC == GNUTLS_E_SUCCESS, let session = sessionSlot else { return localFailure("gnutls_init", initRC) }
-        defer { gnutls_deinit(session) }
+        guard initRC == GNUTLS_E_SUCCESS, let created = sessionSlot else { return .failure(localFailure("gnutls_init", initRC)) }
+        let owner = GnuTLSSession(session: created)
+        if let failure = configure(owner, plan) { return .failure(failure) }
+        return .success(owner)
+    }
 
+    /// The priority, certificate (and anonymous) credentials and the server name; no verification, no tickets.
+    private static func configure(_ owner: GnuTLSSession, _ plan: GnuTLSPlan) -> LibraryFailure? {
+        let session = owner.session
         var errorPosition: UnsafePointer<CChar>?
         let priorityRC = gnutls_priority_set_direct(session, plan.priority, &errorPosition)
         guard priorityRC == GNUTLS_E_SUCCESS else {
@@ -257,84 +264,65 @@ enum GnuTLSHandshake {
             return localFailure("priority \(plan.priority)\(at)", priorityRC)
         }
 
-        var certificateSlot: gnutls_certificate_credentials_t?
-        let certRC = gnutls_certificate_allocate_credentials(&certificateSlot)
-        guard certRC == GNUTLS_E_SUCCESS, let certificates = certificateSlot else { return localFailure("certificate credentials", certRC) }
-        defer { gnutls_certificate_free_credentials(certificates) }
+        let certRC = gnutls_certificate_allocate_credentials(&owner.certificates)
+        guard certRC == GNUTLS_E_SUCCESS, let certificates = owner.certificates else { return localFailure("certificate credentials", certRC) }
         let setRC = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(certificates))
         guard setRC == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", setRC) }
 
-        var anonymousSlot: gnutls_anon_client_credentials_t?
-        defer { if let anonymous = anonymousSlot { gnutls_anon_free_client_credentials(anonymous) } }
         if plan.wantsAnonymous {
-            let anonRC = gnutls_anon_allocate_client_credentials(&anonymousSlot)
-            guard anonRC == GNUTLS_E_SUCCESS, let anonymous = anonymousSlot else { return localFailure("anonymous credentials", anonRC) }
+            let anonRC = gnutls_anon_allocate_client_credentials(&owner.anonymous)
+            guard anonRC == GNUTLS_E_SUCCESS, let anonymous = owner.anonymous else { return localFailure("anonymous credentials", anonRC) }
             let rc = gnutls_credentials_set(session, GNUTLS_CRD_ANON, UnsafeMutableRawPointer(anonymous))
             guard rc == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", rc) }
         }
 
-        if let name = request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
+        if let name = plan.request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
             let rc = name.withCString { gnutls_server_name_set(session, GNUTLS_NAME_DNS, $0, strlen($0)) }
             guard rc == GNUTLS_E_SUCCESS else { return localFailure("server name \(name)", rc) }
         }
+        return nil
+    }
 
-        let socket: EngineSocket
-        switch EngineSocket.connect(address: endpoint.address, port: endpoint.port, timeout: deadlines.connect) {
-        case .connected(let connected): socket = connected
-        case .timedOut: return .timedOut(.connect)
-        case .failed(let why): return .failed(ProbeFailure(.connect, why))
-        case .localError(let why): return .failed(ProbeFailure(.localSystem, why))
-        }
-        defer { socket.close() }
-        // Reads go through a budget (GnuTLS itself buffers a whole handshake message, up to 16 MiB,
-        // before it checks the size); writes use the socket directly.
-        let budget = GnuTLSReadBudget(fd: socket.fd, limit: GnuTLSReadBudget.defaultLimit)
-        defer { withExtendedLifetime(budget) {} }  // the session holds an unretained pointer to it
-        gnutls_transport_set_ptr2(session, Unmanaged.passUnretained(budget).toOpaque(),
+    /// Reads go through the session's budget; writes use the socket directly.
+    static func attach(_ owner: GnuTLSSession, to socket: EngineSocket) -> ProbeFailure? {
+        let session = owner.session
+        owner.budget.fd = socket.fd
+        gnutls_transport_set_ptr2(session, Unmanaged.passUnretained(owner.budget).toOpaque(),
                                   UnsafeMutableRawPointer(bitPattern: Int(socket.fd)))
         gnutls_transport_set_pull_function(session, GnuTLSReadBudget.pull)
         gnutls_transport_set_pull_timeout_function(session, GnuTLSReadBudget.pullTimeout)
         // Our own deadline governs; keep GnuTLS's internal one out of the way.
         gnutls_handshake_set_timeout(session, 0)
-        if let failure = handshake(session, socket: socket, budget: budget, deadlines: deadlines) { return failure }
-        let outcome = negotiated(session: session, plan: plan)
-        _ = gnutls_bye(session, GNUTLS_SHUT_WR)
-        return outcome
+        return nil
     }
 
-    /// Drives the handshake to its end: nil when it completed, else the outcome.
-    private static func handshake(_ session: gnutls_session_t, socket: EngineSocket, budget: GnuTLSReadBudget,
-                                  deadlines: Deadlines) -> ProbeOutcome? {
-        let deadline = EngineDeadline(after: deadlines.handshake)
-        var warnings = 0
-        while true {
-            let rc = gnutls_handshake(session)
-            if rc == GNUTLS_E_SUCCESS { return nil }
-            if budget.exceeded {
-                return .rejected(.library("gnutls: the server sent more than \(budget.limit) bytes without completing the handshake; stopped reading"))
-            }
-            if rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED {
-                let writing = gnutls_record_get_direction(session) == 1
-                switch socket.wait(forWriting: writing, until: deadline) {
-                case .ready: continue
-                case .timedOut: return .timedOut(.handshake)
-                case .failed(let why): return .failed(ProbeFailure(.local, why))
-                }
-            }
-            if gnutls_error_is_fatal(rc) == 0 {
-                // A warning alert (e.g. unrecognized_name) or similar: the handshake goes on, a few times.
-                if rc == GNUTLS_E_WARNING_ALERT_RECEIVED {
-                    warnings += 1
-                    if warnings > FlightConsumer.maxLeadingWarnings {
-                        let last = Alert(level: 1, code: UInt8(truncatingIfNeeded: gnutls_alert_get(session).rawValue))
-                        return .rejected(.library("gnutls: \(warnings) warning alerts (\(last.name)) and no progress; gave up"))
-                    }
-                }
-                if deadline.hasPassed { return .timedOut(.handshake) }
-                continue
-            }
-            return rejection(session: session, code: rc, received: budget.received)
+    static func step(_ owner: GnuTLSSession) -> HandshakeStep {
+        let session = owner.session
+        let rc = gnutls_handshake(session)
+        if rc == GNUTLS_E_SUCCESS { return .done }
+        let budget = owner.budget
+        if budget.exceeded {
+            return .ended(.rejected(.library("gnutls: the server sent more than \(budget.limit) bytes without completing the handshake; stopped reading")))
         }
+        if rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED {
+            return .wait(writing: gnutls_record_get_direction(session) == 1)
+        }
+        if gnutls_error_is_fatal(rc) == 0 {
+            // A warning alert (e.g. unrecognized_name) or similar: the handshake goes on, a few times.
+            if rc == GNUTLS_E_WARNING_ALERT_RECEIVED {
+                owner.warnings += 1
+                if owner.warnings > FlightConsumer.maxLeadingWarnings {
+                    let last = Alert(level: 1, code: UInt8(truncatingIfNeeded: gnutls_alert_get(session).rawValue))
+                    return .ended(.rejected(.library("gnutls: \(owner.warnings) warning alerts (\(last.name)) and no progress; gave up")))
+                }
+            }
+            return .again
+        }
+        return .ended(rejection(session: session, code: rc, received: budget.received))
+    }
+
+    static func shutdown(_ owner: GnuTLSSession) {
+        _ = gnutls_bye(owner.session, GNUTLS_SHUT_WR)
     }
 
     static func errorText(_ code: Int32) -> String {
@@ -343,8 +331,8 @@ enum GnuTLSHandshake {
         return "\(text) (\(name))"
     }
 
-    private static func localFailure(_ what: String, _ code: Int32) -> ProbeOutcome {
-        .failed(ProbeFailure(.local, "gnutls: \(what): \(errorText(code))"))
+    private static func localFailure(_ what: String, _ code: Int32) -> LibraryFailure {
+        LibraryFailure(failure: ProbeFailure(.local, "gnutls: \(what): \(errorText(code))"))
     }
 
     /// Why the handshake failed; `received` is how many bytes the server had sent.
@@ -375,14 +363,46 @@ enum GnuTLSHandshake {
         return .rejected(.library(text))
     }
 
-    private static func negotiated(session: gnutls_session_t, plan: GnuTLSPlan) -> ProbeOutcome {
-        guard let version = GnuTLSSupport.tlsVersion(gnutls_protocol_get_version(session)) else {
-            return .failed(ProbeFailure(.protocolViolation, "gnutls negotiated an unknown version"))
+    static func agreement(_ owner: GnuTLSSession, plan: GnuTLSPlan) -> Result<LibraryAgreement, LibraryFailure> {
+        let session = owner.session
+        guard let version = tlsVersion(gnutls_protocol_get_version(session)) else {
+            return .failure(LibraryFailure(failure: ProbeFailure(.protocolViolation, "gnutls negotiated an unknown version")))
         }
+        let kx = gnutls_kx_get(session)
+        let suite: UInt16
+        switch negotiatedSuite(session, version: version, kx: kx.rawValue, plan: plan) {
+        case .success(let code): suite = code
+        case .failure(let failure): return .failure(failure)
+        }
+
+        var group: UInt16?
+        let groupID = gnutls_group_get(session)
+        if groupID.rawValue != 0, let name = gnutls_group_get_name(groupID) {
+            group = Catalog.shared.group(named: String(cString: name))?.code
+        }
+        let kxName = gnutls_kx_get_name(kx).map { String(cString: $0) } ?? ""
+        let keyExchange: LibraryAgreement.KeyExchange =
+            version >= .tls13 ? .other
+            : kxName.hasPrefix("DHE") || kxName == "ANON-DH" ? .finiteField
+            : kxName.hasPrefix("ECDHE") || kxName == "ANON-ECDH" ? .elliptic
+            : .other
+        var dhBits: Int?
+        if keyExchange == .finiteField {
+            let bits = gnutls_dh_get_prime_bits(session)
+            if bits > 0 { dhBits = Int(bits) }
+        }
+        return .success(LibraryAgreement(
+            version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
+            certificates: peerCertificates(session),
+            secureRenegotiation: gnutls_safe_renegotiation_status(session) != 0))
+    }
+
+    /// The code point of the suite the server chose, which must be one that was requested.
+    private static func negotiatedSuite(_ session: gnutls_session_t, version: TLSVersion, kx: UInt32,
+                                        plan: GnuTLSPlan) -> Result<UInt16, LibraryFailure> {
         let cipher = gnutls_cipher_get(session).rawValue
         let mac = gnutls_mac_get(session).rawValue
-        let kx = gnutls_kx_get(session).rawValue
-        let table = GnuTLSSupport.suites[version] ?? [:]
+        let table = suites[version] ?? [:]
         var suite = table.values.first { row in
             row.cipher == cipher && row.mac == mac && (version == .tls13 ? row.isTLS13 : row.kx == kx)
         }?.code
@@ -391,43 +411,26 @@ enum GnuTLSHandshake {
         }
         guard let suite else {
             let name = gnutls_ciphersuite_get(session).map { String(cString: $0) } ?? "?"
-            return .failed(ProbeFailure(.local, "gnutls: cannot tell the code point of the negotiated suite \(name)"))
+            return .failure(LibraryFailure(failure: ProbeFailure(.local, "gnutls: cannot tell the code point of the negotiated suite \(name)")))
         }
         if plan.extras.contains(suite) {
             let name = Catalog.shared.suite(code: suite)?.iana ?? CodePointFormat.hex(suite)
-            return .failed(ProbeFailure(.local, "gnutls had to offer suites beyond the request (priority strings enable algorithms, not suites) and the server chose \(name) (\(CodePointFormat.hex(suite))), which was not requested"))
+            return .failure(LibraryFailure(failure: ProbeFailure(.local, "gnutls had to offer suites beyond the request (priority strings enable algorithms, not suites) and the server chose \(name) (\(CodePointFormat.hex(suite))), which was not requested")))
         }
+        return .success(suite)
+    }
 
-        var group: UInt16?
-        let groupID = gnutls_group_get(session)
-        if groupID.rawValue != 0, let name = gnutls_group_get_name(groupID) {
-            group = Catalog.shared.group(named: String(cString: name))?.code
-        }
-        let kxName = gnutls_kx_get_name(gnutls_kx_algorithm_t(kx)).map { String(cString: $0) } ?? ""
-        let finiteField = version < .tls13 && (kxName.hasPrefix("DHE") || kxName == "ANON-DH")
-        let elliptic = version < .tls13 && (kxName.hasPrefix("ECDHE") || kxName == "ANON-ECDH")
-        var dhBits: Int?
-        if finiteField {
-            let bits = gnutls_dh_get_prime_bits(session)
-            if bits > 0 { dhBits = Int(bits) }
-            if let code = group, Catalog.shared.group(code: code)?.kind != .ffdhe { group = nil }
-        } else if version < .tls13, !elliptic {
-            group = nil
-        }
-
+    /// The server's certificate chain as sent, DER.
+    private static func peerCertificates(_ session: gnutls_session_t) -> [[UInt8]] {
         var certificates: [[UInt8]] = []
         var count: UInt32 = 0
-        if let list = gnutls_certificate_get_peers(session, &count) {
-            for index in 0..<Int(count) {
-                let datum = list[index]
-                guard let data = datum.data, datum.size > 0 else { continue }
-                certificates.append(Array(UnsafeBufferPointer(start: data, count: Int(datum.size))))
-            }
+        guard let list = gnutls_certificate_get_peers(session, &count) else { return certificates }
+        for index in 0..<Int(count) {
+            let datum = list[index]
+            guard let data = datum.data, datum.size > 0 else { continue }
+            certificates.append(Array(UnsafeBufferPointer(start: data, count: Int(datum.size))))
         }
-        let renegotiation: Bool? = version == .tls13 ? nil : gnutls_safe_renegotiation_status(session) != 0
-        return .accepted(Negotiated(
-            version: version, suite: suite, group: group, dhBits: dhBits,
-            certificates: certificates, secureRenegotiation: renegotiation))
+        return certificates
     }
 }
 
@@ -436,13 +439,13 @@ enum GnuTLSHandshake {
 final class GnuTLSReadBudget {
     static let defaultLimit = 1 << 20
 
-    let fd: Int32
+    /// The connected socket, set when the session is given it.
+    var fd: Int32 = -1
     let limit: Int
     private(set) var received = 0
     private(set) var exceeded = false
 
-    init(fd: Int32, limit: Int) {
-        self.fd = fd
+    init(limit: Int) {
         self.limit = limit
     }
 

@@ -19,21 +19,17 @@ public struct OpenSSLEngine: HandshakeEngine {
     public init() {}
 
     public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
-        // Planning reads the capability tables (computed on first use), so it runs on the
-        // engine's thread too: nothing here may block the cooperative pool.
-        await EngineThread.run {
-            switch OpenSSLPlan.make(for: request) {
-            case .ready(let plan): OpenSSLHandshake.run(plan, endpoint: endpoint, deadlines: deadlines)
-            case .cannot(let failure): .failed(failure)
-            }
-        }
+        await LibraryHandshake<OpenSSLBackend>.probe(request, to: endpoint, deadlines: deadlines)
     }
 }
 
 // MARK: - What the linked OpenSSL can do
 
-/// Run-time facts about the linked OpenSSL, computed once.
-enum OpenSSLSupport {
+/// The OpenSSL side of ``LibraryHandshake``: run-time facts about the linked OpenSSL, computed once (here), and
+/// one probe's configuration, handshake step and agreement (below).
+enum OpenSSLBackend {
+    static let name = "openssl"
+
     /// A library context of our own: never loads `openssl.cnf`, so system policy cannot interfere.
     /// Created once and kept for the life of the process (library contexts are thread-safe).
     private final class LibraryContext: @unchecked Sendable {
@@ -49,7 +45,7 @@ enum OpenSSLSupport {
         SSL_CTX_new_ex(context, nil, TLS_client_method())
     }
 
-    static func protocolConstant(_ version: TLSVersion) -> Int32? {
+    static func protocolValue(_ version: TLSVersion) -> Int32? {
         switch version {
         case .sslv2: nil
         case .sslv3: SSL3_VERSION
@@ -73,7 +69,7 @@ enum OpenSSLSupport {
     }()
 
     private static func offerable(at version: TLSVersion) -> [UInt16: String] {
-        guard let proto = protocolConstant(version), let ctx = newContext() else { return [:] }
+        guard let proto = protocolValue(version), let ctx = newContext() else { return [:] }
         defer { SSL_CTX_free(ctx) }
         SSL_CTX_set_security_level(ctx, 0)
         guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, proto) == 1,
@@ -126,41 +122,55 @@ struct OpenSSLPlan: Sendable {
     var protocolVersion: Int32
     var cipherNames: [String]
     var groupNames: [String]
+}
 
-    static func make(for request: ProbeRequest) -> EnginePlan<OpenSSLPlan> {
-        guard let proto = OpenSSLSupport.protocolConstant(request.version) else {
-            return .cannot(ProbeFailure(.local, "openssl cannot offer \(request.version)"))
-        }
-        let table = OpenSSLSupport.suites[request.version] ?? [:]
-        if table.isEmpty {
-            return .cannot(ProbeFailure(.local, "openssl cannot offer \(request.version): the linked \(OpenSSLSupport.versionText) has no \(request.version)"))
-        }
-        var seen = Set<UInt16>()
-        let names = request.suites.filter { seen.insert($0).inserted }.compactMap { table[$0] }
-        if names.isEmpty {
-            return .cannot(ProbeFailure(.local, "openssl cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
-        }
-        var groupNames: [String] = []
-        var seenGroups = Set<UInt16>()
-        for code in request.groups where seenGroups.insert(code).inserted {
-            if let name = OpenSSLSupport.groups[code] { groupNames.append(name) }
-        }
-        if request.version == .tls13, !request.groups.isEmpty, groupNames.isEmpty {
-            return .cannot(ProbeFailure(.local, "openssl cannot offer any of the \(request.groups.count) requested group(s)"))
-        }
-        return .ready(OpenSSLPlan(request: request, protocolVersion: proto, cipherNames: names, groupNames: groupNames))
+/// One probe's `SSL_CTX` and `SSL`, freed with it.
+final class OpenSSLSession {
+    let context: OpaquePointer
+    let ssl: OpaquePointer
+
+    init(context: OpaquePointer, ssl: OpaquePointer) {
+        self.context = context
+        self.ssl = ssl
+    }
+
+    deinit {
+        SSL_free(ssl)
+        SSL_CTX_free(context)
+        ERR_clear_error()
     }
 }
 
-enum OpenSSLHandshake {
-    static func run(_ plan: OpenSSLPlan, endpoint: Endpoint, deadlines: Deadlines) -> ProbeOutcome {
-        ERR_clear_error()
-        defer { ERR_clear_error() }
-        let request = plan.request
+extension OpenSSLBackend: TLSLibraryBackend {
+    static func plan(_ offer: LibraryOffer<Self>) -> OpenSSLPlan {
+        OpenSSLPlan(request: offer.request, protocolVersion: offer.protocolValue, cipherNames: offer.suites, groupNames: offer.groups)
+    }
 
-        // Configure everything before connecting, so a local problem costs no connection.
-        guard let ctx = OpenSSLSupport.newContext() else { return localFailure("SSL_CTX_new_ex failed") }
-        defer { SSL_CTX_free(ctx) }
+    static func session(for plan: OpenSSLPlan) -> Result<OpenSSLSession, LibraryFailure> {
+        ERR_clear_error()
+        guard let ctx = newContext() else { return .failure(localFailure("SSL_CTX_new_ex failed")) }
+        if let failure = configure(ctx, plan) {
+            SSL_CTX_free(ctx)
+            return .failure(failure)
+        }
+        guard let ssl = SSL_new(ctx) else {
+            let failure = localFailure("SSL_new failed")
+            SSL_CTX_free(ctx)
+            return .failure(failure)
+        }
+        let session = OpenSSLSession(context: ctx, ssl: ssl)
+        if let name = plan.request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
+            guard COpenSSL_SSL_set_tlsext_host_name(ssl, name) == 1 else {
+                return .failure(localFailure("cannot set server name \(name)"))
+            }
+        }
+        COpenSSL_track_alerts(ssl)
+        return .success(session)
+    }
+
+    /// Security level 0, min = max = the version, the planned suites and groups, no tickets, no verification.
+    private static func configure(_ ctx: OpaquePointer, _ plan: OpenSSLPlan) -> LibraryFailure? {
+        let request = plan.request
         SSL_CTX_set_security_level(ctx, 0)
         guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, plan.protocolVersion) == 1,
               COpenSSL_SSL_CTX_set_max_proto_version(ctx, plan.protocolVersion) == 1 else {
@@ -187,54 +197,34 @@ enum OpenSSLHandshake {
                 return localFailure("SSL_CTX_set1_groups_list(\(groupList)) failed")
             }
         }
-        guard let ssl = SSL_new(ctx) else { return localFailure("SSL_new failed") }
-        defer { SSL_free(ssl) }
-        if let name = request.serverName, !name.isEmpty, !IPAddressText.isLiteral(name) {
-            guard COpenSSL_SSL_set_tlsext_host_name(ssl, name) == 1 else {
-                return localFailure("cannot set server name \(name)")
-            }
-        }
-        COpenSSL_track_alerts(ssl)
-
-        // Connect. The socket outlives the SSL object (SSL_set_fd does not take ownership).
-        let socket: EngineSocket
-        switch EngineSocket.connect(address: endpoint.address, port: endpoint.port, timeout: deadlines.connect) {
-        case .connected(let connected): socket = connected
-        case .timedOut: return .timedOut(.connect)
-        case .failed(let why): return .failed(ProbeFailure(.connect, why))
-        case .localError(let why): return .failed(ProbeFailure(.localSystem, why))
-        }
-        defer { socket.close() }
-        guard SSL_set_fd(ssl, socket.fd) == 1 else { return localFailure("SSL_set_fd failed") }
-
-        let deadline = EngineDeadline(after: deadlines.handshake)
-        while true {
-            ERR_clear_error()
-            let rc = SSL_connect(ssl)
-            if rc == 1 { break }
-            let callErrno = errno
-            let error = SSL_get_error(ssl, rc)
-            switch error {
-            case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
-                switch socket.wait(forWriting: error == SSL_ERROR_WANT_WRITE, until: deadline) {
-                case .ready: continue
-                case .timedOut: return .timedOut(.handshake)
-                case .failed(let why): return .failed(ProbeFailure(.local, why))
-                }
-            default:
-                return rejection(ssl: ssl, error: error, errno: callErrno)
-            }
-        }
-        let outcome = negotiated(ssl: ssl, request: request)
-        // Be polite: one non-blocking close_notify, whatever happens to it.
-        _ = SSL_shutdown(ssl)
-        return outcome
+        return nil
     }
 
-    private static func localFailure(_ what: String) -> ProbeOutcome {
+    /// The socket outlives the SSL object (`SSL_set_fd` does not take ownership).
+    static func attach(_ session: OpenSSLSession, to socket: EngineSocket) -> ProbeFailure? {
+        SSL_set_fd(session.ssl, socket.fd) == 1 ? nil : localFailure("SSL_set_fd failed").failure
+    }
+
+    static func step(_ session: OpenSSLSession) -> HandshakeStep {
+        ERR_clear_error()
+        let rc = SSL_connect(session.ssl)
+        if rc == 1 { return .done }
+        let callErrno = errno
+        let error = SSL_get_error(session.ssl, rc)
+        switch error {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wait(writing: error == SSL_ERROR_WANT_WRITE)
+        default: return .ended(rejection(ssl: session.ssl, error: error, errno: callErrno))
+        }
+    }
+
+    static func shutdown(_ session: OpenSSLSession) {
+        _ = SSL_shutdown(session.ssl)
+    }
+
+    private static func localFailure(_ what: String) -> LibraryFailure {
         var text = "openssl: \(what)"
         if let first = firstError() { text += ": \(first)" }
-        return .failed(ProbeFailure(.local, text))
+        return LibraryFailure(failure: ProbeFailure(.local, text))
     }
 
     /// The earliest error in this thread's queue, with the function that raised it.
@@ -248,7 +238,7 @@ enum OpenSSLHandshake {
         guard code != 0 else { return nil }
         var buffer = [CChar](repeating: 0, count: 256)
         ERR_error_string_n(code, &buffer, buffer.count)
-        let full = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let full = text(of: buffer)
         let reason = ERR_reason_error_string(code).map { String(cString: $0) } ?? full
         var text = reason
         var details: [String] = []
@@ -306,16 +296,22 @@ enum OpenSSLHandshake {
     }
 
     /// What the completed handshake agreed on.
-    private static func negotiated(ssl: OpaquePointer, request: ProbeRequest) -> ProbeOutcome {
+    static func agreement(_ session: OpenSSLSession, plan: OpenSSLPlan) -> Result<LibraryAgreement, LibraryFailure> {
+        let ssl = session.ssl
         let wire = UInt16(truncatingIfNeeded: SSL_version(ssl))
         guard let version = TLSVersion(wireValue: wire) else {
-            return .failed(ProbeFailure(.protocolViolation, "openssl negotiated unknown version 0x\(String(wire, radix: 16))"))
+            return .failure(LibraryFailure(failure: ProbeFailure(.protocolViolation, "openssl negotiated unknown version 0x\(String(wire, radix: 16))")))
         }
         guard let cipher = SSL_get_current_cipher(ssl) else {
-            return .failed(ProbeFailure(.local, "openssl: handshake completed without a cipher"))
+            return .failure(LibraryFailure(failure: ProbeFailure(.local, "openssl: handshake completed without a cipher")))
         }
         let suite = SSL_CIPHER_get_protocol_id(cipher)
-        let catalogSuite = Catalog.shared.suite(code: suite)
+        let kx = Catalog.shared.suite(code: suite)?.keyExchange ?? .null
+        let keyExchange: LibraryAgreement.KeyExchange =
+            version >= .tls13 || !kx.isEphemeral ? .other
+            : kx.isFiniteFieldDH ? .finiteField
+            : kx.isEllipticCurveDH ? .elliptic
+            : .other
 
         var group: UInt16?
         let nid = COpenSSL_SSL_get_negotiated_group(ssl)
@@ -324,43 +320,46 @@ enum OpenSSLHandshake {
             group = names.lazy.compactMap { Catalog.shared.group(named: $0)?.code }.first
         }
         var dhBits: Int?
-        let kx = catalogSuite?.keyExchange ?? .null
-        let ephemeralFFDH = version < .tls13 && kx.isEphemeral && kx.isFiniteFieldDH
-        let ephemeralEC = version < .tls13 && kx.isEphemeral && kx.isEllipticCurveDH
-        if ephemeralFFDH || (ephemeralEC && group == nil), let key = COpenSSL_SSL_get_peer_tmp_key(ssl) {
+        if keyExchange == .finiteField || (keyExchange == .elliptic && group == nil), let key = COpenSSL_SSL_get_peer_tmp_key(ssl) {
             defer { EVP_PKEY_free(key) }
-            if ephemeralFFDH {
+            if keyExchange == .finiteField {
                 dhBits = Int(EVP_PKEY_get_bits(key))
             } else {
                 var buffer = [CChar](repeating: 0, count: 80)
                 var length = 0
                 if EVP_PKEY_get_group_name(key, &buffer, buffer.count, &length) == 1 {
-                    group = Catalog.shared.group(named: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))?.code
+                    group = Catalog.shared.group(named: text(of: buffer))?.code
                 } else if let typeName = EVP_PKEY_get0_type_name(key) {
                     group = Catalog.shared.group(named: String(cString: typeName))?.code
                 }
             }
         }
-        if ephemeralFFDH, let code = group, Catalog.shared.group(code: code)?.kind != .ffdhe { group = nil }
-        if !ephemeralEC, !ephemeralFFDH, version < .tls13 { group = nil }
+        return .success(LibraryAgreement(
+            version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
+            certificates: peerCertificates(ssl),
+            secureRenegotiation: COpenSSL_SSL_get_secure_renegotiation_support(ssl) != 0))
+    }
 
+    /// The server's certificate chain as sent, DER.
+    private static func peerCertificates(_ ssl: OpaquePointer) -> [[UInt8]] {
         var certificates: [[UInt8]] = []
-        if let chain = SSL_get_peer_cert_chain(ssl) {
-            for index in 0..<COpenSSL_sk_X509_num(chain) {
-                guard let cert = COpenSSL_sk_X509_value(chain, index) else { continue }
-                let length = i2d_X509(cert, nil)
-                guard length > 0 else { continue }
-                var der = [UInt8](repeating: 0, count: Int(length))
-                let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
-                    var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
-                    return i2d_X509(cert, &cursor)
-                }
-                if written == length { certificates.append(der) }
+        guard let chain = SSL_get_peer_cert_chain(ssl) else { return certificates }
+        for index in 0..<COpenSSL_sk_X509_num(chain) {
+            guard let cert = COpenSSL_sk_X509_value(chain, index) else { continue }
+            let length = i2d_X509(cert, nil)
+            guard length > 0 else { continue }
+            var der = [UInt8](repeating: 0, count: Int(length))
+            let written = der.withUnsafeMutableBufferPointer { buffer -> Int32 in
+                var cursor: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+                return i2d_X509(cert, &cursor)
             }
+            if written == length { certificates.append(der) }
         }
-        let renegotiation: Bool? = version == .tls13 ? nil : COpenSSL_SSL_get_secure_renegotiation_support(ssl) != 0
-        return .accepted(Negotiated(
-            version: version, suite: suite, group: group, dhBits: dhBits,
-            certificates: certificates, secureRenegotiation: renegotiation))
+        return certificates
+    }
+
+    /// The text of a NUL-terminated buffer the library filled.
+    private static func text(of buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
