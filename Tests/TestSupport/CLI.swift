@@ -30,6 +30,12 @@ public enum CLI {
         let result = try TestOrigin.run(URL(fileURLWithPath: try binary()), arguments, in: try TestOrigin.repoRoot())
         return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
+
+    /// ``run(_:)`` for async tests: the same run, awaited without blocking a thread of the cooperative pool.
+    public static func run(_ arguments: [String]) async throws -> Run {
+        let result = try await TestOrigin.run(URL(fileURLWithPath: try binary()), arguments, in: try TestOrigin.repoRoot())
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr)
+    }
 }
 
 /// The `tlsmatrix` executable is not beside the test runner.

@@ -66,7 +66,21 @@ public struct TestOrigin: Sendable {
     /// and the folder is left for the caller to remove.
     public static func start(_ kind: String, dir: String? = nil) throws -> TestOrigin {
         let root = try repoRoot()
-        let result = try run(root.appendingPathComponent("scripts/origin"), ["start", kind] + (dir.map { ["--dir", $0] } ?? []), in: root)
+        return try started(kind, try run(root.appendingPathComponent("scripts/origin"), startArguments(kind, dir), in: root))
+    }
+
+    /// ``start(_:dir:)`` for async tests: the same, awaited without blocking a thread of the cooperative pool.
+    public static func start(_ kind: String, dir: String? = nil) async throws -> TestOrigin {
+        let root = try repoRoot()
+        return try started(kind, try await run(root.appendingPathComponent("scripts/origin"), startArguments(kind, dir), in: root))
+    }
+
+    private static func startArguments(_ kind: String, _ dir: String?) -> [String] {
+        ["start", kind] + (dir.map { ["--dir", $0] } ?? [])
+    }
+
+    /// The origin `scripts/origin start` reported, or why it did not start.
+    private static func started(_ kind: String, _ result: RunResult) throws -> TestOrigin {
         guard result.status == 0 else {
             let err = result.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             if err.contains("not found") || err.contains("missing") || err.contains("run scripts/bootstrap") {
@@ -110,20 +124,9 @@ public struct TestOrigin: Sendable {
     public struct RunResult: Sendable { public let status: Int32; public let stdout: String; public let stderr: String }
 
     public static func run(_ exe: URL, _ args: [String], in cwd: URL?) throws -> RunResult {
-        let p = Process()
-        p.executableURL = exe
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
         let out = Pipe()
         let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        do {
-            try p.run()
-        } catch {
-            throw TestOriginError.toolsMissing("cannot run \(exe.path): \(error)")
-        }
+        let p = try launch(exe, args, in: cwd, stdout: out, stderr: err)
         // the origin's server writes only to its log file, so both pipes reach EOF when the script exits;
         // drain stderr concurrently so a chatty script cannot block on a full pipe
         let errBox = DataBox()
@@ -139,6 +142,25 @@ public struct TestOrigin: Sendable {
         return RunResult(status: p.terminationStatus,
                          stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errBox.get(), as: UTF8.self))
+    }
+}
+
+extension TestOrigin {
+    /// Starts `exe` with standard input empty and the given standard output and error (a `Pipe` or `FileHandle`).
+    static func launch(_ exe: URL, _ args: [String], in cwd: URL?, stdout: Any, stderr: Any) throws -> Process {
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        p.standardOutput = stdout
+        p.standardError = stderr
+        p.standardInput = FileHandle.nullDevice
+        do {
+            try p.run()
+        } catch {
+            throw TestOriginError.toolsMissing("cannot run \(exe.path): \(error)")
+        }
+        return p
     }
 }
 

@@ -59,7 +59,7 @@ import Testing
     /// three standard streams, then let through. The first probe completes; every later socket fails
     /// with EMFILE. The report must call those probes a local problem, never "not responding", exit 3.
     @Test func testLocalErrorsOutOfFileDescriptorsMidScanIsALocalProblem() async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let folder = temp("hold")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -86,16 +86,16 @@ import Testing
             waited += 1
         }
         try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), "no first connection")
-        let lower = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
-                                       ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
+        let lower = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
+                                             ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
         try #require(lower.status == 0, "prlimit: \(lower.stderr)")
         #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil))
-        // the reads and the wait block: off the cooperative pool (stderr is drained while stdout is read)
+        // the reads block: off the cooperative pool (stderr is drained while stdout is read); the exit is awaited
         let (outHandle, errHandle) = (stdout.fileHandleForReading, stderr.fileHandleForReading)
         async let errorBytes = OffPool.run { errHandle.readDataToEndOfFile() }
         let output = try await OffPool.run { outHandle.readDataToEndOfFile() }
         let errors = String(decoding: try await errorBytes, as: UTF8.self)
-        _ = try await OffPool.waitUntilExit(process)
+        _ = await ProcessExit.wait(for: process)
         let text = String(decoding: output, as: UTF8.self)
         #expect(process.terminationStatus == 3, "exit \(process.terminationStatus): \(text) \(errors)")
         let report = try json(text)
