@@ -56,13 +56,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TLSCatalog"], path: "Tests/TestSupport"),
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog", "TLSWireFuzzing"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TLSReport", "TestSupport"]),
+        .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TestSupport"]),
         .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
         // The program's own logic (how an error ends the process); the CLI as a whole is tested through the binary.
         .testTarget(name: "tlsmatrixTests", dependencies: [
             "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The built binary as users and scripts run it (TestSupport's CLI finds it beside the test runner).
+        .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

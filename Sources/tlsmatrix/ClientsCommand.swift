@@ -33,22 +33,7 @@ struct ClientsCommand: AsyncParsableCommand {
         func validate() throws { try PolicyLookup.checkFormat(format) }
 
         mutating func run() async throws {
-            let clients = Catalog.shared.clients
-            if format == "json" {
-                try printLine(JSONValue.array(clients.map { client in
-                    .object([
-                        ("id", .string(client.id)), ("name", .string(client.name)),
-                        ("versions", .array(client.versions.map { .string($0.rawValue) })),
-                        ("suites", .int(client.suites.count)), ("unverified", .bool(client.unverified)),
-                    ])
-                }).serialized())
-                return
-            }
-            let rows = clients.map { client in
-                [client.id, client.name, client.versions.map(\.rawValue).joined(separator: ","),
-                 String(client.suites.count), client.unverified ? "unverified" : ""]
-            }
-            try printLine(TextTable.render(header: ["ID", "NAME", "VERSIONS", "SUITES", ""], rows: rows))
+            try printLine(ClientReport.list(Catalog.shared.clients, json: format == "json"))
         }
     }
 }

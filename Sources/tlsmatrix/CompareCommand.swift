@@ -43,38 +43,7 @@ struct CompareCommand: AsyncParsableCommand {
 
     mutating func run() async throws {
         let comparison = ScanComparison.compare(try load(before), try load(after))
-        var out: [String] = ["--- A: \(before)", "+++ B: \(after)", ""]
-        out.append("Protocols and suites")
-        if comparison.versions.isEmpty { out.append("  no change") }
-        for change in comparison.versions {
-            func state(_ value: Bool?) -> String { value == true ? "yes" : value == false ? "no" : "?" }
-            out.append("  \(change.version.rawValue): \(state(change.before)) → \(state(change.after))")
-            for code in change.addedSuites { out.append("    + \(CodePointFormat.hex(code)) \(name(code))") }
-            for code in change.removedSuites { out.append("    - \(CodePointFormat.hex(code)) \(name(code))") }
-        }
-        out.append("")
-        out.append("Clients")
-        if comparison.clients.isEmpty { out.append("  no client negotiates differently") }
-        for change in comparison.clients {
-            let mark = change.breaks ? "✗ BREAKS" : "~ changes"
-            out.append("  \(mark) \(change.client.name): \(describe(change.before)) → \(describe(change.after))")
-        }
-        try printLine(out.joined(separator: "\n"))
+        try printLine(ComparisonReport.text(comparison, before: before, after: after))
         if !comparison.breaking.isEmpty { throw ExitCode(1) }
-    }
-
-    func name(_ code: UInt16) -> String { Catalog.shared.suite(code: code)?.displayName ?? "unassigned" }
-
-    func describe(_ result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>) -> String {
-        switch result {
-        case .success(let choice): "\(choice.version.rawValue) \(name(choice.suite))"
-        case .failure(let failure):
-            switch failure.reason {
-            case .noCommonProtocol: "no common protocol"
-            case .noCommonCipher: "no common cipher"
-            case .noCommonGroup: "no common curve"
-            case .undecided: "undecided"
-            }
-        }
     }
 }

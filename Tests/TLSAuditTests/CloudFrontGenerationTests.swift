@@ -23,7 +23,7 @@ import TLSScan
         let dir = try Self.pki.get()
         let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
                                          dir.appendingPathComponent("int.crt").path)
-        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: key, chain: chain, extra: extra) }
+        let server = try await OpenSSLServer.start(certificate: certificate, key: key, chain: chain, extra: extra)
         defer { server.stop() }
         var options = ScanOptions()
         options.serverName = "origin.example.com"
@@ -131,7 +131,7 @@ import TLSScan
             print("skipped: \(missing)")
             return nil
         }
-        let origin = try await OffPool.run { try TestOrigin.start(kind) }
+        let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
         var options = ScanOptions()
         options.serverName = "localhost"

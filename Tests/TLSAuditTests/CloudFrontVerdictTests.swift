@@ -88,7 +88,7 @@ import TLSScan
     }
 
     @Test func legacyOriginNamesTheSuiteCloudFrontWouldGet() async throws {
-        let origin = try TestOrigin.start("gnutls-legacy")
+        let origin = try await TestOrigin.start("gnutls-legacy")
         defer { origin.stop() }
         var options = ScanOptions()
         options.crossCheck = false

@@ -9,7 +9,7 @@ import TLSScan
 /// Grades of real origins, with every cap named.
 @Suite(.serialized) struct GradeTests {
     func analysis(_ kind: String, trustOrigin: Bool) async throws -> ScanAnalysis {
-        let origin = try TestOrigin.start(kind)
+        let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
         var options = ScanOptions()
         options.crossCheck = false
@@ -42,7 +42,7 @@ import TLSScan
     @Test func untrustedCertificateIsT() async throws {
         let pki = try TestPKI.make()
         let root = try String(contentsOf: pki.appendingPathComponent("root.crt"), encoding: .utf8)
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         var options = ScanOptions()
         options.crossCheck = false

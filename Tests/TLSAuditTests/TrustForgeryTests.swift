@@ -28,9 +28,8 @@ import TLSScan
             try pem.write(to: file, atomically: true, encoding: .utf8)
             rest = file.path
         }
-        // starting s_server polls until it accepts (blocking): off the cooperative pool
-        let (certificate, keyPath, chainPath) = (dir.appendingPathComponent(chain[0]).path, dir.appendingPathComponent(key).path, rest)
-        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: keyPath, chain: chainPath) }
+        let server = try await OpenSSLServer.start(certificate: dir.appendingPathComponent(chain[0]).path,
+                                                   key: dir.appendingPathComponent(key).path, chain: rest)
         defer { server.stop() }
         var options = ScanOptions()
         options.serverName = sni

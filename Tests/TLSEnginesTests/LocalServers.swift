@@ -103,30 +103,30 @@ final class LocalServer: @unchecked Sendable {
 
     /// `openssl s_server` on 127.0.0.1 (or ::1) with the leaf + CA chain.
     static func openssl(_ pki: TestPKI, extra: [String], ipv6: Bool = false) async throws -> LocalServer {
-        try await offPool { try startOpenSSL(pki, extra: extra, ipv6: ipv6) }
+        try await startOpenSSL(pki, extra: extra, ipv6: ipv6)
     }
 
     /// `gnutls-serv` (listens on all interfaces; it has no bind option) with the leaf only.
     static func gnutls(_ pki: TestPKI, priority: String) async throws -> LocalServer {
-        try await offPool { try startGnuTLS(pki, priority: priority) }
+        try await startGnuTLS(pki, priority: priority)
     }
 
-    private static func startOpenSSL(_ pki: TestPKI, extra: [String], ipv6: Bool) throws -> LocalServer {
+    private static func startOpenSSL(_ pki: TestPKI, extra: [String], ipv6: Bool) async throws -> LocalServer {
         let port = try freePort(ipv6: ipv6)
         let host = ipv6 ? "[::1]" : "127.0.0.1"
-        return try start("/usr/bin/openssl", ["s_server", "-accept", "\(host):\(port)", "-cert", pki.leafCert, "-key", pki.leafKey,
+        return try await start("/usr/bin/openssl", ["s_server", "-accept", "\(host):\(port)", "-cert", pki.leafCert, "-key", pki.leafKey,
                                               "-cert_chain", pki.caCert, "-www", "-naccept", "1000"] + extra,
                          port: port, address: ipv6 ? "::1" : "127.0.0.1", pki: pki)
     }
 
-    private static func startGnuTLS(_ pki: TestPKI, priority: String) throws -> LocalServer {
+    private static func startGnuTLS(_ pki: TestPKI, priority: String) async throws -> LocalServer {
         let port = try freePort(ipv6: false)
-        return try start("/usr/bin/gnutls-serv", ["--port", String(port), "--x509certfile", pki.leafCert, "--x509keyfile", pki.leafKey,
+        return try await start("/usr/bin/gnutls-serv", ["--port", String(port), "--x509certfile", pki.leafCert, "--x509keyfile", pki.leafKey,
                                                   "--priority", priority, "--quiet"],
                          port: port, address: "127.0.0.1", pki: pki)
     }
 
-    private static func start(_ tool: String, _ arguments: [String], port: Int, address: String, pki: TestPKI) throws -> LocalServer {
+    private static func start(_ tool: String, _ arguments: [String], port: Int, address: String, pki: TestPKI) async throws -> LocalServer {
         let log = pki.directory.appendingPathComponent("server-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
@@ -138,11 +138,11 @@ final class LocalServer: @unchecked Sendable {
         process.standardInput = Pipe()  // never written, never closed while the server runs
         try process.run()
         let server = LocalServer(process: process, port: port, log: log)
-        // Wait (up to 10 s) until the port accepts connections.
+        // Wait (up to 10 s) until the port accepts connections, sleeping between checks without blocking a thread.
         for _ in 0..<200 {
             if canConnect(address: address, port: port) { return server }
             if !process.isRunning { break }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         server.stop()
         throw LocalServerError.notListening(tool, (try? String(contentsOf: log, encoding: .utf8)) ?? "")

@@ -109,7 +109,7 @@ import TLSScan
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("report.html")
         try html.write(to: file, atomically: true, encoding: .utf8)
-        let result = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
+        let result = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
             "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
             "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
             "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,

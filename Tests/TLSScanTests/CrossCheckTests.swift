@@ -20,7 +20,7 @@ import TLSEngines
     }
 
     @Test func openSSLConfirmsEverySuiteItCanOfferOnTheWideOrigin() async throws {
-        let origin = try TestOrigin.start("openssl-wide")
+        let origin = try await TestOrigin.start("openssl-wide")
         defer { origin.stop() }
         let result = await scan(origin.port)
         var confirmed = 0
@@ -35,7 +35,7 @@ import TLSEngines
     }
 
     @Test func gnuTLSConfirmsRC4AndTripleDESOnTheLegacyOrigin() async throws {
-        let origin = try TestOrigin.start("gnutls-legacy")
+        let origin = try await TestOrigin.start("gnutls-legacy")
         defer { origin.stop() }
         let result = await scan(origin.port)
         let tls10 = try #require(result.protocolResult(.tls10))
@@ -46,7 +46,7 @@ import TLSEngines
     }
 
     @Test func sslv3CellsAreWireOnly() async throws {
-        let origin = try TestOrigin.start("tlslite-sslv3")
+        let origin = try await TestOrigin.start("tlslite-sslv3")
         defer { origin.stop() }
         let result = await scan(origin.port)
         let sslv3 = try #require(result.protocolResult(.sslv3))
@@ -84,7 +84,7 @@ import TLSEngines
 
     @Test(arguments: [EngineKind.openssl, .gnutls])
     func libraryEngineEnumeratesAloneAndAgreesWithTheWireEngine(_ kind: EngineKind) async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         var options = Self.options()
         options.crossCheck = false

@@ -137,9 +137,9 @@ struct AddressConsistencyTests {
     }
 
     @Test func allAddressesAgreeOrDiffer() async throws {
-        let modern = try TestOrigin.start("openssl-modern")
+        let modern = try await TestOrigin.start("openssl-modern")
         defer { modern.stop() }
-        let legacy = try TestOrigin.start("gnutls-legacy")
+        let legacy = try await TestOrigin.start("gnutls-legacy")
         defer { legacy.stop() }
         let spec = TargetSpec(target: Target(host: "fleet.test", port: modern.port), serverName: "localhost")
         let fleet = FleetScanner(options: options(global: 8, perHost: 4), environment: SystemEnvironment(), targetsInFlight: 2,

@@ -268,9 +268,9 @@ import TLSWire
     // MARK: - A certificate whose names carry terminal control sequences
 
     /// The wire engine reads the chain and accepts (the ServerHello proves the suite); the library
-    /// engines cannot finish the handshake and say why; the real binary scans the origin to the end and
-    /// its text report shows the names, the libraries' errors included, with every control escaped.
-    @Test func controlCNCertificateEndsEveryProbeAndReachesNoReportRaw() async throws {
+    /// engines cannot finish the handshake and say why. (The real binary's report of that origin:
+    /// tlsmatrixCLITests/TerminalEscapesTests.)
+    @Test func controlCNCertificateEndsEveryProbe() async throws {
         let origin = try await HostileOrigin.start(.controlCN)
         defer { origin.stop() }
         let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port)
@@ -286,15 +286,6 @@ import TLSWire
             }
             #expect(!why.description.isEmpty)
         }
-        let run = try await OffPool.run {
-            try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--timeout", "2", "--no-http-check", "--no-groups"])
-        }
-        #expect([0, 1, 3].contains(run.status), "\(run.status) \(run.stderr)")
-        #expect(run.stdout.contains(#"CN=x\x0D\x1B[2K COMPATIBLE \x1B]52\;c\;aGk=\x07\u{202E}evil\x9B31m"#), "\(run.stdout)")
-        #expect(run.stdout.contains("engine-disagreement"), "the libraries' errors are part of the report: \(run.stdout)")
-        let bytes = Array((run.stdout + run.stderr).utf8)
-        for bad: UInt8 in [0x1B, 0x07, 0x0D, 0x9B] { #expect(!bytes.contains(bad), "raw 0x\(String(bad, radix: 16))") }
-        #expect(!run.stdout.unicodeScalars.contains { $0.value == 0x202E || (0x80...0x9F).contains($0.value) })
     }
 
     // MARK: - Helpers
@@ -414,7 +405,7 @@ import TLSWire
     }
 
     @Test func realServerCompletesTheRetriedHandshake() async throws {
-        let origin = try await OffPool.run { try TestOrigin.start("openssl-modern") }
+        let origin = try await TestOrigin.start("openssl-modern")
         var request = Self.request
         request.suites = [0x1301]
         request.groups = [0x0018]  // no share in the first hello: the server must ask for P-384

@@ -18,7 +18,7 @@ import TLSEngines
     @Test(arguments: TestOrigin.kinds)
     func findsExactlyTheAcceptedSuites(_ kind: String) async throws {
         let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/oracle/origins.json")
-        let origin = try TestOrigin.start(kind)
+        let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
         let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         #expect(scan.reachability == .reachable)
@@ -51,7 +51,7 @@ import TLSEngines
     /// like a refusal, the scan retries in lists of 64 and still finds exactly the origin's suites.
     @Test func helloIntolerantMiddleboxIsScannedInChunks() async throws {
         let expected = try #require(Self.expectations["openssl-modern"])
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, maxSuites: 100)
         defer { relay.stop() }
@@ -78,7 +78,7 @@ import TLSEngines
     /// enumeration alone then makes exactly the lower-bound number of connections.
     @Test(arguments: ["openssl-ecdsa-x25519", "no-common-cloudfront"])
     func serverOrderSeenInThePicksCostsNoExtraProbe(_ kind: String) async throws {
-        let origin = try TestOrigin.start(kind)
+        let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
         var options = Self.options()
         options.crossCheck = false
@@ -90,7 +90,7 @@ import TLSEngines
     }
 
     @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
-        let origin = try TestOrigin.start("openssl-ecdsa-x25519")
+        let origin = try await TestOrigin.start("openssl-ecdsa-x25519")
         defer { origin.stop() }
         let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         for group in scan.groups {
@@ -102,7 +102,7 @@ import TLSEngines
     }
 
     @Test func dualCertificateOriginShowsBothKeyTypesWithAndWithoutSNI() async throws {
-        let origin = try TestOrigin.start("nginx-modern")
+        let origin = try await TestOrigin.start("nginx-modern")
         defer { origin.stop() }
         var options = Self.options()
         options.serverName = "localhost"
@@ -115,7 +115,7 @@ import TLSEngines
     }
 
     @Test func wideOriginWithinTheHandshakeBudget() async throws {
-        let origin = try TestOrigin.start("openssl-wide")
+        let origin = try await TestOrigin.start("openssl-wide")
         defer { origin.stop() }
         var options = Self.options()
         options.enumerateGroups = false

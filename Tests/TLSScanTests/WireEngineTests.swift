@@ -39,7 +39,7 @@ import TLSEngines
     }
 
     @Test func realServerAcceptsAndRejects() async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let endpoint = Endpoint(host: origin.host, address: origin.host, port: origin.port)
         let accepted = await WireEngine().probe(request, to: endpoint, deadlines: Deadlines())

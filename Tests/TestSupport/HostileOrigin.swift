@@ -182,8 +182,9 @@ public final class HostileOrigin: @unchecked Sendable {
     }
 }
 
-/// Runs blocking test set-up or tear-down (starting or stopping a server process) on a thread of its
-/// own, so async tests never stall Swift's cooperative pool while a process starts or exits.
+/// Runs blocking test set-up or tear-down (starting or stopping a server process, reading a pipe to its end)
+/// on a thread of its own, so async tests never stall Swift's cooperative pool. To wait for a process to end,
+/// ``ProcessExit`` needs no thread at all.
 public enum OffPool {
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -192,20 +193,4 @@ public enum OffPool {
             thread.start()
         }
     }
-
-    /// `process.waitUntilExit()` on a thread of its own (it blocks), then how the process ended.
-    public static func waitUntilExit(_ process: Process) async throws -> (reason: Process.TerminationReason, status: Int32) {
-        let box = UncheckedSendableBox(process)
-        return try await run {
-            box.value.waitUntilExit()
-            return (box.value.terminationReason, box.value.terminationStatus)
-        }
-    }
-}
-
-/// Hands a value that is used by one thread at a time to another thread (here: a `Process` whose wait moves
-/// off the cooperative pool while the test task only awaits it).
-public struct UncheckedSendableBox<Value>: @unchecked Sendable {
-    public let value: Value
-    public init(_ value: Value) { self.value = value }
 }

@@ -8,11 +8,18 @@ public final class OpenSSLServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
 
+    private init(port: Int, process: Process) {
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts the server and waits (≤ 5 s a try, five tries) until it accepts, sleeping between checks without
+    /// blocking a thread.
     /// - Parameters:
     ///   - certificate, key: the leaf and its key (PEM files).
     ///   - chain: PEM file of the certificates sent after the leaf, in file order (`-cert_chain`).
     ///   - extra: more `s_server` options.
-    public init(certificate: String, key: String, chain: String?, extra: [String] = []) throws {
+    public static func start(certificate: String, key: String, chain: String?, extra: [String] = []) async throws -> OpenSSLServer {
         var lastError = ""
         for _ in 0..<5 {
             let probe = try SilentListener()
@@ -29,16 +36,12 @@ public final class OpenSSLServer: @unchecked Sendable {
             process.standardError = errors
             process.standardInput = Pipe()  // never written: s_server ends on end of input
             try process.run()
-            for _ in 0..<200 where process.isRunning {
-                if Self.accepts(port) {
-                    self.port = port
-                    self.process = process
-                    return
-                }
-                usleep(25_000)
+            if await AsyncPoll.until(within: .seconds(5), every: .milliseconds(25), { !process.isRunning || accepts(port) }),
+               process.isRunning {
+                return OpenSSLServer(port: port, process: process)
             }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            _ = await ProcessExit.wait(for: process)
             lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         }
         throw TestOriginError.startFailed(kind: "openssl s_server", status: -1, stderr: lastError)

@@ -112,28 +112,26 @@ import Testing
     }
 
     /// Runs the binary under `ulimit -v 4 GiB` (so a regression cannot eat the machine) and at most
-    /// 60 s; returns exit status, stderr and seconds taken. The run is waited for off the cooperative pool.
+    /// 60 s; returns exit status, stderr and seconds taken. Standard error goes to a file and the exit is
+    /// awaited (``ProcessExit``), so no thread blocks.
     func boundedRun(_ arguments: [String]) async throws -> (status: Int32, stderr: String, seconds: Double) {
         let binary = try CLI.binary()
-        return try await OffPool.run { try Self.boundedRunBlocking(arguments, binary: binary) }
-    }
-
-    static func boundedRunBlocking(_ arguments: [String], binary: String) throws -> (status: Int32, stderr: String, seconds: Double) {
+        let errorsFile = temp("bounded-stderr")
+        _ = FileManager.default.createFile(atPath: errorsFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorsFile) }
+        let errors = try FileHandle(forWritingTo: errorsFile)
+        defer { try? errors.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v 4194304; exec \"$0\" \"$@\"", binary] + arguments
-        let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let start = Date()
         try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
-        return (process.terminationReason == .exit ? process.terminationStatus : -process.terminationStatus, message,
-                Date().timeIntervalSince(start))
+        if !(await AsyncPoll.until(within: .seconds(60)) { !process.isRunning }) { process.terminate() }
+        let ended = await ProcessExit.wait(for: process)
+        let message = String(decoding: (try? Data(contentsOf: errorsFile)) ?? Data(), as: UTF8.self)
+        return (ended.reason == .exit ? ended.status : -ended.status, message, Date().timeIntervalSince(start))
     }
 
     /// (d) `/dev/zero`, a file over the 64 MiB limit and an endless pipe end at once with exit 2 and one line.
@@ -175,7 +173,7 @@ import Testing
         try stdin.run()
         let errHandle = errors.fileHandleForReading
         let said = String(decoding: try await OffPool.run { errHandle.readDataToEndOfFile() }, as: UTF8.self)
-        let ended = try await OffPool.waitUntilExit(stdin)
+        let ended = await ProcessExit.wait(for: stdin)
         #expect(ended.status == 2 && said.contains("-:1:"), "\(said)")
     }
 }

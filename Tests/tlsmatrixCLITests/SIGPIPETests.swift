@@ -18,15 +18,10 @@ import Testing
     }
 
     /// Runs the binary with standard output into a pipe, reads the first line, closes the reading end
-    /// (as `| head -1` does) and waits (≤ 120 s) for the process to end, on a thread of its own (the
-    /// reads and the wait block).
+    /// (as `| head -1` does) and waits (≤ 120 s) for the process to end. The read blocks, so it runs on a
+    /// thread of its own, which also closes the pipe at once (on a busy cooperative pool the task could resume
+    /// too late, after the second line was written); the wait polls with `Task.sleep` and awaits the exit.
     func runClosingAfterFirstLine(_ arguments: [String]) async throws -> Ended {
-        let ended = try await OffPool.run { try runClosingAfterFirstLineBlocking(arguments) }
-        if ended.outlivedReader { Issue.record("\(arguments) still ran 120 s after its reader left") }
-        return ended
-    }
-
-    func runClosingAfterFirstLineBlocking(_ arguments: [String]) throws -> Ended {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
         process.arguments = arguments
@@ -38,22 +33,23 @@ import Testing
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        var buffer = Data()
-        while !buffer.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
+        let reader = output.fileHandleForReading
+        let buffer = try await OffPool.run { () -> Data in
+            var buffer = Data()
+            while !buffer.contains(0x0A) {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+            }
+            try reader.close()
+            return buffer
         }
-        try output.fileHandleForReading.close()
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        let outlived = process.isRunning
-        if outlived {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        let outlived = !(await AsyncPoll.until(within: .seconds(120)) { !process.isRunning })
+        if outlived { process.terminate() }
+        let ended = await ProcessExit.wait(for: process)
+        if outlived { Issue.record("\(arguments) still ran 120 s after its reader left") }
         let first = buffer.split(separator: 0x0A).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return Ended(reason: process.terminationReason, status: process.terminationStatus, firstLine: first,
+        return Ended(reason: ended.reason, status: ended.status, firstLine: first,
                      stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "", outlivedReader: outlived)
     }
 
@@ -61,7 +57,7 @@ import Testing
     /// (a port that never answers) finishes after the reader has gone, and its line meets EPIPE.
     @Test(arguments: ["wire", "openssl", "gnutls"])
     func sigpipeFromAClosedPipeEndsWithStatusFiveAndOneLine(_ engine: String) async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let silent = try SilentListener()
         defer { silent.stop() }
@@ -84,32 +80,30 @@ import Testing
     /// A full disk: `--output /dev/full` (one report, and the JSON Lines stream) and standard output on
     /// /dev/full end with the same status and a line naming ENOSPC; /dev/full stays a device.
     @Test func enospcOnDevFullEndsWithStatusFiveAndOneLine() async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let target = "127.0.0.1:\(origin.port)"
         let quick = ["--sni", "localhost", "--no-http-check", "--no-groups", "--no-cross-check"]
         for arguments in [["scan", target, "--format", "json", "--output", "/dev/full"] + quick,
                           ["scan", target, "--format", "jsonl", "--output", "/dev/full"] + quick] {
-            let run = try CLI.run(arguments)
+            let run = try await CLI.run(arguments)
             #expect(run.status == 5, "\(arguments): exit \(run.status) \(run.stderr)")
             #expect(run.stderr == "tlsmatrix: error: output could not be written: '/dev/full': No space left on device (ENOSPC)\n",
                     "\(arguments): \(run.stderr)")
         }
-        let binary = try CLI.binary()
-        let (reason, status, message) = try await OffPool.run { () throws -> (Process.TerminationReason, Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["scan", target] + quick
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
-            let errors = Pipe()
-            process.standardError = errors
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationReason, process.terminationStatus, message)
-        }
-        #expect(reason == .exit, "ended by signal \(status)")
-        #expect(status == 5)
+        let errors = temp("stderr")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try CLI.binary())
+        process.arguments = ["scan", target] + quick
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        let ended = await ProcessExit.wait(for: process)
+        let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        #expect(ended.reason == .exit, "ended by signal \(ended.status)")
+        #expect(ended.status == 5)
         #expect(message == "tlsmatrix: error: output could not be written: standard output: No space left on device (ENOSPC)\n", "\(message)")
         var info = stat()
         #expect(stat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/full is no longer a device")

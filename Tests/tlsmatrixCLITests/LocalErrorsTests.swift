@@ -1,8 +1,4 @@
 import Foundation
-import TLSAudit
-import TLSCatalog
-@testable import TLSEngines
-@testable import TLSScan
 import TestSupport
 import Testing
 
@@ -13,6 +9,7 @@ import Testing
 /// Real local errors on loopback terms: 127.255.255.255 is the broadcast address of `lo` (127.0.0.0/8),
 /// and a TCP connect to a broadcast address fails at once with ENETUNREACH, without a packet sent.
 /// EMFILE comes from lowering the running binary's RLIMIT_NOFILE with prlimit(1).
+/// (The classifier and the engines' connect paths: TLSScanTests/LocalErrorsEngineTests.)
 @Suite(.serialized) struct LocalErrorsTests {
     /// Loopback's broadcast address: connect() gives ENETUNREACH on this machine alone.
     static let unroutable = "127.255.255.255"
@@ -32,52 +29,6 @@ import Testing
     func runUnderLimit(_ limit: String, _ arguments: [String]) throws -> TestOrigin.RunResult {
         try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
                            in: try TestOrigin.repoRoot())
-    }
-
-    // MARK: the classifier (unit)
-
-    @Test func testLocalErrorsClassifyErrno() {
-        for code in [EMFILE, ENFILE, ENETUNREACH, EADDRNOTAVAIL, ENOBUFS, ENOMEM, EACCES, EPERM] {
-            #expect(SocketErrno.isLocal(code), "errno \(code) is a problem of this machine")
-            #expect(SocketErrno.localReason(code).hasPrefix("local problem on the scanning machine, not the origin"))
-        }
-        for code in [ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, ECONNRESET] {
-            #expect(!SocketErrno.isLocal(code), "errno \(code) is the origin's (or its network's) answer")
-        }
-        let local = ProbeOutcome.failed(ProbeFailure(.localSystem, SocketErrno.localReason(EMFILE)))
-        let reach = ProbeSession.reachability(after: local, version: .tls12, deadlines: Deadlines())
-        #expect(reach == .localError(SocketErrno.localReason(EMFILE)))
-        #expect(reach?.isUndecided == true)
-        #expect(!ProbeSession.isConnectFailure(local), "a local error is not retried as a connection attempt")
-        let remote = ProbeOutcome.failed(ProbeFailure(.connect, SocketErrno.describe(ECONNREFUSED)))
-        #expect(ProbeSession.reachability(after: remote, version: .tls12, deadlines: Deadlines()) == .refused("connection refused"))
-
-        var scan = ScanResult(target: Target(host: "127.0.0.1", port: 443), reachability: .localError(SocketErrno.localReason(EMFILE)))
-        let verdict = CloudFrontVerdict.evaluate(scan)
-        #expect(verdict.compatible == nil, "the origin was never asked")
-        #expect(verdict.causes.map(\.id) == ["scan-incomplete"])
-        #expect(verdict.causes[0].message.contains("not the origin"))
-        scan.reachability = .refused("connection refused")
-        #expect(CloudFrontVerdict.evaluate(scan).causes.map(\.id) == ["origin-not-responding"])
-    }
-
-    // MARK: ENETUNREACH, for real
-
-    /// Every engine's connect path (NIO for the wire engine, EngineSocket for OpenSSL and GnuTLS)
-    /// turns the real ENETUNREACH into a local failure, not a connect failure.
-    @Test func testLocalErrorsUnroutableAddressIsALocalFailureInEveryEngine() async throws {
-        let endpoint = Endpoint(host: Self.unroutable, address: Self.unroutable, port: 443)
-        let request = ProbeRequest(version: .tls12, suites: [0xC02F, 0x009C], groups: [0x001D, 0x0017],
-                                   signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil)
-        for engine in [WireEngine() as any HandshakeEngine, OpenSSLEngine(), GnuTLSEngine()] {
-            let outcome = await engine.probe(request, to: endpoint, deadlines: Deadlines(connect: .seconds(5), handshake: .seconds(5)))
-            guard case .failed(let failure) = outcome else {
-                Issue.record("\(engine.kind): \(outcome)")
-                continue
-            }
-            #expect(failure.stage.rawValue == "localSystem", "\(engine.kind): \(failure.stage) \(failure.message)")
-            #expect(failure.message.contains("local problem") && failure.message.contains("ENETUNREACH"), "\(engine.kind): \(failure.message)")
-        }
     }
 
     /// The real binary: exit 3 (not 1 under --client cloudfront-origin), no "origin not responding",
@@ -108,7 +59,7 @@ import Testing
     /// three standard streams, then let through. The first probe completes; every later socket fails
     /// with EMFILE. The report must call those probes a local problem, never "not responding", exit 3.
     @Test func testLocalErrorsOutOfFileDescriptorsMidScanIsALocalProblem() async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let folder = temp("hold")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -135,16 +86,16 @@ import Testing
             waited += 1
         }
         try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("accepted").path), "no first connection")
-        let lower = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
-                                       ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
+        let lower = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
+                                             ["--pid", String(process.processIdentifier), "--nofile=3:3"], in: nil)
         try #require(lower.status == 0, "prlimit: \(lower.stderr)")
         #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil))
-        // the reads and the wait block: off the cooperative pool (stderr is drained while stdout is read)
+        // the reads block: off the cooperative pool (stderr is drained while stdout is read); the exit is awaited
         let (outHandle, errHandle) = (stdout.fileHandleForReading, stderr.fileHandleForReading)
         async let errorBytes = OffPool.run { errHandle.readDataToEndOfFile() }
         let output = try await OffPool.run { outHandle.readDataToEndOfFile() }
         let errors = String(decoding: try await errorBytes, as: UTF8.self)
-        _ = try await OffPool.waitUntilExit(process)
+        _ = await ProcessExit.wait(for: process)
         let text = String(decoding: output, as: UTF8.self)
         #expect(process.terminationStatus == 3, "exit \(process.terminationStatus): \(text) \(errors)")
         let report = try json(text)

@@ -94,7 +94,7 @@ import Testing
     }
 
     /// Runs the CLI, waits (polling with async sleeps, ≤ 60 s) until `ready` holds for its output file, sends
-    /// `signal`, and returns the exit status; the wait for the exit runs off the cooperative pool.
+    /// `signal`, and returns the exit status (awaited through the termination handler, no thread blocked).
     func interrupt(_ arguments: [String], output: URL, signal: Int32, ready: (String) -> Bool) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
@@ -108,12 +108,12 @@ import Testing
             waited += 1
         }
         kill(process.processIdentifier, signal)
-        return try await OffPool.waitUntilExit(process).status
+        return await ProcessExit.wait(for: process).status
     }
 
     @Test(arguments: [SIGINT, SIGTERM])
     func interruptKeepsFinishedTargetsAndExitsThree(_ signal: Int32) async throws {
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let hanging = try SilentListener()
         defer { hanging.stop() }

@@ -156,4 +156,19 @@ import Testing
         #expect(merged.stdout.contains(#"evil\x1B]52;c;aGk=\x07\x0D\x1B[2K\u{202E}\x9B31m.example"#), "\(merged.stdout)")
         #expect(merged.stdout.contains(#"pending\u{202E}\x1B]52;c;aGk=\x07"#), "\(merged.stdout)")
     }
+
+    /// The hostile origin whose certificate names carry terminal controls (HostileOrigin `.controlCN`; the engines'
+    /// side: TLSScanTests/HostileOriginTests): the real binary scans it to the end and its text report shows the
+    /// names, the libraries' errors included, with every control escaped.
+    @Test func controlCNOriginReachesNoReportRaw() async throws {
+        let origin = try await HostileOrigin.start(.controlCN)
+        defer { origin.stop() }
+        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--timeout", "2", "--no-http-check", "--no-groups"])
+        #expect([0, 1, 3].contains(run.status), "\(run.status) \(run.stderr)")
+        #expect(run.stdout.contains(#"CN=x\x0D\x1B[2K COMPATIBLE \x1B]52\;c\;aGk=\x07\u{202E}evil\x9B31m"#), "\(run.stdout)")
+        #expect(run.stdout.contains("engine-disagreement"), "the libraries' errors are part of the report: \(run.stdout)")
+        let bytes = Array((run.stdout + run.stderr).utf8)
+        for bad: UInt8 in [0x1B, 0x07, 0x0D, 0x9B] { #expect(!bytes.contains(bad), "raw 0x\(String(bad, radix: 16))") }
+        #expect(!run.stdout.unicodeScalars.contains { $0.value == 0x202E || (0x80...0x9F).contains($0.value) })
+    }
 }

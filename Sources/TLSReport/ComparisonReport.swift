@@ -1,0 +1,41 @@
+import TLSAudit
+import TLSCatalog
+
+/// `tlsmatrix compare`: what changes between two servers (saved scans or policies), and for which clients.
+public enum ComparisonReport {
+    /// `before` and `after` name the two sides as the user gave them.
+    public static func text(_ comparison: ScanComparison, before: String, after: String) -> String {
+        var out: [String] = ["--- A: \(before)", "+++ B: \(after)", ""]
+        out.append("Protocols and suites")
+        if comparison.versions.isEmpty { out.append("  no change") }
+        for change in comparison.versions {
+            func state(_ value: Bool?) -> String { value == true ? "yes" : value == false ? "no" : "?" }
+            out.append("  \(change.version.rawValue): \(state(change.before)) → \(state(change.after))")
+            for code in change.addedSuites { out.append("    + \(CodePointFormat.hex(code)) \(name(code))") }
+            for code in change.removedSuites { out.append("    - \(CodePointFormat.hex(code)) \(name(code))") }
+        }
+        out.append("")
+        out.append("Clients")
+        if comparison.clients.isEmpty { out.append("  no client negotiates differently") }
+        for change in comparison.clients {
+            let mark = change.breaks ? "✗ BREAKS" : "~ changes"
+            out.append("  \(mark) \(change.client.name): \(describe(change.before)) → \(describe(change.after))")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func name(_ code: UInt16) -> String { Catalog.shared.suite(code: code)?.displayName ?? "unassigned" }
+
+    static func describe(_ result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>) -> String {
+        switch result {
+        case .success(let choice): "\(choice.version.rawValue) \(name(choice.suite))"
+        case .failure(let failure):
+            switch failure.reason {
+            case .noCommonProtocol: "no common protocol"
+            case .noCommonCipher: "no common cipher"
+            case .noCommonGroup: "no common curve"
+            case .undecided: "undecided"
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import TLSAudit
+import TLSCatalog
+import TLSModel
+
+/// `tlsmatrix policies check`: how a client fared against a server modelled from a policy (offline), as the
+/// command computed it with TLSAudit; ``PolicyReport/check(_:json:)`` renders it.
+public struct PolicyCheck: Sendable {
+    public enum Outcome: Sendable {
+        /// CloudFront's origin client, judged by ``CloudFrontVerdict`` under its OriginSslProtocols.
+        case cloudFront(CloudFrontVerdict)
+        /// Any other client, by ``HandshakeSimulation``.
+        case simulated(Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>)
+    }
+
+    public var client: ClientProfile
+    public var policy: Policy
+    /// The modelled server's findings (what the model could not represent).
+    public var findings: [Finding]
+    public var outcome: Outcome
+
+    public init(client: ClientProfile, policy: Policy, findings: [Finding], outcome: Outcome) {
+        self.client = client
+        self.policy = policy
+        self.findings = findings
+        self.outcome = outcome
+    }
+
+    /// Whether the client could connect (exit 1 otherwise).
+    public var connected: Bool {
+        switch outcome {
+        case .cloudFront(let verdict): verdict.compatible == true
+        case .simulated(let result): (try? result.get()) != nil
+        }
+    }
+
+    /// The suite the client and server agreed on, if they did.
+    var chosenSuite: UInt16? {
+        switch outcome {
+        case .cloudFront(let verdict): verdict.suite
+        case .simulated(let result): try? result.get().suite
+        }
+    }
+
+    /// The findings' messages, then a note when the chosen suite needs an ECDSA certificate.
+    var notes: [String] {
+        var notes = findings.map(\.message)
+        if let chosen = chosenSuite, Catalog.shared.suite(code: chosen)?.authentication == .ecdsa {
+            notes.append("The certificate key type is not modelled: with only an RSA certificate the server would skip ECDSA suites.")
+        }
+        return notes
+    }
+}

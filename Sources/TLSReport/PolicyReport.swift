@@ -1,0 +1,281 @@
+import TLSAudit
+import TLSCatalog
+import TLSModel
+
+/// `tlsmatrix policies list|show|diff|check`: the policy catalog, one policy, two policies compared, and a
+/// client's handshake with a policy, as text (tables) or JSON (``CatalogJSON``).
+public enum PolicyReport {
+    // MARK: list
+
+    public static func list(_ policies: [Policy], json: Bool) -> String {
+        CatalogListing.render(policies.map { policy in
+            CatalogListing(id: policy.id, family: policy.family, versions: CatalogJSON.names(policy.versions),
+                           suites: policy.suites.count, unverified: policy.unverified)
+        }, json: json, secondColumn: "FAMILY")
+    }
+
+    // MARK: show
+
+    /// `policies show --format json`.
+    public struct PolicyDocument: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var family: String
+        public var versions: [String]
+        public var suites: [CatalogJSON.Suite]
+        @Nullable public var groups: [CatalogJSON.Group]?
+        @Nullable public var serverPreference: Bool?
+        public var unverified: Bool
+        public var unverifiedSuites: [String]
+        public var aliases: [String]
+        public var notes: [String]
+        public var sources: [String]
+
+        public init(_ policy: Policy) {
+            id = policy.id
+            name = policy.name
+            family = policy.family
+            versions = CatalogJSON.names(policy.versions)
+            suites = policy.suites.map(CatalogJSON.Suite.init)
+            groups = policy.groups.map { $0.map(CatalogJSON.Group.init) }
+            serverPreference = policy.serverPreference
+            unverified = policy.unverified
+            unverifiedSuites = policy.unverifiedSuites.map(CodePointFormat.hex)
+            aliases = policy.aliases
+            notes = policy.notes
+            sources = policy.sources
+        }
+    }
+
+    public static func show(_ policy: Policy, json: Bool) -> String {
+        if json { return CatalogJSON.render(PolicyDocument(policy)) }
+        var out = ["\(policy.id)  (\(policy.name))", "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")]
+        if !policy.aliases.isEmpty { out.append("Aliases:   \(policy.aliases.joined(separator: ", "))") }
+        out.append("Versions:  \(policy.versions.map(\.rawValue).joined(separator: ", "))")
+        let preference = policy.serverPreference.map { $0 ? "server" : "client" } ?? "not stated"
+        out.append("Order:     \(preference)")
+        out.append("")
+        out.append("Suites (\(policy.suites.count), preference order):")
+        if policy.suites.isEmpty { out.append("  (none listed; the baseline states requirements only)") }
+        let rows = policy.suites.enumerated().map { index, code in
+            let suite = Catalog.shared.suite(code: code)
+            return [String(index + 1) + (policy.unverifiedSuites.contains(code) ? "?" : ""),
+                    CodePointFormat.hex(code), suite?.openssl ?? "-", suite?.iana ?? "unknown code point"]
+        }
+        if !rows.isEmpty { out.append(TextTable.render(rows: rows, indent: "  ")) }
+        out.append("")
+        if let groups = policy.groups {
+            out.append("Groups:    " + groups.map(groupName).joined(separator: ", "))
+        } else {
+            out.append("Groups:    not documented (simulations assume x25519, secp256r1, secp384r1)")
+        }
+        if !policy.notes.isEmpty {
+            out.append("")
+            out.append("Notes:")
+            out += policy.notes.map { "  - \($0)" }
+        }
+        if !policy.sources.isEmpty {
+            out.append("")
+            out.append("Sources:")
+            out += policy.sources.map { "  \($0)" }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: diff
+
+    /// What only A has (`removed`), only B (`added`), and both (`common`).
+    public struct Changes<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+        public var removed: [Item]
+        public var added: [Item]
+        public var common: [Item]
+
+        init<T>(_ diff: ListDiff<T>, _ item: (T) -> Item) {
+            removed = diff.removed.map(item)
+            added = diff.added.map(item)
+            common = diff.common.map(item)
+        }
+    }
+
+    /// `policies diff --format json`.
+    public struct DiffDocument: Codable, Sendable, Equatable {
+        public struct Version: Codable, Sendable, Equatable {
+            public var version: String
+            public var inA: Bool
+            public var inB: Bool
+            public var suites: Changes<String>
+        }
+
+        public struct Sides: Codable, Sendable, Equatable {
+            public var a: Bool
+            public var b: Bool
+        }
+
+        public var a: String
+        public var b: String
+        public var protocols: Changes<String>
+        public var suites: Changes<String>
+        public var versions: [Version]
+        public var groups: Changes<Int>
+        public var groupsDocumented: Sides
+
+        public init(_ diff: PolicyDiff) {
+            a = diff.a.id
+            b = diff.b.id
+            protocols = Changes(diff.protocols, \.rawValue)
+            suites = Changes(diff.suites, CodePointFormat.hex)
+            versions = diff.versions.map { entry in
+                Version(version: entry.version.rawValue, inA: entry.inA, inB: entry.inB,
+                        suites: Changes(entry.suites, CodePointFormat.hex))
+            }
+            groups = Changes(diff.groups) { Int($0) }
+            groupsDocumented = Sides(a: diff.groupsDocumentedA, b: diff.groupsDocumentedB)
+        }
+    }
+
+    public static func diff(_ diff: PolicyDiff, json: Bool) -> String {
+        json ? CatalogJSON.render(DiffDocument(diff)) : diffText(diff)
+    }
+
+    static func diffText(_ diff: PolicyDiff) -> String {
+        var out = ["--- A: \(diff.a.id)", "+++ B: \(diff.b.id)", ""]
+        func marked<T: Hashable>(_ d: ListDiff<T>, a: [T], b: [T], cells: (T) -> [String]) -> [[String]] {
+            func rank(_ list: [T], _ item: T) -> String { list.firstIndex(of: item).map { String($0 + 1) } ?? "-" }
+            let removed = Set(d.removed)
+            let first = a.filter { removed.contains($0) || d.common.contains($0) }
+            return (first + d.added).map { item in
+                [removed.contains(item) ? "-" : d.added.contains(item) ? "+" : " "] + cells(item)
+                    + [rank(a, item), rank(b, item)]
+            }
+        }
+        out.append("Protocols:")
+        let versions = TLSVersion.allCases.filter { diff.a.versions.contains($0) || diff.b.versions.contains($0) }
+        out.append(TextTable.render(
+            header: ["", "VERSION", "A", "B"],
+            rows: versions.map { version in
+                let inA = diff.a.versions.contains(version), inB = diff.b.versions.contains(version)
+                return [inA && inB ? " " : inA ? "-" : "+", version.rawValue, inA ? "yes" : "-", inB ? "yes" : "-"]
+            }, indent: "  "))
+        for entry in diff.versions {
+            out.append("")
+            let added = entry.suites.added.count, removed = entry.suites.removed.count
+            out.append("Suites \(entry.version.rawValue): +\(added) -\(removed) =\(entry.suites.common.count)")
+            if entry.suites.isEmpty { out.append("  (none)"); continue }
+            let a = PolicyComparison.suites(of: diff.a, for: entry.version)
+            let b = PolicyComparison.suites(of: diff.b, for: entry.version)
+            out.append(TextTable.render(
+                header: ["", "CODE", "NAME", "A", "B"],
+                rows: marked(entry.suites, a: a, b: b) { code in
+                    [CodePointFormat.hex(code), Catalog.shared.suite(code: code)?.displayName ?? "unknown"]
+                }, indent: "  "))
+        }
+        out.append("")
+        out.append("Groups:")
+        switch (diff.groupsDocumentedA, diff.groupsDocumentedB) {
+        case (false, false):
+            out.append("  not documented by either policy")
+        default:
+            if !diff.groupsDocumentedA { out.append("  (A does not document its groups)") }
+            if !diff.groupsDocumentedB { out.append("  (B does not document its groups)") }
+            out.append(TextTable.render(
+                header: ["", "GROUP", "A", "B"],
+                rows: marked(diff.groups, a: diff.a.groups ?? [], b: diff.b.groups ?? []) { [groupName($0)] },
+                indent: "  "))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    // MARK: check
+
+    /// `policies check --format json`. `originProtocols` and `causes` are written for cloudfront-origin only,
+    /// `failure` for another client that could not connect.
+    public struct CheckDocument: Codable, Sendable, Equatable {
+        public struct Failure: Codable, Sendable, Equatable {
+            public var id: String
+            public var message: String
+        }
+
+        public var client: String
+        public var server: String
+        public var originProtocols: [String]?
+        public var compatible: Bool
+        @Nullable public var `protocol`: String?
+        @Nullable public var suite: CatalogJSON.Suite?
+        @Nullable public var group: CatalogJSON.Group?
+        public var causes: [ScanReport.Cause]?
+        public var failure: Failure?
+        public var notes: [String]
+
+        public init(_ check: PolicyCheck) {
+            client = check.client.id
+            server = check.policy.id
+            compatible = check.connected
+            notes = check.notes
+            let choice: (version: TLSVersion?, suite: UInt16?, group: UInt16?)
+            switch check.outcome {
+            case .cloudFront(let verdict):
+                originProtocols = verdict.originProtocols.map(\.cloudFrontName)
+                causes = verdict.causes
+                choice = (verdict.protocolVersion, verdict.suite, verdict.group)
+            case .simulated(.success(let made)):
+                choice = (made.version, made.suite, made.group)
+            case .simulated(.failure(let failed)):
+                let reason = PolicyReport.describe(failed.reason)
+                failure = Failure(id: reason.id, message: reason.message)
+                choice = (nil, nil, nil)
+            }
+            self.protocol = choice.version?.rawValue
+            suite = choice.suite.map(CatalogJSON.Suite.init)
+            group = choice.group.map(CatalogJSON.Group.init)
+        }
+    }
+
+    public static func check(_ check: PolicyCheck, json: Bool) -> String {
+        if json { return CatalogJSON.render(CheckDocument(check)) }
+        var text = ["Client:   \(check.client.id) (\(check.client.name))",
+                    "Server:   \(check.policy.id) (offline model of the policy)"]
+        switch check.outcome {
+        case .cloudFront(let verdict):
+            text.append("Origin:   OriginSslProtocols \(verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","))")
+            text += choiceText(check.connected, verdict.protocolVersion, verdict.suite, verdict.group)
+            for cause in verdict.causes {
+                text.append("Cause:    [\(cause.id)] \(cause.message)")
+                text.append("Fix:      \(cause.fix)")
+            }
+        case .simulated(.success(let choice)):
+            text += choiceText(true, choice.version, choice.suite, choice.group)
+        case .simulated(.failure(let failure)):
+            let reason = describe(failure.reason)
+            text += choiceText(false, nil, nil, nil)
+            text.append("Cause:    [\(reason.id)] \(reason.message)")
+        }
+        text += check.notes.map { "Note:     \($0)" }
+        return text.joined(separator: "\n")
+    }
+
+    /// Why a simulated handshake failed: an id and a sentence.
+    static func describe(_ reason: HandshakeSimulation.Failure.Reason) -> (id: String, message: String) {
+        switch reason {
+        case .noCommonProtocol: ("no-common-protocol", "the client and the policy share no protocol version")
+        case .noCommonCipher(let v): ("no-common-cipher", "with \(v.rawValue) the policy allows none of the client's suites")
+        case .noCommonGroup(let v): ("no-common-curve", "with \(v.rawValue) the client offers none of the policy's groups")
+        case .undecided(let why): ("undecided", why)
+        }
+    }
+
+    static func choiceText(_ ok: Bool, _ version: TLSVersion?, _ suite: UInt16?, _ group: UInt16?) -> [String] {
+        guard ok else { return ["Result:   NOT compatible (the client could not connect)"] }
+        var lines = ["Result:   compatible"]
+        if let version { lines.append("Protocol: \(version.rawValue)") }
+        if let suite {
+            lines.append("Suite:    \(CodePointFormat.hex(suite))  \(Catalog.shared.suite(code: suite)?.displayName ?? "unknown")")
+        }
+        if let group { lines.append("Group:    \(groupName(group))") }
+        return lines
+    }
+
+    /// A named group's name, or `group-N` for a code point the catalog does not know.
+    public static func groupName(_ code: UInt16) -> String {
+        Catalog.shared.group(code: code)?.name ?? "group-\(code)"
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSModel
+import TLSReport
+import Testing
+
+/// The catalog commands' renderers: their JSON is written like the scan report's (one configuration: sorted
+/// keys, two-space indentation, absent values as `null`), their tables as before.
+struct PolicyReportTests {
+    @Test func policyJSONIsWrittenLikeTheScanReport() throws {
+        let policy = try #require(Catalog.shared.policies.first { $0.groups == nil && $0.serverPreference == nil })
+        let text = PolicyReport.show(policy, json: true)
+        #expect(text == ReportCoding.encode(PolicyReport.PolicyDocument(policy), pretty: true))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["groups"] is NSNull && object["serverPreference"] is NSNull, "absent values are null, not left out")
+        #expect(object["id"] as? String == policy.id)
+        let keys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+        #expect(keys == keys.sorted(), "keys sorted: \(keys)")
+    }
+
+    @Test func checkOfAClientThatCannotConnectNamesTheFailure() throws {
+        let policy = try #require(Catalog.shared.policy(id: "ELBSecurityPolicy-TLS13-1-3-2021-06"))  // TLS 1.3 only
+        let client = try #require(Catalog.shared.client(id: "java-8"))  // TLS 1.0 to 1.2
+        let scan = ScanResult(policy: policy)
+        let check = PolicyCheck(client: client, policy: policy, findings: scan.findings,
+                                outcome: .simulated(HandshakeSimulation.negotiate(client: client, server: scan)))
+        #expect(!check.connected)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(PolicyReport.check(check, json: true).utf8)) as? [String: Any])
+        #expect(json["compatible"] as? Bool == false && json["protocol"] is NSNull)
+        #expect((json["failure"] as? [String: Any])?["id"] as? String == "no-common-protocol")
+        #expect(json["causes"] == nil && json["originProtocols"] == nil, "CloudFront's fields only for cloudfront-origin")
+        #expect(PolicyReport.check(check, json: false).contains("Result:   NOT compatible (the client could not connect)"))
+    }
+
+    @Test func listingsAreTablesWithTheirOwnSecondColumn() {
+        #expect(PolicyReport.list(Catalog.shared.policies, json: false).hasPrefix("ID"))
+        #expect(PolicyReport.list(Catalog.shared.policies, json: false).split(separator: "\n").first?.contains("FAMILY") == true)
+        #expect(ClientReport.list(Catalog.shared.clients, json: false).split(separator: "\n").first?.contains("NAME") == true)
+        #expect(TextTable.render(header: ["A", "B"], rows: [["long cell", "x"]]) == "A          B\nlong cell  x")
+    }
+}
