@@ -342,8 +342,9 @@ extension ReportPresentation {
             state = Toned("DEPENDS ON GENERATION", .bad)
             let yes = verdict.generations.filter { $0.compatible == true }
             let no = verdict.generations.filter { $0.compatible == false }
-            let listed = yes.map { g in "\(g.generation.title) (\(choiceText(g.protocolVersion, g.suite, g.group)))" }
-            choice = "not compatible " + no.map(\.generation.title).joined(separator: ", ")
+            func name(_ g: CloudFrontVerdict.Generation) -> String { g.generation.isDocumented ? "the documented client" : g.generation.title }
+            let listed = yes.map { g in "\(name(g)) (\(choiceText(g.protocolVersion, g.suite, g.group)))" }
+            choice = "not compatible with " + no.map(name).joined(separator: ", ")
                 + "; compatible with " + listed.joined(separator: ", ")
                 + (yes.allSatisfy { !$0.generation.isDocumented } ? ", which AWS does not document" : "")
         case .undecided:
