@@ -370,7 +370,8 @@ extension ReportPresentation {
             : "s2n-tls \(g.s2nPolicy ?? g.generation.title), not documented by AWS"
         let basis: String
         if g.observed, let observation = g.observation {
-            basis = "observed (\(observation.helloBytes)-byte ClientHello)"
+            basis = "observed (\(observation.helloBytes)-byte ClientHello"
+                + (g.confirmedBy.isEmpty ? ")" : "; confirmed by " + g.confirmedBy.map(\.rawValue).joined(separator: ", ") + ")")
         } else if let observation = g.observation {
             basis = "predicted from the matrix; its own \(observation.helloBytes)-byte ClientHello got no definitive answer (\(observation.reason ?? observation.result.rawValue))"
         } else {
