@@ -25,16 +25,21 @@ import TLSScan
                                          dir.appendingPathComponent("int.crt").path)
         let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: key, chain: chain, extra: extra) }
         defer { server.stop() }
+        return try await analyse(port: server.port, originProtocols: originProtocols)
+    }
+
+    /// Scans 127.0.0.1:`port` (SNI origin.example.com) and analyses it against the test root only.
+    func analyse(port: Int, originProtocols: [TLSVersion] = [.tls12]) async throws -> ScanAnalysis {
         var options = ScanOptions()
         options.serverName = "origin.example.com"
         options.crossCheck = false
         options.checkWithoutSNI = false
         options.httpPort = nil
         options.originProtocols = originProtocols
-        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: port))
         var analysisOptions = AnalysisOptions()
         analysisOptions.originProtocols = originProtocols
-        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: try Self.pki.get().appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions)
     }
 
@@ -87,15 +92,7 @@ import TLSScan
         defer { server.stop() }
         let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: server.port, maxSuites: 21) }
         defer { relay.stop() }
-        var options = ScanOptions()
-        options.serverName = "origin.example.com"
-        options.crossCheck = false
-        options.checkWithoutSNI = false
-        options.httpPort = nil
-        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: relay.port))
-        var analysisOptions = AnalysisOptions()
-        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
-        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
+        let analysis = try await analyse(port: relay.port)
         #expect(analysis.cloudfront.status == .dependsOnGeneration)
         for generation in analysis.cloudfront.generations {
             let profile = try Self.profile(generation.generation)
