@@ -27,6 +27,8 @@ extension CloudFrontVerdict {
         public var observation: HelloObservation?
         /// Set when the observed answer differs from the prediction: both, in words.
         public var difference: String?
+        /// The libraries that completed a full handshake with the observed (version, suite) during the scan.
+        public var confirmedBy: [EngineKind] = []
 
         /// The server took the predicted version and suite but another key-exchange group (the prediction follows
         /// the client's group order; a server may follow its own).
@@ -130,7 +132,15 @@ extension CloudFrontVerdict {
             protocolVersion: verdict.protocolVersion, suite: verdict.suite, group: verdict.group, causes: verdict.causes,
             predicted: Prediction(compatible: predicted.compatible, protocolVersion: predicted.protocolVersion,
                                   suite: predicted.suite, group: predicted.group),
-            observation: observation, difference: difference)
+            observation: observation, difference: difference,
+            confirmedBy: observed ? confirmations(scan, verdict.protocolVersion, verdict.suite) : [])
+    }
+
+    /// Which libraries completed a handshake with `version` and `suite` in the scan's cross-check.
+    static func confirmations(_ scan: ScanResult, _ version: TLSVersion?, _ suite: UInt16?) -> [EngineKind] {
+        guard let version, let suite,
+              let result = scan.protocolResult(version)?.suites.first(where: { $0.code == suite }) else { return [] }
+        return result.evidence.filter { $0 != .wire }
     }
 
     /// Why CloudFront's own hello failed where the matrix says it would work.

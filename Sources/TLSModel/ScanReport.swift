@@ -385,10 +385,12 @@ public struct ScanReport: Codable, Sendable, Equatable {
         @Nullable public var difference: String?
         /// Size of the ClientHello sent, when one was.
         @Nullable public var helloBytes: Int?
+        /// Libraries that completed a full handshake with the observed protocol and suite during the scan.
+        public var confirmedBy: [String]
 
         public init(id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
                     compatible: Bool?, observed: Bool, protocol: String?, suite: SuiteName?, group: String?, causes: [Cause],
-                    predicted: PredictionEntry, difference: String?, helloBytes: Int?) {
+                    predicted: PredictionEntry, difference: String?, helloBytes: Int?, confirmedBy: [String]) {
             self.id = id
             self.name = name
             self.client = client
@@ -404,6 +406,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             self.predicted = predicted
             self.difference = difference
             self.helloBytes = helloBytes
+            self.confirmedBy = confirmedBy
         }
     }
 

@@ -27,6 +27,7 @@ public enum HTMLReport {
         out += "<p class=\"meta\">Address \(escape(header.address)), \(escape(header.sni)); "
         out += "reachability: \(escape(header.reachability))</p>\n"
         out += report.verdicts.map(verdictSection).joined()
+        if let pq = report.postQuantum { out += "<p class=\"postquantum \(cssClass(pq.tone))\">\(escape(pq.text))</p>\n" }
         out += gradeSection(report.grade)
         if let policy = report.policy { out += policySection(policy) }
         out += certificateSection(report.certificates)
@@ -79,6 +80,15 @@ public enum HTMLReport {
         var out = "<section id=\"verdict\">\n<h2>\(escape(verdict.subject)) → origin</h2>\n"
         out += "<p class=\"verdict \(cssClass(verdict.state.tone))\">\(escape(verdict.state.text)) "
         out += "(\(escape(verdict.settingLabel)))" + (verdict.choice.map { ": " + escape($0) } ?? "") + "</p>\n"
+        if !verdict.generations.isEmpty {
+            out += "<table class=\"generations\">\n<tr><th>CloudFront generation</th><th>Known from</th><th>Verdict</th><th>Negotiated</th><th>Causes</th><th>Basis</th></tr>\n"
+            for g in verdict.generations {
+                out += "<tr><td>\(escape(g.name))</td><td>\(escape(g.source))</td>"
+                out += "<td class=\"\(cssClass(g.state.tone))\">\(escape(g.state.text))</td><td>\(escape(g.choice ?? "—"))</td>"
+                out += "<td>\(g.causeIDs.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td><td>\(escape(g.basis))</td></tr>\n"
+            }
+            out += "</table>\n"
+        }
         if !verdict.causes.isEmpty {
             out += "<ul class=\"causes\">\n"
             for cause in verdict.causes {

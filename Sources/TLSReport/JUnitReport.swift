@@ -59,6 +59,12 @@ public enum JUnitReport {
             cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
                               failure: verdict.passed ? nil : (verdict.line, causes),
                               output: verdict.passed ? [verdict.line] : nil))
+            for generation in verdict.generations {
+                let mine = verdict.causes.filter { generation.causeIDs.contains($0.id) }.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
+                cases.append(Case(name: "\(verdict.subject) \(generation.name) (\(verdict.settingLabel))",
+                                  failure: generation.passed ? nil : (generation.line, mine),
+                                  output: generation.passed ? [generation.line, generation.source] : nil))
+            }
         }
 
         let certificateFindings = report.certificates.chains.flatMap { chain in chain.findings.map { (chain, $0) } }

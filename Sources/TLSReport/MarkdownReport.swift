@@ -19,6 +19,19 @@ public enum MarkdownReport {
         for verdict in report.verdicts {
             out.append("**\(escape(verdict.line))**")
             out.append("")
+            if !verdict.generations.isEmpty {
+                out.append("| CloudFront generation | Known from | Verdict | Negotiated | Causes | Basis |")
+                out.append("|---|---|---|---|---|---|")
+                for g in verdict.generations {
+                    out.append("| \(escape(g.name)) | \(escape(g.source)) | \(escape(g.state.text)) | \(escape(g.choice ?? "—")) | "
+                               + "\(escape(g.causeIDs.joined(separator: ", "))) | \(escape(g.basis)) |")
+                }
+                out.append("")
+            }
+            if let pq = report.postQuantum {
+                out.append(escape(pq.text))
+                out.append("")
+            }
             for cause in verdict.causes {
                 out.append("- ✗ **\(escape(cause.id))**: \(escape(cause.message)) Fix: \(escape(cause.fix))")
             }

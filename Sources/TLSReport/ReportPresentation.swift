@@ -42,18 +42,20 @@ public struct ReportPresentation: Sendable {
         public var connectAttempts: Int
     }
 
-    /// One verdict line: today one for CloudFront → origin; a verdict per CloudFront client generation
-    /// would be one entry each.
+    /// One verdict: CloudFront → origin over every generation judged, with a line per generation.
     public struct Verdict: Sendable {
         /// "CloudFront".
         public var subject: String
         /// The OriginSslProtocols setting, e.g. "TLSv1.2".
         public var setting: String
-        /// COMPATIBLE (good), NOT COMPATIBLE (bad) or UNDECIDED (not definitive).
+        /// COMPATIBLE (good), NOT COMPATIBLE (bad), DEPENDS ON GENERATION (bad) or UNDECIDED (not definitive).
         public var state: Toned
-        /// What would be negotiated, e.g. "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 with x25519".
+        /// What would be negotiated, e.g. "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 with x25519"; for a verdict that
+        /// depends on the generation, which ones connect and which do not.
         public var choice: String?
         public var causes: [CloudFrontVerdict.Cause]
+        /// One line per generation of CloudFront's origin client.
+        public var generations: [GenerationLine] = []
         public var passed: Bool { state.tone == .good }
 
         /// "CloudFront → origin (OriginSslProtocols TLSv1.2): ", the text before the state.
@@ -64,6 +66,32 @@ public struct ReportPresentation: Sendable {
         public var suffix: String { choice.map { " — " + $0 } ?? "" }
         /// The whole line: "CloudFront → origin (OriginSslProtocols TLSv1.2): COMPATIBLE — TLSv1.2 …".
         public var line: String { prefix + state.text + suffix }
+    }
+
+    /// One generation's verdict: "CloudFront-Upstream-2025  COMPATIBLE  TLSv1.3 … — observed (291-byte ClientHello)".
+    public struct GenerationLine: Sendable {
+        /// "as documented", "CloudFront-Upstream-2025".
+        public var name: String
+        /// Where the client is known from: "AWS documentation", "s2n-tls CloudFront-Upstream-TLS-1-2-2025, undocumented".
+        public var source: String
+        public var state: Toned
+        public var choice: String?
+        /// "observed (291-byte ClientHello)" or "predicted from the matrix (…)".
+        public var basis: String
+        /// The observed answer and the prediction when they differ.
+        public var difference: String?
+        public var causeIDs: [String]
+
+        /// The line without the state: name, then (after the state) choice, basis and cause ids.
+        public var details: String {
+            var parts: [String] = []
+            if let choice { parts.append(choice) }
+            if !causeIDs.isEmpty { parts.append(causeIDs.map { "[\($0)]" }.joined(separator: " ")) }
+            parts.append(basis)
+            return parts.joined(separator: " — ")
+        }
+        public var line: String { "\(name): \(state.text) — \(details)" }
+        public var passed: Bool { state.tone == .good }
     }
 
     public struct Grade: Sendable {
@@ -234,6 +262,9 @@ public struct ReportPresentation: Sendable {
 
     public var header: Header
     public var verdicts: [Verdict]
+    /// "Post-quantum: …": the hybrid groups the origin accepts and what the -PQ generation negotiated; nil when
+    /// the scan has nothing to say (not reachable).
+    public var postQuantum: Toned?
     public var grade: Grade
     public var policy: Policy?
     public var protocols: [ProtocolRow]
@@ -270,6 +301,7 @@ extension ReportPresentation {
                 : "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))",
             connectAttempts: scan.connectAttempts)
         verdicts = [Self.verdict(analysis.cloudfront)]
+        postQuantum = Self.postQuantum(analysis)
         grade = Self.grade(analysis.grade)
         policy = analysis.policy.map(Self.policy)
         protocols = scan.protocols.map(Self.protocolRow)
@@ -298,21 +330,80 @@ extension ReportPresentation {
     }
 
     static func verdict(_ verdict: CloudFrontVerdict) -> Verdict {
-        let state: Toned, choice: String?
-        switch verdict.compatible {
-        case true?:
+        let state: Toned
+        var choice: String?
+        switch verdict.status {
+        case .compatible:
             state = Toned("COMPATIBLE", .good)
-            let group = verdict.group.map { " with " + CodeName.group($0) } ?? ""
-            choice = "\(verdict.protocolVersion?.rawValue ?? "?") \(verdict.suite.map(CodeName.suite) ?? "?")\(group)"
-        case false?:
+            choice = choiceText(verdict.protocolVersion, verdict.suite, verdict.group)
+        case .notCompatible:
             state = Toned("NOT COMPATIBLE", .bad)
-            choice = nil
-        case nil:
+        case .dependsOnGeneration:
+            state = Toned("DEPENDS ON GENERATION", .bad)
+            let yes = verdict.generations.filter { $0.compatible == true }
+            let no = verdict.generations.filter { $0.compatible == false }
+            func name(_ g: CloudFrontVerdict.Generation) -> String { g.generation.isDocumented ? "the documented client" : g.generation.title }
+            let listed = yes.map { g in "\(name(g)) (\(choiceText(g.protocolVersion, g.suite, g.group)))" }
+            choice = "not compatible with " + no.map(name).joined(separator: ", ")
+                + "; compatible with " + listed.joined(separator: ", ")
+                + (yes.allSatisfy { !$0.generation.isDocumented } ? ", which AWS does not document" : "")
+        case .undecided:
             state = Toned("UNDECIDED", .notDefinitive)
-            choice = nil
         }
         return Verdict(subject: "CloudFront", setting: verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","),
-                       state: state, choice: choice, causes: verdict.causes)
+                       state: state, choice: choice, causes: verdict.causes, generations: verdict.generations.map(generationLine))
+    }
+
+    static func choiceText(_ version: TLSVersion?, _ suite: UInt16?, _ group: UInt16?) -> String {
+        let group = group.map { " with " + CodeName.group($0) } ?? ""
+        return "\(version?.rawValue ?? "?") \(suite.map(CodeName.suite) ?? "?")\(group)"
+    }
+
+    static func generationLine(_ g: CloudFrontVerdict.Generation) -> GenerationLine {
+        let state: Toned = switch g.compatible {
+        case true?: Toned("COMPATIBLE", .good)
+        case false?: Toned("NOT COMPATIBLE", .bad)
+        case nil: Toned("UNDECIDED", .notDefinitive)
+        }
+        let source = g.generation.isDocumented
+            ? "AWS documentation"
+            : "s2n-tls \(g.s2nPolicy ?? g.generation.title), not documented by AWS"
+        let basis: String
+        if g.observed, let observation = g.observation {
+            basis = "observed (\(observation.helloBytes)-byte ClientHello"
+                + (g.confirmedBy.isEmpty ? ")" : "; confirmed by " + g.confirmedBy.map(\.rawValue).joined(separator: ", ") + ")")
+        } else if let observation = g.observation {
+            basis = "predicted from the matrix; its own \(observation.helloBytes)-byte ClientHello got no definitive answer (\(observation.reason ?? observation.result.rawValue))"
+        } else {
+            basis = "predicted from the matrix (no ClientHello of its own was sent for this setting)"
+        }
+        return GenerationLine(name: g.generation.title, source: source, state: state,
+                              choice: g.protocolVersion == nil ? nil
+                                  : (g.compatible == true ? "" : "handshake ") + choiceText(g.protocolVersion, g.suite, g.group),
+                              basis: basis, difference: g.difference, causeIDs: g.causes.map(\.id))
+    }
+
+    /// The hybrid (post-quantum) groups the origin accepts with TLS 1.3, and what the -PQ generation negotiated.
+    static func postQuantum(_ analysis: ScanAnalysis) -> Toned? {
+        guard analysis.scan.reachability.isReachable else { return nil }
+        let tls13 = analysis.scan.groups.first { $0.version == .tls13 }
+        let hybrids = (tls13?.groups ?? []).filter { Catalog.shared.group(code: $0)?.kind == .hybrid }
+        var text: String
+        if let tls13 {
+            text = hybrids.isEmpty
+                ? "the origin accepts no hybrid ML-KEM group with TLS 1.3" + (tls13.complete ? "" : " found so far (group list incomplete)")
+                : "the origin accepts " + hybrids.map(CodeName.group).joined(separator: ", ") + " with TLS 1.3"
+        } else if analysis.scan.protocolResult(.tls13)?.supported == true {
+            text = "TLS 1.3 groups were not enumerated"
+        } else {
+            text = "the origin does not speak TLS 1.3, so no post-quantum key exchange"
+        }
+        if let pq = analysis.cloudfront.generations.first(where: { $0.generation == .upstream2025PQ }), pq.observed,
+           let observation = pq.observation {
+            let group = pq.group.map(CodeName.group) ?? "no group"
+            text += "; \(pq.generation.title) negotiated \(pq.protocolVersion == nil ? "nothing" : group) with its \(observation.helloBytes)-byte ClientHello"
+        }
+        return Toned("Post-quantum: " + text, hybrids.isEmpty ? .neutral : .good)
     }
 
     static func grade(_ grade: TLSAudit.Grade) -> Grade {

@@ -120,7 +120,7 @@ extension ScanReport {
             causes: g.causes,
             predicted: PredictionEntry(compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
                                        suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(CodeName.group)),
-            difference: g.difference, helloBytes: g.observation?.helloBytes)
+            difference: g.difference, helloBytes: g.observation?.helloBytes, confirmedBy: g.confirmedBy.map(\.rawValue))
     }
 
     static func suiteName(_ code: UInt16) -> SuiteName {

@@ -19,6 +19,12 @@ public enum TextReport {
         out.append(safe("tlsmatrix scan of \(header.target) — address \(header.address), \(header.sni)"))
         for verdict in report.verdicts {
             out.append(safe(verdict.prefix) + paint(verdict.state, bold: true) + safe(verdict.suffix))
+            let width = (verdict.generations.map(\.name.count).max() ?? 0) + 2
+            for generation in verdict.generations {
+                let state = generation.state.text.padding(toLength: 15, withPad: " ", startingAt: 0)
+                out.append(safe("  " + pad(generation.name, width)) + paint(Toned(state, generation.state.tone)) + safe(generation.details))
+            }
+            if let pq = report.postQuantum { out.append("  " + paint(Toned(pq.text, pq.tone))) }
             for cause in verdict.causes {
                 out.append("  " + paint(Toned("✗", .bad)) + safe(" [\(cause.id)] \(cause.message)"))
                 out.append(safe("    fix: \(cause.fix)"))

@@ -16,9 +16,10 @@ import TLSReport
 struct GoldenReportTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures").appendingPathComponent("golden")
-    /// The saved scans (`<name>.json`): an RSA origin whose chain `ca.pem` signs, and an origin with
-    /// findings (self-signed, legacy protocols, weak suites).
-    static let fixtures = ["rsa-origin", "weak-origin"]
+    /// The saved scans (`<name>.json`): an RSA origin whose chain `ca.pem` signs, an origin with
+    /// findings (self-signed, legacy protocols, weak suites), and a TLS 1.3-only origin whose CloudFront
+    /// verdict depends on the generation (each generation's own ClientHello observed).
+    static let fixtures = ["rsa-origin", "weak-origin", "tls13-origin"]
     /// The clock of every golden analysis: 2026-12-01T00:00:00Z.
     static let now = Date(timeIntervalSince1970: 1_796_083_200)
     /// `TLSMATRIX_UPDATE_GOLDEN=1` writes the expected files instead of comparing (scripts/update-golden).
