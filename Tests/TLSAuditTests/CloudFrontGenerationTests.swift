@@ -88,7 +88,7 @@ import TLSScan
         let dir = try Self.pki.get()
         let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
                                          dir.appendingPathComponent("int.crt").path)
-        let server = try await OffPool.run { try OpenSSLServer(certificate: certificate, key: key, chain: chain) }
+        let server = try await OpenSSLServer.start(certificate: certificate, key: key, chain: chain)
         defer { server.stop() }
         let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: server.port, maxSuites: 21) }
         defer { relay.stop() }
