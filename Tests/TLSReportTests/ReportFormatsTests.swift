@@ -84,10 +84,15 @@ struct ReportFormatsTests {
         let certRow = lines.first { $0.contains("script") }
         #expect(certRow.map(Self.unescapedPipes) == 9)
         #expect(certRow?.contains("`") == certRow?.contains("\\`"))
-        // Verdict and grade come before any table.
+        // Verdict and grade come before any table but the verdict's own table of CloudFront generations.
         let verdict = lines.firstIndex { $0.contains("CloudFront → origin") }
         let grade = lines.firstIndex { $0.hasPrefix("**Grade") }
-        let firstTable = lines.firstIndex { $0.hasPrefix("|") }
+        let generations = lines.firstIndex { $0.hasPrefix("| CloudFront generation") }
+        #expect(generations.map { $0 > (verdict ?? .max) } == true)
+        let afterGenerations = lines.indices.first { index in
+            index > (generations ?? 0) && lines[index].isEmpty
+        } ?? 0
+        let firstTable = lines.indices.first { $0 > afterGenerations && lines[$0].hasPrefix("|") }
         #expect(verdict != nil && grade != nil && firstTable != nil)
         if let verdict, let grade, let firstTable { #expect(verdict < firstTable && grade < firstTable) }
         // Every table row has as many cells as its header.
@@ -227,7 +232,9 @@ struct ReportFormatsTests {
         #expect(parser.parse(), "\(String(describing: parser.parserError))\n\(xml)")
         #expect(collector.suites.count == 1)
         #expect(collector.suites.first?["name"] == "tlsmatrix origin.example:443")
-        let expectedCount = 2 + CertificateFinding.ID.all.count + analysis.scan.findings.count + 2
+        // reachability, the CloudFront verdict and one case per generation, certificate checks, findings, grade, counts
+        let expectedCount = 2 + analysis.cloudfront.generations.count + CertificateFinding.ID.all.count + analysis.scan.findings.count + 2
+        #expect(analysis.cloudfront.generations.count == 4)
         #expect(collector.cases.count == expectedCount)
         #expect(collector.suites.first?["tests"] == "\(expectedCount)")
         #expect(collector.suites.first?["failures"] == "\(collector.failures.count)")
@@ -264,13 +271,15 @@ struct ReportFormatsTests {
     @Test func junitUnreachable() async throws {
         var scan = ScanResult(target: Target(host: "down.example", port: 8443), reachability: .connectTimeout)
         scan.connectAttempts = 3
-        let xml = JUnitReport.render(await ScanAnalysis.analyze(scan, options: AnalysisOptions()))
+        let analysis = await ScanAnalysis.analyze(scan, options: AnalysisOptions())
+        let xml = JUnitReport.render(analysis)
         let parser = XMLParser(data: Data(xml.utf8))
         let collector = Collector()
         parser.delegate = collector
         #expect(parser.parse())
         #expect(collector.failures["reachability"] != nil)
         #expect(collector.failures["certificate: no expired"] == nil)
-        #expect(collector.cases.count == 2 + CertificateFinding.ID.all.count + 2)
+        #expect(collector.cases.count == 2 + analysis.cloudfront.generations.count + CertificateFinding.ID.all.count + 2)
+        #expect(analysis.cloudfront.generations.allSatisfy { collector.failures["CloudFront \($0.generation.title) (OriginSslProtocols TLSv1.2)"] != nil })
     }
 }
