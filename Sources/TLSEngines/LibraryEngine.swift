@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSWire
 
 /// The part of a probe that belongs to one TLS library (OpenSSL, GnuTLS): what it can offer, how a session
 /// is configured for a request, one handshake step, and what the completed handshake agreed on.
@@ -36,6 +37,14 @@ protocol TLSLibraryBackend: Sendable {
     static func agreement(_ session: Session, plan: Plan) -> Result<LibraryAgreement, LibraryFailure>
     /// A polite, non-blocking close after the handshake.
     static func shutdown(_ session: Session)
+    /// One read after the handshake: `.done` when the server sent application data or nothing is pending that
+    /// ends the connection, `.wait` to wait for the socket, `.ended(.rejected(.alert(…)))` when it sent an alert.
+    static func readAfterHandshake(_ session: Session) -> HandshakeStep
+}
+
+extension TLSLibraryBackend {
+    /// A library that cannot read after the handshake reports nothing more.
+    static func readAfterHandshake(_ session: Session) -> HandshakeStep { .done }
 }
 
 /// A failure that ends a probe early (the probe's outcome is `.failed(failure)`), as a `Result` failure.
@@ -134,13 +143,14 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
         // engine's thread too: nothing here may block the cooperative pool.
         await EngineThread.run {
             switch LibraryOffer<Backend>.make(for: request) {
-            case .ready(let offer): run(Backend.plan(offer), endpoint: endpoint, deadlines: deadlines)
+            case .ready(let offer): run(Backend.plan(offer), endpoint: endpoint, deadlines: deadlines,
+                                        listen: request.listenAfterHandshake)
             case .cannot(let failure): .failed(failure)
             }
         }
     }
 
-    static func run(_ plan: Backend.Plan, endpoint: Endpoint, deadlines: Deadlines) -> ProbeOutcome {
+    static func run(_ plan: Backend.Plan, endpoint: Endpoint, deadlines: Deadlines, listen: Duration? = nil) -> ProbeOutcome {
         // Configure everything before connecting, so a local problem costs no connection.
         let session: Backend.Session
         switch Backend.session(for: plan) {
@@ -161,15 +171,37 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
             if let end = handshake(session, socket: socket, deadline: EngineDeadline(after: deadlines.handshake)) {
                 return end
             }
-            let outcome: ProbeOutcome
+            var outcome: ProbeOutcome
             switch Backend.agreement(session, plan: plan) {
             case .success(let agreement): outcome = .accepted(agreement.negotiated)
             case .failure(let stop): outcome = .failed(stop.failure)
+            }
+            if let listen, case .accepted(var negotiated) = outcome,
+               listenedForCertificateRequired(session, socket: socket, deadline: EngineDeadline(after: listen)) {
+                negotiated.certificateRequested = true
+                outcome = .accepted(negotiated)
             }
             // Be polite: one non-blocking close, whatever happens to it.
             Backend.shutdown(session)
             return outcome
         }
+    }
+
+    /// Reads what the server sends right after the handshake, until `deadline`: true when it is the
+    /// certificate_required alert (RFC 8446 §4.4.2.4: a TLS 1.3 server that wants a certificate and got none).
+    private static func listenedForCertificateRequired(_ session: Backend.Session, socket: EngineSocket, deadline: EngineDeadline) -> Bool {
+        while !deadline.hasPassed {
+            switch Backend.readAfterHandshake(session) {
+            case .done: return false
+            case .again: continue
+            case .wait(let writing):
+                guard case .ready = socket.wait(forWriting: writing, until: deadline) else { return false }
+            case .ended(let outcome):
+                if case .rejected(.alert(let alert)) = outcome { return alert.code == Alert.certificateRequired }
+                return false
+            }
+        }
+        return false
     }
 
     /// Drives the handshake to its end: nil when it completed, else the outcome.

@@ -217,6 +217,20 @@ extension OpenSSLBackend: TLSLibraryBackend {
         }
     }
 
+    /// One SSL_read after the handshake (TLS 1.3 session tickets are processed on the way).
+    static func readAfterHandshake(_ session: OpenSSLSession) -> HandshakeStep {
+        ERR_clear_error()
+        var byte: UInt8 = 0
+        let rc = SSL_read(session.ssl, &byte, 1)
+        if rc > 0 { return .done }
+        let callErrno = errno
+        let error = SSL_get_error(session.ssl, rc)
+        switch error {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wait(writing: error == SSL_ERROR_WANT_WRITE)
+        default: return .ended(rejection(ssl: session.ssl, error: error, errno: callErrno))
+        }
+    }
+
     static func shutdown(_ session: OpenSSLSession) {
         _ = SSL_shutdown(session.ssl)
     }

@@ -9,6 +9,10 @@ public struct ProbeRequest: Sendable, Equatable {
     public var serverName: String?
     /// Read the flight up to ServerHelloDone (certificates and key exchange) rather than stopping at ServerHello.
     public var wantsKeyExchange: Bool
+    /// After a completed handshake, keep reading this long for what the server sends unasked (a library engine
+    /// only): a TLS 1.3 server that requires a client certificate ends the connection with certificate_required
+    /// right after the client's Finished, because its CertificateRequest was encrypted. nil: do not wait.
+    public var listenAfterHandshake: Duration?
 
     public init(version: TLSVersion, suites: [UInt16], groups: [UInt16], signatureSchemes: [UInt16],
                 serverName: String?, wantsKeyExchange: Bool = false) {

@@ -25,6 +25,9 @@ struct CrossCheck: Sendable {
     }
 
     /// Runs one confirming handshake per accepted pair and folds the evidence into `result`.
+    /// How long the one listening TLS 1.3 confirmation waits for a certificate_required alert.
+    static let listenAfterHandshake: Duration = .milliseconds(500)
+
     func run(session: ProbeSession, into result: inout ScanResult) async {
         await environment.prepare()
         var jobs: [(TLSVersion, UInt16, any HandshakeEngine)] = []
@@ -36,10 +39,14 @@ struct CrossCheck: Sendable {
             }
         }
         let plan = jobs
+        // One TLS 1.3 confirmation listens briefly after its handshake: a server that requires a client
+        // certificate says so only then (certificate_required), its CertificateRequest being encrypted.
+        let listener = plan.firstIndex { $0.0 == .tls13 && $0.2.kind == .openssl }
         let outcomes = await withTaskGroup(of: Outcome.self) { group in
-            for (version, suite, engine) in plan {
+            for (index, (version, suite, engine)) in plan.enumerated() {
                 group.addTask {
-                    let request = session.request(version, suites: [suite])
+                    var request = session.request(version, suites: [suite])
+                    if index == listener { request.listenAfterHandshake = min(session.options.deadlines.handshake, Self.listenAfterHandshake) }
                     let outcome = await session.probe(request, purpose: "cross-check", engine: engine)
                     return Outcome(version: version, suite: suite, engine: engine.kind, outcome: outcome)
                 }

@@ -146,10 +146,14 @@ struct ProbeSession: Sendable {
         result.undecided = await ledger.undecided
         let requested = await ledger.certificateRequestedWith
         if !requested.isEmpty {
-            let versions = requested.sorted().map(\.rawValue).joined(separator: ", ")
+            var how = requested.filter { $0 < .tls13 }.sorted().map(\.rawValue).joined(separator: ", ")
+            if !how.isEmpty { how = "a CertificateRequest with " + how }
+            if requested.contains(.tls13) {
+                how += (how.isEmpty ? "" : "; ") + "a certificate_required alert after a TLS 1.3 handshake without one"
+            }
             result.findings.append(Finding(
                 id: Finding.ID.clientCertificateRequested, severity: .warning,
-                message: "The origin asks for a client certificate (CertificateRequest with \(versions))."))
+                message: "The origin asks for a client certificate (\(how))."))
         }
     }
 

@@ -16,6 +16,9 @@ public struct Alert: Sendable, Equatable, CustomStringConvertible {
 
     public var isFatal: Bool { level == 2 }
 
+    /// certificate_required (RFC 8446 §6.2): the server wants a client certificate and got none.
+    public static let certificateRequired: UInt8 = 116
+
     /// The RFC name of the description, or `unknown(N)`.
     public var name: String { Self.names[code] ?? "unknown(\(code))" }
 

@@ -19,20 +19,20 @@ import TLSScan
     }
 
     /// Serves good.crt (+ int.crt) with `extra` s_server options, scans it (SNI origin.example.com) and analyses it.
-    func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12]) async throws -> ScanAnalysis {
+    func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12], crossCheck: Bool = false) async throws -> ScanAnalysis {
         let dir = try Self.pki.get()
         let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
                                          dir.appendingPathComponent("int.crt").path)
         let server = try await OpenSSLServer.start(certificate: certificate, key: key, chain: chain, extra: extra)
         defer { server.stop() }
-        return try await analyse(port: server.port, originProtocols: originProtocols)
+        return try await analyse(port: server.port, originProtocols: originProtocols, crossCheck: crossCheck)
     }
 
     /// Scans 127.0.0.1:`port` (SNI origin.example.com) and analyses it against the test root only.
-    func analyse(port: Int, originProtocols: [TLSVersion] = [.tls12]) async throws -> ScanAnalysis {
+    func analyse(port: Int, originProtocols: [TLSVersion] = [.tls12], crossCheck: Bool = false) async throws -> ScanAnalysis {
         var options = ScanOptions()
         options.serverName = "origin.example.com"
-        options.crossCheck = false
+        options.crossCheck = crossCheck
         options.checkWithoutSNI = false
         options.httpPort = nil
         options.originProtocols = originProtocols
@@ -78,6 +78,23 @@ import TLSScan
                 #expect(generation.causes.map(\.id) == ["no-common-protocol"])
             }
         }
+    }
+
+    /// A TLS 1.3-only origin that requires a client certificate (s_server -Verify 1): its CertificateRequest is
+    /// encrypted, so the wire probes cannot see it; the one OpenSSL confirmation that listens after its handshake
+    /// gets certificate_required (116), and every generation fails with the origin-mTLS cause.
+    @Test func tls13ClientCertificateRequirementIsFound() async throws {
+        let analysis = try await analyse(["-tls1_3", "-Verify", "1"], crossCheck: true)
+        let finding = try #require(analysis.scan.findings.first { $0.id == Finding.ID.clientCertificateRequested })
+        #expect(finding.message.contains("certificate_required"))
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false)
+            #expect(generation.causes.contains { $0.id == Finding.ID.clientCertificateRequested })
+        }
+        // and a TLS 1.3 origin that does not ask gets no such finding
+        let plain = try await analyse(["-tls1_3"], crossCheck: true)
+        #expect(!plain.scan.findings.contains { $0.id == Finding.ID.clientCertificateRequested })
+        #expect(plain.cloudfront.status == .dependsOnGeneration)
     }
 
     /// A hello-intolerant middlebox (scripts/origins/relay.py --max-suites 21: a ClientHello with more suites is
