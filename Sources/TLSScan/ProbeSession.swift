@@ -146,8 +146,23 @@ struct ProbeSession: Sendable {
         result.undecided = await ledger.undecided
         let requested = await ledger.certificateRequestedWith
         if !requested.isEmpty {
-            var how = requested.filter { $0 < .tls13 }.sorted().map(\.rawValue).joined(separator: ", ")
-            if !how.isEmpty { how = "a CertificateRequest with " + how }
+            let inClear = requested.filter { $0 < .tls13 }.sorted()
+            var how = inClear.map(\.rawValue).joined(separator: ", ")
+            if !how.isEmpty {
+                how = "a CertificateRequest with " + how
+                // The cross-check's library handshakes send no certificate: refused ones say it is required.
+                let refused = inClear.filter { version in
+                    result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
+                }
+                let completed = inClear.filter { version in
+                    result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true
+                }
+                if !refused.isEmpty {
+                    how += "; required: a library handshake without one failed with " + refused.map(\.rawValue).joined(separator: ", ")
+                } else if !completed.isEmpty {
+                    how += "; optional: library handshakes without one completed"
+                }
+            }
             if requested.contains(.tls13) {
                 how += (how.isEmpty ? "" : "; ") + "a certificate_required alert after a TLS 1.3 handshake without one"
             }
