@@ -27,14 +27,17 @@ public enum Resolver {
     /// ``TLSMatrixError/Code/nameResolutionTimedOut`` when `timeout` passes first.
     ///
     /// Neither the lookup nor its deadline needs Swift's cooperative pool: the lookup runs on its own
-    /// thread and the deadline is a Dispatch timer, so a busy pool cannot stretch the deadline.
+    /// thread and the deadline is a timer on a private serial queue. Not on `DispatchQueue.global()`: that
+    /// pool has about one thread per core, so a few threads blocked there (by anyone in the process) held
+    /// a 0.3 s deadline back for 30 s on a 2-core machine; a private queue is served by an overcommitting
+    /// thread even then.
     public static func addresses(of host: String, timeout: Duration = defaultTimeout,
                                  lookup: @escaping Lookup = systemLookup) async throws -> [String] {
         if IPAddressText.isLiteral(host) { return [host] }
         let answer = Answer()
         let (s, atto) = timeout.components
         let nanoseconds = Int(clamping: s * 1_000_000_000 + atto / 1_000_000_000)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+        deadlines.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
             answer.give(.failure(TLSMatrixError(.nameResolutionTimedOut,
                                                 "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)")))
         }
@@ -107,6 +110,8 @@ public enum Resolver {
     }
 
     private static let threads = LookupThreads(limit: maxLookupThreads)
+    /// Where every lookup's deadline fires (see ``addresses(of:timeout:lookup:)``).
+    private static let deadlines = DispatchQueue(label: "tlsmatrix.resolver.deadlines")
 }
 
 /// The first of a lookup's result and its deadline, handed to the one caller waiting for it.
