@@ -30,6 +30,80 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
     }
 
+    /// The targets of this shard when every target with the same `key` (its host) must stay in one shard, so
+    /// per-host politeness (`--concurrency`, `--delay`) holds across shards: the distinct keys, in order of
+    /// first appearance, go to shards 1, 2, …, N, 1, … and each target follows its key.
+    public func select<T>(_ items: [T], keptTogetherBy key: (T) -> String) -> [T] {
+        var slot: [String: Int] = [:]
+        return items.filter { item in
+            let k = key(item)
+            let position = slot[k] ?? {
+                let next = slot.count
+                slot[k] = next
+                return next
+            }()
+            return position % count == index - 1
+        }
+    }
+
+    /// The environment variables an array job sets, in the order they are read by ``resolve(_:environment:)``.
+    public enum Scheduler: String, Sendable, CaseIterable {
+        /// Kubernetes Indexed Job: `JOB_COMPLETION_INDEX`, 0-based; the count is not exported.
+        case kubernetes = "JOB_COMPLETION_INDEX"
+        /// AWS Batch array job: `AWS_BATCH_JOB_ARRAY_INDEX`, 0-based; the array size is not exported.
+        case awsBatch = "AWS_BATCH_JOB_ARRAY_INDEX"
+        /// Slurm job array: `SLURM_ARRAY_TASK_ID` (from `SLURM_ARRAY_TASK_MIN`), with `SLURM_ARRAY_TASK_COUNT`.
+        case slurm = "SLURM_ARRAY_TASK_ID"
+
+        public var name: String {
+            switch self {
+            case .kubernetes: "Kubernetes Indexed Job"
+            case .awsBatch: "AWS Batch array job"
+            case .slurm: "Slurm job array"
+            }
+        }
+    }
+
+    /// `--shard`: `I/N`, or `auto` / `auto/N` to take the index (and, for Slurm, the count) from the scheduler
+    /// running the process. `N` is required where the scheduler does not export the count (Kubernetes, AWS
+    /// Batch) and must agree with it where it does. Throws ``TLSMatrixError/Code/invalidShard`` with the reason.
+    public static func resolve(_ text: String, environment: [String: String]) throws(TLSMatrixError) -> Shard {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.first == "auto" else { return try parse(text) }
+        guard parts.count <= 2 else { throw TLSMatrixError(.invalidShard, "--shard '\(text)' is not auto or auto/N") }
+        var given: Int?
+        if parts.count == 2 {
+            guard let n = Int(parts[1]), (1...10_000).contains(n) else {
+                throw TLSMatrixError(.invalidShard, "--shard '\(text)': N must be a number from 1 to 10000")
+            }
+            given = n
+        }
+        guard let scheduler = Scheduler.allCases.first(where: { environment[$0.rawValue] != nil }),
+              let raw = environment[scheduler.rawValue] else {
+            throw TLSMatrixError(.invalidShard, "--shard \(text): no array index in the environment (\(Scheduler.allCases.map(\.rawValue).joined(separator: ", "))); give --shard I/N")
+        }
+        guard let value = Int(raw.trimmingWhitespace()), value >= 0 else {
+            throw TLSMatrixError(.invalidShard, "--shard \(text): \(scheduler.rawValue)='\(raw)' is not an array index")
+        }
+        var zeroBased = value
+        var exported: Int?
+        if scheduler == .slurm {
+            let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0.trimmingWhitespace()) } ?? 0
+            zeroBased = value - minimum
+            exported = environment["SLURM_ARRAY_TASK_COUNT"].flatMap { Int($0.trimmingWhitespace()) }
+        }
+        if let given, let exported, given != exported {
+            throw TLSMatrixError(.invalidShard, "--shard \(text): the \(scheduler.name) has \(exported) tasks (SLURM_ARRAY_TASK_COUNT), not \(given)")
+        }
+        guard let count = given ?? exported else {
+            throw TLSMatrixError(.invalidShard, "--shard \(text): a \(scheduler.name) does not export its size; give --shard auto/N")
+        }
+        guard (0..<count).contains(zeroBased) else {
+            throw TLSMatrixError(.invalidShard, "--shard \(text): \(scheduler.rawValue)=\(raw) is outside 0..<\(count) (\(scheduler.name))")
+        }
+        return Shard(index: zeroBased + 1, count: count)
+    }
+
     public var description: String { "\(index)/\(count)" }
 
     /// JSON: the `I/N` text, as summaries have always written it.

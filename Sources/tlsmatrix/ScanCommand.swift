@@ -41,7 +41,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each name's DNS answer (default: the --connect-timeout); a name without an answer is reported as not resolved.")
     var dnsTimeout: Double?
 
-    @Option(help: "Scan only part I of N of the target list (deterministic: every N-th target from the I-th); join the JSON Lines with `tlsmatrix merge`.")
+    @Option(help: "Scan only part I of N of the target list (deterministic; every target of a host stays in one part, so per-host limits hold): I/N, or auto[/N] to read the index from the scheduler's array job (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID; N from the scheduler when it exports it). Join the JSON Lines with `tlsmatrix merge`.")
     var shard: String?
 
     @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
@@ -188,7 +188,7 @@ struct ScanCommand: AsyncParsableCommand {
     /// The `--shard` part, if one was asked for (``TLSMatrixError/Code/invalidShard`` otherwise: exit 2).
     func parsedShard() throws -> Shard? {
         guard let shard else { return nil }
-        return try Shard.parse(shard)
+        return try Shard.resolve(shard, environment: ProcessInfo.processInfo.environment)
     }
 
     /// The targets from the command line and the targets file (read once, in `run`), this shard's part only.
@@ -204,7 +204,8 @@ struct ScanCommand: AsyncParsableCommand {
         }
         guard !specs.isEmpty else { throw ValidationError("no target: give HOST[:PORT] or --targets-file FILE") }
         specs = TargetList.unique(specs)
-        return part?.select(specs) ?? specs
+        // One host's targets stay in one shard: per-host politeness holds however many shards run at once.
+        return part?.select(specs) { $0.target.host.lowercased() } ?? specs
     }
 
     /// The most a targets file may hold.

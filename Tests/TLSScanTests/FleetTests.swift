@@ -55,6 +55,43 @@ struct TargetListTests {
             #expect(throws: TLSMatrixError(.invalidShard)) { try Shard.parse(bad) }
         }
     }
+
+    /// Issue 16: a host's targets stay in one shard (per-host politeness holds across shards), hosts are dealt
+    /// round-robin in order of first appearance, and the shards still cover the list exactly once.
+    @Test func shardsKeepAHostsTargetsTogether() throws {
+        let items = ["a:1", "b:1", "a:2", "c:1", "b:2", "d:1", "A:3", "e:1"]
+        func host(_ item: String) -> String { String(item.split(separator: ":")[0]).lowercased() }
+        let parts = (1...3).map { Shard(index: $0, count: 3).select(items, keptTogetherBy: host) }
+        #expect(parts[0] == ["a:1", "a:2", "d:1", "A:3"])  // hosts a (1st) and d (4th)
+        #expect(parts[1] == ["b:1", "b:2", "e:1"])          // hosts b (2nd) and e (5th)
+        #expect(parts[2] == ["c:1"])                        // host c (3rd)
+        #expect(parts.flatMap { $0 }.sorted() == items.sorted())
+        for part in parts { for other in parts where other != part { #expect(Set(part.map(host)).isDisjoint(with: other.map(host))) } }
+    }
+
+    /// `--shard auto[/N]` reads the scheduler's array index: Kubernetes and AWS Batch are 0-based and need N;
+    /// Slurm's task ids start at SLURM_ARRAY_TASK_MIN and it exports the count.
+    @Test func shardAutoReadsTheSchedulersArrayIndex() throws {
+        #expect(try Shard.resolve("auto/4", environment: ["JOB_COMPLETION_INDEX": "0"]) == Shard(index: 1, count: 4))
+        #expect(try Shard.resolve("auto/4", environment: ["AWS_BATCH_JOB_ARRAY_INDEX": "3"]) == Shard(index: 4, count: 4))
+        #expect(try Shard.resolve("auto", environment: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5",
+                                                          "SLURM_ARRAY_TASK_COUNT": "3"]) == Shard(index: 3, count: 3))
+        #expect(try Shard.resolve("auto/3", environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3"]) == Shard(index: 1, count: 3))
+        #expect(try Shard.resolve("2/5", environment: [:]) == Shard(index: 2, count: 5))
+        let bad: [(String, [String: String], String)] = [
+            ("auto", [:], "no array index in the environment"),
+            ("auto", ["JOB_COMPLETION_INDEX": "1"], "does not export its size"),
+            ("auto/2", ["AWS_BATCH_JOB_ARRAY_INDEX": "2"], "outside 0..<2"),
+            ("auto/2", ["JOB_COMPLETION_INDEX": "x"], "is not an array index"),
+            ("auto/4", ["SLURM_ARRAY_TASK_ID": "1", "SLURM_ARRAY_TASK_COUNT": "3"], "has 3 tasks"),
+            ("auto/0", ["JOB_COMPLETION_INDEX": "0"], "N must be a number"),
+        ]
+        for (text, environment, reason) in bad {
+            #expect { try Shard.resolve(text, environment: environment) } throws: { error in
+                (error as? TLSMatrixError)?.code == .invalidShard && (error as? TLSMatrixError)?.reason.contains(reason) == true
+            }
+        }
+    }
 }
 
 struct AddressConsistencyTests {

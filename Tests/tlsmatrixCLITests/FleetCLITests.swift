@@ -64,7 +64,9 @@ import Testing
         let origins = try ["openssl-modern", "gnutls-legacy", "openssl-ecdsa-x25519"].map { try TestOrigin.start($0) }
         defer { origins.forEach { $0.stop() } }
         let list = temp("fleet.txt")
-        try origins.map { "127.0.0.1:\($0.port)" }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
+        // Shards keep a host's targets together: 127.0.0.1 (targets 1 and 3) in shard 1, localhost in shard 2.
+        let hosts = ["127.0.0.1", "localhost", "127.0.0.1"]
+        try zip(hosts, origins).map { "\($0):\($1.port)" }.joined(separator: "\n").write(to: list, atomically: true, encoding: .utf8)
         let parts = [temp("1.jsonl"), temp("2.jsonl")]
         let merged = temp("merged.jsonl")
         defer { ([list, merged] + parts).forEach { try? FileManager.default.removeItem(at: $0) } }
