@@ -19,7 +19,87 @@ struct PoliciesCommand: AsyncParsableCommand {
               tlsmatrix policies diff ELBSecurityPolicy-2016-08 ELBSecurityPolicy-TLS13-1-2-2021-06
               tlsmatrix policies check --client cloudfront-origin --server ELBSecurityPolicy-TLS13-1-2-2021-06
             """,
-        subcommands: [List.self, Show.self, Diff.self, Check.self])
+        subcommands: [List.self, Show.self, Diff.self, Check.self, Matrix.self])
+
+    struct Matrix: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "matrix",
+            abstract: "Clients × policies: what each client negotiates with a server on each policy, or why it fails (offline).",
+            discussion: """
+                Rows are client profiles (every CloudFront origin generation included), columns policies; each cell the
+                negotiated protocol, suite and group, or the reason the client cannot connect; a summary per policy
+                (clients that fail) and per client (policies it fails on). Give --family or --policy (repeatable).
+                Examples:
+                  tlsmatrix policies matrix --family elb --format html > elb.html
+                  tlsmatrix policies matrix --policy ELBSecurityPolicy-TLS13-1-2-2021-06 --client cloudfront-upstream-2025
+                  tlsmatrix policies matrix --family cloudfront-viewer --format csv
+                """)
+
+        @Option(help: "All policies of this family (elb, elb-classic, cloudfront-viewer, mozilla, nist, pci, cnsa).")
+        var family: String?
+
+        @Option(help: "A policy id or alias (repeatable).")
+        var policy: [String] = []
+
+        @Option(help: "A client id (repeatable; default: every client profile).")
+        var client: [String] = []
+
+        @Option(help: "CloudFront OriginSslProtocols for CloudFront's generations (default TLSv1.2).")
+        var originProtocols: String?
+
+        @Option(help: "Output format: text, json, csv, markdown or html.")
+        var format: String = "text"
+
+        func validate() throws {
+            guard ["text", "json", "csv", "markdown", "html"].contains(format) else {
+                throw ValidationError("unknown format '\(format)' (choose text, json, csv, markdown or html)")
+            }
+            guard family != nil || !policy.isEmpty else { throw ValidationError("give --family FAMILY or --policy ID (repeatable)") }
+            _ = try policies()
+            _ = try clients()
+            _ = try ReportOptions.originProtocols(originProtocols)
+        }
+
+        func policies() throws -> [Policy] {
+            var chosen: [Policy] = []
+            if let family {
+                let members = Catalog.shared.policies(family: family)
+                guard !members.isEmpty else {
+                    let known = Array(Set(Catalog.shared.policies.map(\.family))).sorted().joined(separator: ", ")
+                    throw ValidationError("unknown family '\(family)' (known: \(known))")
+                }
+                chosen += members
+            }
+            for name in policy {
+                let found = try PolicyLookup.policy(name)
+                if !chosen.contains(where: { $0.id == found.id }) { chosen.append(found) }
+            }
+            return chosen
+        }
+
+        func clients() throws -> [ClientProfile] {
+            guard !client.isEmpty else { return Catalog.shared.clients }
+            return try client.map { id in
+                guard let profile = Catalog.shared.client(id: id) else {
+                    throw ValidationError("unknown client '\(id)' (see tlsmatrix clients list)")
+                }
+                return profile
+            }
+        }
+
+        mutating func run() async throws {
+            let matrix = PolicyMatrix(clients: try clients(), policies: try policies(),
+                                      originProtocols: try ReportOptions.originProtocols(originProtocols))
+            let text: String = switch format {
+            case "json": PolicyMatrixReport.json(matrix)
+            case "csv": PolicyMatrixReport.csv(matrix)
+            case "markdown": PolicyMatrixReport.markdown(matrix)
+            case "html": PolicyMatrixReport.html(matrix)
+            default: PolicyMatrixReport.text(matrix)
+            }
+            try printLine(text)
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
