@@ -15,13 +15,34 @@ public enum ComparisonReport {
             for code in change.removedSuites { out.append("    - \(CodePointFormat.hex(code)) \(name(code))") }
         }
         out.append("")
-        out.append("Clients")
+        out += clientLines(comparison)
+        return out.joined(separator: "\n")
+    }
+
+    /// "Clients", then one line per client whose result changes from A to B (those that break marked).
+    public static func clientLines(_ comparison: ScanComparison) -> [String] {
+        var out = ["Clients"]
         if comparison.clients.isEmpty { out.append("  no client negotiates differently") }
         for change in comparison.clients {
             let mark = change.breaks ? "✗ BREAKS" : "~ changes"
             out.append("  \(mark) \(change.client.name): \(describe(change.before)) → \(describe(change.after))")
         }
-        return out.joined(separator: "\n")
+        return out
+    }
+
+    /// A client's result in `compare` and `policies diff` JSON.
+    public struct ClientChangeEntry: Codable, Sendable, Equatable {
+        public var client: String
+        public var before: String
+        public var after: String
+        public var breaks: Bool
+
+        public init(_ change: ScanComparison.ClientChange) {
+            client = change.client.id
+            before = ComparisonReport.describe(change.before)
+            after = ComparisonReport.describe(change.after)
+            breaks = change.breaks
+        }
     }
 
     static func name(_ code: UInt16) -> String { Catalog.shared.suite(code: code)?.displayName ?? "unassigned" }

@@ -118,8 +118,11 @@ public enum PolicyReport {
         public var versions: [Version]
         public var groups: Changes<Int>
         public var groupsDocumented: Sides
+        /// The clients whose result changes from A to B (`breaks`: connected to A, not to B).
+        public var clients: [ComparisonReport.ClientChangeEntry]
 
-        public init(_ diff: PolicyDiff) {
+        public init(_ diff: PolicyDiff, clients: ScanComparison) {
+            self.clients = clients.clients.map(ComparisonReport.ClientChangeEntry.init)
             a = diff.a.id
             b = diff.b.id
             protocols = Changes(diff.protocols, \.rawValue)
@@ -133,8 +136,11 @@ public enum PolicyReport {
         }
     }
 
+    /// The policies' difference and, for every client profile, whether its result changes (as `compare` does).
     public static func diff(_ diff: PolicyDiff, json: Bool) -> String {
-        json ? CatalogJSON.render(DiffDocument(diff)) : diffText(diff)
+        let clients = ScanComparison.compare(ScanResult(policy: diff.a), ScanResult(policy: diff.b))
+        return json ? CatalogJSON.render(DiffDocument(diff, clients: clients))
+            : diffText(diff) + "\n\n" + ComparisonReport.clientLines(clients).joined(separator: "\n")
     }
 
     static func diffText(_ diff: PolicyDiff) -> String {

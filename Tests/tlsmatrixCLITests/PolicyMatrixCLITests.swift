@@ -40,4 +40,18 @@ struct PolicyMatrixCLITests {
             #expect(run.status == 2 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
         }
     }
+
+    /// `policies diff` also lists the clients whose result changes: going to a TLS 1.3-only policy breaks every
+    /// client without TLS 1.3 (the documented CloudFront client among them) and none with it.
+    @Test func diffListsTheClientsThatBreak() async throws {
+        let run = try await CLI.run(["policies", "diff", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let clients = try #require(object["clients"] as? [[String: Any]])
+        let breaking = Set(clients.filter { $0["breaks"] as? Bool == true }.compactMap { $0["client"] as? String })
+        #expect(breaking.contains("cloudfront-origin") && breaking.contains("cloudfront-upstream"))
+        #expect(!breaking.contains("cloudfront-upstream-2025") && !breaking.contains("chrome-current"))
+        let text = try await CLI.run(["policies", "diff", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06"])
+        #expect(text.stdout.contains("✗ BREAKS Amazon CloudFront → custom origin"))
+    }
 }
