@@ -65,6 +65,7 @@ extension TLSMatrixError {
             case invalidTrustStore
             case invalidCertificate
             case invalidSavedReport
+            case invalidPolicyFile
             case nameNotResolved
             case nameResolutionTimedOut
             case invalidCatalogData
@@ -89,6 +90,9 @@ extension TLSMatrixError {
         public static let invalidCertificate = Code(.invalidCertificate)
         /// A saved JSON report (`tlsmatrix report`, `compare`) that cannot be read back.
         public static let invalidSavedReport = Code(.invalidSavedReport)
+        /// A `--policies-file` that is not what `aws elbv2 describe-ssl-policies` or `aws elb
+        /// describe-load-balancer-policies` print, or names a cipher the catalog does not know.
+        public static let invalidPolicyFile = Code(.invalidPolicyFile)
 
         // MARK: not definitive (exit 3)
 
@@ -109,7 +113,7 @@ extension TLSMatrixError {
         public var exitStatus: Int32 {
             switch backing {
             case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
-                 .invalidSavedReport:
+                 .invalidSavedReport, .invalidPolicyFile:
                 ExitStatusValue.input
             case .nameNotResolved, .nameResolutionTimedOut:
                 ExitStatusValue.incomplete

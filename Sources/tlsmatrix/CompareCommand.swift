@@ -24,8 +24,10 @@ struct CompareCommand: AsyncParsableCommand {
     @Argument(help: "The new server: a JSON report or a policy id.")
     var after: String
 
+    @OptionGroup var policyFile: PolicyFileOption
+
     func load(_ side: String) throws -> ScanResult {
-        if let policy = Catalog.shared.policy(id: side) { return ScanResult(policy: policy) }
+        if let policy = try policyFile.source().find(side) { return ScanResult(policy: policy) }
         guard FileManager.default.fileExists(atPath: side) else {
             throw ValidationError("'\(side)' is neither a file nor a known policy (see tlsmatrix policies list)")
         }

@@ -50,6 +50,8 @@ struct PoliciesCommand: AsyncParsableCommand {
         @Option(help: "Output format: text, json, csv, markdown or html.")
         var format: String = "text"
 
+        @OptionGroup var policyFile: PolicyFileOption
+
         func validate() throws {
             guard ["text", "json", "csv", "markdown", "html"].contains(format) else {
                 throw ValidationError("unknown format '\(format)' (choose text, json, csv, markdown or html)")
@@ -63,15 +65,15 @@ struct PoliciesCommand: AsyncParsableCommand {
         func policies() throws -> [Policy] {
             var chosen: [Policy] = []
             if let family {
-                let members = Catalog.shared.policies(family: family)
+                let members = try policyFile.source().policies(family: family)
                 guard !members.isEmpty else {
-                    let known = Array(Set(Catalog.shared.policies.map(\.family))).sorted().joined(separator: ", ")
+                    let known = Array(Set(try policyFile.source().all.map(\.family))).sorted().joined(separator: ", ")
                     throw ValidationError("unknown family '\(family)' (known: \(known))")
                 }
                 chosen += members
             }
             for name in policy {
-                let found = try PolicyLookup.policy(name)
+                let found = try policyFile.source().policy(name)
                 if !chosen.contains(where: { $0.id == found.id }) { chosen.append(found) }
             }
             return chosen
@@ -118,16 +120,20 @@ struct PoliciesCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.")
         var format: String = "text"
 
+        @OptionGroup var policyFile: PolicyFileOption
+
         func validate() throws {
             try PolicyLookup.checkFormat(format)
-            if let family, Catalog.shared.policies(family: family).isEmpty {
-                let known = Array(Set(Catalog.shared.policies.map(\.family))).sorted().joined(separator: ", ")
+            let source = try policyFile.source()
+            if let family, source.policies(family: family).isEmpty {
+                let known = Array(Set(source.all.map(\.family))).sorted().joined(separator: ", ")
                 throw ValidationError("unknown family '\(family)' (known: \(known))")
             }
         }
 
         mutating func run() async throws {
-            let policies = family.map { Catalog.shared.policies(family: $0) } ?? Catalog.shared.policies
+            let source = try policyFile.source()
+            let policies = family.map { source.policies(family: $0) } ?? source.all
             try printLine(PolicyReport.list(policies, json: format == "json"))
         }
     }
@@ -149,13 +155,15 @@ struct PoliciesCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.")
         var format: String = "text"
 
+        @OptionGroup var policyFile: PolicyFileOption
+
         func validate() throws {
             try PolicyLookup.checkFormat(format)
-            _ = try PolicyLookup.policy(name)
+            _ = try policyFile.source().policy(name)
         }
 
         mutating func run() async throws {
-            try printLine(PolicyReport.show(try PolicyLookup.policy(name), json: format == "json"))
+            try printLine(PolicyReport.show(try policyFile.source().policy(name), json: format == "json"))
         }
     }
 
@@ -180,14 +188,16 @@ struct PoliciesCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.")
         var format: String = "text"
 
+        @OptionGroup var policyFile: PolicyFileOption
+
         func validate() throws {
             try PolicyLookup.checkFormat(format)
-            _ = try PolicyLookup.policy(a)
-            _ = try PolicyLookup.policy(b)
+            _ = try policyFile.source().policy(a)
+            _ = try policyFile.source().policy(b)
         }
 
         mutating func run() async throws {
-            let diff = PolicyComparison.diff(try PolicyLookup.policy(a), try PolicyLookup.policy(b))
+            let diff = PolicyComparison.diff(try policyFile.source().policy(a), try policyFile.source().policy(b))
             try printLine(PolicyReport.diff(diff, json: format == "json"))
         }
     }
@@ -219,10 +229,12 @@ struct PoliciesCommand: AsyncParsableCommand {
         @Option(help: "Output format: text or json.")
         var format: String = "text"
 
+        @OptionGroup var policyFile: PolicyFileOption
+
         func validate() throws {
             try PolicyLookup.checkFormat(format)
             let profile = try PolicyLookup.client(client)
-            _ = try PolicyLookup.policy(server)
+            _ = try policyFile.source().policy(server)
             if originProtocols != nil && profile.id != ClientProfile.ID.cloudFrontOrigin {
                 throw ValidationError("--origin-protocols applies only to --client cloudfront-origin")
             }
@@ -233,7 +245,7 @@ struct PoliciesCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let profile = try PolicyLookup.client(client)
-            let policy = try PolicyLookup.policy(server)
+            let policy = try policyFile.source().policy(server)
             let scan = ScanResult(policy: policy)
             let outcome: PolicyCheck.Outcome = if profile.id == ClientProfile.ID.cloudFrontOrigin {
                 .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: try parsedOriginProtocols(), profile: profile))
@@ -253,13 +265,6 @@ enum PolicyLookup {
         guard ["text", "json"].contains(format) else {
             throw ValidationError("unknown format '\(format)' (choose text or json)")
         }
-    }
-
-    static func policy(_ name: String) throws -> Policy {
-        guard let policy = Catalog.shared.policy(id: name) else {
-            throw ValidationError("unknown policy '\(name)' (see tlsmatrix policies list)")
-        }
-        return policy
     }
 
     static func client(_ id: String) throws -> ClientProfile {

@@ -22,6 +22,8 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "CloudFront generations the verdict is given for, comma-separated: documented, upstream, upstream-2025, upstream-2025-pq (default: all; for `report`, the saved scan's). With --client cloudfront-origin the exit status is 1 unless every one connects.")
     var cloudfrontGeneration: String?
 
+    @OptionGroup var policyFile: PolicyFileOption
+
     @Option(help: "Check conformance to a policy (see `tlsmatrix policies list`); exit 1 on violation.")
     var policy: String?
 
@@ -53,9 +55,7 @@ struct ReportOptions: ParsableArguments {
         }
         _ = try parsedOriginProtocols()
         _ = try parsedGenerations()
-        if let policy, Catalog.shared.policy(id: policy) == nil {
-            throw ValidationError("unknown policy '\(policy)' (see tlsmatrix policies list)")
-        }
+        if let policy { _ = try policyFile.source().policy(policy) }
         if let hostHeader {
             let name = hostHeader.split(separator: ":", maxSplits: 1).first.map(String.init) ?? hostHeader
             do { try Target.validateHostName(name) } catch { throw ValidationError("invalid --host-header: \(error.description)") }
@@ -136,7 +136,7 @@ struct ReportOptions: ParsableArguments {
         analysisOptions.warnDays = warnDays ?? 30
         analysisOptions.client = client
         analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
-        analysisOptions.policy = policy.flatMap { Catalog.shared.policy(id: $0) }
+        analysisOptions.policy = try policy.map { try policyFile.source().policy($0) }
         analysisOptions.trustCache = TrustCache()
         return analysisOptions
     }
