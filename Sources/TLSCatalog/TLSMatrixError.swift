@@ -65,6 +65,7 @@ extension TLSMatrixError {
             case invalidTrustStore
             case invalidCertificate
             case invalidSavedReport
+            case invalidDistribution
             case nameNotResolved
             case nameResolutionTimedOut
             case invalidCatalogData
@@ -89,6 +90,9 @@ extension TLSMatrixError {
         public static let invalidCertificate = Code(.invalidCertificate)
         /// A saved JSON report (`tlsmatrix report`, `compare`) that cannot be read back.
         public static let invalidSavedReport = Code(.invalidSavedReport)
+        /// A CloudFront distribution file (`tlsmatrix distribution`) that is not valid JSON or YAML, or not one of
+        /// the shapes it reads (API output, CloudFormation template, Terraform plan JSON).
+        public static let invalidDistribution = Code(.invalidDistribution)
 
         // MARK: not definitive (exit 3)
 
@@ -109,7 +113,7 @@ extension TLSMatrixError {
         public var exitStatus: Int32 {
             switch backing {
             case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
-                 .invalidSavedReport:
+                 .invalidSavedReport, .invalidDistribution:
                 ExitStatusValue.input
             case .nameNotResolved, .nameResolutionTimedOut:
                 ExitStatusValue.incomplete
