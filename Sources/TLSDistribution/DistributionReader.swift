@@ -113,7 +113,7 @@ struct DistributionReader {
             origin.kind = .s3(reason: "\(s3Key) is set")
         } else if block(node[vpcKey], "\(path).\(vpcKey)") != nil {
             origin.kind = .vpc(reason: "\(vpcKey) is set")
-        } else if let name = domain.resolved?.lowercased(), name.contains(".s3.") || name.hasSuffix(".s3.amazonaws.com") {
+        } else if let name = domain.resolved?.lowercased(), name.contains(".s3."), name.hasSuffix(".amazonaws.com") {
             origin.kind = .s3(reason: "no \(customKey) and the domain name is an S3 endpoint")
         }
 

@@ -1,3 +1,4 @@
+import Foundation
 import TLSCatalog
 import TLSDistribution
 import Testing
@@ -92,5 +93,26 @@ import Testing
         #expect(findings.map(\.id) == ["custom-header-not-allowed", "origin-is-elb-dns-name"])
         #expect(findings.first?.path == "DistributionConfig.Origins.Items[0].customHeaders[0]")
         #expect(findings.first?.message.contains("Host") == true)
+    }
+
+    @Test func distributionSurvivesJSON() throws {
+        for name in ["api-get-distribution.json", "cloudformation.yaml", "terraform-plan.json"] {
+            for distribution in try FixtureFile.distributions(name) {
+                let data = try JSONEncoder().encode(distribution)
+                #expect(try JSONDecoder().decode(Distribution.self, from: data) == distribution)
+            }
+        }
+    }
+
+    @Test func s3EndpointWithoutConfigIsS3AndOtherNamesAreCustom() throws {
+        let text = """
+        {"DistributionConfig": {"Origins": {"Quantity": 2, "Items": [
+          {"Id": "b", "DomainName": "bucket.s3.us-east-1.amazonaws.com"},
+          {"Id": "c", "DomainName": "files.s3.example.com"}]}}}
+        """
+        let distribution = try #require(try DistributionFile.parse(text, file: "inline.json").first)
+        #expect(try distribution.requireOrigin("b").kind == .s3(reason: "no CustomOriginConfig and the domain name is an S3 endpoint"))
+        #expect(try distribution.requireOrigin("c").kind == .custom)
+        #expect(distribution.name == "DistributionConfig")
     }
 }
