@@ -124,9 +124,11 @@ public struct Origin: Sendable, Hashable, Codable {
     public static let defaultKeepaliveTimeout = 5
     public static let defaultConnectionAttempts = 3
     public static let defaultConnectionTimeout = 10
-    /// Used when `OriginSSLProtocols` is absent: TLSv1.2, the console's default minimum origin SSL protocol
-    /// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html).
-    /// The API requires the list for custom origins, so a file from the API always says.
+    /// Used when `OriginSSLProtocols` is absent (a CloudFormation or Terraform file that leaves it out; the API's
+    /// `OriginSslProtocols` is required, with `Items` among SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2,
+    /// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginSslProtocols.html). TLSv1.2 is the
+    /// console's preselected minimum origin SSL protocol; no stored AWS page states a default for CloudFormation, so
+    /// ``Origin/originSSLProtocolsDefaulted`` says when this value was assumed.
     public static let defaultOriginSSLProtocols: [TLSVersion] = [.tls12]
 
     public init(
