@@ -72,9 +72,7 @@ public enum DistributionChecks {
     private static func headerFindings(_ origin: Origin) -> [DistributionFinding] {
         origin.customHeaders.enumerated().compactMap { index, header in
             let name = header.name.lowercased()
-            guard disallowedCustomHeaders.contains(name) || name.hasPrefix("x-amz-") || name.hasPrefix("x-edge-") else {
-                return nil
-            }
+            guard disallowedCustomHeaders.contains(name) else { return nil }
             return DistributionFinding(
                 id: "custom-header-not-allowed",
                 message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",
