@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
@@ -43,6 +44,9 @@ let package = Package(
             ]
         ),
         .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit"]),
+        // A CloudFront distribution's configuration (API JSON, CloudFormation, Terraform plan) read into a model,
+        // and the checks that need no network: no sockets, no C.
+        .target(name: "TLSDistribution", dependencies: ["TLSCatalog", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "tlsmatrix",
             dependencies: [
@@ -65,6 +69,7 @@ let package = Package(
         ]),
         // The built binary as users and scripts run it (TestSupport's CLI finds it beside the test runner).
         .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "TLSDistributionTests", dependencies: ["TLSDistribution", "TLSCatalog"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -66,6 +66,7 @@ extension TLSMatrixError {
             case invalidCertificate
             case invalidSavedReport
             case invalidPolicyFile
+            case invalidDistribution
             case nameNotResolved
             case nameResolutionTimedOut
             case invalidCatalogData
@@ -93,6 +94,9 @@ extension TLSMatrixError {
         /// A `--policies-file` that is not what `aws elbv2 describe-ssl-policies` or `aws elb
         /// describe-load-balancer-policies` print, or names a cipher the catalog does not know.
         public static let invalidPolicyFile = Code(.invalidPolicyFile)
+        /// A CloudFront distribution file (`tlsmatrix distribution`) that is not valid JSON or YAML, or not one of
+        /// the shapes it reads (API output, CloudFormation template, Terraform plan JSON).
+        public static let invalidDistribution = Code(.invalidDistribution)
 
         // MARK: not definitive (exit 3)
 
@@ -113,7 +117,7 @@ extension TLSMatrixError {
         public var exitStatus: Int32 {
             switch backing {
             case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
-                 .invalidSavedReport, .invalidPolicyFile:
+                 .invalidSavedReport, .invalidPolicyFile, .invalidDistribution:
                 ExitStatusValue.input
             case .nameNotResolved, .nameResolutionTimedOut:
                 ExitStatusValue.incomplete

@@ -5,7 +5,7 @@ import Testing
 struct ErrorsTests {
     @Test func errorsCodesMapToTheDocumentedExitStatuses() {
         let input: [TLSMatrixError.Code] = [.invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore,
-                                            .invalidCertificate, .invalidSavedReport]
+                                            .invalidCertificate, .invalidSavedReport, .invalidDistribution]
         for code in input { #expect(code.exitStatus == 2, "\(code)") }
         for code in [TLSMatrixError.Code.nameNotResolved, .nameResolutionTimedOut] { #expect(code.exitStatus == 3, "\(code)") }
         for code in [TLSMatrixError.Code.invalidCatalogData, .internalError] { #expect(code.exitStatus == 4, "\(code)") }

@@ -1,0 +1,227 @@
+import TLSCatalog
+
+/// A setting read from a configuration file: known, or an expression tlsmatrix cannot evaluate offline
+/// (a CloudFormation `Ref` to a resource, a Terraform value known only after apply). Never a guess.
+public enum Value: Sendable, Hashable, Codable {
+    case resolved(String)
+    /// `expression` says what the file holds (`Ref OriginHost`, `known after apply`); `path` where (JSON path).
+    case unresolved(expression: String, path: String)
+
+    /// The text when resolved.
+    public var resolved: String? {
+        if case let .resolved(text) = self { return text }
+        return nil
+    }
+}
+
+/// A value of the distribution that could not be resolved: which expression, where.
+public struct Unresolved: Sendable, Hashable, Codable {
+    public var expression: String
+    public var path: String
+
+    public init(expression: String, path: String) {
+        self.expression = expression
+        self.path = path
+    }
+}
+
+/// How CloudFront connects to a custom origin (`OriginProtocolPolicy`).
+public enum OriginProtocolPolicy: String, Sendable, Hashable, Codable {
+    case httpOnly = "http-only"
+    case httpsOnly = "https-only"
+    case matchViewer = "match-viewer"
+}
+
+/// What kind of origin CloudFront reaches: a custom origin (the one tlsmatrix scans), or one whose TLS AWS runs.
+public enum OriginKind: Sendable, Hashable, Codable {
+    case custom
+    /// An S3 (REST endpoint) origin; the reason says how it was recognised.
+    case s3(reason: String)
+    /// A VPC origin; the reason says how it was recognised.
+    case vpc(reason: String)
+}
+
+/// An Elastic Load Balancing v2 listener of a load balancer in the same CloudFormation template.
+public struct LinkedListener: Sendable, Hashable, Codable {
+    public var port: Int?
+    /// `HTTPS`, `TLS`, `HTTP`, … as written.
+    public var listenerProtocol: String
+    /// The `SslPolicy` id (nil when absent or unresolved: AWS then applies its default policy).
+    public var sslPolicy: String?
+    public var certificateARNs: [Value]
+    /// JSON path of the listener resource.
+    public var path: String
+
+    public init(port: Int?, listenerProtocol: String, sslPolicy: String?, certificateARNs: [Value], path: String) {
+        self.port = port
+        self.listenerProtocol = listenerProtocol
+        self.sslPolicy = sslPolicy
+        self.certificateARNs = certificateARNs
+        self.path = path
+    }
+
+    /// Whether the listener terminates TLS (HTTPS or TLS).
+    public var isTLS: Bool { ["HTTPS", "TLS"].contains(listenerProtocol.uppercased()) }
+}
+
+/// The load balancer an origin's domain name comes from (`!GetAtt MyAlb.DNSName`), with its listeners.
+public struct LinkedLoadBalancer: Sendable, Hashable, Codable {
+    public var logicalId: String
+    public var listeners: [LinkedListener]
+
+    public init(logicalId: String, listeners: [LinkedListener]) {
+        self.logicalId = logicalId
+        self.listeners = listeners
+    }
+}
+
+/// A header CloudFront adds to every request to one origin (`OriginCustomHeaders`, `custom_header`).
+public struct CustomHeader: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: Value
+
+    public init(name: String, value: Value) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One origin of a distribution, with CloudFront's documented defaults filled in.
+public struct Origin: Sendable, Hashable, Codable {
+    public var id: String
+    public var domain: Value
+    public var originPath: String?
+    public var kind: OriginKind
+    /// Default 80.
+    public var httpPort: Int
+    /// Default 443.
+    public var httpsPort: Int
+    /// Required by the API for custom origins; nil for S3 and VPC origins and when the file does not say.
+    public var protocolPolicy: OriginProtocolPolicy?
+    /// The versions `OriginSSLProtocols` allows (``defaultOriginSSLProtocols`` when absent).
+    public var originSSLProtocols: [TLSVersion]
+    /// Whether ``originSSLProtocols`` is the default rather than written in the file.
+    public var originSSLProtocolsDefaulted: Bool
+    /// Seconds; default 30 (`OriginReadTimeout`).
+    public var readTimeout: Int
+    /// Seconds; default 5 (`OriginKeepaliveTimeout`).
+    public var keepaliveTimeout: Int
+    /// Default 3.
+    public var connectionAttempts: Int
+    /// Seconds; default 10.
+    public var connectionTimeout: Int
+    public var customHeaders: [CustomHeader]
+    /// Whether the origin is configured with a client certificate for origin mTLS (`OriginMtlsConfig`).
+    public var mtls: Bool
+    /// JSON path of the origin in its file.
+    public var path: String
+    public var loadBalancer: LinkedLoadBalancer?
+
+    /// CloudFront's defaults for custom origins (CloudFormation `CustomOriginConfig`, API `CustomOriginConfig`:
+    /// read timeout 30 s, keep-alive 5 s; `Origin`: ConnectionAttempts 3, ConnectionTimeout 10 s;
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-customoriginconfig.html).
+    public static let defaultReadTimeout = 30
+    public static let defaultKeepaliveTimeout = 5
+    public static let defaultConnectionAttempts = 3
+    public static let defaultConnectionTimeout = 10
+    /// Used when `OriginSSLProtocols` is absent (a CloudFormation or Terraform file that leaves it out; the API's
+    /// `OriginSslProtocols` is required, with `Items` among SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2,
+    /// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginSslProtocols.html). TLSv1.2 is the
+    /// console's preselected minimum origin SSL protocol; no stored AWS page states a default for CloudFormation, so
+    /// ``Origin/originSSLProtocolsDefaulted`` says when this value was assumed.
+    public static let defaultOriginSSLProtocols: [TLSVersion] = [.tls12]
+
+    public init(
+        id: String, domain: Value, originPath: String? = nil, kind: OriginKind = .custom, httpPort: Int = 80,
+        httpsPort: Int = 443, protocolPolicy: OriginProtocolPolicy? = nil,
+        originSSLProtocols: [TLSVersion]? = nil, readTimeout: Int = Origin.defaultReadTimeout,
+        keepaliveTimeout: Int = Origin.defaultKeepaliveTimeout, connectionAttempts: Int = Origin.defaultConnectionAttempts,
+        connectionTimeout: Int = Origin.defaultConnectionTimeout, customHeaders: [CustomHeader] = [], mtls: Bool = false,
+        path: String, loadBalancer: LinkedLoadBalancer? = nil
+    ) {
+        self.id = id
+        self.domain = domain
+        self.originPath = originPath
+        self.kind = kind
+        self.httpPort = httpPort
+        self.httpsPort = httpsPort
+        self.protocolPolicy = protocolPolicy
+        self.originSSLProtocols = originSSLProtocols ?? Origin.defaultOriginSSLProtocols
+        self.originSSLProtocolsDefaulted = originSSLProtocols == nil
+        self.readTimeout = readTimeout
+        self.keepaliveTimeout = keepaliveTimeout
+        self.connectionAttempts = connectionAttempts
+        self.connectionTimeout = connectionTimeout
+        self.customHeaders = customHeaders
+        self.mtls = mtls
+        self.path = path
+        self.loadBalancer = loadBalancer
+    }
+
+    /// Whether CloudFront ever reaches this origin over HTTPS (a custom origin that is not http-only).
+    public var usesHTTPS: Bool { kind == .custom && protocolPolicy != .httpOnly }
+}
+
+/// A cache behaviour: which origin (or origin group) it sends requests to and whether the viewer's Host goes along.
+public struct Behavior: Sendable, Hashable, Codable {
+    /// The path pattern, or ``defaultPattern`` for the default behaviour.
+    public var pathPattern: String
+    public var targetOriginId: String
+    /// Whether the viewer's `Host` header is forwarded to the origin (nil when it cannot be told offline).
+    public var forwardsHost: Bool?
+    /// Why: the legacy `ForwardedValues` headers, the managed or custom origin request policy, or the unknown id.
+    public var why: String
+    public var path: String
+
+    public static let defaultPattern = "Default (*)"
+
+    public init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String) {
+        self.pathPattern = pathPattern
+        self.targetOriginId = targetOriginId
+        self.forwardsHost = forwardsHost
+        self.why = why
+        self.path = path
+    }
+}
+
+/// An origin group (failover): its id and the origin ids it holds, primary first.
+public struct OriginGroup: Sendable, Hashable, Codable {
+    public var id: String
+    public var members: [String]
+
+    public init(id: String, members: [String]) {
+        self.id = id
+        self.members = members
+    }
+}
+
+/// One CloudFront distribution as read from a file.
+public struct Distribution: Sendable, Hashable, Codable {
+    /// Logical id (CloudFormation), resource address (Terraform), distribution Id (API).
+    public var name: String
+    public var sourceFile: String
+    /// JSON path of the distribution's configuration in the file.
+    public var path: String
+    public var aliases: [Value]
+    public var origins: [Origin]
+    public var behaviors: [Behavior]
+    public var originGroups: [OriginGroup]
+    /// Every value that could not be resolved, in file order.
+    public var unresolved: [Unresolved]
+
+    public init(
+        name: String, sourceFile: String, path: String, aliases: [Value], origins: [Origin], behaviors: [Behavior],
+        originGroups: [OriginGroup], unresolved: [Unresolved]
+    ) {
+        self.name = name
+        self.sourceFile = sourceFile
+        self.path = path
+        self.aliases = aliases
+        self.origins = origins
+        self.behaviors = behaviors
+        self.originGroups = originGroups
+        self.unresolved = unresolved
+    }
+
+    public func origin(id: String) -> Origin? { origins.first { $0.id == id } }
+}

@@ -1,0 +1,155 @@
+import TLSCatalog
+
+/// Something wrong, or worth knowing before a scan, about a distribution, found without the network.
+public struct DistributionFinding: Sendable, Hashable, Codable {
+    /// Stable identifier (`custom-header-not-allowed`, `origin-is-elb-dns-name`, …).
+    public var id: String
+    public var message: String
+    public var fix: String
+    /// JSON path of what the finding is about.
+    public var path: String
+
+    public init(id: String, message: String, fix: String, path: String) {
+        self.id = id
+        self.message = message
+        self.fix = fix
+        self.path = path
+    }
+}
+
+/// Which behaviours send requests to one origin (directly or through an origin group) and whether any forwards the
+/// viewer's Host header (then the origin's certificate must cover every alias, not just the origin's domain name).
+public struct OriginRouting: Sendable, Hashable, Codable {
+    public var originId: String
+    /// Path patterns of the behaviours, in the distribution's order.
+    public var behaviors: [String]
+    /// Whether some behaviour forwards Host: true if one does, nil if none does but some cannot be told, else false.
+    public var forwardsHost: Bool?
+
+    public init(originId: String, behaviors: [String], forwardsHost: Bool?) {
+        self.originId = originId
+        self.behaviors = behaviors
+        self.forwardsHost = forwardsHost
+    }
+}
+
+/// The checks of a distribution that need no network.
+public enum DistributionChecks {
+    /// Custom headers CloudFront can't add to origin requests, lower-cased.
+    ///
+    /// Source: "Custom headers that CloudFront can't add to origin requests", in "Add custom headers to origin
+    /// requests", Amazon CloudFront Developer Guide,
+    /// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html#add-origin-custom-headers-denylist
+    /// Only the names read in the stored copy of the list are here (it was cut off after If-Modified-Since).
+    public static let disallowedCustomHeaders: [String] = [
+        "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
+    ]
+
+    /// Every finding of `distribution`, origin by origin.
+    public static func findings(for distribution: Distribution) -> [DistributionFinding] {
+        distribution.origins.flatMap { origin in
+            headerFindings(origin) + elbNameFindings(origin) + hostFindings(origin, distribution)
+                + (origin.loadBalancer.map { listenerFindings($0, origin: origin) } ?? [])
+        }
+    }
+
+    /// For each origin, the behaviours that reach it and whether any forwards Host.
+    public static func routing(of distribution: Distribution) -> [OriginRouting] {
+        distribution.origins.map { origin in
+            let groups = Set(distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id))
+            let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
+            let forwards: Bool? = if reaching.contains(where: { $0.forwardsHost == true }) {
+                true
+            } else if reaching.contains(where: { $0.forwardsHost == nil }) {
+                nil
+            } else {
+                false
+            }
+            return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern), forwardsHost: forwards)
+        }
+    }
+
+    private static func headerFindings(_ origin: Origin) -> [DistributionFinding] {
+        origin.customHeaders.enumerated().compactMap { index, header in
+            let name = header.name.lowercased()
+            guard disallowedCustomHeaders.contains(name) else { return nil }
+            return DistributionFinding(
+                id: "custom-header-not-allowed",
+                message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",
+                fix: "remove the header from the origin's custom headers (forward the viewer's Host with an origin request policy instead)",
+                path: "\(origin.path).customHeaders[\(index)]"
+            )
+        }
+    }
+
+    /// The origin is a load balancer's own `*.elb.amazonaws.com` name: no certificate an ALB serves covers it.
+    private static func elbNameFindings(_ origin: Origin) -> [DistributionFinding] {
+        guard origin.usesHTTPS else { return [] }
+        let isELBName: Bool = switch origin.domain {
+        case let .resolved(name): name.lowercased().hasSuffix(".elb.amazonaws.com")
+        case .unresolved: origin.loadBalancer != nil
+        }
+        guard isELBName else { return [] }
+        return [DistributionFinding(
+            id: "origin-is-elb-dns-name",
+            message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain))); no certificate the load balancer serves covers *.elb.amazonaws.com, so CloudFront's certificate check fails",
+            fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name",
+            path: origin.path
+        )]
+    }
+
+    /// Host forwarded: the origin's certificate must cover every alias.
+    private static func hostFindings(_ origin: Origin, _ distribution: Distribution) -> [DistributionFinding] {
+        guard origin.usesHTTPS, let routing = routing(of: distribution).first(where: { $0.originId == origin.id }),
+              routing.forwardsHost == true, !distribution.aliases.isEmpty
+        else { return [] }
+        let aliases = distribution.aliases.map(describe).joined(separator: ", ")
+        return [DistributionFinding(
+            id: "origin-receives-viewer-host",
+            message: "behaviours forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases))",
+            fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
+            path: origin.path
+        )]
+    }
+
+    /// The listener's SslPolicy against every CloudFront generation.
+    private static func listenerFindings(_ balancer: LinkedLoadBalancer, origin: Origin) -> [DistributionFinding] {
+        guard origin.usesHTTPS else { return [] }
+        return balancer.listeners.filter(\.isTLS).flatMap { listener -> [DistributionFinding] in
+            guard let policyID = listener.sslPolicy else { return [] }
+            guard let policy = Catalog.shared.policy(id: policyID) else {
+                return [DistributionFinding(
+                    id: "listener-policy-unknown",
+                    message: "listener \(listener.path) of \(balancer.logicalId) uses the unknown policy \(policyID)",
+                    fix: "check the policy name; tlsmatrix knows the ELB policies listed by `tlsmatrix policies list`",
+                    path: listener.path
+                )]
+            }
+            return CloudFrontGeneration.allCases.compactMap { generation in
+                guard let client = Catalog.shared.client(id: generation.profileID) else { return nil }
+                let versions = client.versions(forOriginProtocols: origin.originSSLProtocols).filter(policy.versions.contains)
+                let what: String
+                if versions.isEmpty {
+                    what = "no protocol version"
+                } else if !policy.suites.contains(where: client.suites.contains) {
+                    what = "no cipher suite"
+                } else {
+                    return nil
+                }
+                return DistributionFinding(
+                    id: "listener-policy-incompatible",
+                    message: "listener \(listener.path) of \(balancer.logicalId) uses \(policy.id), which shares \(what) with CloudFront (\(generation.title)) under OriginSSLProtocols \(origin.originSSLProtocols.map(\.cloudFrontName).joined(separator: ", "))",
+                    fix: "choose an SslPolicy CloudFront can negotiate with, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    path: listener.path
+                )
+            }
+        }
+    }
+
+    private static func describe(_ value: Value) -> String {
+        switch value {
+        case let .resolved(text): text
+        case let .unresolved(expression, _): expression
+        }
+    }
+}
