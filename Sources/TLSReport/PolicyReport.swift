@@ -191,6 +191,49 @@ public enum PolicyReport {
         return out.joined(separator: "\n")
     }
 
+    // MARK: baseline
+
+    /// `policies check --baseline`: per policy, whether it conforms and, if not, what violates.
+    public struct BaselineDocument: Codable, Sendable, Equatable {
+        public struct Violation: Codable, Sendable, Equatable {
+            public var version: String
+            @Nullable public var code: String?
+            public var message: String
+        }
+        public struct Entry: Codable, Sendable, Equatable {
+            public var policy: String
+            public var conforms: Bool
+            public var outside: [Violation]
+            public var requirements: [String]
+        }
+        public var baseline: String
+        public var baselineUnverified: Bool
+        public var policies: [Entry]
+    }
+
+    public static func baseline(_ reference: Policy, results: [(Policy, PolicyConformance)], json: Bool) -> String {
+        let document = BaselineDocument(
+            baseline: reference.id, baselineUnverified: reference.unverified,
+            policies: results.map { policy, conformance in
+                BaselineDocument.Entry(
+                    policy: policy.id, conforms: !conformance.violated,
+                    outside: conformance.outside.map { .init(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) },
+                    requirements: conformance.requirements)
+            })
+        if json { return CatalogJSON.render(document) }
+        var out = ["Baseline \(reference.id)" + (reference.unverified ? " (unverified baseline)" : "")]
+        for entry in document.policies {
+            out.append("")
+            out.append("\(entry.policy): " + (entry.conforms ? "conforms" : "does NOT conform"))
+            out += entry.outside.map { "  - \($0.message)" }
+            out += entry.requirements.map { "  - \($0)" }
+        }
+        let failing = document.policies.filter { !$0.conforms }.count
+        out.append("")
+        out.append("\(document.policies.count - failing) of \(document.policies.count) policies conform")
+        return out.map(TerminalSafe.escape).joined(separator: "\n")
+    }
+
     // MARK: check
 
     /// `policies check --format json`. `originProtocols` and `causes` are written for cloudfront-origin only,

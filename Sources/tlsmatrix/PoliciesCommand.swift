@@ -215,13 +215,26 @@ struct PoliciesCommand: AsyncParsableCommand {
                   tlsmatrix policies check --client cloudfront-origin --server ELBSecurityPolicy-TLS13-1-2-2021-06
                   tlsmatrix policies check --client cloudfront-origin --server ELBSecurityPolicy-TLS-1-2-2017-01 --origin-protocols TLSv1
                   tlsmatrix policies check --client java-8 --server mozilla-modern-5.7 --format json
+                With --baseline, checks policies against a compliance baseline instead: which conform, and for each
+                that does not, the exact protocols and suites (and rules) that violate it; exit 1 if any does not.
+                  tlsmatrix policies check --baseline nist-sp800-52r2 --family elb
+                  tlsmatrix policies check --baseline pci-dss --policy ELBSecurityPolicy-2016-08 --format json
                 """)
 
         @Option(help: "Client profile id (see tlsmatrix clients list).")
-        var client: String
+        var client: String?
 
         @Option(help: "Policy id or alias the server is configured with.")
-        var server: String
+        var server: String?
+
+        @Option(help: "A compliance baseline (nist-sp800-52r2, pci-dss, mozilla-intermediate-6.0, …) to check policies against.")
+        var baseline: String?
+
+        @Option(help: "With --baseline: every policy of this family.")
+        var family: String?
+
+        @Option(help: "With --baseline: a policy id or alias (repeatable).")
+        var policy: [String] = []
 
         @Option(help: "CloudFront OriginSslProtocols, e.g. TLSv1.2 or TLSv1,TLSv1.1,TLSv1.2 (default TLSv1.2).")
         var originProtocols: String?
@@ -233,6 +246,13 @@ struct PoliciesCommand: AsyncParsableCommand {
 
         func validate() throws {
             try PolicyLookup.checkFormat(format)
+            if baseline != nil {
+                guard client == nil, server == nil else { throw ValidationError("--baseline checks policies: give --family or --policy, not --client/--server") }
+                _ = try baselineChecks()
+                return
+            }
+            guard family == nil, policy.isEmpty else { throw ValidationError("--family and --policy go with --baseline") }
+            guard let client, let server else { throw ValidationError("give --client and --server (or --baseline with --family/--policy)") }
             let profile = try PolicyLookup.client(client)
             _ = try policyFile.source().policy(server)
             if originProtocols != nil && profile.id != ClientProfile.ID.cloudFrontOrigin {
@@ -243,7 +263,33 @@ struct PoliciesCommand: AsyncParsableCommand {
 
         func parsedOriginProtocols() throws -> [TLSVersion] { try ReportOptions.originProtocols(originProtocols) }
 
+        /// With --baseline: the baseline and the policies to check against it.
+        func baselineChecks() throws -> (baseline: Policy, policies: [Policy]) {
+            let source = try policyFile.source()
+            guard let name = baseline else { throw ValidationError("no --baseline") }
+            let reference = try source.policy(name)
+            var policies: [Policy] = []
+            if let family {
+                let members = source.policies(family: family)
+                guard !members.isEmpty else { throw ValidationError("unknown family '\(family)' (see tlsmatrix policies list)") }
+                policies += members
+            }
+            for name in policy where !policies.contains(where: { $0.id.lowercased() == name.lowercased() }) {
+                policies.append(try source.policy(name))
+            }
+            guard !policies.isEmpty else { throw ValidationError("--baseline needs --family or --policy") }
+            return (reference, policies)
+        }
+
         mutating func run() async throws {
+            if baseline != nil {
+                let (reference, policies) = try baselineChecks()
+                let results = policies.map { ($0, PolicyConformance.check(ScanResult(policy: $0), against: reference)) }
+                try printLine(PolicyReport.baseline(reference, results: results, json: format == "json"))
+                if results.contains(where: { $0.1.violated }) { throw ExitCode(ExitStatus.failedVerdict.rawValue) }
+                return
+            }
+            guard let client, let server else { throw ValidationError("give --client and --server") }
             let profile = try PolicyLookup.client(client)
             let policy = try policyFile.source().policy(server)
             let scan = ScanResult(policy: policy)

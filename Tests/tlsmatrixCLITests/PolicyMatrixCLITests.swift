@@ -54,4 +54,20 @@ struct PolicyMatrixCLITests {
         let text = try await CLI.run(["policies", "diff", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06"])
         #expect(text.stdout.contains("✗ BREAKS Amazon CloudFront → custom origin"))
     }
+
+    /// `policies check --baseline`: ELBSecurityPolicy-2016-08 allows TLS 1.0 (its data: TLSv1.0–1.2), which PCI DSS
+    /// forbids; ELBSecurityPolicy-TLS13-1-2-2021-06 allows TLS 1.2 and 1.3 with AEAD suites only, and conforms.
+    @Test func baselineNamesTheViolations() async throws {
+        let run = try await CLI.run(["policies", "check", "--baseline", "pci-dss", "--policy", "ELBSecurityPolicy-2016-08",
+                                     "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let entries = try #require(object["policies"] as? [[String: Any]])
+        let old = try #require(entries.first { $0["policy"] as? String == "ELBSecurityPolicy-2016-08" })
+        #expect(old["conforms"] as? Bool == false)
+        #expect((old["requirements"] as? [String])?.contains { $0.contains("TLSv1.0") } == true)
+        #expect(entries.first { $0["policy"] as? String == "ELBSecurityPolicy-TLS13-1-2-2021-06" }?["conforms"] as? Bool == true)
+        let mixed = try await CLI.run(["policies", "check", "--baseline", "pci-dss", "--client", "java-8"])
+        #expect(mixed.status == 2)
+    }
 }
