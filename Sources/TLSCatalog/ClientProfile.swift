@@ -105,22 +105,22 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         id = try c.decode(String.self, forKey: .id)
         name = try c.decode(String.self, forKey: .name)
         versions = try c.decode([TLSVersion].self, forKey: .versions)
-        suites = try Self.decodeHexList(c, .suites)
+        suites = try c.decodeCodePoints(forKey: .suites)
         groups = try c.decode([UInt16].self, forKey: .groups)
-        signatureSchemes = try Self.decodeHexList(c, .signatureSchemes)
+        signatureSchemes = try c.decodeCodePoints(forKey: .signatureSchemes)
         sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         originSslProtocols = try c.decodeIfPresent([String: TLSVersion].self, forKey: .originSslProtocols)
         unverifiedSignatureSchemes = c.contains(.unverifiedSignatureSchemes)
-            ? try Self.decodeHexList(c, .unverifiedSignatureSchemes) : []
+            ? try c.decodeCodePoints(forKey: .unverifiedSignatureSchemes) : []
         retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
         unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
         generation = try c.decodeIfPresent(String.self, forKey: .generation)
         documented = try c.decodeIfPresent(Bool.self, forKey: .documented) ?? false
         s2nPolicies = try c.decodeIfPresent([String: String?].self, forKey: .s2nPolicies)?.compactMapValues { $0 } ?? [:]
         keyShareGroups = try c.decodeIfPresent([UInt16].self, forKey: .keyShareGroups) ?? []
-        extensions = c.contains(.extensions) ? try Self.decodeHexList(c, .extensions) : []
-        unverifiedExtensions = c.contains(.unverifiedExtensions) ? try Self.decodeHexList(c, .unverifiedExtensions) : []
+        extensions = c.contains(.extensions) ? try c.decodeCodePoints(forKey: .extensions) : []
+        unverifiedExtensions = c.contains(.unverifiedExtensions) ? try c.decodeCodePoints(forKey: .unverifiedExtensions) : []
         sendsRenegotiationSCSV = try c.decodeIfPresent(Bool.self, forKey: .sendsRenegotiationSCSV) ?? false
     }
 
@@ -147,18 +147,6 @@ public struct ClientProfile: Sendable, Hashable, Codable {
             try c.encode(extensions.map(HexCode.format), forKey: .extensions)
             try c.encode(unverifiedExtensions.map(HexCode.format), forKey: .unverifiedExtensions)
             try c.encode(sendsRenegotiationSCSV, forKey: .sendsRenegotiationSCSV)
-        }
-    }
-
-    private static func decodeHexList(
-        _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
-    ) throws -> [UInt16] {
-        try c.decode([String].self, forKey: key).map { text in
-            guard let code = HexCode.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
-            }
-            return code
         }
     }
 }

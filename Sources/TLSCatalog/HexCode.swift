@@ -49,3 +49,22 @@ extension KeyedDecodingContainer {
         return code
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A list of `"0xC02F"`-style code points; a string that is not one is a decoding error naming the key.
+    public func decodeCodePoints(forKey key: Key) throws -> [UInt16] {
+        try decode([String].self, forKey: key).map { try codePoint($0, key) }
+    }
+
+    /// One `"0xC02F"`-style code point, or nil when the key is absent or null.
+    public func decodeCodePointIfPresent(forKey key: Key) throws -> UInt16? {
+        try decodeIfPresent(String.self, forKey: key).map { try codePoint($0, key) }
+    }
+
+    private func codePoint(_ text: String, _ key: Key) throws -> UInt16 {
+        guard let code = HexCode.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "not a 16-bit hex code point: \(text)")
+        }
+        return code
+    }
+}

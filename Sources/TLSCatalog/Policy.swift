@@ -192,10 +192,10 @@ public struct Policy: Sendable, Hashable, Codable {
         name = try c.decode(String.self, forKey: .name)
         family = try c.decode(String.self, forKey: .family)
         versions = try c.decode([TLSVersion].self, forKey: .versions)
-        suites = try Self.decodeHexList(c, .suites)
+        suites = try c.decodeCodePoints(forKey: .suites)
         groups = try c.decodeIfPresent([UInt16].self, forKey: .groups)
         unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
-        unverifiedSuites = c.contains(.unverifiedSuites) ? try Self.decodeHexList(c, .unverifiedSuites) : []
+        unverifiedSuites = c.contains(.unverifiedSuites) ? try c.decodeCodePoints(forKey: .unverifiedSuites) : []
         serverPreference = try c.decodeIfPresent(Bool.self, forKey: .serverPreference)
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
@@ -227,18 +227,6 @@ public struct Policy: Sendable, Hashable, Codable {
             id: id, name: name, family: family, versions: versions, suites: suites, groups: groups,
             unverified: unverified, unverifiedSuites: unverifiedSuites, serverPreference: serverPreference,
             notes: notes, aliases: aliases, sources: fallback, requirements: requirements)
-    }
-
-    private static func decodeHexList(
-        _ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
-    ) throws -> [UInt16] {
-        try c.decode([String].self, forKey: key).map { text in
-            guard let code = HexCode.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
-            }
-            return code
-        }
     }
 }
 

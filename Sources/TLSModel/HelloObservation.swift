@@ -74,8 +74,8 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         versions = try c.decode([TLSVersion].self, forKey: .versions)
         result = try c.decode(Result.self, forKey: .result)
         protocolVersion = try c.decodeIfPresent(TLSVersion.self, forKey: .protocolVersion)
-        suite = try Self.decodeCode(c, .suite)
-        group = try Self.decodeCode(c, .group)
+        suite = try c.decodeCodePointIfPresent(forKey: .suite)
+        group = try c.decodeCodePointIfPresent(forKey: .group)
         helloRetry = try c.decode(Bool.self, forKey: .helloRetry)
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         silent = try c.decode(Bool.self, forKey: .silent)
@@ -94,13 +94,5 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encode(silent, forKey: .silent)
         try c.encode(helloBytes, forKey: .helloBytes)
-    }
-
-    private static func decodeCode(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UInt16? {
-        guard let text = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
-        guard let code = CodePointFormat.parse(text) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
-        }
-        return code
     }
 }

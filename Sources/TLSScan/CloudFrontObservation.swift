@@ -12,13 +12,9 @@ extension ProbeSession {
             guard let profile = Catalog.shared.client(id: generation.profileID),
                   let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
             else { continue }
-            await gate.acquire()
-            await globalGate?.acquire()
-            let (outcome, size) = await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
-            await globalGate?.release()
-            await gate.release()
-            await ledger.record(outcome, engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello")
-            await options.observer?.probeFinished()
+            let (outcome, size) = await gated(engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello") {
+                await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
+            }
             observations.append(HelloObservation(client: profile.id, versions: hello.offeredVersions, outcome: outcome, helloBytes: size))
         }
         return observations

@@ -32,14 +32,23 @@ struct ProbeSession: Sendable {
     /// Runs one probe within the host's (and the run's) concurrency bound and records it.
     func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil) async -> ProbeOutcome {
         let engine = override ?? self.engine
+        return await gated(engine: engine.kind, version: request.version, purpose: purpose) {
+            (await engine.probe(request, to: endpoint, deadlines: options.deadlines), ())
+        }.outcome
+    }
+
+    /// One connection within the host's (and the run's) concurrency bound, recorded in the ledger and reported to
+    /// the observer: every probe of the session goes through here, whatever it sends.
+    func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String,
+                                _ connection: () async -> (ProbeOutcome, Extra)) async -> (outcome: ProbeOutcome, extra: Extra) {
         await gate.acquire()
         await globalGate?.acquire()
-        let outcome = await engine.probe(request, to: endpoint, deadlines: options.deadlines)
+        let (outcome, extra) = await connection()
         await globalGate?.release()
         await gate.release()
-        await ledger.record(outcome, engine: engine.kind, version: request.version, purpose: purpose)
+        await ledger.record(outcome, engine: engine, version: version, purpose: purpose)
         await options.observer?.probeFinished()
-        return outcome
+        return (outcome, extra)
     }
 
     func request(_ version: TLSVersion, suites: [UInt16], groups: [UInt16]? = nil) -> ProbeRequest {

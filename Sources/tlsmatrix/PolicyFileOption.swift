@@ -8,9 +8,16 @@ struct PolicyFileOption: ParsableArguments {
     @Option(help: "JSON from `aws elbv2 describe-ssl-policies` or `aws elb describe-load-balancer-policies`: those policies override the built-in ones of the same name for this run.")
     var policiesFile: String?
 
-    /// The catalog with the file's policies on top (just the catalog without a file).
+    /// The catalog with the file's policies on top (just the catalog without a file). The file is read and parsed
+    /// once per run, however many look-ups the command's validation and run make.
     func source() throws -> PolicySource {
         guard let path = policiesFile else { return PolicySource(imported: []) }
+        return try Self.loaded.value(for: path) { try Self.load(path) }
+    }
+
+    private static let loaded = LoadOnce<PolicySource>()
+
+    private static func load(_ path: String) throws -> PolicySource {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw TLSMatrixError(.invalidPolicyFile, "cannot read --policies-file '\(path)': no such file")
@@ -27,7 +34,7 @@ struct PolicyFileOption: ParsableArguments {
 }
 
 /// Where a policy name is looked up: the imported policies first, then the catalog.
-struct PolicySource {
+struct PolicySource: Sendable {
     var imported: [Policy]
 
     /// The policy called `name` (id or, for the catalog, an alias; case-insensitive), or nil.
@@ -51,4 +58,19 @@ struct PolicySource {
     }
 
     func policies(family: String) -> [Policy] { all.filter { $0.family == family } }
+}
+
+/// A value per key, computed once per process (a failure is not kept: it ends the run anyway).
+final class LoadOnce<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: Value] = [:]
+
+    func value(for key: String, _ make: () throws -> Value) rethrows -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[key] { return value }
+        let value = try make()
+        values[key] = value
+        return value
+    }
 }

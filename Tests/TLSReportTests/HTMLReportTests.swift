@@ -103,17 +103,7 @@ import TLSScan
             Issue.record("chromium is not installed: run scripts/bootstrap (apt-get install -y chromium) or set CHROMIUM")
             return
         }
-        let html = HTMLReport.render(try await Self.analysis())
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("report.html")
-        try html.write(to: file, atomically: true, encoding: .utf8)
-        let result = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
-            "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
-            "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
-            "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,
-        ], in: dir)
+        let result = try await Self.dumpDOM(HTMLReport.render(try await Self.analysis()), chromium: chromium)
         try #require(result.status == 0, "chromium failed (\(result.status)): \(result.stderr.suffix(2000))")
         let dom = result.stdout
         try #require(dom.contains("id=\"matrix\""), "chromium dumped no report DOM: \(dom.prefix(500))")
@@ -126,6 +116,20 @@ import TLSScan
             $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("Content Security Policy")
         }
         #expect(consoleLines.isEmpty, "browser console reported: \(consoleLines.joined(separator: "\n"))")
+    }
+
+    /// The live DOM headless Chromium builds from `html` (`--dump-dom`), with its console on standard error.
+    static func dumpDOM(_ html: String, chromium: String) async throws -> TestOrigin.RunResult {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-chromium-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("report.html")
+        try html.write(to: file, atomically: true, encoding: .utf8)
+        return try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
+            "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
+            "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
+            "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,
+        ], in: dir)
     }
 
     static func chromiumPath() -> String? {

@@ -16,16 +16,7 @@ struct PolicyMatrixHTMLTests {
         let policies = Catalog.shared.policies(family: "elb")
         let clients = try CloudFrontGeneration.allCases.map { try #require(Catalog.shared.client(id: $0.profileID)) }
         let matrix = PolicyMatrix(clients: clients, policies: policies)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-matrix-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("matrix.html")
-        try PolicyMatrixReport.html(matrix).write(to: file, atomically: true, encoding: .utf8)
-        let result = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
-            "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
-            "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
-            "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,
-        ], in: dir)
+        let result = try await HTMLReportTests.dumpDOM(PolicyMatrixReport.html(matrix), chromium: chromium)
         try #require(result.status == 0, "chromium failed (\(result.status)): \(result.stderr.suffix(2000))")
         let dom = result.stdout
         #expect(dom.contains("id=\"policy-matrix\""))
