@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import TestSupport
 import Testing
 import TLSCatalog
@@ -8,10 +10,11 @@ import TLSEngines
     let request = ProbeRequest(version: .tls12, suites: [0xC02F], groups: [0x1D], signatureSchemes: [0x0804], serverName: nil)
 
     @Test func refusedPortIsAlwaysAConnectFailureNeverARejection() async throws {
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
-        let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: port)
+        // A socket bound but never listening: connects to its port are refused, and no other test's server can take
+        // the port while the probes run (a closed listener's port could be reused by a parallel test's origin).
+        let reserved = try BoundPort()
+        defer { reserved.close() }
+        let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: reserved.port)
         // Many at once, to shake out races between the failed connect and the channel teardown.
         let outcomes = await withTaskGroup(of: ProbeOutcome.self) { group in
             for _ in 0..<50 {
@@ -60,4 +63,34 @@ import TLSEngines
         #expect(retry.negotiated?.helloRetry == true)
         #expect(retry.negotiated?.group == 0x0018)
     }
+}
+
+/// A TCP port on 127.0.0.1 held by a bound socket that never listens.
+final class BoundPort: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            Glibc.close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        fd = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { Glibc.close(fd) }
 }
