@@ -43,7 +43,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit"]),
+        .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit", "TLSDistribution"]),
         // A CloudFront distribution's configuration (API JSON, CloudFormation, Terraform plan) read into a model,
         // and the checks that need no network: no sockets, no C.
         .target(name: "TLSDistribution", dependencies: ["TLSCatalog", .product(name: "Yams", package: "Yams")]),

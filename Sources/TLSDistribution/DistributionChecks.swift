@@ -2,15 +2,30 @@ import TLSCatalog
 
 /// Something wrong, or worth knowing before a scan, about a distribution, found without the network.
 public struct DistributionFinding: Sendable, Hashable, Codable {
+    /// `error`: CloudFront would answer 502 (or refuse the configuration); `warning`: worth a look; `info`: a fact
+    /// the online checks act on.
+    public enum Severity: String, Sendable, Hashable, Codable {
+        case info, warning, error
+    }
+
     /// Stable identifier (`custom-header-not-allowed`, `origin-is-elb-dns-name`, …).
     public var id: String
+    public var severity: Severity
+    /// The origin the finding is about.
+    public var originId: String
     public var message: String
     public var fix: String
     /// JSON path of what the finding is about.
     public var path: String
+    /// The CloudFront generation it concerns, when only one.
+    public var generation: CloudFrontGeneration?
 
-    public init(id: String, message: String, fix: String, path: String) {
+    public init(id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
+                generation: CloudFrontGeneration? = nil) {
         self.id = id
+        self.generation = generation
+        self.severity = severity
+        self.originId = originId
         self.message = message
         self.fix = fix
         self.path = path
@@ -74,7 +89,7 @@ public enum DistributionChecks {
             let name = header.name.lowercased()
             guard disallowedCustomHeaders.contains(name) else { return nil }
             return DistributionFinding(
-                id: "custom-header-not-allowed",
+                id: "custom-header-not-allowed", severity: .error, originId: origin.id,
                 message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",
                 fix: "remove the header from the origin's custom headers (forward the viewer's Host with an origin request policy instead)",
                 path: "\(origin.path).customHeaders[\(index)]"
@@ -91,7 +106,7 @@ public enum DistributionChecks {
         }
         guard isELBName else { return [] }
         return [DistributionFinding(
-            id: "origin-is-elb-dns-name",
+            id: "origin-is-elb-dns-name", severity: .error, originId: origin.id,
             message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain))); no certificate the load balancer serves covers *.elb.amazonaws.com, so CloudFront's certificate check fails",
             fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name",
             path: origin.path
@@ -105,7 +120,7 @@ public enum DistributionChecks {
         else { return [] }
         let aliases = distribution.aliases.map(describe).joined(separator: ", ")
         return [DistributionFinding(
-            id: "origin-receives-viewer-host",
+            id: "origin-receives-viewer-host", severity: .info, originId: origin.id,
             message: "behaviours forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases))",
             fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
             path: origin.path
@@ -119,7 +134,7 @@ public enum DistributionChecks {
             guard let policyID = listener.sslPolicy else { return [] }
             guard let policy = Catalog.shared.policy(id: policyID) else {
                 return [DistributionFinding(
-                    id: "listener-policy-unknown",
+                    id: "listener-policy-unknown", severity: .warning, originId: origin.id,
                     message: "listener \(listener.path) of \(balancer.logicalId) uses the unknown policy \(policyID)",
                     fix: "check the policy name; tlsmatrix knows the ELB policies listed by `tlsmatrix policies list`",
                     path: listener.path
@@ -137,10 +152,10 @@ public enum DistributionChecks {
                     return nil
                 }
                 return DistributionFinding(
-                    id: "listener-policy-incompatible",
+                    id: "listener-policy-incompatible", severity: .error, originId: origin.id,
                     message: "listener \(listener.path) of \(balancer.logicalId) uses \(policy.id), which shares \(what) with CloudFront (\(generation.title)) under OriginSSLProtocols \(origin.originSSLProtocols.map(\.cloudFrontName).joined(separator: ", "))",
                     fix: "choose an SslPolicy CloudFront can negotiate with, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06",
-                    path: listener.path
+                    path: listener.path, generation: generation
                 )
             }
         }

@@ -1,0 +1,381 @@
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSDistribution
+import TLSModel
+
+/// What `tlsmatrix distribution` found for one or more CloudFront distributions: the JSON report (documented in
+/// docs/distribution-report.md, schema docs/distribution-report.schema.json) and the model every other format
+/// renders. Built by ``DistributionAudit/audit(_:outcomes:findings:)`` from the distribution as read, the offline
+/// checks and what happened to each origin.
+public struct DistributionReport: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var tool: ScanReport.Tool
+    /// True when run with `--offline`: no origin was contacted.
+    public var offline: Bool
+    public var distributions: [DistributionEntry]
+    /// `passed` (every origin connects under every generation), `failed` (some would 502), `incomplete`
+    /// (some origin could not be audited); the exit status is 0, 1, 3 respectively.
+    public var status: AuditStatus
+
+    public init(offline: Bool, distributions: [DistributionEntry]) {
+        schemaVersion = Self.currentSchemaVersion
+        tool = ScanReport.Tool(name: ToolVersion.name, version: ToolVersion.current)
+        self.offline = offline
+        self.distributions = distributions
+        status = AuditStatus.combine(distributions.map(\.status))
+    }
+}
+
+/// The outcome of a distribution or an origin.
+public enum AuditStatus: String, Codable, Sendable, Equatable {
+    case passed, failed, incomplete
+
+    /// A failure outranks an incomplete audit, which outranks a pass.
+    static func combine(_ items: [AuditStatus]) -> AuditStatus {
+        if items.contains(.failed) { return .failed }
+        if items.contains(.incomplete) { return .incomplete }
+        return .passed
+    }
+}
+
+public struct DistributionEntry: Codable, Sendable, Equatable {
+    /// Logical id (CloudFormation), resource address (Terraform), distribution Id or caller reference (API).
+    public var name: String
+    public var file: String
+    /// JSON path of the distribution's configuration in the file.
+    public var path: String
+    /// The viewer host names (resolved aliases).
+    public var aliases: [String]
+    public var status: AuditStatus
+    public var origins: [OriginEntry]
+    /// Values of the file that could not be resolved (expression and JSON path), in file order.
+    public var unresolved: [Unresolved]
+}
+
+public struct OriginEntry: Codable, Sendable, Equatable {
+    /// How the origin came out.
+    public enum Outcome: String, Codable, Sendable, Equatable {
+        /// Every check that ran passed.
+        case connects
+        /// CloudFront would answer 502 (or 504), or would not accept the configuration.
+        case fails
+        /// Something needed could not be known (an unresolved domain name, an unreachable-in-time origin).
+        case notAudited = "not-audited"
+        /// An S3 or VPC origin: AWS runs its TLS; nothing to scan.
+        case skipped
+        /// `--offline` and nothing in the file alone fails it.
+        case notScanned = "not-scanned"
+    }
+
+    public var id: String
+    /// The origin's domain name; nil when it could not be resolved (see `reason`).
+    @Nullable public var domain: String?
+    /// JSON path of the origin in its file.
+    public var path: String
+    /// `custom`, `s3`, `vpc`.
+    public var kind: String
+    /// `http-only`, `https-only`, `match-viewer`; nil when the file does not say (S3, VPC).
+    @Nullable public var protocolPolicy: String?
+    public var httpsPort: Int
+    public var httpPort: Int
+    public var originSSLProtocols: [String]
+    /// True when OriginSSLProtocols was not in the file and CloudFront's console default (TLSv1.2) was assumed.
+    public var originSSLProtocolsDefaulted: Bool
+    public var connectionAttempts: Int
+    public var connectionTimeout: Int
+    /// Path patterns of the behaviours that send requests to this origin (directly or through an origin group).
+    public var behaviors: [String]
+    /// Whether a behaviour forwards the viewer's Host (null: one cannot be told from the file).
+    @Nullable public var forwardsHost: Bool?
+    /// Origin groups (failover) this origin belongs to.
+    public var originGroups: [String]
+    /// The address scanned, and whether it came from `--resolve` or DNS.
+    @Nullable public var address: String?
+    @Nullable public var addressFrom: String?
+    public var outcome: Outcome
+    /// Why the origin was skipped, not audited or not scanned.
+    @Nullable public var reason: String?
+    /// The verdict of every CloudFront generation (empty when no TLS scan ran).
+    public var generations: [GenerationVerdict]
+    /// When Host is forwarded: the certificate the origin serves with each alias as SNI, and whether it covers it.
+    public var aliases: [AliasCheck]
+    /// The HTTP port, when CloudFront uses it (http-only, match-viewer).
+    @Nullable public var http: ScanReport.Port?
+    /// Every reason CloudFront would fail, with its fix and where in the file it comes from.
+    public var causes: [Cause]
+    /// Findings from the file alone that are not failures (warnings, facts).
+    public var notes: [Cause]
+    /// The full scan report, as `tlsmatrix scan --format json` writes it.
+    @Nullable public var scan: ScanReport?
+    /// Connections made for this origin's alias certificate checks (the scan's are in `scan.connections`).
+    public var aliasConnections: Int
+}
+
+/// One CloudFront generation's verdict for one origin.
+public struct GenerationVerdict: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    @Nullable public var compatible: Bool?
+    @Nullable public var `protocol`: String?
+    @Nullable public var suite: String?
+    /// Ids of the causes when not compatible.
+    public var causes: [String]
+    /// True when judged from the file alone (a load balancer listener's SslPolicy), not by a scan.
+    public var offline: Bool
+}
+
+/// The certificate an origin serves for one alias (SNI = the alias), when Host is forwarded.
+public struct AliasCheck: Codable, Sendable, Equatable {
+    public var alias: String
+    /// The behaviours (path patterns) that forward Host to this origin.
+    public var behaviors: [String]
+    /// Whether the certificate covers the alias (null: no certificate was obtained).
+    @Nullable public var covered: Bool?
+    /// The leaf's DNS names, as served for this SNI.
+    public var names: [String]
+    /// Why no certificate was obtained, or other certificate problems for this SNI.
+    @Nullable public var detail: String?
+}
+
+/// A reason CloudFront would fail (or a note), with its fix and its place in the file.
+public struct Cause: Codable, Sendable, Equatable {
+    public var id: String
+    public var message: String
+    public var fix: String
+    /// JSON path in the distribution's file.
+    public var path: String
+    /// The CloudFront generations it applies to (empty: all, or not generation-specific).
+    public var generations: [String]
+
+    public init(id: String, message: String, fix: String, path: String, generations: [String] = []) {
+        self.id = id
+        self.message = message
+        self.fix = fix
+        self.path = path
+        self.generations = generations
+    }
+}
+
+/// What happened to one origin, as the program ran it; ``DistributionAudit`` judges it.
+public enum OriginOutcome: Sendable {
+    /// S3 / VPC origin.
+    case skipped(String)
+    /// The domain (or something else needed) could not be resolved from the file; the reason names it.
+    case unresolved(String)
+    /// `--offline`: no network.
+    case offline
+    /// http-only: only the HTTP port was checked (one TCP connect per attempt).
+    case httpOnly(PortCheck, address: String?, addressFrom: String?)
+    /// A TLS scan ran (and, for match-viewer, the HTTP port check inside it).
+    case scanned(ScanAnalysis, aliases: [AliasCertificate], aliasConnections: Int, addressFrom: String)
+}
+
+/// The certificate an origin served for one alias as SNI, audited against that alias.
+public struct AliasCertificate: Sendable {
+    public var alias: String
+    /// The audit of the chain served for SNI = alias, with the alias as the name to cover.
+    public var report: ChainReport?
+    /// Why there is no chain (the handshake with this SNI failed or timed out).
+    public var problem: String?
+    /// True when the problem is not a definitive answer (a timeout, a local failure).
+    public var undecided: Bool
+
+    public init(alias: String, report: ChainReport?, problem: String?, undecided: Bool) {
+        self.alias = alias
+        self.report = report
+        self.problem = problem
+        self.undecided = undecided
+    }
+}
+
+/// Judges a distribution from its file, its offline findings and what happened to each origin.
+public enum DistributionAudit {
+    /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
+    public static func audit(_ distribution: Distribution, outcomes: [String: OriginOutcome],
+                             findings: [DistributionFinding]) -> DistributionEntry {
+        let routing = DistributionChecks.routing(of: distribution)
+        let aliases = distribution.aliases.compactMap(\.resolved)
+        let origins = distribution.origins.map { origin -> OriginEntry in
+            let route = routing.first { $0.originId == origin.id }
+            let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
+            let forwarding = distribution.behaviors.filter { behavior in
+                behavior.forwardsHost == true && (behavior.targetOriginId == origin.id || groups.contains(behavior.targetOriginId))
+            }.map(\.pathPattern)
+            return entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
+                         groups: groups, hostBehaviors: forwarding, aliases: aliases,
+                         findings: findings.filter { $0.originId == origin.id })
+        }
+        var status = AuditStatus.combine(origins.map(Self.status))
+        // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
+        if status == .passed, origins.contains(where: { $0.forwardsHost == true }),
+           distribution.aliases.contains(where: { $0.resolved == nil }) {
+            status = .incomplete
+        }
+        return DistributionEntry(name: distribution.name, file: distribution.sourceFile, path: distribution.path,
+                                 aliases: aliases, status: status, origins: origins, unresolved: distribution.unresolved)
+    }
+
+    static func status(_ origin: OriginEntry) -> AuditStatus {
+        switch origin.outcome {
+        case .fails: .failed
+        case .notAudited: .incomplete
+        case .connects, .skipped, .notScanned: .passed
+        }
+    }
+
+    static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting?, groups: [String],
+                      hostBehaviors: [String], aliases: [String], findings: [DistributionFinding]) -> OriginEntry {
+        var item = OriginEntry(
+            id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
+            protocolPolicy: origin.protocolPolicy?.rawValue, httpsPort: origin.httpsPort, httpPort: origin.httpPort,
+            originSSLProtocols: origin.originSSLProtocols.map(\.cloudFrontName),
+            originSSLProtocolsDefaulted: origin.originSSLProtocolsDefaulted,
+            connectionAttempts: origin.connectionAttempts, connectionTimeout: origin.connectionTimeout,
+            behaviors: route?.behaviors ?? [], forwardsHost: route?.forwardsHost, originGroups: groups,
+            address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
+            causes: [], notes: [], scan: nil, aliasConnections: 0)
+        for finding in findings {
+            let cause = Cause(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+                              generations: finding.generation.map { [$0.rawValue] } ?? [])
+            if finding.severity == .error { item.causes.append(cause) } else { item.notes.append(cause) }
+        }
+        // the listener's SslPolicy judged against each generation, from the file alone
+        if let balancer = origin.loadBalancer, origin.usesHTTPS, balancer.listeners.contains(where: { $0.isTLS && $0.sslPolicy != nil }) {
+            item.generations = CloudFrontGeneration.allCases.map { generation in
+                let failing = item.causes.filter { $0.id == "listener-policy-incompatible" && $0.generations.contains(generation.rawValue) }
+                return GenerationVerdict(id: generation.rawValue, name: generation.title, compatible: failing.isEmpty,
+                                         protocol: nil, suite: nil, causes: failing.map(\.id), offline: true)
+            }
+        }
+        switch outcome {
+        case .skipped(let reason):
+            item.outcome = .skipped
+            item.reason = reason
+            return item
+        case .unresolved(let reason):
+            item.outcome = .notAudited
+            item.reason = reason
+        case .offline:
+            item.outcome = .notScanned
+            item.reason = "--offline: only what the file alone decides was checked"
+            if hostBehaviors.isEmpty == false {
+                item.aliases = aliases.map { AliasCheck(alias: $0, behaviors: hostBehaviors, covered: nil, names: [], detail: "not checked (--offline)") }
+            }
+        case let .httpOnly(check, address, from):
+            item.address = address
+            item.addressFrom = from
+            item.reason = "http-only: CloudFront reaches this origin over HTTP; TLS is not needed and was not scanned"
+            item.http = ScanReport.Port(role: "http", port: check.port, open: check.open, attempts: nil, detail: .some(check.detail))
+            if !check.open {
+                item.causes.append(Cause(
+                    id: "http-port-closed",
+                    message: "origin \(origin.id) is http-only but its HTTP port \(check.port) does not answer\(check.detail.map { ": \($0)" } ?? "")",
+                    fix: "open port \(check.port) to CloudFront's origin-facing addresses, or correct HTTPPort",
+                    path: origin.path))
+            }
+        case let .scanned(analysis, aliasCertificates, connections, from):
+            fill(&item, origin: origin, analysis: analysis, from: from)
+            item.aliasConnections = connections
+            item.aliases = aliasCertificates.map { aliasCheck($0, behaviors: hostBehaviors) }
+            for check in aliasCertificates { item.causes += aliasCauses(check, origin: origin, behaviors: hostBehaviors) }
+            if item.outcome != .notAudited, aliasCertificates.contains(where: { $0.report == nil && $0.undecided }) {
+                item.outcome = .notAudited
+                item.reason = "a certificate for an alias could not be fetched (see aliases)"
+            }
+        }
+        if !item.causes.isEmpty { item.outcome = .fails }
+        return item
+    }
+
+    /// The scan's verdicts, HTTP port and causes.
+    static func fill(_ item: inout OriginEntry, origin: Origin, analysis: ScanAnalysis, from: String) {
+        let scan = analysis.scan
+        let report = ScanReport(analysis)
+        item.scan = report
+        item.address = scan.address
+        item.addressFrom = from
+        let verdict = analysis.cloudfront
+        item.generations = verdict.generations.map { generation in
+            GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
+                              compatible: generation.compatible, protocol: generation.protocolVersion?.rawValue,
+                              suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
+        }
+        if let http = report.ports.first(where: { $0.role == "http" }) { item.http = http }
+        if scan.reachability.isUndecided || verdict.compatible == nil {
+            item.outcome = .notAudited
+            item.reason = scan.reachability.isReachable
+                ? "the scan left the CloudFront verdict undecided (timeouts); see scan.undecided"
+                : scan.reachability.explanation
+        }
+        // each cause once, naming the generations it applies to
+        var seen: [String: Int] = [:]
+        for generation in verdict.generations where generation.compatible == false {
+            for cause in generation.causes {
+                let key = cause.id + "\u{0}" + cause.message
+                if let index = seen[key] {
+                    item.causes[index].generations.append(generation.generation.rawValue)
+                } else {
+                    seen[key] = item.causes.count
+                    item.causes.append(Cause(id: cause.id, message: cause.message, fix: cause.fix, path: origin.path,
+                                             generations: [generation.generation.rawValue]))
+                }
+            }
+        }
+        if verdict.generations.isEmpty, verdict.compatible == false {
+            item.causes += verdict.causes.map { Cause(id: $0.id, message: $0.message, fix: $0.fix, path: origin.path) }
+        }
+        if origin.protocolPolicy == .matchViewer, let http = scan.httpPort, !http.open {
+            item.causes.append(Cause(
+                id: "http-port-closed",
+                message: "origin \(origin.id) is match-viewer: viewers on HTTP reach it on port \(http.port), which does not answer\(http.detail.map { ": \($0)" } ?? "")",
+                fix: "open port \(http.port) to CloudFront, correct HTTPPort, or use https-only",
+                path: origin.path))
+        }
+    }
+
+    static func aliasCheck(_ check: AliasCertificate, behaviors: [String]) -> AliasCheck {
+        guard let report = check.report else {
+            return AliasCheck(alias: check.alias, behaviors: behaviors, covered: nil, names: [], detail: check.problem)
+        }
+        let leaf = report.leafIndex.flatMap { report.certificates.indices.contains($0) ? report.certificates[$0] : nil }
+        let mismatch = report.findings.contains { $0.id == CertificateFinding.ID.nameMismatch }
+        let others = report.findings.filter { $0.severity == .error && $0.id != CertificateFinding.ID.nameMismatch }
+        return AliasCheck(alias: check.alias, behaviors: behaviors, covered: leaf == nil ? nil : !mismatch,
+                          names: leaf?.dnsNames ?? [],
+                          detail: others.isEmpty ? nil : others.map(\.id).joined(separator: ", "))
+    }
+
+    static func aliasCauses(_ check: AliasCertificate, origin: Origin, behaviors: [String]) -> [Cause] {
+        let patterns = behaviors.joined(separator: ", ")
+        guard let report = check.report else {
+            guard !check.undecided else { return [] }
+            return [Cause(
+                id: "alias-handshake-failed",
+                message: "behaviours \(patterns) forward the viewer's Host, so CloudFront sends SNI \(check.alias) to origin \(origin.id); a handshake with that SNI failed: \(check.problem ?? "no certificate")",
+                fix: "serve a certificate for \(check.alias) on the origin (or stop forwarding Host, e.g. AllViewerExceptHostHeader)",
+                path: origin.path)]
+        }
+        var causes: [Cause] = []
+        if report.findings.contains(where: { $0.id == CertificateFinding.ID.nameMismatch }) {
+            let leaf = report.leafIndex.flatMap { report.certificates.indices.contains($0) ? report.certificates[$0] : nil }
+            let names = leaf.map { $0.dnsNames.isEmpty ? ($0.commonName ?? "no name") : $0.dnsNames.joined(separator: ", ") } ?? "no name"
+            causes.append(Cause(
+                id: CertificateFinding.ID.hostHeaderMismatch,
+                message: "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
+                fix: "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",
+                path: origin.path))
+        }
+        return causes
+    }
+
+    static func kindName(_ kind: OriginKind) -> String {
+        switch kind {
+        case .custom: "custom"
+        case .s3: "s3"
+        case .vpc: "vpc"
+        }
+    }
+}

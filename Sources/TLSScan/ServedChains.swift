@@ -1,0 +1,64 @@
+import TLSCatalog
+
+/// The certificate chain an origin serves when a client sends one particular server name.
+public struct ServedChain: Sendable {
+    /// The SNI that was sent.
+    public var serverName: String
+    /// The chain the origin sent (nil when the handshake gave none).
+    public var chain: CertificateChain?
+    /// How the handshake ended when it gave no chain.
+    public var outcome: ProbeOutcome?
+
+    public init(serverName: String, chain: CertificateChain?, outcome: ProbeOutcome?) {
+        self.serverName = serverName
+        self.chain = chain
+        self.outcome = outcome
+    }
+}
+
+extension Scanner {
+    /// The chain `scan`'s origin serves to each of `serverNames` as SNI: one handshake per name, at the scan's
+    /// address, with a protocol version and suite the scan found accepted (TLS 1.2 or older through the wire engine,
+    /// whose chain is in clear; TLS 1.3 through a library that completes the handshake). This is what CloudFront
+    /// receives when a behaviour forwards the viewer's Host header, CloudFront then sending that Host as SNI.
+    /// The handshakes share the scan's per-host and run-wide limits; each name's result is in `serverNames` order.
+    public func chains(servedTo serverNames: [String], by scan: ScanResult) async -> (chains: [ServedChain], connections: Int) {
+        guard let address = scan.address, !serverNames.isEmpty else { return ([], 0) }
+        let endpoint = Endpoint(host: scan.target.host, address: address, port: scan.target.port)
+        let supported = scan.protocols.filter { $0.supported == true && !$0.suites.isEmpty && $0.version >= .sslv3 }
+        // the newest version whose chain the wire engine reads in clear, else TLS 1.3 through a library
+        let clear = supported.filter { $0.version <= .tls12 }.max { $0.version < $1.version }
+        let choice: (engine: any HandshakeEngine, version: TLSVersion, suites: [UInt16])?
+        if let clear {
+            choice = (engine, clear.version, clear.suites.map(\.code))
+        } else if let tls13 = supported.first(where: { $0.version == .tls13 }),
+                  let (library, suite) = environment.libraries.lazy.compactMap({ library in
+                      tls13.suites.map(\.code).first { self.environment.canOffer(library.kind, version: .tls13, suite: $0) }
+                          .map { (library, $0) }
+                  }).first {
+            choice = (library, .tls13, [suite])
+        } else {
+            choice = nil
+        }
+        guard let choice else {
+            let outcome = ProbeOutcome.failed(ProbeFailure(.local, "the scan found no accepted protocol version and suite to fetch the certificate with"))
+            return (serverNames.map { ServedChain(serverName: $0, chain: nil, outcome: outcome) }, 0)
+        }
+        var served: [ServedChain] = []
+        var connections = 0
+        for name in serverNames {
+            let session = await ProbeSession(engine: choice.engine, environment: environment, endpoint: endpoint,
+                                             options: options, serverName: name)
+            let outcome = await session.probe(session.request(choice.version, suites: choice.suites), purpose: "certificate for SNI \(name)")
+            connections += await session.ledger.connections
+            if case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty {
+                let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "TLS 1.3"
+                served.append(ServedChain(serverName: name, chain: CertificateChain(
+                    authentication: auth, der: negotiated.certificates, seenWith: negotiated.version, sni: name), outcome: nil))
+            } else {
+                served.append(ServedChain(serverName: name, chain: nil, outcome: outcome))
+            }
+        }
+        return (served, connections)
+    }
+}
