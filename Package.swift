@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "tlsmatrix",
             dependencies: [
-                "TLSCatalog", "TLSScan", "TLSAudit", "TLSReport", "TLSEngines",
+                "TLSCatalog", "TLSScan", "TLSAudit", "TLSReport", "TLSEngines", "TLSDistribution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

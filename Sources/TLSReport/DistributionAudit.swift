@@ -201,11 +201,12 @@ public enum DistributionAudit {
         let origins = distribution.origins.map { origin -> OriginEntry in
             let route = routing.first { $0.originId == origin.id }
             let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
-            let forwarding = distribution.behaviors.filter { behavior in
-                behavior.forwardsHost == true && (behavior.targetOriginId == origin.id || groups.contains(behavior.targetOriginId))
-            }.map(\.pathPattern)
+            let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
+            let forwarding = reaching.filter { $0.forwardsHost == true }.map(\.pathPattern)
+            // behaviours whose origin request policy tlsmatrix cannot read: Host may be forwarded
+            let unknown = reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern)
             return entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
-                         groups: groups, hostBehaviors: forwarding, aliases: aliases,
+                         groups: groups, host: forwarding.isEmpty ? .unknown(unknown) : .forwarded(forwarding), aliases: aliases,
                          findings: findings.filter { $0.originId == origin.id })
         }
         var status = AuditStatus.combine(origins.map(Self.status))
@@ -226,8 +227,22 @@ public enum DistributionAudit {
         }
     }
 
+    /// Whether the viewer's Host reaches an origin, with the behaviours (path patterns) that send it.
+    enum HostForwarding {
+        case forwarded([String])
+        /// No behaviour is known to forward Host, but these use an origin request policy tlsmatrix cannot read.
+        case unknown([String])
+
+        var behaviors: [String] {
+            switch self {
+            case .forwarded(let list), .unknown(let list): list
+            }
+        }
+    }
+
     static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting?, groups: [String],
-                      hostBehaviors: [String], aliases: [String], findings: [DistributionFinding]) -> OriginEntry {
+                      host: HostForwarding, aliases: [String], findings: [DistributionFinding]) -> OriginEntry {
+        let hostBehaviors = host.behaviors
         var item = OriginEntry(
             id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
             protocolPolicy: origin.protocolPolicy?.rawValue, httpsPort: origin.httpsPort, httpPort: origin.httpPort,
@@ -280,7 +295,21 @@ public enum DistributionAudit {
             fill(&item, origin: origin, analysis: analysis, from: from)
             item.aliasConnections = connections
             item.aliases = aliasCertificates.map { aliasCheck($0, behaviors: hostBehaviors) }
-            for check in aliasCertificates { item.causes += aliasCauses(check, origin: origin, behaviors: hostBehaviors) }
+            let aliasProblems = aliasCertificates.flatMap { aliasCauses($0, origin: origin, behaviors: hostBehaviors) }
+            if case .forwarded = host {
+                item.causes += aliasProblems
+            } else if !aliasProblems.isEmpty {
+                // a failure only if those behaviours forward Host, which the file does not tell
+                item.notes += aliasProblems.map { cause in
+                    Cause(id: "host-forwarding-unknown",
+                          message: "if behaviours \(hostBehaviors.joined(separator: ", ")) forward the viewer's Host (their origin request policy is not one tlsmatrix can read), CloudFront would fail: \(cause.message)",
+                          fix: cause.fix, path: cause.path)
+                }
+                if item.outcome != .notAudited {
+                    item.outcome = .notAudited
+                    item.reason = "whether Host is forwarded to this origin cannot be told from the file, and its certificate does not cover every alias"
+                }
+            }
             if item.outcome != .notAudited, aliasCertificates.contains(where: { $0.report == nil && $0.undecided }) {
                 item.outcome = .notAudited
                 item.reason = "a certificate for an alias could not be fetched (see aliases)"

@@ -219,19 +219,8 @@ actor FleetRun: ScanObserver {
         let now = ContinuousClock.now
         guard force || now - lastDraw >= .milliseconds(100) else { return }
         lastDraw = now
-        let total = specs.count
-        let width = 24
-        let filled = total == 0 ? width : width * done.count / total
-        let elapsed = Self.seconds(now - start)
-        var eta = "--:--"
-        if done.count > 0, done.count < total {
-            let remaining = Int(elapsed / Double(done.count) * Double(total - done.count))
-            eta = String(format: "%d:%02d", remaining / 60, remaining % 60)
-        } else if done.count == total {
-            eta = "0:00"
-        }
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r\u{1B}[2K[\(bar)] \(done.count)/\(total) targets · \(handshakes) handshakes · \(String(format: "%.0f", elapsed)) s · ETA \(eta)"
+        let line = ProgressBar.line(done: done.count, total: specs.count, unit: "targets", handshakes: handshakes,
+                                    elapsed: Self.seconds(now - start))
         try? Output.standardError.write(line)
         drawn = true
     }

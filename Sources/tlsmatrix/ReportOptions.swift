@@ -62,7 +62,7 @@ struct ReportOptions: ParsableArguments {
         }
         guard (0...3650).contains(warnDays ?? 30) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         // only the file is checked here; the system store is loaded once, for the analysis
-        if let caFile { _ = try adding(caFile: caFile, to: .empty()) }
+        if let caFile { _ = try Self.adding(caFile: caFile, to: .empty()) }
         if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
     }
 
@@ -106,7 +106,7 @@ struct ReportOptions: ParsableArguments {
 
     /// The system store plus `--ca-file`. A missing or empty system store is an input error (exit 2) unless
     /// `--ca-file` is given: trust never silently becomes "not checked".
-    func loadTrustStore(caFile: String?) throws -> TrustStore {
+    static func loadTrustStore(caFile: String?) throws -> TrustStore {
         var store: TrustStore
         do {
             store = try TrustStore.system()
@@ -114,11 +114,11 @@ struct ReportOptions: ParsableArguments {
             guard caFile != nil else { throw error }  // TLSMatrixError.invalidTrustStore: exit 2
             store = .empty()
         }
-        if let caFile { store = try adding(caFile: caFile, to: store) }
+        if let caFile { store = try Self.adding(caFile: caFile, to: store) }
         return store
     }
 
-    func adding(caFile: String, to store: TrustStore) throws -> TrustStore {
+    static func adding(caFile: String, to store: TrustStore) throws -> TrustStore {
         do {
             return try store.adding(pemFile: caFile)
         } catch {
@@ -135,7 +135,7 @@ struct ReportOptions: ParsableArguments {
         analysisOptions.hostHeader = hostHeader
         analysisOptions.warnDays = warnDays ?? 30
         analysisOptions.client = client
-        analysisOptions.trustStore = try loadTrustStore(caFile: caFile)
+        analysisOptions.trustStore = try Self.loadTrustStore(caFile: caFile)
         analysisOptions.policy = try policy.map { try policyFile.source().policy($0) }
         analysisOptions.trustCache = TrustCache()
         return analysisOptions

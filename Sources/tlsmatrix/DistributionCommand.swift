@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import TLSAudit
+import TLSCatalog
+import TLSDistribution
+import TLSEngines
+import TLSReport
+import TLSScan
+
+struct DistributionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distribution",
+        abstract: "Audit every origin of CloudFront distributions as CloudFront would reach them, before deployment.",
+        discussion: """
+            Reads `aws cloudfront get-distribution-config` / `get-distribution` output, CloudFormation templates \
+            (JSON or YAML) and Terraform plans (`terraform show -json PLAN`), told apart by content. Each custom \
+            origin is scanned at DomainName:HTTPSPort with SNI DomainName, its OriginSSLProtocols, ConnectionAttempts \
+            and ConnectionTimeout, and judged for every CloudFront generation; when a behaviour forwards the viewer's \
+            Host, the certificate the origin serves for each alias (as SNI) must cover it. http-only origins get their \
+            HTTP port checked; match-viewer origins both. S3 and VPC origins are skipped; values that cannot be \
+            resolved are named, never guessed. An origin shared by several distributions is scanned once.
+            Exit: 0 every origin connects under every generation; 1 some origin would fail (502/504) or the file \
+            has a setting CloudFront refuses; 3 some origin could not be audited; 2 bad input.
+            Examples:
+              tlsmatrix distribution site.yaml --param OriginHost=origin.example.com
+              aws cloudfront get-distribution-config --id E2EXAMPLE > dist.json && tlsmatrix distribution dist.json
+              tlsmatrix distribution plan.json --resolve origin.example.com:443:203.0.113.10 --format text,json,html --output audit/
+              tlsmatrix distribution site.yaml --offline
+            """)
+
+    @Argument(help: "Files holding distributions: get-distribution(-config) JSON, CloudFormation JSON/YAML, Terraform plan JSON.")
+    var files: [String] = []
+
+    @Option(name: .customLong("resolve"), help: ArgumentHelp(
+        "NAME:PORT:ADDRESS — connect to ADDRESS for NAME on PORT (curl's --resolve): SNI, Host and certificate checks still use NAME. Repeatable.",
+        valueName: "name:port:address"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("NAME=VALUE — a CloudFormation parameter's value (wins over its Default). Repeatable.", valueName: "name=value"))
+    var param: [String] = []
+
+    @Flag(help: "No network: only what the files alone decide (load balancer listener policies, custom headers, origin names).")
+    var offline = false
+
+    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, junit.")
+    var format: String = "text"
+
+    @Option(help: "Write the report to this file (one format), or one file per distribution and format into this existing folder.")
+    var output: String?
+
+    @Option(help: "PEM file of extra trusted roots, added to the system store.")
+    var caFile: String?
+
+    @Option(help: "Seconds to wait for the server's answer to a ClientHello (connects use each origin's ConnectionTimeout).")
+    var timeout: Double = 10
+
+    @Option(help: "Probes in flight at once against one host (address).")
+    var concurrency: Int = 4
+
+    @Option(help: "Probes in flight at once across all origins.")
+    var globalConcurrency: Int = 32
+
+    @Option(help: "Milliseconds between the starts of two probes to the same host.")
+    var delay: Int = 0
+
+    @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
+    var noCrossCheck = false
+
+    @Option(help: "Warn when a certificate expires within this many days.")
+    var warnDays: Int = 30
+
+    @Flag(help: "Never show the progress bar (it is shown only when standard error is a terminal).")
+    var noProgress = false
+
+    static let formats: [String: String] = ["text": "txt", "txt": "txt", "json": "json", "html": "html", "markdown": "md",
+                                            "md": "md", "junit": "junit.xml"]
+
+    var kinds: [String] {
+        var seen: [String] = []
+        for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            let canonical = name == "txt" ? "text" : name == "md" ? "markdown" : name
+            if !seen.contains(canonical) { seen.append(canonical) }
+        }
+        return seen
+    }
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("no file: give one or more distribution files") }
+        for kind in kinds where Self.formats[kind] == nil {
+            throw ValidationError("unknown format '\(kind)' (choose from text, json, html, markdown, junit)")
+        }
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard (1...1024).contains(globalConcurrency) else { throw ValidationError("--global-concurrency must be between 1 and 1024") }
+        guard concurrency <= globalConcurrency else {
+            throw ValidationError("--concurrency \(concurrency) is above --global-concurrency \(globalConcurrency)")
+        }
+        guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
+        guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
+        _ = try parsedResolve()
+        _ = try parsedParameters()
+        if outputFolder == nil {
+            if kinds.count > 1 { throw ValidationError("several formats need --output FOLDER (an existing folder)") }
+            if let output { try OutputFile.checkWritable(output) }
+        }
+        if let caFile { _ = try ReportOptions.adding(caFile: caFile, to: .empty()) }
+    }
+
+    /// `--output` when it is an existing folder.
+    var outputFolder: String? {
+        guard let output else { return nil }
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue ? output : nil
+    }
+
+    /// `--resolve` entries: (lower-cased name, port) → address.
+    func parsedResolve() throws -> [ResolveKey: String] {
+        var table: [ResolveKey: String] = [:]
+        for entry in resolve {
+            // NAME:PORT:ADDRESS; ADDRESS may be an IPv6 literal, bracketed or not
+            let parts = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else { throw ValidationError("--resolve '\(entry)': expected NAME:PORT:ADDRESS") }
+            var address = parts[2]
+            if address.hasPrefix("["), address.hasSuffix("]") { address = String(address.dropFirst().dropLast()) }
+            do { try Target.validateHostName(parts[0]) } catch {
+                throw ValidationError("--resolve '\(entry)': invalid name: \(error.description)")
+            }
+            guard let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw ValidationError("--resolve '\(entry)': port '\(parts[1])' is not a number in 1-65535")
+            }
+            guard IPAddressText.isLiteral(address) else {
+                throw ValidationError("--resolve '\(entry)': '\(parts[2])' is not an IP address")
+            }
+            let key = ResolveKey(name: parts[0].lowercased(), port: port)
+            if let earlier = table[key], earlier != address {
+                throw ValidationError("--resolve gives \(parts[0]):\(port) two addresses (\(earlier), \(address))")
+            }
+            table[key] = address
+        }
+        return table
+    }
+
+    func parsedParameters() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for entry in param {
+            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
+                throw ValidationError("--param '\(entry)': expected NAME=VALUE")
+            }
+            values[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        return values
+    }
+
+    mutating func run() async throws {
+        let parameters = try parsedParameters()
+        let resolveTable = try parsedResolve()
+        var distributions: [Distribution] = []
+        for file in files {
+            distributions += try DistributionFile.read(path: file, parameters: parameters)  // invalidDistribution: exit 2
+        }
+        guard !distributions.isEmpty else {
+            throw TLSMatrixError(.invalidDistribution, "\(files.joined(separator: ", ")): no CloudFront distribution found")
+        }
+        let plan = DistributionPlan(distributions: distributions, offline: offline, resolve: resolveTable)
+        var analysis = AnalysisOptions()
+        analysis.warnDays = warnDays
+        analysis.trustStore = offline ? nil : try ReportOptions.loadTrustStore(caFile: caFile)
+        analysis.trustCache = TrustCache()
+        let progress = !offline && !noProgress && plan.jobs.count > 1 && isatty(STDERR_FILENO) == 1
+            ? DistributionProgress(total: plan.jobs.count) : nil
+        let runner = DistributionRunner(
+            environment: SystemEnvironment(), analysis: analysis, handshakeTimeout: .milliseconds(Int(timeout * 1000)),
+            limits: ScanLimits(globalConcurrency: globalConcurrency, perHostConcurrency: concurrency, delay: .milliseconds(delay)),
+            perHost: concurrency, delay: .milliseconds(delay), crossCheck: !noCrossCheck, progress: progress,
+            inFlight: ScanCommand.targetsInFlight(global: globalConcurrency, perHost: concurrency))
+        await progress?.start()
+        let outcomes = await runner.run(plan)
+        await progress?.finish()
+        let entries = distributions.enumerated().map { index, distribution in
+            DistributionAudit.audit(distribution, outcomes: outcomes[index] ?? [:],
+                                    findings: DistributionChecks.findings(for: distribution))
+        }
+        let report = DistributionReport(offline: offline, distributions: entries)
+        try write(report)
+        switch report.status {
+        case .passed: return
+        case .failed: throw ExitCode(ExitStatus.failedVerdict.rawValue)
+        case .incomplete: throw ExitCode(ExitStatus.incomplete.rawValue)
+        }
+    }
+
+    static func render(_ report: DistributionReport, kind: String) -> String {
+        switch kind {
+        case "json": ReportCoding.encode(report, pretty: true) + "\n"
+        default: DistributionTextReport.render(report)
+        }
+    }
+
+    func write(_ report: DistributionReport) throws {
+        guard let folder = outputFolder else {
+            let text = Self.render(report, kind: kinds.first ?? "text")
+            if let output { try OutputFile.write(text, to: output) } else { try Output.standardOutput.write(text) }
+            return
+        }
+        var stems = Set<String>()
+        for entry in report.distributions {
+            let base = FileName.component(entry.name)
+            var stem = base
+            var number = 1
+            while !stems.insert(stem).inserted {
+                number += 1
+                stem = "\(base)_\(number)"
+            }
+            let single = DistributionReport(offline: report.offline, distributions: [entry])
+            for kind in kinds {
+                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(Self.formats[kind] ?? kind)").path
+                try OutputFile.write(Self.render(single, kind: kind), to: path)
+            }
+        }
+    }
+}
+
+/// A `--resolve` key: the name (lower case) and port.
+struct ResolveKey: Hashable {
+    var name: String
+    var port: Int
+}
