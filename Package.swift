@@ -68,7 +68,7 @@ let package = Package(
             "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The built binary as users and scripts run it (TestSupport's CLI finds it beside the test runner).
-        .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLSDistributionTests", dependencies: ["TLSDistribution", "TLSCatalog"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"], resources: [.copy("Fixtures")]),
     ],

@@ -10,13 +10,7 @@ import TLSScan
 /// with a valid chain from `scripts/testpki`); the per-generation verdict is what was observed. Expected answers are
 /// computed from the generation's profile data and the server's configuration.
 @Suite(.serialized) struct CloudFrontGenerationTests {
-    static let pki: Result<URL, any Error> = Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-generations-\(UUID().uuidString)")
-        let root = try TestOrigin.repoRoot()
-        let made = try TestOrigin.run(root.appendingPathComponent("scripts/testpki"), [dir.path], in: root)
-        guard made.status == 0 else { throw TestOriginError.startFailed(kind: "testpki", status: made.status, stderr: made.stderr) }
-        return dir
-    }
+    static let pki: Result<URL, any Error> = Result { try TestPKI.audit("generations") }
 
     /// Serves good.crt (+ int.crt) with `extra` s_server options, scans it (SNI origin.example.com) and analyses it.
     func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12], crossCheck: Bool = false) async throws -> ScanAnalysis {

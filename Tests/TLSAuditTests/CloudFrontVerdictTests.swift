@@ -9,13 +9,7 @@ import TLSScan
 /// End to end: a real origin serving a good or a broken certificate, scanned, analysed, and judged as
 /// CloudFront would judge it. Each case must yield exactly the documented cause.
 @Suite(.serialized) struct CloudFrontVerdictTests {
-    static let pki: Result<URL, any Error> = Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-verdict-\(UUID().uuidString)")
-        let root = try TestOrigin.repoRoot()
-        let made = try TestOrigin.run(root.appendingPathComponent("scripts/testpki"), [dir.path], in: root)
-        guard made.status == 0 else { throw TestOriginError.startFailed(kind: "testpki", status: made.status, stderr: made.stderr) }
-        return dir
-    }
+    static let pki: Result<URL, any Error> = Result { try TestPKI.audit("verdict") }
 
     func verdict(chain: [String], key: String = "leaf.key", sni: String = "origin.example.com", hostHeader: String? = nil,
                  originProtocols: [TLSVersion] = [.tls12]) async throws -> CloudFrontVerdict {

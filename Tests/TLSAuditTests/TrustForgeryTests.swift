@@ -9,13 +9,7 @@ import TLSScan
 /// Issue 11, items 1 and 3: chains made at test time by `scripts/testpki` (openssl), served by `openssl s_server`,
 /// scanned and analysed. "Cannot verify" must never read as "verified"; IP and DNS names never stand in for each other.
 @Suite(.serialized) struct TrustForgeryTests {
-    static let pki: Result<URL, any Error> = Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-forgery-\(UUID().uuidString)")
-        let root = try TestOrigin.repoRoot()
-        let made = try TestOrigin.run(root.appendingPathComponent("scripts/testpki"), [dir.path], in: root)
-        guard made.status == 0 else { throw TestOriginError.startFailed(kind: "testpki", status: made.status, stderr: made.stderr) }
-        return dir
-    }
+    static let pki: Result<URL, any Error> = Result { try TestPKI.audit("forgery") }
 
     /// Serves `chain[0]` with `key` and the rest as its chain, scans it with SNI `sni` (nil: none) and analyses it
     /// against a trust store holding only the test root.

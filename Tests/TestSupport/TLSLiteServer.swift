@@ -23,14 +23,20 @@ public final class TLSLiteServer: @unchecked Sendable {
     }
 }
 
-/// Runs `scripts/pki DIR` and returns DIR: root, intermediate, RSA and ECDSA leaves for localhost.
+/// Throw-away PKIs made by the repository's scripts, each in a new temporary folder.
 public enum TestPKI {
-    public static func make() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-pki-\(UUID().uuidString)")
+    /// `scripts/pki DIR`: root, intermediate, RSA and ECDSA leaves for localhost.
+    public static func make() throws -> URL { try run("pki", label: "pki") }
+
+    /// `scripts/testpki DIR`: good and deliberately bad certificates (see the script's header); `label` names the folder.
+    public static func audit(_ label: String) throws -> URL { try run("testpki", label: label) }
+
+    private static func run(_ script: String, label: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(label)-\(UUID().uuidString)")
         let root = try TestOrigin.repoRoot()
-        let result = try TestOrigin.run(root.appendingPathComponent("scripts/pki"), [dir.path], in: root)
+        let result = try TestOrigin.run(root.appendingPathComponent("scripts/\(script)"), [dir.path], in: root)
         guard result.status == 0 else {
-            throw TestOriginError.startFailed(kind: "pki", status: result.status, stderr: result.stderr)
+            throw TestOriginError.startFailed(kind: script, status: result.status, stderr: result.stderr)
         }
         return dir
     }
