@@ -170,7 +170,7 @@ struct DistributionReader {
             switch resolver.value(policyNode, "\(path).\(policyKey)") {
             case let .resolved(id)?:
                 if let managed = ManagedOriginRequestPolicy.named(id: id) {
-                    return (managed.forwardsHost, "managed origin request policy \(managed.name)")
+                    return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from a stored AWS page)"))
                 }
                 return (nil, "unknown policy id \(id)")
             case let .unresolved(expression, _)?:

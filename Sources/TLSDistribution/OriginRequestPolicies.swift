@@ -1,27 +1,58 @@
 /// CloudFront's managed origin request policies whose IDs tlsmatrix knows, and whether each sends the viewer's
 /// `Host` header to the origin.
 ///
-/// Source: "Use managed origin request policies", Amazon CloudFront Developer Guide,
-/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
-/// (AllViewer: "All headers in the viewer request"; AllViewerAndCloudFrontHeaders-2022-06: all viewer headers and
-/// CloudFront headers). Only IDs read in a stored copy of that page are listed; a policy id not listed here is
-/// reported as unknown, never guessed.
+/// Sources:
+/// - "Use managed origin request policies", Amazon CloudFront Developer Guide,
+///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+///   (AllViewer: "All headers in the viewer request"; AllViewerAndCloudFrontHeaders-2022-06: all viewer headers and
+///   CloudFront headers);
+/// - the archived guide, awsdocs/amazon-cloudfront-developer-guide `doc_source/using-managed-origin-request-policies.md`
+///   (commit 295fefea3f4ac9f25dc1fa425bfc2b7208767405): IDs and header lists of UserAgentRefererHeaders (User-Agent,
+///   Referer), CORS-CustomOrigin (Origin), CORS-S3Origin (Origin, Access-Control-Request-Headers,
+///   Access-Control-Request-Method), Elemental-MediaTailor-PersonalizedManifests (Origin, Access-Control-Request-*,
+///   User-Agent, X-Forwarded-For) — none of them includes Host;
+/// - AllViewerExceptHostHeader and HostHeaderOnly: the current page lists both names (every stored copy is cut off
+///   before their IDs); the IDs are the ones several independent public infrastructure repositories use for these
+///   names (``confirmedByAWS`` is false for them, and reports say so).
+/// A policy id not listed here is reported as unknown, never guessed.
 public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable {
     case allViewer = "216adef6-5c7f-47e4-b989-5492eafa07d3"
     case allViewerAndCloudFrontHeaders2022_06 = "33f36d7e-f396-46d9-90e0-52428a34d9dc"
+    case allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    case corsCustomOrigin = "59781a5b-3903-41f3-afcb-af62929ccde1"
+    case corsS3Origin = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
+    case elementalMediaTailorPersonalizedManifests = "775133bc-15f2-49f9-abea-afb2e0bf67d2"
+    case hostHeaderOnly = "bf0718e1-ba1e-49d1-88b1-f726733018ae"
+    case userAgentRefererHeaders = "acba4595-bd28-49b8-b9fe-13317c0390fa"
 
     /// The policy's name as AWS writes it.
     public var name: String {
         switch self {
         case .allViewer: "AllViewer"
         case .allViewerAndCloudFrontHeaders2022_06: "AllViewerAndCloudFrontHeaders-2022-06"
+        case .allViewerExceptHostHeader: "AllViewerExceptHostHeader"
+        case .corsCustomOrigin: "CORS-CustomOrigin"
+        case .corsS3Origin: "CORS-S3Origin"
+        case .elementalMediaTailorPersonalizedManifests: "Elemental-MediaTailor-PersonalizedManifests"
+        case .hostHeaderOnly: "HostHeaderOnly"
+        case .userAgentRefererHeaders: "UserAgentRefererHeaders"
         }
     }
 
     /// Whether the policy forwards the viewer's `Host` header.
     public var forwardsHost: Bool {
         switch self {
-        case .allViewer, .allViewerAndCloudFrontHeaders2022_06: true
+        case .allViewer, .allViewerAndCloudFrontHeaders2022_06, .hostHeaderOnly: true
+        case .allViewerExceptHostHeader, .corsCustomOrigin, .corsS3Origin, .elementalMediaTailorPersonalizedManifests,
+             .userAgentRefererHeaders: false
+        }
+    }
+
+    /// Whether a stored AWS page gives this ID (false: known from public infrastructure code only).
+    public var confirmedByAWS: Bool {
+        switch self {
+        case .allViewerExceptHostHeader, .hostHeaderOnly: false
+        default: true
         }
     }
 
