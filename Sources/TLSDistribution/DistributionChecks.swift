@@ -55,10 +55,23 @@ public enum DistributionChecks {
     /// Source: "Custom headers that CloudFront can't add to origin requests", in "Add custom headers to origin
     /// requests", Amazon CloudFront Developer Guide,
     /// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html#add-origin-custom-headers-denylist
-    /// Only the names read in the stored copy of the list are here (it was cut off after If-Modified-Since).
+    /// (the full list read in the archived guide, awsdocs/amazon-cloudfront-developer-guide
+    /// `doc_source/add-origin-custom-headers.md`, commit 2ca57aea7c6ff95ff99ba7a48e8ddf4830113241).
     public static let disallowedCustomHeaders: [String] = [
         "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
+        "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
+        "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via",
+        "x-real-ip",
     ]
+
+    /// Prefixes of header names CloudFront can't add (same source), lower-cased.
+    public static let disallowedCustomHeaderPrefixes: [String] = ["x-amz-", "x-edge-"]
+
+    /// Whether CloudFront refuses `name` as an origin custom header.
+    public static func isDisallowedCustomHeader(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return disallowedCustomHeaders.contains(lower) || disallowedCustomHeaderPrefixes.contains { lower.hasPrefix($0) }
+    }
 
     /// Every finding of `distribution`, origin by origin.
     public static func findings(for distribution: Distribution) -> [DistributionFinding] {
@@ -86,8 +99,7 @@ public enum DistributionChecks {
 
     private static func headerFindings(_ origin: Origin) -> [DistributionFinding] {
         origin.customHeaders.enumerated().compactMap { index, header in
-            let name = header.name.lowercased()
-            guard disallowedCustomHeaders.contains(name) else { return nil }
+            guard isDisallowedCustomHeader(header.name) else { return nil }
             return DistributionFinding(
                 id: "custom-header-not-allowed", severity: .error, originId: origin.id,
                 message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",

@@ -46,8 +46,9 @@ import Testing
             Unresolved(expression: "known after apply", path: "\(after).ordered_cache_behavior[0].origin_request_policy_id"),
         ])
         let findings = DistributionChecks.findings(for: main)
-        // X-Edge-Secret is not in the confirmed part of the documented list (DistributionChecks.disallowedCustomHeaders).
-        #expect(findings.map(\.id) == ["origin-receives-viewer-host"])
+        // AWS's list refuses every header that begins with X-Edge- (and X-Amz-)
+        #expect(findings.map(\.id) == ["custom-header-not-allowed", "origin-receives-viewer-host"])
+        #expect(findings.first?.path == "\(after).origin[0].customHeaders[0]")
     }
 
     @Test func plannedValuesOfChildModules() throws {
