@@ -85,7 +85,7 @@ public struct DistributionPresentation: Sendable {
         summary = "\(report.distributions.count) distribution(s); "
             + (report.offline ? "offline (--offline): no origin was contacted" : "origins scanned as CloudFront reaches them")
             + "; \(report.tool.name) \(report.tool.version)"
-        distributions = report.distributions.map(Self.distribution)
+        distributions = report.distributions.map { Self.distribution($0, offline: report.offline) }
     }
 
     // MARK: Cells
@@ -123,17 +123,25 @@ public struct DistributionPresentation: Sendable {
         }
     }
 
-    /// "2/3 covered" with the aliases not covered and those not checked; "—" when Host is not forwarded.
-    public static func certificate(_ aliases: [AliasCheck]) -> Cell {
-        guard !aliases.isEmpty else { return Cell("—", .neutral) }
-        let covered = aliases.filter { $0.covered == true }.count
-        let uncovered = aliases.filter { $0.covered == false }.map(\.alias)
-        let unknown = aliases.filter { $0.covered == nil }.map(\.alias)
+    /// "2/3 covered" with the aliases not covered (or whose handshake failed) and those not checked; "—" when Host is
+    /// not forwarded. `offline`: the report's.
+    public static func certificate(_ origin: OriginEntry, offline: Bool) -> Cell {
+        guard !origin.aliases.isEmpty else { return Cell("—", .neutral) }
+        var covered = 0
+        var failing: [String] = []
+        var unknown: [String] = []
+        for check in origin.aliases {
+            switch aliasResult(check, of: origin, offline: offline) {
+            case .covered: covered += 1
+            case .fails: failing.append(check.alias)
+            case .undecided: unknown.append(check.alias)
+            }
+        }
         var details: [String] = []
-        if !uncovered.isEmpty { details.append("not covered: " + uncovered.joined(separator: ", ")) }
+        if !failing.isEmpty { details.append("not covered: " + failing.joined(separator: ", ")) }
         if !unknown.isEmpty { details.append("not checked: " + unknown.joined(separator: ", ")) }
-        let tone: Tone = !uncovered.isEmpty ? .bad : !unknown.isEmpty ? .notDefinitive : .good
-        return Cell("\(covered)/\(aliases.count) covered", tone, details: details)
+        let tone: Tone = !failing.isEmpty ? .bad : !unknown.isEmpty ? .notDefinitive : .good
+        return Cell("\(covered)/\(origin.aliases.count) covered", tone, details: details)
     }
 
     /// "80 open", "8080 closed" (with the reason); "—" when CloudFront does not use HTTP.
@@ -187,7 +195,7 @@ public struct DistributionPresentation: Sendable {
 
     // MARK: Distribution
 
-    static func distribution(_ entry: DistributionEntry) -> Distribution {
+    static func distribution(_ entry: DistributionEntry, offline: Bool) -> Distribution {
         let judged = Set(entry.origins.flatMap { $0.generations.map(\.id) })
         let known = CloudFrontGeneration.allCases.map(\.rawValue).filter(judged.contains)
         let others = entry.origins.flatMap { $0.generations.map(\.id) }.filter { !known.contains($0) }
@@ -199,7 +207,7 @@ public struct DistributionPresentation: Sendable {
         let rows = entry.origins.map { origin in
             Row(origin: origin, endpoint: endpoint(origin), policy: policy(origin),
                 generations: columns.map { column in generation(origin.generations.first { $0.id == column.id }) },
-                certificate: certificate(origin.aliases), http: http(origin.http), outcome: outcome(origin.outcome))
+                certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
         }
         func lines(_ keyPath: KeyPath<OriginEntry, [Cause]>) -> [CauseLine] {
             entry.origins.flatMap { origin in

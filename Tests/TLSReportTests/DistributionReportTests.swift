@@ -16,7 +16,7 @@ import TLSModel
 @Suite(.serialized) struct DistributionReportTests {
     static let hostileId = "<img src=x onerror=alert(1)>"
     static let hostileDomain = "a|b`c.example.com"
-    static let aliases = ["origin.golden.test", "www.example.com", "api.example.com"]
+    static let aliases = ["origin.golden.test", "www.example.com", "api.example.com", "static.example.com"]
 
     /// The constructed input and what the report must therefore say.
     struct Fixture {
@@ -30,13 +30,14 @@ import TLSModel
     }
 
     /// Two distributions. The first has six origins:
-    /// - `scanned-rsa`: the golden RSA scan; the default behaviour forwards Host, so the three aliases are checked: the
+    /// - `scanned-rsa`: the golden RSA scan; the default behaviour forwards Host, so the four aliases are checked: the
     ///   RSA chain for `origin.golden.test` (covered), the weak origin's self-signed chain for `www.example.com` (not
-    ///   covered: host-header-mismatch), none for `api.example.com` (timed out: undecided); a warning note;
+    ///   covered: host-header-mismatch), none for `api.example.com` (timed out: undecided) and none for
+    ///   `static.example.com` (the handshake failed: alias-handshake-failed); a warning note;
     /// - `tls13`: the golden TLS 1.3-only scan (its verdict depends on the generation), Host not forwarded;
     /// - the hostile id: http-only, HTTP port closed, and an error finding from the file;
     /// - `bucket`: S3, skipped; `unresolved-origin`: its domain is a `Ref`, not audited;
-    /// - `offline-origin`: `--offline`, Host forwarded by `/api/*`, so three alias checks not done.
+    /// - `offline-origin`: `--offline`, Host forwarded by `/api/*`, so four alias checks not done.
     /// The second has one http-only origin whose HTTP port answers.
     static func fixture() async throws -> Fixture {
         let rsa = try await GoldenReportTests.analysis("rsa-origin")
@@ -89,6 +90,7 @@ import TLSModel
                 AliasCertificate(alias: "origin.golden.test", report: rsaChain, problem: nil, undecided: false),
                 AliasCertificate(alias: "www.example.com", report: weakChain, problem: nil, undecided: false),
                 AliasCertificate(alias: "api.example.com", report: nil, problem: "timed out", undecided: true),
+                AliasCertificate(alias: "static.example.com", report: nil, problem: "alert handshake_failure", undecided: false),
             ], aliasConnections: 3, addressFrom: "dns"),
             "tls13": .scanned(tls13, aliases: [], aliasConnections: 0, addressFrom: "resolve"),
             hostileId: .httpOnly(PortCheck(port: 8080, open: false, detail: "refused <b>"), address: "192.0.2.7", addressFrom: "dns"),
@@ -138,9 +140,10 @@ import TLSModel
         #expect(html.contains("refused &lt;b&gt;"))
         #expect(html.components(separatedBy: "<tr class=\"origin\">").count - 1 == fixture.originCounts.reduce(0, +))
         #expect(html.components(separatedBy: "<td class=\"bad\">").count - 1 == Self.expectedBadCells(fixture))
-        #expect(html.contains("1/3 covered"), "scanned-rsa: origin.golden.test covered, www not, api undecided")
-        #expect(html.contains("not covered: www.example.com"))
-        #expect(html.contains("0/3 covered"), "offline-origin: no alias checked")
+        #expect(html.contains("1/4 covered"), "scanned-rsa: origin.golden.test covered, www and static not, api undecided")
+        #expect(html.contains("not covered: www.example.com, static.example.com"))
+        #expect(html.contains("not checked: api.example.com"))
+        #expect(html.contains("0/4 covered"), "offline-origin: no alias checked")
         // every cause with its fix and path, the unresolved value, the origins set aside
         for cause in fixture.report.distributions.flatMap(\.origins).flatMap(\.causes) {
             #expect(html.contains(HTMLReport.escape(cause.fix)))
@@ -205,9 +208,12 @@ import TLSModel
         let tests = zip(fixture.originCounts, fixture.aliasChecks).map { $0 + $1 }
         #expect(collector.suites.map { $0["tests"] } == tests.map { "\($0)" })
         #expect(collector.cases.count == tests.reduce(0, +))
-        // failures: the three failing origins of the first distribution, and www.example.com's certificate
-        #expect(collector.count("failure") == 4)
-        #expect(collector.suites.first?["failures"] == "4")
+        // failures: the three failing origins of the first distribution, www.example.com's certificate and
+        // static.example.com's handshake
+        #expect(collector.count("failure") == 5)
+        #expect(collector.suites.first?["failures"] == "5")
+        #expect(collector.failureText["origin scanned-rsa: certificate covers alias www.example.com"]?.contains("[host-header-mismatch]") == true)
+        #expect(collector.failureText["origin scanned-rsa: certificate covers alias static.example.com"]?.contains("[alias-handshake-failed]") == true)
         // errors: the unresolved origin, and api.example.com's certificate that timed out
         #expect(collector.count("error") == 2)
         #expect(collector.results["origin unresolved-origin (unresolved)"] == "error")

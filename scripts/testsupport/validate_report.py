@@ -9,7 +9,6 @@ import pathlib
 import sys
 
 import jsonschema
-from referencing import Registry, Resource
 
 docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
 args = sys.argv[1:]
@@ -19,8 +18,13 @@ if args[:1] == ["--schema"]:
 schemas = {path.name: json.loads(path.read_text()) for path in docs.glob("*.schema.json")}
 for each in schemas.values():
     jsonschema.Draft202012Validator.check_schema(each)
-registry = Registry().with_resources((each["$id"], Resource.from_contents(each)) for each in schemas.values())
-validator = jsonschema.Draft202012Validator(schemas[name], registry=registry, format_checker=jsonschema.FormatChecker())
+try:  # jsonschema >= 4.18
+    from referencing import Registry, Resource
+    registry = Registry().with_resources((each["$id"], Resource.from_contents(each)) for each in schemas.values())
+    refs = {"registry": registry}
+except ImportError:  # older 4.x: the deprecated resolver with every schema in its store
+    refs = {"resolver": jsonschema.RefResolver.from_schema(schemas[name], store={each["$id"]: each for each in schemas.values()})}
+validator = jsonschema.Draft202012Validator(schemas[name], format_checker=jsonschema.FormatChecker(), **refs)
 bad = 0
 for file in args:
     errors = sorted(validator.iter_errors(json.loads(pathlib.Path(file).read_text())), key=lambda e: list(e.path))
