@@ -240,9 +240,51 @@ import TLSModel
         #expect(origins.filter { $0.scan != nil }.count == 2)
     }
 
+    /// `--offline`: an origin behind a load balancer of the same template whose listener's SslPolicy the documented
+    /// generation cannot use (judged from the file), and an S3 origin.
+    static func offlineReport() -> DistributionReport {
+        let base = "Resources.Cdn.Properties.DistributionConfig"
+        let listener = LinkedListener(port: 443, listenerProtocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+                                      certificateARNs: [.resolved("arn:aws:acm:us-east-1:111122223333:certificate/x")],
+                                      path: "Resources.Listener")
+        let distribution = Distribution(
+            name: "Cdn", sourceFile: "template.yaml", path: base, aliases: [.resolved("www.example.com")],
+            origins: [
+                Origin(id: "alb", domain: .resolved("alb-1.us-east-1.elb.amazonaws.com"), protocolPolicy: .httpsOnly,
+                       path: base + ".Origins[0]", loadBalancer: LinkedLoadBalancer(logicalId: "Alb", listeners: [listener])),
+                Origin(id: "assets", domain: .resolved("assets.s3.us-east-1.amazonaws.com"), kind: .s3(reason: "S3 REST endpoint"),
+                       path: base + ".Origins[1]"),
+            ],
+            behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "alb", forwardsHost: false,
+                                 why: "CachingOptimized", path: base + ".DefaultCacheBehavior")],
+            originGroups: [], unresolved: [])
+        let finding = DistributionFinding(id: "listener-policy-incompatible", severity: .error, originId: "alb",
+                                          message: "listener Alb:443 uses a TLS 1.3-only policy", fix: "use a policy with TLS 1.2",
+                                          path: "Resources.Listener.Properties.SslPolicy", generation: .documented)
+        return DistributionReport(offline: true, distributions: [
+            DistributionAudit.audit(distribution, outcomes: ["alb": .offline, "assets": .skipped("S3 origin")], findings: [finding]),
+        ])
+    }
+
+    /// Offline, a generation judged from the file is a cell of its own, marked as such; the origin fails.
+    @Test func offlineVerdictsFromTheFile() throws {
+        let report = Self.offlineReport()
+        let html = DistributionHTMLReport.render(report)
+        // one column per generation (the listener is judged for each), the documented one red
+        #expect(html.components(separatedBy: "<td class=\"bad\">✗ listener-policy-incompatible").count - 1 == 1)
+        #expect(html.components(separatedBy: "judged from the file").count - 1 == CloudFrontGeneration.allCases.count)
+        #expect(html.contains("offline (--offline): no origin was contacted"))
+        let parser = XMLParser(data: Data(DistributionJUnitReport.render(report).utf8))
+        let collector = ReportFormatsTests.Collector()
+        parser.delegate = collector
+        try #require(parser.parse())
+        #expect(collector.results == ["origin alb (alb-1.us-east-1.elb.amazonaws.com:443)": "failure",
+                                      "origin assets (assets.s3.us-east-1.amazonaws.com)": "skipped"])
+    }
+
     @Test func jsonValidatesAgainstTheSchema() async throws {
         let fixture = try await Self.fixture()
-        let offline = DistributionReport(offline: true, distributions: [])
+        let offline = Self.offlineReport()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-distschema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
