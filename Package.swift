@@ -70,7 +70,7 @@ let package = Package(
         // The built binary as users and scripts run it (TestSupport's CLI finds it beside the test runner).
         .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLSDistributionTests", dependencies: ["TLSDistribution", "TLSCatalog"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TLSDistribution", "TestSupport"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,13 +16,7 @@ public enum HTMLReport {
 
     public static func render(_ report: ReportPresentation) -> String {
         let header = report.header
-        var out = ""
-        out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-        out += "<meta charset=\"utf-8\">\n"
-        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<title>tlsmatrix: \(escape(header.target))</title>\n"
-        out += "<style>\n\(css)</style>\n</head>\n<body>\n"
+        var out = head(title: "tlsmatrix: \(escape(header.target))", css: css)
         out += "<h1>tlsmatrix scan of \(escape(header.target))</h1>\n"
         out += "<p class=\"meta\">Address \(escape(header.address)), \(escape(header.sni)); "
         out += "reachability: \(escape(header.reachability))</p>\n"
@@ -36,6 +30,18 @@ public enum HTMLReport {
         out += findingsSection(report.findings)
         out += countsSection(report)
         out += "</body>\n</html>\n"
+        return out
+    }
+
+    /// The page up to `<body>`: no script and no external resource allowed (Content-Security-Policy), only the inline
+    /// stylesheet `css`. `title` is already escaped.
+    static func head(title: String, css: String) -> String {
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+        out += "<meta charset=\"utf-8\">\n"
+        out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>\(title)</title>\n"
+        out += "<style>\n\(css)</style>\n</head>\n<body>\n"
         return out
     }
 

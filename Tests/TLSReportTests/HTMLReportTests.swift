@@ -99,23 +99,29 @@ import TLSScan
     }
 
     @Test func chromiumRendersTheSubjectAsText() async throws {
-        guard let chromium = Self.chromiumPath() else {
-            Issue.record("chromium is not installed: run scripts/bootstrap (apt-get install -y chromium) or set CHROMIUM")
-            return
-        }
-        let result = try await Self.dumpDOM(HTMLReport.render(try await Self.analysis()), chromium: chromium)
-        try #require(result.status == 0, "chromium failed (\(result.status)): \(result.stderr.suffix(2000))")
-        let dom = result.stdout
+        guard case let (dom, console)? = try await Self.chromiumDOM(HTMLReport.render(try await Self.analysis())) else { return }
         try #require(dom.contains("id=\"matrix\""), "chromium dumped no report DOM: \(dom.prefix(500))")
         // The serializer escapes "<" in text nodes, so the escaped form in the dump proves the CN is a text node…
         #expect(dom.contains(Self.escapedCN))
         // …inside a table cell, and no script element exists anywhere in the live DOM.
         #expect(dom.contains(Self.subjectCell))
         #expect(!dom.lowercased().contains("<script"))
-        let consoleLines = result.stderr.split(separator: "\n").filter {
+        #expect(console.isEmpty, "browser console reported: \(console.joined(separator: "\n"))")
+    }
+
+    /// The live DOM headless Chromium builds from `html`, and what its console reported (errors, Content-Security-Policy
+    /// complaints); nil, with an issue recorded, when chromium is not installed.
+    static func chromiumDOM(_ html: String) async throws -> (dom: String, console: [String])? {
+        guard let chromium = chromiumPath() else {
+            Issue.record("chromium is not installed: run scripts/bootstrap (apt-get install -y chromium) or set CHROMIUM")
+            return nil
+        }
+        let result = try await dumpDOM(html, chromium: chromium)
+        try #require(result.status == 0, "chromium failed (\(result.status)): \(result.stderr.suffix(2000))")
+        let console = result.stderr.split(separator: "\n").filter {
             $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("Content Security Policy")
         }
-        #expect(consoleLines.isEmpty, "browser console reported: \(consoleLines.joined(separator: "\n"))")
+        return (result.stdout, console.map(String.init))
     }
 
     /// The live DOM headless Chromium builds from `html` (`--dump-dom`), with its console on standard error.

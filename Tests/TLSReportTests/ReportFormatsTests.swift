@@ -197,6 +197,8 @@ struct ReportFormatsTests {
         var cases: [String] = []
         var failures: [String: String] = [:]
         var failureText: [String: String] = [:]
+        /// How each case that did not pass ended: `failure`, `error` or `skipped`, by case name.
+        var results: [String: String] = [:]
         private var currentCase = ""
         private var inFailure = false
 
@@ -209,7 +211,9 @@ struct ReportFormatsTests {
                 cases.append(currentCase)
             case "failure":
                 failures[currentCase] = attributeDict["message"] ?? ""
+                results[currentCase] = elementName
                 inFailure = true
+            case "error", "skipped": results[currentCase] = elementName
             default: break
             }
         }
@@ -221,6 +225,9 @@ struct ReportFormatsTests {
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
             if elementName == "failure" { inFailure = false }
         }
+
+        /// How many cases ended with `kind` (`failure`, `error`, `skipped`).
+        func count(_ kind: String) -> Int { results.values.filter { $0 == kind }.count }
     }
 
     @Test func junitIsWellFormed() async throws {

@@ -1,19 +1,35 @@
 #!/usr/bin/env python3
-"""Validate tlsmatrix JSON reports against docs/report.schema.json: validate_report.py FILE..."""
+"""Validate tlsmatrix JSON reports against a schema of docs/ (default report.schema.json):
+validate_report.py [--schema NAME] FILE...
+
+Every docs/*.schema.json is registered under its $id, so one schema can $ref another
+(distribution-report.schema.json refers to report.schema.json for each origin's scan)."""
 import json
 import pathlib
 import sys
 
 import jsonschema
 
-schema = json.loads((pathlib.Path(__file__).resolve().parents[2] / "docs" / "report.schema.json").read_text())
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
+args = sys.argv[1:]
+name = "report.schema.json"
+if args[:1] == ["--schema"]:
+    name, args = args[1], args[2:]
+schemas = {path.name: json.loads(path.read_text()) for path in docs.glob("*.schema.json")}
+for each in schemas.values():
+    jsonschema.Draft202012Validator.check_schema(each)
+try:  # jsonschema >= 4.18
+    from referencing import Registry, Resource
+    registry = Registry().with_resources((each["$id"], Resource.from_contents(each)) for each in schemas.values())
+    refs = {"registry": registry}
+except ImportError:  # older 4.x: the deprecated resolver with every schema in its store
+    refs = {"resolver": jsonschema.RefResolver.from_schema(schemas[name], store={each["$id"]: each for each in schemas.values()})}
+validator = jsonschema.Draft202012Validator(schemas[name], format_checker=jsonschema.FormatChecker(), **refs)
 bad = 0
-for name in sys.argv[1:]:
-    errors = sorted(validator.iter_errors(json.loads(pathlib.Path(name).read_text())), key=lambda e: list(e.path))
+for file in args:
+    errors = sorted(validator.iter_errors(json.loads(pathlib.Path(file).read_text())), key=lambda e: list(e.path))
     for error in errors[:20]:
-        print(f"{name}: {'/'.join(map(str, error.path)) or '(root)'}: {error.message}")
+        print(f"{file}: {'/'.join(map(str, error.path)) or '(root)'}: {error.message}")
     bad += bool(errors)
-print(f"{len(sys.argv) - 1 - bad} valid, {bad} invalid")
+print(f"{len(args) - bad} valid, {bad} invalid")
 sys.exit(1 if bad else 0)

@@ -1,0 +1,227 @@
+import TLSCatalog
+import TLSDistribution
+import TLSModel
+
+/// What the human formats of `tlsmatrix distribution` show, worked out once from a ``DistributionReport``: the
+/// origin table's cells with their tones, the causes and notes with their fixes and file paths, the unresolved
+/// values and the origins that were set aside. HTML, Markdown and JUnit only lay this out.
+///
+/// Strings are raw: origin ids, domain names, paths and expressions come from the user's file and certificate
+/// names from the origin, so each renderer escapes them its own way (every one through ``TerminalSafe/escape(_:)``).
+public struct DistributionPresentation: Sendable {
+    /// One table cell: its text, its tone, and extra lines (the uncovered alias names, the cause ids).
+    public struct Cell: Sendable, Equatable {
+        public var text: String
+        public var tone: Tone
+        public var details: [String]
+
+        public init(_ text: String, _ tone: Tone, details: [String] = []) {
+            self.text = text
+            self.tone = tone
+            self.details = details
+        }
+
+        /// The text and its details on one line ("2/3 covered; not covered: www.example.com").
+        public var line: String { ([text] + details).joined(separator: "; ") }
+    }
+
+    /// A CloudFront generation that has a column: its id and how reports name it.
+    public struct Column: Sendable, Equatable {
+        public var id: String
+        public var name: String
+    }
+
+    /// One origin's row of the table.
+    public struct Row: Sendable {
+        public var origin: OriginEntry
+        /// `domain:port` (the HTTPS port, or the HTTP port when http-only; just the domain for S3 and VPC origins),
+        /// or "unresolved".
+        public var endpoint: String
+        /// "https-only (TLSv1.2)", "match-viewer (TLSv1.2, default)", "http-only", or "—".
+        public var policy: String
+        /// One cell per ``Distribution/columns`` entry.
+        public var generations: [Cell]
+        /// The certificate against the aliases when Host is forwarded ("2/3 covered"), else "—".
+        public var certificate: Cell
+        public var http: Cell
+        public var outcome: Cell
+    }
+
+    /// A cause or a note of one origin.
+    public struct CauseLine: Sendable, Equatable {
+        public var originId: String
+        public var cause: Cause
+        /// "as documented, CloudFront-Upstream" (the generations' names), or "" when it applies to all.
+        public var generations: String
+    }
+
+    /// An origin that was skipped, not audited or not scanned, with why.
+    public struct SetAside: Sendable, Equatable {
+        public var originId: String
+        public var outcome: Cell
+        public var reason: String
+    }
+
+    public struct Distribution: Sendable {
+        public var entry: DistributionEntry
+        public var status: Cell
+        /// The generations judged for some origin of this distribution, in CloudFront's order.
+        public var columns: [Column]
+        public var rows: [Row]
+        public var causes: [CauseLine]
+        public var notes: [CauseLine]
+        public var setAside: [SetAside]
+    }
+
+    public var report: DistributionReport
+    public var status: Cell
+    public var distributions: [Distribution]
+    /// "2 distribution(s); origins scanned as CloudFront reaches them; tlsmatrix 0.4.0-dev".
+    public var summary: String
+
+    public init(_ report: DistributionReport) {
+        self.report = report
+        status = Self.status(report.status)
+        summary = "\(report.distributions.count) distribution(s); "
+            + (report.offline ? "offline (--offline): no origin was contacted" : "origins scanned as CloudFront reaches them")
+            + "; \(report.tool.name) \(report.tool.version)"
+        distributions = report.distributions.map { Self.distribution($0, offline: report.offline) }
+    }
+
+    // MARK: Cells
+
+    public static func status(_ status: AuditStatus) -> Cell {
+        switch status {
+        case .passed: Cell("PASSED", .good)
+        case .failed: Cell("FAILED", .bad)
+        case .incomplete: Cell("INCOMPLETE", .notDefinitive)
+        }
+    }
+
+    public static func outcome(_ outcome: OriginEntry.Outcome) -> Cell {
+        switch outcome {
+        case .connects: Cell("connects", .good)
+        case .fails: Cell("fails", .bad)
+        case .notAudited: Cell("not audited", .notDefinitive)
+        case .skipped: Cell("skipped", .neutral)
+        case .notScanned: Cell("not scanned", .neutral)
+        }
+    }
+
+    /// "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256", "✗" with the cause ids, or "? undecided"; "—" when not judged.
+    public static func generation(_ verdict: GenerationVerdict?) -> Cell {
+        guard let verdict else { return Cell("—", .neutral) }
+        let basis = verdict.offline ? ["judged from the file (listener SslPolicy)"] : []
+        switch verdict.compatible {
+        case true?:
+            let choice = [verdict.protocol, verdict.suite].compactMap { $0 }.joined(separator: " ")
+            return Cell(choice.isEmpty ? "✓" : choice, .good, details: basis)
+        case false?:
+            return Cell((["✗"] + verdict.causes).joined(separator: " "), .bad, details: basis)
+        case nil:
+            return Cell((["? undecided"] + verdict.causes).joined(separator: " "), .notDefinitive, details: basis)
+        }
+    }
+
+    /// "2/3 covered" with the aliases not covered (or whose handshake failed) and those not checked; "—" when Host is
+    /// not forwarded. `offline`: the report's.
+    public static func certificate(_ origin: OriginEntry, offline: Bool) -> Cell {
+        guard !origin.aliases.isEmpty else { return Cell("—", .neutral) }
+        var covered = 0
+        var failing: [String] = []
+        var unknown: [String] = []
+        for check in origin.aliases {
+            switch aliasResult(check, of: origin, offline: offline) {
+            case .covered: covered += 1
+            case .fails: failing.append(check.alias)
+            case .undecided: unknown.append(check.alias)
+            }
+        }
+        var details: [String] = []
+        if !failing.isEmpty { details.append("not covered: " + failing.joined(separator: ", ")) }
+        if !unknown.isEmpty { details.append("not checked: " + unknown.joined(separator: ", ")) }
+        let tone: Tone = !failing.isEmpty ? .bad : !unknown.isEmpty ? .notDefinitive : .good
+        return Cell("\(covered)/\(origin.aliases.count) covered", tone, details: details)
+    }
+
+    /// "80 open", "8080 closed" (with the reason); "—" when CloudFront does not use HTTP.
+    public static func http(_ port: ScanReport.Port?) -> Cell {
+        guard let port else { return Cell("—", .neutral) }
+        let detail = port.detail.flatMap { $0 }.map { [$0] } ?? []
+        return port.open ? Cell("\(port.port) open", .good) : Cell("\(port.port) closed", .bad, details: detail)
+    }
+
+    public static func endpoint(_ origin: OriginEntry) -> String {
+        guard let domain = origin.domain else { return "unresolved" }
+        guard origin.kind == "custom" else { return domain }
+        return "\(domain):\(origin.protocolPolicy == OriginProtocolPolicy.httpOnly.rawValue ? origin.httpPort : origin.httpsPort)"
+    }
+
+    public static func policy(_ origin: OriginEntry) -> String {
+        guard let policy = origin.protocolPolicy else { return "—" }
+        guard policy != OriginProtocolPolicy.httpOnly.rawValue else { return policy }
+        return "\(policy) (\(origin.originSSLProtocols.joined(separator: ", "))\(origin.originSSLProtocolsDefaulted ? ", default" : ""))"
+    }
+
+    /// How reports name a generation id ("upstream-2025" → "CloudFront-Upstream-2025").
+    public static func generationName(_ id: String) -> String {
+        CloudFrontGeneration(rawValue: id)?.title ?? id
+    }
+
+    // MARK: Alias checks
+
+    /// Whether one alias check fails, passes, or was not decided, and the causes that name its alias.
+    public enum AliasResult: Sendable, Equatable {
+        case covered
+        case fails([Cause])
+        /// No certificate, and no definitive reason: a timeout, or not checked (`--offline`: `offline` true).
+        case undecided(offline: Bool)
+    }
+
+    /// `offline`: the report's (`--offline`), so an origin that fails from the file alone still has its alias checks
+    /// "not checked" rather than undecided.
+    public static func aliasResult(_ check: AliasCheck, of origin: OriginEntry, offline: Bool) -> AliasResult {
+        // DistributionAudit words the alias causes "alias A: …" (host-header-mismatch) and "… SNI A to origin …"
+        // (alias-handshake-failed).
+        let causes = origin.causes.filter {
+            $0.message.hasPrefix("alias \(check.alias): ") || $0.message.contains("SNI \(check.alias) to origin ")
+        }
+        switch check.covered {
+        case true?: return .covered
+        case false?: return .fails(causes)
+        case nil: return causes.isEmpty ? .undecided(offline: offline || origin.outcome == .notScanned) : .fails(causes)
+        }
+    }
+
+    // MARK: Distribution
+
+    static func distribution(_ entry: DistributionEntry, offline: Bool) -> Distribution {
+        let judged = Set(entry.origins.flatMap { $0.generations.map(\.id) })
+        let known = CloudFrontGeneration.allCases.map(\.rawValue).filter(judged.contains)
+        let others = entry.origins.flatMap { $0.generations.map(\.id) }.filter { !known.contains($0) }
+        var ids: [String] = known
+        for id in others where !ids.contains(id) { ids.append(id) }
+        let columns = ids.map { id in
+            Column(id: id, name: entry.origins.lazy.flatMap(\.generations).first { $0.id == id }?.name ?? generationName(id))
+        }
+        let rows = entry.origins.map { origin in
+            Row(origin: origin, endpoint: endpoint(origin), policy: policy(origin),
+                generations: columns.map { column in generation(origin.generations.first { $0.id == column.id }) },
+                certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
+        }
+        func lines(_ keyPath: KeyPath<OriginEntry, [Cause]>) -> [CauseLine] {
+            entry.origins.flatMap { origin in
+                origin[keyPath: keyPath].map { cause in
+                    CauseLine(originId: origin.id, cause: cause,
+                              generations: cause.generations.map(generationName).joined(separator: ", "))
+                }
+            }
+        }
+        let setAside = entry.origins.compactMap { origin -> SetAside? in
+            guard [.notAudited, .skipped, .notScanned].contains(origin.outcome) else { return nil }
+            return SetAside(originId: origin.id, outcome: outcome(origin.outcome), reason: origin.reason ?? "")
+        }
+        return Distribution(entry: entry, status: status(entry.status), columns: columns, rows: rows,
+                            causes: lines(\.causes), notes: lines(\.notes), setAside: setAside)
+    }
+}
