@@ -149,13 +149,16 @@ public struct Cause: Codable, Sendable, Equatable {
     public var path: String
     /// The CloudFront generations it applies to (empty: all, or not generation-specific).
     public var generations: [String]
+    /// The alias (viewer host name) it is about, for the certificate checks of forwarded Host.
+    @Nullable public var alias: String?
 
-    public init(id: String, message: String, fix: String, path: String, generations: [String] = []) {
+    public init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
         self.id = id
         self.message = message
         self.fix = fix
         self.path = path
         self.generations = generations
+        self.alias = alias
     }
 }
 
@@ -303,7 +306,7 @@ public enum DistributionAudit {
                 item.notes += aliasProblems.map { cause in
                     Cause(id: "host-forwarding-unknown",
                           message: "if behaviours \(hostBehaviors.joined(separator: ", ")) forward the viewer's Host (their origin request policy is not one tlsmatrix can read), CloudFront would fail: \(cause.message)",
-                          fix: cause.fix, path: cause.path)
+                          fix: cause.fix, path: cause.path, alias: cause.alias)
                 }
                 if item.outcome != .notAudited {
                     item.outcome = .notAudited
@@ -328,11 +331,19 @@ public enum DistributionAudit {
         item.addressFrom = from
         let verdict = analysis.cloudfront
         item.generations = verdict.generations.map { generation in
-            GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
-                              compatible: generation.compatible, protocol: generation.protocolVersion?.rawValue,
-                              suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
+            var compatible = generation.compatible
+            var causes = generation.causes.map(\.id)
+            // with OriginMtlsConfig CloudFront answers the origin's certificate request (see below)
+            if origin.mtls, compatible == false, !causes.isEmpty, causes.allSatisfy({ $0 == Finding.ID.clientCertificateRequested }) {
+                compatible = true
+                causes = []
+            }
+            return GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
+                                     compatible: compatible, protocol: generation.protocolVersion?.rawValue,
+                                     suite: generation.suite.map(CodeName.suite), causes: causes, offline: false)
         }
-        if let http = report.ports.first(where: { $0.role == "http" }) { item.http = http }
+        // CloudFront uses the HTTP port of a match-viewer origin (an http-only one never gets here)
+        if origin.protocolPolicy == .matchViewer, let http = report.ports.first(where: { $0.role == "http" }) { item.http = http }
         if scan.reachability.isUndecided || verdict.compatible == nil {
             item.outcome = .notAudited
             item.reason = scan.reachability.isReachable
@@ -341,8 +352,21 @@ public enum DistributionAudit {
         }
         // each cause once, naming the generations it applies to
         var seen: [String: Int] = [:]
+        var mtlsNoted = false
         for generation in verdict.generations where generation.compatible == false {
             for cause in generation.causes {
+                // OriginMtlsConfig: CloudFront presents the configured client certificate, so a request for one
+                // is expected (whether the origin accepts that certificate cannot be checked from here)
+                if origin.mtls, cause.id == Finding.ID.clientCertificateRequested {
+                    if !mtlsNoted {
+                        mtlsNoted = true
+                        item.notes.append(Cause(
+                            id: cause.id,
+                            message: "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
+                            fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
+                    }
+                    continue
+                }
                 let key = cause.id + "\u{0}" + cause.message
                 if let index = seen[key] {
                     item.causes[index].generations.append(generation.generation.rawValue)
@@ -385,7 +409,7 @@ public enum DistributionAudit {
                 id: "alias-handshake-failed",
                 message: "behaviours \(patterns) forward the viewer's Host, so CloudFront sends SNI \(check.alias) to origin \(origin.id); a handshake with that SNI failed: \(check.problem ?? "no certificate")",
                 fix: "serve a certificate for \(check.alias) on the origin (or stop forwarding Host, e.g. AllViewerExceptHostHeader)",
-                path: origin.path)]
+                path: origin.path, alias: check.alias)]
         }
         var causes: [Cause] = []
         if report.findings.contains(where: { $0.id == CertificateFinding.ID.nameMismatch }) {
@@ -395,7 +419,7 @@ public enum DistributionAudit {
                 id: CertificateFinding.ID.hostHeaderMismatch,
                 message: "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
                 fix: "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",
-                path: origin.path))
+                path: origin.path, alias: check.alias))
         }
         return causes
     }

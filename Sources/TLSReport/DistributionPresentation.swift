@@ -181,11 +181,7 @@ public struct DistributionPresentation: Sendable {
     /// `offline`: the report's (`--offline`), so an origin that fails from the file alone still has its alias checks
     /// "not checked" rather than undecided.
     public static func aliasResult(_ check: AliasCheck, of origin: OriginEntry, offline: Bool) -> AliasResult {
-        // DistributionAudit words the alias causes "alias A: …" (host-header-mismatch) and "… SNI A to origin …"
-        // (alias-handshake-failed).
-        let causes = origin.causes.filter {
-            $0.message.hasPrefix("alias \(check.alias): ") || $0.message.contains("SNI \(check.alias) to origin ")
-        }
+        let causes = origin.causes.filter { $0.alias == check.alias }
         switch check.covered {
         case true?: return .covered
         case false?: return .fails(causes)

@@ -192,6 +192,9 @@ struct DistributionCommand: AsyncParsableCommand {
     static func render(_ report: DistributionReport, kind: String) -> String {
         switch kind {
         case "json": ReportCoding.encode(report, pretty: true) + "\n"
+        case "html": DistributionHTMLReport.render(report)
+        case "markdown": DistributionMarkdownReport.render(report)
+        case "junit": DistributionJUnitReport.render(report)
         default: DistributionTextReport.render(report)
         }
     }

@@ -224,6 +224,55 @@ import Testing
         #expect(incompatible.allSatisfy { ($0["path"] as? String)?.hasPrefix("Resources.AlbHttps") == true })
     }
 
+    @Test("An origin that requires a client certificate fails unless the distribution configures one (OriginMtlsConfig)")
+    func originMutualTLS() async throws {
+        let dir = try Self.pki.get()
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        // -Verify 1: the server requests a client certificate and refuses a handshake without one
+        let server = try await OpenSSLServer.start(certificate: path("good.crt"), key: path("leaf.key"), chain: path("int.crt"),
+                                                   extra: ["-Verify", "1", "-verify_return_error"])
+        defer { server.stop() }
+        let file = try Self.fixture("mtls.yaml", ports: ["API_PORT": server.port])
+        let run = try await CLI.run(["distribution", file, "--ca-file", path("root.crt"), "--no-cross-check", "--format", "json",
+                                     "--resolve", "origin.example.com:\(server.port):127.0.0.1"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let origins = Self.origins(try Self.json(run))
+        let plain = try #require(origins["plain"])
+        #expect(plain["outcome"] as? String == "fails")
+        #expect((plain["causes"] as? [[String: Any]])?.contains { $0["id"] as? String == "origin-requests-client-certificate" } == true)
+        let signed = try #require(origins["signed"])
+        #expect(signed["outcome"] as? String == "connects", "\(signed["causes"] ?? "")")
+        #expect((signed["causes"] as? [[String: Any]])?.isEmpty == true)
+        #expect((signed["notes"] as? [[String: Any]])?.contains { $0["id"] as? String == "origin-requests-client-certificate" } == true)
+        #expect((signed["generations"] as? [[String: Any]])?.allSatisfy { $0["compatible"] as? Bool == true } == true)
+    }
+
+    @Test("Several files and distributions: one report per distribution and format in the --output folder")
+    func severalDistributionsIntoAFolder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-dist-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let shop = try Self.fixture("shop.yaml", ports: ["APP_PORT": 443, "API_PORT": 443])
+        let alb = try Self.fixture("alb.yaml")
+        let run = try await CLI.run(["distribution", shop, alb, "--offline", "--format", "text,json,html,markdown,junit",
+                                     "--output", folder.path])
+        // the ALB's listener policy fails two generations and the origin is the balancer's own name: exit 1
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        let expected = Set(["Shop", "Edge"].flatMap { name in ["txt", "json", "html", "md", "junit.xml"].map { "\(name).\($0)" } })
+        #expect(files == expected)
+        let edge = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Edge.json"))) as? [String: Any]
+        #expect((edge?["distributions"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Edge"])
+        #expect(edge?["status"] as? String == "failed")
+        let shopReport = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Shop.json"))) as? [String: Any]
+        // offline: nothing in the shop file alone fails; every custom origin is "not scanned", media skipped
+        #expect(shopReport?["status"] as? String == "passed")
+        let outcomes = Self.origins(shopReport ?? [:]).mapValues { $0["outcome"] as? String }
+        #expect(outcomes == ["app": "not-scanned", "api": "not-scanned", "backup": "not-scanned", "static": "not-scanned", "media": "skipped"])
+        let html = try String(contentsOf: folder.appendingPathComponent("Shop.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("shop.example.net"))
+    }
+
     @Test("Bad input ends with exit 2 and one line: an unknown file shape, a malformed --resolve, --param or format")
     func badInput() async throws {
         let unknown = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
