@@ -122,7 +122,7 @@ public struct Catalog: Sendable {
         var policySources: [String] = []
         for (index, json) in policyJSONs.enumerated() {
             let file = try RegistryFile<Policy>.decode(json, file: "policies[\(index)]")
-            policies += file.entries.map { $0.withSources(fallback: file.sources) }
+            policies += file.entries.map { $0.withFileFacts(sources: file.sources, retrieved: file.retrieved) }
             policySources += file.sources
         }
         return Catalog(

@@ -33,6 +33,41 @@ public struct Policy: Sendable, Hashable, Codable {
     public let sources: [String]
     /// Baseline rules beyond the lists (minimum version, key sizes, forbidden suites ...).
     public let requirements: Requirements?
+    /// When and how the facts were retrieved (the policy's own note, else its file's).
+    public let retrieved: String?
+    /// Items on which two sources disagree; both are recorded, neither is chosen silently.
+    public let conflicts: [Conflict]
+
+    /// One item of the policy that two sources state differently, e.g. a suite the AWS documentation lists and
+    /// aws/s2n-tls does not. JSON: `{"field": "suites", "item": "…", "a": {"source": "…", "says": "listed"}, "b": {…}}`.
+    public struct Conflict: Sendable, Hashable, Codable {
+        /// What one source says, and which source it is.
+        public struct Claim: Sendable, Hashable, Codable {
+            /// The source (a title with its URL or repository, commit and path).
+            public let source: String
+            /// What it says about the item, e.g. `listed`, `not listed`.
+            public let says: String
+
+            public init(source: String, says: String) {
+                self.source = source
+                self.says = says
+            }
+        }
+
+        /// The policy field the item belongs to: `suites`, `groups`, `versions`.
+        public let field: String
+        /// The item, e.g. `TLS_CHACHA20_POLY1305_SHA256 (0x1303)`.
+        public let item: String
+        public let a: Claim
+        public let b: Claim
+
+        public init(field: String, item: String, a: Claim, b: Claim) {
+            self.field = field
+            self.item = item
+            self.a = a
+            self.b = b
+        }
+    }
 
     /// Baseline rules. Every field is optional; nil / empty means "not stated".
     public struct Requirements: Sendable, Hashable, Codable {
@@ -154,7 +189,7 @@ public struct Policy: Sendable, Hashable, Codable {
         id: String, name: String, family: String, versions: [TLSVersion], suites: [UInt16],
         groups: [UInt16]? = nil, unverified: Bool = false, unverifiedSuites: [UInt16] = [],
         serverPreference: Bool? = nil, notes: [String] = [], aliases: [String] = [], sources: [String] = [],
-        requirements: Requirements? = nil
+        requirements: Requirements? = nil, retrieved: String? = nil, conflicts: [Conflict] = []
     ) {
         self.id = id
         self.name = name
@@ -169,6 +204,8 @@ public struct Policy: Sendable, Hashable, Codable {
         self.aliases = aliases
         self.sources = sources
         self.requirements = requirements
+        self.retrieved = retrieved
+        self.conflicts = conflicts
     }
 
     /// Whether the policy allows `version`.
@@ -182,7 +219,7 @@ public struct Policy: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, name, family, versions, suites, groups, unverified, unverifiedSuites, serverPreference
-        case notes, aliases, sources
+        case notes, aliases, sources, retrieved, conflicts
         case requirements = "requires"
     }
 
@@ -201,6 +238,8 @@ public struct Policy: Sendable, Hashable, Codable {
         aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
         sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
         requirements = try c.decodeIfPresent(Requirements.self, forKey: .requirements)
+        retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
+        conflicts = try c.decodeIfPresent([Conflict].self, forKey: .conflicts) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -218,15 +257,18 @@ public struct Policy: Sendable, Hashable, Codable {
         try c.encode(aliases, forKey: .aliases)
         try c.encode(sources, forKey: .sources)
         try c.encodeIfPresent(requirements, forKey: .requirements)
+        try c.encodeIfPresent(retrieved, forKey: .retrieved)
+        if !conflicts.isEmpty { try c.encode(conflicts, forKey: .conflicts) }
     }
 
-    /// A copy whose empty ``sources`` is replaced by `fallback` (the file-level sources).
-    func withSources(fallback: [String]) -> Policy {
-        guard sources.isEmpty else { return self }
+    /// A copy whose empty ``sources`` and missing ``retrieved`` are taken from its file (`sources`, `retrieved`).
+    func withFileFacts(sources fileSources: [String], retrieved fileRetrieved: String?) -> Policy {
+        guard sources.isEmpty || retrieved == nil else { return self }
         return Policy(
             id: id, name: name, family: family, versions: versions, suites: suites, groups: groups,
             unverified: unverified, unverifiedSuites: unverifiedSuites, serverPreference: serverPreference,
-            notes: notes, aliases: aliases, sources: fallback, requirements: requirements)
+            notes: notes, aliases: aliases, sources: sources.isEmpty ? fileSources : sources,
+            requirements: requirements, retrieved: retrieved ?? fileRetrieved, conflicts: conflicts)
     }
 }
 

@@ -10,7 +10,8 @@ public enum PolicyReport {
     public static func list(_ policies: [Policy], json: Bool) -> String {
         CatalogListing.render(policies.map { policy in
             CatalogListing(id: policy.id, family: policy.family, versions: CatalogJSON.names(policy.versions),
-                           suites: policy.suites.count, unverified: policy.unverified)
+                           suites: policy.suites.count, unverified: policy.unverified,
+                           conflicts: policy.conflicts.count)
         }, json: json, secondColumn: "FAMILY")
     }
 
@@ -30,6 +31,9 @@ public enum PolicyReport {
         public var aliases: [String]
         public var notes: [String]
         public var sources: [String]
+        @Nullable public var retrieved: String?
+        /// Items two sources state differently (both recorded).
+        public var conflicts: [Policy.Conflict]
 
         public init(_ policy: Policy) {
             id = policy.id
@@ -44,12 +48,15 @@ public enum PolicyReport {
             aliases = policy.aliases
             notes = policy.notes
             sources = policy.sources
+            retrieved = policy.retrieved
+            conflicts = policy.conflicts
         }
     }
 
     public static func show(_ policy: Policy, json: Bool) -> String {
         if json { return CatalogJSON.render(PolicyDocument(policy)) }
-        var out = ["\(policy.id)  (\(policy.name))", "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")]
+        var out = ["\(policy.id)  (\(policy.name))", "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")
+                   + (policy.conflicts.isEmpty ? "" : "  [sources conflict: \(policy.conflicts.count)]")]
         if !policy.aliases.isEmpty { out.append("Aliases:   \(policy.aliases.joined(separator: ", "))") }
         out.append("Versions:  \(policy.versions.map(\.rawValue).joined(separator: ", "))")
         let preference = policy.serverPreference.map { $0 ? "server" : "client" } ?? "not stated"
@@ -69,6 +76,15 @@ public enum PolicyReport {
         } else {
             out.append("Groups:    not documented (simulations assume x25519, secp256r1, secp384r1)")
         }
+        if !policy.conflicts.isEmpty {
+            out.append("")
+            out.append("Conflicts between sources (\(policy.conflicts.count); both recorded, neither chosen):")
+            for conflict in policy.conflicts {
+                out.append("  ! \(conflict.field): \(conflict.item)")
+                out.append("      \(conflict.a.says.uppercased()) per \(conflict.a.source)")
+                out.append("      \(conflict.b.says.uppercased()) per \(conflict.b.source)")
+            }
+        }
         if !policy.notes.isEmpty {
             out.append("")
             out.append("Notes:")
@@ -78,6 +94,10 @@ public enum PolicyReport {
             out.append("")
             out.append("Sources:")
             out += policy.sources.map { "  \($0)" }
+        }
+        if let retrieved = policy.retrieved {
+            out.append("")
+            out.append("Retrieved: \(retrieved)")
         }
         return out.joined(separator: "\n")
     }
