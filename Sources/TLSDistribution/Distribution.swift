@@ -79,10 +79,20 @@ public struct LinkedLoadBalancer: Sendable, Hashable, Codable {
 public struct CustomHeader: Sendable, Hashable, Codable {
     public var name: String
     public var value: Value
+    /// JSON path of the header in its file (empty when built in code).
+    public var path: String
 
-    public init(name: String, value: Value) {
+    public init(name: String, value: Value, path: String = "") {
         self.name = name
         self.value = value
+        self.path = path
+    }
+
+    /// Headers are the same whatever their place in the file.
+    public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.value == b.value }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(value)
     }
 }
 

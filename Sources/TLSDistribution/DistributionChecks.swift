@@ -104,7 +104,7 @@ public enum DistributionChecks {
                 id: "custom-header-not-allowed", severity: .error, originId: origin.id,
                 message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",
                 fix: "remove the header from the origin's custom headers (forward the viewer's Host with an origin request policy instead)",
-                path: "\(origin.path).customHeaders[\(index)]"
+                path: header.path.isEmpty ? "\(origin.path).customHeaders[\(index)]" : header.path
             )
         }
     }

@@ -100,7 +100,8 @@ struct DistributionReader {
             let valueKey = key("HeaderValue", "value")
             return CustomHeader(
                 name: resolver.string(header[nameKey], "\(at).\(nameKey)") ?? "(unresolved)",
-                value: resolver.value(header[valueKey], "\(at).\(valueKey)") ?? .resolved("")
+                value: resolver.value(header[valueKey], "\(at).\(valueKey)") ?? .resolved(""),
+                path: at
             )
         }
 

@@ -91,7 +91,7 @@ import Testing
 
         let findings = DistributionChecks.findings(for: distribution)
         #expect(findings.map(\.id) == ["custom-header-not-allowed", "origin-is-elb-dns-name"])
-        #expect(findings.first?.path == "DistributionConfig.Origins.Items[0].customHeaders[0]")
+        #expect(findings.first?.path == "DistributionConfig.Origins.Items[0].CustomHeaders.Items[0]")
         #expect(findings.first?.message.contains("Host") == true)
     }
 

@@ -48,7 +48,7 @@ import Testing
         let findings = DistributionChecks.findings(for: main)
         // AWS's list refuses every header that begins with X-Edge- (and X-Amz-)
         #expect(findings.map(\.id) == ["custom-header-not-allowed", "origin-receives-viewer-host"])
-        #expect(findings.first?.path == "\(after).origin[0].customHeaders[0]")
+        #expect(findings.first?.path == "\(after).origin[0].custom_header[0]")
     }
 
     @Test func plannedValuesOfChildModules() throws {
