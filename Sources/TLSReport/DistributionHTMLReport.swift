@@ -90,6 +90,7 @@ public enum DistributionHTMLReport {
     table.origins td.ok { background: #dff0d8; } table.origins td.bad { background: #f2dede; }
     table.origins td.undecided { background: #fcf8e3; }
     table.origins th:last-child, table.origins td:last-child { white-space: nowrap; word-break: normal; }
+    table.origins th { word-break: normal; }
     .path { color: #555; margin-left: 1em; }
 
     """

@@ -135,6 +135,31 @@ import Testing
         #expect((origins["media"]?["reason"] as? String)?.contains("S3") == true)
     }
 
+    @Test("A behaviour whose origin request policy tlsmatrix cannot read: an uncovered alias leaves the origin not audited (exit 3), never guessed")
+    func unknownOriginRequestPolicy() async throws {
+        let servers = try await Self.servers()
+        defer { servers.stop() }
+        var path = try Self.fixture("shop.yaml", ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
+        // the default behaviour (to app) uses a policy id that is neither managed nor in the template
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "216adef6-5c7f-47e4-b989-5492eafa07d3", with: "0e0e0e0e-1111-2222-3333-444444444444")
+        path += ".unknown.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try await CLI.run(["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                                     "--no-cross-check", "--format", "json"] + servers.resolve)
+        let origins = Self.origins(try Self.json(run))
+        let app = try #require(origins["app"])
+        #expect(app["forwardsHost"] is NSNull)
+        // wildcard.crt covers www.example.com, not shop.example.net: a failure only if Host is forwarded
+        #expect(app["outcome"] as? String == "not-audited")
+        #expect((app["causes"] as? [[String: Any]])?.isEmpty == true)
+        let notes = app["notes"] as? [[String: Any]] ?? []
+        #expect(notes.contains { $0["id"] as? String == "host-forwarding-unknown" && $0["alias"] as? String == "shop.example.net" })
+        // api and backup still fail through /fo/* (ForwardedValues Host): the run fails
+        #expect(run.status == 1)
+        #expect(origins["api"]?["outcome"] as? String == "fails")
+    }
+
     @Test("The text report names every uncovered alias with the behaviours that forward Host and where the origin is in the file")
     func textReport() async throws {
         let servers = try await Self.servers()
