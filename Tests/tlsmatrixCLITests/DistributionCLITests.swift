@@ -160,6 +160,32 @@ import Testing
         #expect(origins["api"]?["outcome"] as? String == "fails")
     }
 
+    @Test("An origin in two distributions is scanned once: both reports carry the one scan")
+    func sharedOriginsAreScannedOnce() async throws {
+        let servers = try await Self.servers()
+        defer { servers.stop() }
+        let ports = ["APP_PORT": servers.app.port, "API_PORT": servers.api.port]
+        let yaml = try Self.fixture("shop.yaml", ports: ports)
+        let api = try Self.fixture("shop-get-distribution.json", ports: ports)
+        let run = try await CLI.run(["distribution", yaml, api, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                                     "--no-cross-check", "--format", "json"] + servers.resolve)
+        let report = try Self.json(run)
+        let distributions = report["distributions"] as? [[String: Any]] ?? []
+        #expect(distributions.compactMap { $0["name"] as? String } == ["Shop", "E1SHOPTEST"])
+        let scans = distributions.map { distribution -> [String: Data] in
+            var byId: [String: Data] = [:]
+            for origin in distribution["origins"] as? [[String: Any]] ?? [] {
+                if let id = origin["id"] as? String, let scan = origin["scan"] as? [String: Any] {
+                    byId[id] = try? JSONSerialization.data(withJSONObject: scan, options: [.sortedKeys])
+                }
+            }
+            return byId
+        }
+        #expect(Set(scans.first?.keys ?? [:].keys) == ["app", "api", "backup"])
+        // the same scan (timings to the millisecond included), not a second one
+        #expect(scans.count == 2 && scans[0] == scans[1])
+    }
+
     @Test("The text report names every uncovered alias with the behaviours that forward Host and where the origin is in the file")
     func textReport() async throws {
         let servers = try await Self.servers()
