@@ -273,3 +273,8 @@ public struct Policy: Sendable, Hashable, Codable {
 }
 
 extension Policy: RegistryEntry { static var registryKey: String { "policies" } }
+
+extension Policy {
+    /// The `sources` entry of a policy read with `--policies-file` ("imported from FILE (…)"); nil for the catalog's.
+    public var importedFrom: String? { sources.first { $0.hasPrefix(PolicyImport.importedPrefix) } }
+}

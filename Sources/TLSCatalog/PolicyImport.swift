@@ -7,6 +7,9 @@ import Foundation
 /// ciphers by OpenSSL name, and `Server-Defined-Cipher-Order`). Cipher names map to code points through the
 /// catalog; a name it does not know is an error naming it, never dropped.
 public enum PolicyImport {
+    /// How an imported policy's `sources` begin (``Policy/importedFrom``).
+    public static let importedPrefix = "imported from "
+
     /// The policies in `data`; `source` names the file in each policy's `sources` and in errors.
     public static func policies(from data: Data, source: String) throws(TLSMatrixError) -> [Policy] {
         let top: Any
@@ -45,7 +48,7 @@ public enum PolicyImport {
                 id: name, name: name, family: "elb", versions: try versions(protocols, in: "\(path) (\(name))"),
                 suites: ranked.sorted { $0.priority < $1.priority }.map(\.code), serverPreference: true,
                 notes: types.isEmpty ? [] : ["SupportedLoadBalancerTypes: " + types.joined(separator: ", ")],
-                sources: ["imported from \(source) (aws elbv2 describe-ssl-policies)"]))
+                sources: ["\(importedPrefix)\(source) (aws elbv2 describe-ssl-policies)"]))
         }
         return policies
     }
@@ -79,7 +82,7 @@ public enum PolicyImport {
             policies.append(Policy(
                 id: name, name: name, family: "elb-classic", versions: try versions(protocols, in: "\(path) (\(name))"),
                 suites: suites, serverPreference: serverOrder,
-                sources: ["imported from \(source) (aws elb describe-load-balancer-policies)"]))
+                sources: ["\(importedPrefix)\(source) (aws elb describe-load-balancer-policies)"]))
         }
         return policies
     }

@@ -457,8 +457,12 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var requirements: [String]
         public var changesNeeded: [String]
         public var policyUnverified: Bool
+        /// Where the policy came from when not tlsmatrix's catalog: `imported from FILE (aws elbv2 describe-ssl-policies)`
+        /// (`--policies-file`); absent for the built-in policies.
+        public var source: String?
 
-        public init(id: String, conforms: Bool, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool) {
+        public init(id: String, conforms: Bool, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil) {
+            self.source = source
             self.id = id
             self.conforms = conforms
             self.outside = outside

@@ -110,6 +110,7 @@ public enum HTMLReport {
         var out = "<section id=\"policy\">\n<h2>Policy \(escape(policy.id))</h2>\n"
         out += "<p><strong>\(escape(policy.state.text))</strong>"
         if policy.unverified { out += " (policy data partly unverified)" }
+        if let source = policy.importedFrom { out += " (\(escape(source)))" }
         out += "</p>\n<ul>\n"
         for item in policy.outside { out += "<li>outside: \(escape(item))</li>\n" }
         for rule in policy.requirements { out += "<li>requirement: \(escape(rule))</li>\n" }

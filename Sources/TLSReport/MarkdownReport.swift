@@ -38,7 +38,8 @@ public enum MarkdownReport {
             if !verdict.causes.isEmpty { out.append("") }
         }
         if let policy = report.policy {
-            out.append("**Policy \(escape(policy.id)): \(escape(policy.state.text))**")
+            out.append("**Policy \(escape(policy.id)): \(escape(policy.state.text))**"
+                + (policy.importedFrom.map { " (\(escape($0)))" } ?? ""))
             out.append("")
             out += policy.outside.map { "- outside: \(escape($0))" }
             out += policy.requirements.map { "- requirement: \(escape($0))" }

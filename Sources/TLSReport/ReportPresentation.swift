@@ -121,6 +121,8 @@ public struct ReportPresentation: Sendable {
         public var requirements: [String]
         public var missing: [String]
         public var changesNeeded: [String]
+        /// "imported from FILE (…)" for a `--policies-file` policy; nil for the catalog's.
+        public var importedFrom: String?
     }
 
     public struct ProtocolRow: Sendable {
@@ -421,7 +423,8 @@ extension ReportPresentation {
         Policy(id: conformance.policy.id, unverified: conformance.policy.unverified,
                state: conformance.violated ? Toned("VIOLATED", .bad) : Toned("conforms", .good),
                outside: conformance.outside.map(\.message), requirements: conformance.requirements,
-               missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded)
+               missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded,
+               importedFrom: conformance.policy.importedFrom)
     }
 
     static func protocolRow(_ proto: ProtocolResult) -> ProtocolRow {

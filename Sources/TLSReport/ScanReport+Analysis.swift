@@ -134,7 +134,8 @@ extension ScanReport {
         }
         return PolicyEntry(id: conformance.policy.id, conforms: !conformance.violated, outside: items(conformance.outside),
                            missing: items(conformance.missing), requirements: conformance.requirements,
-                           changesNeeded: conformance.changesNeeded, policyUnverified: conformance.policy.unverified)
+                           changesNeeded: conformance.changesNeeded, policyUnverified: conformance.policy.unverified,
+                           source: conformance.policy.importedFrom)
     }
 
     static func gradeEntry(_ grade: Grade) -> GradeEntry {

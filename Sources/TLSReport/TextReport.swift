@@ -133,6 +133,7 @@ public enum TextReport {
         var out: [String] = []
         let unverified = policy.unverified ? " (policy data partly unverified)" : ""
         out.append(safe("Policy \(policy.id)\(unverified): ") + paint(policy.state, bold: true))
+        if let source = policy.importedFrom { out.append(safe("  (\(source))")) }
         let cross = paint(Toned("✗", .bad))
         for item in policy.outside { out.append("  " + cross + safe(" outside: \(item)")) }
         for rule in policy.requirements { out.append("  " + cross + safe(" requirement: \(rule)")) }

@@ -95,4 +95,44 @@ struct PolicyImportCLITests {
         #expect(verdict["conforms"] as? Bool == false)  // the origin also speaks TLS 1.2, which the policy does not allow
         #expect(run.status == 1)
     }
+
+    /// `scan --policy` against a live origin: the imported policy of the same name replaces the built-in one for the
+    /// run, and the report says where it came from. The origin (s_server) accepts only ECDHE-RSA-AES128-GCM-SHA256
+    /// with TLS 1.2; the imported ELBSecurityPolicy-2016-08 allows only ECDHE-RSA-AES256-GCM-SHA384, the built-in
+    /// one (Data/policies/elb.json) includes the origin's suite.
+    @Test func scanJudgesALiveOriginAgainstAnImportedPolicy() async throws {
+        let pki = try TestPKI.audit("policy-import")
+        let file = { (name: String) in pki.appendingPathComponent(name).path }
+        let server = try await OpenSSLServer.start(certificate: file("good.crt"), key: file("leaf.key"), chain: file("int.crt"),
+                                                   extra: ["-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"])
+        defer { server.stop() }
+        let path = try Self.file("""
+            {"SslPolicies": [{"Name": "ELBSecurityPolicy-2016-08", "SslProtocols": ["TLSv1.2"],
+              "Ciphers": [{"Name": "ECDHE-RSA-AES256-GCM-SHA384", "Priority": 1}], "SupportedLoadBalancerTypes": ["application"]}]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scan = ["scan", "127.0.0.1:\(server.port)", "--sni", "origin.example.com", "--ca-file", file("root.crt"),
+                    "--no-http-check", "--no-cross-check", "--policy", "ELBSecurityPolicy-2016-08"]
+
+        let imported = try await CLI.run(scan + ["--policies-file", path, "--format", "json"])
+        #expect(imported.status == 1, "\(imported.stderr)")
+        let verdict = try #require((try Self.json(imported)["verdicts"] as? [String: Any])?["policy"] as? [String: Any])
+        #expect(verdict["conforms"] as? Bool == false)
+        #expect((verdict["outside"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["0xC02F"])
+        #expect((verdict["missing"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["0xC030"])
+        #expect((verdict["source"] as? String)?.hasPrefix("imported from \(path)") == true)
+        let text = try await CLI.run(scan + ["--policies-file", path])
+        #expect(text.stdout.contains("imported from \(path) (aws elbv2 describe-ssl-policies)"))
+
+        // the built-in policy of that name includes the origin's only suite: it conforms, and says no source
+        let data = try Data(contentsOf: try TestOrigin.repoRoot().appendingPathComponent("Data/policies/elb.json"))
+        let builtIn = try #require(((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["policies"] as? [[String: Any]])?
+            .first { $0["id"] as? String == "ELBSecurityPolicy-2016-08" })
+        #expect((builtIn["suites"] as? [String])?.contains("0xC02F") == true && (builtIn["versions"] as? [String])?.contains("TLSv1.2") == true)
+        let catalog = try await CLI.run(scan + ["--format", "json"])
+        #expect(catalog.status == 0, "\(catalog.stderr)")
+        let catalogVerdict = (try Self.json(catalog)["verdicts"] as? [String: Any])?["policy"] as? [String: Any]
+        #expect(catalogVerdict?["conforms"] as? Bool == true)
+        #expect(catalogVerdict?["source"] == nil)
+    }
 }
