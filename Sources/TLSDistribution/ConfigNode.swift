@@ -69,7 +69,21 @@ indirect enum ConfigNode: Sendable, Hashable {
             throw TLSMatrixError(.invalidDistribution, "\(file): not valid JSON or YAML: \(Self.describe(error))")
         }
         guard let node else { throw TLSMatrixError(.invalidDistribution, "\(file): empty document") }
-        return ConfigNode(yaml: node)
+        var budget = YAMLBudget()
+        guard let tree = ConfigNode(yaml: node, budget: &budget, depth: 0) else {
+            throw TLSMatrixError(
+                .invalidDistribution,
+                "\(file): the YAML expands to more than \(YAMLBudget.maxNodes) values or nests deeper than \(YAMLBudget.maxDepth) levels (aliases of aliases?); not read")
+        }
+        return tree
+    }
+
+    /// Bounds on a YAML document once its aliases are expanded: a few kilobytes of nested aliases (the "billion
+    /// laughs") must end in an error, not in gigabytes of memory, and deep nesting must not exhaust the stack.
+    struct YAMLBudget {
+        static let maxNodes = 1_000_000
+        static let maxDepth = 200
+        var nodes = 0
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -96,14 +110,33 @@ indirect enum ConfigNode: Sendable, Hashable {
         return ["Ref", "Condition"].contains(name) ? name : "Fn::" + name
     }
 
-    init(yaml node: Yams.Node) {
+    /// The tree of a YAML node; nil when it exceeds `budget` (values) or ``YAMLBudget/maxDepth``.
+    init?(yaml node: Yams.Node, budget: inout YAMLBudget, depth: Int) {
+        budget.nodes += 1
+        guard budget.nodes <= YAMLBudget.maxNodes, depth <= YAMLBudget.maxDepth else { return nil }
         let plain: ConfigNode
         switch node {
         case let .scalar(scalar):
             plain = scalar.string == "~" || (scalar.string == "null" && scalar.style == .plain) ? .null : .scalar(scalar.string)
-        case let .sequence(sequence): plain = .array(sequence.map(ConfigNode.init(yaml:)))
+        case let .sequence(sequence):
+            var items: [ConfigNode] = []
+            for item in sequence {
+                guard let converted = ConfigNode(yaml: item, budget: &budget, depth: depth + 1) else { return nil }
+                items.append(converted)
+            }
+            plain = .array(items)
         case let .mapping(mapping):
-            plain = .object(mapping.map { (key: $0.key.string ?? ConfigNode(yaml: $0.key).rendered, value: ConfigNode(yaml: $0.value)) })
+            var pairs: [(key: String, value: ConfigNode)] = []
+            for (key, value) in mapping {
+                var name = key.string
+                if name == nil {
+                    guard let converted = ConfigNode(yaml: key, budget: &budget, depth: depth + 1) else { return nil }
+                    name = converted.rendered
+                }
+                guard let converted = ConfigNode(yaml: value, budget: &budget, depth: depth + 1) else { return nil }
+                pairs.append((key: name ?? "", value: converted))
+            }
+            plain = .object(pairs)
         case .alias: plain = .null
         }
         guard let key = Self.longForm(ofTag: node.tag.rawValue) else {

@@ -15,16 +15,56 @@ public enum DistributionFile {
     /// The distributions in the file at `path`. `parameters` are CloudFormation parameter values given by the caller
     /// (they win over each parameter's `Default`).
     public static func read(path: String, parameters: [String: String] = [:]) throws -> [Distribution] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw TLSMatrixError(.invalidDistribution, "\(path): cannot read the file")
-        }
+        let data = try readBounded(path)
         guard let text = String(data: data, encoding: .utf8) else {
             throw TLSMatrixError(.invalidDistribution, "\(path): not UTF-8 text")
         }
         return try parse(text, file: path, parameters: parameters)
+    }
+
+    /// The most a distribution file may hold (a CloudFormation template is at most 1 MB; plans can be larger).
+    public static let sizeLimit = 64 << 20
+
+    /// Reads a regular file (its size checked first) or a pipe (`<(aws cloudfront …)`, read up to ``sizeLimit``);
+    /// a directory, a device (`/dev/zero`) or a socket is refused at once.
+    static func readBounded(_ path: String) throws -> Data {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw TLSMatrixError(.invalidDistribution, "\(path): cannot read the file (no such file, or no permission)")
+        }
+        let type = attributes[.type] as? FileAttributeType
+        switch type {
+        case .typeRegular?:
+            if let size = (attributes[.size] as? NSNumber)?.intValue, size > sizeLimit {
+                throw TLSMatrixError(.invalidDistribution, "\(path): larger than 64 MiB; not read")
+            }
+        case .typeDirectory?:
+            throw TLSMatrixError(.invalidDistribution, "\(path): is a directory")
+        default:
+            // a FIFO reads as "unknown" on some platforms; devices and sockets are refused
+            if type == .typeCharacterSpecial || type == .typeBlockSpecial || type == .typeSocket {
+                throw TLSMatrixError(.invalidDistribution, "\(path): not a regular file or a pipe")
+            }
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw TLSMatrixError(.invalidDistribution, "\(path): cannot read the file")
+        }
+        defer { try? handle.close() }
+        var data = Data()
+        while data.count <= sizeLimit {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 16) ?? Data()
+            } catch {
+                throw TLSMatrixError(.invalidDistribution, "\(path): cannot read the file")
+            }
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        guard data.count <= sizeLimit else { throw TLSMatrixError(.invalidDistribution, "\(path): larger than 64 MiB; not read") }
+        return data
     }
 
     /// The distributions in `text`; `file` names it in paths and errors.
