@@ -162,6 +162,13 @@ struct DistributionCommand: AsyncParsableCommand {
             throw TLSMatrixError(.invalidDistribution, "\(files.joined(separator: ", ")): no CloudFront distribution found")
         }
         let plan = DistributionPlan(distributions: distributions, offline: offline, resolve: resolveTable)
+        // like curl, an entry that matches nothing is ignored, but said: a wrong port is the usual mistake
+        let used = Set(plan.jobs.map { ResolveKey(name: $0.domain, port: $0.port) })
+        for key in resolveTable.keys.sorted(by: { ($0.name, $0.port) < ($1.name, $1.port) }) where !offline && !used.contains(key) {
+            let endpoints = plan.jobs.filter { $0.domain == key.name }.map { "\($0.domain):\($0.port)" }
+            Output.message("tlsmatrix: warning: --resolve \(key.name):\(key.port) matches no origin"
+                + (endpoints.isEmpty ? "" : " (that name is reached on \(endpoints.joined(separator: ", ")))"))
+        }
         var analysis = AnalysisOptions()
         analysis.warnDays = warnDays
         analysis.trustStore = offline ? nil : try ReportOptions.loadTrustStore(caFile: caFile)

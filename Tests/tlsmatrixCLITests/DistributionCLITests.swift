@@ -191,9 +191,11 @@ import Testing
         let servers = try await Self.servers()
         defer { servers.stop() }
         let path = try Self.fixture("shop.yaml", ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
+        // one --resolve with the wrong port (443, not the fixture's HTTPSPort): ignored, like curl, but said
         let run = try await CLI.run(["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
-                                     "--no-cross-check"] + servers.resolve)
+                                     "--no-cross-check", "--resolve", "app.example.com:443:127.0.0.1"] + servers.resolve)
         #expect(run.status == 1)
+        #expect(run.stderr.contains("warning: --resolve app.example.com:443 matches no origin (that name is reached on app.example.com:\(servers.app.port))"))
         #expect(run.stdout.contains("Verdict: FAIL"))
         #expect(run.stdout.contains("✗ app: host-header-mismatch — alias shop.example.net: behaviours Default (*)"))
         #expect(run.stdout.contains("where: \(path): Resources.Shop.Properties.DistributionConfig.Origins[0]"))
