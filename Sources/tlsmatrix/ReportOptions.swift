@@ -154,7 +154,7 @@ struct ReportOptions: ParsableArguments {
         if analysis.policy?.violated == true { return .failedVerdict }
         if !analysis.scan.isComplete { return .incomplete }
         // A verdict that could not be decided (trust not verifiable, a probe left undecided) is not a pass.
-        if analysis.cloudfront.compatible == nil { return .incomplete }
+        if analysis.cloudfront.compatible == nil, analysis.cloudfront.tested { return .incomplete }
         return .passed
     }
 
