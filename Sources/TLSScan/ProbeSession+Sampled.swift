@@ -50,12 +50,25 @@ extension ProbeSession {
             chains.appendDistinct(variant)
         }
         result.certificates = Self.distinct(chains)
+        guard plan.certificates || plan.cloudFront, engine.kind == .wire else { return }
+        var confirm: Set<CrossCheck.Pair> = []
         // TLS 1.3 sends its chain encrypted: with no chain from an older version, one library handshake reads it
         // (and listens for certificate_required, like the full scan's cross-check).
-        if plan.certificates || plan.cloudFront, engine.kind == .wire,
-           !result.certificates.contains(where: { $0.sni == serverName }),
-           let tls13 = result.protocolResult(.tls13), tls13.supported == true, let suite = tls13.suites.first {
-            await CrossCheck(environment: environment).run(session: self, into: &result, only: [CrossCheck.Pair(version: .tls13, suite: suite.code)])
+        let tls13 = result.protocolResult(.tls13).flatMap { $0.supported == true ? $0.suites.first : nil }
+        if let tls13, !result.certificates.contains(where: { $0.sni == serverName }) {
+            confirm.insert(CrossCheck.Pair(version: .tls13, suite: tls13.code))
+        }
+        // An origin that asks for a client certificate: one library handshake (without one) per version it asked
+        // with, and the listening TLS 1.3 one, say whether it is required — what CloudFront's 502 depends on.
+        let requested = await ledger.certificateRequestedWith
+        if !requested.isEmpty {
+            for proto in result.protocols where requested.contains(proto.version) && proto.version < .tls13 {
+                if let suite = proto.suites.first { confirm.insert(CrossCheck.Pair(version: proto.version, suite: suite.code)) }
+            }
+            if let tls13 { confirm.insert(CrossCheck.Pair(version: .tls13, suite: tls13.code)) }
+        }
+        if !confirm.isEmpty {
+            await CrossCheck(environment: environment).run(session: self, into: &result, only: confirm)
         }
     }
 
@@ -120,9 +133,13 @@ extension ProbeSession {
 
     /// The RSA and ECDSA chains: at the newest version with a chain in clear, one handshake per key type not seen
     /// yet, offering that key type's suites (CloudFront's only, with the CloudFront check alone).
+    /// With the CloudFront check alone, only at a version CloudFront uses under the setting: a chain it can never
+    /// be sent does not change the verdict.
     func fetchOtherKeyTypes(_ plan: ScanPlan, protocols: inout [ProtocolResult], chains: inout [CertificateChain]) async {
+        let usable = plan.cloudFrontOnly ? plan.cloudFrontVersions : Set(TLSVersion.allCases)
         guard let index = protocols.indices.filter({
             protocols[$0].version >= .sslv3 && protocols[$0].version <= .tls12 && protocols[$0].supported == true
+                && usable.contains(protocols[$0].version)
         }).max(by: { protocols[$0].version < protocols[$1].version }) else { return }
         let version = protocols[index].version
         let offer = plan.certificates ? candidates(for: version) : candidates(for: version).filter(ScanPlan.cloudFrontSuites.contains)
