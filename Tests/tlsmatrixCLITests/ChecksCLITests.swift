@@ -109,6 +109,10 @@ import Testing
         #expect(try Data(contentsOf: second) == saved, "--checks \(checks): the report differs from the scan's JSON")
         let text = try await CLI.run(["report", first.path])
         #expect(text.stdout.contains("Checks: "), "\(text.stdout)")
+        let root = try TestOrigin.repoRoot()
+        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
+                                                  [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, first.path], in: root)
+        #expect(validation.status == 0 && validation.stdout.contains("1 valid, 0 invalid"), "\(validation.stdout)\(validation.stderr)")
     }
 
     /// Item 3: `--shard auto/4` in 4 processes, each given JOB_COMPLETION_INDEX 0…3 as a Kubernetes Indexed Job
