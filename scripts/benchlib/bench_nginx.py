@@ -57,12 +57,13 @@ def find_block(n: int, start: int = 20000, stop: int = 32000) -> int:
     raise RuntimeError("no %d consecutive free ports in %d-%d" % (n, start, stop))
 
 
-def config(d: str, first: int, n: int) -> str:
+def config(d: str, first: int, n: int, any_address: bool = False) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
     os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
     temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
                     for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    listens = "".join("    listen %s:%d ssl;\n" % (HOST, p) for p in range(first, first + n))
+    # any_address: every loopback address (127.0.0.0/8), so targets can be spread over several addresses
+    listens = "".join("    listen %s%d ssl;\n" % ("" if any_address else HOST + ":", p) for p in range(first, first + n))
     return """%sdaemon off;
 master_process on;
 worker_processes 2;
@@ -97,7 +98,7 @@ def raise_nofile(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def start(n: int, directory: Optional[str] = None) -> dict[str, Any]:
+def start(n: int, directory: Optional[str] = None, any_address: bool = False) -> dict[str, Any]:
     nginx = origin.need("nginx")
     auto = directory is None
     if directory is None:
@@ -114,7 +115,7 @@ def start(n: int, directory: Optional[str] = None) -> dict[str, Any]:
         first = find_block(n)
         conf = os.path.join(d, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(config(d, first, n))
+            f.write(config(d, first, n, any_address))
         log = os.path.join(d, "nginx.log")
         with open(log, "w") as lf:
             proc = subprocess.Popen([nginx, "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", conf],

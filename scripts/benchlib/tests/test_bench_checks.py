@@ -61,3 +61,7 @@ def test_tables_and_fits_from_rows() -> None:
     assert fitted[cf]["rss"] == pytest.approx((0.0, 40.0))
     lines = bench_checks.scale_table(rows)
     assert lines[2].startswith("| 500 | --checks cloudfront | 3.0 | 3.0 | 40.0 | 3500 | 3500 | 3500 | 7.0 | – | 500/500 | 0 |")
+
+
+def test_scale_targets_spread_over_loopback_addresses() -> None:
+    assert [bench_checks.spread_address(i) for i in (0, 1, 15, 16)] == ["127.0.0.1", "127.0.0.2", "127.0.0.16", "127.0.0.1"]
