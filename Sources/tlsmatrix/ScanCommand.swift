@@ -101,15 +101,7 @@ struct ScanCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        if !selected.contains(.cloudfront), report.client == ClientProfile.ID.cloudFrontOrigin {
-            throw ValidationError("--client cloudfront-origin needs the cloudfront check (--checks \(checks) leaves it out)")
-        }
-        if !selected.contains(.simulation), let client = report.client, client != ClientProfile.ID.cloudFrontOrigin {
-            throw ValidationError("--client \(client) needs the simulation check (--checks \(checks) leaves it out)")
-        }
-        if !selected.contains(.suites), !selected.contains(.simulation), report.policy != nil {
-            throw ValidationError("--policy needs the suites check (--checks \(checks) leaves it out)")
-        }
+        try report.requireMeasured(by: selected, described: "--checks \(checks)")
         if engine != "wire", selected != ScanCheck.all {
             throw ValidationError("--checks applies to the wire engine only (--engine \(engine) enumerates everything)")
         }

@@ -109,6 +109,11 @@ import Testing
         #expect(try Data(contentsOf: second) == saved, "--checks \(checks): the report differs from the scan's JSON")
         let text = try await CLI.run(["report", first.path])
         #expect(text.stdout.contains("Checks: "), "\(text.stdout)")
+        if !checks.contains("suites") {
+            // judging a saved scan by what it did not measure is refused too
+            let policy = try await CLI.run(["report", first.path, "--policy", "mozilla-intermediate"])
+            #expect(policy.status == 2 && policy.stderr.contains("needs the suites check"), "\(policy.stderr)")
+        }
         let root = try TestOrigin.repoRoot()
         let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
                                                   [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, first.path], in: root)

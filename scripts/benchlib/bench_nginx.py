@@ -38,6 +38,8 @@ EXPECTED = {
 
 def port_free(p: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # like nginx: a port whose earlier connections are still in TIME_WAIT can be listened on again
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, p))
             return True
@@ -45,7 +47,7 @@ def port_free(p: int) -> bool:
             return False
 
 
-def find_block(n: int, start: int = 20000, stop: int = 32000) -> int:
+def find_block(n: int, start: int = 20000, stop: int = 32768) -> int:
     """First run of n consecutive free ports in [start, stop) — below Linux's ephemeral range, so
     no client socket takes one of them as its source port during the run."""
     p = start
