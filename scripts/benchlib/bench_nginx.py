@@ -72,7 +72,7 @@ worker_processes 2;
 worker_rlimit_nofile %d;
 pid %s/nginx.pid;
 error_log %s/nginx-error.log warn;
-events { worker_connections 4096; }
+events { worker_connections %d; }
 http {
   access_log off;
 %s  server {
@@ -89,7 +89,7 @@ http {
     location / { return 200 "ok\\n"; }
   }
 }
-""" % (user, max(16384, 4 * n + 8192), d, d, temps, listens, d, d, d, d, CIPHERS)
+""" % (user, max(16384, 4 * n + 8192), d, d, max(4096, n + 4096), temps, listens, d, d, d, d, CIPHERS)
 
 
 def raise_nofile(n: int) -> None:
