@@ -414,7 +414,7 @@ extension ReportPresentation {
 
     /// The hybrid (post-quantum) groups the origin accepts with TLS 1.3, and what the -PQ generation negotiated.
     static func postQuantum(_ analysis: ScanAnalysis) -> Toned? {
-        guard analysis.scan.reachability.isReachable else { return nil }
+        guard analysis.scan.reachability.isReachable, analysis.cloudfront.tested else { return nil }
         let tls13 = analysis.scan.groups.first { $0.version == .tls13 }
         let hybrids = (tls13?.groups ?? []).filter { Catalog.shared.group(code: $0)?.kind == .hybrid }
         var text: String
