@@ -82,6 +82,9 @@ extension CloudFrontVerdict {
         let observation = scan.observations.first { $0.client == profile.id && $0.versions == versions }
         var observed = false
         var difference: String?
+        // A matrix of sampled versions (--checks without suites) lists only the suites a few handshakes negotiated:
+        // its prediction is no measurement to compare an observation with.
+        let enumerated = scan.protocols.filter { versions.contains($0.version) }.allSatisfy { $0.coverage == .enumerated }
         if scan.reachability.isReachable, let observation {
             let prediction = choiceText(predicted.compatible, predicted.protocolVersion, predicted.suite, predicted.group)
             switch observation.result {
@@ -93,7 +96,7 @@ extension CloudFrontVerdict {
                 verdict.group = observation.group
                 verdict.causes = []
                 let seen = choiceText(true, observation.protocolVersion, observation.suite, observation.group)
-                if predicted.compatible != true || predicted.protocolVersion != observation.protocolVersion
+                if enumerated, predicted.compatible != true || predicted.protocolVersion != observation.protocolVersion
                     || predicted.suite != observation.suite
                     || (predicted.group != nil && observation.group != nil && predicted.group != observation.group) {
                     difference = "its own ClientHello got \(seen); the matrix predicts \(prediction)"
@@ -105,7 +108,9 @@ extension CloudFrontVerdict {
                 verdict.suite = nil
                 verdict.group = nil
                 if predicted.compatible != false {
-                    difference = "its own ClientHello was refused (\(observation.reason ?? "refused")); the matrix predicts \(prediction)"
+                    if enumerated {
+                        difference = "its own ClientHello was refused (\(observation.reason ?? "refused")); the matrix predicts \(prediction)"
+                    }
                     verdict.causes = [refusalCause(observation, generation: generation, prediction: prediction)]
                 }
             case .timedOut, .failed:

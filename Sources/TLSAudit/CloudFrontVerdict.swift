@@ -1,3 +1,4 @@
+import Foundation
 import TLSCatalog
 import TLSModel
 
@@ -17,6 +18,18 @@ public struct CloudFrontVerdict: Sendable, Equatable {
     /// One verdict per generation of CloudFront's origin client (``CloudFrontGeneration``); empty for a verdict
     /// about a single client profile.
     public var generations: [Generation] = []
+    /// False when the scan did not run the cloudfront check (`--checks` without it): no verdict, and not undecided.
+    public var tested = true
+
+    /// The verdict of a scan that did not run the cloudfront check.
+    public static func notTested(_ scan: ScanResult, originProtocols: [TLSVersion]) -> CloudFrontVerdict {
+        var verdict = CloudFrontVerdict(compatible: nil, causes: [Cause(
+            id: "not-tested",
+            message: "The CloudFront verdict was not tested: the scan ran --checks \(ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ","))).",
+            fix: "Scan with --checks cloudfront (or all) for the verdict.")], originProtocols: originProtocols)
+        verdict.tested = false
+        return verdict
+    }
 
     /// The verdict over every generation evaluated.
     public var status: Status {

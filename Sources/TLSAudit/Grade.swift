@@ -1,3 +1,4 @@
+import Foundation
 import TLSCatalog
 import TLSModel
 
@@ -35,6 +36,21 @@ public struct Grade: Sendable, Equatable {
     public var keyExchangeScore: Int
     public var cipherScore: Int
     public var caps: [Cap]
+    /// Why there is no grade: its inputs (every version's suites, the certificates) were not measured (`--checks`).
+    public var notGraded: String?
+
+    /// The checks a grade is computed from.
+    public static let inputs: Set<ScanCheck> = [.protocols, .suites, .certificates]
+
+    /// No grade, because `scan` did not run every check the grade needs (nil when it did).
+    public static func withheld(_ scan: ScanResult) -> Grade? {
+        let missing = inputs.subtracting(scan.checks)
+        guard !missing.isEmpty else { return nil }
+        var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
+        grade.notGraded = "not measured: " + missing.sorted().map(\.rawValue).joined(separator: ", ")
+            + " (the scan ran --checks " + ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ",") + ")"
+        return grade
+    }
 
     public static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
         let supported = scan.protocols.filter { $0.supported == true }

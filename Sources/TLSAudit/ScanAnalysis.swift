@@ -63,9 +63,11 @@ public struct ScanAnalysis: Sendable {
             let report = await audit.audit(chain: chain.der, originDomain: domain, hostHeader: options.hostHeader)
             chains.append(ChainAnalysis(chain: chain, report: report))
         }
-        let verdict = CloudFrontVerdict.evaluateGenerations(
-            scan, originProtocols: options.originProtocols, chains: chains, hostHeader: options.hostHeader,
-            generations: options.cloudFrontGenerations)
+        let verdict = !scan.checks.contains(.cloudfront)
+            ? CloudFrontVerdict.notTested(scan, originProtocols: options.originProtocols)
+            : CloudFrontVerdict.evaluateGenerations(
+                scan, originProtocols: options.originProtocols, chains: chains, hostHeader: options.hostHeader,
+                generations: options.cloudFrontGenerations)
         // Derived, so replaced rather than added to: a saved report analysed again gets the same list.
         scan.findings.removeAll { $0.id == CloudFrontVerdict.observationDiffers }
         for generation in verdict.generations {
@@ -73,10 +75,11 @@ public struct ScanAnalysis: Sendable {
             scan.findings.append(Finding(id: CloudFrontVerdict.observationDiffers, severity: generation.differsOnlyInGroup ? .info : .warning,
                                          message: "\(generation.generation.title): \(difference)."))
         }
-        let simulations = Catalog.shared.clients.map { client in
+        // Simulations and the grade need the whole matrix: a scan that did not measure it gets neither.
+        let simulations = !scan.checks.contains(.simulation) ? [] : Catalog.shared.clients.map { client in
             ClientSimulation(client: client, result: HandshakeSimulation.negotiate(client: client, server: scan))
         }
-        let grade = Grade.rate(scan, chains: chains)
+        let grade = Grade.withheld(scan) ?? Grade.rate(scan, chains: chains)
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
                             simulations: simulations, grade: grade, policy: conformance,

@@ -46,6 +46,12 @@ extension ScanReport {
             result.serverPreference = entry.serverPreference
             result.complete = entry.complete
             result.note = entry.note
+            if let coverage = entry.coverage {
+                guard let value = SuiteCoverage(rawValue: coverage) else {
+                    throw TLSMatrixError.savedReport("field '\(path).coverage': unknown coverage '\(coverage)' (sampled or not-tested)")
+                }
+                result.coverage = value
+            }
             for (position, suite) in entry.suites.enumerated() {
                 let path = "\(path).suites[\(position)]"
                 guard let code = CodePointFormat.parse(suite.code) else { throw TLSMatrixError.savedReport("field '\(path).code': not a code point ('\(suite.code)')") }
@@ -94,6 +100,15 @@ extension ScanReport {
         }
         scan.elapsedSeconds = elapsedSeconds
         scan.observations = observations ?? []
+        if let names = options?.checks {
+            scan.checks = []
+            for (index, name) in names.enumerated() {
+                guard let check = ScanCheck(rawValue: name) else {
+                    throw TLSMatrixError.savedReport("field 'options.checks[\(index)]': unknown check '\(name)'")
+                }
+                scan.checks.insert(check)
+            }
+        }
         guard scan.isComplete == complete else {
             throw TLSMatrixError.savedReport("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
         }

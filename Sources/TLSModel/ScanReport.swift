@@ -56,15 +56,18 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var warnDays: Int
         /// The CloudFront generations judged, when not all of them (`--cloudfront-generation`).
         public var cloudfrontGenerations: [String]?
+        /// The checks the scan ran (`--checks`), when not all of them; absent: every check ran.
+        public var checks: [String]?
 
         public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
-                    cloudfrontGenerations: [String]? = nil) {
+                    cloudfrontGenerations: [String]? = nil, checks: [String]? = nil) {
             self.client = client
             self.originProtocols = originProtocols
             self.policy = policy
             self.hostHeader = hostHeader
             self.warnDays = warnDays
             self.cloudfrontGenerations = cloudfrontGenerations
+            self.checks = checks
         }
     }
 
@@ -136,14 +139,19 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var suites: [Suite]
         public var complete: Bool
         @Nullable public var note: String?
+        /// `sampled` (support decided by a few handshakes, only their suites listed) or `not-tested` (`--checks`);
+        /// absent: every suite was enumerated.
+        public var coverage: String?
 
-        public init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?) {
+        public init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
+                    coverage: String? = nil) {
             self.version = version
             self.supported = supported
             self.serverPreference = serverPreference
             self.suites = suites
             self.complete = complete
             self.note = note
+            self.coverage = coverage
         }
     }
 
@@ -504,6 +512,8 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var keyExchangeScore: Int
         public var cipherScore: Int
         public var caps: [Cap]
+        /// Why no grade was given (letter `-`): its inputs were not measured (`--checks`). Absent for a graded scan.
+        public var notGraded: String?
 
         public struct Cap: Codable, Sendable, Equatable {
             public var rule: String
@@ -517,7 +527,9 @@ public struct ScanReport: Codable, Sendable, Equatable {
             }
         }
 
-        public init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap]) {
+        public init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap],
+                    notGraded: String? = nil) {
+            self.notGraded = notGraded
             self.letter = letter
             self.score = score
             self.protocolScore = protocolScore

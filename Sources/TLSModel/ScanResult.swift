@@ -28,6 +28,8 @@ public struct ScanResult: Sendable {
     public var httpPort: PortCheck?
     /// What the server answered to each CloudFront generation's own ClientHello (one connection each).
     public var observations: [HelloObservation] = []
+    /// The checks this scan ran (`--checks`); everything else is not tested.
+    public var checks: Set<ScanCheck> = ScanCheck.all
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -51,9 +53,24 @@ public struct ScanResult: Sendable {
         let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
         let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
             + findings.filter { $0.id == "engine-disagreement" }.count
-        return protocols.reduce(0) { $0 + $1.suites.count + 1 } + groups.reduce(0) { $0 + $1.groups.count + 1 }
+        // enumerated: accepted + 1 (the refusal that ends elimination); sampled: one handshake per suite it lists
+        // (a version or key-type probe each), at least one; not tested: none
+        let versionProbes = protocols.reduce(0) { total, proto in
+            switch proto.coverage {
+            case .enumerated: total + proto.suites.count + 1
+            case .sampled: total + max(1, proto.suites.count)
+            case .notTested: total
+            }
+        }
+        return versionProbes + groups.reduce(0) { $0 + $1.groups.count + 1 }
             + sniVariants + (httpPort == nil ? 0 : 1) + confirmations + observations.count
     }
+
+    /// True when every check ran (`--checks all`, the default).
+    public var ranAllChecks: Bool { checks == ScanCheck.all }
+
+    /// The checks that did not run, in their canonical order.
+    public var checksNotRun: [ScanCheck] { ScanCheck.all.subtracting(checks).sorted() }
 
     public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
         protocols.first { $0.version == version }
@@ -130,6 +147,19 @@ public struct ProtocolResult: Sendable, Equatable {
     public var complete = true
     /// Why the version is refused or undecided, in words.
     public var note: String?
+    /// How the suites were found: every one by elimination, a few handshakes, or not at all (`--checks`).
+    public var coverage: SuiteCoverage = .enumerated
+
+    /// A version `--checks` left out: not probed, neither supported nor refused.
+    public static func notTested(_ version: TLSVersion) -> ProtocolResult {
+        var result = ProtocolResult(version: version, supported: nil)
+        result.coverage = .notTested
+        result.note = "not tested"
+        return result
+    }
+
+    /// Support (or refusal) not decided by a probe that ran: a not-tested version is not undecided.
+    public var isUndecided: Bool { coverage != .notTested && (supported == nil || !complete) }
 
     public init(version: TLSVersion, supported: Bool?) {
         self.version = version

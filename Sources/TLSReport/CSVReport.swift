@@ -18,7 +18,10 @@ public enum CSVReport {
             let preference = proto.serverPreference.map { $0 ? "true" : "false" } ?? ""
             let prefix = [report.header.host, "\(report.header.port)", proto.version.rawValue]
             if proto.suites.isEmpty {
-                rows.append(prefix + Array(repeating: "", count: header.count - prefix.count - 1) + [preference])
+                // a version --checks left out says so in the evidence column; a refused one leaves it empty
+                var empty = Array(repeating: "", count: header.count - prefix.count - 1)
+                if proto.matrixState == "not tested" { empty[empty.count - 1] = "not tested" }
+                rows.append(prefix + empty + [preference])
                 continue
             }
             for suite in proto.suites {

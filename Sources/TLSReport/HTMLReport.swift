@@ -20,6 +20,7 @@ public enum HTMLReport {
         out += "<h1>tlsmatrix scan of \(escape(header.target))</h1>\n"
         out += "<p class=\"meta\">Address \(escape(header.address)), \(escape(header.sni)); "
         out += "reachability: \(escape(header.reachability))</p>\n"
+        if let checks = header.checks { out += "<p class=\"meta checks\">\(escape(checks))</p>\n" }
         out += report.verdicts.map(verdictSection).joined()
         if let pq = report.postQuantum { out += "<p class=\"postquantum \(cssClass(pq.tone))\">\(escape(pq.text))</p>\n" }
         out += gradeSection(report.grade)
@@ -27,6 +28,9 @@ public enum HTMLReport {
         out += certificateSection(report.certificates)
         out += matrixSection(report.protocols)
         out += simulationSection(report.simulations)
+        for section in report.notTested {
+            out += "<section class=\"not-tested\">\n<h2>\(escape(section))</h2>\n<p>not tested</p>\n</section>\n"
+        }
         out += findingsSection(report.findings)
         out += countsSection(report)
         out += "</body>\n</html>\n"
@@ -126,6 +130,9 @@ public enum HTMLReport {
 
     static func gradeSection(_ grade: ReportPresentation.Grade) -> String {
         var out = "<section id=\"grade\">\n<h2>Grade</h2>\n"
+        if let notGraded = grade.notGraded {
+            return out + "<p>Not graded: \(escape(notGraded))</p>\n</section>\n"
+        }
         out += "<p><span class=\"grade \(gradeClass(grade.tone))\">\(escape(grade.letter.rawValue))</span> "
         out += escape(grade.scores) + "</p>\n"
         if !grade.caps.isEmpty {

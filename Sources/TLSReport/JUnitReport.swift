@@ -14,6 +14,8 @@ public enum JUnitReport {
         /// A one-line message and the details, one line each.
         var failure: (message: String, details: [String])?
         var output: [String]?
+        /// Why the check was not run (`--checks`): a `<skipped>` test case.
+        var skipped: String? = nil
     }
 
     public static func render(_ analysis: ScanAnalysis) -> String {
@@ -23,14 +25,21 @@ public enum JUnitReport {
     public static func render(_ report: ReportPresentation) -> String {
         let cases = checks(report)
         let failures = cases.filter { $0.failure != nil }.count
+        let skipped = cases.filter { $0.skipped != nil }.count
         let suiteName = "tlsmatrix \(report.header.target)"
         let time = "\((report.counts.elapsedSeconds * 1000).rounded() / 1000)"
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
-        out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(time)\">\n"
-        out += "    <properties><property name=\"trustStore\" value=\"\(escape(report.certificates.trustStore))\"/></properties>\n"
+        out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        out += "    <properties><property name=\"trustStore\" value=\"\(escape(report.certificates.trustStore))\"/>"
+        if let checks = report.header.checks { out += "<property name=\"checks\" value=\"\(escape(checks))\"/>" }
+        out += "</properties>\n"
         for item in cases {
             let open = "    <testcase classname=\"\(escape(suiteName))\" name=\"\(escape(item.name))\""
+            if let reason = item.skipped {
+                out += open + ">\n      <skipped message=\"\(escape(reason))\"/>\n    </testcase>\n"
+                continue
+            }
             guard item.failure != nil || item.output != nil else {
                 out += open + "/>\n"
                 continue
@@ -54,7 +63,10 @@ public enum JUnitReport {
         cases.append(Case(name: "reachability",
                           failure: header.reachable ? nil : (header.reachability, ["\(header.reachability) (\(header.connectAttempts) connection attempts)"])))
 
-        for verdict in report.verdicts {
+        for verdict in report.verdicts where !verdict.tested {
+            cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))", skipped: "not tested (--checks)"))
+        }
+        for verdict in report.verdicts where verdict.tested {
             let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
             cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
                               failure: verdict.passed ? nil : (verdict.line, causes),
@@ -93,6 +105,10 @@ public enum JUnitReport {
                                                                    report.undecidedVersions + report.undecided)))
 
         let grade = report.grade
+        if let notGraded = grade.notGraded {
+            cases.append(Case(name: "grade not worse than B", skipped: "not graded: " + notGraded))
+            return cases
+        }
         let caps = grade.caps.map(\.line)
         let summary = "grade \(grade.letter) (score \(grade.score))"
         cases.append(Case(name: "grade not worse than B",

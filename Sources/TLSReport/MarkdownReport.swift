@@ -16,6 +16,10 @@ public enum MarkdownReport {
         out.append("")
         out.append("Address \(escape(header.address)), \(escape(header.sni))")
         out.append("")
+        if let checks = header.checks {
+            out.append(escape(checks))
+            out.append("")
+        }
         for verdict in report.verdicts {
             out.append("**\(escape(verdict.line))**")
             out.append("")
@@ -48,7 +52,11 @@ public enum MarkdownReport {
             out.append("")
         }
         let grade = report.grade
-        out.append("**Grade \(escape(grade.letter.rawValue))** (\(escape(grade.scores)))")
+        if let notGraded = grade.notGraded {
+            out.append("**Not graded**: \(escape(notGraded))")
+        } else {
+            out.append("**Grade \(escape(grade.letter.rawValue))** (\(escape(grade.scores)))")
+        }
         if !grade.caps.isEmpty {
             out.append("")
             out += grade.caps.map { "- cap \(escape($0.limit)) (\(escape($0.rule))): \(escape($0.reason))" }
@@ -73,6 +81,9 @@ public enum MarkdownReport {
                              ["\(index + 1)", suite.hex, suite.name, suite.keyExchangeDetail, suite.bits.map { "\($0)" } ?? "",
                               suite.cloudfront ? "✓" : "", suite.evidenceText, suite.rating.text]
                          })
+        }
+        for section in report.notTested {
+            out += ["## \(section)", "", "not tested", ""]
         }
         if !report.groups.isEmpty {
             out += table("## Key exchange groups", ["Version", "Groups", "Complete"], report.groups.map { row in

@@ -40,6 +40,9 @@ public struct ReportPresentation: Sendable {
         /// "(3 attempts)", or "(the origin was not contacted)".
         public var attemptsNote: String
         public var connectAttempts: Int
+        /// "Checks: cloudfront (not tested: protocols, suites, groups, certificates, simulation)" when `--checks`
+        /// left something out; nil when every check ran.
+        public var checks: String?
     }
 
     /// One verdict: CloudFront → origin over every generation judged, with a line per generation.
@@ -56,6 +59,8 @@ public struct ReportPresentation: Sendable {
         public var causes: [CloudFrontVerdict.Cause]
         /// One line per generation of CloudFront's origin client.
         public var generations: [GenerationLine] = []
+        /// False when `--checks` left the verdict out (state NOT TESTED).
+        public var tested = true
         public var passed: Bool { state.tone == .good }
 
         /// "CloudFront → origin (OriginSslProtocols TLSv1.2): ", the text before the state.
@@ -102,6 +107,12 @@ public struct ReportPresentation: Sendable {
         /// "score 90: protocol 100, key exchange 90, cipher 90".
         public var scores: String
         public var caps: [Cap]
+        /// Why there is no grade (`--checks` left its inputs out); nil when graded.
+        public var notGraded: String?
+        /// "Grade A (score 93: …)", or "Not graded: …".
+        public var headline: String {
+            notGraded.map { "Not graded: " + $0 } ?? "Grade \(letter) (\(scores))"
+        }
 
         public struct Cap: Sendable {
             public var limit: String
@@ -283,6 +294,12 @@ public struct ReportPresentation: Sendable {
     /// Every result that is not definitive, in words (the reachability, protocols, groups, probes,
     /// the verdicts and simulations).
     public var notDefinitive: [String]
+    /// The report sections `--checks` left out, each shown as "not tested": "Key exchange groups",
+    /// "Certificates", "Handshake simulation".
+    public var notTested: [String]
+
+    /// True when `section` (one of ``notTested``'s names) was not tested.
+    public func isNotTested(_ section: String) -> Bool { notTested.contains(section) }
 }
 
 extension ReportPresentation {
@@ -301,7 +318,9 @@ extension ReportPresentation {
             attemptsNote: scan.reachability.isUndecided
                 ? "(the origin was not contacted)"
                 : "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))",
-            connectAttempts: scan.connectAttempts)
+            connectAttempts: scan.connectAttempts,
+            checks: scan.ranAllChecks ? nil
+                : "Checks: \(ScanCheck.describe(scan.checks)) (not tested: \(scan.checksNotRun.map(\.rawValue).joined(separator: ", ")))")
         verdicts = [Self.verdict(analysis.cloudfront)]
         postQuantum = Self.postQuantum(analysis)
         grade = Self.grade(analysis.grade)
@@ -322,9 +341,14 @@ extension ReportPresentation {
                 + "\(p.rejected) rejected, \(p.timedOut) timed out, \(p.failed) failed; \((scan.elapsedSeconds * 100).rounded() / 100) s",
             complete: scan.isComplete, elapsedSeconds: scan.elapsedSeconds)
         undecided = scan.undecided.map { "\($0.version.rawValue) \($0.purpose) [\($0.engine.rawValue)]: \($0.reason)" }
-        undecidedVersions = scan.protocols.filter { !$0.complete || $0.supported == nil }
+        undecidedVersions = scan.protocols.filter(\.isUndecided)
             .map { "\($0.version.rawValue): " + ($0.note ?? "not decided") }
         notDefinitive = Self.notDefinitive(analysis, undecided: undecided, verdicts: verdicts, simulations: simulations)
+        var notTested: [String] = []
+        if !scan.checks.contains(.groups) { notTested.append("Key exchange groups") }
+        if !scan.checks.contains(.certificates), scan.certificates.isEmpty { notTested.append("Certificates") }
+        if !scan.checks.contains(.simulation) { notTested.append("Handshake simulation") }
+        self.notTested = notTested
     }
 
     static func sni(_ name: String?) -> String {
@@ -334,6 +358,11 @@ extension ReportPresentation {
     static func verdict(_ verdict: CloudFrontVerdict) -> Verdict {
         let state: Toned
         var choice: String?
+        let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
+        guard verdict.tested else {
+            return Verdict(subject: "CloudFront", setting: setting, state: Toned("NOT TESTED", .neutral), choice: nil, causes: [],
+                           tested: false)
+        }
         switch verdict.status {
         case .compatible:
             state = Toned("COMPATIBLE", .good)
@@ -387,7 +416,7 @@ extension ReportPresentation {
 
     /// The hybrid (post-quantum) groups the origin accepts with TLS 1.3, and what the -PQ generation negotiated.
     static func postQuantum(_ analysis: ScanAnalysis) -> Toned? {
-        guard analysis.scan.reachability.isReachable else { return nil }
+        guard analysis.scan.reachability.isReachable, analysis.cloudfront.tested else { return nil }
         let tls13 = analysis.scan.groups.first { $0.version == .tls13 }
         let hybrids = (tls13?.groups ?? []).filter { Catalog.shared.group(code: $0)?.kind == .hybrid }
         var text: String
@@ -416,7 +445,8 @@ extension ReportPresentation {
         }
         return Grade(letter: grade.letter, tone: tone, score: grade.score,
                      scores: "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore)",
-                     caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) })
+                     caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) },
+                     notGraded: grade.notGraded)
     }
 
     static func policy(_ conformance: PolicyConformance) -> Policy {
@@ -428,19 +458,25 @@ extension ReportPresentation {
     }
 
     static func protocolRow(_ proto: ProtocolResult) -> ProtocolRow {
+        if proto.coverage == .notTested {
+            return ProtocolRow(version: proto.version, supported: nil, state: Toned("not tested", .neutral), insecure: false,
+                               serverPreference: nil, suites: [], order: "", note: nil, complete: true, matrixState: "not tested")
+        }
         let state = switch proto.supported {
         case true?: Toned("yes", .neutral)
         case false?: Toned("no", .neutral)
         case nil: Toned("UNDECIDED", .notDefinitive)
         }
         let matrixState = switch proto.supported {
-        case true?: proto.complete ? "yes" : "yes (incomplete)"
+        case true?: proto.coverage == .sampled ? "yes (suites not enumerated)" : proto.complete ? "yes" : "yes (incomplete)"
         case false?: "no"
         case nil: "undecided"
         }
         return ProtocolRow(version: proto.version, supported: proto.supported, state: state,
                            insecure: (proto.version == .sslv2 || proto.version == .sslv3) && proto.supported == true,
-                           serverPreference: proto.serverPreference, suites: proto.suites.map(suiteRow), order: order(proto), note: proto.note, complete: proto.complete,
+                           serverPreference: proto.serverPreference, suites: proto.suites.map(suiteRow),
+                           order: proto.coverage == .sampled ? "suites not enumerated (only those negotiated are listed)" : order(proto),
+                           note: proto.note, complete: proto.complete,
                            matrixState: matrixState)
     }
 
@@ -516,7 +552,7 @@ extension ReportPresentation {
         let scan = analysis.scan
         var notes: [String] = []
         if !scan.reachability.isReachable { notes.append("Target: \(scan.reachability.explanation)") }
-        for proto in scan.protocols {
+        for proto in scan.protocols where proto.coverage != .notTested {
             let note = proto.note.map { " (\($0))" } ?? ""
             if proto.supported == nil {
                 notes.append("\(proto.version.rawValue): support undecided" + note)

@@ -45,7 +45,8 @@ extension ScanReport {
             options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
                              policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
                              cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
-                                ? nil : options.cloudFrontGenerations.map(\.rawValue)),
+                                ? nil : options.cloudFrontGenerations.map(\.rawValue),
+                             checks: scan.ranAllChecks ? nil : scan.checks.sorted().map(\.rawValue)),
             observations: scan.observations.isEmpty ? nil : scan.observations)
     }
 
@@ -61,7 +62,8 @@ extension ScanReport {
 
     static func protocolEntry(_ result: ProtocolResult) -> ProtocolEntry {
         ProtocolEntry(version: result.version.rawValue, supported: result.supported, serverPreference: result.serverPreference,
-                      suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note)
+                      suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note,
+                      coverage: result.coverage == .enumerated ? nil : result.coverage.rawValue)
     }
 
     static func suiteEntry(_ suite: SuiteResult) -> Suite {
@@ -141,7 +143,8 @@ extension ScanReport {
     static func gradeEntry(_ grade: Grade) -> GradeEntry {
         GradeEntry(letter: grade.letter.rawValue, score: grade.score, protocolScore: grade.protocolScore,
                    keyExchangeScore: grade.keyExchangeScore, cipherScore: grade.cipherScore,
-                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit.rawValue, reason: $0.reason) })
+                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit.rawValue, reason: $0.reason) },
+                   notGraded: grade.notGraded)
     }
 
     static func simulationEntry(_ simulation: ClientSimulation) -> Simulation {

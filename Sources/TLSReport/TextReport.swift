@@ -17,6 +17,7 @@ public enum TextReport {
         var out: [String] = []
         let header = report.header
         out.append(safe("tlsmatrix scan of \(header.target) — address \(header.address), \(header.sni)"))
+        if let checks = header.checks { out.append(safe(checks)) }
         for verdict in report.verdicts {
             out.append(safe(verdict.prefix) + paint(verdict.state, bold: true) + safe(verdict.suffix))
             let width = (verdict.generations.map(\.name.count).max() ?? 0) + 2
@@ -31,7 +32,7 @@ public enum TextReport {
             }
         }
         let grade = report.grade
-        out.append(safe("Grade \(grade.letter) (\(grade.scores))"))
+        out.append(safe(grade.headline))
         out += grade.caps.map { safe("  " + $0.line) }
         if let policy = report.policy { out += policyLines(policy, paint) }
         guard header.reachable else {
@@ -67,6 +68,10 @@ public enum TextReport {
                 // A secure suite's rating is left blank: the table draws the eye to the others.
                 out.append(safe(row) + (suite.rating.tone == .good ? "" : paint(suite.rating, bold: suite.rating.tone == .bad)))
             }
+        }
+        for section in report.notTested {
+            out.append("")
+            out.append("\(section): not tested")
         }
         if !report.groups.isEmpty {
             out.append("")

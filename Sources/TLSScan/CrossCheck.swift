@@ -28,11 +28,18 @@ struct CrossCheck: Sendable {
     /// How long the one listening TLS 1.3 confirmation waits for a certificate_required alert.
     static let listenAfterHandshake: Duration = .milliseconds(500)
 
-    func run(session: ProbeSession, into result: inout ScanResult) async {
+    /// A (version, suite) cell to confirm.
+    struct Pair: Sendable, Hashable {
+        var version: TLSVersion
+        var suite: UInt16
+    }
+
+    /// `only`: confirm just these cells (nil: every accepted one).
+    func run(session: ProbeSession, into result: inout ScanResult, only: Set<Pair>? = nil) async {
         await environment.prepare()
         var jobs: [(TLSVersion, UInt16, any HandshakeEngine)] = []
         for proto in result.protocols where proto.version != .sslv2 {
-            for suite in proto.suites {
+            for suite in proto.suites where only?.contains(Pair(version: proto.version, suite: suite.code)) ?? true {
                 if let engine = confirmer(version: proto.version, suite: suite.code) {
                     jobs.append((proto.version, suite.code, engine))
                 }

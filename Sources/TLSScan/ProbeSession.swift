@@ -59,11 +59,15 @@ struct ProbeSession: Sendable {
     }
 
     func run(into result: inout ScanResult) async {
+        let plan = ScanPlan(checks: options.checks, originProtocols: options.originProtocols)
+        result.checks = plan.checks
         let versions = options.versions.sorted()
         let tlsVersions = versions.filter { $0 != .sslv2 }
+        // every version, or (--checks cloudfront alone) the ones CloudFront may use
+        let probed = plan.allVersions ? tlsVersions : tlsVersions.filter(plan.cloudFrontVersions.contains)
         var opened: [TLSVersion: ProbeOutcome] = [:]
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
-        if let opener = tlsVersions.contains(.tls12) ? .tls12 : tlsVersions.last {
+        if let opener = probed.contains(.tls12) ? .tls12 : probed.last {
             let offer = request(opener, suites: candidates(for: opener))
             var outcome = await probe(offer, purpose: "version")
             // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead.
@@ -75,13 +79,29 @@ struct ProbeSession: Sendable {
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
                 result.connectAttempts = attempt
-                await checkHTTPPort(into: &result)
+                if plan.cloudFront { await checkHTTPPort(into: &result) }
                 await finish(&result)
                 return
             }
             opened[opener] = outcome
         }
         let firstOutcomes = opened
+        if plan.enumeratesSuites {
+            await enumerate(plan, versions: versions, first: firstOutcomes, into: &result)
+        } else {
+            await sample(plan, versions: versions, probed: probed, first: firstOutcomes, into: &result)
+        }
+        if plan.cloudFront, options.observeCloudFront {
+            result.observations = await observeCloudFront()
+        }
+        if plan.cloudFront { await checkHTTPPort(into: &result) }
+        await finish(&result)
+    }
+
+    /// The full matrix: every version's suites by elimination, groups, certificates, the cross-check.
+    func enumerate(_ plan: ScanPlan, versions: [TLSVersion], first firstOutcomes: [TLSVersion: ProbeOutcome],
+                   into result: inout ScanResult) async {
+        let tlsVersions = versions.filter { $0 != .sslv2 }
         var chains: [CertificateChain] = []
         var protocols: [ProtocolResult] = []
         await withTaskGroup(of: (ProtocolResult, [CertificateChain]).self) { group in
@@ -97,21 +117,16 @@ struct ProbeSession: Sendable {
             }
         }
         result.protocols = protocols.sorted { $0.version < $1.version }
-        if options.enumerateGroups {
+        if plan.groups, options.enumerateGroups {
             result.groups = await enumerateGroups(result.protocols)
         }
-        if options.checkWithoutSNI, serverName != nil, let variant = await certificateWithoutSNI(result.protocols) {
+        if plan.certificates, options.checkWithoutSNI, serverName != nil, let variant = await certificateWithoutSNI(result.protocols) {
             chains.appendDistinct(variant)
         }
         result.certificates = Self.distinct(chains)
         if options.crossCheck, engine.kind == .wire {
             await CrossCheck(environment: environment).run(session: self, into: &result)
         }
-        if options.observeCloudFront {
-            result.observations = await observeCloudFront()
-        }
-        await checkHTTPPort(into: &result)
-        await finish(&result)
     }
 
     static func isConnectFailure(_ outcome: ProbeOutcome) -> Bool {
@@ -214,12 +229,7 @@ struct ProbeSession: Sendable {
             return await probeIndividually(version, suites: candidates)
         }
         var chains: [CertificateChain] = []
-        let opening: ProbeOutcome
-        if let first {
-            opening = first
-        } else {
-            opening = await probe(request(version, suites: candidates), purpose: "version")
-        }
+        let opening = await opening(version, candidates: candidates, first: first)
         var end = await eliminate(version, pool: candidates, opening: opening, into: &result, chains: &chains)
         if result.suites.isEmpty, engine.kind == .wire, candidates.count > Self.chunkSize, Self.isBareClose(end) {
             // A bare close (no alert) on a long offer may be a server or middlebox that cannot take a large
@@ -254,6 +264,12 @@ struct ProbeSession: Sendable {
             }
         }
         return (result, chains)
+    }
+
+    /// The answer to offering every candidate for `version`: the reachability probe's when it was that version's.
+    func opening(_ version: TLSVersion, candidates: [UInt16], first: ProbeOutcome?) async -> ProbeOutcome {
+        if let first { return first }
+        return await probe(request(version, suites: candidates), purpose: "version")
     }
 
     /// Suites offered at once when a server closes on the full list (sslscan and nmap use similar sizes).

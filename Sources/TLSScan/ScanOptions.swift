@@ -26,6 +26,9 @@ public struct ScanOptions: Sendable {
     /// Send each CloudFront generation's own ClientHello (one connection each) so its verdict is observed, not
     /// only predicted from the matrix.
     public var observeCloudFront = true
+    /// What to test (`--checks`): every check by default. ``ScanPlan`` adds what a check needs (simulation needs
+    /// suites and groups; suites, groups and certificates need the protocol versions).
+    public var checks: Set<ScanCheck> = ScanCheck.all
     /// The origin's OriginSslProtocols setting the CloudFront hellos are built for.
     public var originProtocols: [TLSVersion] = [.tls12]
     /// Limits shared with other scans of the same run; nil gives this scan its own per-host gate.

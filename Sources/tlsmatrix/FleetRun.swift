@@ -100,7 +100,7 @@ actor FleetRun: ScanObserver {
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
                 status: TargetStatus(status),
-                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable ? analysis.grade.letter.rawValue : nil,
+                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable && analysis.grade.notGraded == nil ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
                 reachability: ScanReport.status(of: scan.reachability),

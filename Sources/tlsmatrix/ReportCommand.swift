@@ -34,6 +34,10 @@ struct ReportCommand: AsyncParsableCommand {
         } catch {
             throw TLSMatrixError(.invalidSavedReport, String(describing: error))
         }
-        try await report.filledIn(from: saved).deliver(scan)
+        let options = try report.filledIn(from: saved)
+        if !scan.ranAllChecks {
+            try options.requireMeasured(by: scan.checks, described: "the saved scan's checks, \(ScanCheck.describe(scan.checks)),")
+        }
+        try await options.deliver(scan)
     }
 }

@@ -143,6 +143,20 @@ struct ReportOptions: ParsableArguments {
 
     /// The documented exit status for one analysed scan: a failed verdict first, then an incomplete scan.
     /// A scan that never asked the origin (local problem) is incomplete whatever was asked.
+    /// `--client` and `--policy` judge what a scan measured: exit 2 when its checks (`--checks`, or a saved scan's
+    /// `options.checks`) leave out what they need — the cloudfront check, the simulation, the suites.
+    func requireMeasured(by checks: Set<ScanCheck>, described: String) throws {
+        if !checks.contains(.cloudfront), client == ClientProfile.ID.cloudFrontOrigin {
+            throw ValidationError("--client cloudfront-origin needs the cloudfront check (\(described) leaves it out)")
+        }
+        if !checks.contains(.simulation), let client, client != ClientProfile.ID.cloudFrontOrigin {
+            throw ValidationError("--client \(client) needs the simulation check (\(described) leaves it out)")
+        }
+        if !checks.contains(.suites), !checks.contains(.simulation), policy != nil {
+            throw ValidationError("--policy needs the suites check (\(described) leaves it out)")
+        }
+    }
+
     func status(of analysis: ScanAnalysis) -> ExitStatus {
         if analysis.scan.reachability.isUndecided { return .incomplete }
         if client == ClientProfile.ID.cloudFrontOrigin, analysis.cloudfront.compatible == false { return .failedVerdict }
@@ -154,7 +168,7 @@ struct ReportOptions: ParsableArguments {
         if analysis.policy?.violated == true { return .failedVerdict }
         if !analysis.scan.isComplete { return .incomplete }
         // A verdict that could not be decided (trust not verifiable, a probe left undecided) is not a pass.
-        if analysis.cloudfront.compatible == nil { return .incomplete }
+        if analysis.cloudfront.compatible == nil, analysis.cloudfront.tested { return .incomplete }
         return .passed
     }
 

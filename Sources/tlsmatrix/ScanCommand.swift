@@ -83,12 +83,28 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
+    @Option(help: "What to test, comma-separated: all (default), or protocols, suites, groups, certificates, simulation, cloudfront. cloudfront alone runs only what the CloudFront verdict needs (the versions CloudFront may use, each generation's own ClientHello, the chains its offer selects, the HTTP port): about 10 connections per origin; everything else is reported as not tested and the grade is not given.")
+    var checks: String = "all"
+
     @Flag(help: "Never show the progress bar (it is shown only when standard error is a terminal).")
     var noProgress = false
 
     @OptionGroup var report: ReportOptions
 
+    /// `--checks` parsed (validated in ``validate()``).
+    var checkSet: Set<ScanCheck> { (try? ScanCheck.parse(checks)) ?? ScanCheck.all }
+
     func validate() throws {
+        let selected: Set<ScanCheck>
+        do {
+            selected = try ScanCheck.parse(checks)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        try report.requireMeasured(by: selected, described: "--checks \(checks)")
+        if engine != "wire", selected != ScanCheck.all {
+            throw ValidationError("--checks applies to the wire engine only (--engine \(engine) enumerates everything)")
+        }
         guard EngineChoice(rawValue: engine) != nil else {
             throw ValidationError("unknown engine '\(engine)' (choose wire, openssl, gnutls or all)")
         }
@@ -265,6 +281,7 @@ struct ScanCommand: AsyncParsableCommand {
         options.connectAttempts = attempts
         options.crossCheck = !noCrossCheck
         options.httpPort = noHttpCheck ? nil : httpPort
+        options.checks = checkSet
         options.limits = ScanLimits(globalConcurrency: globalConcurrency, perHostConcurrency: concurrency,
                                     delay: .milliseconds(delay))
         return options

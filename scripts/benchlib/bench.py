@@ -29,6 +29,7 @@ from typing import Any, Callable, Optional
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
 sys.path.insert(0, LIB)
+import bench_checks  # noqa: E402
 import bench_count  # noqa: E402
 import bench_nginx  # noqa: E402
 import bench_parse  # noqa: E402
@@ -377,16 +378,7 @@ def scale_rows(ctx: Ctx) -> dict[str, Any]:
             c = ctx.counter.end()
             reports, summary = [], None
             try:
-                with open(outj) as f:
-                    for line in f:
-                        line = line.strip()
-                        if not line:
-                            continue
-                        o = json.loads(line)
-                        if "summary" in o and len(o) == 1:
-                            summary = o["summary"]
-                        else:
-                            reports.append(o)
+                reports, summary = bench_checks.read_jsonl(outj)
             except (OSError, ValueError) as e:
                 log("  cannot read %s: %s" % (outj, e))
             mode = "--targets-file"
@@ -671,6 +663,16 @@ class Ctx:
     load_summary: Any
 
 
+def finish(ctx: Ctx) -> None:
+    """Stops the load monitor and runs the cleanups (origins, work folder), newest first."""
+    ctx.monitor.stop()
+    for c in reversed(ctx.cleanups):
+        try:
+            c()
+        except Exception as e:  # noqa: BLE001
+            log("cleanup: %s" % e)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -691,7 +693,16 @@ def main() -> None:
     ap.add_argument("--no-hang", action="store_true", help="skip the hanging-origin row")
     ap.add_argument("--out", default=None, help="Markdown file (default bench/results.md; --quick: bench/raw/results-quick.md)")
     ap.add_argument("--raw", default=os.path.join(ROOT, "bench", "raw"))
+    ap.add_argument("--checks-bench", action="store_true",
+                    help="only the issue-16 benchmark: full scan vs --checks cloudfront on the origin fleet (--origins) "
+                         "and on one nginx with --checks-sizes ports; replaces its own section of bench/results.md "
+                         "(the others stay) and writes bench/checks-scale.png")
+    ap.add_argument("--checks-sizes", default=",".join(str(n) for n in bench_checks.DEFAULT_SIZES),
+                    help="nginx port counts for --checks-bench (comma-separated; empty = fleet only)")
     a = ap.parse_args()
+    if a.checks_bench:
+        checks_main(a)
+        return
     ctx = Ctx()
     ctx.args = a
     ctx.started = datetime.datetime.utcnow()
@@ -772,12 +783,7 @@ def main() -> None:
     except KeyboardInterrupt:
         log("interrupted; writing what finished")
     finally:
-        ctx.monitor.stop()
-        for c in reversed(ctx.cleanups):
-            try:
-                c()
-            except Exception as e:  # noqa: BLE001
-                log("cleanup: %s" % e)
+        finish(ctx)
 
     s = ctx.monitor.samples
     if s:
@@ -807,6 +813,66 @@ def main() -> None:
                    "loadSamples": [(round(t, 1), round(f, 3)) for t, f, _ in s]},
                   f, indent=1, default=lambda o: sorted(o) if isinstance(o, set) else str(o))
     log("wrote %s and %s" % (os.path.relpath(out_md, ROOT), os.path.relpath(os.path.join(a.raw, "results.json"), ROOT)))
+
+
+def checks_main(a: argparse.Namespace) -> None:
+    """`--checks-bench`: bench_checks' fleet and scale runs with this module's process, counting and load tools."""
+    ctx = Ctx()
+    ctx.args = a
+    ctx.started = datetime.datetime.utcnow()
+    ctx.bin = os.path.abspath(a.bin)
+    ctx.raw = a.raw
+    os.makedirs(a.raw, exist_ok=True)
+    if not os.path.exists(TIME):
+        sys.exit("bench: /usr/bin/time missing (Debian package 'time')")
+    origins = [o.strip() for o in a.origins.split(",") if o.strip()] if a.origins else ALL_ORIGINS
+    sizes = [int(x) for x in a.checks_sizes.split(",") if x.strip()]
+    with open(os.path.join(ROOT, "scripts", "oracle", "origins.json")) as f:
+        json.load(f)  # the fleet's expectations must be readable (scale rows use bench_nginx's own)
+    workdir = tempfile.mkdtemp(prefix="tlsmatrix-bench-checks-")
+    ctx.own_pgids = set()
+    ctx.monitor = LoadMonitor(ctx.own_pgids)
+    ctx.cleanups = [lambda: shutil.rmtree(workdir, ignore_errors=True)]
+
+    def on_signal(sig: int, _frame: Any) -> None:
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, on_signal)
+    fleet_rows: list[dict[str, Any]] = []
+    scale_rows_: list[dict[str, Any]] = []
+    try:
+        ctx.counter, ctx.count_note = bench_count.choose(workdir, a.count)
+        log("counting connections with %s (%s)" % (ctx.counter.method, ctx.count_note))
+        ctx.monitor.start()
+        fleet_rows = bench_checks.fleet(ctx, origins, start_origin, stop_origin, run_measured)
+        scale_rows_ = bench_checks.scale(ctx, sizes, bench_nginx, run_measured,
+                                         lambda expected, o: bench_parse.compare(expected, bench_parse.tlsmatrix_report(o))["correct"])
+    except KeyboardInterrupt:
+        log("interrupted; writing what finished")
+    finally:
+        finish(ctx)
+    s = ctx.monitor.samples
+    load = ("other processes (not the benchmark or its origins) used %.0f%% of the %d cores on average, max %.0f%%, "
+            "in %d one-second samples" % (100 * sum(x[1] for x in s) / len(s), os.cpu_count() or 0,
+                                          100 * max(x[1] for x in s), len(s))) if s else "not sampled"
+    png_path = os.path.join(ROOT, "bench", "checks-scale.png")
+    png_error = bench_checks.plot(scale_rows_, png_path) if scale_rows_ else None
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "Sources"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    section = bench_checks.render(
+        fleet_rows, scale_rows_, started=ctx.started.strftime("%Y-%m-%d %H:%M UTC"),
+        machine="%s, %d cores" % (platform.platform(), os.cpu_count() or 0),
+        git="git " + git + (" with uncommitted changes under Sources/" if dirty else ""),
+        count_method="%s (%s)" % (ctx.counter.method, ctx.count_note) if hasattr(ctx, "counter") else "nothing",
+        load_summary=load, png="checks-scale.png" if scale_rows_ and png_error is None else None, png_error=png_error)
+    out_md = a.out or os.path.join(ROOT, "bench", "results.md")
+    existing = open(out_md).read() if os.path.exists(out_md) else ""
+    with open(out_md, "w") as f:
+        f.write(bench_checks.splice(existing, section))
+    with open(os.path.join(a.raw, "checks-results.json"), "w") as f:
+        json.dump({"started": ctx.started.isoformat() + "Z", "fleet": fleet_rows, "scale": scale_rows_, "load": load,
+                   "loadSamples": [(round(t, 1), round(x, 3)) for t, x, _ in s]}, f, indent=1, default=str)
+    sys.stdout.write(section + "\n")
+    log("wrote %s (its checks section) and %s" % (os.path.relpath(out_md, ROOT), os.path.relpath(png_path, ROOT)))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ EXPECTED = {
 
 def port_free(p: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # like nginx: a port whose earlier connections are still in TIME_WAIT can be listened on again
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, p))
             return True
@@ -45,7 +47,7 @@ def port_free(p: int) -> bool:
             return False
 
 
-def find_block(n: int, start: int = 20000, stop: int = 32000) -> int:
+def find_block(n: int, start: int = 20000, stop: int = 32768) -> int:
     """First run of n consecutive free ports in [start, stop) — below Linux's ephemeral range, so
     no client socket takes one of them as its source port during the run."""
     p = start
@@ -57,19 +59,20 @@ def find_block(n: int, start: int = 20000, stop: int = 32000) -> int:
     raise RuntimeError("no %d consecutive free ports in %d-%d" % (n, start, stop))
 
 
-def config(d: str, first: int, n: int) -> str:
+def config(d: str, first: int, n: int, any_address: bool = False) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
     os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
     temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
                     for t in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    listens = "".join("    listen %s:%d ssl;\n" % (HOST, p) for p in range(first, first + n))
+    # any_address: every loopback address (127.0.0.0/8), so targets can be spread over several addresses
+    listens = "".join("    listen %s%d ssl;\n" % ("" if any_address else HOST + ":", p) for p in range(first, first + n))
     return """%sdaemon off;
 master_process on;
 worker_processes 2;
 worker_rlimit_nofile %d;
 pid %s/nginx.pid;
 error_log %s/nginx-error.log warn;
-events { worker_connections 4096; }
+events { worker_connections %d; }
 http {
   access_log off;
 %s  server {
@@ -86,7 +89,7 @@ http {
     location / { return 200 "ok\\n"; }
   }
 }
-""" % (user, max(16384, 4 * n + 8192), d, d, temps, listens, d, d, d, d, CIPHERS)
+""" % (user, max(16384, 4 * n + 8192), d, d, max(4096, n + 4096), temps, listens, d, d, d, d, CIPHERS)
 
 
 def raise_nofile(n: int) -> None:
@@ -97,7 +100,7 @@ def raise_nofile(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def start(n: int, directory: Optional[str] = None) -> dict[str, Any]:
+def start(n: int, directory: Optional[str] = None, any_address: bool = False) -> dict[str, Any]:
     nginx = origin.need("nginx")
     auto = directory is None
     if directory is None:
@@ -114,7 +117,7 @@ def start(n: int, directory: Optional[str] = None) -> dict[str, Any]:
         first = find_block(n)
         conf = os.path.join(d, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(config(d, first, n))
+            f.write(config(d, first, n, any_address))
         log = os.path.join(d, "nginx.log")
         with open(log, "w") as lf:
             proc = subprocess.Popen([nginx, "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", conf],
