@@ -95,6 +95,8 @@ struct DistributionRunner: Sendable {
     let perHost: Int
     let delay: Duration
     let crossCheck: Bool
+    /// `--checks` (always with cloudfront).
+    let checks: Set<ScanCheck>
     let progress: DistributionProgress?
     /// Jobs run at once.
     let inFlight: Int
@@ -158,6 +160,7 @@ struct DistributionRunner: Sendable {
         options.delay = delay
         options.connectAttempts = job.attempts
         options.crossCheck = crossCheck
+        options.checks = checks
         options.httpPort = job.httpPort
         options.originProtocols = job.protocols
         options.limits = limits

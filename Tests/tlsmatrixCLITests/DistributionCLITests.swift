@@ -186,6 +186,32 @@ import Testing
         #expect(scans.count == 2 && scans[0] == scans[1])
     }
 
+    @Test("--checks cloudfront gives every origin the same outcome, alias checks and causes as full scans, with a fraction of the connections")
+    func verdictOnlyScans() async throws {
+        let servers = try await Self.servers()
+        defer { servers.stop() }
+        let path = try Self.fixture("shop.yaml", ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
+        let common = ["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path, "--format", "json"]
+            + servers.resolve
+        let full = Self.origins(try Self.json(try await CLI.run(common)))
+        let quick = Self.origins(try Self.json(try await CLI.run(common + ["--checks", "cloudfront"])))
+        #expect(Set(full.keys) == Set(quick.keys))
+        func summary(_ origin: [String: Any]) -> [String] {
+            let aliases = (origin["aliases"] as? [[String: Any]] ?? []).map { "\($0["alias"] ?? ""):\($0["covered"] ?? "")" }
+            let causes = (origin["causes"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? ""):\($0["alias"] ?? "")" }
+            let generations = (origin["generations"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? ""):\($0["compatible"] ?? "")" }
+            return ["\(origin["outcome"] ?? "")"] + aliases + causes + generations
+        }
+        for (id, origin) in full {
+            #expect(summary(origin) == summary(quick[id] ?? [:]), "\(id)")
+            guard let fullScan = origin["scan"] as? [String: Any], let quickScan = quick[id]?["scan"] as? [String: Any] else { continue }
+            let fullConnections = fullScan["connections"] as? Int ?? 0
+            let quickConnections = quickScan["connections"] as? Int ?? 0
+            #expect(quickConnections <= 10 && quickConnections < fullConnections, "\(id): \(quickConnections) vs \(fullConnections)")
+            #expect((quickScan["options"] as? [String: Any])?["checks"] as? [String] == ["cloudfront"])
+        }
+    }
+
     @Test("The text report names every uncovered alias with the behaviours that forward Host and where the origin is in the file")
     func textReport() async throws {
         let servers = try await Self.servers()
@@ -333,7 +359,8 @@ import Testing
         let alb = try Self.fixture("alb.yaml")
         for arguments in [[unknown.path], ["/nonexistent/dist.yaml"], [alb, "--resolve", "www.example.org:443"],
                           [alb, "--resolve", "www.example.org:99999:127.0.0.1"], [alb, "--resolve", "www.example.org:443:not-an-ip"],
-                          [alb, "--param", "=x"], [alb, "--format", "pdf"], []] {
+                          [alb, "--param", "=x"], [alb, "--format", "pdf"], [alb, "--checks", "protocols"],
+                          [alb, "--checks", "cloudfront,bogus"], []] {
             let run = try await CLI.run(["distribution"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("error"), "\(arguments): \(run.stderr)")
