@@ -95,6 +95,28 @@ static inline void COpenSSL_track_alerts(SSL *ssl) {
     SSL_set_ex_data(ssl, COpenSSL_alert_ex_index(), NULL);
     SSL_set_info_callback(ssl, COpenSSL_info_callback);
 }
+/* Whether the server asked for a client certificate (a CertificateRequest; encrypted in TLS 1.3, so only the
+   library sees it): the client certificate callback marks the SSL object and sends no certificate. */
+static int COpenSSL_request_index_value = -1;
+static pthread_once_t COpenSSL_request_index_once = PTHREAD_ONCE_INIT;
+static inline void COpenSSL_request_index_init(void) {
+    COpenSSL_request_index_value = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+static inline int COpenSSL_request_ex_index(void) {
+    pthread_once(&COpenSSL_request_index_once, COpenSSL_request_index_init);
+    return COpenSSL_request_index_value;
+}
+static inline int COpenSSL_client_cert_callback(SSL *ssl, X509 **x509, EVP_PKEY **pkey) {
+    (void)x509; (void)pkey;
+    SSL_set_ex_data(ssl, COpenSSL_request_ex_index(), (void *)(intptr_t)1);
+    return 0; /* no certificate */
+}
+static inline void COpenSSL_track_certificate_request(SSL_CTX *ctx) {
+    SSL_CTX_set_client_cert_cb(ctx, COpenSSL_client_cert_callback);
+}
+static inline int COpenSSL_certificate_requested(const SSL *ssl) {
+    return SSL_get_ex_data(ssl, COpenSSL_request_ex_index()) != NULL;
+}
 /* The last alert received: (level << 8) | description, or -1 when none. */
 static inline int COpenSSL_last_alert(const SSL *ssl) {
     intptr_t v = (intptr_t)SSL_get_ex_data(ssl, COpenSSL_alert_ex_index());

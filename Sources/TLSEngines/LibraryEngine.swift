@@ -40,11 +40,15 @@ protocol TLSLibraryBackend: Sendable {
     /// One read after the handshake: `.done` when the server sent application data or nothing is pending that
     /// ends the connection, `.wait` to wait for the socket, `.ended(.rejected(.alert(…)))` when it sent an alert.
     static func readAfterHandshake(_ session: Session) -> HandshakeStep
+    /// Whether the server asked for a client certificate during the handshake; nil when the library cannot tell.
+    static func certificateRequested(_ session: Session) -> Bool?
 }
 
 extension TLSLibraryBackend {
     /// A library that cannot read after the handshake reports nothing more.
     static func readAfterHandshake(_ session: Session) -> HandshakeStep { .done }
+    /// A library that cannot tell is listened to whenever a listen is asked for.
+    static func certificateRequested(_ session: Session) -> Bool? { nil }
 }
 
 /// A failure that ends a probe early (the probe's outcome is `.failed(failure)`), as a `Result` failure.
@@ -176,7 +180,8 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
             case .success(let agreement): outcome = .accepted(agreement.negotiated)
             case .failure(let stop): outcome = .failed(stop.failure)
             }
-            if let listen, case .accepted(var negotiated) = outcome,
+            // A server that sent no CertificateRequest cannot send certificate_required: no need to wait for it.
+            if let listen, case .accepted(var negotiated) = outcome, Backend.certificateRequested(session) != false,
                listenedForCertificateRequired(session, socket: socket, deadline: EngineDeadline(after: listen)) {
                 negotiated.certificateRequested = true
                 outcome = .accepted(negotiated)

@@ -180,6 +180,7 @@ extension OpenSSLBackend: TLSLibraryBackend {
             | COpenSSL_SSL_OP_LEGACY_SERVER_CONNECT())
         _ = COpenSSL_SSL_CTX_disable_session_cache(ctx)
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
+        COpenSSL_track_certificate_request(ctx)
         let suiteList = plan.cipherNames.joined(separator: ":")
         if request.version == .tls13 {
             guard SSL_CTX_set_ciphersuites(ctx, suiteList) == 1 else {
@@ -215,6 +216,11 @@ extension OpenSSLBackend: TLSLibraryBackend {
         case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return .wait(writing: error == SSL_ERROR_WANT_WRITE)
         default: return .ended(rejection(ssl: session.ssl, error: error, errno: callErrno))
         }
+    }
+
+    /// Whether the server sent a CertificateRequest during the handshake (the client certificate callback ran).
+    static func certificateRequested(_ session: OpenSSLSession) -> Bool? {
+        COpenSSL_certificate_requested(session.ssl) != 0
     }
 
     /// One SSL_read after the handshake (TLS 1.3 session tickets are processed on the way).
