@@ -75,15 +75,23 @@ static inline long COpenSSL_SSL_CTX_disable_session_cache(SSL_CTX *ctx) {
     return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 }
 
-/* Alert bookkeeping through the info callback: the last alert read from the peer. */
+/* Two SSL ex_data slots, made once per process: the last alert read from the peer, and whether the peer asked
+   for a client certificate. */
 static int COpenSSL_alert_index_value = -1;
-static pthread_once_t COpenSSL_alert_index_once = PTHREAD_ONCE_INIT;
-static inline void COpenSSL_alert_index_init(void) {
+static int COpenSSL_request_index_value = -1;
+static pthread_once_t COpenSSL_ex_index_once = PTHREAD_ONCE_INIT;
+static inline void COpenSSL_ex_index_init(void) {
     COpenSSL_alert_index_value = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    COpenSSL_request_index_value = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
+/* Alert bookkeeping through the info callback: the last alert read from the peer. */
 static inline int COpenSSL_alert_ex_index(void) {
-    pthread_once(&COpenSSL_alert_index_once, COpenSSL_alert_index_init);
+    pthread_once(&COpenSSL_ex_index_once, COpenSSL_ex_index_init);
     return COpenSSL_alert_index_value;
+}
+static inline int COpenSSL_request_ex_index(void) {
+    pthread_once(&COpenSSL_ex_index_once, COpenSSL_ex_index_init);
+    return COpenSSL_request_index_value;
 }
 static inline void COpenSSL_info_callback(const SSL *ssl, int where, int ret) {
     if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT) {
@@ -97,15 +105,6 @@ static inline void COpenSSL_track_alerts(SSL *ssl) {
 }
 /* Whether the server asked for a client certificate (a CertificateRequest; encrypted in TLS 1.3, so only the
    library sees it): the client certificate callback marks the SSL object and sends no certificate. */
-static int COpenSSL_request_index_value = -1;
-static pthread_once_t COpenSSL_request_index_once = PTHREAD_ONCE_INIT;
-static inline void COpenSSL_request_index_init(void) {
-    COpenSSL_request_index_value = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-}
-static inline int COpenSSL_request_ex_index(void) {
-    pthread_once(&COpenSSL_request_index_once, COpenSSL_request_index_init);
-    return COpenSSL_request_index_value;
-}
 static inline int COpenSSL_client_cert_callback(SSL *ssl, X509 **x509, EVP_PKEY **pkey) {
     (void)x509; (void)pkey;
     SSL_set_ex_data(ssl, COpenSSL_request_ex_index(), (void *)(intptr_t)1);
