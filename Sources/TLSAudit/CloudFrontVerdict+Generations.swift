@@ -50,13 +50,13 @@ extension CloudFrontVerdict {
     /// generation connects; the documented generation's choice fills the top-level protocol, suite and group.
     public static func evaluateGenerations(
         _ scan: ScanResult, originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?,
-        generations: [CloudFrontGeneration] = CloudFrontGeneration.allCases
+        generations: [CloudFrontGeneration] = CloudFrontGeneration.allCases, presentsClientCertificate: Bool = false
     ) -> CloudFrontVerdict {
         var results: [Generation] = []
         for generation in generations.sorted() {
             guard let profile = Catalog.shared.client(id: generation.profileID) else { continue }
             results.append(evaluate(generation, profile: profile, scan: scan, originProtocols: originProtocols,
-                                    chains: chains, hostHeader: hostHeader))
+                                    chains: chains, hostHeader: hostHeader, presentsClientCertificate: presentsClientCertificate))
         }
         guard !results.isEmpty else {
             return evaluate(scan, originProtocols: originProtocols)  // names the missing profile
@@ -75,7 +75,8 @@ extension CloudFrontVerdict {
     }
 
     static func evaluate(_ generation: CloudFrontGeneration, profile: ClientProfile, scan: ScanResult,
-                         originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?) -> Generation {
+                         originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?,
+                         presentsClientCertificate: Bool = false) -> Generation {
         let versions = profile.versions(forOriginProtocols: originProtocols)
         let predicted = evaluate(scan, originProtocols: originProtocols, profile: profile)
         var verdict = predicted
@@ -123,7 +124,8 @@ extension CloudFrontVerdict {
         if scan.reachability.isReachable {
             verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: hostHeader,
                                          judgesChainOrder: generation.isDocumented)
-            if let request = scan.findings.first(where: { $0.id == Finding.ID.clientCertificateRequested }) {
+            // with origin mutual TLS (OriginMtlsConfig) CloudFront answers the request with its certificate
+            if !presentsClientCertificate, let request = scan.findings.first(where: { $0.id == Finding.ID.clientCertificateRequested }) {
                 verdict.causes.append(Cause(
                     id: Finding.ID.clientCertificateRequested,
                     message: request.message + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",

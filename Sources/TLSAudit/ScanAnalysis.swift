@@ -20,6 +20,9 @@ public struct AnalysisOptions: Sendable {
     public var client: String?
     /// The CloudFront generations the verdict is given for (`--cloudfront-generation`), all by default.
     public var cloudFrontGenerations: [CloudFrontGeneration] = CloudFrontGeneration.allCases
+    /// CloudFront presents a client certificate to the origin (origin mutual TLS, `OriginMtlsConfig`): a request for
+    /// one is then no 502 cause.
+    public var presentsClientCertificate = false
 
     public init() {}
 }
@@ -67,7 +70,7 @@ public struct ScanAnalysis: Sendable {
             ? CloudFrontVerdict.notTested(scan, originProtocols: options.originProtocols)
             : CloudFrontVerdict.evaluateGenerations(
                 scan, originProtocols: options.originProtocols, chains: chains, hostHeader: options.hostHeader,
-                generations: options.cloudFrontGenerations)
+                generations: options.cloudFrontGenerations, presentsClientCertificate: options.presentsClientCertificate)
         // Derived, so replaced rather than added to: a saved report analysed again gets the same list.
         scan.findings.removeAll { $0.id == CloudFrontVerdict.observationDiffers }
         for generation in verdict.generations {

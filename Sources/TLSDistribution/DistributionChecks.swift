@@ -38,13 +38,26 @@ public struct OriginRouting: Sendable, Hashable, Codable {
     public var originId: String
     /// Path patterns of the behaviours, in the distribution's order.
     public var behaviors: [String]
-    /// Whether some behaviour forwards Host: true if one does, nil if none does but some cannot be told, else false.
-    public var forwardsHost: Bool?
+    /// The path patterns of those that forward Host.
+    public var hostBehaviors: [String]
+    /// The path patterns of those whose origin request policy cannot be read (Host may be forwarded).
+    public var unknownBehaviors: [String]
+    /// The origin groups (failover) the origin is a member of.
+    public var originGroups: [String]
 
-    public init(originId: String, behaviors: [String], forwardsHost: Bool?) {
+    public init(originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
+                originGroups: [String]) {
         self.originId = originId
         self.behaviors = behaviors
-        self.forwardsHost = forwardsHost
+        self.hostBehaviors = hostBehaviors
+        self.unknownBehaviors = unknownBehaviors
+        self.originGroups = originGroups
+    }
+
+    /// Whether some behaviour forwards Host: true if one does, nil if none does but some cannot be told, else false.
+    public var forwardsHost: Bool? {
+        if !hostBehaviors.isEmpty { return true }
+        return unknownBehaviors.isEmpty ? false : nil
     }
 }
 
@@ -75,25 +88,21 @@ public enum DistributionChecks {
 
     /// Every finding of `distribution`, origin by origin.
     public static func findings(for distribution: Distribution) -> [DistributionFinding] {
-        distribution.origins.flatMap { origin in
-            headerFindings(origin) + elbNameFindings(origin) + hostFindings(origin, distribution)
+        zip(distribution.origins, routing(of: distribution)).flatMap { origin, route in
+            headerFindings(origin) + elbNameFindings(origin) + hostFindings(origin, route, distribution)
                 + (origin.loadBalancer.map { listenerFindings($0, origin: origin) } ?? [])
         }
     }
 
-    /// For each origin, the behaviours that reach it and whether any forwards Host.
+    /// For each origin, in the distribution's order: the behaviours that reach it and which of them forward Host.
     public static func routing(of distribution: Distribution) -> [OriginRouting] {
         distribution.origins.map { origin in
-            let groups = Set(distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id))
+            let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
             let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
-            let forwards: Bool? = if reaching.contains(where: { $0.forwardsHost == true }) {
-                true
-            } else if reaching.contains(where: { $0.forwardsHost == nil }) {
-                nil
-            } else {
-                false
-            }
-            return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern), forwardsHost: forwards)
+            return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern),
+                                 hostBehaviors: reaching.filter { $0.forwardsHost == true }.map(\.pathPattern),
+                                 unknownBehaviors: reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern),
+                                 originGroups: groups)
         }
     }
 
@@ -126,10 +135,8 @@ public enum DistributionChecks {
     }
 
     /// Host forwarded: the origin's certificate must cover every alias.
-    private static func hostFindings(_ origin: Origin, _ distribution: Distribution) -> [DistributionFinding] {
-        guard origin.usesHTTPS, let routing = routing(of: distribution).first(where: { $0.originId == origin.id }),
-              routing.forwardsHost == true, !distribution.aliases.isEmpty
-        else { return [] }
+    private static func hostFindings(_ origin: Origin, _ routing: OriginRouting, _ distribution: Distribution) -> [DistributionFinding] {
+        guard origin.usesHTTPS, routing.forwardsHost == true, !distribution.aliases.isEmpty else { return [] }
         let aliases = distribution.aliases.map(describe).joined(separator: ", ")
         return [DistributionFinding(
             id: "origin-receives-viewer-host", severity: .info, originId: origin.id,

@@ -199,18 +199,12 @@ public enum DistributionAudit {
     /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
     public static func audit(_ distribution: Distribution, outcomes: [String: OriginOutcome],
                              findings: [DistributionFinding]) -> DistributionEntry {
-        let routing = DistributionChecks.routing(of: distribution)
         let aliases = distribution.aliases.compactMap(\.resolved)
-        let origins = distribution.origins.map { origin -> OriginEntry in
-            let route = routing.first { $0.originId == origin.id }
-            let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
-            let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
-            let forwarding = reaching.filter { $0.forwardsHost == true }.map(\.pathPattern)
-            // behaviours whose origin request policy tlsmatrix cannot read: Host may be forwarded
-            let unknown = reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern)
-            return entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
-                         groups: groups, host: forwarding.isEmpty ? .unknown(unknown) : .forwarded(forwarding), aliases: aliases,
-                         findings: findings.filter { $0.originId == origin.id })
+        let origins = zip(distribution.origins, DistributionChecks.routing(of: distribution)).map { origin, route in
+            // behaviours whose origin request policy tlsmatrix cannot read may forward Host
+            entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
+                  host: route.hostBehaviors.isEmpty ? .unknown(route.unknownBehaviors) : .forwarded(route.hostBehaviors),
+                  aliases: aliases, findings: findings.filter { $0.originId == origin.id })
         }
         var status = AuditStatus.combine(origins.map(Self.status))
         // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
@@ -243,7 +237,7 @@ public enum DistributionAudit {
         }
     }
 
-    static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting?, groups: [String],
+    static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
                       host: HostForwarding, aliases: [String], findings: [DistributionFinding]) -> OriginEntry {
         let hostBehaviors = host.behaviors
         var item = OriginEntry(
@@ -252,7 +246,7 @@ public enum DistributionAudit {
             originSSLProtocols: origin.originSSLProtocols.map(\.cloudFrontName),
             originSSLProtocolsDefaulted: origin.originSSLProtocolsDefaulted,
             connectionAttempts: origin.connectionAttempts, connectionTimeout: origin.connectionTimeout,
-            behaviors: route?.behaviors ?? [], forwardsHost: route?.forwardsHost, originGroups: groups,
+            behaviors: route.behaviors, forwardsHost: route.forwardsHost, originGroups: route.originGroups,
             address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
             causes: [], notes: [], scan: nil, aliasConnections: 0)
         for finding in findings {
@@ -331,16 +325,9 @@ public enum DistributionAudit {
         item.addressFrom = from
         let verdict = analysis.cloudfront
         item.generations = verdict.generations.map { generation in
-            var compatible = generation.compatible
-            var causes = generation.causes.map(\.id)
-            // with OriginMtlsConfig CloudFront answers the origin's certificate request (see below)
-            if origin.mtls, compatible == false, !causes.isEmpty, causes.allSatisfy({ $0 == Finding.ID.clientCertificateRequested }) {
-                compatible = true
-                causes = []
-            }
-            return GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
-                                     compatible: compatible, protocol: generation.protocolVersion?.rawValue,
-                                     suite: generation.suite.map(CodeName.suite), causes: causes, offline: false)
+            GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
+                              compatible: generation.compatible, protocol: generation.protocolVersion?.rawValue,
+                              suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
         }
         // CloudFront uses the HTTP port of a match-viewer origin (an http-only one never gets here)
         if origin.protocolPolicy == .matchViewer, let http = report.ports.first(where: { $0.role == "http" }) { item.http = http }
@@ -351,22 +338,17 @@ public enum DistributionAudit {
                 : scan.reachability.explanation
         }
         // each cause once, naming the generations it applies to
+        // OriginMtlsConfig: CloudFront presents the configured client certificate (the analysis knew), so a request
+        // for one is expected; whether the origin accepts that certificate cannot be checked from here
+        if origin.mtls, scan.findings.contains(where: { $0.id == Finding.ID.clientCertificateRequested }) {
+            item.notes.append(Cause(
+                id: Finding.ID.clientCertificateRequested,
+                message: "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
+                fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
+        }
         var seen: [String: Int] = [:]
-        var mtlsNoted = false
         for generation in verdict.generations where generation.compatible == false {
             for cause in generation.causes {
-                // OriginMtlsConfig: CloudFront presents the configured client certificate, so a request for one
-                // is expected (whether the origin accepts that certificate cannot be checked from here)
-                if origin.mtls, cause.id == Finding.ID.clientCertificateRequested {
-                    if !mtlsNoted {
-                        mtlsNoted = true
-                        item.notes.append(Cause(
-                            id: cause.id,
-                            message: "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
-                            fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
-                    }
-                    continue
-                }
                 let key = cause.id + "\u{0}" + cause.message
                 if let index = seen[key] {
                     item.causes[index].generations.append(generation.generation.rawValue)
@@ -393,7 +375,7 @@ public enum DistributionAudit {
         guard let report = check.report else {
             return AliasCheck(alias: check.alias, behaviors: behaviors, covered: nil, names: [], detail: check.problem)
         }
-        let leaf = report.leafIndex.flatMap { report.certificates.indices.contains($0) ? report.certificates[$0] : nil }
+        let leaf = report.leaf
         let mismatch = report.findings.contains { $0.id == CertificateFinding.ID.nameMismatch }
         let others = report.findings.filter { $0.severity == .error && $0.id != CertificateFinding.ID.nameMismatch }
         return AliasCheck(alias: check.alias, behaviors: behaviors, covered: leaf == nil ? nil : !mismatch,
@@ -413,7 +395,7 @@ public enum DistributionAudit {
         }
         var causes: [Cause] = []
         if report.findings.contains(where: { $0.id == CertificateFinding.ID.nameMismatch }) {
-            let leaf = report.leafIndex.flatMap { report.certificates.indices.contains($0) ? report.certificates[$0] : nil }
+            let leaf = report.leaf
             let names = leaf.map { $0.dnsNames.isEmpty ? ($0.commonName ?? "no name") : $0.dnsNames.joined(separator: ", ") } ?? "no name"
             causes.append(Cause(
                 id: CertificateFinding.ID.hostHeaderMismatch,

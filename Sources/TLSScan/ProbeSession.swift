@@ -141,27 +141,35 @@ struct ProbeSession: Sendable {
     func checkHTTPPort(into result: inout ScanResult) async {
         guard let port = options.httpPort else { return }
         let http = Endpoint(host: endpoint.host, address: endpoint.address, port: port)
-        var failure: String?
-        for _ in 0..<max(1, options.connectAttempts) {
-            failure = await environment.connect(to: http, timeout: options.deadlines.connect)
-            await ledger.countConnection()
-            if failure == nil { break }
-        }
-        result.httpPort = PortCheck(port: port, open: failure == nil, detail: failure)
+        result.httpPort = await Scanner(options: options, environment: environment, engine: engine)
+            .checkPort(http) { await ledger.countConnection() }
     }
 
     /// Fetches the chain once more without SNI, from the newest version whose chain is readable in clear.
     func certificateWithoutSNI(_ protocols: [ProtocolResult]) async -> CertificateChain? {
-        guard let version = protocols.filter({ $0.version >= .sslv3 && $0.version <= .tls12 && $0.supported == true })
-            .map(\.version).max(),
-            let suites = protocols.first(where: { $0.version == version })?.suites.map(\.code)
+        guard let (version, suites) = Self.offerInClear(protocols) else { return nil }
+        return await chain(version, suites: suites, serverName: nil, purpose: "certificate without SNI").chain
+    }
+
+    /// The newest version up to TLS 1.2 that `protocols` found supported, with its accepted suites: a handshake
+    /// whose certificate chain travels in clear.
+    static func offerInClear(_ protocols: [ProtocolResult]) -> (TLSVersion, [UInt16])? {
+        guard let found = protocols.filter({ $0.version >= .sslv3 && $0.version <= .tls12 && $0.supported == true && !$0.suites.isEmpty })
+            .max(by: { $0.version < $1.version })
         else { return nil }
+        return (found.version, found.suites.map(\.code))
+    }
+
+    /// One handshake offering `suites` with `version` and `serverName` as SNI (nil: none), with `engine` (the
+    /// session's by default): the chain the server sends for that name, and how the handshake ended.
+    func chain(_ version: TLSVersion, suites: [UInt16], serverName: String?, engine override: (any HandshakeEngine)? = nil,
+               purpose: String) async -> (chain: CertificateChain?, outcome: ProbeOutcome) {
         var offer = request(version, suites: suites)
-        offer.serverName = nil
-        let outcome = await probe(offer, purpose: "certificate without SNI")
-        guard case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty else { return nil }
+        offer.serverName = serverName
+        let outcome = await probe(offer, purpose: purpose, engine: override)
+        guard case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty else { return (nil, outcome) }
         let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
-        return CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: nil)
+        return (CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName), outcome)
     }
 
     private func finish(_ result: inout ScanResult) async {

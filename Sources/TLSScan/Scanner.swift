@@ -31,19 +31,9 @@ public struct Scanner: Sendable {
         let start = clock.now
         var result = ScanResult(target: target, reachability: .reachable)
         let address: String
-        if let given {
-            address = given
-        } else {
-            let addresses: [String]
-            do {
-                addresses = try await environment.addresses(of: target.host, timeout: options.dnsTimeout)
-            } catch {
-                return unresolved(target, reason: String(describing: error))
-            }
-            guard let first = addresses.first else {
-                return unresolved(target, reason: "host '\(target.host)' has no addresses")
-            }
-            address = first
+        switch await self.address(of: target, given: given) {
+        case .success(let found): address = found
+        case .failure(let why): return unresolved(target, reason: why.reason)
         }
         result.address = address
         let serverName = serverName(for: target)
@@ -54,6 +44,36 @@ public struct Scanner: Sendable {
         await session.run(into: &result)
         result.elapsedSeconds = Self.seconds(clock.now - start)
         return result
+    }
+
+    /// Why a target's name gave no address to connect to.
+    public struct Unresolved: Error, Sendable {
+        public var reason: String
+    }
+
+    /// `given`, or the first address `target`'s name resolves to within the DNS timeout.
+    public func address(of target: Target, given: String? = nil) async -> Result<String, Unresolved> {
+        if let given { return .success(given) }
+        do {
+            guard let first = try await environment.addresses(of: target.host, timeout: options.dnsTimeout).first else {
+                return .failure(Unresolved(reason: "host '\(target.host)' has no addresses"))
+            }
+            return .success(first)
+        } catch {
+            return .failure(Unresolved(reason: String(describing: error)))
+        }
+    }
+
+    /// One TCP port, as CloudFront tries it: up to the connect attempts, each within the connect timeout; `counted`
+    /// runs after every attempt (connection bookkeeping, the progress bar).
+    public func checkPort(_ endpoint: Endpoint, counted: () async -> Void = {}) async -> PortCheck {
+        var failure: String?
+        for _ in 0..<max(1, options.connectAttempts) {
+            failure = await environment.connect(to: endpoint, timeout: options.deadlines.connect)
+            await counted()
+            if failure == nil { break }
+        }
+        return PortCheck(port: endpoint.port, open: failure == nil, detail: failure)
     }
 
     /// The SNI a scan of `target` sends: `--sni` (or the list's sni=), else the host when it is a name.

@@ -25,13 +25,11 @@ extension Scanner {
     public func chains(servedTo serverNames: [String], by scan: ScanResult) async -> (chains: [ServedChain], connections: Int) {
         guard let address = scan.address, !serverNames.isEmpty else { return ([], 0) }
         let endpoint = Endpoint(host: scan.target.host, address: address, port: scan.target.port)
-        let supported = scan.protocols.filter { $0.supported == true && !$0.suites.isEmpty && $0.version >= .sslv3 }
         // the newest version whose chain the wire engine reads in clear, else TLS 1.3 through a library
-        let clear = supported.filter { $0.version <= .tls12 }.max { $0.version < $1.version }
         let choice: (engine: any HandshakeEngine, version: TLSVersion, suites: [UInt16])?
-        if let clear {
-            choice = (engine, clear.version, clear.suites.map(\.code))
-        } else if let tls13 = supported.first(where: { $0.version == .tls13 }),
+        if let (version, suites) = ProbeSession.offerInClear(scan.protocols) {
+            choice = (engine, version, suites)
+        } else if let tls13 = scan.protocols.first(where: { $0.version == .tls13 && $0.supported == true }),
                   let (library, suite) = environment.libraries.lazy.compactMap({ library in
                       tls13.suites.map(\.code).first { self.environment.canOffer(library.kind, version: .tls13, suite: $0) }
                           .map { (library, $0) }
@@ -49,15 +47,10 @@ extension Scanner {
         for name in serverNames {
             let session = await ProbeSession(engine: choice.engine, environment: environment, endpoint: endpoint,
                                              options: options, serverName: name)
-            let outcome = await session.probe(session.request(choice.version, suites: choice.suites), purpose: "certificate for SNI \(name)")
+            let (chain, outcome) = await session.chain(choice.version, suites: choice.suites, serverName: name,
+                                                       purpose: "certificate for SNI \(name)")
             connections += await session.ledger.connections
-            if case .accepted(let negotiated) = outcome, !negotiated.certificates.isEmpty {
-                let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "TLS 1.3"
-                served.append(ServedChain(serverName: name, chain: CertificateChain(
-                    authentication: auth, der: negotiated.certificates, seenWith: negotiated.version, sni: name), outcome: nil))
-            } else {
-                served.append(ServedChain(serverName: name, chain: nil, outcome: outcome))
-            }
+            served.append(ServedChain(serverName: name, chain: chain, outcome: chain == nil ? outcome : nil))
         }
         return (served, connections)
     }

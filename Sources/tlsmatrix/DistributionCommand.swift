@@ -54,14 +54,7 @@ struct DistributionCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the server's answer to a ClientHello (connects use each origin's ConnectionTimeout).")
     var timeout: Double = 10
 
-    @Option(help: "Probes in flight at once against one host (address).")
-    var concurrency: Int = 4
-
-    @Option(help: "Probes in flight at once across all origins.")
-    var globalConcurrency: Int = 32
-
-    @Option(help: "Milliseconds between the starts of two probes to the same host.")
-    var delay: Int = 0
+    @OptionGroup var limits: ProbeLimitOptions
 
     @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
     var noCrossCheck = false
@@ -75,30 +68,24 @@ struct DistributionCommand: AsyncParsableCommand {
     @Flag(help: "Never show the progress bar (it is shown only when standard error is a terminal).")
     var noProgress = false
 
-    static let formats: [String: String] = ["text": "txt", "txt": "txt", "json": "json", "html": "html", "markdown": "md",
-                                            "md": "md", "junit": "junit.xml"]
+    /// The formats a distribution report is written in (``ReportFormat`` names, `txt` and `md` included).
+    static let formats: [ReportFormat] = [.text, .json, .html, .markdown, .junit]
 
-    var kinds: [String] {
-        var seen: [String] = []
-        for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            let canonical = name == "txt" ? "text" : name == "md" ? "markdown" : name
-            if !seen.contains(canonical) { seen.append(canonical) }
-        }
+    var names: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+
+    /// The formats asked for, each once, in the order given.
+    var kinds: [ReportFormat] {
+        var seen: [ReportFormat] = []
+        for kind in names.compactMap(ReportFormat.init(rawValue:)) where !seen.contains(kind) { seen.append(kind) }
         return seen
     }
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no file: give one or more distribution files") }
-        for kind in kinds where Self.formats[kind] == nil {
-            throw ValidationError("unknown format '\(kind)' (choose from text, json, html, markdown, junit)")
+        for name in names where ReportFormat(rawValue: name).map(Self.formats.contains) != true {
+            throw ValidationError("unknown format '\(name)' (choose from \(Self.formats.map(\.rawValue).joined(separator: ", ")))")
         }
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
-        guard (1...1024).contains(globalConcurrency) else { throw ValidationError("--global-concurrency must be between 1 and 1024") }
-        guard concurrency <= globalConcurrency else {
-            throw ValidationError("--concurrency \(concurrency) is above --global-concurrency \(globalConcurrency)")
-        }
-        guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
         guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         _ = try parsedResolve()
         _ = try parsedParameters()
@@ -108,6 +95,7 @@ struct DistributionCommand: AsyncParsableCommand {
             if let output { try OutputFile.checkWritable(output) }
         }
         if let caFile { _ = try ReportOptions.adding(caFile: caFile, to: .empty()) }
+        if !offline { try limits.checkFileLimit() }
     }
 
     /// `--output` when it is an existing folder.
@@ -195,9 +183,8 @@ struct DistributionCommand: AsyncParsableCommand {
             ? DistributionProgress(total: plan.jobs.count) : nil
         let runner = DistributionRunner(
             environment: SystemEnvironment(), analysis: analysis, handshakeTimeout: .milliseconds(Int(timeout * 1000)),
-            limits: ScanLimits(globalConcurrency: globalConcurrency, perHostConcurrency: concurrency, delay: .milliseconds(delay)),
-            perHost: concurrency, delay: .milliseconds(delay), crossCheck: !noCrossCheck, checks: try parsedChecks(), progress: progress,
-            inFlight: ScanCommand.targetsInFlight(global: globalConcurrency, perHost: concurrency))
+            limits: limits.scanLimits, perHost: limits.concurrency, delay: limits.delayDuration, crossCheck: !noCrossCheck,
+            checks: try parsedChecks(), progress: progress, inFlight: limits.targetsInFlight)
         await progress?.start()
         let outcomes = await runner.run(plan)
         await progress?.finish()
@@ -214,35 +201,28 @@ struct DistributionCommand: AsyncParsableCommand {
         }
     }
 
-    static func render(_ report: DistributionReport, kind: String) -> String {
+    static func render(_ report: DistributionReport, kind: ReportFormat) -> String {
         switch kind {
-        case "json": ReportCoding.encode(report, pretty: true) + "\n"
-        case "html": DistributionHTMLReport.render(report)
-        case "markdown": DistributionMarkdownReport.render(report)
-        case "junit": DistributionJUnitReport.render(report)
-        default: DistributionTextReport.render(report)
+        case .json, .jsonl: ReportCoding.encode(report, pretty: true) + "\n"
+        case .html: DistributionHTMLReport.render(report)
+        case .markdown: DistributionMarkdownReport.render(report)
+        case .junit: DistributionJUnitReport.render(report)
+        case .text, .csv: DistributionTextReport.render(report)
         }
     }
 
     func write(_ report: DistributionReport) throws {
         guard let folder = outputFolder else {
-            let text = Self.render(report, kind: kinds.first ?? "text")
+            let text = Self.render(report, kind: kinds.first ?? .text)
             if let output { try OutputFile.write(text, to: output) } else { try Output.standardOutput.write(text) }
             return
         }
-        var stems = Set<String>()
+        var stems = FileStems()
         for entry in report.distributions {
-            let base = FileName.component(entry.name)
-            var stem = base
-            var number = 1
-            while !stems.insert(stem).inserted {
-                number += 1
-                stem = "\(base)_\(number)"
-            }
+            let stem = stems.claim(FileName.component(entry.name))
             let single = DistributionReport(offline: report.offline, distributions: [entry])
             for kind in kinds {
-                let path = URL(fileURLWithPath: folder).appendingPathComponent("\(stem).\(Self.formats[kind] ?? kind)").path
-                try OutputFile.write(Self.render(single, kind: kind), to: path)
+                try OutputFile.write(Self.render(single, kind: kind), to: ReportOptions.path(in: folder, stem: stem, kind: kind))
             }
         }
     }

@@ -35,16 +35,16 @@ struct DistributionPlan {
     var origins: [[String: Either]] = []
 
     enum Either {
-        case job(Job)
+        /// Reached through `job`; `presentsClientCertificate` when the origin has origin mutual TLS configured.
+        case job(Job, presentsClientCertificate: Bool)
         case done(OriginOutcome)
     }
 
     init(distributions: [Distribution], offline: Bool, resolve: [ResolveKey: String]) {
         for distribution in distributions {
-            let routing = DistributionChecks.routing(of: distribution)
             let aliases = distribution.aliases.compactMap(\.resolved)
             var map: [String: Either] = [:]
-            for origin in distribution.origins {
+            for (origin, route) in zip(distribution.origins, DistributionChecks.routing(of: distribution)) {
                 switch origin.kind {
                 case .s3(let reason):
                     map[origin.id] = .done(.skipped("S3 origin (\(reason)): CloudFront reaches it over AWS's own TLS; nothing to scan"))
@@ -74,12 +74,12 @@ struct DistributionPlan {
                               connectTimeout: origin.connectionTimeout)
                 if !jobs.contains(job) { jobs.append(job) }
                 // the certificate must cover every alias when Host is (or may be) forwarded
-                if !httpOnly, routing.first(where: { $0.originId == origin.id })?.forwardsHost != false {
+                if !httpOnly, route.forwardsHost != false {
                     var list = self.aliases[job] ?? []
                     for alias in aliases where !list.contains(alias.lowercased()) { list.append(alias.lowercased()) }
                     self.aliases[job] = list
                 }
-                map[origin.id] = .job(job)
+                map[origin.id] = .job(job, presentsClientCertificate: origin.mtls)
             }
             origins.append(map)
         }
@@ -101,11 +101,17 @@ struct DistributionRunner: Sendable {
     /// Jobs run at once.
     let inFlight: Int
 
-    /// What one job found, analysed.
+    /// What one job found.
     enum Result: Sendable {
         case port(PortCheck, address: String?)
         case unresolved(String)
-        case scan(ScanAnalysis, aliases: [AliasCertificate], aliasConnections: Int)
+        case scan(ScanResult, aliases: [AliasCertificate], aliasConnections: Int)
+    }
+
+    /// A job's scan analysed for the origins that reach it one way (with or without a client certificate).
+    struct AnalysisKey: Hashable {
+        var job: DistributionPlan.Job
+        var presentsClientCertificate: Bool
     }
 
     /// Each distribution's origin outcomes, by distribution index and origin id.
@@ -126,21 +132,33 @@ struct DistributionRunner: Sendable {
             }
         }
         var outcomes: [Int: [String: OriginOutcome]] = [:]
+        var analyses: [AnalysisKey: ScanAnalysis] = [:]
         for (index, map) in plan.origins.enumerated() {
             var byOrigin: [String: OriginOutcome] = [:]
             for (id, either) in map {
                 switch either {
                 case .done(let outcome):
                     byOrigin[id] = outcome
-                case .job(let job):
+                case let .job(job, presentsClientCertificate):
                     let from = job.address == nil ? "dns" : "resolve"
                     switch results[job] {
                     case .port(let check, let address)?:
                         byOrigin[id] = .httpOnly(check, address: address, addressFrom: from)
                     case .unresolved(let reason)?:
                         byOrigin[id] = .unresolved(reason)
-                    case .scan(let analysis, let aliases, let connections)?:
-                        byOrigin[id] = .scanned(analysis, aliases: aliases, aliasConnections: connections, addressFrom: from)
+                    case .scan(let scan, let aliases, let connections)?:
+                        let key = AnalysisKey(job: job, presentsClientCertificate: presentsClientCertificate)
+                        let analysed: ScanAnalysis
+                        if let done = analyses[key] {
+                            analysed = done
+                        } else {
+                            var options = analysis
+                            options.originProtocols = job.protocols
+                            options.presentsClientCertificate = presentsClientCertificate
+                            analysed = await ScanAnalysis.analyze(scan, options: options)
+                            analyses[key] = analysed
+                        }
+                        byOrigin[id] = .scanned(analysed, aliases: aliases, aliasConnections: connections, addressFrom: from)
                     case nil:
                         byOrigin[id] = .unresolved("not scanned")
                     }
@@ -175,11 +193,8 @@ struct DistributionRunner: Sendable {
         }
         let scanner = Scanner(options: options, environment: environment)
         let scan = await scanner.scan(Target(host: job.domain, port: job.port), address: job.address)
-        var analysisOptions = analysis
-        analysisOptions.originProtocols = job.protocols
-        let analysed = await ScanAnalysis.analyze(scan, options: analysisOptions)
         guard scan.reachability.isReachable, !aliases.isEmpty else {
-            return .scan(analysed, aliases: [], aliasConnections: 0)
+            return .scan(scan, aliases: [], aliasConnections: 0)
         }
         let (served, connections) = await scanner.chains(servedTo: aliases, by: scan)
         var audited: [AliasCertificate] = []
@@ -195,32 +210,21 @@ struct DistributionRunner: Sendable {
             let report = await audit.audit(chain: chain.der, originDomain: item.serverName, hostHeader: nil)
             audited.append(AliasCertificate(alias: item.serverName, report: report, problem: nil, undecided: false))
         }
-        return .scan(analysed, aliases: audited, aliasConnections: connections)
+        return .scan(scan, aliases: audited, aliasConnections: connections)
     }
 
     /// An http-only origin: CloudFront needs only its HTTP port (one TCP connect per attempt, like CloudFront's).
     func checkPort(_ job: DistributionPlan.Job, options: ScanOptions) async -> Result {
-        let address: String
-        if let given = job.address {
-            address = given
-        } else {
-            do {
-                guard let first = try await environment.addresses(of: job.domain, timeout: options.dnsTimeout).first else {
-                    return .unresolved("\(job.domain) has no addresses")
-                }
-                address = first
-            } catch {
-                return .unresolved("\(job.domain) does not resolve: \(error)")
+        let scanner = Scanner(options: options, environment: environment)
+        switch await scanner.address(of: Target(host: job.domain, port: job.port), given: job.address) {
+        case .failure(let why):
+            return .unresolved("\(job.domain) does not resolve: \(why.reason)")
+        case .success(let address):
+            let check = await scanner.checkPort(Endpoint(host: job.domain, address: address, port: job.port)) {
+                await progress?.probeFinished()
             }
+            return .port(check, address: address)
         }
-        var failure: String?
-        for _ in 0..<max(1, job.attempts) {
-            failure = await environment.connect(to: Endpoint(host: job.domain, address: address, port: job.port),
-                                                timeout: options.deadlines.connect)
-            await progress?.probeFinished()
-            if failure == nil { break }
-        }
-        return .port(PortCheck(port: job.port, open: failure == nil, detail: failure), address: address)
     }
 
     static func describe(_ outcome: ProbeOutcome) -> String {

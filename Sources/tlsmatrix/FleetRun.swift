@@ -28,7 +28,7 @@ actor FleetRun: ScanObserver {
     private let start = ContinuousClock.now
     private var stream: Output?
     /// File name stems already given to a scan in the --output folder.
-    private var stems = Set<String>()
+    private var stems = FileStems()
     private var done = Set<Int>()
     private var rows: [(position: Int, row: FleetSummary.Row)] = []
     private var status = ExitStatus.passed
@@ -131,15 +131,7 @@ actor FleetRun: ScanObserver {
     private func writeFleet(_ scan: ScanResult, files: [(ReportFormat, String)], many: Bool, hostHeader: String?) {
         let folder = report.output.flatMap { kinds.count > 1 ? $0 : nil }
         var stem = ReportOptions.fileStem(scan, hostHeader: hostHeader, withAddress: many)
-        if folder != nil {
-            // names that still meet (after making them file names) must not overwrite each other
-            let base = stem
-            var number = 1
-            while !stems.insert(stem).inserted {
-                number += 1
-                stem = "\(base)_\(number)"
-            }
-        }
+        if folder != nil { stem = stems.claim(stem) }
         for (kind, text) in files {
             if kind == .jsonl {
                 stream?.emit(text)

@@ -105,3 +105,20 @@ enum FileName {
         return String(repeating: "0", count: 8 - hex.count) + hex
     }
 }
+
+/// File name stems given out in one output folder: names that still meet after being made file names get `_2`,
+/// `_3`, … so no report overwrites another.
+struct FileStems {
+    private var taken = Set<String>()
+
+    /// `base`, or the first `base_N` not given out yet; remembered.
+    mutating func claim(_ base: String) -> String {
+        var stem = base
+        var number = 1
+        while !taken.insert(stem).inserted {
+            number += 1
+            stem = "\(base)_\(number)"
+        }
+        return stem
+    }
+}

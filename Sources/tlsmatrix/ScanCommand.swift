@@ -65,14 +65,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Do not check the HTTP port.")
     var noHttpCheck = false
 
-    @Option(help: "Probes in flight at once against one host (address); targets on the same address share it.")
-    var concurrency: Int = 4
-
-    @Option(help: "Probes in flight at once across all targets.")
-    var globalConcurrency: Int = 32
-
-    @Option(help: "Milliseconds between the starts of two probes to the same host.")
-    var delay: Int = 0
+    @OptionGroup var limits: ProbeLimitOptions
 
     @Option(help: "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared).")
     var engine: String = "wire"
@@ -119,12 +112,6 @@ struct ScanCommand: AsyncParsableCommand {
         for (name, port) in [("--https-port", httpsPort), ("--http-port", Optional(httpPort))] {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) \(port) is outside 1-65535") }
         }
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
-        guard (1...1024).contains(globalConcurrency) else { throw ValidationError("--global-concurrency must be between 1 and 1024") }
-        guard concurrency <= globalConcurrency else {
-            throw ValidationError("--concurrency \(concurrency) is above --global-concurrency \(globalConcurrency)")
-        }
-        guard (0...60_000).contains(delay) else { throw ValidationError("--delay must be between 0 and 60000 ms") }
         if let sni { try validateSNI(sni) }
         if engine != "wire", noCrossCheck {
             throw ValidationError("--no-cross-check applies to the wire engine only (--engine \(engine) does not cross-check)")
@@ -143,45 +130,7 @@ struct ScanCommand: AsyncParsableCommand {
                 throw ValidationError("--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
             }
         }
-        try checkFileLimit()
-    }
-
-    /// Targets scanned at the same time: enough to keep --global-concurrency busy at --concurrency per host.
-    static func targetsInFlight(global: Int, perHost: Int) -> Int {
-        min(256, 2 * ((global + perHost - 1) / perHost))
-    }
-
-    /// Descriptors kept for report files, the trust store, the libraries and the event loops (32),
-    /// and one socket per DNS lookup thread (a lookup past its deadline may still run during the scan).
-    static let descriptorReserve = 32 + Resolver.maxLookupThreads
-
-    /// Descriptors a run needs besides those already open: a socket per probe in flight, one per target
-    /// in flight for its HTTP port check (outside the probe bound), and the reserve.
-    static func descriptorsNeeded(global: Int, perHost: Int) -> Int {
-        global + targetsInFlight(global: global, perHost: perHost) + descriptorReserve
-    }
-
-    /// RLIMIT_NOFILE must cover --global-concurrency: raise the soft limit if the hard limit allows,
-    /// otherwise stop (exit 2) before any probe rather than let probes fail with EMFILE.
-    func checkFileLimit() throws {
-        let open = FileLimit.openCount()
-        let needed = open + Self.descriptorsNeeded(global: globalConcurrency, perHost: concurrency)
-        do {
-            try FileLimit.ensure(total: needed) { limits in
-                let hard = limits.hard >= UInt64(Int.max) ? "unlimited" : String(limits.hard)
-                var text = "too few file descriptors: the open-file limit (ulimit -n) is \(limits.soft) (hard limit \(hard)), "
-                    + "but --global-concurrency \(globalConcurrency) needs about \(needed) (\(open) already open, "
-                    + "\(globalConcurrency) probe sockets, \(Self.targetsInFlight(global: globalConcurrency, perHost: concurrency)) port checks, "
-                    + "\(Self.descriptorReserve) reserve); raise the limit to at least \(needed) (ulimit -n \(needed), or LimitNOFILE= for a service)"
-                let fits = (1...globalConcurrency).last { global in
-                    global >= concurrency && UInt64(open + Self.descriptorsNeeded(global: global, perHost: concurrency)) <= limits.hard
-                }
-                if let fits { text += " or lower --global-concurrency to \(fits)" }
-                return text
-            }
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try limits.checkFileLimit()
     }
 
     func portWritten(_ text: String) -> Bool {
@@ -275,15 +224,14 @@ struct ScanCommand: AsyncParsableCommand {
         options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
                                       handshake: .milliseconds(Int(timeout * 1000)))
         options.dnsTimeout = .milliseconds(Int((dnsTimeout ?? connectTimeout) * 1000))
-        options.perHostConcurrency = concurrency
-        options.delay = .milliseconds(delay)
+        options.perHostConcurrency = limits.concurrency
+        options.delay = limits.delayDuration
         options.enumerateGroups = !noGroups
         options.connectAttempts = attempts
         options.crossCheck = !noCrossCheck
         options.httpPort = noHttpCheck ? nil : httpPort
         options.checks = checkSet
-        options.limits = ScanLimits(globalConcurrency: globalConcurrency, perHostConcurrency: concurrency,
-                                    delay: .milliseconds(delay))
+        options.limits = limits.scanLimits
         return options
     }
 
@@ -298,7 +246,7 @@ struct ScanCommand: AsyncParsableCommand {
                            shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
         let fleet = FleetScanner(options: options, environment: SystemEnvironment(), engine: EngineChoice(rawValue: engine) ?? .wire,
-                                 targetsInFlight: Self.targetsInFlight(global: globalConcurrency, perHost: concurrency))
+                                 targetsInFlight: limits.targetsInFlight)
         try await run.open()
         SignalTrap.install { name in
             Task {

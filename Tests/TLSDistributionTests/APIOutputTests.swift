@@ -66,11 +66,10 @@ import Testing
 
     @Test func routingFollowsOriginGroups() throws {
         let distribution = try FixtureFile.only("api-get-distribution.json")
-        #expect(DistributionChecks.routing(of: distribution) == [
-            OriginRouting(originId: "app", behaviors: [Behavior.defaultPattern, "/old/*"], forwardsHost: true),
-            OriginRouting(originId: "legacy", behaviors: ["/old/*", "/legacy/*"], forwardsHost: true),
-            OriginRouting(originId: "assets", behaviors: ["/static/*"], forwardsHost: nil),
-        ])
+        let routing = DistributionChecks.routing(of: distribution)
+        #expect(routing.map(\.originId) == ["app", "legacy", "assets"])
+        #expect(routing.map(\.behaviors) == [[Behavior.defaultPattern, "/old/*"], ["/old/*", "/legacy/*"], ["/static/*"]])
+        #expect(routing.map(\.forwardsHost) == [true, true, nil])
         // Host is forwarded to the HTTPS origin: its certificate must cover both aliases. legacy is http-only.
         let findings = DistributionChecks.findings(for: distribution)
         #expect(findings.map(\.id) == ["origin-receives-viewer-host"])
