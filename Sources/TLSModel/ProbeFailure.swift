@@ -15,6 +15,9 @@ public struct ProbeFailure: Sendable, Equatable, CustomStringConvertible {
         /// file descriptors or memory, no route from here, no local address, a local firewall
         /// (see ``SocketErrno``). Never evidence about the origin.
         case localSystem
+        /// The connection was reset (or closed bare) on every attempt, with no alert to confirm a refusal: a fault
+        /// on the path or a throttling origin, not an answer (see `ProbeConfirmation` in TLSScan).
+        case unconfirmed
     }
 
     public var stage: Stage

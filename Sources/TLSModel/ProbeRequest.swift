@@ -2,6 +2,16 @@ import TLSCatalog
 
 /// What to offer in one probe.
 public struct ProbeRequest: Sendable, Equatable {
+    /// The most cipher suites one elimination probe offers: wolfSSL 5.5 refuses ClientHellos with more than 150
+    /// with decode_error, testssl.sh stays below 128 ("some servers can't handle a handshake with >= 128
+    /// ciphers"), nmap offers 64. Longer candidate lists are offered in even parts of at most this many.
+    public static let maxSuitesPerHello = 127
+
+    /// How many lists of at most ``maxSuitesPerHello`` offer `count` candidates.
+    public static func lists(for count: Int) -> Int {
+        max(1, (count + maxSuitesPerHello - 1) / maxSuitesPerHello)
+    }
+
     public var version: TLSVersion
     public var suites: [UInt16]
     public var groups: [UInt16]

@@ -100,6 +100,7 @@ extension ScanReport {
         }
         scan.elapsedSeconds = elapsedSeconds
         scan.observations = observations ?? []
+        scan.network = network
         if let names = options?.checks {
             scan.checks = []
             for (index, name) in names.enumerated() {

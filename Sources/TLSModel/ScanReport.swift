@@ -37,6 +37,8 @@ public struct ScanReport: Codable, Sendable, Equatable {
     public var options: Options?
     /// What each CloudFront generation's own ClientHello got (absent in reports of scans that sent none).
     public var observations: [HelloObservation]?
+    /// Faults retried through, throttling and the critical path (absent in reports written before 0.6).
+    public var network: NetworkConditions?
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -610,7 +612,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil) {
+    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil) {
         self.schemaVersion = schemaVersion
         self.tool = tool
         self.target = target
@@ -632,6 +634,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         self.elapsedSeconds = elapsedSeconds
         self.options = options
         self.observations = observations
+        self.network = network
     }
 }
 

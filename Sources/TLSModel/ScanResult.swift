@@ -30,6 +30,8 @@ public struct ScanResult: Sendable {
     public var observations: [HelloObservation] = []
     /// The checks this scan ran (`--checks`); everything else is not tested.
     public var checks: Set<ScanCheck> = ScanCheck.all
+    /// Faults retried through, throttling and the critical path (nil for results read from older reports).
+    public var network: NetworkConditions?
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -41,7 +43,8 @@ public struct ScanResult: Sendable {
         reachability == .reachable && undecided.isEmpty && protocols.allSatisfy { $0.complete }
     }
 
-    /// The fewest connections that could have found what this scan found: accepted + 1 per version tried,
+    /// The fewest connections that could have found what this scan found: accepted + 1 per version tried
+    /// (+ 1 per further list of at most ``ProbeRequest/maxSuitesPerHello`` suites for a supported version),
     /// accepted + 1 per group enumeration, one per extra certificate variant, one per port check and
     /// one per library confirmation.
     public var connectionLowerBound: Int {
@@ -55,8 +58,12 @@ public struct ScanResult: Sendable {
             + findings.filter { $0.id == "engine-disagreement" }.count
         // enumerated: accepted + 1 (the refusal that ends elimination); sampled: one handshake per suite it lists
         // (a version or key-type probe each), at least one; not tested: none
+        // enumerated and supported: one refusal per list of at most ProbeRequest.maxSuitesPerHello candidates
         let versionProbes = protocols.reduce(0) { total, proto in
             switch proto.coverage {
+            case .enumerated where proto.supported == true && proto.version != .sslv2:
+                total + proto.suites.count
+                    + ProbeRequest.lists(for: Catalog.shared.suites(for: proto.version).filter { !$0.signaling }.count)
             case .enumerated: total + proto.suites.count + 1
             case .sampled: total + max(1, proto.suites.count)
             case .notTested: total
@@ -287,6 +294,11 @@ public struct Finding: Sendable, Equatable {
     public enum ID {
         /// The server sent a CertificateRequest.
         public static let clientCertificateRequested = "origin-requests-client-certificate"
+        /// Resets or timeouts from the host rose above the threshold and the scan slowed down.
+        public static let originThrottled = "origin-throttled"
+        /// The server refused a ClientHello of one shape (size, suite count, extension lists) and answered a
+        /// smaller, plainer one: real clients with large hellos fail the same way.
+        public static let helloShapeIntolerance = "hello-shape-intolerance"
     }
 
     public var id: String

@@ -47,7 +47,7 @@ extension ScanReport {
                              cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
                                 ? nil : options.cloudFrontGenerations.map(\.rawValue),
                              checks: scan.ranAllChecks ? nil : scan.checks.sorted().map(\.rawValue)),
-            observations: scan.observations.isEmpty ? nil : scan.observations)
+            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network)
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {

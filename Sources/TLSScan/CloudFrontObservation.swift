@@ -7,17 +7,23 @@ import TLSWire
 extension ProbeSession {
     func observeCloudFront() async -> [HelloObservation] {
         guard let observer = environment.helloObserver else { return [] }
-        var observations: [HelloObservation] = []
-        for generation in CloudFrontGeneration.allCases {
-            guard let profile = Catalog.shared.client(id: generation.profileID),
-                  let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
-            else { continue }
-            let (outcome, size) = await gated(engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello") {
-                await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
+        // one connection per generation, all at once (within the host's limits), reported in generation order
+        return await withTaskGroup(of: (Int, HelloObservation)?.self) { group in
+            for (index, generation) in CloudFrontGeneration.allCases.enumerated() {
+                guard let profile = Catalog.shared.client(id: generation.profileID),
+                      let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
+                else { continue }
+                group.addTask {
+                    let (outcome, size) = await gated(engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello") {
+                        await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
+                    }
+                    return (index, HelloObservation(client: profile.id, versions: hello.offeredVersions, outcome: outcome, helloBytes: size))
+                }
             }
-            observations.append(HelloObservation(client: profile.id, versions: hello.offeredVersions, outcome: outcome, helloBytes: size))
+            var observations: [(Int, HelloObservation)] = []
+            for await item in group { if let item { observations.append(item) } }
+            return observations.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return observations
     }
 
     /// `profile`'s own ClientHello under an OriginSslProtocols setting, or nil when the profile does not describe

@@ -36,33 +36,57 @@ struct CrossCheck: Sendable {
 
     /// `only`: confirm just these cells (nil: every accepted one).
     func run(session: ProbeSession, into result: inout ScanResult, only: Set<Pair>? = nil) async {
-        await environment.prepare()
-        var jobs: [(TLSVersion, UInt16, any HandshakeEngine)] = []
-        for proto in result.protocols where proto.version != .sslv2 {
+        let plan = jobs(for: result.protocols, only: only)
+        // One TLS 1.3 confirmation listens briefly after its handshake: a server that requires a client
+        // certificate says so only then (certificate_required), its CertificateRequest being encrypted.
+        let outcomes = await confirm(plan, session: session, listens: true)
+        fold(outcomes, into: &result, serverName: session.serverName)
+    }
+
+    /// A confirming handshake to make: the cell and the library that makes it.
+    struct Job: Sendable {
+        var version: TLSVersion
+        var suite: UInt16
+        var engine: any HandshakeEngine
+    }
+
+    /// One job per accepted (version, suite) some library can offer.
+    func jobs(for protocols: [ProtocolResult], only: Set<Pair>? = nil) -> [Job] {
+        var jobs: [Job] = []
+        for proto in protocols where proto.version != .sslv2 {
             for suite in proto.suites where only?.contains(Pair(version: proto.version, suite: suite.code)) ?? true {
                 if let engine = confirmer(version: proto.version, suite: suite.code) {
-                    jobs.append((proto.version, suite.code, engine))
+                    jobs.append(Job(version: proto.version, suite: suite.code, engine: engine))
                 }
             }
         }
-        let plan = jobs
-        // One TLS 1.3 confirmation listens briefly after its handshake: a server that requires a client
-        // certificate says so only then (certificate_required), its CertificateRequest being encrypted.
-        let listener = plan.firstIndex { $0.0 == .tls13 && $0.2.kind == .openssl }
-        let outcomes = await withTaskGroup(of: Outcome.self) { group in
-            for (index, (version, suite, engine)) in plan.enumerated() {
+        return jobs
+    }
+
+    /// Runs the jobs at once (within the session's limits). With `listens`, the first TLS 1.3 OpenSSL job waits
+    /// briefly after its handshake for certificate_required.
+    func confirm(_ plan: [Job], session: ProbeSession, listens: Bool) async -> [Outcome] {
+        guard !plan.isEmpty else { return [] }
+        await environment.prepare()
+        let listener = listens ? plan.firstIndex { $0.version == .tls13 && $0.engine.kind == .openssl } : nil
+        return await withTaskGroup(of: Outcome.self) { group in
+            for (index, job) in plan.enumerated() {
                 group.addTask {
-                    var request = session.request(version, suites: [suite])
+                    var request = session.request(job.version, suites: [job.suite])
                     if index == listener { request.listenAfterHandshake = min(session.options.deadlines.handshake, Self.listenAfterHandshake) }
-                    let outcome = await session.probe(request, purpose: "cross-check", engine: engine)
-                    return Outcome(version: version, suite: suite, engine: engine.kind, outcome: outcome)
+                    let outcome = await session.probe(request, purpose: "cross-check", engine: job.engine)
+                    return Outcome(version: job.version, suite: job.suite, engine: job.engine.kind, outcome: outcome)
                 }
             }
             var all: [Outcome] = []
             for await item in group { all.append(item) }
             return all
         }
-        for item in outcomes {
+    }
+
+    /// Folds confirmations into `result`: evidence on the cells, TLS 1.3 chains, and a finding for each disagreement.
+    func fold(_ outcomes: [Outcome], into result: inout ScanResult, serverName: String?) {
+        for item in outcomes.sorted(by: { ($0.version, $0.suite) < ($1.version, $1.suite) }) {
             guard let p = result.protocols.firstIndex(where: { $0.version == item.version }),
                   let s = result.protocols[p].suites.firstIndex(where: { $0.code == item.suite }) else { continue }
             let name = Catalog.shared.suite(code: item.suite)?.displayName ?? CodePointFormat.hex(item.suite)
@@ -71,7 +95,7 @@ struct CrossCheck: Sendable {
                 result.protocols[p].suites[s].evidence.append(item.engine)
                 if item.version == .tls13, !negotiated.certificates.isEmpty {
                     result.certificates.appendDistinct(CertificateChain(authentication: "TLS 1.3", der: negotiated.certificates,
-                                                                        seenWith: .tls13, sni: session.serverName))
+                                                                        seenWith: .tls13, sni: serverName))
                 }
             case .accepted(let negotiated):
                 result.findings.append(Finding(

@@ -84,8 +84,29 @@ extension ProbeSession {
             return (result, [])
         }
         var chains: [CertificateChain] = []
-        let opening = await opening(version, candidates: candidates, first: first)
-        record(opening, version: version, into: &result, chains: &chains)
+        // the lists a full scan would eliminate, offered in turn until one is accepted (a version refused outright
+        // needs only the first)
+        let parts = Self.offerLists(candidates)
+        var ends: [ProbeOutcome] = []
+        for (index, part) in parts.enumerated() {
+            let outcome = index == 0 ? await opening(version, candidates: part, first: first)
+                : await probe(request(version, suites: part), purpose: "version (list \(index + 1) of \(parts.count))")
+            ends.append(outcome)
+            if case .rejected = outcome, !Self.refusesVersion(outcome) { continue }
+            break
+        }
+        if let accepted = ends.first(where: { $0.negotiated != nil }) {
+            record(accepted, version: version, into: &result, chains: &chains)
+        } else if let undecided = ends.first(where: { !$0.isDefinitive }) {
+            record(undecided, version: version, into: &result, chains: &chains)
+        } else if let shaped = await confirmRefusal(version, candidates: candidates, ends: ends, chains: &chains),
+                  let pick = shaped.suites.first {
+            result.supported = true
+            result.suites = [pick]
+            result.note = "sampled with a plain ClientHello: the origin refused larger ones"
+        } else if let first = ends.first {
+            record(first, version: version, into: &result, chains: &chains)
+        }
         let cloudFront = candidates.filter(ScanPlan.cloudFrontSuites.contains)
         if plan.cloudFront, result.supported == true, !cloudFront.isEmpty,
            !result.suites.contains(where: { ScanPlan.cloudFrontSuites.contains($0.code) }) {
@@ -145,7 +166,7 @@ extension ProbeSession {
         let offer = plan.certificates ? candidates(for: version) : candidates(for: version).filter(ScanPlan.cloudFrontSuites.contains)
         for auth in [CipherSuite.Authentication.ecdsa, .rsa] {
             guard !chains.contains(where: { $0.sni == serverName && $0.authentication == auth.rawValue }) else { continue }
-            let suites = offer.filter { Catalog.shared.suite(code: $0)?.authentication == auth }
+            let suites = Self.parts(of: offer.filter { Catalog.shared.suite(code: $0)?.authentication == auth })[0]
             guard !suites.isEmpty else { continue }
             let outcome = await probe(request(version, suites: suites), purpose: "certificate (\(auth.rawValue))")
             if case .accepted = outcome {

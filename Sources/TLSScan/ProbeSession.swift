@@ -37,18 +37,41 @@ struct ProbeSession: Sendable {
         }.outcome
     }
 
-    /// One connection within the host's (and the run's) concurrency bound, recorded in the ledger and reported to
-    /// the observer: every probe of the session goes through here, whatever it sends.
+    /// One probe within the host's (and the run's) concurrency bound, recorded in the ledger and reported to the
+    /// observer: every probe of the session goes through here, whatever it sends. A reset, a bare close or a
+    /// handshake timeout is no answer: the probe is tried again with backoff until ``ProbeConfirmation`` settles
+    /// it, each attempt a connection of its own; the host's gate hears about every fault and slows down.
     func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String,
                                 _ connection: () async -> (ProbeOutcome, Extra)) async -> (outcome: ProbeOutcome, extra: Extra) {
-        await gate.acquire()
-        await globalGate?.acquire()
-        let (outcome, extra) = await connection()
-        await globalGate?.release()
-        await gate.release()
-        await ledger.record(outcome, engine: engine, version: version, purpose: purpose)
-        await options.observer?.probeFinished()
-        return (outcome, extra)
+        var attempts: [ProbeOutcome] = []
+        while true {
+            await gate.acquire()
+            await globalGate?.acquire()
+            let started = ContinuousClock.now
+            let (outcome, extra) = await connection()
+            await globalGate?.release()
+            await gate.release()
+            await gate.report(fault: ProbeConfirmation.isFault(outcome))
+            attempts.append(outcome)
+            let step = ProbeConfirmation.next(after: attempts, base: options.retryBackoff)
+            if Self.tracing {
+                ProbeTrace.write("\(endpoint.address):\(endpoint.port) \(engine.rawValue) \(version.rawValue) \(purpose)"
+                                 + " attempt \(attempts.count): \(ProbeTrace.describe(outcome))\(step == .final(outcome) ? "" : " → retry")")
+            }
+            if case .retry = step {
+                await ledger.attempt(outcome, started: started, retried: true)
+            } else {
+                await ledger.attempt(outcome, started: started, retried: false)
+            }
+            switch step {
+            case .final(let settled):
+                await ledger.settle(settled, engine: engine, version: version, purpose: purpose)
+                await options.observer?.probeFinished()
+                return (settled, extra)
+            case .retry(let pause):
+                if pause > .zero { try? await Task.sleep(for: pause) }
+            }
+        }
     }
 
     func request(_ version: TLSVersion, suites: [UInt16], groups: [UInt16]? = nil) -> ProbeRequest {
@@ -68,7 +91,7 @@ struct ProbeSession: Sendable {
         var opened: [TLSVersion: ProbeOutcome] = [:]
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
         if let opener = probed.contains(.tls12) ? .tls12 : probed.last {
-            let offer = request(opener, suites: candidates(for: opener))
+            let offer = request(opener, suites: firstOffer(for: opener))
             var outcome = await probe(offer, purpose: "version")
             // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead.
             var attempt = 1
@@ -86,47 +109,79 @@ struct ProbeSession: Sendable {
             opened[opener] = outcome
         }
         let firstOutcomes = opened
+        // The generation hellos and the HTTP port need nothing from the matrix: they run beside it.
+        async let observations = plan.cloudFront && options.observeCloudFront ? observeCloudFront() : []
+        async let httpPort = plan.cloudFront ? httpPortCheck() : nil
         if plan.enumeratesSuites {
             await enumerate(plan, versions: versions, first: firstOutcomes, into: &result)
         } else {
             await sample(plan, versions: versions, probed: probed, first: firstOutcomes, into: &result)
         }
-        if plan.cloudFront, options.observeCloudFront {
-            result.observations = await observeCloudFront()
-        }
-        if plan.cloudFront { await checkHTTPPort(into: &result) }
+        result.observations = await observations
+        result.httpPort = await httpPort
         await finish(&result)
     }
 
-    /// The full matrix: every version's suites by elimination, groups, certificates, the cross-check.
+    /// What one task of the full scan found.
+    enum Piece: Sendable {
+        case suites(ProtocolResult, [CertificateChain])
+        case confirmed([CrossCheck.Outcome])
+        case groups(GroupResult)
+    }
+
+    /// The full matrix: every version's suites by elimination, groups, certificates, the cross-check. Work starts
+    /// as soon as what it needs is known: a version's cross-check and its group enumeration as soon as its suites
+    /// are, while the other versions are still being eliminated.
     func enumerate(_ plan: ScanPlan, versions: [TLSVersion], first firstOutcomes: [TLSVersion: ProbeOutcome],
                    into result: inout ScanResult) async {
         let tlsVersions = versions.filter { $0 != .sslv2 }
         var chains: [CertificateChain] = []
         var protocols: [ProtocolResult] = []
-        await withTaskGroup(of: (ProtocolResult, [CertificateChain]).self) { group in
+        var confirmations: [CrossCheck.Outcome] = []
+        var groups: [GroupResult] = []
+        let crossCheck = options.crossCheck && engine.kind == .wire ? CrossCheck(environment: environment) : nil
+        let wantsGroups = plan.groups && options.enumerateGroups
+        await withTaskGroup(of: Piece.self) { group in
             for version in tlsVersions {
-                group.addTask { await enumerateSuites(version, first: firstOutcomes[version]) }
+                group.addTask {
+                    let (found, seen) = await enumerateSuites(version, first: firstOutcomes[version])
+                    return .suites(found, seen)
+                }
             }
             if versions.contains(.sslv2), engine.kind == .wire {
-                group.addTask { (await detectSSLv2(), []) }
+                group.addTask { .suites(await detectSSLv2(), []) }
             }
-            for await (protocolResult, seen) in group {
-                protocols.append(protocolResult)
-                for chain in seen { chains.appendDistinct(chain) }
+            var groupsStarted: Set<TLSVersion> = []
+            for await piece in group {
+                switch piece {
+                case .suites(let found, let seen):
+                    protocols.append(found)
+                    for chain in seen { chains.appendDistinct(chain) }
+                    if let crossCheck {
+                        let jobs = crossCheck.jobs(for: [found])
+                        group.addTask { .confirmed(await crossCheck.confirm(jobs, session: self, listens: found.version == .tls13)) }
+                    }
+                    if wantsGroups {
+                        let pending = Set(tlsVersions).subtracting(protocols.map(\.version))
+                        for (version, suites) in Self.groupJobs(protocols, pending: pending) where !groupsStarted.contains(version) {
+                            groupsStarted.insert(version)
+                            group.addTask { .groups(await eliminateGroups(version, suites: suites)) }
+                        }
+                    }
+                case .confirmed(let outcomes):
+                    confirmations += outcomes
+                case .groups(let found):
+                    groups.append(found)
+                }
             }
         }
         result.protocols = protocols.sorted { $0.version < $1.version }
-        if plan.groups, options.enumerateGroups {
-            result.groups = await enumerateGroups(result.protocols)
-        }
+        result.groups = groups.sorted { $0.version > $1.version }
         if plan.certificates, options.checkWithoutSNI, serverName != nil, let variant = await certificateWithoutSNI(result.protocols) {
             chains.appendDistinct(variant)
         }
         result.certificates = Self.distinct(chains)
-        if options.crossCheck, engine.kind == .wire {
-            await CrossCheck(environment: environment).run(session: self, into: &result)
-        }
+        crossCheck?.fold(confirmations, into: &result, serverName: serverName)
     }
 
     static func isConnectFailure(_ outcome: ProbeOutcome) -> Bool {
@@ -139,9 +194,13 @@ struct ProbeSession: Sendable {
 
     /// One TCP connect to the HTTP port (CloudFront uses it for HTTP-only and match-viewer origins).
     func checkHTTPPort(into result: inout ScanResult) async {
-        guard let port = options.httpPort else { return }
+        if let check = await httpPortCheck() { result.httpPort = check }
+    }
+
+    func httpPortCheck() async -> PortCheck? {
+        guard let port = options.httpPort else { return nil }
         let http = Endpoint(host: endpoint.host, address: endpoint.address, port: port)
-        result.httpPort = await Scanner(options: options, environment: environment, engine: engine)
+        return await Scanner(options: options, environment: environment, engine: engine)
             .checkPort(http) { await ledger.countConnection() }
     }
 
@@ -176,6 +235,8 @@ struct ProbeSession: Sendable {
         result.connections = await ledger.connections
         result.probes = await ledger.counts
         result.undecided = await ledger.undecided
+        result.findings += await ledger.findings
+        await recordNetwork(&result)
         let requested = await ledger.certificateRequestedWith
         if !requested.isEmpty {
             let inClear = requested.filter { $0 < .tls13 }.sorted()
@@ -204,6 +265,36 @@ struct ProbeSession: Sendable {
         }
     }
 
+    /// The faults this scan retried through, the host's throttling, and the critical path; a throttling host is a
+    /// finding of its own ("origin-throttled").
+    func recordNetwork(_ result: inout ScanResult) async {
+        let backoffs = await gate.backoffs
+        let resets = await ledger.resets
+        let timeouts = await ledger.handshakeTimeouts
+        var throttle: NetworkConditions.Throttle?
+        if backoffs > 0, resets + timeouts > 0 {
+            let configured = await gate.configured
+            let lowest = await gate.lowestLimit
+            let longest = await gate.longestDelay
+            throttle = NetworkConditions.Throttle(
+                backoffs: backoffs, configuredConcurrency: configured.limit, lowestConcurrency: lowest,
+                longestDelayMilliseconds: Int((longest.seconds * 1000).rounded()))
+            var what: [String] = []
+            if resets > 0 { what.append("\(resets) reset\(resets == 1 ? "" : "s")") }
+            if timeouts > 0 { what.append("\(timeouts) handshake timeout\(timeouts == 1 ? "" : "s")") }
+            result.findings.append(Finding(
+                id: Finding.ID.originThrottled, severity: .warning,
+                message: "The origin throttled the scan: \(what.joined(separator: " and ")) in \(result.connections) connections;"
+                    + " per-host concurrency lowered to \(lowest) (from \(configured.limit)) and the delay between connections"
+                    + " raised to \(Int((longest.seconds * 1000).rounded())) ms. Faulty answers were retried, never read as refusals."))
+        }
+        let median = await ledger.medianConnectionSeconds
+        result.network = NetworkConditions(
+            retries: await ledger.retries, resets: resets, handshakeTimeouts: timeouts, throttled: throttle,
+            criticalPathRounds: await ledger.criticalPathRounds,
+            medianConnectionMilliseconds: median.map { ($0 * 10_000).rounded() / 10 })
+    }
+
     static func reachability(after outcome: ProbeOutcome, version: TLSVersion, deadlines: Deadlines) -> Reachability? {
         switch outcome {
         case .timedOut(.connect):
@@ -224,7 +315,9 @@ struct ProbeSession: Sendable {
 
     // MARK: Suites by elimination
 
-    /// Offers every remaining candidate, records the server's pick, removes it, and repeats until refused.
+    /// Offers every remaining candidate, records the server's pick, removes it, and repeats until refused. The
+    /// candidates go out in lists of at most ``maxSuitesPerHello`` (real servers refuse longer ones), each
+    /// eliminated on its own and at the same time as the others once the version is not refused outright.
     func enumerateSuites(_ version: TLSVersion, first: ProbeOutcome?) async -> (ProtocolResult, [CertificateChain]) {
         let candidates = candidates(for: version)
         var result = ProtocolResult(version: version, supported: nil)
@@ -236,25 +329,48 @@ struct ProbeSession: Sendable {
         if engine.kind == .gnutls {
             return await probeIndividually(version, suites: candidates)
         }
+        let parts = Self.offerLists(candidates)
         var chains: [CertificateChain] = []
-        let opening = await opening(version, candidates: candidates, first: first)
-        var end = await eliminate(version, pool: candidates, opening: opening, into: &result, chains: &chains)
-        if result.suites.isEmpty, engine.kind == .wire, candidates.count > Self.chunkSize, Self.isBareClose(end) {
-            // A bare close (no alert) on a long offer may be a server or middlebox that cannot take a large
-            // ClientHello rather than a refusal of the version: offer the candidates in smaller lists.
-            result.note = nil
-            var start = 0
-            while start < candidates.count {
-                let chunk = Array(candidates[start..<min(start + Self.chunkSize, candidates.count)])
-                start += Self.chunkSize
-                let outcome = await probe(request(version, suites: chunk), purpose: "suites (chunk)")
-                end = await eliminate(version, pool: chunk, opening: outcome, into: &result, chains: &chains)
-                if !result.complete { break }
+        let opening = await opening(version, candidates: parts[0], first: first)
+        var lead = ProtocolResult(version: version, supported: nil)
+        let leadEnd = await eliminate(version, pool: parts[0], opening: opening, into: &lead, chains: &chains)
+        var pieces: [(result: ProtocolResult, end: ProbeOutcome)] = [(lead, leadEnd)]
+        // A version refused outright (protocol_version, another version) has no suite in the other lists either.
+        if parts.count > 1, !(lead.suites.isEmpty && lead.complete && Self.refusesVersion(leadEnd)) {
+            let rest = await withTaskGroup(of: (Int, ProtocolResult, [CertificateChain], ProbeOutcome).self) { group in
+                for index in parts.indices.dropFirst() {
+                    group.addTask {
+                        var piece = ProtocolResult(version: version, supported: nil)
+                        var seen: [CertificateChain] = []
+                        let outcome = await probe(request(version, suites: parts[index]), purpose: "suites (list \(index + 1) of \(parts.count))")
+                        let end = await eliminate(version, pool: parts[index], opening: outcome, into: &piece, chains: &seen)
+                        return (index, piece, seen, end)
+                    }
+                }
+                var all: [(Int, ProtocolResult, [CertificateChain], ProbeOutcome)] = []
+                for await item in group { all.append(item) }
+                return all.sorted { $0.0 < $1.0 }
             }
-            if !result.suites.isEmpty {
-                result.note = "offered in lists of \(Self.chunkSize) suites: the server closed the connection on the full list"
-            } else if result.complete {
-                result.note = "refused: \(Self.rejection(end) ?? "connection closed"), also when offered in lists of \(Self.chunkSize) suites"
+            for (_, piece, seen, end) in rest {
+                pieces.append((piece, end))
+                for chain in seen { chains.appendDistinct(chain) }
+            }
+        }
+        for piece in pieces {
+            result.suites += piece.result.suites
+            if !piece.result.complete {
+                result.complete = false
+                result.note = result.note ?? piece.result.note
+            }
+        }
+        if result.suites.isEmpty, result.complete {
+            let ends = pieces.map(\.end)
+            if let shaped = await confirmRefusal(version, candidates: candidates, ends: ends, chains: &chains) {
+                result = shaped
+            } else {
+                result.supported = false
+                result.note = "refused: \(Self.rejection(leadEnd) ?? "connection closed")"
+                    + (parts.count > 1 && !Self.refusesVersion(leadEnd) ? " (every one of \(parts.count) lists of at most \(Self.maxSuitesPerHello) suites)" : "")
             }
         }
         if result.complete, result.supported == nil {
@@ -264,24 +380,105 @@ struct ProbeSession: Sendable {
         if result.suites.count >= 2 {
             // A server that follows the client's order picks its suites in the order they were offered;
             // picks out of that order prove server order without another probe.
-            let positions = result.suites.map { suite in candidates.firstIndex(of: suite.code) ?? 0 }
+            let offered = parts.flatMap { $0 }
+            let positions = result.suites.map { suite in offered.firstIndex(of: suite.code) ?? 0 }
             if positions != positions.sorted() {
                 result.serverPreference = true
             } else {
                 result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
             }
         }
+        let lists = pieces.map(\.result.suites).filter { !$0.isEmpty }
+        if result.serverPreference == true, lists.count > 1, result.suites.count == lists.reduce(0, { $0 + $1.count }) {
+            // Each list's picks are in the server's order; across lists they were never offered together.
+            let (merged, settled) = await mergeServerOrder(version, lists: lists)
+            result.suites = merged
+            if !settled {
+                result.note = (result.note.map { $0 + "; " } ?? "") + "the server's order across suite lists is not settled"
+            }
+        }
         return (result, chains)
     }
 
-    /// The answer to offering every candidate for `version`: the reachability probe's when it was that version's.
+    /// The answer to offering `candidates` for `version`: the reachability probe's when it was that version's.
     func opening(_ version: TLSVersion, candidates: [UInt16], first: ProbeOutcome?) async -> ProbeOutcome {
         if let first { return first }
         return await probe(request(version, suites: candidates), purpose: "version")
     }
 
-    /// Suites offered at once when a server closes on the full list (sslscan and nmap use similar sizes).
-    static let chunkSize = 64
+    /// The most suites one probe offers (see ``ProbeRequest/maxSuitesPerHello``).
+    static let maxSuitesPerHello = ProbeRequest.maxSuitesPerHello
+
+    /// `candidates` in order, cut into the fewest lists of at most ``maxSuitesPerHello``, of even sizes.
+    static func parts(of candidates: [UInt16], limit: Int = maxSuitesPerHello) -> [[UInt16]] {
+        guard !candidates.isEmpty else { return [[]] }
+        let count = (candidates.count + limit - 1) / limit
+        let (size, extra) = candidates.count.quotientAndRemainder(dividingBy: count)
+        var parts: [[UInt16]] = []
+        var start = 0
+        for index in 0..<count {
+            let end = start + size + (index < extra ? 1 : 0)
+            parts.append(Array(candidates[start..<end]))
+            start = end
+        }
+        return parts
+    }
+
+    /// The first list of suites offered for `version`: the reachability probe's offer.
+    func firstOffer(for version: TLSVersion) -> [UInt16] {
+        Self.offerLists(candidates(for: version))[0]
+    }
+
+    /// Suites every list-cut offer puts in its first list: CloudFront's and the ones deployed almost everywhere
+    /// (AES-CBC, 3DES, RC4). A server that does not speak the version then says so at once (protocol_version or
+    /// its own version) instead of refusing a first list of suites the version cannot use.
+    static let anchorSuites: Set<UInt16> = ScanPlan.cloudFrontSuites.union(plainSuites).union([0x0004, 0x0005])
+
+    /// `candidates` cut into lists (``parts(of:limit:)``) with the ``anchorSuites`` moved into the first one, at its
+    /// end; the first list's own tail moves on to make room.
+    static func offerLists(_ candidates: [UInt16], limit: Int = maxSuitesPerHello) -> [[UInt16]] {
+        let parts = parts(of: candidates, limit: limit)
+        guard parts.count > 1 else { return parts }
+        let later = parts.dropFirst().flatMap { $0 }
+        let moved = later.filter(anchorSuites.contains)
+        guard !moved.isEmpty else { return parts }
+        var first = parts[0]
+        var rest = later.filter { !anchorSuites.contains($0) }
+        let overflow = max(0, first.count + moved.count - limit)
+        if overflow > 0 {
+            // keep the first list's anchors; push its last other suites on
+            var pushed: [UInt16] = []
+            var index = first.count - 1
+            while pushed.count < overflow, index >= 0 {
+                if !anchorSuites.contains(first[index]) { pushed.insert(first.remove(at: index), at: 0) }
+                index -= 1
+            }
+            rest = pushed + rest
+        }
+        return [first + moved] + (rest.isEmpty ? [] : Self.parts(of: rest, limit: limit))
+    }
+
+    /// True when the refusal is about the version itself, not the suites offered with it.
+    static func refusesVersion(_ outcome: ProbeOutcome) -> Bool {
+        guard case .rejected(let rejection) = outcome else { return false }
+        switch rejection {
+        case .alert(let alert): return alert.code == 70  // protocol_version
+        case .otherVersion: return true
+        default: return false
+        }
+    }
+
+    /// Refusals that may be about the ClientHello's shape (its size, its lists) rather than what it offers.
+    static func mayBeShapeRefusal(_ outcome: ProbeOutcome) -> Bool {
+        guard case .rejected(let rejection) = outcome else { return false }
+        switch rejection {
+        case .closed: return true
+        case .alert(let alert):
+            // decode_error, illegal_parameter, record_overflow, internal_error, unexpected_message
+            return [50, 47, 22, 80, 10].contains(alert.code)
+        default: return false
+        }
+    }
 
     static func isBareClose(_ outcome: ProbeOutcome) -> Bool {
         if case .rejected(let rejection) = outcome { return rejection == .closed || rejection == .reset }
@@ -297,7 +494,8 @@ struct ProbeSession: Sendable {
     /// remove it, offer the rest, until the server refuses. Returns the outcome that ended it; a timeout
     /// or failure marks the result incomplete.
     func eliminate(_ version: TLSVersion, pool: [UInt16], opening: ProbeOutcome,
-                   into result: inout ProtocolResult, chains: inout [CertificateChain]) async -> ProbeOutcome {
+                   into result: inout ProtocolResult, chains: inout [CertificateChain],
+                   shape: ((TLSVersion, [UInt16]) -> ProbeRequest)? = nil) async -> ProbeOutcome {
         var remaining = pool
         var outcome = opening
         while true {
@@ -317,7 +515,7 @@ struct ProbeSession: Sendable {
                 }
                 remaining.removeAll { $0 == negotiated.suite }
                 guard !remaining.isEmpty else { return outcome }
-                outcome = await probe(request(version, suites: remaining), purpose: "suites")
+                outcome = await probe(shape?(version, remaining) ?? request(version, suites: remaining), purpose: "suites")
             case .rejected(let rejection):
                 if result.suites.isEmpty { result.note = "refused: \(rejection)" }
                 return outcome
@@ -400,23 +598,30 @@ struct ProbeSession: Sendable {
 
     // MARK: Groups
 
-    func enumerateGroups(_ protocols: [ProtocolResult]) async -> [GroupResult] {
+    /// The group enumerations `protocols` allow: TLS 1.3 with its suites, and the newest of TLS 1.0–1.2 with ECDHE
+    /// suites — once no newer one of them is `pending` (still being enumerated).
+    static func groupJobs(_ protocols: [ProtocolResult], pending: Set<TLSVersion>) -> [(TLSVersion, [UInt16])] {
         var jobs: [(TLSVersion, [UInt16])] = []
         if let tls13 = protocols.first(where: { $0.version == .tls13 && $0.supported == true }) {
             jobs.append((.tls13, tls13.suites.map(\.code)))
         }
         // SSLv3 hellos carry no extensions, so the server cannot be told which curves to use.
-        let ecdheVersions = protocols.filter { $0.version >= .tls10 && $0.version <= .tls12 }.reversed()
-        for candidate in ecdheVersions {
+        for version in [TLSVersion.tls12, .tls11, .tls10] {
+            if pending.contains(version) { break }
+            guard let candidate = protocols.first(where: { $0.version == version }) else { continue }
             let ecdhe = candidate.suites.map(\.code).filter {
                 Catalog.shared.suite(code: $0)?.keyExchange.isEllipticCurveDH ?? false
             }
             if !ecdhe.isEmpty {
-                jobs.append((candidate.version, ecdhe))
+                jobs.append((version, ecdhe))
                 break
             }
         }
-        let plan = jobs
+        return jobs
+    }
+
+    func enumerateGroups(_ protocols: [ProtocolResult]) async -> [GroupResult] {
+        let plan = Self.groupJobs(protocols, pending: [])
         return await withTaskGroup(of: GroupResult.self) { group in
             for (version, suites) in plan {
                 group.addTask { await eliminateGroups(version, suites: suites) }

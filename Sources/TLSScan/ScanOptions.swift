@@ -11,6 +11,9 @@ public struct ScanOptions: Sendable {
     public var perHostConcurrency = 4
     /// Pause between the starts of two probes to the same host.
     public var delay: Duration = .zero
+    /// The pause before the first retry of a probe whose connection was reset, closed bare or timed out; it doubles
+    /// with each further retry (see ``ProbeConfirmation``).
+    public var retryBackoff: Duration = ProbeConfirmation.baseBackoff
     /// Versions to enumerate (SSLv2 is detection only).
     public var versions: [TLSVersion] = TLSVersion.allCases
     /// Enumerate key-exchange groups.

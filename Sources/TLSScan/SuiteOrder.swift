@@ -1,8 +1,10 @@
 import TLSCatalog
 
 /// The order in which the scanner offers suites: what a careful client would prefer first,
-/// so a client-order server shows a meaningful first pick. ChaCha20 goes last, since servers that
-/// prioritise ChaCha20 for clients that prefer it would otherwise hide their own order.
+/// so a client-order server shows a meaningful first pick. ChaCha20 goes last among the suites of its class
+/// (secure AEAD with forward secrecy), since servers that prioritise ChaCha20 for clients that prefer it would
+/// otherwise hide their own order; it stays in the first list of suites offered (``ProbeSession/parts(of:limit:)``),
+/// with the suites a server is likely to prefer it to.
 enum SuiteOrder {
     /// Computed once per version; every probe's offer starts from it.
     static func candidates(for version: TLSVersion) -> [UInt16] {
@@ -20,7 +22,7 @@ enum SuiteOrder {
         let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }
         let kind = (suite.forwardSecrecy ? 0 : 2) + (suite.aead ? 0 : 1)
         let exchange = switch suite.keyExchange { case .ecdhe, .ecdhePSK: 0; case .dhe, .dhePSK: 1; default: 2 }
-        return (suite.isChaCha20 ? 1 : 0, strength * 4 + kind, exchange, -suite.bits, suite.code)
+        return (strength * 4 + kind, suite.isChaCha20 ? 1 : 0, exchange, -suite.bits, suite.code)
     }
 
     /// Groups to offer: every named group the catalog knows that can be used for key exchange.

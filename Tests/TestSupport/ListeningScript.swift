@@ -51,15 +51,32 @@ public final class ListeningScript: @unchecked Sendable {
 }
 
 /// `scripts/origins/relay.py`: forwards connections on another loopback address to an origin, so one
-/// server can appear at two addresses (e.g. 127.0.0.1 and 127.0.0.2 for `--all-ips`).
+/// server can appear at two addresses (e.g. 127.0.0.1 and 127.0.0.2 for `--all-ips`), and injects network
+/// faults for tests (the kernels here have no netem).
 public enum Relay {
     /// With `maxSuites`, a ClientHello offering more suites than that is answered by a bare close
     /// (a hello-intolerant middlebox).
     /// With `hold`, connections wait (accepted, nothing forwarded) until `hold/go` exists; `hold/accepted`
     /// appears when the first one arrives.
+    /// Faults: `latencyMs` adds that one-way delay in each direction (FIN and RST included); connection k
+    /// (accept order) takes the k-th draw u of `random.Random(seed)` (seed 0 by default): u < `resetShare`
+    /// resets it (TCP RST) after its ClientHello, u < `resetShare + stallShare` stalls it (nothing sent until
+    /// the client closes); `throttle` N resets, after its ClientHello, any connection that would be more
+    /// than N accepted within the last second. `log` is a file that gets one JSON line per ended connection
+    /// (read it with `RelayLog.read`).
     public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1",
-                             maxSuites: Int? = nil, hold: String? = nil) throws -> ListeningScript {
-        try ListeningScript(script: "relay.py", arguments: ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"]
-                            + (maxSuites.map { ["--max-suites", String($0)] } ?? []) + (hold.map { ["--hold", $0] } ?? []))
+                             maxSuites: Int? = nil, hold: String? = nil,
+                             latencyMs: Double? = nil, resetShare: Double? = nil, stallShare: Double? = nil,
+                             seed: Int? = nil, throttle: Int? = nil, log: String? = nil) throws -> ListeningScript {
+        var arguments = ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"]
+        arguments += maxSuites.map { ["--max-suites", String($0)] } ?? []
+        arguments += hold.map { ["--hold", $0] } ?? []
+        arguments += latencyMs.map { ["--latency-ms", String($0)] } ?? []
+        arguments += resetShare.map { ["--reset-share", String($0)] } ?? []
+        arguments += stallShare.map { ["--stall-share", String($0)] } ?? []
+        arguments += seed.map { ["--seed", String($0)] } ?? []
+        arguments += throttle.map { ["--throttle", String($0)] } ?? []
+        arguments += log.map { ["--log", $0] } ?? []
+        return try ListeningScript(script: "relay.py", arguments: arguments)
     }
 }
