@@ -123,14 +123,10 @@ extension CloudFrontVerdict {
         }
         if scan.reachability.isReachable {
             verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: hostHeader,
-                                         judgesChainOrder: generation.isDocumented)
+                                         judgesChainOrder: generation.isDocumented, leafMustBeFirst: !generation.isDocumented)
             // with origin mutual TLS (OriginMtlsConfig) CloudFront answers the request with its certificate
             if !presentsClientCertificate, let request = scan.findings.first(where: { $0.id == Finding.ID.clientCertificateRequested }) {
-                verdict.causes.append(Cause(
-                    id: Finding.ID.clientCertificateRequested,
-                    message: request.message + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",
-                    fix: "Stop requesting client certificates on the origin, or configure origin mutual TLS on the CloudFront origin (OriginMtlsConfig: a client certificate with the clientAuth extended key usage, imported into ACM in us-east-1)."))
-                verdict.compatible = false
+                addClientCertificateCause(request, required: scan.clientCertificate?.required, generation: generation, to: &verdict)
             }
         }
         return Generation(
@@ -141,6 +137,40 @@ extension CloudFrontVerdict {
                                   suite: predicted.suite, group: predicted.group),
             observation: observation, difference: difference,
             confirmedBy: observed ? confirmations(scan, verdict.protocolVersion, verdict.suite) : [])
+    }
+
+    static let mtlsFix = "Stop requesting client certificates on the origin, or configure origin mutual TLS on the CloudFront origin (OriginMtlsConfig: a client certificate with the clientAuth extended key usage, imported into ACM in us-east-1)."
+
+    /// An origin that asks for a client certificate. The documented client follows AWS's word: CloudFront drops the
+    /// request (502). The s2n generations do what s2n-tls does: its clients default to optional client
+    /// authentication and answer a request with an empty Certificate, so an optional request connects and a required
+    /// one fails (Data/sources/reference/s2n-client-rules.md §3); unknown whether required: undecided.
+    static func addClientCertificateCause(_ request: Finding, required: Bool?, generation: CloudFrontGeneration,
+                                          to verdict: inout CloudFrontVerdict) {
+        if generation.isDocumented {
+            verdict.causes.append(Cause(
+                id: Finding.ID.clientCertificateRequested,
+                message: request.message + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",
+                fix: mtlsFix))
+            verdict.compatible = false
+            return
+        }
+        switch required {
+        case true?:
+            verdict.causes.append(Cause(
+                id: Finding.ID.clientCertificateRequested,
+                message: request.message + " s2n-tls answers with an empty Certificate, and the origin requires one: the handshake fails (502).",
+                fix: mtlsFix))
+            verdict.compatible = false
+        case nil:
+            verdict.causes.append(Cause(
+                id: Finding.ID.clientCertificateRequested,
+                message: request.message + " s2n-tls answers with an empty Certificate; whether the origin then goes on is not known (no handshake without a certificate was made).",
+                fix: "Re-run with the cross-check (it makes that handshake); " + mtlsFix))
+            if verdict.compatible == true { verdict.compatible = nil }
+        case false?:
+            break  // connects with an empty Certificate; the scan's finding stays as the warning
+        }
     }
 
     /// Which libraries completed a handshake with `version` and `suite` in the scan's cross-check.

@@ -46,7 +46,7 @@ public enum HandshakeSimulation {
             guard let serverGroups = groups(for: .tls13, in: server), !serverGroups.isEmpty else {
                 return .success(Choice(version: .tls13, suite: code, group: nil))
             }
-            guard let group = client.groups.first(where: serverGroups.contains) else {
+            guard let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: groupOrder(for: .tls13, in: server)) else {
                 return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
             }
             return .success(Choice(version: .tls13, suite: code, group: group))
@@ -59,8 +59,7 @@ public enum HandshakeSimulation {
             guard let serverGroups, !serverGroups.isEmpty else {
                 return .success(Choice(version: version.version, suite: code, group: nil))
             }
-            let ordered = client.groups.filter(serverGroups.contains)
-            if let group = ordered.first {
+            if let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: groupOrder(for: version.version, in: server)) {
                 return .success(Choice(version: version.version, suite: code, group: group))
             }
         }
@@ -68,6 +67,17 @@ public enum HandshakeSimulation {
             return .failure(Failure(reason: .noCommonGroup(version.version), definitive: true))
         }
         return .failure(Failure(reason: .noCommonCipher(version.version), definitive: version.complete))
+    }
+
+    /// The group a server picks from a client's: by its own order when the scan saw it follow one (mbedTLS puts
+    /// secp384r1 before secp256r1), else the client's first it accepts.
+    static func pickGroup(client: [UInt16], server: [UInt16], serverOrder: Bool) -> UInt16? {
+        serverOrder ? server.first(where: client.contains) : client.first(where: server.contains)
+    }
+
+    static func groupOrder(for version: TLSVersion, in scan: ScanResult) -> Bool {
+        let result = scan.groups.first(where: { $0.version == version }) ?? scan.groups.first(where: { $0.version != .tls13 })
+        return result?.serverPreference == true
     }
 
     static func groups(for version: TLSVersion, in scan: ScanResult) -> [UInt16]? {

@@ -96,7 +96,7 @@ extension CloudFrontVerdict {
     /// `judgesChainOrder`: the documented client names a chain in the wrong order as a cause; s2n builds the path
     /// from the leaf whatever the order of the rest, so its generations do not.
     mutating func addCertificateCauses(from chains: [ChainAnalysis], sni: String?, hostHeader: String?,
-                                       judgesChainOrder: Bool = true) {
+                                       judgesChainOrder: Bool = true, leafMustBeFirst: Bool = false) {
         let served = chains.filter { $0.chain.sni == sni }
         guard !served.isEmpty else { return }
         var relevant = served
@@ -140,6 +140,23 @@ extension CloudFrontVerdict {
                 added = true
             }
         }
+        // s2n-tls takes the first certificate sent as the leaf (s2n_x509_validator_read_cert_chain): the host name
+        // and the key are checked against it, whatever follows (Data/sources/reference/s2n-client-rules.md §2)
+        if leafMustBeFirst, !causes.contains(where: { $0.id == Self.leafNotFirst }) {
+            for analysis in relevant {
+                guard let index = analysis.report.leafIndex, index != 0, let first = analysis.report.certificates.first,
+                      let leaf = analysis.report.leaf else { continue }
+                causes.append(Cause(
+                    id: Self.leafNotFirst,
+                    message: "The origin sends \(first.commonName ?? first.subject) first and its leaf certificate \(leaf.commonName ?? leaf.subject) at position \(index + 1): s2n-tls takes the first certificate as the leaf and checks the host name and key against it, so the handshake fails (502).",
+                    fix: "Send the leaf certificate first, then its intermediates (for nginx and Apache: the leaf at the top of the certificate file)."))
+                added = true
+                break
+            }
+        }
         if added { compatible = false }
     }
+
+    /// The cause of a chain whose first certificate is not the leaf (s2n-tls's rule).
+    public static let leafNotFirst = "leaf-not-first"
 }

@@ -118,7 +118,7 @@ struct FlightConsumer: ResponseConsumer {
               !hrr.extensionTypes.contains(Self.extensionCookie)
         else { return nil }
         hello.keyShareGroups = [group]
-        return hello.encodeRecords()
+        return hello.encodeRecords(afterHelloRetry: true)
     }
 }
 

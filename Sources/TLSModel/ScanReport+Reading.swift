@@ -70,7 +70,8 @@ extension ScanReport {
                 guard let code = UInt16(exactly: group.code) else { throw TLSMatrixError.savedReport("field '\(path).groups[\(position)].code': not a group code") }
                 return code
             }
-            scan.groups.append(GroupResult(version: try Self.version(entry.version, path + ".version"), groups: codes, complete: entry.complete))
+            scan.groups.append(GroupResult(version: try Self.version(entry.version, path + ".version"), groups: codes, complete: entry.complete,
+                                          serverPreference: entry.serverPreference))
         }
         for (index, chain) in certificates.enumerated() {
             let path = "certificates[\(index)]"
@@ -101,6 +102,7 @@ extension ScanReport {
         scan.elapsedSeconds = elapsedSeconds
         scan.observations = observations ?? []
         scan.network = network
+        scan.clientCertificate = clientCertificate
         if let names = options?.checks {
             scan.checks = []
             for (index, name) in names.enumerated() {

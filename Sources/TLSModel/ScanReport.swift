@@ -39,6 +39,8 @@ public struct ScanReport: Codable, Sendable, Equatable {
     public var observations: [HelloObservation]?
     /// Faults retried through, throttling and the critical path (absent in reports written before 0.6).
     public var network: NetworkConditions?
+    /// The origin's request for a client certificate (absent when it asked for none, and in reports before 0.6).
+    public var clientCertificate: ClientCertificateRequest?
 
     public struct Tool: Codable, Sendable, Equatable {
         public var name: String
@@ -187,11 +189,14 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var version: String
         public var groups: [NamedCode]
         public var complete: Bool
+        /// true: the server picked the groups by its own order (present only then).
+        public var serverPreference: Bool?
 
-        public init(version: String, groups: [NamedCode], complete: Bool) {
+        public init(version: String, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
             self.version = version
             self.groups = groups
             self.complete = complete
+            self.serverPreference = serverPreference
         }
     }
 
@@ -612,7 +617,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil) {
+    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil, clientCertificate: ClientCertificateRequest? = nil) {
         self.schemaVersion = schemaVersion
         self.tool = tool
         self.target = target
@@ -635,6 +640,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         self.options = options
         self.observations = observations
         self.network = network
+        self.clientCertificate = clientCertificate
     }
 }
 

@@ -32,6 +32,8 @@ public struct ScanResult: Sendable {
     public var checks: Set<ScanCheck> = ScanCheck.all
     /// Faults retried through, throttling and the critical path (nil for results read from older reports).
     public var network: NetworkConditions?
+    /// The origin asked for a client certificate: with which versions, and whether a handshake without one failed.
+    public var clientCertificate: ClientCertificateRequest?
 
     public init(target: Target, reachability: Reachability) {
         self.target = target
@@ -199,11 +201,15 @@ public struct GroupResult: Sendable, Equatable {
     /// Accepted groups in the order the server chose them from the full offer.
     public var groups: [UInt16]
     public var complete: Bool
+    /// True when the server picked groups out of the offered order: it follows its own order (``groups`` is that
+    /// order). nil when the picks do not tell (they followed the offer).
+    public var serverPreference: Bool?
 
-    public init(version: TLSVersion, groups: [UInt16], complete: Bool) {
+    public init(version: TLSVersion, groups: [UInt16], complete: Bool, serverPreference: Bool? = nil) {
         self.version = version
         self.groups = groups
         self.complete = complete
+        self.serverPreference = serverPreference
     }
 }
 

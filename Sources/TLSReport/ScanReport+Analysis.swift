@@ -24,7 +24,7 @@ extension ScanReport {
             groups: scan.groups.map { result in
                 GroupEntry(version: result.version.rawValue,
                            groups: result.groups.map { NamedCode(code: Int($0), name: CodeName.group($0)) },
-                           complete: result.complete)
+                           complete: result.complete, serverPreference: result.serverPreference)
             },
             certificates: analysis.chains.map(Self.chainEntry),
             trustStore: TrustStoreEntry(
@@ -47,7 +47,7 @@ extension ScanReport {
                              cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
                                 ? nil : options.cloudFrontGenerations.map(\.rawValue),
                              checks: scan.ranAllChecks ? nil : scan.checks.sorted().map(\.rawValue)),
-            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network)
+            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network, clientCertificate: scan.clientCertificate)
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {

@@ -253,12 +253,21 @@ struct ProbeSession: Sendable {
                 if !refused.isEmpty {
                     how += "; required: a library handshake without one failed with " + refused.map(\.rawValue).joined(separator: ", ")
                 } else if !completed.isEmpty {
-                    how += "; optional: library handshakes without one completed"
+                    how += "; optional: library handshakes without one completed (s2n-tls clients answer it with an empty"
+                        + " Certificate and connect; AWS documents that CloudFront drops a connection whose origin asks)"
                 }
             }
             if requested.contains(.tls13) {
                 how += (how.isEmpty ? "" : "; ") + "a certificate_required alert after a TLS 1.3 handshake without one"
             }
+            let refusedAny = requested.contains(.tls13) || inClear.contains { version in
+                result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
+            }
+            let completedAny = inClear.contains { version in
+                result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true
+            }
+            result.clientCertificate = ClientCertificateRequest(
+                versions: requested.sorted(), required: refusedAny ? true : (completedAny ? false : nil))
             result.findings.append(Finding(
                 id: Finding.ID.clientCertificateRequested, severity: .warning,
                 message: "The origin asks for a client certificate (\(how))."))
@@ -650,7 +659,11 @@ struct ProbeSession: Sendable {
             found.append(chosen)
             remaining.removeAll { $0 == chosen }
         }
-        return GroupResult(version: version, groups: found, complete: complete)
+        // picks out of the offered order show the server's own order (free; an order that matches ours says nothing)
+        let offered = SuiteOrder.groups(for: version)
+        let positions = found.map { offered.firstIndex(of: $0) ?? 0 }
+        return GroupResult(version: version, groups: found, complete: complete,
+                           serverPreference: positions != positions.sorted() ? true : nil)
     }
 
     /// One chain per distinct (chain, SNI) pair, newest version first.

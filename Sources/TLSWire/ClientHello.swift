@@ -121,10 +121,12 @@ public enum TLSConstants {
 }
 
 extension ClientHello {
-    /// Encodes the ClientHello as one handshake record (or several, if it is larger than a record).
-    public func encodeRecords() -> [UInt8] {
+    /// Encodes the ClientHello as one handshake record (or several, if it is larger than a record). A second
+    /// ClientHello (after a HelloRetryRequest) goes in records of version 0x0303, as RFC 8446 §5.1 requires of
+    /// every record but the initial ClientHello (wolfSSL closes the connection otherwise).
+    public func encodeRecords(afterHelloRetry: Bool = false) -> [UInt8] {
         let body = encodeHandshake()
-        let recordVersion: UInt16 = legacyVersion == .sslv3 ? 0x0300 : 0x0301
+        let recordVersion: UInt16 = afterHelloRetry ? 0x0303 : (legacyVersion == .sslv3 ? 0x0300 : 0x0301)
         var out = ByteWriter()
         var start = 0
         repeat {

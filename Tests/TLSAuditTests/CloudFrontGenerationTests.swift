@@ -74,6 +74,66 @@ import TLSScan
         }
     }
 
+    /// s2n-tls's own rules for the s2n generations (Data/sources/reference/s2n-client-rules.md): an optional request
+    /// (s_server -verify 1, TLS 1.2: the CertificateRequest is in clear, the cross-check's handshakes without a
+    /// certificate complete) connects with an empty Certificate; the documented client keeps AWS's documented rule.
+    @Test func optionalClientCertificateRequestConnectsForS2N() async throws {
+        let analysis = try await analyse(["-no_tls1_3", "-verify", "1"], crossCheck: true)
+        let request = try #require(analysis.scan.clientCertificate, "no request recorded")
+        #expect(request.versions == [.tls12])
+        #expect(request.required == false, "library handshakes without a certificate completed")
+        #expect(analysis.scan.findings.contains { $0.id == Finding.ID.clientCertificateRequested && $0.message.contains("optional") })
+        for generation in analysis.cloudfront.generations {
+            if generation.generation.isDocumented {
+                #expect(generation.compatible == false)
+                #expect(generation.causes.map(\.id) == [Finding.ID.clientCertificateRequested])
+            } else {
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes)")
+                #expect(generation.causes.isEmpty)
+            }
+        }
+        #expect(analysis.cloudfront.status == .dependsOnGeneration)
+    }
+
+    /// A required request (s_server -Verify 1, TLS 1.2) fails every generation: s2n's empty Certificate is refused.
+    @Test func requiredClientCertificateFailsEveryGeneration() async throws {
+        let analysis = try await analyse(["-no_tls1_3", "-Verify", "1"], crossCheck: true)
+        #expect(analysis.scan.clientCertificate?.required == true)
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == false, "\(generation.generation)")
+            #expect(generation.causes.contains { $0.id == Finding.ID.clientCertificateRequested })
+        }
+        #expect(analysis.cloudfront.status == .notCompatible)
+    }
+
+    /// s2n takes the first certificate as the leaf: a chain sent intermediate first (tlslite-ng serves the file in
+    /// its order) fails every s2n generation (leaf-not-first) and the documented one (wrong-chain-order); disorder
+    /// after the leaf is fine for s2n, which hands the rest to AWS-LC's path building.
+    @Test func s2nGenerationsNeedTheLeafFirst() async throws {
+        let dir = try Self.pki.get()
+        func served(_ chain: [String]) async throws -> ScanAnalysis {
+            let pem = try chain.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
+            let file = dir.appendingPathComponent("served-\(UUID().uuidString).pem")
+            try pem.write(to: file, atomically: true, encoding: .utf8)
+            let server = try TLSLiteServer(certificatePEM: file.path, keyPEM: dir.appendingPathComponent("leaf.key").path)
+            defer { server.stop() }
+            return try await analyse(port: server.port)
+        }
+        let reversed = try await served(["int.crt", "good.crt"])
+        for generation in reversed.cloudfront.generations {
+            #expect(generation.compatible == false, "\(generation.generation)")
+            let want = generation.generation.isDocumented ? "wrong-chain-order" : CloudFrontVerdict.leafNotFirst
+            #expect(generation.causes.map(\.id).contains(want), "\(generation.generation): \(generation.causes.map(\.id))")
+        }
+        let leafFirst = try await served(["good.crt", "root.crt", "int.crt"])
+        for generation in leafFirst.cloudfront.generations {
+            #expect(!generation.causes.contains { $0.id == CloudFrontVerdict.leafNotFirst }, "\(generation.generation)")
+            if !generation.generation.isDocumented {
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes.map(\.id))")
+            }
+        }
+    }
+
     /// A TLS 1.3-only origin that requires a client certificate (s_server -Verify 1): its CertificateRequest is
     /// encrypted, so the wire probes cannot see it; the one OpenSSL confirmation that listens after its handshake
     /// gets certificate_required (116), and every generation fails with the origin-mTLS cause.

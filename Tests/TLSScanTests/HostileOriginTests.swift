@@ -209,8 +209,16 @@ import TLSWire
             }
             #expect(why.contains(mode == .http ? "HTTP" : "unexpected bytes"))
             #expect(!result.isComplete)
-        case .close, .reset, .unknownAlert:
-            // Refusals are definitive: every version is a clear "no".
+        case .reset:
+            // A reset is never a refusal: each probe is retried, then listed as not definitive.
+            #expect(result.reachability == .reachable)
+            #expect(!result.isComplete)
+            #expect(!result.undecided.isEmpty && result.undecided.allSatisfy { $0.reason.contains("reset") }, "\(result.undecided)")
+            for proto in result.protocols where proto.version != .sslv2 {
+                #expect(proto.supported == nil, "\(mode): \(proto.version) \(proto.note ?? "")")
+            }
+        case .close, .unknownAlert:
+            // Refusals are definitive: every version is a clear "no" (a bare close once confirmed by a second).
             #expect(result.reachability == .reachable)
             #expect(result.isComplete, "\(mode): \(result.undecided)")
             for proto in result.protocols {

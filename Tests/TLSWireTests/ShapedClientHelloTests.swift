@@ -74,4 +74,15 @@ struct ShapedClientHelloTests {
         #expect(Array(records.prefix(3)) == [0x16, 0x03, 0x01])
         #expect(Array(records[9...10]) == [0x03, 0x03])
     }
+
+    /// RFC 8446 §5.1: only the initial ClientHello may carry record version 0x0301; the one after a
+    /// HelloRetryRequest is in a 0x0303 record (wolfSSL closes the connection on 0x0301 there).
+    @Test func secondHelloAfterARetryIsInATLS12Record() {
+        let hello = ClientHello(version: .tls13, suites: [0x1301], groups: [0x001D, 0x0018], keyShareGroups: [0x0018])
+        let first = hello.encodeRecords()
+        let second = hello.encodeRecords(afterHelloRetry: true)
+        #expect(Array(first.prefix(3)) == [0x16, 0x03, 0x01])
+        #expect(Array(second.prefix(3)) == [0x16, 0x03, 0x03])
+        #expect(Array(second.dropFirst(3)) == Array(first.dropFirst(3)), "only the record version differs")
+    }
 }

@@ -31,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(LIB))
 sys.path.insert(0, LIB)
 import bench_checks  # noqa: E402
 import bench_count  # noqa: E402
+import bench_latency  # noqa: E402
 import bench_nginx  # noqa: E402
 import bench_parse  # noqa: E402
 
@@ -677,11 +678,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(prog="scripts/bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="scripts/bench also takes --no-build (use the existing release binary); "
-                                        "it passes --bin itself.")
+                                        "it passes --bin itself unless given --bin PATH (that binary, nothing built).")
     ap.add_argument("--bin", required=True, help="tlsmatrix binary (the wrapper passes the release build)")
     ap.add_argument("--quick", action="store_true", help="smoke run: 3 origins, --scale 50")
     ap.add_argument("--scale", type=int, default=None, help="nginx ports for the scale rows (default 500; 0 = skip)")
-    ap.add_argument("--tools", default=",".join(ALL_TOOLS), help="comma-separated subset of: " + ",".join(ALL_TOOLS))
+    ap.add_argument("--tools", default=None, help="comma-separated subset of: " + ",".join(ALL_TOOLS) +
+                    " (default: all; with --latency: " + ",".join(bench_latency.DEFAULT_TOOLS) + ")")
     ap.add_argument("--origins", default=None, help="comma-separated subset of: " + ",".join(ALL_ORIGINS))
     ap.add_argument("--count", choices=["auto", "tcpdump", "relay"], default="auto",
                     help="how to count connections (auto: tcpdump if capture on lo works, else the relay)")
@@ -699,9 +701,13 @@ def main() -> None:
                          "(the others stay) and writes bench/checks-scale.png")
     ap.add_argument("--checks-sizes", default=",".join(str(n) for n in bench_checks.DEFAULT_SIZES),
                     help="nginx port counts for --checks-bench (comma-separated; empty = fleet only)")
+    bench_latency.add_arguments(ap)
     a = ap.parse_args()
     if a.checks_bench:
         checks_main(a)
+        return
+    if a.latency:
+        bench_latency.main(a, sys.modules[__name__])
         return
     ctx = Ctx()
     ctx.args = a
@@ -713,7 +719,7 @@ def main() -> None:
     ctx.argv_shown = [x for x in ctx.argv_shown if not x.startswith("--bin=")]
     ctx.bin = os.path.abspath(a.bin)
     ctx.venv = os.path.join(ROOT, ".venv")
-    ctx.tools = [t.strip() for t in a.tools.split(",") if t.strip()]
+    ctx.tools = [t.strip() for t in (a.tools or ",".join(ALL_TOOLS)).split(",") if t.strip()]
     for t in ctx.tools:
         if t not in ALL_TOOLS:
             ap.error("unknown tool %s (known: %s)" % (t, ", ".join(ALL_TOOLS)))

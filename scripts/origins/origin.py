@@ -243,6 +243,88 @@ def kind_caddy_go(d: str, port: int) -> list[str]:
             venv_caddy(), "run", "--config", path]
 
 
+# --- other TLS stacks: lighttpd 1.4.69 on wolfSSL 5.5.4 and on mbedTLS 2.28.3 (OtherStacksTests) ---------------
+# Their exact configuration is repeated in Tests/TLSScanTests/OtherStacksTests.swift: change both together. What
+# each stack makes of it was measured with scripts/origins/hello_limits.py (Tests/OriginsFixtureNotes.md).
+LIGHTTPD_MODULES = "/usr/lib/lighttpd"
+LIGHTTPD_WOLFSSL = {
+    "module": "mod_wolfssl",
+    "MinProtocol": "TLSv1.2", "MaxProtocol": "TLSv1.3",
+    # IANA names only, TLS 1.3 and TLS 1.2 in one list: wolfSSL 5.5.4 then takes the list as it stands, in this
+    # order (server order). With any OpenSSL-style name in it, wolfSSL keeps lighttpd's default TLS 1.3 suites
+    # instead of the listed ones; with wolfSSL's own TLS13-* names it keeps lighttpd's default TLS 1.2 suites.
+    # Debian's wolfSSL has no static-RSA suites: the two TLS_RSA_WITH_* are dropped (listed to show it).
+    "CipherString": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+                     "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+                     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                     "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                     "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"],
+    # one curve (wolfSSL_SSL_CTX_set_tmp_ecdh): TLS 1.2 ECDHE then uses secp384r1 only; TLS 1.3 keeps wolfSSL's groups
+    "Curves": "secp384r1",
+    # ssl.ca-file (not an ssl-conf-cmd): the leaf's issuer. Without it wolfSSL cannot build its OCSP-stapling request
+    # and drops (bare close, "-188 certificate verify failed") every ClientHello with status_request.
+    "ca-file": "chain.pem",
+}
+LIGHTTPD_MBEDTLS = {
+    "module": "mod_mbedtls",
+    # mbedTLS 2.28 has no TLS 1.3 server
+    "MinProtocol": "TLSv1.0", "MaxProtocol": "TLSv1.2",
+    # mod_mbedtls takes mbedTLS's names (and a few OpenSSL keywords such as HIGH), not OpenSSL's suite names;
+    # an unknown name stops lighttpd. Server order (mbedTLS's default build; "-ServerPreference" changes nothing).
+    "CipherString": ["TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256",
+                     "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384",
+                     "TLS-ECDHE-RSA-WITH-CAMELLIA-128-CBC-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA",
+                     "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-CCM",
+                     "TLS-RSA-WITH-AES-128-GCM-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA256"],
+    # the server's preference order (mbedtls_ssl_conf_curves); without it mbedTLS prefers secp521r1 > secp384r1 >
+    # secp256r1 > ... > x25519 and accepts 13 curves
+    "Curves": "secp256r1:x25519:secp384r1",
+}
+
+
+def lighttpd_origin(d: str, port: int, tls: dict) -> list[str]:
+    """lighttpd in the foreground on HOST:port with one TLS module, the test RSA certificate with its intermediate
+    (rsa-fullchain.pem), a document root of its own, and the TLS settings of `tls` as ssl.openssl.ssl-conf-cmd."""
+    lighttpd = need("lighttpd")
+    module = tls["module"]
+    if not os.path.exists(os.path.join(LIGHTTPD_MODULES, module + ".so")):
+        die("%s/%s.so missing (lighttpd-%s); run scripts/bootstrap" % (LIGHTTPD_MODULES, module, module.replace("_", "-")))
+    docroot = os.path.join(d, "lighttpd-htdocs")
+    os.makedirs(docroot, exist_ok=True)
+    with open(os.path.join(docroot, "index.html"), "w") as f:
+        f.write("ok\n")
+
+    def q(text: str) -> str:
+        return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+    cmds = [(k, ":".join(v) if isinstance(v, list) else v) for k, v in tls.items() if k not in ("module", "ca-file")]
+    conf = "\n".join([
+        "server.document-root = %s" % q(docroot),
+        "server.bind = %s" % q(HOST),
+        "server.port = %d" % port,
+        # no server.errorlog: errors go to standard error, i.e. the origin's log
+        "server.modules = (%s)" % q(module),
+        "ssl.engine = \"enable\"",
+        "ssl.pemfile = %s" % q(os.path.join(d, "rsa-fullchain.pem")),
+        "ssl.privkey = %s" % q(os.path.join(d, "rsa.key")),
+    ] + (["ssl.ca-file = %s" % q(os.path.join(d, tls["ca-file"]))] if "ca-file" in tls else []) + [
+        "ssl.openssl.ssl-conf-cmd = (\n  %s\n)" % ",\n  ".join("%s => %s" % (q(k), q(v)) for k, v in cmds),
+        "",
+    ])
+    path = os.path.join(d, "lighttpd-%s.conf" % module)
+    with open(path, "w") as f:
+        f.write(conf)
+    return [lighttpd, "-D", "-f", path]
+
+
+def kind_lighttpd_wolfssl(d: str, port: int) -> list[str]:
+    return lighttpd_origin(d, port, LIGHTTPD_WOLFSSL)
+
+
+def kind_lighttpd_mbedtls(d: str, port: int) -> list[str]:
+    return lighttpd_origin(d, port, LIGHTTPD_MBEDTLS)
+
+
 # kind -> (argv builder(dir, port), regex that reports the bound port when started with port 0)
 KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     # kind: (builder, regex that reports the bound port when started with port 0)
@@ -257,6 +339,8 @@ KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     "node-pq": (kind_node_pq, r"LISTENING (\d+)"),
     "node-client-cert": (kind_node_client_cert, r"LISTENING (\d+)"),
     "caddy-go": (kind_caddy_go, None),
+    "lighttpd-wolfssl": (kind_lighttpd_wolfssl, None),
+    "lighttpd-mbedtls": (kind_lighttpd_mbedtls, None),
 }
 
 
