@@ -82,6 +82,9 @@ struct ProbeSession: Sendable {
     }
 
     func run(into result: inout ScanResult) async {
+        // the libraries' tables (what OpenSSL and GnuTLS can offer) are made before the first probe: made later,
+        // under a file-descriptor limit the scan itself reached, their contexts could not be created
+        await environment.prepare()
         let plan = ScanPlan(checks: options.checks, originProtocols: options.originProtocols)
         result.checks = plan.checks
         let versions = options.versions.sorted()

@@ -32,6 +32,9 @@ struct Ending: Equatable {
         switch error {
         case let exit as ExitCode:
             return Ending(status: exit.rawValue, line: nil)
+        case let error as OutputError where error.isClosedStandardOutput:
+            // `tlsmatrix … | head`: the reader has what it wanted; say nothing, as git and grep do (exit 5 stays)
+            return Ending(status: ExitStatus.outputFailed.rawValue, line: nil)
         case let error as OutputError:
             return Ending(status: ExitStatus.outputFailed.rawValue, line: "tlsmatrix: error: output could not be written: \(error)")
         case let error as TLSMatrixError:

@@ -10,6 +10,9 @@ struct OutputError: Error, CustomStringConvertible {
     /// The `errno` of the failed call.
     let code: Int32
 
+    /// A closed pipe on standard output: the reader went away (`| head`), nothing to report.
+    var isClosedStandardOutput: Bool { code == EPIPE && destination == "standard output" }
+
     var description: String {
         let name: String? = switch code {
         case EPIPE: "EPIPE: the reader closed the pipe"
@@ -79,12 +82,14 @@ struct Output: Sendable {
         try? standardError.write(line.hasSuffix("\n") ? line : line + "\n")
     }
 
-    /// Ends the process when output cannot be written: one line on standard error,
+    /// Ends the process when output cannot be written: one line on standard error (none for a closed pipe on
+    /// standard output),
     /// `tlsmatrix: error: output could not be written: <what>: <reason>`, and exit status 5
     /// (``ExitStatus/outputFailed``). `_exit`, not `exit`: probes may still run on other threads, and
     /// the libraries' exit handlers must not free what they use; nothing is buffered in stdio.
     static func fail(_ error: OutputError) -> Never {
-        message("tlsmatrix: error: output could not be written: \(error)")
+        // a closed pipe on standard output (`| head`) is the reader's choice: no line, as git and grep
+        if !error.isClosedStandardOutput { message("tlsmatrix: error: output could not be written: \(error)") }
         _exit(ExitStatus.outputFailed.rawValue)
     }
 }

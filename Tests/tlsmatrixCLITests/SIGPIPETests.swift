@@ -71,10 +71,8 @@ import Testing
         // whichever target finished first (on a loaded machine the origin's scan may outlast the silent one's 2 s)
         #expect(ended.firstLine.contains("\"port\":\(origin.port)") || ended.firstLine.contains("\"port\":\(silent.port)"),
                 "\(engine): first line \(ended.firstLine)")
-        let lines = ended.stderr.split(separator: "\n")
-        #expect(lines.count == 1, "\(engine): \(ended.stderr)")
-        #expect(ended.stderr.hasPrefix("tlsmatrix: error: output could not be written: standard output: "), "\(ended.stderr)")
-        #expect(ended.stderr.contains("EPIPE"), "\(ended.stderr)")
+        // a closed pipe on standard output is the reader's choice (`| head`): no error line, as git and grep
+        #expect(ended.stderr.isEmpty, "\(engine): \(ended.stderr)")
     }
 
     /// A full disk: `--output /dev/full` (one report, and the JSON Lines stream) and standard output on

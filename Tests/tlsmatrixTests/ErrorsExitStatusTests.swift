@@ -48,9 +48,12 @@ struct ErrorsExitStatusTests {
     }
 
     @Test func errorsOutputFailuresExitFive() {
-        let ending = Ending.of(OutputError(destination: "standard output", code: EPIPE), parsing: false)
+        // a closed pipe on standard output (`| head`): exit 5, no line; a full disk or a file: the line
+        #expect(Ending.of(OutputError(destination: "standard output", code: EPIPE), parsing: false) == Ending(status: 5, line: nil))
+        let ending = Ending.of(OutputError(destination: "standard output", code: ENOSPC), parsing: false)
         #expect(ending.status == 5)
         #expect(ending.line?.hasPrefix("tlsmatrix: error: output could not be written: standard output: ") == true)
+        #expect(Ending.of(OutputError(destination: "'/tmp/x'", code: EPIPE), parsing: false).line != nil)
     }
 
     @Test func errorsInternalErrorsExitFour() {
