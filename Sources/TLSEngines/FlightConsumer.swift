@@ -8,17 +8,17 @@ import TLSWire
 ///   skipped before the first handshake record; more are a protocol violation, so an endless stream
 ///   of them ends the probe at once.
 /// * **HelloRetryRequest.** For a TLS 1.3 offer, a retry request is answered with a second ClientHello
-///   (the same offer, a key share for the group asked for) when the engine has a share for that group
-///   and the request carries no cookie, and the server's second answer is parsed: a server that
-///   retries forever, or never answers the retried hello, is caught instead of being counted as
-///   accepting the suite. Without a share (or with a cookie) the retry request itself is the answer.
+///   (the same offer, a key share for the group asked for, the cookie echoed if it sent one) when the
+///   engine has a share for that group, or when it asks for no group but sends a cookie; the server's
+///   second answer is parsed: a server that retries forever, or never answers the retried hello, is
+///   caught instead of being counted as accepting the suite. Without a share the retry request itself
+///   is the answer (it names a group the server accepts).
 /// * **Answers cut short.** It counts bytes that arrived without completing anything, so a server
 ///   that closes in the middle of a record is told apart from one that closes without a word.
 struct FlightConsumer: ResponseConsumer {
     /// More warning alerts than this before the first handshake record are a protocol violation
     /// (OpenSSL gives up after the same number).
     static let maxLeadingWarnings = 5
-    static let extensionCookie: UInt16 = 44
 
     let depth: ServerFlightParser.Depth
     private(set) var parser: ServerFlightParser
@@ -108,16 +108,24 @@ struct FlightConsumer: ResponseConsumer {
         return front.isEmpty ? nil : front
     }
 
-    /// The second ClientHello for `hrr`, or nil when this engine cannot send a correct one.
+    /// The second ClientHello for `hrr`, or nil when this engine cannot send a correct one. It keeps the offer and
+    /// changes what the retry request asks for: a key share for its group (when the engine has one; otherwise the
+    /// retry request itself is the answer), and the cookie echoed (RFC 8446 §4.2.2). A request that names a group
+    /// whose share was already sent, or one with neither group nor cookie, cannot be answered by a different hello;
+    /// ``WireEngine`` judges those.
     private func secondHello(after hrr: ServerHello) -> [UInt8]? {
         guard var hello = firstHello, hello.offersTLS13,
               hrr.version == TLSVersion.tls13.wireValue,
-              hello.suites.contains(hrr.cipherSuite),
-              let group = hrr.keyShareGroup, hello.groups.contains(group), !sharesSent.contains(group),
-              hello.share(for: group) != nil,
-              !hrr.extensionTypes.contains(Self.extensionCookie)
+              hello.suites.contains(hrr.cipherSuite)
         else { return nil }
-        hello.keyShareGroups = [group]
+        if let group = hrr.keyShareGroup {
+            guard hello.groups.contains(group), !sharesSent.contains(group), hello.share(for: group) != nil else { return nil }
+            hello.keyShareGroups = [group]
+        } else {
+            guard hrr.cookie != nil else { return nil }
+            hello.keyShareGroups = sharesSent
+        }
+        hello.cookie = hrr.cookie
         return hello.encodeRecords(afterHelloRetry: true)
     }
 }

@@ -76,8 +76,9 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
         case .complete(let consumer):
             return judge(consumer, request: request, ifNoHello: .failed(ProbeFailure(.protocolViolation, "no ServerHello")))
         case .closed(let consumer):
-            return judge(consumer, request: request,
-                         ifNoHello: cutShort(consumer, "closed the connection") ?? refusal(.closed, after: consumer))
+            let verdict = judge(consumer, request: request,
+                                ifNoHello: cutShort(consumer, "closed the connection") ?? refusal(.closed, after: consumer))
+            return closedBeforeKeyExchange(consumer, verdict) ?? verdict
         case .reset(let consumer):
             return judge(consumer, request: request,
                          ifNoHello: cutShort(consumer, "reset the connection") ?? refusal(.reset, after: consumer))
@@ -107,6 +108,22 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
         }
     }
 
+    /// TLS 1.2 and earlier: an ECDHE ServerHello and Certificate, then a clean close at a message boundary, before
+    /// any ServerKeyExchange, ServerHelloDone, CertificateRequest or alert. mbedTLS 2.28 answers so when none of the
+    /// offered curves is configured (it picks the suite before it checks the curves): a refusal of the offer's
+    /// groups, not an accepted handshake nor an undecided one. Anything else about the flight keeps `verdict`.
+    static func closedBeforeKeyExchange(_ consumer: FlightConsumer, _ verdict: ProbeOutcome) -> ProbeOutcome? {
+        guard case .accepted(let negotiated) = verdict, negotiated.version < .tls13, negotiated.version != .sslv2,
+              consumer.depth == .keyExchange, consumer.retry == nil, consumer.parser.bufferedBytes == 0,
+              Catalog.shared.suite(code: negotiated.suite)?.keyExchange == .ecdhe
+        else { return nil }
+        let flight = consumer.parser.flight
+        guard !flight.certificates.isEmpty, flight.keyExchange == nil, !flight.sawServerHelloDone,
+              !flight.certificateRequested, flight.alert == nil
+        else { return nil }
+        return .rejected(.noKeyExchange(suite: negotiated.suite))
+    }
+
     /// A close or reset after some bytes that completed nothing is a broken answer, not a refusal.
     static func cutShort(_ consumer: FlightConsumer, _ how: String) -> ProbeOutcome? {
         let flight = consumer.parser.flight
@@ -130,20 +147,29 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
     static func judge(_ consumer: FlightConsumer, request: Offer, ifNoHello: ProbeOutcome) -> ProbeOutcome {
         let flight = consumer.parser.flight
         if let retry = consumer.retry {
-            return judgeRetry(retry, second: flight, ifNoHello: ifNoHello)
+            return judgeRetry(retry, second: flight, sharesSent: consumer.sharesSent, ifNoHello: ifNoHello)
         }
         if let hello = flight.serverHello, hello.isHelloRetryRequest, let group = hello.keyShareGroup, consumer.sharesSent.contains(group) {
             return .failed(ProbeFailure(.protocolViolation,
                 "the HelloRetryRequest asks for group \(groupName(group)), whose key share the ClientHello already carried"))
         }
-        return judge(flight, request: request, ifNoHello: ifNoHello)
+        let verdict = judge(flight, request: request, ifNoHello: ifNoHello)
+        // A valid retry request that names no group and has no cookie asks for nothing a second hello could change
+        // (RFC 8446 §4.1.4): the server can use none of the offered groups (wolfSSL 5.5 says so this way).
+        if case .accepted(let negotiated) = verdict, negotiated.helloRetry, negotiated.group == nil,
+           let hello = flight.serverHello, hello.isHelloRetryRequest, hello.cookie == nil {
+            return .rejected(.helloRetryWithoutGroup(suite: negotiated.suite))
+        }
+        return verdict
     }
 
     /// The server's answer to the second ClientHello, sent after `retry`: only a ServerHello that keeps
-    /// the retry's suite and group proves anything.
-    static func judgeRetry(_ retry: ServerHello, second flight: ServerFlight, ifNoHello: ProbeOutcome) -> ProbeOutcome {
+    /// the retry's suite and group proves anything. After a retry request with a cookie and no group, the second
+    /// hello carried the same key shares as the first (`sharesSent`), and the ServerHello must use one of them.
+    static func judgeRetry(_ retry: ServerHello, second flight: ServerFlight, sharesSent: [UInt16] = [],
+                           ifNoHello: ProbeOutcome) -> ProbeOutcome {
         let group = retry.keyShareGroup.map(groupName) ?? "none"
-        let asked = "a HelloRetryRequest (suite \(suiteName(retry.cipherSuite)), group \(group))"
+        let asked = "a HelloRetryRequest (suite \(suiteName(retry.cipherSuite)), group \(group)\(retry.cookie == nil ? "" : ", cookie"))"
         func violation(_ text: String) -> ProbeOutcome { .failed(ProbeFailure(.protocolViolation, text)) }
         guard let hello = flight.serverHello else {
             if let alert = flight.alert {
@@ -163,10 +189,11 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
         if hello.cipherSuite != retry.cipherSuite {
             return violation("after \(asked) the server chose another suite, \(suiteName(hello.cipherSuite))")
         }
-        if hello.keyShareGroup != retry.keyShareGroup {
+        let expected = retry.keyShareGroup.map { [$0] } ?? sharesSent
+        guard let chosen = hello.keyShareGroup, expected.contains(chosen) else {
             return violation("after \(asked) the server's key share is for group \(hello.keyShareGroup.map(groupName) ?? "none")")
         }
-        return .accepted(Negotiated(version: .tls13, suite: hello.cipherSuite, group: retry.keyShareGroup, helloRetry: true))
+        return .accepted(Negotiated(version: .tls13, suite: hello.cipherSuite, group: chosen, helloRetry: true))
     }
 
     static func groupName(_ code: UInt16) -> String {

@@ -49,7 +49,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
             result = .rejected
             reason = rejection.description
             switch rejection {
-            case .closed, .reset: silent = true
+            case .closed, .reset, .noKeyExchange: silent = true  // no alert: what hello-intolerant servers do
             default: break
             }
         case .timedOut(let phase):

@@ -8,7 +8,7 @@ import TLSCatalog
 ///   with an alert); an acceptance on the retry wins.
 /// - A reset is never a refusal by itself: the probe is retried with backoff, and when every attempt is reset the
 ///   probe is not definitive (`failed`, stage `unconfirmed`), never "no".
-/// - A handshake timeout is retried once; two are a timeout (not definitive).
+/// - A handshake timeout is final and not definitive (a silent port costs one timeout, not two).
 /// - Connect failures and local problems are final: the reachability check has its own attempts.
 ///
 /// The rules are pure so they can be tested offline; ``ProbeSession/gated`` runs them.
@@ -41,10 +41,6 @@ public enum ProbeConfirmation {
             if retriesLeft { return .retry(after: pause) }
             return .final(.failed(unconfirmed(attempts)))
         case .rejected:
-            return .final(last)
-        case .timedOut(.handshake):
-            let timeouts = attempts.filter { if case .timedOut = $0 { return true } else { return false } }.count
-            if timeouts < 2, retriesLeft { return .retry(after: pause) }
             return .final(last)
         case .timedOut, .failed:
             return .final(last)

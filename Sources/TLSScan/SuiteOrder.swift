@@ -12,11 +12,31 @@ enum SuiteOrder {
     }
 
     private static let byVersion: [TLSVersion: [UInt16]] = Dictionary(uniqueKeysWithValues: TLSVersion.allCases.map { version in
-        (version, Catalog.shared.suites(for: version)
+        (version, (Catalog.shared.suites(for: version) + earlierUse(version))
             .filter { !$0.signaling }
             .sorted { rank($0) < rank($1) }
             .map(\.code))
     })
+
+    /// Suites the catalog lists for TLS 1.2 only that a server may still choose at TLS 1.0 and 1.1, so they are
+    /// offered there too: the non-AEAD suites (CBC, or the NULL stream cipher) whose MAC is HMAC-SHA256 or
+    /// HMAC-SHA384. Nothing in their record protection needs TLS 1.2: the HMAC works in any TLS record layer, and
+    /// the PRF is the version's own (TLS 1.0/1.1 have one fixed PRF; the SHA-256/384 PRF of RFC 5289 and RFC 6367
+    /// applies to TLS 1.2). mbedTLS 2.28's suite table (library/ssl_ciphersuites.c) gives the ECDHE/ECDH
+    /// Camellia-CBC-SHA256/384 suites (0xC072–0xC079) minimum version 3,1 (TLS 1.0), and lighttpd on mbedTLS
+    /// accepts 0xC076 at TLS 1.0 and 1.1 (Tests/OriginsFixtureNotes.md); the catalog already lists the PSK
+    /// CBC-SHA256/384 suites (RFC 5487) from TLS 1.0. Left out: AEAD suites (GCM, CCM, ChaCha20-Poly1305 need
+    /// TLS 1.2's nonce and additional data), and the GOST suites (OMAC/IMIT MACs, defined for TLS 1.2 only).
+    /// Never for SSL 3.0, whose MAC is not HMAC. A server that keeps them to TLS 1.2 (OpenSSL) just does not pick
+    /// them.
+    static func earlierUse(_ version: TLSVersion) -> [CipherSuite] {
+        guard version == .tls10 || version == .tls11 else { return [] }
+        return Catalog.shared.suites(for: .tls12).filter(usableBeforeTLS12)
+    }
+
+    static func usableBeforeTLS12(_ suite: CipherSuite) -> Bool {
+        suite.versions == [.tls12] && !suite.aead && !suite.signaling && [.sha256, .sha384].contains(suite.mac)
+    }
 
     static func rank(_ suite: CipherSuite) -> (Int, Int, Int, Int, UInt16) {
         let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }

@@ -25,6 +25,9 @@ public struct ClientHello: Sendable, Equatable {
     /// Key shares supplied by the caller (e.g. ML-KEM hybrids, which need fresh keys); they take precedence over
     /// ``KeyShareSamples``.
     public var suppliedShares: [UInt16: [UInt8]]
+    /// The cookie extension's data to echo (a second ClientHello after a HelloRetryRequest with a cookie,
+    /// RFC 8446 §4.2.2); sent last, after every other extension, when set.
+    public var cookie: [UInt8]?
 
     public init(
         version: TLSVersion,
@@ -111,6 +114,7 @@ public enum TLSConstants {
     public static let extPadding: UInt16 = 21
     public static let extSupportedVersions: UInt16 = 43
     public static let extKeyShare: UInt16 = 51
+    public static let extCookie: UInt16 = 44
     public static let extRenegotiationInfo: UInt16 = 0xFF01
 
     public static let scsvRenegotiation: UInt16 = 0x00FF
@@ -160,9 +164,14 @@ extension ClientHello {
         hello.writeVector(prefixBytes: 1) { $0.write(UInt8(0)) }  // null compression only
         if legacyVersion != .sslv3 {
             var extensions = shape.map(encodeShapedExtensions) ?? encodeExtensions()
+            var echo = ByteWriter()  // the cookie goes last, after any padding
+            if let cookie {
+                echo.write(TLSConstants.extCookie)
+                echo.writeVector(prefixBytes: 2) { $0.write(cookie) }
+            }
             // Hellos between 256 and 511 bytes hang some load balancers (RFC 7685 §1); pad past 512.
             // A named client's hello is sent as that client sends it: padded only if it lists padding.
-            let lengthSoFar = 4 + hello.bytes.count + 2 + extensions.count
+            let lengthSoFar = 4 + hello.bytes.count + 2 + extensions.count + echo.bytes.count
             if shape == nil, (256...511).contains(lengthSoFar) {
                 let padding = max(0, 512 - lengthSoFar - 4)
                 var pad = ByteWriter()
@@ -170,6 +179,7 @@ extension ClientHello {
                 pad.writeVector(prefixBytes: 2) { $0.write([UInt8](repeating: 0, count: padding)) }
                 extensions += pad.bytes
             }
+            extensions += echo.bytes
             hello.writeVector(prefixBytes: 2) { $0.write(extensions) }
         }
         var message = ByteWriter()

@@ -42,6 +42,10 @@ public struct ServerFlightParser: Sendable {
     private var consumedTotal = 0
     private var done = false
 
+    /// Bytes received but not yet part of a complete record or handshake message (0: the flight so far ends on a
+    /// message boundary).
+    public var bufferedBytes: Int { buffer.count + handshakeBuffer.count }
+
     public init(depth: Depth, maxFlightBytes: Int = 1 << 20) {
         self.depth = depth
         self.maxFlightBytes = maxFlightBytes

@@ -14,6 +14,9 @@ public struct ServerHello: Sendable, Equatable {
     public let keyShareGroup: UInt16?
     /// Extension types in the order the server sent them.
     public let extensionTypes: [UInt16]
+    /// The cookie extension's data (RFC 8446 §4.2.2: `opaque cookie<1..2^16-1>`, its length prefix included), as
+    /// a HelloRetryRequest sent it; the second ClientHello echoes it unchanged.
+    public let cookie: [UInt8]?
     /// True when the server included renegotiation_info (RFC 5746).
     public var secureRenegotiation: Bool { extensionTypes.contains(TLSConstants.extRenegotiationInfo) }
     /// True when this is a HelloRetryRequest (RFC 8446 §4.1.3).
@@ -34,6 +37,7 @@ public struct ServerHello: Sendable, Equatable {
         compression = try reader.readUInt8("compression method")
         var negotiated = legacyVersion
         var group: UInt16?
+        var cookieData: [UInt8]?
         var types: [UInt16] = []
         // A Set, not `types.contains`: a hostile ServerHello fits 16 000 distinct empty extensions in its
         // 64 KB extensions block, and the linear search made that quadratic (~100 ms per parse in a
@@ -57,6 +61,13 @@ public struct ServerHello: Sendable, Equatable {
                         guard key.remaining > 0 else { throw .malformed("empty key share") }
                         try key.skip(key.remaining)
                     }
+                case TLSConstants.extCookie:
+                    let whole = data.rest()
+                    var cookie = try data.readVector(prefixBytes: 2, "cookie")
+                    guard cookie.remaining > 0 else { throw .malformed("empty cookie") }
+                    try cookie.skip(cookie.remaining)
+                    guard data.isAtEnd else { throw .malformed("\(data.remaining) trailing bytes after the cookie") }
+                    cookieData = whole
                 default:
                     break
                 }
@@ -66,5 +77,6 @@ public struct ServerHello: Sendable, Equatable {
         version = negotiated
         keyShareGroup = group
         extensionTypes = types
+        cookie = cookieData
     }
 }

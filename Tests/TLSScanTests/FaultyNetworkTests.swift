@@ -98,7 +98,8 @@ import TLSEngines
             let resets = relayLog.count(of: "reset")
             resetsSeen += resets
             #expect(scan.network?.resets == resets, "\(label): the scan counts the resets the relay made")
-            #expect((scan.network?.retries ?? 0) >= resets, "\(label): every reset was retried")
+            // every reset was retried, or its probe ended not definitive after its last attempt
+            #expect((scan.network?.retries ?? 0) + scan.undecided.count >= resets, "\(label): a reset was neither retried nor reported")
             #expect(relayLog.connections.count == scan.connections, "\(label): the relay saw every connection")
         }
         #expect(resetsSeen > 0, "\(kind): the relay reset nothing, the test proved nothing")
@@ -125,8 +126,8 @@ import TLSEngines
         #expect(finding.message.contains("lowered to \(throttle.lowestConcurrency)"))
     }
 
-    /// Stalled connections (the ClientHello swallowed, nothing answered) are retried, never refusals.
-    @Test func stallsAreRetriedNotRefusals() async throws {
+    /// Stalled connections (the ClientHello swallowed, nothing answered) are timeouts, never refusals.
+    @Test func stallsAreNeverRefusals() async throws {
         let kind = "openssl-modern"
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)

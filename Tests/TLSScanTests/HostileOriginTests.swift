@@ -110,6 +110,62 @@ import TLSWire
         #expect(records.first?.hellos == 2, "the wire engine should have answered the first retry: \(records)")
     }
 
+    // MARK: - Answers real stacks give when no offered group is usable
+
+    @Test func helloRetryNamingNoGroupIsARefusalOfTheGroups() async throws {
+        // wolfSSL 5.5: a HelloRetryRequest with neither key_share nor cookie; no second hello can differ from the first.
+        let (outcome, origin) = try await probe(.hrrNoGroup, Self.tls13)
+        defer { origin.stop() }
+        #expect(outcome == .rejected(.helloRetryWithoutGroup(suite: 0x1301)))
+        if case .rejected(let rejection) = outcome {
+            #expect(rejection.refusesGroups)
+            #expect(rejection.description.contains("names no group"), "\(rejection)")
+        }
+        let records = await origin.endedConnections(atLeast: 1)
+        #expect(records.first?.hellos == 1, "a retry request that asks for nothing is not answered: \(records)")
+    }
+
+    @Test func helloRetryWithOnlyACookieIsAnsweredWithTheCookieEchoed() async throws {
+        // The origin accepts the second hello only in a 0x0303 record, with the cookie unchanged and a key share.
+        let (outcome, origin) = try await probe(.hrrCookie, Self.tls13)
+        defer { origin.stop() }
+        #expect(outcome == .accepted(Negotiated(version: .tls13, suite: 0x1301, group: 0x001D, helloRetry: true)), "\(outcome)")
+        let records = await origin.endedConnections(atLeast: 1)
+        #expect(records.first?.hellos == 2, "\(records)")
+        #expect(records.first?.end.hasPrefix("answered the cookie") == true, "\(records)")
+    }
+
+    @Test func ecdheCertificateThenCleanCloseIsARefusalOfTheGroups() async throws {
+        // mbedTLS 2.28: ServerHello (ECDHE), Certificate, then FIN without a ServerKeyExchange.
+        let (outcome, origin) = try await probe(.ecdheNoKeyExchange)
+        defer { origin.stop() }
+        #expect(outcome == .rejected(.noKeyExchange(suite: 0xC02F)), "\(outcome)")
+        if case .rejected(let rejection) = outcome {
+            #expect(rejection.refusesGroups)
+            #expect(rejection.description.contains("without a ServerKeyExchange"), "\(rejection)")
+        }
+    }
+
+    @Test(arguments: [HostileOrigin.Mode.ecdheNoKeyExchangeReset, .ecdheNoKeyExchangeCut])
+    func ecdheCertificateThenResetOrCutIsNoRefusal(_ mode: HostileOrigin.Mode) async throws {
+        // Only a clean close at a message boundary says "no usable group"; a reset or a record cut short does not.
+        let (outcome, origin) = try await probe(mode)
+        defer { origin.stop() }
+        if case .rejected(let rejection) = outcome {
+            Issue.record("\(mode): a refusal (\(rejection)) from a flight that ended with a \(mode == .ecdheNoKeyExchangeCut ? "cut record" : "reset")")
+        }
+        #expect(outcome.negotiated?.group == nil, "\(mode): \(outcome)")
+    }
+
+    @Test func ecdheCertificateThenCleanCloseAfterAServerHelloOnlyProbeIsAnAcceptance() async throws {
+        // A probe that reads only the ServerHello never sees the close: the suite is accepted, as before.
+        var request = Self.tls12
+        request.wantsKeyExchange = false
+        let (outcome, origin) = try await probe(.ecdheNoKeyExchange, request)
+        defer { origin.stop() }
+        #expect(outcome.negotiated?.suite == 0xC02F, "\(outcome)")
+    }
+
     @Test func sslv2AnswerToATLSHelloIsAViolation() async throws {
         let (outcome, origin) = try await probe(.sslv2)
         defer { origin.stop() }

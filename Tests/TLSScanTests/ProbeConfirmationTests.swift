@@ -54,10 +54,9 @@ import TLSWire
         #expect(failure.stage == .unconfirmed)
     }
 
-    @Test func aStallIsRetriedOnce() {
-        #expect(isRetry(ProbeConfirmation.next(after: [Self.stalled])))
-        #expect(ProbeConfirmation.next(after: [Self.stalled, Self.stalled]) == .final(Self.stalled))
-        #expect(ProbeConfirmation.next(after: [Self.stalled, Self.accepted]) == .final(Self.accepted))
+    @Test func aStallIsNotDefinitiveAndNotRetried() {
+        #expect(ProbeConfirmation.next(after: [Self.stalled]) == .final(Self.stalled))
+        #expect(!Self.stalled.isDefinitive)
     }
 
     @Test func faultsAreResetsAndStalls() {

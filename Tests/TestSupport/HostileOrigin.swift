@@ -30,6 +30,16 @@ public final class HostileOrigin: @unchecked Sendable {
         case forgedLeaf = "forged-leaf"
         /// A real certificate chain whose leaf names carry terminal control sequences (scripts/controlcert).
         case controlCN = "control-cn"
+        /// TLS 1.3: a HelloRetryRequest with no key_share and no cookie (wolfSSL 5.5 with no common group).
+        case hrrNoGroup = "hrr-no-group"
+        /// TLS 1.3: a HelloRetryRequest with a cookie and no key_share; answers a second hello that echoes it.
+        case hrrCookie = "hrr-cookie"
+        /// TLS ≤ 1.2: ECDHE ServerHello and Certificate, then a clean close (mbedTLS 2.28 with no common curve).
+        case ecdheNoKeyExchange = "ecdhe-no-kx"
+        /// The same flight, then a reset.
+        case ecdheNoKeyExchangeReset = "ecdhe-no-kx-reset"
+        /// The same flight and half a ServerKeyExchange record, then a clean close.
+        case ecdheNoKeyExchangeCut = "ecdhe-no-kx-cut"
 
         public var description: String { rawValue }
 
@@ -37,8 +47,15 @@ public final class HostileOrigin: @unchecked Sendable {
         /// rightly report suites for them.
         public var servesCertificates: Bool { self == .chainBomb || self == .forgedLeaf || self == .controlCN }
 
-        /// Modes that break the protocol itself (every mode but those serving hostile certificates).
-        public static var protocolBreaking: [Mode] { allCases.filter { !$0.servesCertificates } }
+        /// Modes that copy how a real stack answers (wolfSSL, mbedTLS) rather than break the protocol to attack
+        /// the client; their tests check the exact outcome.
+        public var copiesAStack: Bool {
+            [.hrrNoGroup, .hrrCookie, .ecdheNoKeyExchange, .ecdheNoKeyExchangeReset, .ecdheNoKeyExchangeCut].contains(self)
+        }
+
+        /// Modes that break the protocol itself (every mode but those serving hostile certificates and those
+        /// copying a real stack).
+        public static var protocolBreaking: [Mode] { allCases.filter { !$0.servesCertificates && !$0.copiesAStack } }
     }
 
     /// What the origin logged about one connection when it ended.

@@ -43,6 +43,21 @@ is 0x0002, which no TLS ServerHello may carry):
                      BEL, OSC 52, C1 CSI, DEL and U+202E (made at start by scripts/controlcert), and
                      ServerHelloDone; then no more: a real client's handshake cannot finish
 
+Modes that copy what a real stack does (not protocol-breaking in the sense above):
+  hrr-no-group       TLS 1.3: a HelloRetryRequest with supported_versions only (no key_share, no cookie), as
+                     wolfSSL 5.5 sends when it supports none of the offered groups; a second ClientHello, if
+                     one comes, is read and answered with a close (FIN), as wolfSSL does
+  hrr-cookie         TLS 1.3: a HelloRetryRequest with supported_versions and a cookie (no key_share); the
+                     second ClientHello must be in a record of version 0x0303, echo the cookie extension
+                     unchanged and carry a key share, and then gets a ServerHello for the first share's group
+                     (else a fatal alert: illegal_parameter for a wrong cookie or record, missing_extension
+                     (109) for none)
+  ecdhe-no-kx        TLS <= 1.2: a ServerHello choosing an offered ECDHE suite and a Certificate message, then a
+                     clean close (FIN) with no ServerKeyExchange and no alert, as mbedTLS 2.28 answers when
+                     none of the offered curves is configured
+  ecdhe-no-kx-reset  the same flight, then a reset (RST) instead of the clean close
+  ecdhe-no-kx-cut    the same flight and the first half of a ServerKeyExchange record, then a clean close
+
 With --log FILE, one JSON line per connection is appended when it ends:
   {"conn": 1, "mode": "...", "received": R, "sent": S, "hellos": H, "end": "..."}
 where "sent" counts bytes the kernel accepted before the client left. Send buffers are kept small
@@ -70,12 +85,13 @@ MODES = [
     "silent", "close", "reset", "http", "random", "truncated", "oversized", "zero-handshake",
     "unoffered-suite", "unoffered-version", "hrr-twice", "sslv2", "unknown-alert", "slow",
     "huge-certificate", "endless", "endless-alerts", "chain-bomb", "forged-leaf", "control-cn",
+    "hrr-no-group", "hrr-cookie", "ecdhe-no-kx", "ecdhe-no-kx-reset", "ecdhe-no-kx-cut",
 ]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 HANDSHAKE, ALERT = 22, 21
 HRR_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
-EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, EXT_KEY_SHARE = 10, 43, 51
+EXT_SUPPORTED_GROUPS, EXT_SUPPORTED_VERSIONS, EXT_KEY_SHARE, EXT_COOKIE = 10, 43, 51, 44
 SIGNALING = {0x00FF, 0x5600}
 # Pause after each 16 KB record of the streaming modes (about 16 MB/s at most): a client that stops
 # reading is then not hidden by megabytes that loopback's autotuned receive buffer swallowed for it.
@@ -146,6 +162,8 @@ class ClientHello:
         self.versions: list[int] = []       # supported_versions, when sent
         self.groups: list[int] = []         # supported_groups
         self.share_groups: list[int] = []   # key_share entries
+        self.cookie: Optional[bytes] = None # the cookie extension's data, when sent
+        self.record_version: Optional[int] = None  # of the (first) record that carried the hello
         self.parsed = False
 
     @property
@@ -168,10 +186,11 @@ def read_client_hello(conn: Connection, timeout: float = 10.0) -> ClientHello:
         if first[0] & 0x80:
             return read_sslv2_hello(conn, first, hello)
         header = first + conn.recv_exact(4)
-        ctype, _, length = struct.unpack("!BHH", header)
+        ctype, rversion, length = struct.unpack("!BHH", header)
         while ctype == 20:  # a middlebox-compatibility ChangeCipherSpec before the second ClientHello
             conn.recv_exact(length)
-            ctype, _, length = struct.unpack("!BHH", conn.recv_exact(5))
+            ctype, rversion, length = struct.unpack("!BHH", conn.recv_exact(5))
+        hello.record_version = rversion
         if ctype != HANDSHAKE:
             return hello
         body = conn.recv_exact(length)
@@ -230,6 +249,8 @@ def parse_client_hello(b: bytes, hello: ClientHello) -> None:
                     group, klen = struct.unpack("!HH", data[q:q + 4])
                     hello.share_groups.append(group)
                     q += 4 + klen
+            elif etype == EXT_COOKIE:
+                hello.cookie = data
     hello.parsed = True
 
 
@@ -554,6 +575,80 @@ def mode_certificates(conn: Connection, hello: ClientHello, args: argparse.Names
     return certificate_flight(conn, hello, CHAIN)
 
 
+def mode_hrr_no_group(conn: Connection, hello: ClientHello, args: argparse.Namespace, hellos: list[int]) -> str:
+    if not hello.offers_tls13:
+        conn.finish()
+        return "closed: no TLS 1.3 offered"
+    exts = extension(EXT_SUPPORTED_VERSIONS, struct.pack("!H", 0x0304))
+    conn.send(record(HANDSHAKE, server_hello(0x0303, offered_suite(hello, True), hello.session_id, exts,
+                                             random_bytes=HRR_RANDOM)))
+    conn.sock.settimeout(3.0)
+    try:
+        second = read_client_hello(conn, timeout=3.0)
+    except ClientLeft:
+        return "client left after the HelloRetryRequest"
+    if not second.parsed:
+        return "client left after the HelloRetryRequest"
+    hellos[0] += 1
+    conn.finish()
+    return "closed after a second ClientHello"
+
+
+def mode_hrr_cookie(conn: Connection, hello: ClientHello, args: argparse.Namespace, hellos: list[int]) -> str:
+    if not hello.offers_tls13:
+        conn.finish()
+        return "closed: no TLS 1.3 offered"
+    suite = offered_suite(hello, True)
+    cookie = struct.pack("!H", 24) + os.urandom(24)
+    exts = extension(EXT_SUPPORTED_VERSIONS, struct.pack("!H", 0x0304)) + extension(EXT_COOKIE, cookie)
+    conn.send(record(HANDSHAKE, server_hello(0x0303, suite, hello.session_id, exts, random_bytes=HRR_RANDOM)))
+    second = read_client_hello(conn)
+    if not second.parsed:
+        return "client left after the HelloRetryRequest"
+    hellos[0] += 1
+    if second.cookie is None:
+        conn.send(record(ALERT, bytes([2, 109])))
+        conn.finish()
+        return "second hello without the cookie"
+    if second.cookie != cookie or second.record_version != 0x0303 or not second.share_groups:
+        conn.send(record(ALERT, bytes([2, 47])))
+        conn.finish()
+        return "second hello: cookie %s, record version 0x%04X, shares %s" % (
+            "echoed" if second.cookie == cookie else "changed", second.record_version or 0, second.share_groups)
+    conn.send(record(HANDSHAKE, willing_server_hello(second, suite=suite)))
+    conn.finish()
+    return "answered the cookie, group 0x%04X" % second.share_groups[0]
+
+
+ECDHE_SUITES = (0xC02F, 0xC030, 0xC02B, 0xC02C, 0xCCA8, 0xCCA9, 0xC013, 0xC014, 0xC009, 0xC00A, 0xC027, 0xC028, 0xC076)
+PLACEHOLDER_CERTIFICATE = b"\x30\x82\x00\x10" + bytes(16)  # not a real certificate: the probe does not check it
+
+
+def mode_ecdhe_no_kx(conn: Connection, hello: ClientHello, args: argparse.Namespace) -> Optional[str]:
+    version = min(hello.legacy_version, 0x0303)
+    if hello.sslv2 or version < 0x0300:
+        version = 0x0301
+    suite = next((c for c in hello.suites if c in ECDHE_SUITES), None)
+    if suite is None:
+        conn.send(record(ALERT, bytes([2, 40]), version=version))
+        conn.finish()
+        return "no ECDHE suite offered"
+    body = len(PLACEHOLDER_CERTIFICATE).to_bytes(3, "big") + PLACEHOLDER_CERTIFICATE
+    flight = willing_server_hello(hello, suite=suite, version=version)
+    flight += handshake(11, len(body).to_bytes(3, "big") + body)
+    conn.send(record(HANDSHAKE, flight, version=version))
+    if args.mode == "ecdhe-no-kx-cut":
+        ske = handshake(12, bytes([3]) + struct.pack("!H", 0x0017) + bytes([65, 4]) + bytes(64))
+        whole = record(HANDSHAKE, ske, version=version)
+        conn.send(whole[:len(whole) // 2])
+    if args.mode == "ecdhe-no-kx-reset":
+        time.sleep(0.3)  # the flight reaches the client before the reset, which would otherwise discard it
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return "reset after Certificate (0x%04X)" % suite
+    conn.finish()
+    return "closed after Certificate (0x%04X)" % suite
+
+
 # mode -> handler(connection, the client's hello, arguments) -> how the connection ended
 HANDLERS: dict[str, Callable[[Connection, ClientHello, argparse.Namespace], Optional[str]]] = {
     "silent": mode_silent, "close": mode_close, "reset": mode_reset, "http": mode_http,
@@ -563,6 +658,7 @@ HANDLERS: dict[str, Callable[[Connection, ClientHello, argparse.Namespace], Opti
     "unknown-alert": mode_unknown_alert, "slow": mode_slow, "huge-certificate": mode_huge_certificate,
     "endless": mode_endless, "endless-alerts": mode_endless_alerts,
     "chain-bomb": mode_certificates, "forged-leaf": mode_certificates, "control-cn": mode_certificates,
+    "ecdhe-no-kx": mode_ecdhe_no_kx, "ecdhe-no-kx-reset": mode_ecdhe_no_kx, "ecdhe-no-kx-cut": mode_ecdhe_no_kx,
 }
 
 
@@ -595,6 +691,10 @@ def serve(sock: socket.socket, number: int, args: argparse.Namespace, log: Log) 
             hello = ClientHello()
         if args.mode == "hrr-twice":
             end = mode_hrr_twice(conn, hello, args, hellos)
+        elif args.mode == "hrr-no-group":
+            end = mode_hrr_no_group(conn, hello, args, hellos)
+        elif args.mode == "hrr-cookie":
+            end = mode_hrr_cookie(conn, hello, args, hellos)
         else:
             end = HANDLERS[args.mode](conn, hello, args)
     except ClientLeft as e:
