@@ -4,6 +4,8 @@ import TLSModel
 extension CloudFrontVerdict {
     /// The finding for a generation whose observed answer differs from the matrix's prediction.
     public static let observationDiffers = "observation-differs"
+    /// An SSLv3 ServerHello that echoed extended_master_secret: the handshake of an s2n client fails.
+    public static let sslv3ExtendedMasterSecret = "sslv3-extended-master-secret"
 
     /// One generation's verdict: what was observed when its own ClientHello was sent, beside what the matrix
     /// predicts. The verdict is the observation when there is a definitive one, else the prediction.
@@ -101,6 +103,15 @@ extension CloudFrontVerdict {
                     || predicted.suite != observation.suite
                     || (predicted.group != nil && observation.group != nil && predicted.group != observation.group) {
                     difference = "its own ClientHello got \(seen); the matrix predicts \(prediction)"
+                }
+                if observation.protocolVersion == .sslv3, observation.extendedMasterSecret == true {
+                    // RFC 7627 defines extended_master_secret for TLS 1.0 and later only; s2n-tls offers it on every new
+                    // connection and follows the echo (Data/sources/reference/s2n-client-rules.md §1)
+                    verdict.compatible = false
+                    verdict.causes = [Cause(
+                        id: Self.sslv3ExtendedMasterSecret,
+                        message: "The origin answered \(generation.title)'s own ClientHello with SSLv3 and echoed extended_master_secret, which RFC 7627 defines only for TLS 1.0 and later: s2n-tls then derives its keys the RFC 7627 way and the handshake fails (tlslite-ng's own key calculation aborts on it).",
+                        fix: "Enable TLS 1.0 or later on the origin and set OriginSSLProtocols to match, or make the server stop echoing extended_master_secret in SSLv3 handshakes.")]
                 }
             case .rejected:
                 observed = true

@@ -253,6 +253,7 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
             helloRetry: hello.isHelloRetryRequest, certificates: flight.certificates,
             secureRenegotiation: version == .tls13 ? nil : hello.secureRenegotiation)
         negotiated.certificateRequested = flight.certificateRequested
+        negotiated.extendedMasterSecret = hello.extensionTypes.contains(TLSConstants.extExtendedMasterSecret)
         return .accepted(negotiated)
     }
 }

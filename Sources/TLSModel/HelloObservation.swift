@@ -31,6 +31,8 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     public var silent: Bool
     /// The size of the ClientHello in bytes (records included).
     public var helloBytes: Int
+    /// The ServerHello echoed extended_master_secret (RFC 7627); nil when not accepted.
+    public var extendedMasterSecret: Bool?
 
     public init(client: String, versions: [TLSVersion], outcome: ProbeOutcome, helloBytes: Int) {
         self.client = client
@@ -45,6 +47,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
             suite = negotiated.suite
             group = negotiated.group
             helloRetry = negotiated.helloRetry
+            extendedMasterSecret = negotiated.extendedMasterSecret
         case .rejected(let rejection):
             result = .rejected
             reason = rejection.description
@@ -65,7 +68,8 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     public var isDefinitive: Bool { result == .accepted || result == .rejected }
 
     private enum CodingKeys: String, CodingKey {
-        case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes
+        case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes,
+             extendedMasterSecret
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +84,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         reason = try c.decodeIfPresent(String.self, forKey: .reason)
         silent = try c.decode(Bool.self, forKey: .silent)
         helloBytes = try c.decode(Int.self, forKey: .helloBytes)
+        extendedMasterSecret = try c.decodeIfPresent(Bool.self, forKey: .extendedMasterSecret)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,5 +99,6 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encode(silent, forKey: .silent)
         try c.encode(helloBytes, forKey: .helloBytes)
+        try c.encodeIfPresent(extendedMasterSecret, forKey: .extendedMasterSecret)
     }
 }

@@ -15,6 +15,8 @@ public struct Negotiated: Sendable, Equatable {
     public var secureRenegotiation: Bool?
     /// SSL 2.0 cipher kinds, for an SSL 2.0 server hello.
     public var sslv2CipherKinds: [UInt32]
+    /// The ServerHello echoed extended_master_secret (RFC 7627); nil when the engine does not see extensions.
+    public var extendedMasterSecret: Bool?
     /// The server sent a CertificateRequest (TLS 1.2 and earlier, when the probe read the whole flight).
     public var certificateRequested = false
 

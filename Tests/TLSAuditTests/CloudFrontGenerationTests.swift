@@ -134,6 +134,43 @@ import TLSScan
         }
     }
 
+    /// SSLv3 follows what s2n-tls does (Data/sources/reference/s2n-client-rules.md §1): s2n offers
+    /// extended_master_secret on every new connection, and tlslite-ng echoes it in an SSLv3 ServerHello, after which
+    /// the handshake cannot complete. Every generation whose own hello offers the extension (its profile's
+    /// extensions) and gets SSLv3 fails with the cause; one whose hello has no such extension connects.
+    @Test func sslv3WithExtendedMasterSecretFailsTheGenerationsThatOfferIt() async throws {
+        let origin = try await TestOrigin.start("tlslite-sslv3")
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.serverName = "localhost"
+        options.crossCheck = false
+        options.httpPort = nil
+        options.originProtocols = [.sslv3]
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.originProtocols = [.sslv3]
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8))
+        let verdict = await ScanAnalysis.analyze(scan, options: analysisOptions).cloudfront
+        var judged = 0
+        for generation in verdict.generations {
+            let observation = try #require(generation.observation, "\(generation.generation)")
+            guard observation.protocolVersion == .sslv3 else { continue }
+            judged += 1
+            // an SSLv3-only hello carries no extensions (the documented client under SSLv3)
+            let offersEMS = try Self.profile(generation.generation).extensions.contains(0x0017) && generation.versions.contains { $0 > .sslv3 }
+            #expect(observation.extendedMasterSecret == offersEMS, "\(generation.generation): tlslite echoes what was offered")
+            if offersEMS {
+                #expect(generation.compatible == false, "\(generation.generation)")
+                #expect(generation.causes.map(\.id) == [CloudFrontVerdict.sslv3ExtendedMasterSecret])
+            } else {
+                #expect(generation.compatible == true, "\(generation.generation): \(generation.causes.map(\.id))")
+            }
+        }
+        #expect(judged >= 2, "the SSLv3-only hellos (documented, CloudFront-Upstream) got SSLv3")
+        #expect(verdict.generations.contains { $0.causes.contains { $0.id == CloudFrontVerdict.sslv3ExtendedMasterSecret } },
+                "no generation offered the extension and got SSLv3: the test proved nothing")
+    }
+
     /// A TLS 1.3-only origin that requires a client certificate (s_server -Verify 1): its CertificateRequest is
     /// encrypted, so the wire probes cannot see it; the one OpenSSL confirmation that listens after its handshake
     /// gets certificate_required (116), and every generation fails with the origin-mTLS cause.
