@@ -7,7 +7,7 @@ against it one after another (tlsmatrix full scan with the cross-check, sslscan,
 nmap ssl-enum-ciphers, exactly as the full benchmark runs them). Per (origin, tool): wall time, connections
 accepted by the relay, and the relay's "sequential rounds" (the longest chain of connections each started
 after the previous one ended, bench_relay.sequential_rounds). For tlsmatrix also a critical-path lower bound,
-report["timing"]["criticalPathRounds"] × RTT, when its JSON report has that field, and wall / lower bound.
+report["network"]["criticalPathRounds"] × RTT, when its JSON report has that field, and wall / lower bound.
 
 Targets, reported and not asserted: on every origin tlsmatrix's wall ≤ min(nmap, sslscan); on openssl-wide
 tlsmatrix's wall < 2 × its lower bound.
@@ -116,9 +116,9 @@ def latency_origins(text: Optional[str], known: list[str], quick: list[str], is_
 # ---------------------------------------------------------------- pure helpers
 
 def critical_path_rounds(report: Any) -> Optional[float]:
-    """report["timing"]["criticalPathRounds"] when it is a non-negative number, else None (field absent in older builds)."""
-    timing = report.get("timing") if isinstance(report, dict) else None
-    v = timing.get("criticalPathRounds") if isinstance(timing, dict) else None
+    """report["network"]["criticalPathRounds"] when it is a non-negative number, else None (field absent in older builds)."""
+    network = report.get("network") if isinstance(report, dict) else None
+    v = network.get("criticalPathRounds") if isinstance(network, dict) else None
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or v == float("inf"):
         return None
     return v
@@ -242,7 +242,7 @@ def targets_summary(tg: dict[str, Any]) -> list[str]:
         L.append("- Target: %s wall < %g× its lower bound — %s not in this run." % (w["origin"], WIDE_FACTOR, w["origin"]))
     elif w["ratio"] is None:
         L.append("- Target: %s wall < %g× its lower bound — not measurable: the tlsmatrix report has no "
-                 "`timing.criticalPathRounds`." % (w["origin"], WIDE_FACTOR))
+                 "`network.criticalPathRounds`." % (w["origin"], WIDE_FACTOR))
     else:
         L.append("- Target: %s wall < %g× its lower bound — %s (%s)." % (
             w["origin"], WIDE_FACTOR, "met" if w["met"] else "**missed**", fmt_x(w["ratio"])))
@@ -272,7 +272,7 @@ def render(rows: list[dict[str, Any]], *, origins: list[str], tools: list[str], 
          "(a connection ends at the client's FIN or reset reaching the relay, or the origin's being delivered to the "
          "client; 1 ms tolerance). ✗ = wrong suites (compared with scripts/oracle/origins.json as in the tables above)."
          % ((" (median of %d runs)" % repeat) if repeat > 1 else ""),
-         "- **criticalPathRounds**: `timing.criticalPathRounds` of tlsmatrix's JSON report (the fewest sequential rounds "
+         "- **criticalPathRounds**: `network.criticalPathRounds` of tlsmatrix's JSON report (the fewest sequential rounds "
          "its scan needs); **lower bound** = that × %g ms. Blank when the report has no such field." % rtt,
          "- Machine load: %s" % load_summary, ""]
     L.append("Tools:")

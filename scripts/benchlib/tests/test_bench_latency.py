@@ -137,12 +137,12 @@ def test_latency_tools_and_origins() -> None:
 # ---------------------------------------------------------------- the report's field
 
 def test_critical_path_rounds_is_read_defensively() -> None:
-    assert bench_latency.critical_path_rounds({"timing": {"criticalPathRounds": 12}}) == 12
-    assert bench_latency.critical_path_rounds({"timing": {"criticalPathRounds": 7.5}}) == 7.5
-    for report in (None, [], {}, {"timing": None}, {"timing": []}, {"timing": {}},
-                   {"timing": {"criticalPathRounds": None}}, {"timing": {"criticalPathRounds": "12"}},
-                   {"timing": {"criticalPathRounds": True}}, {"timing": {"criticalPathRounds": -1}},
-                   {"timing": {"criticalPathRounds": float("nan")}}, {"timing": {"criticalPathRounds": float("inf")}}):
+    assert bench_latency.critical_path_rounds({"network": {"criticalPathRounds": 12}}) == 12
+    assert bench_latency.critical_path_rounds({"network": {"criticalPathRounds": 7.5}}) == 7.5
+    for report in (None, [], {}, {"network": None}, {"network": []}, {"network": {}},
+                   {"network": {"criticalPathRounds": None}}, {"network": {"criticalPathRounds": "12"}},
+                   {"network": {"criticalPathRounds": True}}, {"network": {"criticalPathRounds": -1}},
+                   {"network": {"criticalPathRounds": float("nan")}}, {"network": {"criticalPathRounds": float("inf")}}):
         assert bench_latency.critical_path_rounds(report) is None, report
     assert bench_latency.lower_bound_s(12, 20.0) == pytest.approx(0.24)
     assert bench_latency.lower_bound_s(None, 20.0) is None
@@ -164,7 +164,7 @@ def rows_fixture():
         bench_latency.row_from_result(result("openssl-modern", "sslscan", 3.5, 93, 80), rtt, None),
         bench_latency.row_from_result(result("openssl-modern", "nmap", 1.2, 47, 12, late=7.25), rtt, None),
         bench_latency.row_from_result(result("openssl-wide", "tlsmatrix", 3.0, 283, 40), rtt,
-                                      {"timing": {"criticalPathRounds": 100}}),
+                                      {"network": {"criticalPathRounds": 100}}),
         bench_latency.row_from_result(result("openssl-wide", "sslscan", 9.0, 221, 200, correct=False, busy=0.4), rtt, None),
         bench_latency.row_from_result(result("openssl-wide", "nmap", 1200.0, 20, 3, timed_out=True), rtt, None),
     ]
@@ -230,7 +230,7 @@ def test_summary_without_the_report_field_and_with_a_miss() -> None:
     assert bench_latency.targets_summary(tg) == [
         "- Target: tlsmatrix wall ≤ min(nmap, sslscan) wall on every origin — met on 0 of 1 origins, missed on openssl-wide.",
         "- Target: openssl-wide wall < 2× its lower bound — not measurable: the tlsmatrix report has no "
-        "`timing.criticalPathRounds`."]
+        "`network.criticalPathRounds`."]
     assert bench_latency.tlsmatrix_table(rows, ["openssl-wide"], tg, 20.0)[2] == \
         "| openssl-wide | 5.00 | 2.00 (nmap) | **no** | 40 |  |  |  | – |"
 
