@@ -62,14 +62,15 @@ def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     return slope, my - slope * mx
 
 
-def splice(existing: str, section: str) -> str:
-    """`existing` with the generated section (between the markers) replaced by `section`, or appended."""
-    block = MARK_BEGIN + "\n" + section.rstrip("\n") + "\n" + MARK_END + "\n"
-    start = existing.find(MARK_BEGIN)
-    end = existing.find(MARK_END)
+def splice(existing: str, section: str, begin: str = MARK_BEGIN, end_mark: str = MARK_END) -> str:
+    """`existing` with the generated section (between the markers) replaced by `section`, or appended.
+    scripts/bench --latency uses it with its own markers."""
+    block = begin + "\n" + section.rstrip("\n") + "\n" + end_mark + "\n"
+    start = existing.find(begin)
+    end = existing.find(end_mark)
     if start >= 0 and end > start:
-        return existing[:start] + block + existing[end + len(MARK_END):].lstrip("\n")
-    return existing.rstrip("\n") + "\n\n" + block
+        return existing[:start] + block + existing[end + len(end_mark):].lstrip("\n")
+    return (existing.rstrip("\n") + "\n\n" if existing.strip() else "") + block
 
 
 def read_jsonl(path: str) -> tuple[list[dict[str, Any]], Optional[dict[str, Any]]]:

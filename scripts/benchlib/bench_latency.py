@@ -40,6 +40,7 @@ from typing import Any, Iterable, Optional
 LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
 sys.path.insert(0, LIB)
+import bench_checks  # noqa: E402
 import bench_count  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -298,13 +299,8 @@ def render(rows: list[dict[str, Any]], *, origins: list[str], tools: list[str], 
 
 
 def splice(existing: str, section: str) -> str:
-    """`existing` with the generated section (between the markers) replaced by `section`, or appended."""
-    block = MARK_BEGIN + "\n" + section.rstrip("\n") + "\n" + MARK_END + "\n"
-    start = existing.find(MARK_BEGIN)
-    end = existing.find(MARK_END)
-    if start >= 0 and end > start:
-        return existing[:start] + block + existing[end + len(MARK_END):].lstrip("\n")
-    return (existing.rstrip("\n") + "\n\n" if existing.strip() else "") + block
+    """`existing` with the latency section (between its markers) replaced by `section`, or appended."""
+    return bench_checks.splice(existing, section, MARK_BEGIN, MARK_END)
 
 
 # ---------------------------------------------------------------- the relay as a bench counter
