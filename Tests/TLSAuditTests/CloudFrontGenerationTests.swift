@@ -95,6 +95,25 @@ import TLSScan
         #expect(analysis.cloudfront.status == .dependsOnGeneration)
     }
 
+    /// gnutls-serv as it comes asks every client for a certificate, optionally (scripts/origins/origin.py
+    /// gnutls-optional-cert): the s2n generations connect with an empty Certificate, the documented one does not.
+    @Test func gnutlsServDefaultRequestConnectsForS2N() async throws {
+        let origin = try await TestOrigin.start("gnutls-optional-cert")
+        defer { origin.stop() }
+        var options = ScanOptions()
+        options.serverName = "localhost"
+        options.httpPort = nil
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: origin.port))
+        var analysisOptions = AnalysisOptions()
+        analysisOptions.trustStore = try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8))
+        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
+        #expect(scan.clientCertificate == ClientCertificateRequest(versions: [.tls12], required: false))
+        for generation in analysis.cloudfront.generations {
+            #expect(generation.compatible == !generation.generation.isDocumented, "\(generation.generation): \(generation.causes.map(\.id))")
+            #expect(generation.causes.map(\.id) == (generation.generation.isDocumented ? [Finding.ID.clientCertificateRequested] : []))
+        }
+    }
+
     /// A required request (s_server -Verify 1, TLS 1.2) fails every generation: s2n's empty Certificate is refused.
     @Test func requiredClientCertificateFailsEveryGeneration() async throws {
         let analysis = try await analyse(["-no_tls1_3", "-Verify", "1"], crossCheck: true)

@@ -92,6 +92,14 @@ def kind_gnutls_legacy(d: str, port: int) -> list[str]:
             "--priority", GNUTLS_LEGACY_PRIORITY]
 
 
+def kind_gnutls_optional_cert(d: str, port: int) -> list[str]:
+    """gnutls-serv as it comes: without --disable-client-cert it asks every client for a certificate (optional:
+    --require-client-cert would make it required). TLS 1.2 only, so the CertificateRequest travels in clear."""
+    return [need("gnutls-serv"), "-p", str(port), "--http",
+            "--x509certfile", "rsa-fullchain.pem", "--x509keyfile", "rsa.key",
+            "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2"]
+
+
 def venv_python() -> str:
     py = os.path.join(ROOT, ".venv", "bin", "python")
     if not os.path.exists(py):
@@ -333,6 +341,7 @@ KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     "openssl-wide": (kind_openssl_wide, r"ACCEPT 127\.0\.0\.1:(\d+)"),
     "no-common-cloudfront": (kind_no_common_cloudfront, r"ACCEPT 127\.0\.0\.1:(\d+)"),
     "gnutls-legacy": (kind_gnutls_legacy, None),
+    "gnutls-optional-cert": (kind_gnutls_optional_cert, None),
     "tlslite-sslv3": (kind_tlslite_sslv3, r"LISTENING (\d+)"),
     "nginx-modern": (kind_nginx_modern, None),
     "node-tls13-only": (kind_node_tls13_only, r"LISTENING (\d+)"),
