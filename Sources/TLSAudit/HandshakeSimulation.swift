@@ -76,12 +76,15 @@ public enum HandshakeSimulation {
     }
 
     static func groupOrder(for version: TLSVersion, in scan: ScanResult) -> Bool {
-        let result = scan.groups.first(where: { $0.version == version }) ?? scan.groups.first(where: { $0.version != .tls13 })
-        return result?.serverPreference == true
+        groupResult(for: version, in: scan)?.serverPreference == true
     }
 
     static func groups(for version: TLSVersion, in scan: ScanResult) -> [UInt16]? {
-        if let exact = scan.groups.first(where: { $0.version == version }) { return exact.groups }
-        return scan.groups.first(where: { $0.version != .tls13 })?.groups
+        groupResult(for: version, in: scan)?.groups
+    }
+
+    /// The group enumeration that speaks for `version`: its own, else the TLS ≤ 1.2 one (one version stands for all).
+    static func groupResult(for version: TLSVersion, in scan: ScanResult) -> GroupResult? {
+        scan.groups.first(where: { $0.version == version }) ?? scan.groups.first(where: { $0.version != .tls13 })
     }
 }

@@ -7,9 +7,9 @@ public struct ProbeRequest: Sendable, Equatable {
     /// ciphers"), nmap offers 64. Longer candidate lists are offered in even parts of at most this many.
     public static let maxSuitesPerHello = 127
 
-    /// How many lists of at most ``maxSuitesPerHello`` offer `count` candidates.
-    public static func lists(for count: Int) -> Int {
-        max(1, (count + maxSuitesPerHello - 1) / maxSuitesPerHello)
+    /// How many lists of at most `limit` (``maxSuitesPerHello`` by default) offer `count` candidates.
+    public static func lists(for count: Int, limit: Int = maxSuitesPerHello) -> Int {
+        max(1, (count + limit - 1) / limit)
     }
 
     public var version: TLSVersion

@@ -17,6 +17,11 @@ public enum ProbeConfirmation {
         case final(ProbeOutcome)
         /// Try the same probe again after this pause.
         case retry(after: Duration)
+
+        public var isRetry: Bool {
+            if case .retry = self { return true }
+            return false
+        }
     }
 
     /// Attempts of one probe when its connections are reset (the first and three retries).

@@ -59,7 +59,7 @@ actor ProbeLedger {
 
     /// The median connection time, an estimate of what one probe costs on this path.
     var medianConnectionSeconds: Double? {
-        let durations = intervals.map { ($0.end - $0.start).seconds }.sorted()
+        let durations = intervals.map { Scanner.seconds($0.end - $0.start) }.sorted()
         guard !durations.isEmpty else { return nil }
         return durations[durations.count / 2]
     }
@@ -80,12 +80,5 @@ enum CriticalPath {
             best = max(best, before + 1)
         }
         return best
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
     }
 }

@@ -86,7 +86,7 @@ extension ProbeSession {
         var chains: [CertificateChain] = []
         // the lists a full scan would eliminate, offered in turn until one is accepted (a version refused outright
         // needs only the first)
-        let parts = Self.offerLists(candidates)
+        let parts = offerLists(for: version)
         var ends: [ProbeOutcome] = []
         for (index, part) in parts.enumerated() {
             let outcome = index == 0 ? await opening(version, candidates: part, first: first)

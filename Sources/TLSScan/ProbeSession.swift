@@ -54,15 +54,11 @@ struct ProbeSession: Sendable {
             await gate.report(fault: ProbeConfirmation.isFault(outcome))
             attempts.append(outcome)
             let step = ProbeConfirmation.next(after: attempts, base: options.retryBackoff)
-            if Self.tracing {
+            if ProbeTrace.enabled {
                 ProbeTrace.write("\(endpoint.address):\(endpoint.port) \(engine.rawValue) \(version.rawValue) \(purpose)"
-                                 + " attempt \(attempts.count): \(ProbeTrace.describe(outcome))\(step == .final(outcome) ? "" : " → retry")")
+                                 + " attempt \(attempts.count): \(ProbeTrace.describe(outcome))\(step.isRetry ? " → retry" : "")")
             }
-            if case .retry = step {
-                await ledger.attempt(outcome, started: started, retried: true)
-            } else {
-                await ledger.attempt(outcome, started: started, retried: false)
-            }
+            await ledger.attempt(outcome, started: started, retried: step.isRetry)
             switch step {
             case .final(let settled):
                 await ledger.settle(settled, engine: engine, version: version, purpose: purpose)
@@ -105,7 +101,7 @@ struct ProbeSession: Sendable {
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
                 result.connectAttempts = attempt
-                if plan.cloudFront { await checkHTTPPort(into: &result) }
+                if plan.cloudFront { result.httpPort = await httpPortCheck() }
                 await finish(&result)
                 return
             }
@@ -195,11 +191,7 @@ struct ProbeSession: Sendable {
         }
     }
 
-    /// One TCP connect to the HTTP port (CloudFront uses it for HTTP-only and match-viewer origins).
-    func checkHTTPPort(into result: inout ScanResult) async {
-        if let check = await httpPortCheck() { result.httpPort = check }
-    }
-
+    /// One TCP connect to the HTTP port (CloudFront uses it for HTTP-only and match-viewer origins); nil without one.
     func httpPortCheck() async -> PortCheck? {
         guard let port = options.httpPort else { return nil }
         let http = Endpoint(host: endpoint.host, address: endpoint.address, port: port)
@@ -243,16 +235,16 @@ struct ProbeSession: Sendable {
         let requested = await ledger.certificateRequestedWith
         if !requested.isEmpty {
             let inClear = requested.filter { $0 < .tls13 }.sorted()
+            // The cross-check's library handshakes send no certificate: refused ones say it is required.
+            let refused = inClear.filter { version in
+                result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
+            }
+            let completed = inClear.filter { version in
+                result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true
+            }
             var how = inClear.map(\.rawValue).joined(separator: ", ")
             if !how.isEmpty {
                 how = "a CertificateRequest with " + how
-                // The cross-check's library handshakes send no certificate: refused ones say it is required.
-                let refused = inClear.filter { version in
-                    result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
-                }
-                let completed = inClear.filter { version in
-                    result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true
-                }
                 if !refused.isEmpty {
                     how += "; required: a library handshake without one failed with " + refused.map(\.rawValue).joined(separator: ", ")
                 } else if !completed.isEmpty {
@@ -263,14 +255,8 @@ struct ProbeSession: Sendable {
             if requested.contains(.tls13) {
                 how += (how.isEmpty ? "" : "; ") + "a certificate_required alert after a TLS 1.3 handshake without one"
             }
-            let refusedAny = requested.contains(.tls13) || inClear.contains { version in
-                result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
-            }
-            let completedAny = inClear.contains { version in
-                result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true
-            }
-            result.clientCertificate = ClientCertificateRequest(
-                versions: requested.sorted(), required: refusedAny ? true : (completedAny ? false : nil))
+            let required: Bool? = requested.contains(.tls13) || !refused.isEmpty ? true : (completed.isEmpty ? nil : false)
+            result.clientCertificate = ClientCertificateRequest(versions: requested.sorted(), required: required)
             result.findings.append(Finding(
                 id: Finding.ID.clientCertificateRequested, severity: .warning,
                 message: "The origin asks for a client certificate (\(how))."))
@@ -287,10 +273,10 @@ struct ProbeSession: Sendable {
         if backoffs > 0, resets + timeouts > 0 {
             let configured = await gate.configured
             let lowest = await gate.lowestLimit
-            let longest = await gate.longestDelay
+            let longest = Int((Scanner.seconds(await gate.longestDelay) * 1000).rounded())
             throttle = NetworkConditions.Throttle(
                 backoffs: backoffs, configuredConcurrency: configured.limit, lowestConcurrency: lowest,
-                longestDelayMilliseconds: Int((longest.seconds * 1000).rounded()))
+                longestDelayMilliseconds: longest)
             var what: [String] = []
             if resets > 0 { what.append("\(resets) reset\(resets == 1 ? "" : "s")") }
             if timeouts > 0 { what.append("\(timeouts) handshake timeout\(timeouts == 1 ? "" : "s")") }
@@ -298,7 +284,7 @@ struct ProbeSession: Sendable {
                 id: Finding.ID.originThrottled, severity: .warning,
                 message: "The origin throttled the scan: \(what.joined(separator: " and ")) in \(result.connections) connections;"
                     + " per-host concurrency lowered to \(lowest) (from \(configured.limit)) and the delay between connections"
-                    + " raised to \(Int((longest.seconds * 1000).rounded())) ms. Faulty answers were retried, never read as refusals."))
+                    + " raised to \(longest) ms. Faulty answers were retried, never read as refusals."))
         }
         let median = await ledger.medianConnectionSeconds
         result.network = NetworkConditions(
@@ -341,7 +327,7 @@ struct ProbeSession: Sendable {
         if engine.kind == .gnutls {
             return await probeIndividually(version, suites: candidates)
         }
-        let parts = Self.offerLists(candidates)
+        let parts = offerLists(for: version)
         var chains: [CertificateChain] = []
         let opening = await opening(version, candidates: parts[0], first: first)
         var lead = ProtocolResult(version: version, supported: nil)
@@ -421,10 +407,10 @@ struct ProbeSession: Sendable {
     /// The most suites one probe offers (see ``ProbeRequest/maxSuitesPerHello``).
     static let maxSuitesPerHello = ProbeRequest.maxSuitesPerHello
 
-    /// `candidates` in order, cut into the fewest lists of at most ``maxSuitesPerHello``, of even sizes.
+    /// `candidates` in order, cut into the fewest lists of at most `limit`, of even sizes.
     static func parts(of candidates: [UInt16], limit: Int = maxSuitesPerHello) -> [[UInt16]] {
         guard !candidates.isEmpty else { return [[]] }
-        let count = (candidates.count + limit - 1) / limit
+        let count = ProbeRequest.lists(for: candidates.count, limit: limit)
         let (size, extra) = candidates.count.quotientAndRemainder(dividingBy: count)
         var parts: [[UInt16]] = []
         var start = 0
@@ -438,8 +424,19 @@ struct ProbeSession: Sendable {
 
     /// The first list of suites offered for `version`: the reachability probe's offer.
     func firstOffer(for version: TLSVersion) -> [UInt16] {
-        Self.offerLists(candidates(for: version))[0]
+        offerLists(for: version)[0]
     }
+
+    /// This session's engine's candidates for `version` cut into lists (``offerLists(_:limit:)``); the wire
+    /// engine's, the same for every scan, are cut once.
+    func offerLists(for version: TLSVersion) -> [[UInt16]] {
+        if engine.kind == .wire, let lists = Self.wireOfferLists[version] { return lists }
+        return Self.offerLists(candidates(for: version))
+    }
+
+    private static let wireOfferLists: [TLSVersion: [[UInt16]]] = Dictionary(uniqueKeysWithValues: TLSVersion.allCases.map {
+        ($0, offerLists(SuiteOrder.candidates(for: $0)))
+    })
 
     /// Suites every list-cut offer puts in its first list: CloudFront's and the ones deployed almost everywhere
     /// (AES-CBC, 3DES, RC4). A server that does not speak the version then says so at once (protocol_version or
@@ -490,11 +487,6 @@ struct ProbeSession: Sendable {
             return [50, 47, 22, 80, 10].contains(alert.code)
         default: return false
         }
-    }
-
-    static func isBareClose(_ outcome: ProbeOutcome) -> Bool {
-        if case .rejected(let rejection) = outcome { return rejection == .closed || rejection == .reset }
-        return false
     }
 
     static func rejection(_ outcome: ProbeOutcome) -> String? {

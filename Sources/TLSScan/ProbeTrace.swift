@@ -19,7 +19,3 @@ enum ProbeTrace {
         }
     }
 }
-
-extension ProbeSession {
-    static var tracing: Bool { ProbeTrace.enabled }
-}

@@ -180,8 +180,10 @@ class Relay:
     def target(self, port: int) -> int:
         return self.map[port]
 
-    def end(self) -> dict[str, Any]:
-        time.sleep(0.1)
+    def stop(self, settle: float = 0.1) -> str:
+        """Waits `settle` s for closes still in flight, stops the relay (SIGTERM, SIGKILL after 20 s) and returns
+        what it printed."""
+        time.sleep(settle)
         assert self.proc is not None, "end() before begin()"
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -189,6 +191,10 @@ class Relay:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             out, _ = self.proc.communicate()
+        return out
+
+    def end(self) -> dict[str, Any]:
+        out = self.stop()
         n = None
         for line in out.splitlines():
             try:

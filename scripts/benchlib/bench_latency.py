@@ -329,14 +329,7 @@ class LatencyRelay(bench_count.Relay):
         self.map = {int(k): v for k, v in json.loads(line)["ready"].items()}
 
     def end(self) -> dict[str, Any]:
-        time.sleep(0.1 + 2 * self.one_way / 1000.0)  # closes still on their way through the relay
-        assert self.proc is not None, "end() before begin()"
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            out, _ = self.proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            out, _ = self.proc.communicate()
+        out = self.stop(0.1 + 2 * self.one_way / 1000.0)  # closes still on their way through the relay
         final: dict[str, Any] = {}
         for line in out.splitlines():
             try:
