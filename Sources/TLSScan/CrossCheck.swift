@@ -71,12 +71,34 @@ struct CrossCheck: Sendable {
         let listener = listens ? plan.firstIndex { $0.version == .tls13 && $0.engine.kind == .openssl } : nil
         return await withTaskGroup(of: Outcome.self) { group in
             for (index, job) in plan.enumerated() {
-                group.addTask {
-                    var request = session.request(job.version, suites: [job.suite])
-                    if index == listener { request.listenAfterHandshake = min(session.options.deadlines.handshake, Self.listenAfterHandshake) }
-                    let outcome = await session.probe(request, purpose: "cross-check", engine: job.engine)
-                    return Outcome(version: job.version, suite: job.suite, engine: job.engine.kind, outcome: outcome)
-                }
+                group.addTask { await confirm(job, session: session, listens: index == listener) }
+            }
+            var all: [Outcome] = []
+            for await item in group { all.append(item) }
+            return all
+        }
+    }
+
+    /// One confirming handshake, in the slots the elimination chains leave free; with `listens` it waits briefly
+    /// after the handshake for certificate_required.
+    func confirm(_ job: Job, session: ProbeSession, listens: Bool) async -> Outcome {
+        var request = session.request(job.version, suites: [job.suite])
+        if listens { request.listenAfterHandshake = min(session.options.deadlines.handshake, Self.listenAfterHandshake) }
+        let outcome = await session.probe(request, purpose: "cross-check", engine: job.engine, priority: .background)
+        return Outcome(version: job.version, suite: job.suite, engine: job.engine.kind, outcome: outcome)
+    }
+
+    /// Confirms each cell as it arrives on `cells` (an elimination's picks, while the elimination goes on) until
+    /// the stream ends. The first TLS 1.3 cell OpenSSL confirms listens for certificate_required.
+    func confirm(_ cells: AsyncStream<Pair>, session: ProbeSession) async -> [Outcome] {
+        await withTaskGroup(of: Outcome.self) { group in
+            var listened = false
+            for await cell in cells {
+                guard let engine = confirmer(version: cell.version, suite: cell.suite) else { continue }
+                let listens = !listened && cell.version == .tls13 && engine.kind == .openssl
+                listened = listened || listens
+                let job = Job(version: cell.version, suite: cell.suite, engine: engine)
+                group.addTask { await confirm(job, session: session, listens: listens) }
             }
             var all: [Outcome] = []
             for await item in group { all.append(item) }

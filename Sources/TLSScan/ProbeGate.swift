@@ -11,7 +11,8 @@ actor ProbeGate {
     private var limit: Int
     private var delay: Duration
     private var inFlight = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Probes waiting for a slot, in arrival order; a chain's next probe goes before the confirmations.
+    private var waiters: [(priority: Priority, continuation: CheckedContinuation<Void, Never>)] = []
     private var nextStart: ContinuousClock.Instant?
     /// The most probes ever in flight at once through this gate.
     private(set) var peak = 0
@@ -38,11 +39,18 @@ actor ProbeGate {
         longestDelay = delay
     }
 
-    func acquire() async {
+    /// Who waits for a slot. An elimination chain's next probe is on the scan's critical path; a cross-check
+    /// (one handshake that nothing else waits for) only fills slots the chains leave free.
+    enum Priority: Sendable {
+        case chain
+        case background
+    }
+
+    func acquire(_ priority: Priority = .chain) async {
         if inFlight < limit {
             inFlight += 1
         } else {
-            await withCheckedContinuation { waiters.append($0) }
+            await withCheckedContinuation { waiters.append((priority, $0)) }
         }
         peak = max(peak, inFlight)
         guard delay > .zero else { return }
@@ -60,7 +68,8 @@ actor ProbeGate {
     private func wake() {
         while inFlight < limit, !waiters.isEmpty {
             inFlight += 1
-            waiters.removeFirst().resume()
+            let next = waiters.firstIndex { $0.priority == .chain } ?? 0
+            waiters.remove(at: next).continuation.resume()
         }
     }
 

@@ -16,6 +16,18 @@ actor ProbeLedger {
     /// When each connection started and ended, for the critical path.
     private var intervals: [(start: ContinuousClock.Instant, end: ContinuousClock.Instant)] = []
 
+    /// Where the cells an elimination accepts go as they are found (the cross-check), while it is set.
+    private var cells: AsyncStream<CrossCheck.Pair>.Continuation?
+
+    func watchCells(_ sink: AsyncStream<CrossCheck.Pair>.Continuation?) {
+        cells = sink
+    }
+
+    /// An elimination accepted `suite` with `version`.
+    func found(_ version: TLSVersion, suite: UInt16) {
+        cells?.yield(CrossCheck.Pair(version: version, suite: suite))
+    }
+
     func note(_ finding: Finding) {
         findings.append(finding)
     }

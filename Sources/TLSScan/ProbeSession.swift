@@ -30,9 +30,10 @@ struct ProbeSession: Sendable {
     }
 
     /// Runs one probe within the host's (and the run's) concurrency bound and records it.
-    func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil) async -> ProbeOutcome {
+    func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil,
+               priority: ProbeGate.Priority = .chain) async -> ProbeOutcome {
         let engine = override ?? self.engine
-        return await gated(engine: engine.kind, version: request.version, purpose: purpose) {
+        return await gated(engine: engine.kind, version: request.version, purpose: purpose, priority: priority) {
             (await engine.probe(request, to: endpoint, deadlines: options.deadlines), ())
         }.outcome
     }
@@ -41,12 +42,12 @@ struct ProbeSession: Sendable {
     /// observer: every probe of the session goes through here, whatever it sends. A reset, a bare close or a
     /// handshake timeout is no answer: the probe is tried again with backoff until ``ProbeConfirmation`` settles
     /// it, each attempt a connection of its own; the host's gate hears about every fault and slows down.
-    func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String,
+    func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String, priority: ProbeGate.Priority = .chain,
                                 _ connection: () async -> (ProbeOutcome, Extra)) async -> (outcome: ProbeOutcome, extra: Extra) {
         var attempts: [ProbeOutcome] = []
         while true {
-            await gate.acquire()
-            await globalGate?.acquire()
+            await gate.acquire(priority)
+            await globalGate?.acquire(priority)
             let started = ContinuousClock.now
             let (outcome, extra) = await connection()
             await globalGate?.release()
@@ -140,7 +141,15 @@ struct ProbeSession: Sendable {
         var groups: [GroupResult] = []
         let crossCheck = options.crossCheck && engine.kind == .wire ? CrossCheck(environment: environment) : nil
         let wantsGroups = plan.groups && options.enumerateGroups
+        // Each accepted cell is confirmed as soon as an elimination finds it, in the slots the chains leave free.
+        let (cells, sink) = AsyncStream.makeStream(of: CrossCheck.Pair.self)
+        if crossCheck != nil { await ledger.watchCells(sink) }
         await withTaskGroup(of: Piece.self) { group in
+            if let crossCheck {
+                group.addTask { .confirmed(await crossCheck.confirm(cells, session: self)) }
+            }
+            var eliminating = tlsVersions.count + (versions.contains(.sslv2) && engine.kind == .wire ? 1 : 0)
+            if eliminating == 0 { sink.finish() }
             for version in tlsVersions {
                 group.addTask {
                     let (found, seen) = await enumerateSuites(version, first: firstOutcomes[version])
@@ -156,9 +165,10 @@ struct ProbeSession: Sendable {
                 case .suites(let found, let seen):
                     protocols.append(found)
                     for chain in seen { chains.appendDistinct(chain) }
-                    if let crossCheck {
-                        let jobs = crossCheck.jobs(for: [found])
-                        group.addTask { .confirmed(await crossCheck.confirm(jobs, session: self, listens: found.version == .tls13)) }
+                    eliminating -= 1
+                    if eliminating == 0 {
+                        await ledger.watchCells(nil)
+                        sink.finish()
                     }
                     if wantsGroups {
                         let pending = Set(tlsVersions).subtracting(protocols.map(\.version))
@@ -331,7 +341,8 @@ struct ProbeSession: Sendable {
         var chains: [CertificateChain] = []
         let opening = await opening(version, candidates: parts[0], first: first)
         var lead = ProtocolResult(version: version, supported: nil)
-        let leadEnd = await eliminate(version, pool: parts[0], opening: opening, into: &lead, chains: &chains)
+        let leadEnd = await eliminate(version, pool: parts[0], opening: opening, into: &lead, chains: &chains,
+                                      partitions: min(2, options.perHostConcurrency))
         var pieces: [(result: ProtocolResult, end: ProbeOutcome)] = [(lead, leadEnd)]
         // A version refused outright (protocol_version, another version) has no suite in the other lists either.
         if parts.count > 1, !(lead.suites.isEmpty && lead.complete && Self.refusesVersion(leadEnd)) {
@@ -341,7 +352,8 @@ struct ProbeSession: Sendable {
                         var piece = ProtocolResult(version: version, supported: nil)
                         var seen: [CertificateChain] = []
                         let outcome = await probe(request(version, suites: parts[index]), purpose: "suites (list \(index + 1) of \(parts.count))")
-                        let end = await eliminate(version, pool: parts[index], opening: outcome, into: &piece, chains: &seen)
+                        let end = await eliminate(version, pool: parts[index], opening: outcome, into: &piece, chains: &seen,
+                                                 partitions: min(2, options.perHostConcurrency))
                         return (index, piece, seen, end)
                     }
                 }
@@ -380,8 +392,11 @@ struct ProbeSession: Sendable {
             // picks out of that order prove server order without another probe.
             let offered = parts.flatMap { $0 }
             let positions = result.suites.map { suite in offered.firstIndex(of: suite.code) ?? 0 }
-            if positions != positions.sorted() {
+            let checked = pieces.compactMap(\.result.serverPreference)
+            if positions != positions.sorted() || checked.contains(true) {
                 result.serverPreference = true
+            } else if let clientOrder = checked.first {
+                result.serverPreference = clientOrder
             } else {
                 result.serverPreference = await detectPreference(version, found: result.suites.map(\.code))
             }
@@ -497,11 +512,16 @@ struct ProbeSession: Sendable {
     /// Elimination over `pool`, starting from the server's answer to offering all of it: record the pick,
     /// remove it, offer the rest, until the server refuses. Returns the outcome that ended it; a timeout
     /// or failure marks the result incomplete.
+    /// Offers `pool` less each pick until the server refuses: the suites it accepts from `pool`. With `partitions`
+    /// above 1, the first two picks' order is checked at once (the probe ``detectPreference(_:found:)`` would make
+    /// later); when the server follows the client's order, the order of the rest does not matter and it is cut into
+    /// partitions eliminated in parallel (``eliminateApart(_:pool:remaining:partitions:into:chains:shape:)``).
     func eliminate(_ version: TLSVersion, pool: [UInt16], opening: ProbeOutcome,
                    into result: inout ProtocolResult, chains: inout [CertificateChain],
-                   shape: ((TLSVersion, [UInt16]) -> ProbeRequest)? = nil) async -> ProbeOutcome {
+                   shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)? = nil, partitions: Int = 1) async -> ProbeOutcome {
         var remaining = pool
         var outcome = opening
+        var splits = false
         while true {
             switch outcome {
             case .accepted(let negotiated):
@@ -513,13 +533,28 @@ struct ProbeSession: Sendable {
                 }
                 result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
                                                  group: negotiated.group, dhBits: negotiated.dhBits))
+                await ledger.found(version, suite: negotiated.suite)
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
                     chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
                 guard !remaining.isEmpty else { return outcome }
-                outcome = await probe(shape?(version, remaining) ?? request(version, suites: remaining), purpose: "suites")
+                let count = min(partitions, remaining.count / Self.partitionSize)
+                if splits, count > 1 {
+                    return await eliminateApart(version, pool: pool, remaining: remaining, partitions: count,
+                                                into: &result, chains: &chains, shape: shape)
+                }
+                let next = shape?(version, remaining) ?? request(version, suites: remaining)
+                if count > 1, result.suites.count == 2, result.serverPreference == nil {
+                    // the order check and the next elimination step at once: one round, not two
+                    async let following = probe(next, purpose: "suites")
+                    result.serverPreference = await prefers(version, result.suites[0].code, over: result.suites[1].code)
+                    splits = result.serverPreference == false
+                    outcome = await following
+                    continue
+                }
+                outcome = await probe(next, purpose: "suites")
             case .rejected(let rejection):
                 if result.suites.isEmpty { result.note = "refused: \(rejection)" }
                 return outcome
@@ -533,6 +568,47 @@ struct ProbeSession: Sendable {
                 return outcome
             }
         }
+    }
+
+    /// The fewest candidates per partition: smaller ones cost more closing refusals than they save rounds.
+    static let partitionSize = 8
+
+    /// Eliminates `remaining` (what is left of `pool` on a server that follows the client's order) in `partitions`
+    /// interleaved slices at once, each to its own refusal, and puts the picks in `pool`'s order: the order such a
+    /// server picks them in. The accepted set does not depend on the order, so nothing is lost if the server's
+    /// order is less strict than two picks showed; each slice costs one refusal more than one chain would.
+    func eliminateApart(_ version: TLSVersion, pool: [UInt16], remaining: [UInt16], partitions: Int,
+                        into result: inout ProtocolResult, chains: inout [CertificateChain],
+                        shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)?) async -> ProbeOutcome {
+        let slices = (0..<partitions).map { start in stride(from: start, to: remaining.count, by: partitions).map { remaining[$0] } }
+        let pieces = await withTaskGroup(of: (Int, ProtocolResult, [CertificateChain], ProbeOutcome).self) { group in
+            for (index, slice) in slices.enumerated() {
+                group.addTask {
+                    var piece = ProtocolResult(version: version, supported: nil)
+                    var seen: [CertificateChain] = []
+                    let opening = await probe(shape?(version, slice) ?? request(version, suites: slice),
+                                              purpose: "suites (partition \(index + 1) of \(partitions))")
+                    let end = await eliminate(version, pool: slice, opening: opening, into: &piece, chains: &seen, shape: shape)
+                    return (index, piece, seen, end)
+                }
+            }
+            var all: [(Int, ProtocolResult, [CertificateChain], ProbeOutcome)] = []
+            for await item in group { all.append(item) }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        var end: ProbeOutcome?
+        for (_, piece, seen, pieceEnd) in pieces {
+            result.suites += piece.suites
+            for chain in seen { chains.appendDistinct(chain) }
+            if !piece.complete {
+                result.complete = false
+                result.note = result.note ?? piece.note
+                end = end ?? pieceEnd
+            }
+        }
+        let position = Dictionary(pool.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        result.suites.sort { position[$0.code, default: pool.count] < position[$1.code, default: pool.count] }
+        return end ?? pieces.last?.3 ?? .rejected(.closed)
     }
 
     /// The suites this session's engine can put in a ClientHello for `version`.

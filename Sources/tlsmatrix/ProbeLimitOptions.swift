@@ -6,7 +6,7 @@ import TLSScan
 /// `distribution`), their bounds, and the open-file limit they need.
 struct ProbeLimitOptions: ParsableArguments {
     @Option(help: "Probes in flight at once against one host (address); everything scanned on that address shares it.")
-    var concurrency: Int = 4
+    var concurrency: Int = ScanOptions.defaultPerHostConcurrency
 
     @Option(help: "Probes in flight at once across the run.")
     var globalConcurrency: Int = 32

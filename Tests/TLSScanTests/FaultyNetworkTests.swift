@@ -141,6 +141,14 @@ import TLSEngines
         #expect((scan.network?.handshakeTimeouts ?? 0) > 0, "the relay stalled nothing")
     }
 
+    /// A relay adding `latencyMs` each way in front of `port`, logging every connection into a new folder.
+    static func loggedRelay(to port: Int, latencyMs: Double) throws -> (relay: ListeningScript, log: String, folder: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-relay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let log = folder.appendingPathComponent("relay.jsonl").path
+        return (try Relay.start(listen: "127.0.0.1", to: port, latencyMs: latencyMs, log: log), log, folder)
+    }
+
     /// At 10 ms each way, the relay's count of sequential rounds is the scan's own critical path (both measure the
     /// same connections), and the scan overlaps its work: far fewer rounds than connections.
     @Test func latencyShowsTheCriticalPath() async throws {
@@ -148,12 +156,11 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-latency-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("relay.jsonl").path
-        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, latencyMs: 10, log: log)
-        defer { relay.stop() }
+        let (relay, log, folder) = try Self.loggedRelay(to: origin.port, latencyMs: 10)
+        defer {
+            relay.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
         let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: relay.port))
         #expect(scan.isComplete, "\(scan.undecided)")
         Self.expectExactOrUndecided(scan, expected, "latency")
@@ -171,5 +178,37 @@ import TLSEngines
         let groupChain = scan.groups.map { $0.groups.count + 1 }.max() ?? 0
         #expect(rounds <= longest + groupChain + 4, "\(rounds) rounds for a longest elimination of \(longest)")
         #expect(rounds * 2 < scan.connections, "\(rounds) rounds for \(scan.connections) connections: little overlap")
+    }
+
+    /// nginx-wide follows the client's order: each suite list's rest is split in two halves eliminated in parallel
+    /// once its first two picks show that order. The relay then sees fewer sequential rounds than the picks of
+    /// the longest list (offered as one chain, each pick waits for the one before), and the suites stay exact.
+    @Test func clientOrderListsAreEliminatedInParallel() async throws {
+        let kind = "nginx-wide"
+        let expected = try #require(Self.expectations[kind])
+        let origin = try await TestOrigin.start(kind)
+        defer { origin.stop() }
+        let (relay, log, folder) = try Self.loggedRelay(to: origin.port, latencyMs: 5)
+        defer {
+            relay.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
+        var options = Self.options()
+        options.crossCheck = false
+        options.enumerateGroups = false
+        options.observeCloudFront = false
+        options.perHostConcurrency = 8
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: relay.port))
+        #expect(scan.isComplete, "\(scan.undecided)")
+        Self.expectExactOrUndecided(scan, expected, "split")
+        #expect(scan.protocolResult(.tls12)?.serverPreference == false)
+        let relayLog = try await Self.settledLog(log, connections: scan.connections)
+        // one chain per list would need (its picks + a refusal) rounds for the longest list, after the first probe
+        let accepted = Set(expected.protocols["TLSv1.2"] ?? [])
+        let lists = ProbeSession.offerLists(SuiteOrder.candidates(for: .tls12))
+        let longest = lists.map { $0.filter(accepted.contains).count + 1 }.max() ?? 0
+        print("[split] \(scan.connections) connections, relay \(relayLog.rounds) rounds, longest list chain \(longest)")
+        #expect(longest > 20, "the wide origin's lists are too short to show a split")
+        #expect(relayLog.rounds < longest, "relay \(relayLog.rounds) rounds: no faster than one chain of \(longest)")
     }
 }

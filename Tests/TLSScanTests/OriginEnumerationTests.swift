@@ -83,7 +83,10 @@ import TLSEngines
     static func listSlack(_ scan: ScanResult) -> Int {
         scan.protocols.filter { $0.version != .sslv2 }.reduce(0) { total, proto in
             let lists = ProbeRequest.lists(for: SuiteOrder.candidates(for: proto.version).count)
-            return total + (lists - 1) * (proto.serverPreference == true ? 2 : 1) + 1
+            // on a server that follows the client's order, each list may check the order once (its first two picks)
+            // and split its rest in two: one refusal more
+            let split = proto.serverPreference == false ? 2 * lists : 0
+            return total + (lists - 1) * (proto.serverPreference == true ? 2 : 1) + 1 + split
         }
     }
 

@@ -40,7 +40,7 @@ public struct TestOrigin: Sendable {
     /// All origin kinds known to scripts/origin.
     public static let kinds = [
         "openssl-modern", "gnutls-legacy", "tlslite-sslv3", "openssl-ecdsa-x25519",
-        "openssl-wide", "nginx-modern", "no-common-cloudfront",
+        "openssl-wide", "nginx-modern", "no-common-cloudfront", "nginx-wide",
     ]
 
     /// Origins on current real TLS stacks (scripts/origins/origin.py, "modern origins"): Node 24 with OpenSSL 3.5

@@ -113,7 +113,8 @@ def kind_tlslite_sslv3(d: str, port: int) -> list[str]:
             "--min", "3.0", "--max", "3.0"]
 
 
-def kind_nginx_modern(d: str, port: int) -> list[str]:
+def nginx_origin(d: str, port: int, protocols: str, ciphers: str, curves: str, extra: str = "") -> list[str]:
+    """nginx (one event-driven worker: connections are served concurrently) with the RSA and ECDSA certificates."""
     user = "user root;\n" if os.geteuid() == 0 else ""
     os.makedirs(os.path.join(d, "nginx-tmp"), exist_ok=True)
     temps = "".join("  %s_temp_path %s;\n" % (t, os.path.join(d, "nginx-tmp", t))
@@ -133,20 +134,30 @@ http {
     ssl_certificate_key %s/rsa.key;
     ssl_certificate %s/ecdsa-fullchain.pem;
     ssl_certificate_key %s/ecdsa.key;
-    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_protocols %s;
     ssl_ciphers %s;
-    ssl_prefer_server_ciphers off;
+%s    ssl_prefer_server_ciphers off;
     ssl_dhparam %s/dh2048.pem;
-    ssl_ecdh_curve X25519:prime256v1:secp384r1;
+    ssl_ecdh_curve %s;
     ssl_session_tickets off;
     location / { return 200 "ok\\n"; }
   }
 }
-""" % (user, d, d, temps, HOST, port, d, d, d, d, MOZILLA_INTERMEDIATE, d)
+""" % (user, d, d, temps, HOST, port, d, d, d, d, protocols, ciphers, extra, d, curves)
     with open(os.path.join(d, "nginx.conf"), "w") as f:
         f.write(conf)
     return [need("nginx"), "-p", d, "-e", os.path.join(d, "nginx-error.log"), "-c", os.path.join(d, "nginx.conf")]
 
+
+def kind_nginx_modern(d: str, port: int) -> list[str]:
+    return nginx_origin(d, port, "TLSv1.2 TLSv1.3", MOZILLA_INTERMEDIATE, "X25519:prime256v1:secp384r1")
+
+
+def kind_nginx_wide(d: str, port: int) -> list[str]:
+    """openssl-wide's configuration (every suite of the machine's OpenSSL, TLS 1.0-1.3, client order) on a
+    server that serves connections concurrently, as real origins do (openssl s_server serves one at a time)."""
+    return nginx_origin(d, port, "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3", "ALL:COMPLEMENTOFALL:@SECLEVEL=0", "auto",
+                        "    ssl_conf_command Ciphersuites %s;\n" % TLS13_ALL)
 
 
 # --- modern origins: real TLS 1.3 / post-quantum / Go stacks (ModernOriginsTests) -------------------------
@@ -344,6 +355,7 @@ KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     "gnutls-optional-cert": (kind_gnutls_optional_cert, None),
     "tlslite-sslv3": (kind_tlslite_sslv3, r"LISTENING (\d+)"),
     "nginx-modern": (kind_nginx_modern, None),
+    "nginx-wide": (kind_nginx_wide, None),
     "node-tls13-only": (kind_node_tls13_only, r"LISTENING (\d+)"),
     "node-pq": (kind_node_pq, r"LISTENING (\d+)"),
     "node-client-cert": (kind_node_client_cert, r"LISTENING (\d+)"),

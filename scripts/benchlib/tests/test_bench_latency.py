@@ -189,10 +189,10 @@ def test_targets() -> None:
     w = tg["perOrigin"]["openssl-wide"]  # nmap timed out: the minimum is sslscan's (wrong suites still count)
     assert (w["peerMin"], w["peerMinTool"], w["met"]) == (9.0, "sslscan", True)
     assert tg["perOrigin"]["gnutls-legacy"]["met"] is None
-    assert tg["wide"] == {"origin": "openssl-wide", "ratio": pytest.approx(1.5), "met": True, "measured": True}
+    assert tg["wide"] == [{"origin": "openssl-wide", "ratio": pytest.approx(1.5), "met": True, "measured": True}]
     slow = [dict(r, wall=1.3) if r["tool"] == "tlsmatrix" and r["origin"] == "openssl-modern" else r for r in rows_fixture()]
     assert bench_latency.targets(slow, ["openssl-modern"])["perOrigin"]["openssl-modern"]["met"] is False
-    assert bench_latency.targets(slow, ["openssl-modern"])["wide"]["measured"] is False
+    assert bench_latency.targets(slow, ["openssl-modern"])["wide"] == []
 
 
 LABELS = {"tlsmatrix": "tlsmatrix", "sslscan": "sslscan", "nmap": "nmap ssl-enum-ciphers"}
@@ -215,7 +215,7 @@ def test_tlsmatrix_table_and_summary() -> None:
     tg = bench_latency.targets(rows, origins)
     L = bench_latency.tlsmatrix_table(rows, origins, tg, 20.0)
     assert L[0] == ("| origin | tlsmatrix wall s | min(nmap, sslscan) wall s | tlsmatrix ≤ min? | relay rounds | "
-                    "criticalPathRounds (report) | lower bound s (× 20 ms) | wall / lower bound | < 2× (openssl-wide) |")
+                    "criticalPathRounds (report) | lower bound s (× 20 ms) | wall / lower bound | < 2× (wide origins) |")
     assert L[2] == "| openssl-modern | 0.90 | 1.20 (nmap) | yes | 9 |  |  |  |  |"
     assert L[3] == "| openssl-wide | 3.00 | 9.00 (sslscan) | yes | 40 | 100 | 2.00 | 1.50× | yes |"
     assert bench_latency.targets_summary(tg) == [
@@ -334,3 +334,18 @@ def test_relay_delays_keeps_order_and_reports_rounds() -> None:
     assert final["accepted"] == 6 and final["perTarget"] == {str(port): 6}
     assert final["perTargetRounds"] == {str(port): 4}
     assert final["latencyMs"] == 5.0 and final["delivery"]["chunks"] > 0
+
+
+def test_each_wide_origin_has_its_own_target() -> None:
+    rows = rows_fixture() + [bench_latency.row_from_result(result("nginx-wide", "tlsmatrix", 5.0, 300, 90), 20.0,
+                                                            {"network": {"criticalPathRounds": 100}})]
+    tg = bench_latency.targets(rows, ["openssl-wide", "nginx-wide", "openssl-modern"])
+    assert [(w["origin"], w["met"]) for w in tg["wide"]] == [("openssl-wide", True), ("nginx-wide", False)]
+    summary = bench_latency.targets_summary(tg)
+    assert summary[1:] == ["- Target: openssl-wide wall < 2× its lower bound — met (1.50×).",
+                           "- Target: nginx-wide wall < 2× its lower bound — **missed** (2.50×)."]
+    table = bench_latency.tlsmatrix_table(rows, ["openssl-wide", "nginx-wide", "openssl-modern"], tg, 20.0)
+    assert table[3] == "| nginx-wide | 5.00 | – | – | 90 | 100 | 2.00 | 2.50× | **no** |"
+    assert table[4].endswith(" |  |")  # no wide target on openssl-modern
+    assert bench_latency.targets_summary(bench_latency.targets(rows, ["openssl-modern"]))[1] == \
+        "- Target: wall < 2× the lower bound on the wide origins (openssl-wide, nginx-wide) — none in this run."
