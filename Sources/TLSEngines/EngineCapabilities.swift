@@ -13,6 +13,7 @@ public enum EngineCapabilities {
             _ = OpenSSLBackend.groups
             _ = GnuTLSBackend.suites
             _ = GnuTLSBackend.groups
+            _ = DescriptorHeadroom.baseline
         }
     }
 

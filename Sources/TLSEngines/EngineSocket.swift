@@ -25,6 +25,7 @@ final class EngineSocket {
 
     private init(fd: Int32) {
         self.fd = fd
+        DescriptorHeadroom.count(opened: true)
     }
 
     deinit {
@@ -35,6 +36,7 @@ final class EngineSocket {
         if fd >= 0 {
             _ = systemClose(fd)
             fd = -1
+            DescriptorHeadroom.count(opened: false)
         }
     }
 
@@ -82,6 +84,7 @@ final class EngineSocket {
             return .failed("invalid address \(rawAddress)")
         }
 
+        if let refusal = DescriptorHeadroom.refusal() { return .localError(refusal) }
         #if canImport(Glibc)
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else

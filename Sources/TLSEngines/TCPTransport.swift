@@ -21,6 +21,9 @@ public struct TCPTransport: Sendable {
         } catch {
             return .connectFailed("invalid address \(endpoint.address)")
         }
+        if let refusal = DescriptorHeadroom.refusal() { return .localError(refusal) }
+        DescriptorHeadroom.count(opened: true)
+        defer { DescriptorHeadroom.count(opened: false) }
         let loop = group.next()
         let promise = loop.makePromise(of: ExchangeEnd<Consumer>.self)
         let responseDeadline = TimeAmount(deadlines.handshake)
@@ -51,6 +54,9 @@ public struct TCPTransport: Sendable {
         } catch {
             return .connectFailed("invalid address \(endpoint.address)")
         }
+        if let refusal = DescriptorHeadroom.refusal() { return .localError(refusal) }
+        DescriptorHeadroom.count(opened: true)
+        defer { DescriptorHeadroom.count(opened: false) }
         let bootstrap = ClientBootstrap(group: group.next()).connectTimeout(TimeAmount(timeout))
         do {
             let channel = try await bootstrap.connect(to: address).get()

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import TLSEngines
 
 /// The process's open-file limit (RLIMIT_NOFILE) against what a run needs: every probe in flight holds
 /// a socket, so a limit below the concurrency turns probes into EMFILE failures. Checked before the
@@ -48,16 +49,7 @@ enum FileLimit {
     }
 
     /// Descriptors open right now (inherited ones included).
-    static func openCount() -> Int {
-        for folder in ["/proc/self/fd", "/dev/fd"] {
-            if let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) {
-                return max(0, entries.count - 1)  // the listing's own descriptor
-            }
-        }
-        var count = 0
-        for fd in 0..<Int32(min(current()?.soft ?? 1024, 65_536)) where fcntl(fd, F_GETFD) != -1 { count += 1 }
-        return count
-    }
+    static func openCount() -> Int { DescriptorHeadroom.openDescriptors() }
 
     #if canImport(Glibc)
     private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
