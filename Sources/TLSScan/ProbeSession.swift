@@ -730,11 +730,21 @@ struct ProbeSession: Sendable {
             found.append(chosen)
             remaining.removeAll { $0 == chosen }
         }
-        // picks out of the offered order show the server's own order (free; an order that matches ours says nothing)
+        // picks out of the offered order show the server's own order (free); picks in our order say nothing, so
+        // before TLS 1.3 the first two are offered the other way round (one probe): a server that keeps its pick
+        // follows its own order, one that follows ours is client order. (TLS 1.3 picks also depend on the key
+        // shares a hello carries, so one reversed offer does not tell a client's simulation what it would get.)
         let offered = SuiteOrder.groups(for: version)
         let positions = found.map { offered.firstIndex(of: $0) ?? 0 }
-        return GroupResult(version: version, groups: found, complete: complete,
-                           serverPreference: positions != positions.sorted() ? true : nil)
+        var serverPreference: Bool? = positions != positions.sorted() ? true : nil
+        if serverPreference == nil, version < .tls13, found.count >= 2 {
+            let outcome = await probe(request(version, suites: suites, groups: [found[1], found[0]]), purpose: "group preference")
+            if case .accepted(let negotiated) = outcome {
+                if negotiated.group == found[0] { serverPreference = true }
+                if negotiated.group == found[1] { serverPreference = false }
+            }
+        }
+        return GroupResult(version: version, groups: found, complete: complete, serverPreference: serverPreference)
     }
 
     /// One chain per distinct (chain, SNI) pair, newest version first.

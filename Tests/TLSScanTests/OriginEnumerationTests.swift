@@ -134,6 +134,23 @@ import TLSEngines
         #expect(scan.certificates.contains { $0.sni == nil })
     }
 
+    /// Before TLS 1.3, groups picked in the offered order say nothing about whose order it is; one offer of the
+    /// first two the other way round does. openssl-modern runs with -serverpref and -groups X25519:P-256:P-384
+    /// (OpenSSL then picks the curve by its own list), nginx-modern with ssl_prefer_server_ciphers off (the
+    /// client's list); both configure the groups in the order tlsmatrix offers them.
+    @Test(arguments: [("openssl-modern", true), ("nginx-modern", false)])
+    func groupOrderBeforeTLS13IsToldByOneReversedOffer(_ kind: String, _ serverOrder: Bool) async throws {
+        let origin = try await TestOrigin.start(kind)
+        defer { origin.stop() }
+        var options = Self.options()
+        options.crossCheck = false
+        options.httpPort = nil
+        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let groups = try #require(scan.groups.first { $0.version == .tls12 })
+        #expect(groups.groups == [0x001D, 0x0017, 0x0018])
+        #expect(groups.serverPreference == serverOrder, "\(kind)")
+    }
+
     @Test func wideOriginWithinTheHandshakeBudget() async throws {
         let origin = try await TestOrigin.start("openssl-wide")
         defer { origin.stop() }
