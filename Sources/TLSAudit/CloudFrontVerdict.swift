@@ -165,6 +165,12 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         case .undecided(let why):
             return Cause(id: "scan-incomplete", message: "The scan could not decide: \(why).",
                          fix: "Re-run the scan with longer timeouts (--timeout) or check that the origin is stable.")
+        case .certificate(let why):
+            return Cause(id: "certificate-refused", message: "The certificate would be refused: \(why).",
+                         fix: "Serve a certificate for the origin's name from a publicly trusted CA, leaf first, with its intermediates.")
+        case .refused(let why):
+            return Cause(id: "cloudfront-hello-refused", message: "The origin refused this CloudFront client's own ClientHello: \(why).",
+                         fix: "Check the origin's TLS settings and logs for why it refuses this ClientHello.")
         }
     }
 }

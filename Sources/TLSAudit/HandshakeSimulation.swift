@@ -15,6 +15,10 @@ public enum HandshakeSimulation {
             case noCommonCipher(TLSVersion)
             case noCommonGroup(TLSVersion)
             case undecided(String)
+            /// The server refused the client's own ClientHello (observed): the alert or close.
+            case refused(String)
+            /// The handshake is negotiated but the client refuses the certificate (why).
+            case certificate(String)
         }
 
         public var reason: Reason
@@ -67,6 +71,20 @@ public enum HandshakeSimulation {
             return .failure(Failure(reason: .noCommonGroup(version.version), definitive: true))
         }
         return .failure(Failure(reason: .noCommonCipher(version.version), definitive: version.complete))
+    }
+
+    /// The answer to a client's own ClientHello as a simulation row: accepted or refused; nil when the observation
+    /// is not definitive (the prediction stands then).
+    public static func observed(_ observation: HelloObservation) -> Result<Choice, Failure>? {
+        switch observation.result {
+        case .accepted:
+            guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }
+            return .success(Choice(version: version, suite: suite, group: observation.group))
+        case .rejected:
+            return .failure(Failure(reason: .refused(observation.reason ?? "refused"), definitive: true))
+        case .timedOut, .failed:
+            return nil
+        }
     }
 
     /// The group a server picks from a client's: by its own order when the scan saw it follow one (mbedTLS puts

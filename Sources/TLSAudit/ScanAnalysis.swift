@@ -30,7 +30,62 @@ public struct AnalysisOptions: Sendable {
 /// One client profile's simulated handshake against the scanned server.
 public struct ClientSimulation: Sendable {
     public var client: ClientProfile
+    /// What the client gets: the answer to its own ClientHello when that was observed definitively, else the
+    /// prediction from the matrix.
     public var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    /// The prediction from the matrix (the cross-check of an observed row).
+    public var prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    /// What the server answered to the client's own ClientHello, when the scan sent it.
+    public var observation: HelloObservation?
+    /// How the observation and the prediction disagree, when they do.
+    public var difference: String?
+    /// What the client does about the certificate when that is not a plain yes or no (it fetches a missing
+    /// intermediate itself).
+    public var certificateNote: String?
+
+    public init(client: ClientProfile, prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
+                observation: HelloObservation? = nil) {
+        self.client = client
+        self.prediction = prediction
+        self.observation = observation
+        let observed = observation.flatMap(HandshakeSimulation.observed)
+        result = observed ?? prediction
+        difference = observed.flatMap { Self.difference(observed: $0, predicted: prediction) }
+    }
+
+    /// The finding for a client whose own hello got another answer than the matrix predicts.
+    public static let observationDiffers = "client-observation-differs"
+
+    /// True when the row is what the client's own hello got.
+    public var isObserved: Bool { observation.flatMap(HandshakeSimulation.observed) != nil }
+
+    /// Whether the only disagreement is the key-exchange group (the matrix's group order is a model).
+    public var differsOnlyInGroup: Bool {
+        guard difference != nil, case .success(let seen) = result, case .success(let guess) = prediction else { return false }
+        return seen.version == guess.version && seen.suite == guess.suite
+    }
+
+    static func difference(observed: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
+                           predicted: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>) -> String? {
+        switch (observed, predicted) {
+        case (.success(let seen), .success(let guess)):
+            let groupsDiffer = seen.group != nil && guess.group != nil && seen.group != guess.group
+            guard seen.version != guess.version || seen.suite != guess.suite || groupsDiffer else { return nil }
+            return "its own ClientHello got \(CloudFrontVerdict.choiceText(true, seen.version, seen.suite, seen.group)); "
+                + "the matrix predicts \(CloudFrontVerdict.choiceText(true, guess.version, guess.suite, guess.group))"
+        case (.success(let seen), .failure(let failure)):
+            guard failure.definitive else { return nil }
+            return "its own ClientHello got \(CloudFrontVerdict.choiceText(true, seen.version, seen.suite, seen.group)); "
+                + "the matrix predicts no connection"
+        case (.failure(let refusal), .success(let guess)):
+            let why: String
+            if case .refused(let text) = refusal.reason { why = text } else { why = "refused" }
+            return "its own ClientHello was refused (\(why)); the matrix predicts "
+                + CloudFrontVerdict.choiceText(true, guess.version, guess.suite, guess.group)
+        case (.failure, .failure):
+            return nil
+        }
+    }
 }
 
 /// One certificate chain as served, with its audit.
@@ -79,14 +134,34 @@ public struct ScanAnalysis: Sendable {
                                          message: "\(generation.generation.title): \(difference)."))
         }
         // Simulations and the grade need the whole matrix: a scan that did not measure it gets neither.
-        let simulations = !scan.checks.contains(.simulation) ? [] : Catalog.shared.clients.map { client in
-            ClientSimulation(client: client, result: HandshakeSimulation.negotiate(client: client, server: scan))
+        // A profile whose own hello was sent gets what the server answered; the matrix's prediction is kept as a
+        // cross-check (a matrix of sampled versions predicts nothing worth comparing).
+        let enumerated = scan.protocols.allSatisfy { $0.coverage == .enumerated || $0.coverage == .notTested }
+        let simulations: [ClientSimulation] = !scan.checks.contains(.simulation) ? [] : Catalog.shared.clients.map { client in
+            var simulation = ClientSimulation(client: client, prediction: HandshakeSimulation.negotiate(client: client, server: scan),
+                                              observation: scan.reachability.isReachable ? Self.observation(of: client, in: scan) : nil)
+            simulation.judgeCertificate(chains: chains, sni: scan.serverName)
+            return simulation
+        }
+        scan.findings.removeAll { $0.id == ClientSimulation.observationDiffers }
+        for simulation in simulations where enumerated {
+            guard let difference = simulation.difference else { continue }
+            scan.findings.append(Finding(id: ClientSimulation.observationDiffers, severity: simulation.differsOnlyInGroup ? .info : .warning,
+                                         message: "\(simulation.client.name) (\(simulation.client.id)): \(difference)."))
         }
         let grade = Grade.withheld(scan) ?? Grade.rate(scan, chains: chains)
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
                             simulations: simulations, grade: grade, policy: conformance,
                             trustStore: audit.trustRoots.sources, options: options)
+    }
+}
+
+extension ScanAnalysis {
+    /// The answer to `client`'s own hello offering all its versions (a CloudFront generation's hello offers only
+    /// what the OriginSslProtocols setting allows, so it is its verdict's, not its simulation row's).
+    static func observation(of client: ClientProfile, in scan: ScanResult) -> HelloObservation? {
+        scan.observations.first { $0.client == client.id && Set($0.versions) == Set(client.versions) }
     }
 }
 

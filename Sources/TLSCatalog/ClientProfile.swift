@@ -143,6 +143,8 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         if generation != nil {
             try c.encode(documented, forKey: .documented)
             try c.encode(s2nPolicies, forKey: .s2nPolicies)
+        }
+        if generation != nil || !extensions.isEmpty {
             try c.encode(keyShareGroups, forKey: .keyShareGroups)
             try c.encode(extensions.map(HexCode.format), forKey: .extensions)
             try c.encode(unverifiedExtensions.map(HexCode.format), forKey: .unverifiedExtensions)

@@ -578,8 +578,28 @@ enum EmbeddedData {
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 12 (native)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
-    "testssl curves field: X25519:secp256r1:secp384r1."
-  ]
+    "testssl curves field: X25519:secp256r1:secp384r1.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0017",
+    "0xFF01",
+    "0x000A",
+    "0x000B",
+    "0x0023",
+    "0x0010",
+    "0x0005",
+    "0x000D",
+    "0x0033",
+    "0x002D",
+    "0x002B",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -695,8 +715,7 @@ enum EmbeddedData {
     "0xC011",
     "0xC007",
     "0x0005",
-    "0x0004",
-    "0x00FF"
+    "0x0004"
   ],
   "groups": [
     25,
@@ -720,8 +739,19 @@ enum EmbeddedData {
     "versions: testssl lowest_protocol 0x0300 .. highest_protocol 0x0303.",
     "testssl curves field: secp521r1:secp384r1:prime256v1.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0602, signature scheme 0x0502, signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202, signature scheme 0x0101.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x000D",
+    "0x3374"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -773,8 +803,21 @@ enum EmbeddedData {
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 7.0 (native)\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
-    "testssl curves field: prime256v1."
-  ]
+    "testssl curves field: prime256v1.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [],
+  "extensions": [
+    "0xFF01",
+    "0x0000",
+    "0x0017",
+    "0x0023",
+    "0x000D",
+    "0x0010",
+    "0x000B",
+    "0x000A"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -829,8 +872,31 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Chrome 101 (Win 10)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:secp384r1.",
-    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here."
-  ]
+    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0017",
+    "0xFF01",
+    "0x000A",
+    "0x000B",
+    "0x0023",
+    "0x0010",
+    "0x0005",
+    "0x000D",
+    "0x0012",
+    "0x0033",
+    "0x002D",
+    "0x002B",
+    "0x001B",
+    "0x4469",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -1550,8 +1616,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -1587,8 +1652,26 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x000B",
+    "0x000A",
+    "0x0010",
+    "0x0016",
+    "0x0017",
+    "0x0031",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -1650,8 +1733,31 @@ enum EmbeddedData {
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Firefox 100 (Win 10)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
-    "testssl curves field: X25519:secp256r1:secp384r1:secp521r1:ffdhe2048:ffdhe3072."
-  ]
+    "testssl curves field: X25519:secp256r1:secp384r1:secp521r1:ffdhe2048:ffdhe3072.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29,
+    23
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0017",
+    "0xFF01",
+    "0x000A",
+    "0x000B",
+    "0x0023",
+    "0x0010",
+    "0x0005",
+    "0x0022",
+    "0x0033",
+    "0x002B",
+    "0x000D",
+    "0x002D",
+    "0x001C",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -1779,8 +1885,25 @@ enum EmbeddedData {
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"go 1.17.8\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
-    "testssl curves field: x25519:secp256r1:secp384r1:secp521r1."
-  ]
+    "testssl curves field: x25519:secp256r1:secp384r1:secp521r1.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0xFF01",
+    "0x0010",
+    "0x0012",
+    "0x002B",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -1908,8 +2031,23 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 10\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0202."
-  ]
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0202.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0x0023",
+    "0x0010",
+    "0x0017",
+    "0x5500",
+    "0xFF01"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -1973,8 +2111,20 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 7\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0202."
-  ]
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0202.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0x0017",
+    "0xFF01"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -2080,8 +2230,27 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Java 11.0.2 (OpenJDK)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: secp256r1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202."
-  ]
+    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    23
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0x0032",
+    "0x0011",
+    "0x0017",
+    "0x002B",
+    "0x002D",
+    "0x0033",
+    "0xFF01"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#
@@ -2136,8 +2305,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -2175,8 +2343,28 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: openjdk version \"17.0.15\" 2025-04-15.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29,
+    23
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x0011",
+    "0x0017",
+    "0x0023",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0032",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2231,8 +2419,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -2317,8 +2504,7 @@ enum EmbeddedData {
     "0x0039",
     "0x0038",
     "0x0033",
-    "0x0032",
-    "0x00FF"
+    "0x0032"
   ],
   "groups": [
     29,
@@ -2354,8 +2540,28 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: openjdk version \"25.0.3\" 2026-04-21 LTS.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29,
+    23
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x0011",
+    "0x0017",
+    "0x0023",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0032",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2424,8 +2630,7 @@ enum EmbeddedData {
     "0xC003",
     "0xC00D",
     "0x0016",
-    "0x0013",
-    "0x00FF"
+    "0x0013"
   ],
   "groups": [
     23,
@@ -2454,8 +2659,18 @@ enum EmbeddedData {
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:secp256k1.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0202.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [],
+  "extensions": [
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0x0017",
+    "0x0000"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2532,8 +2747,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -2569,8 +2783,25 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: node v20.20.2.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2619,8 +2850,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -2652,8 +2882,25 @@ enum EmbeddedData {
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:x448:secp521r1:secp384r1.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2704,8 +2951,7 @@ enum EmbeddedData {
     "0x003D",
     "0x003C",
     "0x0035",
-    "0x002F",
-    "0x00FF"
+    "0x002F"
   ],
   "groups": [
     29,
@@ -2741,8 +2987,25 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026).",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2778,8 +3041,7 @@ enum EmbeddedData {
     "0x009F",
     "0x009E",
     "0x006B",
-    "0x0067",
-    "0x00FF"
+    "0x0067"
   ],
   "groups": [
     29,
@@ -2815,8 +3077,26 @@ enum EmbeddedData {
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026.",
     "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
-    "0x00FF is TLS_EMPTY_RENEGOTIATION_INFO_SCSV (signaling, not a real suite)."
-  ]
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": true
 }
 
 """#
@@ -2882,8 +3162,29 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Safari 15.4 (macOS 12.3.1)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:secp384r1:secp521r1.",
-    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here."
-  ]
+    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0017",
+    "0xFF01",
+    "0x000A",
+    "0x000B",
+    "0x0010",
+    "0x0005",
+    "0x000D",
+    "0x0012",
+    "0x0033",
+    "0x002D",
+    "0x002B",
+    "0x001B",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": false
 }
 
 """#

@@ -33,6 +33,8 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     public var helloBytes: Int
     /// The ServerHello echoed extended_master_secret (RFC 7627); nil when not accepted.
     public var extendedMasterSecret: Bool?
+    /// Another profile whose hello was byte for byte this one's: its connection's answer, not one of its own.
+    public var sameHelloAs: String?
 
     public init(client: String, versions: [TLSVersion], outcome: ProbeOutcome, helloBytes: Int) {
         self.client = client
@@ -69,7 +71,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes,
-             extendedMasterSecret
+             extendedMasterSecret, sameHelloAs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +87,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         silent = try c.decode(Bool.self, forKey: .silent)
         helloBytes = try c.decode(Int.self, forKey: .helloBytes)
         extendedMasterSecret = try c.decodeIfPresent(Bool.self, forKey: .extendedMasterSecret)
+        sameHelloAs = try c.decodeIfPresent(String.self, forKey: .sameHelloAs)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,5 +103,6 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         try c.encode(silent, forKey: .silent)
         try c.encode(helloBytes, forKey: .helloBytes)
         try c.encodeIfPresent(extendedMasterSecret, forKey: .extendedMasterSecret)
+        try c.encodeIfPresent(sameHelloAs, forKey: .sameHelloAs)
     }
 }

@@ -553,19 +553,33 @@ public struct ScanReport: Codable, Sendable, Equatable {
         public var name: String
         public var connects: Bool?
         public var outcome: Outcome
+        /// true: the row is what the client's own ClientHello got (one connection per distinct hello); false: it
+        /// is predicted from the matrix (the hello was not sent, or its answer was not definitive); nil: older report.
+        public var observed: Bool?
+        /// The server asked the observed hello for another key share first (TLS 1.3 HelloRetryRequest).
+        public var helloRetry: Bool?
+        /// The matrix's prediction, present when it differs from the observed row.
+        public var predicted: String?
+        /// What the client does about the certificate when it is not a plain yes or no (it fetches a missing
+        /// intermediate itself).
+        public var certificateNote: String?
 
         public enum Outcome: Sendable, Equatable {
             case connects(protocol: String, suite: String, code: String, group: String?)
             case fails(reason: String)
         }
 
-        enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason }
+        enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote }
 
-        public init(client: String, name: String, connects: Bool?, outcome: Outcome) {
+        public init(client: String, name: String, connects: Bool?, outcome: Outcome, observed: Bool? = nil,
+                    helloRetry: Bool? = nil, predicted: String? = nil) {
             self.client = client
             self.name = name
             self.connects = connects
             self.outcome = outcome
+            self.observed = observed
+            self.helloRetry = helloRetry
+            self.predicted = predicted
         }
 
         public init(from decoder: Decoder) throws {
@@ -581,6 +595,10 @@ public struct ScanReport: Codable, Sendable, Equatable {
             } else {
                 outcome = .fails(reason: try container.decode(String.self, forKey: .reason))
             }
+            observed = try container.decodeIfPresent(Bool.self, forKey: .observed)
+            helloRetry = try container.decodeIfPresent(Bool.self, forKey: .helloRetry)
+            predicted = try container.decodeIfPresent(String.self, forKey: .predicted)
+            certificateNote = try container.decodeIfPresent(String.self, forKey: .certificateNote)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -597,6 +615,10 @@ public struct ScanReport: Codable, Sendable, Equatable {
             case .fails(let reason):
                 try container.encode(reason, forKey: .reason)
             }
+            try container.encodeIfPresent(observed, forKey: .observed)
+            try container.encodeIfPresent(helloRetry, forKey: .helloRetry)
+            try container.encodeIfPresent(predicted, forKey: .predicted)
+            try container.encodeIfPresent(certificateNote, forKey: .certificateNote)
         }
     }
 

@@ -26,7 +26,8 @@ public struct ScanResult: Sendable {
     public var connectAttempts = 1
     /// The HTTP port check, when one was asked for.
     public var httpPort: PortCheck?
-    /// What the server answered to each CloudFront generation's own ClientHello (one connection each).
+    /// What the server answered to each CloudFront generation's own ClientHello and, with the simulation, to each
+    /// client profile's that records its hello (one connection per distinct hello).
     public var observations: [HelloObservation] = []
     /// The checks this scan ran (`--checks`); everything else is not tested.
     public var checks: Set<ScanCheck> = ScanCheck.all
@@ -72,7 +73,7 @@ public struct ScanResult: Sendable {
             }
         }
         return versionProbes + groups.reduce(0) { $0 + $1.groups.count + 1 }
-            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations + observations.count
+            + sniVariants + (httpPort == nil ? 0 : 1) + confirmations + observations.filter { $0.sameHelloAs == nil }.count
     }
 
     /// True when every check ran (`--checks all`, the default).

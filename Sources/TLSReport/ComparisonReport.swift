@@ -56,6 +56,8 @@ public enum ComparisonReport {
             case .noCommonCipher: "no common cipher"
             case .noCommonGroup: "no common curve"
             case .undecided: "undecided"
+            case .refused: "hello refused"
+            case .certificate: "certificate refused"
             }
         }
     }

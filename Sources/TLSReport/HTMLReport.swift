@@ -215,6 +215,7 @@ public enum HTMLReport {
         out += "<table>\n<tr><th>Client</th><th>Protocol</th><th>Suite</th><th>Group</th></tr>\n"
         for simulation in simulations {
             let name = escape(simulation.name) + (simulation.unverified ? " <small>(unverified profile)</small>" : "")
+                + (simulation.predictedOnly ? " <small>(predicted)</small>" : "")
             switch simulation.result {
             case .connects(let version, let suite, let group):
                 out += "<tr><td>\(name)</td><td>\(escape(version))</td>"

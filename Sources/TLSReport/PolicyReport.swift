@@ -329,6 +329,8 @@ public enum PolicyReport {
         case .noCommonCipher(let v): ("no-common-cipher", "with \(v.rawValue) the policy allows none of the client's suites")
         case .noCommonGroup(let v): ("no-common-curve", "with \(v.rawValue) the client offers none of the policy's groups")
         case .undecided(let why): ("undecided", why)
+        case .refused(let why): ("hello-refused", "the server refused the client's own ClientHello: \(why)")
+        case .certificate(let why): ("certificate-refused", "the client refuses the certificate: \(why)")
         }
     }
 

@@ -246,8 +246,11 @@ public struct ReportPresentation: Sendable {
         public var name: String
         public var unverified: Bool
         public var result: Result
-        /// The name with " (unverified profile)" when the profile is not verified.
-        public var label: String { name + (unverified ? " (unverified profile)" : "") }
+        /// The row is a prediction from the matrix while other rows are what the clients' own hellos got.
+        public var predictedOnly = false
+        /// The name with " (unverified profile)" when the profile is not verified, " (predicted)" when the row is
+        /// only predicted in a scan that sent the clients' own hellos.
+        public var label: String { name + (unverified ? " (unverified profile)" : "") + (predictedOnly ? " (predicted)" : "") }
 
         public enum Result: Sendable {
             case connects(version: String, suite: String, group: String?)
@@ -334,6 +337,9 @@ extension ReportPresentation {
                      note: http.open ? nil : "this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
         }
         simulations = analysis.simulations.map(Self.simulation)
+        if analysis.simulations.contains(where: \.isObserved) {
+            for (index, simulation) in analysis.simulations.enumerated() where !simulation.isObserved { simulations[index].predictedOnly = true }
+        }
         findings = scan.findings.map { FindingRow(id: $0.id, severity: $0.severity, message: $0.message) }
         let p = scan.probes
         counts = Counts(

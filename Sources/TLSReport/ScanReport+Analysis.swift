@@ -148,15 +148,23 @@ extension ScanReport {
     }
 
     static func simulationEntry(_ simulation: ClientSimulation) -> Simulation {
+        var entry: Simulation
         switch simulation.result {
         case .success(let choice):
-            return Simulation(client: simulation.client.id, name: simulation.client.name, connects: true,
-                              outcome: .connects(protocol: choice.version.rawValue,
-                                                 suite: CodeName.suite(choice.suite),
-                                                 code: CodePointFormat.hex(choice.suite), group: choice.group.map(CodeName.group)))
+            entry = Simulation(client: simulation.client.id, name: simulation.client.name, connects: true,
+                               outcome: .connects(protocol: choice.version.rawValue,
+                                                  suite: CodeName.suite(choice.suite),
+                                                  code: CodePointFormat.hex(choice.suite), group: choice.group.map(CodeName.group)))
         case .failure(let failure):
-            return Simulation(client: simulation.client.id, name: simulation.client.name,
-                              connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
+            entry = Simulation(client: simulation.client.id, name: simulation.client.name,
+                               connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
         }
+        entry.observed = simulation.isObserved
+        entry.certificateNote = simulation.certificateNote
+        if simulation.isObserved, let observation = simulation.observation {
+            entry.helloRetry = observation.helloRetry
+            if simulation.difference != nil { entry.predicted = SimulationText.describe(simulation.prediction) }
+        }
+        return entry
     }
 }

@@ -111,13 +111,14 @@ struct ProbeSession: Sendable {
         let firstOutcomes = opened
         // The generation hellos and the HTTP port need nothing from the matrix: they run beside it.
         async let observations = plan.cloudFront && options.observeCloudFront ? observeCloudFront() : []
+        async let clientObservations = plan.checks.contains(.simulation) && options.observeClients ? observeClients() : []
         async let httpPort = plan.cloudFront ? httpPortCheck() : nil
         if plan.enumeratesSuites {
             await enumerate(plan, versions: versions, first: firstOutcomes, into: &result)
         } else {
             await sample(plan, versions: versions, probed: probed, first: firstOutcomes, into: &result)
         }
-        result.observations = await observations
+        result.observations = await observations + clientObservations
         result.httpPort = await httpPort
         await finish(&result)
     }

@@ -32,6 +32,9 @@ public struct ScanOptions: Sendable {
     /// Send each CloudFront generation's own ClientHello (one connection each) so its verdict is observed, not
     /// only predicted from the matrix.
     public var observeCloudFront = true
+    /// With the simulation, send each client profile's own ClientHello (one connection per distinct hello), so
+    /// its row is what the server answered, with the prediction from the matrix as a cross-check.
+    public var observeClients = true
     /// What to test (`--checks`): every check by default. ``ScanPlan`` adds what a check needs (simulation needs
     /// suites and groups; suites, groups and certificates need the protocol versions).
     public var checks: Set<ScanCheck> = ScanCheck.all

@@ -157,6 +157,7 @@ import TLSEngines
         var options = Self.options()
         options.enumerateGroups = false
         options.crossCheck = false
+        options.observeClients = false  // the simulation's client hellos: ClientObservationTests
         let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
         // At most (accepted + 1) handshakes per version plus a small constant (the preference probes), plus one
         // hello per CloudFront generation.

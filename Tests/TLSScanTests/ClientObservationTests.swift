@@ -1,0 +1,95 @@
+import Foundation
+import TestSupport
+import Testing
+import TLSAudit
+import TLSCatalog
+import TLSEngines
+import TLSModel
+@testable import TLSScan
+
+/// Each client profile that records its hello sends it; its simulation row is what the server answered, with
+/// the matrix's prediction as a cross-check. Expectations come from the origins' configurations and the
+/// profiles' data, never from tlsmatrix's output.
+@Suite(.serialized) struct ClientObservationTests {
+    static let expectations: [String: ExpectedOrigin] = (try? ExpectedOrigins.load()) ?? [:]
+
+    static func options() -> ScanOptions {
+        var options = ScanOptions()
+        options.deadlines = Deadlines(connect: .seconds(5), handshake: .seconds(10))
+        options.httpPort = nil
+        options.crossCheck = false
+        return options
+    }
+
+    /// tlslite-ng run with --max 3.0 answers SSLv3 to a hello without supported_versions, and TLS 1.2 to one
+    /// that carries it (every profile offering TLS 1.3 sends it), choosing from its SSLv3 suites by its own
+    /// order (scripts/oracle/origins.json lists them in that order). A hello without supported_versions and
+    /// without SSLv3 gets SSLv3 back: refused. The matrix shows SSLv3 only, so every profile that gets TLS 1.2
+    /// is a difference.
+    @Test func aServerWhoseVersionDependsOnTheHellosShapeIsObserved() async throws {
+        let expected = try #require(Self.expectations["tlslite-sslv3"])
+        let serverSuites = expected.protocols["SSLv3"] ?? []
+        try #require(!serverSuites.isEmpty)
+        let origin = try await TestOrigin.start("tlslite-sslv3")
+        defer { origin.stop() }
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let analysis = await ScanAnalysis.analyze(scan, options: AnalysisOptions())
+        let observed = ProbeSession.observedClients
+        #expect(observed.count >= 15, "profiles with a recorded hello: \(observed.count)")
+        var tls12 = 0
+        for profile in observed {
+            let row = try #require(analysis.simulations.first { $0.client.id == profile.id })
+            #expect(row.isObserved, "\(profile.id): \(String(describing: row.observation))")
+            let pick = serverSuites.first(where: profile.suites.contains)
+            let version: TLSVersion? = profile.versions.contains(.tls13) ? .tls12 : (profile.versions.contains(.sslv3) ? .sslv3 : nil)
+            switch (version, pick) {
+            case (let version?, let suite?):
+                guard case .success(let choice) = row.result else {
+                    Issue.record("\(profile.id): expected \(version) \(CodePointFormat.hex(suite)), got \(row.result)")
+                    continue
+                }
+                #expect(choice.version == version && choice.suite == suite,
+                        "\(profile.id): expected \(version) \(CodePointFormat.hex(suite)), got \(choice.version) \(CodePointFormat.hex(choice.suite))")
+                if version == .tls12 {
+                    tls12 += 1
+                    #expect(row.difference != nil, "\(profile.id): the matrix shows SSLv3 only")
+                }
+            default:
+                guard case .failure(let failure) = row.result, case .refused = failure.reason else {
+                    Issue.record("\(profile.id): expected a refused hello, got \(row.result)")
+                    continue
+                }
+            }
+        }
+        #expect(tls12 >= 10, "only \(tls12) profiles got TLS 1.2")
+        let differs = analysis.scan.findings.filter { $0.id == ClientSimulation.observationDiffers }
+        #expect(differs.count >= tls12)
+        #expect(differs.contains { $0.message.contains("TLSv1.2") && $0.message.contains("the matrix predicts no connection") })
+    }
+
+    /// The simulation costs one connection per distinct client hello, and `--checks` without `simulation`
+    /// sends none.
+    @Test func oneConnectionPerDistinctHello() async throws {
+        let origin = try await TestOrigin.start("nginx-modern")
+        defer { origin.stop() }
+        let target = Target(host: origin.host, port: origin.port)
+        let with = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(target)
+        var without = Self.options()
+        without.observeClients = false
+        let plain = await Scanner(options: without, environment: SystemEnvironment()).scan(target)
+        let generations = Set(CloudFrontGeneration.allCases.map(\.profileID))
+        let clients = with.observations.filter { !generations.contains($0.client) }
+        let made = clients.filter { $0.sameHelloAs == nil }.count
+        #expect(clients.count == ProbeSession.observedClients.count)
+        #expect(made >= 10 && made <= clients.count)
+        #expect(with.connections - plain.connections == made, "\(with.connections) with, \(plain.connections) without, \(made) hellos")
+        #expect(with.connectionLowerBound - plain.connectionLowerBound == made)
+        for shared in clients where shared.sameHelloAs != nil {
+            #expect(clients.contains { $0.client == shared.sameHelloAs && $0.sameHelloAs == nil })
+        }
+        var cloudFrontOnly = Self.options()
+        cloudFrontOnly.checks = [.cloudfront]
+        let reduced = await Scanner(options: cloudFrontOnly, environment: SystemEnvironment()).scan(target)
+        #expect(reduced.observations.allSatisfy { generations.contains($0.client) })
+    }
+}
