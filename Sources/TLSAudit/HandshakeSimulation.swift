@@ -7,6 +7,15 @@ public enum HandshakeSimulation {
         public var version: TLSVersion
         public var suite: UInt16
         public var group: UInt16?
+        /// The finite-field DH group's size for a DHE suite: observed, or the matrix's for that suite.
+        public var dhBits: Int?
+
+        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil) {
+            self.version = version
+            self.suite = suite
+            self.group = group
+            self.dhBits = dhBits
+        }
     }
 
     public struct Failure: Error, Sendable, Equatable {
@@ -58,7 +67,10 @@ public enum HandshakeSimulation {
         for code in common {
             let suite = Catalog.shared.suite(code: code)
             let isECDHE = suite?.keyExchange.isEllipticCurveDH ?? false
-            guard isECDHE else { return .success(Choice(version: version.version, suite: code, group: nil)) }
+            guard isECDHE else {
+                let dhBits = version.suites.first { $0.code == code }?.dhBits
+                return .success(Choice(version: version.version, suite: code, group: nil, dhBits: dhBits))
+            }
             let serverGroups = groups(for: version.version, in: server)
             guard let serverGroups, !serverGroups.isEmpty else {
                 return .success(Choice(version: version.version, suite: code, group: nil))
@@ -79,7 +91,7 @@ public enum HandshakeSimulation {
         switch observation.result {
         case .accepted:
             guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }
-            return .success(Choice(version: version, suite: suite, group: observation.group))
+            return .success(Choice(version: version, suite: suite, group: observation.group, dhBits: observation.dhBits))
         case .rejected:
             return .failure(Failure(reason: .refused(observation.reason ?? "refused"), definitive: true))
         case .timedOut, .failed:

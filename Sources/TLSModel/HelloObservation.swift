@@ -33,6 +33,8 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     public var helloBytes: Int
     /// The ServerHello echoed extended_master_secret (RFC 7627); nil when not accepted.
     public var extendedMasterSecret: Bool?
+    /// The size of the server's finite-field DH group in bits (DHE suites before TLS 1.3), when it sent one.
+    public var dhBits: Int?
     /// Another profile whose hello was byte for byte this one's: its connection's answer, not one of its own.
     public var sameHelloAs: String?
 
@@ -50,6 +52,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
             group = negotiated.group
             helloRetry = negotiated.helloRetry
             extendedMasterSecret = negotiated.extendedMasterSecret
+            dhBits = negotiated.dhBits
         case .rejected(let rejection):
             result = .rejected
             reason = rejection.description
@@ -71,7 +74,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes,
-             extendedMasterSecret, sameHelloAs
+             extendedMasterSecret, sameHelloAs, dhBits
     }
 
     public init(from decoder: any Decoder) throws {
@@ -88,6 +91,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         helloBytes = try c.decode(Int.self, forKey: .helloBytes)
         extendedMasterSecret = try c.decodeIfPresent(Bool.self, forKey: .extendedMasterSecret)
         sameHelloAs = try c.decodeIfPresent(String.self, forKey: .sameHelloAs)
+        dhBits = try c.decodeIfPresent(Int.self, forKey: .dhBits)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,5 +108,6 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         try c.encode(helloBytes, forKey: .helloBytes)
         try c.encodeIfPresent(extendedMasterSecret, forKey: .extendedMasterSecret)
         try c.encodeIfPresent(sameHelloAs, forKey: .sameHelloAs)
+        try c.encodeIfPresent(dhBits, forKey: .dhBits)
     }
 }

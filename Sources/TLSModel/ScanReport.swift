@@ -563,13 +563,15 @@ public struct ScanReport: Codable, Sendable, Equatable {
         /// What the client does about the certificate when it is not a plain yes or no (it fetches a missing
         /// intermediate itself).
         public var certificateNote: String?
+        /// The finite-field DH group's size in bits, for a DHE suite.
+        public var dhBits: Int?
 
         public enum Outcome: Sendable, Equatable {
             case connects(protocol: String, suite: String, code: String, group: String?)
             case fails(reason: String)
         }
 
-        enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote }
+        enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote, dhBits }
 
         public init(client: String, name: String, connects: Bool?, outcome: Outcome, observed: Bool? = nil,
                     helloRetry: Bool? = nil, predicted: String? = nil) {
@@ -599,6 +601,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             helloRetry = try container.decodeIfPresent(Bool.self, forKey: .helloRetry)
             predicted = try container.decodeIfPresent(String.self, forKey: .predicted)
             certificateNote = try container.decodeIfPresent(String.self, forKey: .certificateNote)
+            dhBits = try container.decodeIfPresent(Int.self, forKey: .dhBits)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -619,6 +622,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             try container.encodeIfPresent(helloRetry, forKey: .helloRetry)
             try container.encodeIfPresent(predicted, forKey: .predicted)
             try container.encodeIfPresent(certificateNote, forKey: .certificateNote)
+            try container.encodeIfPresent(dhBits, forKey: .dhBits)
         }
     }
 

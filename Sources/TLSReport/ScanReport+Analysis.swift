@@ -161,6 +161,7 @@ extension ScanReport {
         }
         entry.observed = simulation.isObserved
         entry.certificateNote = simulation.certificateNote
+        if case .success(let choice) = simulation.result { entry.dhBits = choice.dhBits }
         if simulation.isObserved, let observation = simulation.observation {
             entry.helloRetry = observation.helloRetry
             if simulation.difference != nil { entry.predicted = SimulationText.describe(simulation.prediction) }

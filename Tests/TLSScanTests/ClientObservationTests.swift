@@ -92,4 +92,23 @@ import TLSModel
         let reduced = await Scanner(options: cloudFrontOnly, environment: SystemEnvironment()).scan(target)
         #expect(reduced.observations.allSatisfy { generations.contains($0.client) })
     }
+
+    /// nginx-modern serves DHE with scripts/origins' dh2048.pem: a client whose row is a DHE suite reports the
+    /// 2048-bit group its own hello got.
+    @Test func dheRowsCarryTheObservedGroupSize() async throws {
+        let origin = try await TestOrigin.start("nginx-modern")
+        defer { origin.stop() }
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let analysis = await ScanAnalysis.analyze(scan, options: AnalysisOptions())
+        let dhe = analysis.simulations.filter { row in
+            guard row.isObserved, case .success(let choice) = row.result else { return false }
+            return Catalog.shared.suite(code: choice.suite)?.keyExchange.isFiniteFieldDH == true
+        }
+        #expect(!dhe.isEmpty, "no client got a DHE suite")
+        for row in dhe {
+            guard case .success(let choice) = row.result else { continue }
+            #expect(choice.dhBits == 2048, "\(row.client.id): \(String(describing: choice.dhBits))")
+            #expect(row.observation?.dhBits == 2048)
+        }
+    }
 }
