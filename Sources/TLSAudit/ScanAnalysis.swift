@@ -49,6 +49,7 @@ public struct ClientSimulation: Sendable {
         self.prediction = prediction
         self.observation = observation
         let observed = observation.flatMap(HandshakeSimulation.observed)
+        isObserved = observed != nil
         result = observed ?? prediction
         difference = observed.flatMap { Self.difference(observed: $0, predicted: prediction) }
     }
@@ -56,8 +57,8 @@ public struct ClientSimulation: Sendable {
     /// The finding for a client whose own hello got another answer than the matrix predicts.
     public static let observationDiffers = "client-observation-differs"
 
-    /// True when the row is what the client's own hello got.
-    public var isObserved: Bool { observation.flatMap(HandshakeSimulation.observed) != nil }
+    /// True when the row is what the client's own hello got (a definitive answer to it).
+    public let isObserved: Bool
 
     /// Whether the only disagreement is the key-exchange group (the matrix's group order is a model).
     public var differsOnlyInGroup: Bool {

@@ -6,22 +6,32 @@ import TLSWire
 /// extensions and SNI), and the server's pick is recorded. One connection per generation.
 extension ProbeSession {
     func observeCloudFront() async -> [HelloObservation] {
-        guard let observer = environment.helloObserver else { return [] }
         // one connection per generation, all at once (within the host's limits), reported in generation order
-        return await withTaskGroup(of: (Int, HelloObservation)?.self) { group in
-            for (index, generation) in CloudFrontGeneration.allCases.enumerated() {
-                guard let profile = Catalog.shared.client(id: generation.profileID),
-                      let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
-                else { continue }
+        let hellos = CloudFrontGeneration.allCases.compactMap { generation -> (String, ClientProfile, ClientHello)? in
+            guard let profile = Catalog.shared.client(id: generation.profileID),
+                  let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
+            else { return nil }
+            return (generation.title, profile, hello)
+        }
+        return await send(hellos)
+    }
+
+    /// Sends each (label, profile, hello) at once within the host's limits, one connection each; the answers in
+    /// the order given.
+    func send(_ hellos: [(label: String, profile: ClientProfile, hello: ClientHello)]) async -> [HelloObservation] {
+        guard let observer = environment.helloObserver else { return [] }
+        return await withTaskGroup(of: (Int, HelloObservation).self) { group in
+            for (index, item) in hellos.enumerated() {
                 group.addTask {
-                    let (outcome, size) = await gated(engine: .wire, version: hello.version, purpose: "\(generation.title) ClientHello") {
-                        await observer.observe(hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
+                    let (outcome, size) = await gated(engine: .wire, version: item.hello.version, purpose: "\(item.label) ClientHello") {
+                        await observer.observe(item.hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
                     }
-                    return (index, HelloObservation(client: profile.id, versions: hello.offeredVersions, outcome: outcome, helloBytes: size))
+                    return (index, HelloObservation(client: item.profile.id, versions: item.hello.offeredVersions,
+                                                    outcome: outcome, helloBytes: size))
                 }
             }
             var observations: [(Int, HelloObservation)] = []
-            for await item in group { if let item { observations.append(item) } }
+            for await item in group { observations.append(item) }
             return observations.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }

@@ -20,17 +20,16 @@ import TLSModel
     static let openssl = URL(fileURLWithPath: "/usr/bin/openssl")
     static let curl = URL(fileURLWithPath: "/usr/bin/curl")
 
-    /// `openssl s_client` with its defaults: its session's "Protocol  : TLSv1.2" and "Cipher    : ECDHE-…" lines
-    /// (the "New, TLSv1.0, Cipher is …" line names the suite's own minimum version); nil when it failed.
+    /// `openssl s_client -brief` (its defaults otherwise): "Protocol version: TLSv1.2" and "Ciphersuite: ECDHE-…",
+    /// written as soon as the handshake completes; nil when it failed.
     static func sClient(port: Int) throws -> Handshake? {
-        let run = try TestOrigin.run(openssl, ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"], in: nil)
-        let lines = run.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let run = try TestOrigin.run(openssl, ["s_client", "-brief", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"], in: nil)
+        let lines = (run.stdout + "\n" + run.stderr).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         func value(_ key: String) -> String? {
-            lines.first { $0.hasPrefix(key) && $0.contains(":") }.flatMap { $0.split(separator: ":", maxSplits: 1).last }
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+            lines.first { $0.hasPrefix(key + ":") }.map { String($0.dropFirst(key.count + 1)).trimmingCharacters(in: .whitespaces) }
         }
-        guard let protocolName = value("Protocol"), let version = TLSVersion(name: protocolName),
-              let cipher = value("Cipher"), cipher != "0000", let suite = Catalog.shared.suite(named: cipher) else { return nil }
+        guard let protocolName = value("Protocol version"), let version = TLSVersion(name: protocolName),
+              let cipher = value("Ciphersuite"), let suite = Catalog.shared.suite(named: cipher) else { return nil }
         return Handshake(version: version, suite: suite.code)
     }
 
