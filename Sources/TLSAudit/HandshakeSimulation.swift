@@ -9,12 +9,15 @@ public enum HandshakeSimulation {
         public var group: UInt16?
         /// The finite-field DH group's size for a DHE suite: observed, or the matrix's for that suite.
         public var dhBits: Int?
+        /// TLS 1.3: the server had to ask for another key share (HelloRetryRequest) before it could use `group`.
+        public var helloRetry: Bool
 
-        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil) {
+        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil, helloRetry: Bool = false) {
             self.version = version
             self.suite = suite
             self.group = group
             self.dhBits = dhBits
+            self.helloRetry = helloRetry
         }
     }
 
@@ -59,10 +62,12 @@ public enum HandshakeSimulation {
             guard let serverGroups = groups(for: .tls13, in: server), !serverGroups.isEmpty else {
                 return .success(Choice(version: .tls13, suite: code, group: nil))
             }
-            guard let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: groupOrder(for: .tls13, in: server)) else {
+            let shares = client.keyShareGroups.isEmpty ? Array(client.groups.prefix(1)) : client.keyShareGroups
+            guard let (group, retry) = keyExchange(shares: shares, groups: client.groups, server: serverGroups,
+                                                   serverOrder: groupOrder(for: .tls13, in: server)) else {
                 return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
             }
-            return .success(Choice(version: .tls13, suite: code, group: group))
+            return .success(Choice(version: .tls13, suite: code, group: group, helloRetry: retry))
         }
         for code in common {
             let suite = Catalog.shared.suite(code: code)
@@ -91,7 +96,8 @@ public enum HandshakeSimulation {
         switch observation.result {
         case .accepted:
             guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }
-            return .success(Choice(version: version, suite: suite, group: observation.group, dhBits: observation.dhBits))
+            return .success(Choice(version: version, suite: suite, group: observation.group, dhBits: observation.dhBits,
+                                   helloRetry: observation.helloRetry))
         case .rejected:
             return .failure(Failure(reason: .refused(observation.reason ?? "refused"), definitive: true))
         case .timedOut, .failed:
@@ -103,6 +109,17 @@ public enum HandshakeSimulation {
     /// secp384r1 before secp256r1), else the client's first it accepts.
     static func pickGroup(client: [UInt16], server: [UInt16], serverOrder: Bool) -> UInt16? {
         serverOrder ? server.first(where: client.contains) : client.first(where: server.contains)
+    }
+
+    /// The TLS 1.3 group and whether it needs a HelloRetryRequest. A key share the server accepts is used as sent
+    /// (among several, the server's favourite when it has an order, else the client's first): servers take an
+    /// acceptable share rather than spend a round trip on a group they prefer. Without one, the server asks for
+    /// the group it picks from the client's supported_groups (``pickGroup(client:server:serverOrder:)``). A client
+    /// profile without recorded key shares is taken to send one, for its first group, as most clients do.
+    static func keyExchange(shares: [UInt16], groups: [UInt16], server: [UInt16], serverOrder: Bool) -> (group: UInt16, helloRetry: Bool)? {
+        let usable = shares.filter { groups.contains($0) && server.contains($0) }
+        if let share = serverOrder ? server.first(where: usable.contains) : usable.first { return (share, false) }
+        return pickGroup(client: groups, server: server, serverOrder: serverOrder).map { ($0, true) }
     }
 
     static func groupOrder(for version: TLSVersion, in scan: ScanResult) -> Bool {

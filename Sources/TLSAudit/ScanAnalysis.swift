@@ -60,7 +60,8 @@ public struct ClientSimulation: Sendable {
     /// True when the row is what the client's own hello got (a definitive answer to it).
     public let isObserved: Bool
 
-    /// Whether the only disagreement is the key-exchange group (the matrix's group order is a model).
+    /// Whether the only disagreement is the key exchange: the group, or a HelloRetryRequest (the matrix's group
+    /// order and its key-share model are models).
     public var differsOnlyInGroup: Bool {
         guard difference != nil, case .success(let seen) = result, case .success(let guess) = prediction else { return false }
         return seen.version == guess.version && seen.suite == guess.suite
@@ -71,9 +72,13 @@ public struct ClientSimulation: Sendable {
         switch (observed, predicted) {
         case (.success(let seen), .success(let guess)):
             let groupsDiffer = seen.group != nil && guess.group != nil && seen.group != guess.group
-            guard seen.version != guess.version || seen.suite != guess.suite || groupsDiffer else { return nil }
-            return "its own ClientHello got \(CloudFrontVerdict.choiceText(true, seen.version, seen.suite, seen.group)); "
-                + "the matrix predicts \(CloudFrontVerdict.choiceText(true, guess.version, guess.suite, guess.group))"
+            let retryDiffers = seen.version == .tls13 && guess.version == .tls13 && seen.helloRetry != guess.helloRetry
+            guard seen.version != guess.version || seen.suite != guess.suite || groupsDiffer || retryDiffers else { return nil }
+            func text(_ choice: HandshakeSimulation.Choice) -> String {
+                CloudFrontVerdict.choiceText(true, choice.version, choice.suite, choice.group)
+                    + (retryDiffers ? (choice.helloRetry ? " after a HelloRetryRequest" : " without a HelloRetryRequest") : "")
+            }
+            return "its own ClientHello got \(text(seen)); the matrix predicts \(text(guess))"
         case (.success(let seen), .failure(let failure)):
             guard failure.definitive else { return nil }
             return "its own ClientHello got \(CloudFrontVerdict.choiceText(true, seen.version, seen.suite, seen.group)); "

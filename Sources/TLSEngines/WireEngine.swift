@@ -16,10 +16,11 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
         if request.version == .sslv2 {
             bytes = SSLv2ClientHello().encode()
         } else {
-            let hello = ClientHello(
+            var hello = ClientHello(
                 version: request.version, suites: request.suites, serverName: request.serverName,
                 groups: request.groups, signatureSchemes: request.signatureSchemes
             )
+            if let shares = request.keyShareGroups { hello.keyShareGroups = shares }
             bytes = hello.encodeRecords()
             if request.version == .tls13 { retryable = hello }
         }

@@ -23,6 +23,10 @@ public struct ProbeRequest: Sendable, Equatable {
     /// only): a TLS 1.3 server that requires a client certificate ends the connection with certificate_required
     /// right after the client's Finished, because its CertificateRequest was encrypted. nil: do not wait.
     public var listenAfterHandshake: Duration?
+    /// The groups a TLS 1.3 offer sends key shares for (the wire engine only); nil: the engine's default. An empty
+    /// list sends none, so the server must ask for one (HelloRetryRequest) and the group it names is its own choice
+    /// among the offered groups, free of any key share's influence.
+    public var keyShareGroups: [UInt16]?
 
     public init(version: TLSVersion, suites: [UInt16], groups: [UInt16], signatureSchemes: [UInt16],
                 serverName: String?, wantsKeyExchange: Bool = false) {

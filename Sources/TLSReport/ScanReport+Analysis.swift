@@ -161,10 +161,12 @@ extension ScanReport {
         }
         entry.observed = simulation.isObserved
         entry.certificateNote = simulation.certificateNote
-        if case .success(let choice) = simulation.result { entry.dhBits = choice.dhBits }
-        if simulation.isObserved, let observation = simulation.observation {
-            entry.helloRetry = observation.helloRetry
-            if simulation.difference != nil { entry.predicted = SimulationText.describe(simulation.prediction) }
+        if case .success(let choice) = simulation.result {
+            entry.dhBits = choice.dhBits
+            if choice.version == .tls13 { entry.helloRetry = choice.helloRetry }
+        }
+        if simulation.isObserved, simulation.difference != nil {
+            entry.predicted = SimulationText.describe(simulation.prediction)
         }
         return entry
     }

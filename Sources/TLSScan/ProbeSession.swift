@@ -731,21 +731,45 @@ struct ProbeSession: Sendable {
             found.append(chosen)
             remaining.removeAll { $0 == chosen }
         }
-        // picks out of the offered order show the server's own order (free); picks in our order say nothing, so
-        // before TLS 1.3 the first two are offered the other way round (one probe): a server that keeps its pick
-        // follows its own order, one that follows ours is client order. (TLS 1.3 picks also depend on the key
-        // shares a hello carries, so one reversed offer does not tell a client's simulation what it would get.)
-        let offered = SuiteOrder.groups(for: version)
-        let positions = found.map { offered.firstIndex(of: $0) ?? 0 }
-        var serverPreference: Bool? = positions != positions.sorted() ? true : nil
-        if serverPreference == nil, version < .tls13, found.count >= 2 {
-            let outcome = await probe(request(version, suites: suites, groups: [found[1], found[0]]), purpose: "group preference")
-            if case .accepted(let negotiated) = outcome {
-                if negotiated.group == found[0] { serverPreference = true }
-                if negotiated.group == found[1] { serverPreference = false }
+        guard version == .tls13 else {
+            // picks out of the offered order show the server's own order (free); picks in our order say nothing, so
+            // the first two are offered the other way round (one probe): a server that keeps its pick follows its
+            // own order, one that follows ours is client order
+            let offered = SuiteOrder.groups(for: version)
+            let positions = found.map { offered.firstIndex(of: $0) ?? 0 }
+            var serverPreference: Bool? = positions != positions.sorted() ? true : nil
+            if serverPreference == nil, found.count >= 2 {
+                let outcome = await probe(request(version, suites: suites, groups: [found[1], found[0]]), purpose: "group preference")
+                if case .accepted(let negotiated) = outcome {
+                    if negotiated.group == found[0] { serverPreference = true }
+                    if negotiated.group == found[1] { serverPreference = false }
+                }
             }
+            return GroupResult(version: version, groups: found, complete: complete, serverPreference: serverPreference)
         }
-        return GroupResult(version: version, groups: found, complete: complete, serverPreference: serverPreference)
+        let order = found.count >= 2 && engine.kind == .wire ? await tls13GroupOrder(found[0], found[1], suites: suites) : nil
+        if order?.serverPreference == true, let preferred = order?.preferred, preferred != found[0] {
+            found.swapAt(0, 1)
+        }
+        return GroupResult(version: version, groups: found, complete: complete, serverPreference: order?.serverPreference)
+    }
+
+    /// TLS 1.3 picks depend on the key shares a hello carries (most servers take an acceptable share before their
+    /// own order), so the elimination's order says little. Two offers of the first two groups, one each way round
+    /// and without key shares, leave the choice to the server alone (it names it in a HelloRetryRequest): the same
+    /// group both times is its own order, the first offered both times is the client's. nil when they do not tell.
+    func tls13GroupOrder(_ first: UInt16, _ second: UInt16, suites: [UInt16]) async -> (serverPreference: Bool, preferred: UInt16)? {
+        var picks: [UInt16] = []
+        for offer in [[first, second], [second, first]] {
+            var shareless = request(.tls13, suites: suites, groups: offer)
+            shareless.keyShareGroups = []
+            guard case .accepted(let negotiated) = await probe(shareless, purpose: "group preference"),
+                  let group = negotiated.group, offer.contains(group) else { return nil }
+            picks.append(group)
+        }
+        if picks[0] == picks[1] { return (true, picks[0]) }
+        if picks == [first, second] { return (false, first) }
+        return nil
     }
 
     /// One chain per distinct (chain, SNI) pair, newest version first.

@@ -49,6 +49,21 @@ import TLSWire
         #expect(!summary.extensionTypes.contains(0xFF01))
     }
 
+    /// An offer without key shares (the server then names its own pick in a HelloRetryRequest): the key_share
+    /// extension is there with an empty client_shares list (RFC 8446 §4.2.8), the last extension.
+    @Test func tls13HelloWithoutKeySharesExactTail() throws {
+        let hello = ClientHello(version: .tls13, suites: [0x1301], groups: [0x0018, 0x0017], signatureSchemes: [0x0403],
+                                keyShareGroups: [], random: Self.fixedRandom, sessionID: [])
+        let bytes = hello.encodeRecords()
+        let tail: [UInt8] = [0x00, 0x2B, 0x00, 0x03, 0x02, 0x03, 0x04,  // supported_versions: TLS 1.3
+                             0x00, 0x33, 0x00, 0x02, 0x00, 0x00]        // key_share: an empty client_shares list
+        #expect(Array(bytes.suffix(tail.count)) == tail)
+        let summary = try ClientHelloSummary(records: bytes)
+        #expect(summary.keyShareGroups == [])  // present, and empty
+        #expect(summary.supportedGroups == [0x0018, 0x0017])
+        #expect(hello.sharesSent.isEmpty)
+    }
+
     @Test func noSNIForIPLiterals() throws {
         for literal in ["127.0.0.1", "::1", "2001:db8::1"] {
             let hello = ClientHello(version: .tls12, suites: [0xC02F], serverName: literal)
