@@ -126,6 +126,7 @@ struct FlightConsumer: ResponseConsumer {
             hello.keyShareGroups = sharesSent
         }
         hello.cookie = hrr.cookie
+        hello.isRetry = true
         return hello.encodeRecords(afterHelloRetry: true)
     }
 }

@@ -22,6 +22,8 @@ public struct ClientHello: Sendable, Equatable {
     public var sessionID: [UInt8]
     /// A named client's exact hello (``ClientHello/Shape``); nil for a scanner probe, which offers one version.
     public var shape: Shape?
+    /// The second ClientHello after a HelloRetryRequest: it sends only the share asked for, no GREASE share.
+    public var isRetry = false
     /// Key shares supplied by the caller (e.g. ML-KEM hybrids, which need fresh keys); they take precedence over
     /// ``KeyShareSamples``.
     public var suppliedShares: [UInt16: [UInt8]]
@@ -67,11 +69,14 @@ public struct ClientHello: Sendable, Equatable {
         public var extensions: [UInt16]
         /// Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to the suites.
         public var renegotiationSCSV: Bool
+        /// Where the client puts GREASE values (RFC 8701); empty for a client that sends none.
+        public var grease: Set<GreaseSpot>
 
-        public init(versions: [TLSVersion], extensions: [UInt16], renegotiationSCSV: Bool = false) {
+        public init(versions: [TLSVersion], extensions: [UInt16], renegotiationSCSV: Bool = false, grease: Set<GreaseSpot> = []) {
             self.versions = versions
             self.extensions = extensions
             self.renegotiationSCSV = renegotiationSCSV
+            self.grease = grease
         }
 
         /// The versions in supported_versions order (highest first), or empty when TLS 1.3 is not offered.
@@ -79,6 +84,33 @@ public struct ClientHello: Sendable, Equatable {
             versions.contains(.tls13) ? versions.filter { $0 != .sslv2 }.sorted(by: >) : []
         }
     }
+
+    /// The places a client sends GREASE values (RFC 8701): a reserved value first in a list, or a reserved
+    /// extension first or last (before padding). BoringSSL's choice (Chrome, Android, Safari's recent hellos).
+    public enum GreaseSpot: String, Sendable, CaseIterable {
+        case suites, groups, signatureSchemes, supportedVersions, keyShare
+        case extensionsFirst = "extensions-first", extensionsLast = "extensions-last"
+    }
+
+    /// The GREASE value for `spot`, one of 0x0A0A, 0x1A1A, … 0xFAFA, taken from the client random as BoringSSL
+    /// does, so a hello's values stay the same in its retry after a HelloRetryRequest. The groups and the key
+    /// share use one value; the two extensions differ.
+    public func greaseValue(_ spot: GreaseSpot) -> UInt16 {
+        let index: Int = switch spot {
+        case .suites: 0
+        case .groups, .keyShare: 1
+        case .signatureSchemes: 2
+        case .supportedVersions: 3
+        case .extensionsFirst, .extensionsLast: 4
+        }
+        let seed = index < random.count ? random[index] : 0
+        var byte = (seed & 0xF0) | 0x0A
+        if spot == .extensionsLast { byte ^= 0x10 }  // never the same as the first extension's
+        return UInt16(byte) << 8 | UInt16(byte)
+    }
+
+    /// Whether this hello sends a GREASE value at `spot`.
+    func greases(_ spot: GreaseSpot) -> Bool { shape?.grease.contains(spot) == true }
 
     /// The key share this hello sends for `group`: the caller's, else a published sample, else none.
     public func share(for group: UInt16) -> [UInt8]? {
@@ -155,7 +187,7 @@ extension ClientHello {
         hello.write(legacyVersion.wireValue)
         hello.write(random)
         hello.writeVector(prefixBytes: 1) { $0.write(sessionID) }
-        var offered = suites
+        var offered = greases(.suites) ? [greaseValue(.suites)] + suites : suites
         let scsv = shape?.renegotiationSCSV ?? (secureRenegotiation && version == .sslv3)
         if scsv && !offered.contains(TLSConstants.scsvRenegotiation) {
             offered.append(TLSConstants.scsvRenegotiation)
@@ -253,13 +285,15 @@ extension ClientHello {
             }
         case TLSConstants.extSupportedGroups:
             guard !groups.isEmpty else { return nil }
-            w.writeVector(prefixBytes: 2) { l in groups.forEach { l.write($0) } }
+            let listed = greases(.groups) ? [greaseValue(.groups)] + groups : groups
+            w.writeVector(prefixBytes: 2) { l in listed.forEach { l.write($0) } }
         case TLSConstants.extECPointFormats:
             guard !groups.isEmpty else { return nil }
             w.writeVector(prefixBytes: 1) { $0.write(UInt8(0)) }
         case TLSConstants.extSignatureAlgorithms:
             guard !signatureSchemes.isEmpty, offeredVersions.contains(where: { $0 >= .tls12 }) else { return nil }
-            w.writeVector(prefixBytes: 2) { l in signatureSchemes.forEach { l.write($0) } }
+            let listed = greases(.signatureSchemes) ? [greaseValue(.signatureSchemes)] + signatureSchemes : signatureSchemes
+            w.writeVector(prefixBytes: 2) { l in listed.forEach { l.write($0) } }
         case TLSConstants.extRenegotiationInfo:
             w.write(UInt8(0))
         case TLSConstants.extExtendedMasterSecret, ExtensionType.signedCertificateTimestamp, ExtensionType.sessionTicket:
@@ -271,10 +305,17 @@ extension ClientHello {
         case TLSConstants.extSupportedVersions:
             let versions = shape?.supportedVersions ?? (version == .tls13 ? [.tls13] : [])
             guard !versions.isEmpty else { return nil }
-            w.writeVector(prefixBytes: 1) { l in versions.forEach { l.write($0.wireValue) } }
+            w.writeVector(prefixBytes: 1) { l in
+                if greases(.supportedVersions) { l.write(greaseValue(.supportedVersions)) }
+                versions.forEach { l.write($0.wireValue) }
+            }
         case TLSConstants.extKeyShare:
             guard offersTLS13 else { return nil }
             w.writeVector(prefixBytes: 2) { list in
+                if greases(.keyShare), !isRetry {  // one byte, as BoringSSL sends
+                    list.write(greaseValue(.keyShare))
+                    list.writeVector(prefixBytes: 2) { $0.write(UInt8(0)) }
+                }
                 for group in sharesSent {
                     guard let share = share(for: group) else { continue }
                     list.write(group)
@@ -293,10 +334,24 @@ extension ClientHello {
     /// The extensions of a named client's hello, in its order.
     func encodeShapedExtensions(_ shape: Shape) -> [UInt8] {
         var ext = ByteWriter()
-        for type in shape.extensions {
-            guard let body = extensionBody(type) else { continue }
+        func add(_ type: UInt16, _ body: [UInt8]) {
             ext.write(type)
             ext.writeVector(prefixBytes: 2) { $0.write(body) }
+        }
+        if greases(.extensionsFirst) { add(greaseValue(.extensionsFirst), []) }
+        // the last GREASE extension goes before padding when the client pads (BoringSSL)
+        let padded = shape.extensions.last == TLSConstants.extPadding
+        for type in shape.extensions where !(padded && type == TLSConstants.extPadding) {
+            guard let body = extensionBody(type) else { continue }
+            add(type, body)
+        }
+        if greases(.extensionsLast) { add(greaseValue(.extensionsLast), [0]) }
+        if padded {
+            // BoringSSL's rule: a hello of 256 to 511 bytes (handshake header included) is padded to 512; others
+            // carry no padding extension
+            let soFar = 4 + 2 + random.count + 1 + sessionID.count + 2 + 2 * (suites.count + (greases(.suites) ? 1 : 0)
+                + (shape.renegotiationSCSV ? 1 : 0)) + 2 + 2 + ext.bytes.count
+            if (256...511).contains(soFar) { add(TLSConstants.extPadding, [UInt8](repeating: 0, count: max(1, 512 - soFar - 4))) }
         }
         return ext.bytes
     }

@@ -85,4 +85,51 @@ struct ShapedClientHelloTests {
         #expect(Array(second.prefix(3)) == [0x16, 0x03, 0x03])
         #expect(Array(second.dropFirst(3)) == Array(first.dropFirst(3)), "only the record version differs")
     }
+
+    /// GREASE (RFC 8701) where BoringSSL puts it, written out by hand: the random's first bytes (0xAA) give 0xAAAA,
+    /// the last extension's value differs (0xBABA, one zero byte), the key share carries one byte.
+    @Test func greaseGoesWhereTheClientPutsIt() {
+        var hello = Self.hello
+        hello.shape?.grease = Set(ClientHello.GreaseSpot.allCases)
+        let x25519 = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+        let expected = Self.bytes("""
+            16 0301 00cd
+            01 0000c9
+            0303 \(String(repeating: "aa", count: 32))
+            20 \(String(repeating: "bb", count: 32))
+            0008 aaaa 1301 c02f 00ff
+            01 00
+            0078
+            aaaa 0000
+            002b 0007 06 aaaa 0304 0303
+            0000 000e 000c 00 0009 612e6578616d706c65
+            000a 0008 0006 aaaa 001d 0017
+            000d 0006 0004 aaaa 0403
+            0033 002b 0029 aaaa 0001 00 001d 0020 \(x25519)
+            0017 0000
+            0005 0005 01 0000 0000
+            baba 0001 00
+            """)
+        #expect(hello.encodeRecords() == expected)
+        // the retry after a HelloRetryRequest keeps the values and drops the GREASE share
+        hello.isRetry = true
+        let retry = (try? ClientHelloSummary(records: hello.encodeRecords(afterHelloRetry: true)))
+        #expect(retry?.keyShareGroups == [0x001D])
+        #expect(retry?.suites.first == 0xAAAA)
+        #expect(retry?.extensionTypes.first == 0xAAAA && retry?.extensionTypes.last == 0xBABA)
+    }
+
+    /// A client that lists padding last pads a hello of 256 to 511 bytes to 512 (BoringSSL), after its last
+    /// GREASE extension; a shorter hello gets none.
+    @Test func paddingListedLastPadsTo512() throws {
+        var hello = Self.hello
+        hello.shape?.extensions.append(TLSConstants.extPadding)
+        hello.shape?.grease = [.extensionsLast]
+        #expect(try ClientHelloSummary(records: hello.encodeRecords()).extensionTypes.last == 0xBABA, "under 256 bytes: no padding")
+        hello.suites += (0xC000...0xC027).map { UInt16($0) }  // 80 more bytes: the hello is now 256-511 bytes long
+        let bytes = hello.encodeRecords()
+        #expect(bytes.count == 5 + 512)
+        let summary = try ClientHelloSummary(records: bytes)
+        #expect(Array(summary.extensionTypes.suffix(2)) == [0xBABA, TLSConstants.extPadding])
+    }
 }
