@@ -8,6 +8,13 @@ extension ClientSimulation {
     /// certificate's (a chain whose leaf is not first).
     static let nonVerifying: Set<String> = ["openssl-3-default", "openssl-1.1.1"]
 
+    /// Clients that verify the chain as soon as the Certificate message arrives, with OpenSSL (curl, Python): a
+    /// chain whose first certificate is a CA certificate fails there (X509_V_ERR_INVALID_PURPOSE, "unsuitable
+    /// certificate purpose"), before the key exchange signature is checked. Seen with the real clients
+    /// (RealClientQuirkTests, origin cert-intermediate-first); Node 24 checks trust after the handshake and fails
+    /// on the signature instead, as the non-verifying clients do.
+    static let verifiesDuringHandshake: Set<String> = ["curl-openssl3", "python3-debian", "python3-ssl"]
+
     /// Clients that fill in a missing intermediate themselves, and how: their row keeps the connection with a
     /// note rather than a guess either way.
     static func fetchesIntermediates(_ client: ClientProfile) -> String? {
@@ -34,6 +41,11 @@ extension ClientSimulation {
         let report = chain.report
         let reached = "negotiates \(CloudFrontVerdict.choiceText(true, choice.version, choice.suite, choice.group))"
         if let index = report.leafIndex, index != 0 {
+            if Self.verifiesDuringHandshake.contains(client.id) {
+                fail("the first certificate is not the leaf (the leaf is at position \(index + 1)): the client verifies the chain"
+                     + " on arrival and refuses the first certificate as the server's (unsuitable certificate purpose); it \(reached)")
+                return
+            }
             fail("the first certificate is not the leaf (the leaf is at position \(index + 1)): the key exchange is signed with"
                  + " the leaf's key but checked with the first certificate's, so the signature fails; it \(reached)")
             return

@@ -54,7 +54,13 @@ public struct Grade: Sendable, Equatable {
 
     public static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
         let supported = scan.protocols.filter { $0.supported == true }
-        guard scan.reachability.isReachable, !supported.isEmpty else {
+        // Never a grade on what was not measured: an origin that did not answer TLS was not rated, whatever it runs.
+        guard scan.reachability.isReachable else {
+            var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
+            grade.notGraded = "not measured: \(scan.reachability.explanation)"
+            return grade
+        }
+        guard !supported.isEmpty else {
             return Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
                          caps: [Cap(rule: "no-tls", limit: .none, reason: "No protocol version was accepted, so there is nothing to rate.")])
         }

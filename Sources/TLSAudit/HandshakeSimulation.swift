@@ -9,10 +9,11 @@ public enum HandshakeSimulation {
         public var group: UInt16?
         /// The finite-field DH group's size for a DHE suite: observed, or the matrix's for that suite.
         public var dhBits: Int?
-        /// TLS 1.3: the server had to ask for another key share (HelloRetryRequest) before it could use `group`.
-        public var helloRetry: Bool
+        /// TLS 1.3: the server had to ask for another key share (HelloRetryRequest) before it could use `group`;
+        /// nil when not known (a prediction for a profile that records no key shares, or before TLS 1.3).
+        public var helloRetry: Bool?
 
-        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil, helloRetry: Bool = false) {
+        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil, helloRetry: Bool? = nil) {
             self.version = version
             self.suite = suite
             self.group = group
@@ -62,9 +63,16 @@ public enum HandshakeSimulation {
             guard let serverGroups = groups(for: .tls13, in: server), !serverGroups.isEmpty else {
                 return .success(Choice(version: .tls13, suite: code, group: nil))
             }
-            let shares = client.keyShareGroups.isEmpty ? Array(client.groups.prefix(1)) : client.keyShareGroups
-            guard let (group, retry) = keyExchange(shares: shares, groups: client.groups, server: serverGroups,
-                                                   serverOrder: groupOrder(for: .tls13, in: server)) else {
+            let serverOrder = groupOrder(for: .tls13, in: server)
+            guard !client.keyShareGroups.isEmpty else {
+                // no recorded key shares: the group the server picks, and whether it needs a retry is not known
+                guard let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: serverOrder) else {
+                    return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
+                }
+                return .success(Choice(version: .tls13, suite: code, group: group))
+            }
+            guard let (group, retry) = keyExchange(shares: client.keyShareGroups, groups: client.groups, server: serverGroups,
+                                                   serverOrder: serverOrder) else {
                 return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
             }
             return .success(Choice(version: .tls13, suite: code, group: group, helloRetry: retry))
@@ -97,7 +105,7 @@ public enum HandshakeSimulation {
         case .accepted:
             guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }
             return .success(Choice(version: version, suite: suite, group: observation.group, dhBits: observation.dhBits,
-                                   helloRetry: observation.helloRetry))
+                                   helloRetry: version == .tls13 ? observation.helloRetry : nil))
         case .rejected:
             return .failure(Failure(reason: .refused(observation.reason ?? "refused"), definitive: true))
         case .timedOut, .failed:
@@ -114,8 +122,8 @@ public enum HandshakeSimulation {
     /// The TLS 1.3 group and whether it needs a HelloRetryRequest. A key share the server accepts is used as sent
     /// (among several, the server's favourite when it has an order, else the client's first): servers take an
     /// acceptable share rather than spend a round trip on a group they prefer. Without one, the server asks for
-    /// the group it picks from the client's supported_groups (``pickGroup(client:server:serverOrder:)``). A client
-    /// profile without recorded key shares is taken to send one, for its first group, as most clients do.
+    /// the group it picks from the client's supported_groups (``pickGroup(client:server:serverOrder:)``). (A client
+    /// profile without recorded key shares gets the picked group, its retry unknown.)
     static func keyExchange(shares: [UInt16], groups: [UInt16], server: [UInt16], serverOrder: Bool) -> (group: UInt16, helloRetry: Bool)? {
         let usable = shares.filter { groups.contains($0) && server.contains($0) }
         if let share = serverOrder ? server.first(where: usable.contains) : usable.first { return (share, false) }

@@ -18,7 +18,14 @@ public struct PolicyConformance: Sendable {
     /// Requirement rules the server breaks (minimum version, forward secrecy, forbidden suites, DH size).
     public var requirements: [String]
     public var changesNeeded: [String]
+    /// Why conformance is not decided, when nothing violates it but what it needs was not measured: the origin
+    /// could not be reached, or a protocol version was left undecided (timeouts) or not tested (`--checks`).
+    /// Nil when decided. A violation seen is definitive whatever else is missing, so this is nil when ``violated``.
+    public var undecided: String? = nil
     public var violated: Bool { !outside.isEmpty || !requirements.isEmpty }
+    /// false: violated; true: measured and conforms; nil: not decided (``undecided`` says why). Never true on
+    /// what was not measured.
+    public var conforms: Bool? { violated ? false : undecided == nil ? true : nil }
 
     public static func check(_ scan: ScanResult, against policy: Policy) -> PolicyConformance {
         var outside: [Item] = []
@@ -87,7 +94,25 @@ public struct PolicyConformance: Sendable {
                 changes.append("Use DH parameters of at least \(minDH) bits (e.g. ffdhe\(max(minDH, 2048))).")
             }
         }
-        return PolicyConformance(policy: policy, outside: outside, missing: missing, requirements: requirements, changesNeeded: changes)
+        var result = PolicyConformance(policy: policy, outside: outside, missing: missing, requirements: requirements,
+                                       changesNeeded: changes)
+        if !result.violated { result.undecided = undecidedReason(scan, hasSuiteList: hasSuiteList) }
+        return result
+    }
+
+    /// Why `scan` cannot show conformance (nil when it can): an origin never reached tells nothing; a version left
+    /// undecided, not tested, or (for a policy with a suite list) accepted but only sampled could hold a violation.
+    static func undecidedReason(_ scan: ScanResult, hasSuiteList: Bool) -> String? {
+        guard scan.reachability.isReachable else {
+            return "not measured: \(scan.reachability.explanation)"
+        }
+        guard !scan.protocols.isEmpty else { return "not measured: the scan holds no protocol result" }
+        let open = scan.protocols.filter { proto in
+            proto.coverage == .notTested || proto.isUndecided || (hasSuiteList && proto.coverage == .sampled && proto.supported == true)
+        }
+        guard !open.isEmpty else { return nil }
+        let versions = open.map(\.version.rawValue).joined(separator: ", ")
+        return "not decided: \(versions) \(open.count == 1 ? "was" : "were") not fully measured (undecided probes, or not tested)"
     }
 
     static func name(_ code: UInt16) -> String {

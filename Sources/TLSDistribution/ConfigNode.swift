@@ -53,14 +53,23 @@ indirect enum ConfigNode: Sendable, Hashable {
     /// Parses JSON (when the text starts with `{` or `[`) or YAML, with CloudFormation's short-form tags
     /// (`!Ref X`, `!GetAtt A.B`, `!Sub …`) turned into their long form (`{"Ref": "X"}`, `{"Fn::GetAtt": ["A","B"]}`).
     static func parse(_ text: String, file: String) throws -> ConfigNode {
+        try parseWithPositions(text, file: file, positions: false).tree
+    }
+
+    /// ``parse(_:file:)`` and, when `positions` (and the text is at most ``SourceMap/sizeLimit``), where each value
+    /// is: YAML from the marks libyaml gives each node, JSON from a scan of the (already validated) text.
+    static func parseWithPositions(_ text: String, file: String, positions: Bool = true) throws -> (tree: ConfigNode, map: SourceMap) {
+        let wantsMap = positions && text.utf8.count <= SourceMap.sizeLimit
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.first == "{" || trimmed.first == "[" {
+            let tree: ConfigNode
             do {
                 let object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-                return ConfigNode(json: object)
+                tree = ConfigNode(json: object)
             } catch {
                 throw TLSMatrixError(.invalidDistribution, "\(file): not valid JSON: \(Self.describe(error))")
             }
+            return (tree, wantsMap ? JSONPositions.map(of: text) : SourceMap())
         }
         let node: Yams.Node?
         do {
@@ -70,12 +79,13 @@ indirect enum ConfigNode: Sendable, Hashable {
         }
         guard let node else { throw TLSMatrixError(.invalidDistribution, "\(file): empty document") }
         var budget = YAMLBudget()
-        guard let tree = ConfigNode(yaml: node, budget: &budget, depth: 0) else {
+        var map: SourceMap? = wantsMap ? SourceMap() : nil
+        guard let tree = ConfigNode(yaml: node, budget: &budget, depth: 0, path: "", map: &map) else {
             throw TLSMatrixError(
                 .invalidDistribution,
                 "\(file): the YAML expands to more than \(YAMLBudget.maxNodes) values or nests deeper than \(YAMLBudget.maxDepth) levels (aliases of aliases?); not read")
         }
-        return tree
+        return (tree, map ?? SourceMap())
     }
 
     /// Bounds on a YAML document once its aliases are expanded: a few kilobytes of nested aliases (the "billion
@@ -110,8 +120,15 @@ indirect enum ConfigNode: Sendable, Hashable {
         return ["Ref", "Condition"].contains(name) ? name : "Fn::" + name
     }
 
+    /// The path of a node's children: a short-form tag (`!If [...]`) adds its long-form key (`….Fn::If[0]`).
+    private static func tagged(_ path: String, _ node: Yams.Node) -> String {
+        guard let key = longForm(ofTag: node.tag.rawValue) else { return path }
+        return path.isEmpty ? key : path + "." + key
+    }
+
     /// The tree of a YAML node; nil when it exceeds `budget` (values) or ``YAMLBudget/maxDepth``.
-    init?(yaml node: Yams.Node, budget: inout YAMLBudget, depth: Int) {
+    /// `path` is the node's JSON path; `map`, when not nil, receives the position of every key and list element.
+    init?(yaml node: Yams.Node, budget: inout YAMLBudget, depth: Int, path: String, map: inout SourceMap?) {
         budget.nodes += 1
         guard budget.nodes <= YAMLBudget.maxNodes, depth <= YAMLBudget.maxDepth else { return nil }
         let plain: ConfigNode
@@ -120,8 +137,10 @@ indirect enum ConfigNode: Sendable, Hashable {
             plain = scalar.string == "~" || (scalar.string == "null" && scalar.style == .plain) ? .null : .scalar(scalar.string)
         case let .sequence(sequence):
             var items: [ConfigNode] = []
-            for item in sequence {
-                guard let converted = ConfigNode(yaml: item, budget: &budget, depth: depth + 1) else { return nil }
+            for (index, item) in sequence.enumerated() {
+                let itemPath = Self.tagged(path, node) + "[\(index)]"
+                if map != nil, let mark = item.mark { map?.record(itemPath, line: mark.line, column: mark.column) }
+                guard let converted = ConfigNode(yaml: item, budget: &budget, depth: depth + 1, path: itemPath, map: &map) else { return nil }
                 items.append(converted)
             }
             plain = .array(items)
@@ -129,11 +148,15 @@ indirect enum ConfigNode: Sendable, Hashable {
             var pairs: [(key: String, value: ConfigNode)] = []
             for (key, value) in mapping {
                 var name = key.string
+                var none: SourceMap? = nil
                 if name == nil {
-                    guard let converted = ConfigNode(yaml: key, budget: &budget, depth: depth + 1) else { return nil }
+                    guard let converted = ConfigNode(yaml: key, budget: &budget, depth: depth + 1, path: "", map: &none) else { return nil }
                     name = converted.rendered
                 }
-                guard let converted = ConfigNode(yaml: value, budget: &budget, depth: depth + 1) else { return nil }
+                let base = Self.tagged(path, node)
+                let valuePath = base.isEmpty ? name ?? "" : base + "." + (name ?? "")
+                if map != nil, let mark = key.mark { map?.record(valuePath, line: mark.line, column: mark.column) }
+                guard let converted = ConfigNode(yaml: value, budget: &budget, depth: depth + 1, path: valuePath, map: &map) else { return nil }
                 pairs.append((key: name ?? "", value: converted))
             }
             plain = .object(pairs)

@@ -61,17 +61,27 @@ public struct LinkedListener: Sendable, Hashable, Codable {
     }
 
     /// Whether the listener terminates TLS (HTTPS or TLS).
-    public var isTLS: Bool { ["HTTPS", "TLS"].contains(listenerProtocol.uppercased()) }
+    /// Whether the listener terminates TLS (HTTPS or TLS; SSL on a Classic Load Balancer).
+    public var isTLS: Bool { ["HTTPS", "TLS", "SSL"].contains(listenerProtocol.uppercased()) }
+
+    /// Whether the listener passes TCP through (`TCP`, `TCP_UDP`): whatever is behind it may speak HTTP or TLS.
+    public var isPassThrough: Bool { ["TCP", "TCP_UDP"].contains(listenerProtocol.uppercased()) }
+
+    /// Whether the listener serves plain HTTP (`HTTP`).
+    public var isHTTP: Bool { listenerProtocol.uppercased() == "HTTP" }
 }
 
 /// The load balancer an origin's domain name comes from (`!GetAtt MyAlb.DNSName`), with its listeners.
 public struct LinkedLoadBalancer: Sendable, Hashable, Codable {
     public var logicalId: String
     public var listeners: [LinkedListener]
+    /// Elastic Load Balancing v2 (application/network) or a Classic Load Balancer.
+    public var kind: LoadBalancerKind
 
-    public init(logicalId: String, listeners: [LinkedListener]) {
+    public init(logicalId: String, listeners: [LinkedListener], kind: LoadBalancerKind = .v2) {
         self.logicalId = logicalId
         self.listeners = listeners
+        self.kind = kind
     }
 }
 
@@ -98,7 +108,15 @@ public struct CustomHeader: Sendable, Hashable, Codable {
 
 /// One origin of a distribution, with CloudFront's documented defaults filled in.
 public struct Origin: Sendable, Hashable, Codable {
+    /// The origin's key within its distribution, unique there: the `Id` as resolved, or `(unresolved: EXPRESSION)`
+    /// when it cannot be resolved (two origins with different unresolved expressions never share one), with
+    /// ` (#N)` added to the second and later origins of the same key. Behaviours and origin groups name origins by
+    /// the same key, so they match on the same resolved value or the same unresolved expression.
     public var id: String
+    /// The `Id` as read (resolved, or the unresolved expression and its path).
+    public var declaredId: Value
+    /// The origin's index among the distribution's origins (after `AWS::NoValue` elements are removed).
+    public var position: Int
     public var domain: Value
     public var originPath: String?
     public var kind: OriginKind
@@ -147,9 +165,11 @@ public struct Origin: Sendable, Hashable, Codable {
         originSSLProtocols: [TLSVersion]? = nil, readTimeout: Int = Origin.defaultReadTimeout,
         keepaliveTimeout: Int = Origin.defaultKeepaliveTimeout, connectionAttempts: Int = Origin.defaultConnectionAttempts,
         connectionTimeout: Int = Origin.defaultConnectionTimeout, customHeaders: [CustomHeader] = [], mtls: Bool = false,
-        path: String, loadBalancer: LinkedLoadBalancer? = nil
+        path: String, loadBalancer: LinkedLoadBalancer? = nil, declaredId: Value? = nil, position: Int = 0
     ) {
         self.id = id
+        self.declaredId = declaredId ?? .resolved(id)
+        self.position = position
         self.domain = domain
         self.originPath = originPath
         self.kind = kind
@@ -176,7 +196,10 @@ public struct Origin: Sendable, Hashable, Codable {
 public struct Behavior: Sendable, Hashable, Codable {
     /// The path pattern, or ``defaultPattern`` for the default behaviour.
     public var pathPattern: String
+    /// The key of the origin or origin group it sends requests to (``Origin/id``'s form).
     public var targetOriginId: String
+    /// The index of the origin it sends requests to (nil: an origin group, or no origin has that key).
+    public var targetPosition: Int?
     /// Whether the viewer's `Host` header is forwarded to the origin (nil when it cannot be told offline).
     public var forwardsHost: Bool?
     /// Why: the legacy `ForwardedValues` headers, the managed or custom origin request policy, or the unknown id.
@@ -185,9 +208,11 @@ public struct Behavior: Sendable, Hashable, Codable {
 
     public static let defaultPattern = "Default (*)"
 
-    public init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String) {
+    public init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String,
+                targetPosition: Int? = nil) {
         self.pathPattern = pathPattern
         self.targetOriginId = targetOriginId
+        self.targetPosition = targetPosition
         self.forwardsHost = forwardsHost
         self.why = why
         self.path = path
@@ -234,4 +259,7 @@ public struct Distribution: Sendable, Hashable, Codable {
     }
 
     public func origin(id: String) -> Origin? { origins.first { $0.id == id } }
+
+    /// The origin at `position` (its index in ``origins``).
+    public func origin(at position: Int) -> Origin? { origins.indices.contains(position) ? origins[position] : nil }
 }

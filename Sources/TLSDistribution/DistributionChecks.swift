@@ -32,8 +32,29 @@ public struct DistributionFinding: Sendable, Hashable, Codable {
     }
 }
 
-/// Which behaviours send requests to one origin (directly or through an origin group) and whether any forwards the
-/// viewer's Host header (then the origin's certificate must cover every alias, not just the origin's domain name).
+/// Which Host header CloudFront sends to an origin for some of its behaviours, and so which name it checks the
+/// origin's certificate against.
+///
+/// Source: "Requirements for using SSL/TLS certificates with CloudFront", Amazon CloudFront Developer Guide (the
+/// stored copy in ../shared/reference/cloudfront-origin.json, `certificate_requirements.name_match`): one name in the
+/// certificate must match the origin's DomainName or, if the cache behaviour forwards the Host header to the origin,
+/// the Host header's value. A viewer's Host is one of the distribution's aliases or, without aliases, the
+/// distribution's own `*.cloudfront.net` name (CloudFront refuses any other).
+public enum HostSent: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Host is not forwarded: CloudFront sends the origin's DomainName and checks the certificate against it.
+    case originDomain = "origin-domain"
+    /// Host is forwarded: the alias the viewer asked for.
+    case viewerHost = "viewer-host"
+    /// Host is forwarded and the distribution has no aliases: the `*.cloudfront.net` name, which no certificate an
+    /// origin can get covers.
+    case cloudFrontDomain = "cloudfront-domain"
+    /// The behaviour's origin request policy cannot be read from the file.
+    case unknown
+}
+
+/// Which behaviours send requests to one origin (directly or through an origin group) and, per behaviour, which
+/// Host it sends (the origin's DomainName, or the viewer's Host when forwarded; then the origin's certificate must
+/// cover every alias, not the origin's domain name).
 public struct OriginRouting: Sendable, Hashable, Codable {
     public var originId: String
     /// Path patterns of the behaviours, in the distribution's order.
@@ -42,22 +63,49 @@ public struct OriginRouting: Sendable, Hashable, Codable {
     public var hostBehaviors: [String]
     /// The path patterns of those whose origin request policy cannot be read (Host may be forwarded).
     public var unknownBehaviors: [String]
+    /// The path patterns of those known not to forward Host (CloudFront sends the origin's DomainName).
+    public var domainBehaviors: [String]
     /// The origin groups (failover) the origin is a member of.
     public var originGroups: [String]
+    /// JSON paths of the behaviours that forward Host, in the same order as ``hostBehaviors``.
+    public var hostBehaviorPaths: [String]
 
     public init(originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
-                originGroups: [String]) {
+                domainBehaviors: [String] = [], originGroups: [String], hostBehaviorPaths: [String] = []) {
         self.originId = originId
         self.behaviors = behaviors
         self.hostBehaviors = hostBehaviors
         self.unknownBehaviors = unknownBehaviors
+        self.domainBehaviors = domainBehaviors
         self.originGroups = originGroups
+        self.hostBehaviorPaths = hostBehaviorPaths
     }
 
     /// Whether some behaviour forwards Host: true if one does, nil if none does but some cannot be told, else false.
     public var forwardsHost: Bool? {
         if !hostBehaviors.isEmpty { return true }
         return unknownBehaviors.isEmpty ? false : nil
+    }
+
+    /// True when the origin is reached and every behaviour that reaches it forwards the viewer's Host: CloudFront
+    /// never checks its certificate against its DomainName.
+    public var everyBehaviorForwardsHost: Bool {
+        !hostBehaviors.isEmpty && unknownBehaviors.isEmpty && domainBehaviors.isEmpty
+    }
+
+    /// True when CloudFront checks the certificate against the DomainName for some request: a behaviour does not
+    /// forward Host, or none reaches the origin (the DomainName is then all the file says).
+    public var checksDomainName: Bool { !domainBehaviors.isEmpty || behaviors.isEmpty }
+
+    /// The Host each group of behaviours sends, in ``HostSent`` order, omitting empty groups. `hasAliases`: whether
+    /// the distribution has at least one alias (resolved or not).
+    public func hostSent(hasAliases: Bool) -> [(host: HostSent, behaviors: [String])] {
+        let groups: [(HostSent, [String])] = [
+            (.originDomain, domainBehaviors),
+            (hasAliases ? .viewerHost : .cloudFrontDomain, hostBehaviors),
+            (.unknown, unknownBehaviors),
+        ]
+        return groups.filter { !$0.1.isEmpty }.map { (host: $0.0, behaviors: $0.1) }
     }
 }
 
@@ -89,7 +137,7 @@ public enum DistributionChecks {
     /// Every finding of `distribution`, origin by origin.
     public static func findings(for distribution: Distribution) -> [DistributionFinding] {
         zip(distribution.origins, routing(of: distribution)).flatMap { origin, route in
-            headerFindings(origin) + elbNameFindings(origin) + hostFindings(origin, route, distribution)
+            headerFindings(origin) + elbNameFindings(origin, route) + hostFindings(origin, route, distribution)
                 + (origin.loadBalancer.map { listenerFindings($0, origin: origin) } ?? [])
         }
     }
@@ -99,10 +147,12 @@ public enum DistributionChecks {
         distribution.origins.map { origin in
             let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
             let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
+            let forwarding = reaching.filter { $0.forwardsHost == true }
             return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern),
-                                 hostBehaviors: reaching.filter { $0.forwardsHost == true }.map(\.pathPattern),
+                                 hostBehaviors: forwarding.map(\.pathPattern),
                                  unknownBehaviors: reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern),
-                                 originGroups: groups)
+                                 domainBehaviors: reaching.filter { $0.forwardsHost == false }.map(\.pathPattern),
+                                 originGroups: groups, hostBehaviorPaths: forwarding.map(\.path))
         }
     }
 
@@ -118,33 +168,66 @@ public enum DistributionChecks {
         }
     }
 
-    /// The origin is a load balancer's own `*.elb.amazonaws.com` name: no certificate an ALB serves covers it.
-    private static func elbNameFindings(_ origin: Origin) -> [DistributionFinding] {
-        guard origin.usesHTTPS else { return [] }
+    /// The origin is a load balancer's own `*.elb.amazonaws.com` name: no certificate an ALB serves covers it. A
+    /// certificate rule of the DomainName, so only where CloudFront checks the certificate against it: an error when
+    /// some behaviour does not forward Host, a warning when the behaviours' policies cannot be read, nothing when
+    /// every behaviour forwards Host (CloudFront checks the alias then; ``hostFindings(_:_:_:)``).
+    private static func elbNameFindings(_ origin: Origin, _ routing: OriginRouting) -> [DistributionFinding] {
+        guard origin.usesHTTPS, !routing.everyBehaviorForwardsHost else { return [] }
         let isELBName: Bool = switch origin.domain {
         case let .resolved(name): name.lowercased().hasSuffix(".elb.amazonaws.com")
         case .unresolved: origin.loadBalancer != nil
         }
         guard isELBName else { return [] }
+        let definite = routing.checksDomainName
+        let which = definite
+            ? (routing.domainBehaviors.isEmpty ? "" : " for behaviours \(routing.domainBehaviors.joined(separator: ", ")), which do not forward the viewer's Host,")
+            : " if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) do not forward the viewer's Host (their origin request policy cannot be read),"
         return [DistributionFinding(
-            id: "origin-is-elb-dns-name", severity: .error, originId: origin.id,
-            message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain))); no certificate the load balancer serves covers *.elb.amazonaws.com, so CloudFront's certificate check fails",
-            fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name",
+            id: "origin-is-elb-dns-name", severity: definite ? .error : .warning, originId: origin.id,
+            message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain)))\(which) so CloudFront checks the certificate against that name; no certificate the load balancer serves covers *.elb.amazonaws.com, so the check fails (502)",
+            fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name, or forward the viewer's Host on every behaviour (origin request policy AllViewer) so the certificate is checked against the aliases",
             path: origin.path
         )]
     }
 
-    /// Host forwarded: the origin's certificate must cover every alias.
+    /// Host forwarded: the origin's certificate must cover every alias; without aliases the viewer's Host is the
+    /// distribution's `*.cloudfront.net` name, which no origin certificate covers: a certain 502.
     private static func hostFindings(_ origin: Origin, _ routing: OriginRouting, _ distribution: Distribution) -> [DistributionFinding] {
-        guard origin.usesHTTPS, routing.forwardsHost == true, !distribution.aliases.isEmpty else { return [] }
+        guard origin.usesHTTPS else { return [] }
+        if distribution.aliases.isEmpty {
+            if !routing.hostBehaviors.isEmpty {
+                let patterns = routing.hostBehaviors.joined(separator: ", ")
+                return [DistributionFinding(
+                    id: cloudFrontDomainHost, severity: .error, originId: origin.id,
+                    message: "behaviours \(patterns) forward the viewer's Host to origin \(origin.id), and the distribution has no aliases: viewers reach it as its *.cloudfront.net name, so CloudFront sends that Host and checks the origin's certificate against it; no certificate an origin can get covers *.cloudfront.net, so every such request fails (502)",
+                    fix: "stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader, or remove Host from the forwarded headers), or add an alias (Aliases, with a viewer certificate) that the origin's certificate covers",
+                    path: routing.hostBehaviorPaths.first ?? origin.path
+                )]
+            }
+            if !routing.unknownBehaviors.isEmpty {
+                return [DistributionFinding(
+                    id: cloudFrontDomainHost, severity: .warning, originId: origin.id,
+                    message: "if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id) (their origin request policy cannot be read), CloudFront sends the distribution's *.cloudfront.net name, as it has no aliases, and no origin certificate covers it (502)",
+                    fix: "make sure these behaviours do not forward Host (e.g. AllViewerExceptHostHeader), or add an alias the origin's certificate covers",
+                    path: origin.path
+                )]
+            }
+            return []
+        }
+        guard !routing.hostBehaviors.isEmpty else { return [] }
         let aliases = distribution.aliases.map(describe).joined(separator: ", ")
+        let also = routing.checksDomainName ? "; behaviours \(routing.domainBehaviors.joined(separator: ", ")) send its DomainName, checked as usual" : ""
         return [DistributionFinding(
             id: "origin-receives-viewer-host", severity: .info, originId: origin.id,
-            message: "behaviours forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases))",
+            message: "behaviours \(routing.hostBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases)), not its DomainName\(also)",
             fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
             path: origin.path
         )]
     }
+
+    /// The id of the finding for Host forwarded on a distribution without aliases.
+    public static let cloudFrontDomainHost = "viewer-host-is-cloudfront-domain"
 
     /// The listener's SslPolicy against every CloudFront generation.
     private static func listenerFindings(_ balancer: LinkedLoadBalancer, origin: Origin) -> [DistributionFinding] {

@@ -8,6 +8,8 @@ import TLSCatalog
 /// - a CloudFormation template, JSON or YAML with short-form tags, with `AWS::CloudFront::Distribution` resources
 ///   (and the `AWS::ElasticLoadBalancingV2` load balancers and listeners and `AWS::CloudFront::OriginRequestPolicy`
 ///   resources they refer to);
+/// - a bare `DistributionConfig` (`aws cloudfront get-distribution-config --query DistributionConfig`);
+/// - a CloudFormation template's nested stacks (`AWS::CloudFormation::Stack` with a local `TemplateURL`) are followed;
 /// - a Terraform plan as `terraform show -json PLAN` prints it (`aws_cloudfront_distribution` resources).
 ///
 /// Anything else is a ``TLSMatrixError`` with code `.invalidDistribution` and a one-line reason.
@@ -15,11 +17,9 @@ public enum DistributionFile {
     /// The distributions in the file at `path`. `parameters` are CloudFormation parameter values given by the caller
     /// (they win over each parameter's `Default`).
     public static func read(path: String, parameters: [String: String] = [:]) throws -> [Distribution] {
-        let data = try readBounded(path)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw TLSMatrixError(.invalidDistribution, "\(path): not UTF-8 text")
-        }
-        return try parse(text, file: path, parameters: parameters)
+        let result = load(path: path, parameters: parameters)
+        if let error = result.error { throw TLSMatrixError(.invalidDistribution, error) }
+        return result.distributions
     }
 
     /// The most a distribution file may hold (a CloudFormation template is at most 1 MB; plans can be larger).
@@ -69,39 +69,113 @@ public enum DistributionFile {
 
     /// The distributions in `text`; `file` names it in paths and errors.
     public static func parse(_ text: String, file: String, parameters: [String: String] = [:]) throws -> [Distribution] {
-        let root = try ConfigNode.parse(text, file: file)
-        guard root.pairs != nil else {
-            throw TLSMatrixError(.invalidDistribution, "\(file): expected an object at the top, found \(kind(of: root))")
+        let result = parseResult(text, file: file, parameters: parameters)
+        if let error = result.error { throw TLSMatrixError(.invalidDistribution, error) }
+        return result.distributions
+    }
+
+    /// The file at `path` read into its result: never throws; a file that gives nothing has its ``DistributionFileResult/error``.
+    public static func load(path: String, parameters: [String: String] = [:]) -> DistributionFileResult {
+        load(path: path, parameters: parameters, unresolvedParameters: [:], chain: [])
+    }
+
+    /// Every file of `paths`, each with its result or its error, in order. A file that is also the nested-stack
+    /// child of another file given is audited through its parent (with the parameters the parent passes) and not
+    /// on its own (``DistributionFileResult/auditedAsChildOf``).
+    public static func loadAll(paths: [String], parameters: [String: String] = [:]) -> [DistributionFileResult] {
+        var results = paths.map { load(path: $0, parameters: parameters) }
+        var parents: [String: String] = [:]
+        for result in results {
+            for stack in result.nestedStacks {
+                if let child = stack.childFile { parents[canonical(child)] = parents[canonical(child)] ?? result.file }
+            }
         }
-        let distributions: [Distribution]
-        let shape: String
+        for index in results.indices {
+            if let parent = parents[canonical(results[index].file)], canonical(parent) != canonical(results[index].file) {
+                results[index].distributions = []
+                results[index].auditedAsChildOf = parent
+            }
+        }
+        return results
+    }
+
+    /// How deep nested stacks are followed.
+    static let maxNesting = 8
+
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    private static func load(path: String, parameters: [String: String], unresolvedParameters: [String: String],
+                             chain: [String]) -> DistributionFileResult {
+        let text: String
+        do {
+            let data = try readBounded(path)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                return DistributionFileResult(file: path, error: "\(path): not UTF-8 text")
+            }
+            text = decoded
+        } catch let error as TLSMatrixError {
+            return DistributionFileResult(file: path, error: error.reason)
+        } catch {
+            return DistributionFileResult(file: path, error: "\(path): cannot read the file")
+        }
+        return parseResult(text, file: path, parameters: parameters, unresolvedParameters: unresolvedParameters,
+                           chain: chain + [canonical(path)])
+    }
+
+    static func parseResult(_ text: String, file: String, parameters: [String: String],
+                            unresolvedParameters: [String: String] = [:], chain: [String] = []) -> DistributionFileResult {
+        var result = DistributionFileResult(file: file)
+        let root: ConfigNode
+        do {
+            let parsed = try ConfigNode.parseWithPositions(text, file: file)
+            root = parsed.tree
+            result.sourceMaps[file] = parsed.map
+        } catch let error as TLSMatrixError {
+            result.error = error.reason
+            return result
+        } catch {
+            result.error = "\(file): unreadable"
+            return result
+        }
+        guard root.pairs != nil else {
+            result.error = "\(file): expected an object at the top, found \(kind(of: root))"
+            return result
+        }
         if let config = root["DistributionConfig"], config.pairs != nil {
-            shape = "get-distribution-config output"
+            result.shape = "get-distribution-config output"
             let reader = DistributionReader(style: .api, resolver: ValueResolver())
             let name = config["CallerReference"]?.string ?? "DistributionConfig"
-            distributions = [reader.distribution(config, name: name, file: file, path: "DistributionConfig")]
+            result.distributions = [reader.distribution(config, name: name, file: file, path: "DistributionConfig")]
         } else if let distribution = root["Distribution"], let config = distribution["DistributionConfig"], config.pairs != nil {
-            shape = "get-distribution output"
+            result.shape = "get-distribution output"
             let reader = DistributionReader(style: .api, resolver: ValueResolver())
             let name = distribution["Id"]?.string ?? "Distribution"
-            distributions = [reader.distribution(config, name: name, file: file, path: "Distribution.DistributionConfig")]
+            result.distributions = [reader.distribution(config, name: name, file: file, path: "Distribution.DistributionConfig")]
         } else if root["Resources"]?.pairs != nil {
-            shape = "CloudFormation template"
-            distributions = cloudFormation(root, file: file, parameters: parameters)
+            result.shape = "CloudFormation template"
+            cloudFormation(root, file: file, parameters: parameters, unresolvedParameters: unresolvedParameters,
+                           chain: chain, into: &result)
+            if result.distributions.isEmpty, result.skipped.isEmpty, result.nestedStacks.isEmpty {
+                result.error = "\(file): CloudFormation template without a CloudFront distribution"
+            }
         } else if root["planned_values"] != nil || root["resource_changes"] != nil {
-            shape = "Terraform plan"
-            distributions = terraform(root, file: file)
+            result.shape = "Terraform plan"
+            result.distributions = terraform(root, file: file)
+            if result.distributions.isEmpty { result.error = "\(file): Terraform plan without a CloudFront distribution" }
+        } else if root["Origins"] != nil, root["DefaultCacheBehavior"] != nil || root["CallerReference"] != nil {
+            // `aws cloudfront get-distribution-config --query DistributionConfig`: the configuration alone
+            result.shape = "DistributionConfig"
+            let api = root["Origins"]?["Items"] != nil || root["Origins"]?["Quantity"] != nil
+            let reader = DistributionReader(style: api ? .api : .cloudFormation, resolver: ValueResolver())
+            let name = root["CallerReference"]?.string ?? "DistributionConfig"
+            result.distributions = [reader.distribution(root, name: name, file: file, path: "")]
         } else {
             let keys = (root.pairs ?? []).prefix(5).map(\.key).joined(separator: ", ")
-            throw TLSMatrixError(
-                .invalidDistribution,
-                "\(file): not a CloudFront distribution (expected get-distribution(-config) output, a CloudFormation template or a Terraform plan JSON; top-level keys: \(keys.isEmpty ? "none" : keys))"
-            )
+            result.error = "\(file): not a CloudFront distribution (expected get-distribution(-config) output, a DistributionConfig, a CloudFormation template or a Terraform plan JSON; top-level keys: \(keys.isEmpty ? "none" : keys))"
         }
-        guard !distributions.isEmpty else {
-            throw TLSMatrixError(.invalidDistribution, "\(file): \(shape) without a CloudFront distribution")
-        }
-        return distributions
+        return result
     }
 
     private static func kind(of node: ConfigNode) -> String {
@@ -114,40 +188,123 @@ public enum DistributionFile {
 
     // MARK: CloudFormation
 
-    private static func cloudFormation(_ template: ConfigNode, file: String, parameters: [String: String]) -> [Distribution] {
+    private static func cloudFormation(_ template: ConfigNode, file: String, parameters: [String: String],
+                                       unresolvedParameters: [String: String], chain: [String],
+                                       into result: inout DistributionFileResult) {
         let resources = template["Resources"]?.pairs ?? []
-        let resolver = ValueResolver(template: template, parameters: parameters)
+        let resolver = ValueResolver(template: template, parameters: parameters, unresolvedParameters: unresolvedParameters)
+        result.parameters = resolver.parameters.names
+        /// Whether CloudFormation creates the resource: true without a `Condition`, else the condition's value.
+        func exists(_ resource: ConfigNode) -> Bool? {
+            guard let condition = resource["Condition"]?.string else { return true }
+            return resolver.conditions.value(of: condition)
+        }
+        func skip(_ logicalId: String, _ resource: ConfigNode) -> Bool {
+            guard exists(resource) == false else { return false }
+            result.skipped.append(SkippedResource(
+                logicalId: logicalId, type: resource["Type"]?.string ?? "?", condition: resource["Condition"]?.string ?? "?",
+                file: file, path: "Resources.\(logicalId)"))
+            return true
+        }
         var reader = DistributionReader(style: .cloudFormation, resolver: resolver)
-        // Listeners by the load balancer their LoadBalancerArn refers to.
-        for (logicalId, resource) in resources where resource["Type"]?.string == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
-            reader.loadBalancers[logicalId] = LinkedLoadBalancer(logicalId: logicalId, listeners: [])
-        }
-        for (logicalId, resource) in resources where resource["Type"]?.string == "AWS::ElasticLoadBalancingV2::Listener" {
-            let properties = resource["Properties"]
-            let path = "Resources.\(logicalId).Properties"
-            let arn = properties?["LoadBalancerArn"]
-            guard let balancer = arn?["Ref"]?.string ?? arn?["Fn::GetAtt"].flatMap(ValueResolver.getAtt)?.0,
-                  reader.loadBalancers[balancer] != nil
-            else { continue }
-            let certificates = (properties?["Certificates"]?.array ?? []).enumerated().compactMap { index, certificate in
-                resolver.value(certificate["CertificateArn"], "\(path).Certificates[\(index)].CertificateArn")
+        reader.loadBalancers = TemplateLoadBalancers.read(resources, resolver: resolver, exists: exists)
+        for (logicalId, resource) in resources {
+            switch resource["Type"]?.string {
+            case "AWS::CloudFront::Distribution":
+                guard !skip(logicalId, resource) else { continue }
+                let path = "Resources.\(logicalId).Properties.DistributionConfig"
+                let config: ConfigNode
+                switch resolver.field(resource["Properties"], "DistributionConfig", path) {
+                case let .present(node, _) where node.pairs != nil: config = node
+                case let .unknown(expression, at):
+                    result.unresolved.append(Unresolved(expression: "distribution \(logicalId): \(expression)", path: at))
+                    continue
+                default: continue
+                }
+                var distribution = reader.distribution(config, name: logicalId, file: file, path: path)
+                if exists(resource) == nil, let condition = resource["Condition"]?.string {
+                    distribution.unresolved.insert(Unresolved(
+                        expression: "Condition \(condition): the distribution exists only if it is true (\(resolver.conditions.whyUndecided(condition)))",
+                        path: "Resources.\(logicalId).Condition"), at: 0)
+                }
+                result.distributions.append(distribution)
+            case "AWS::CloudFormation::Stack":
+                guard !skip(logicalId, resource) else { continue }
+                nestedStack(logicalId, resource, resolver: resolver, file: file, chain: chain, into: &result)
+            default:
+                guard LoadBalancerKind(resourceType: resource["Type"]?.string ?? "") != nil
+                    || resource["Type"]?.string == "AWS::ElasticLoadBalancingV2::Listener"
+                else { continue }
+                _ = skip(logicalId, resource)
             }
-            let listener = LinkedListener(
-                port: resolver.int(properties?["Port"], "\(path).Port"),
-                listenerProtocol: resolver.string(properties?["Protocol"], "\(path).Protocol") ?? "(unresolved)",
-                sslPolicy: resolver.string(properties?["SslPolicy"], "\(path).SslPolicy"),
-                certificateARNs: certificates, path: "Resources.\(logicalId)"
-            )
-            reader.loadBalancers[balancer]?.listeners.append(listener)
         }
-        return resources.compactMap { logicalId, resource in
-            guard resource["Type"]?.string == "AWS::CloudFront::Distribution",
-                  let config = resource["Properties"]?["DistributionConfig"]
-            else { return nil }
-            return reader.distribution(
-                config, name: logicalId, file: file, path: "Resources.\(logicalId).Properties.DistributionConfig"
-            )
+    }
+
+    /// Follows an `AWS::CloudFormation::Stack` whose `TemplateURL` is a local file (relative to the parent's folder,
+    /// as `aws cloudformation package` reads it), passing its `Parameters`; anything else is recorded, not fatal.
+    private static func nestedStack(_ logicalId: String, _ resource: ConfigNode, resolver: ValueResolver, file: String,
+                                    chain: [String], into result: inout DistributionFileResult) {
+        let properties = resource["Properties"]
+        let urlPath = "Resources.\(logicalId).Properties.TemplateURL"
+        var stack = NestedStack(logicalId: logicalId, parentFile: file, templateURL: nil, childFile: nil, problem: nil,
+                                path: "Resources.\(logicalId)")
+        defer {
+            result.nestedStacks.append(stack)
+            if let problem = stack.problem {
+                result.unresolved.append(Unresolved(expression: "nested stack \(logicalId) not followed: \(problem)", path: urlPath))
+            }
         }
+        resolver.reset()
+        guard let url = resolver.value(properties?["TemplateURL"], urlPath) else {
+            stack.problem = "no TemplateURL"
+            return
+        }
+        guard case let .resolved(text) = url else {
+            if case let .unresolved(expression, _) = url { stack.problem = "TemplateURL is \(expression), which cannot be resolved offline" }
+            return
+        }
+        stack.templateURL = text
+        var local = text
+        if local.hasPrefix("file://") { local.removeFirst("file://".count) }
+        if local.contains("://") || local.hasPrefix("s3.") {
+            stack.problem = "TemplateURL \(text) is remote; give the child template's file as well to audit it"
+            return
+        }
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let childPath = local.hasPrefix("/") ? local : directory.appendingPathComponent(local).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: childPath) else {
+            stack.problem = "no such file \(childPath) (a relative TemplateURL is read from the parent template's folder)"
+            return
+        }
+        guard chain.count < maxNesting, !chain.contains(canonical(childPath)) else {
+            stack.problem = "\(childPath) is nested more than \(maxNesting) deep or includes itself"
+            return
+        }
+        // the values the parent passes: resolved ones are the child's parameters, others stay unresolved there
+        var given: [String: String] = [:]
+        var unresolvedGiven: [String: String] = [:]
+        for (name, node) in properties?["Parameters"]?.pairs ?? [] {
+            switch resolver.value(node, "Resources.\(logicalId).Properties.Parameters.\(name)") {
+            case let .resolved(value)?: given[name] = value
+            case let .unresolved(expression, _)?: unresolvedGiven[name] = expression + " (from the parent stack)"
+            case nil: break
+            }
+        }
+        let child = load(path: childPath, parameters: given, unresolvedParameters: unresolvedGiven, chain: chain)
+        stack.childFile = childPath
+        if let error = child.error {
+            stack.problem = error
+            return
+        }
+        result.distributions += child.distributions.map { distribution in
+            var renamed = distribution
+            renamed.name = "\(logicalId)/\(distribution.name)"
+            return renamed
+        }
+        result.skipped += child.skipped
+        result.nestedStacks += child.nestedStacks
+        result.unresolved += child.unresolved
+        result.sourceMaps.merge(child.sourceMaps) { first, _ in first }
     }
 
     // MARK: Terraform

@@ -466,7 +466,10 @@ public struct ScanReport: Codable, Sendable, Equatable {
 
     public struct PolicyEntry: Codable, Sendable, Equatable {
         public var id: String
-        public var conforms: Bool
+        /// false: violated; true: measured and conforms; null: not decided (`undecided` says why).
+        @Nullable public var conforms: Bool?
+        /// Why conformance is not decided (the origin was not reached, a version not measured); absent when decided.
+        public var undecided: String?
         public var outside: [PolicyItem]
         public var missing: [PolicyItem]
         public var requirements: [String]
@@ -476,8 +479,9 @@ public struct ScanReport: Codable, Sendable, Equatable {
         /// (`--policies-file`); absent for the built-in policies.
         public var source: String?
 
-        public init(id: String, conforms: Bool, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil) {
+        public init(id: String, conforms: Bool?, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil, undecided: String? = nil) {
             self.source = source
+            self.undecided = undecided
             self.id = id
             self.conforms = conforms
             self.outside = outside

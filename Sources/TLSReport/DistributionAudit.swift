@@ -16,8 +16,10 @@ public struct DistributionReport: Codable, Sendable, Equatable {
     /// True when run with `--offline`: no origin was contacted.
     public var offline: Bool
     public var distributions: [DistributionEntry]
-    /// `passed` (every origin connects under every generation), `failed` (some would 502), `incomplete`
-    /// (some origin could not be audited); the exit status is 0, 1, 3 respectively.
+    /// The worst of the distributions' statuses (``AuditStatus``): `passed` (every origin connects under every
+    /// generation, or needs no probe), `not-probed` (nothing in the file fails, but some custom origin was not
+    /// probed: `--offline`), `incomplete` (some origin could not be audited), `failed` (some would 502); the exit
+    /// status is 0, 6, 3, 1 respectively.
     public var status: AuditStatus
 
     public init(offline: Bool, distributions: [DistributionEntry]) {
@@ -29,15 +31,34 @@ public struct DistributionReport: Codable, Sendable, Equatable {
     }
 }
 
-/// The outcome of a distribution or an origin.
-public enum AuditStatus: String, Codable, Sendable, Equatable {
-    case passed, failed, incomplete
+/// The outcome of a distribution or an origin. One worst-of rule: `failed` outranks `incomplete`, which outranks
+/// `not-probed`, which outranks `passed`; a verdict is never better than its worst origin, and an origin with an
+/// error cause is `failed` whatever else is known about it.
+public enum AuditStatus: String, Codable, Sendable, Equatable, Comparable {
+    /// Every custom origin was probed and connects under every generation (or there is none: S3 and VPC origins only).
+    case passed
+    /// Nothing in the file fails, but some custom origin was not probed (`--offline`): nothing about it was
+    /// verified. Exit status 6.
+    case notProbed = "not-probed"
+    /// Some origin could not be audited (an unresolved value, a probe that timed out). Exit status 3.
+    case incomplete
+    /// Some origin would fail (502/504) or the file holds a setting CloudFront refuses. Exit status 1.
+    case failed
 
-    /// A failure outranks an incomplete audit, which outranks a pass.
+    var rank: Int {
+        switch self {
+        case .passed: 0
+        case .notProbed: 1
+        case .incomplete: 2
+        case .failed: 3
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+
+    /// The worst of `items` (`passed` for none).
     static func combine(_ items: [AuditStatus]) -> AuditStatus {
-        if items.contains(.failed) { return .failed }
-        if items.contains(.incomplete) { return .incomplete }
-        return .passed
+        items.max() ?? .passed
     }
 }
 
@@ -90,6 +111,9 @@ public struct OriginEntry: Codable, Sendable, Equatable {
     public var behaviors: [String]
     /// Whether a behaviour forwards the viewer's Host (null: one cannot be told from the file).
     @Nullable public var forwardsHost: Bool?
+    /// The Host header CloudFront sends to this origin, per group of behaviours (empty for S3 and VPC origins):
+    /// the name its certificate is checked against.
+    public var hostSent: [HostHeader]
     /// Origin groups (failover) this origin belongs to.
     public var originGroups: [String]
     /// The address scanned, and whether it came from `--resolve` or DNS.
@@ -112,6 +136,24 @@ public struct OriginEntry: Codable, Sendable, Equatable {
     @Nullable public var scan: ScanReport?
     /// Connections made for this origin's alias certificate checks (the scan's are in `scan.connections`).
     public var aliasConnections: Int
+}
+
+/// The Host header some behaviours send to an origin, and so the names its certificate must cover.
+public struct HostHeader: Codable, Sendable, Equatable {
+    /// `origin-domain` (Host not forwarded: the DomainName), `viewer-host` (forwarded: an alias),
+    /// `cloudfront-domain` (forwarded on a distribution without aliases: its `*.cloudfront.net` name, a certain
+    /// 502), `unknown` (the behaviours' origin request policy cannot be read).
+    public var host: String
+    /// The names: the DomainName, the resolved aliases, or none (cloudfront-domain, unknown, an unresolved DomainName).
+    public var names: [String]
+    /// The behaviours (path patterns) that send it.
+    public var behaviors: [String]
+
+    public init(host: String, names: [String], behaviors: [String]) {
+        self.host = host
+        self.names = names
+        self.behaviors = behaviors
+    }
 }
 
 /// One CloudFront generation's verdict for one origin.
@@ -204,11 +246,12 @@ public enum DistributionAudit {
             // behaviours whose origin request policy tlsmatrix cannot read may forward Host
             entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
                   host: route.hostBehaviors.isEmpty ? .unknown(route.unknownBehaviors) : .forwarded(route.hostBehaviors),
-                  aliases: aliases, findings: findings.filter { $0.originId == origin.id })
+                  aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
+                  findings: findings.filter { $0.originId == origin.id })
         }
         var status = AuditStatus.combine(origins.map(Self.status))
         // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
-        if status == .passed, origins.contains(where: { $0.forwardsHost == true }),
+        if status < .incomplete, origins.contains(where: { $0.forwardsHost == true }),
            distribution.aliases.contains(where: { $0.resolved == nil }) {
             status = .incomplete
         }
@@ -216,11 +259,14 @@ public enum DistributionAudit {
                                  aliases: aliases, status: status, origins: origins, unresolved: distribution.unresolved)
     }
 
+    /// An origin's status: an error cause fails it whatever its outcome says (✗ never stands beside a pass).
     static func status(_ origin: OriginEntry) -> AuditStatus {
+        if !origin.causes.isEmpty { return .failed }
         switch origin.outcome {
-        case .fails: .failed
-        case .notAudited: .incomplete
-        case .connects, .skipped, .notScanned: .passed
+        case .fails: return .failed
+        case .notAudited: return .incomplete
+        case .notScanned: return .notProbed
+        case .connects, .skipped: return .passed
         }
     }
 
@@ -238,7 +284,8 @@ public enum DistributionAudit {
     }
 
     static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
-                      host: HostForwarding, aliases: [String], findings: [DistributionFinding]) -> OriginEntry {
+                      host: HostForwarding, aliases: [String], hasAliases: Bool,
+                      findings: [DistributionFinding]) -> OriginEntry {
         let hostBehaviors = host.behaviors
         var item = OriginEntry(
             id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
@@ -246,7 +293,9 @@ public enum DistributionAudit {
             originSSLProtocols: origin.originSSLProtocols.map(\.cloudFrontName),
             originSSLProtocolsDefaulted: origin.originSSLProtocolsDefaulted,
             connectionAttempts: origin.connectionAttempts, connectionTimeout: origin.connectionTimeout,
-            behaviors: route.behaviors, forwardsHost: route.forwardsHost, originGroups: route.originGroups,
+            behaviors: route.behaviors, forwardsHost: route.forwardsHost,
+            hostSent: origin.kind == .custom ? hostSent(origin, route: route, aliases: aliases, hasAliases: hasAliases) : [],
+            originGroups: route.originGroups,
             address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
             causes: [], notes: [], scan: nil, aliasConnections: 0)
         for finding in findings {
@@ -266,7 +315,6 @@ public enum DistributionAudit {
         case .skipped(let reason):
             item.outcome = .skipped
             item.reason = reason
-            return item
         case .unresolved(let reason):
             item.outcome = .notAudited
             item.reason = reason
@@ -290,6 +338,7 @@ public enum DistributionAudit {
             }
         case let .scanned(analysis, aliasCertificates, connections, from):
             fill(&item, origin: origin, analysis: analysis, from: from)
+            judgeDomainName(&item, origin: origin, route: route)
             item.aliasConnections = connections
             item.aliases = aliasCertificates.map { aliasCheck($0, behaviors: hostBehaviors) }
             let aliasProblems = aliasCertificates.flatMap { aliasCauses($0, origin: origin, behaviors: hostBehaviors) }
@@ -314,6 +363,48 @@ public enum DistributionAudit {
         }
         if !item.causes.isEmpty { item.outcome = .fails }
         return item
+    }
+
+    /// The Host each group of behaviours sends to a custom origin.
+    static func hostSent(_ origin: Origin, route: OriginRouting, aliases: [String], hasAliases: Bool) -> [HostHeader] {
+        route.hostSent(hasAliases: hasAliases).map { group in
+            let names: [String] = switch group.host {
+            case .originDomain: origin.domain.resolved.map { [$0] } ?? []
+            case .viewerHost: aliases
+            case .cloudFrontDomain, .unknown: []
+            }
+            return HostHeader(host: group.host.rawValue, names: names, behaviors: group.behaviors)
+        }
+    }
+
+    /// The scan checks the certificate against the DomainName (its SNI). Where CloudFront does not: when every
+    /// behaviour forwards the viewer's Host, it checks the aliases (``aliasCauses(_:origin:behaviors:)``), so a name
+    /// mismatch of the DomainName is no cause, and a generation that failed only on it connects. When some
+    /// behaviours do and some do not, the DomainName cause stays, naming the behaviours it is about.
+    static func judgeDomainName(_ item: inout OriginEntry, origin: Origin, route: OriginRouting) {
+        let mismatch = CertificateFinding.ID.nameMismatch
+        guard item.causes.contains(where: { $0.id == mismatch }) || item.generations.contains(where: { $0.causes.contains(mismatch) })
+        else { return }
+        guard route.everyBehaviorForwardsHost else {
+            if !route.domainBehaviors.isEmpty, !route.hostBehaviors.isEmpty || !route.unknownBehaviors.isEmpty {
+                for index in item.causes.indices where item.causes[index].id == mismatch {
+                    item.causes[index].message += " (behaviours \(route.domainBehaviors.joined(separator: ", ")) do not forward the viewer's Host, so CloudFront checks the DomainName for them)"
+                }
+            }
+            return
+        }
+        item.causes.removeAll { $0.id == mismatch }
+        for index in item.generations.indices where item.generations[index].causes.contains(mismatch) {
+            item.generations[index].causes.removeAll { $0 == mismatch }
+            if item.generations[index].causes.isEmpty, item.generations[index].compatible == false {
+                item.generations[index].compatible = true
+            }
+        }
+        item.notes.append(Cause(
+            id: "domain-name-not-checked",
+            message: "every behaviour that reaches origin \(origin.id) (\(route.hostBehaviors.joined(separator: ", "))) forwards the viewer's Host, so CloudFront checks its certificate against the aliases, not against its DomainName \(origin.domain.resolved ?? ""); the scan's name mismatch for the DomainName is not a cause",
+            fix: "nothing, as long as the certificate covers every alias (see aliases); if a behaviour stops forwarding Host, the certificate must cover the DomainName",
+            path: origin.path))
     }
 
     /// The scan's verdicts, HTTP port and causes.

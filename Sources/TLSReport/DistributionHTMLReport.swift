@@ -41,14 +41,15 @@ public enum DistributionHTMLReport {
         out += "<p class=\"meta\">File <code>\(e(entry.file))</code> at <code>\(e(entry.path))</code>; aliases: "
         out += entry.aliases.isEmpty ? "none" : entry.aliases.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
         out += "</p>\n"
-        out += "<table class=\"origins\">\n<tr><th>Origin</th><th>Domain:port</th><th>Protocol policy</th>"
+        out += "<p class=\"verdict-line\">\(e(DistributionPresentation.verdict(entry)))</p>\n"
+        out += "<table class=\"origins\">\n<tr><th>Origin</th><th>Domain:port</th><th>Protocol policy</th><th>Host sent</th>"
         for column in distribution.columns {
             out += "<th>\(e(column.name))<br><small>\(e(column.id))</small></th>"
         }
         out += "<th>Certificate vs aliases</th><th>HTTP port</th><th>Outcome</th></tr>\n"
         for row in distribution.rows {
             out += "<tr class=\"origin\"><th>\(e(row.origin.id))<br><small>\(e(row.origin.kind))</small></th>"
-            out += "<td><code>\(e(row.endpoint))</code></td><td>\(e(row.policy))</td>"
+            out += "<td><code>\(e(row.endpoint))</code></td><td>\(e(row.policy))</td>" + td(row.hostSent)
             out += row.generations.map(td).joined()
             out += td(row.certificate) + td(row.http) + td(row.outcome) + "</tr>\n"
         }

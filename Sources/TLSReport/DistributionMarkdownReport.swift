@@ -22,13 +22,15 @@ public enum DistributionMarkdownReport {
     static func section(_ distribution: DistributionPresentation.Distribution) -> [String] {
         let entry = distribution.entry
         var out = ["## \(e(entry.name)): \(distribution.status.text)", ""]
+        out.append(e(DistributionPresentation.verdict(entry)))
+        out.append("")
         out.append("File \(e(entry.file)) at \(e(entry.path)); aliases: "
                    + (entry.aliases.isEmpty ? "none" : entry.aliases.map(e).joined(separator: ", ")))
         out.append("")
-        let columns = ["Origin", "Domain:port", "Protocol policy"] + distribution.columns.map(\.name)
+        let columns = ["Origin", "Domain:port", "Protocol policy", "Host sent"] + distribution.columns.map(\.name)
             + ["Certificate vs aliases", "HTTP port", "Outcome"]
         out += MarkdownReport.table("### Origins", columns, distribution.rows.map { row in
-            ["\(row.origin.id) (\(row.origin.kind))", row.endpoint, row.policy] + row.generations.map(\.line)
+            ["\(row.origin.id) (\(row.origin.kind))", row.endpoint, row.policy, row.hostSent.line] + row.generations.map(\.line)
                 + [row.certificate.line, row.http.line, row.outcome.line]
         })
         out += causeList("### Causes", distribution.causes)

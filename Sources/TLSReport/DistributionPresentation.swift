@@ -39,6 +39,9 @@ public struct DistributionPresentation: Sendable {
         public var endpoint: String
         /// "https-only (TLSv1.2)", "match-viewer (TLSv1.2, default)", "http-only", or "—".
         public var policy: String
+        /// The Host CloudFront sends ("DomainName", "alias (www.example.com)", "*.cloudfront.net", per group of
+        /// behaviours when they differ), or "—" for S3 and VPC origins.
+        public var hostSent: Cell
         /// One cell per ``Distribution/columns`` entry.
         public var generations: [Cell]
         /// The certificate against the aliases when Host is forwarded ("2/3 covered"), else "—".
@@ -95,7 +98,46 @@ public struct DistributionPresentation: Sendable {
         case .passed: Cell("PASSED", .good)
         case .failed: Cell("FAILED", .bad)
         case .incomplete: Cell("INCOMPLETE", .notDefinitive)
+        case .notProbed: Cell("UNVERIFIED", .notDefinitive)
         }
+    }
+
+    /// The verdict in a sentence: "every audited origin connects …", "2 of 3 origins would fail (502/504)",
+    /// "no offline findings; 2 of 3 origins not probed (--offline)".
+    public static func verdict(_ entry: DistributionEntry) -> String {
+        let count = entry.origins.count
+        switch entry.status {
+        case .passed:
+            return entry.origins.contains(where: { $0.outcome == .connects })
+                ? "every audited origin connects under every CloudFront generation"
+                : "no custom origin to probe (S3 and VPC origins are reached over AWS's own TLS)"
+        case .failed:
+            let failing = entry.origins.filter { $0.outcome == .fails || !$0.causes.isEmpty }.count
+            return "\(failing) of \(count) origins would fail (502/504)"
+        case .incomplete:
+            return "\(entry.origins.filter { $0.outcome == .notAudited }.count) of \(count) origins could not be audited"
+        case .notProbed:
+            return "no offline findings; \(entry.origins.filter { $0.outcome == .notScanned }.count) of \(count) origins not probed (--offline): nothing about them was verified"
+        }
+    }
+
+    /// The Host CloudFront sends to an origin: one group as "DomainName", "alias (a, b)", "*.cloudfront.net (no
+    /// alias)" or "unknown"; several, each followed by its behaviours. "—" when none (S3, VPC).
+    public static func hostSent(_ origin: OriginEntry) -> Cell {
+        guard !origin.hostSent.isEmpty else { return Cell("—", .neutral) }
+        func name(_ header: HostHeader) -> String {
+            switch header.host {
+            case HostSent.originDomain.rawValue: "DomainName"
+            case HostSent.viewerHost.rawValue: header.names.isEmpty ? "alias (unresolved)" : "alias (" + header.names.joined(separator: ", ") + ")"
+            case HostSent.cloudFrontDomain.rawValue: "*.cloudfront.net (no alias)"
+            default: "unknown (policy not read)"
+            }
+        }
+        let tone: Tone = origin.hostSent.contains { $0.host == HostSent.cloudFrontDomain.rawValue } ? .bad
+            : origin.hostSent.contains { $0.host == HostSent.unknown.rawValue } ? .notDefinitive : .neutral
+        if origin.hostSent.count == 1, let only = origin.hostSent.first { return Cell(name(only), tone) }
+        let parts = origin.hostSent.map { "\(name($0)) for \($0.behaviors.joined(separator: ", "))" }
+        return Cell(parts[0], tone, details: Array(parts.dropFirst()))
     }
 
     public static func outcome(_ outcome: OriginEntry.Outcome) -> Cell {
@@ -201,7 +243,7 @@ public struct DistributionPresentation: Sendable {
             Column(id: id, name: entry.origins.lazy.flatMap(\.generations).first { $0.id == id }?.name ?? generationName(id))
         }
         let rows = entry.origins.map { origin in
-            Row(origin: origin, endpoint: endpoint(origin), policy: policy(origin),
+            Row(origin: origin, endpoint: endpoint(origin), policy: policy(origin), hostSent: hostSent(origin),
                 generations: columns.map { column in generation(origin.generations.first { $0.id == column.id }) },
                 certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
         }

@@ -12,7 +12,8 @@ public enum DistributionTextReport {
         if report.distributions.count > 1 {
             let failing = report.distributions.filter { $0.status == .failed }.count
             let incomplete = report.distributions.filter { $0.status == .incomplete }.count
-            blocks.append("Overall: \(report.distributions.count) distributions, \(failing) would fail, \(incomplete) not fully audited — \(presentation.status.text)")
+            let unverified = report.distributions.filter { $0.status == .notProbed }.count
+            blocks.append("Overall: \(report.distributions.count) distributions, \(failing) would fail, \(incomplete) not fully audited, \(unverified) not probed — \(presentation.status.text)")
         }
         return blocks.joined(separator: "\n\n") + "\n"
     }
@@ -23,18 +24,11 @@ public enum DistributionTextReport {
         var lines: [String] = []
         lines.append("Distribution \(safe(entry.name))  (\(safe(entry.file)), \(safe(entry.path)))")
         lines.append("Aliases: \(entry.aliases.isEmpty ? "none" : entry.aliases.map(safe).joined(separator: ", "))")
-        let count = entry.origins.count
-        var verdict = "Verdict: \(item.status.text)"
-        switch entry.status {
-        case .passed: verdict += " — every audited origin connects under every CloudFront generation"
-        case .failed: verdict += " — \(entry.origins.filter { $0.outcome == .fails }.count) of \(count) origins would fail (502/504)"
-        case .incomplete: verdict += " — \(entry.origins.filter { $0.outcome == .notAudited }.count) of \(count) origins could not be audited"
-        }
-        lines.append(verdict)
+        lines.append("Verdict: \(item.status.text) — \(safe(DistributionPresentation.verdict(entry)))")
         lines.append("")
-        let header = ["Origin", "Endpoint", "Policy"] + item.columns.map(\.name) + ["Aliases", "HTTP", "Outcome"]
+        let header = ["Origin", "Endpoint", "Policy", "Host sent"] + item.columns.map(\.name) + ["Aliases", "HTTP", "Outcome"]
         let rows = item.rows.map { row -> [String] in
-            [safe(row.origin.id), safe(row.endpoint), safe(row.policy)] + row.generations.map(\.text)
+            [safe(row.origin.id), safe(row.endpoint), safe(row.policy), safe(row.hostSent.line)] + row.generations.map(\.text)
                 + [safe(row.certificate.line), row.http.text, row.outcome.text]
         }
         lines.append(TextTable.render(header: header, rows: rows))

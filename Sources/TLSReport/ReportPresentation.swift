@@ -126,7 +126,7 @@ public struct ReportPresentation: Sendable {
     public struct Policy: Sendable {
         public var id: String
         public var unverified: Bool
-        /// VIOLATED (bad) or conforms (good).
+        /// VIOLATED (bad), conforms (good), or UNDECIDED with its reason (not definitive).
         public var state: Toned
         public var outside: [String]
         public var requirements: [String]
@@ -457,7 +457,8 @@ extension ReportPresentation {
 
     static func policy(_ conformance: PolicyConformance) -> Policy {
         Policy(id: conformance.policy.id, unverified: conformance.policy.unverified,
-               state: conformance.violated ? Toned("VIOLATED", .bad) : Toned("conforms", .good),
+               state: conformance.violated ? Toned("VIOLATED", .bad)
+                   : conformance.undecided.map { Toned("UNDECIDED — \($0)", .notDefinitive) } ?? Toned("conforms", .good),
                outside: conformance.outside.map(\.message), requirements: conformance.requirements,
                missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded,
                importedFrom: conformance.policy.importedFrom)
@@ -546,7 +547,8 @@ extension ReportPresentation {
     static func simulation(_ simulation: ClientSimulation) -> SimulationRow {
         let result: SimulationRow.Result = switch simulation.result {
         case .success(let choice):
-            .connects(version: choice.version.rawValue, suite: CodeName.suite(choice.suite), group: choice.group.map(CodeName.group))
+            .connects(version: choice.version.rawValue, suite: CodeName.suite(choice.suite),
+                      group: choice.group.map { CodeName.group($0) + (choice.helloRetry == true ? " after HelloRetryRequest" : "") })
         case .failure(let failure):
             .fails(Toned(SimulationText.reason(failure), failure.definitive ? .bad : .notDefinitive))
         }

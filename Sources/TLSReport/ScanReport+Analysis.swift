@@ -134,10 +134,10 @@ extension ScanReport {
         func items(_ list: [PolicyConformance.Item]) -> [PolicyItem] {
             list.map { PolicyItem(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) }
         }
-        return PolicyEntry(id: conformance.policy.id, conforms: !conformance.violated, outside: items(conformance.outside),
+        return PolicyEntry(id: conformance.policy.id, conforms: conformance.conforms, outside: items(conformance.outside),
                            missing: items(conformance.missing), requirements: conformance.requirements,
                            changesNeeded: conformance.changesNeeded, policyUnverified: conformance.policy.unverified,
-                           source: conformance.policy.importedFrom)
+                           source: conformance.policy.importedFrom, undecided: conformance.undecided)
     }
 
     static func gradeEntry(_ grade: Grade) -> GradeEntry {
@@ -163,7 +163,7 @@ extension ScanReport {
         entry.certificateNote = simulation.certificateNote
         if case .success(let choice) = simulation.result {
             entry.dhBits = choice.dhBits
-            if choice.version == .tls13 { entry.helloRetry = choice.helloRetry }
+            entry.helloRetry = choice.helloRetry
         }
         if simulation.isObserved, simulation.difference != nil {
             entry.predicted = SimulationText.describe(simulation.prediction)

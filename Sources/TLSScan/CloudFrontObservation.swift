@@ -50,6 +50,7 @@ extension ProbeSession {
             version: highest, suites: suites, serverName: serverName, groups: profile.groups,
             signatureSchemes: profile.signatureSchemes, keyShareGroups: profile.keyShareGroups,
             shape: ClientHello.Shape(versions: versions, extensions: profile.extensions,
-                                     renegotiationSCSV: profile.sendsRenegotiationSCSV))
+                                     renegotiationSCSV: profile.sendsRenegotiationSCSV,
+                                     grease: Set(profile.greasePositions.compactMap(ClientHello.GreaseSpot.init(rawValue:)))))
     }
 }

@@ -19,8 +19,13 @@ struct DistributionCommand: AsyncParsableCommand {
             Host, the certificate the origin serves for each alias (as SNI) must cover it. http-only origins get their \
             HTTP port checked; match-viewer origins both. S3 and VPC origins are skipped; values that cannot be \
             resolved are named, never guessed. An origin shared by several distributions is scanned once.
+            Each file is audited on its own: one that cannot be read is named on standard error and the others are \
+            still reported (exit 2 unless some origin fails). CloudFormation Conditions, Fn::If and AWS::NoValue are \
+            evaluated from parameter defaults and --param (unknown names are an error); resources whose Condition is \
+            false are not audited; nested stacks with a local TemplateURL are followed.
             Exit: 0 every origin connects under every generation; 1 some origin would fail (502/504) or the file \
-            has a setting CloudFront refuses; 3 some origin could not be audited; 2 bad input.
+            has a setting CloudFront refuses; 3 some origin could not be audited; 6 nothing fails but some custom \
+            origin was not probed (--offline: UNVERIFIED); 2 bad input.
             Examples:
               tlsmatrix distribution site.yaml --param OriginHost=origin.example.com
               aws cloudfront get-distribution-config --id E2EXAMPLE > dist.json && tlsmatrix distribution dist.json
@@ -42,7 +47,7 @@ struct DistributionCommand: AsyncParsableCommand {
     @Flag(help: "No network: only what the files alone decide (load balancer listener policies, custom headers, origin names).")
     var offline = false
 
-    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, junit.")
+    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, junit, sarif (SARIF 2.1.0 with template lines, for code scanning).")
     var format: String = "text"
 
     @Option(help: "Write the report to this file (one format), or one file per distribution and format into this existing folder.")
@@ -69,7 +74,7 @@ struct DistributionCommand: AsyncParsableCommand {
     var noProgress = false
 
     /// The formats a distribution report is written in (``ReportFormat`` names, `txt` and `md` included).
-    static let formats: [ReportFormat] = [.text, .json, .html, .markdown, .junit]
+    static let formats: [ReportFormat] = [.text, .json, .html, .markdown, .junit, .sarif]
 
     var names: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
 
@@ -157,15 +162,54 @@ struct DistributionCommand: AsyncParsableCommand {
         return values
     }
 
+    /// The `--param` names, in the order given.
+    var parameterNames: [String] {
+        var names: [String] = []
+        for entry in param {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<equals])
+            if !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    /// What each file gave besides its distributions, on standard error (the report itself stays machine-readable):
+    /// unusable files, resources a false Condition leaves out, nested stacks not followed.
+    static func describe(_ results: [DistributionFileResult]) {
+        for result in results {
+            if let error = result.error {
+                Output.message("tlsmatrix: error: \(error) (not audited; the other files are)")
+                continue
+            }
+            if let parent = result.auditedAsChildOf {
+                Output.message("tlsmatrix: note: \(result.file) is audited as a nested stack of \(parent), with the parameters it passes")
+            }
+            for skipped in result.skipped {
+                Output.message("tlsmatrix: note: \(skipped.file): \(skipped.message); not audited")
+            }
+            for stack in result.nestedStacks {
+                if let problem = stack.problem {
+                    Output.message("tlsmatrix: warning: \(stack.parentFile): nested stack \(stack.logicalId) not followed: \(problem)")
+                }
+            }
+        }
+    }
+
     mutating func run() async throws {
         let parameters = try parsedParameters()
         let resolveTable = try parsedResolve()
-        var distributions: [Distribution] = []
-        for file in files {
-            distributions += try DistributionFile.read(path: file, parameters: parameters)  // invalidDistribution: exit 2
-        }
+        // every file gets its result or its error; one unusable file does not hide the others
+        let results = DistributionFile.loadAll(paths: files, parameters: parameters)
+        let unknown = DistributionFile.unknownParameters(parameterNames, in: results)
+        guard unknown.isEmpty else { throw DistributionFile.unknownParametersError(unknown, in: results) }  // exit 2
+        Self.describe(results)
+        let distributions = results.flatMap(\.distributions)
+        let unusable = results.filter { $0.error != nil }
         guard !distributions.isEmpty else {
-            throw TLSMatrixError(.invalidDistribution, "\(files.joined(separator: ", ")): no CloudFront distribution found")
+            let reasons = unusable.compactMap(\.error)
+            throw TLSMatrixError(.invalidDistribution, reasons.isEmpty
+                ? "\(files.joined(separator: ", ")): no CloudFront distribution to audit"
+                : reasons.joined(separator: "; "))
         }
         let plan = DistributionPlan(distributions: distributions, offline: offline, resolve: resolveTable)
         // like curl, an entry that matches nothing is ignored, but said: a wrong port is the usual mistake
@@ -190,19 +234,23 @@ struct DistributionCommand: AsyncParsableCommand {
         await progress?.finish()
         let entries = distributions.enumerated().map { index, distribution in
             DistributionAudit.audit(distribution, outcomes: outcomes[index] ?? [:],
-                                    findings: DistributionChecks.findings(for: distribution))
+                                    findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution))
         }
         let report = DistributionReport(offline: offline, distributions: entries)
-        try write(report)
+        try write(report, sourceMaps: results.reduce(into: [:]) { maps, result in maps.merge(result.sourceMaps) { first, _ in first } })
+        // a file that could not be read is an input error, unless some origin fails (which a CI gate must see)
+        if !unusable.isEmpty, report.status != .failed { throw ExitCode(ExitStatus.usage.rawValue) }
         switch report.status {
         case .passed: return
         case .failed: throw ExitCode(ExitStatus.failedVerdict.rawValue)
         case .incomplete: throw ExitCode(ExitStatus.incomplete.rawValue)
+        case .notProbed: throw ExitCode(ExitStatus.notProbed.rawValue)
         }
     }
 
-    static func render(_ report: DistributionReport, kind: ReportFormat) -> String {
+    static func render(_ report: DistributionReport, kind: ReportFormat, sourceMaps: [String: SourceMap] = [:]) -> String {
         switch kind {
+        case .sarif: SARIFReport.render(report, sourceMaps: sourceMaps)
         case .json, .jsonl: ReportCoding.encode(report, pretty: true) + "\n"
         case .html: DistributionHTMLReport.render(report)
         case .markdown: DistributionMarkdownReport.render(report)
@@ -211,9 +259,9 @@ struct DistributionCommand: AsyncParsableCommand {
         }
     }
 
-    func write(_ report: DistributionReport) throws {
+    func write(_ report: DistributionReport, sourceMaps: [String: SourceMap] = [:]) throws {
         guard let folder = outputFolder else {
-            let text = Self.render(report, kind: kinds.first ?? .text)
+            let text = Self.render(report, kind: kinds.first ?? .text, sourceMaps: sourceMaps)
             if let output { try OutputFile.write(text, to: output) } else { try Output.standardOutput.write(text) }
             return
         }
@@ -222,7 +270,8 @@ struct DistributionCommand: AsyncParsableCommand {
             let stem = stems.claim(FileName.component(entry.name))
             let single = DistributionReport(offline: report.offline, distributions: [entry])
             for kind in kinds {
-                try OutputFile.write(Self.render(single, kind: kind), to: ReportOptions.path(in: folder, stem: stem, kind: kind))
+                try OutputFile.write(Self.render(single, kind: kind, sourceMaps: sourceMaps),
+                                     to: ReportOptions.path(in: folder, stem: stem, kind: kind))
             }
         }
     }

@@ -31,8 +31,11 @@ struct DistributionPlan {
     var jobs: [Job] = []
     /// For each job, the aliases whose certificate (SNI = alias) must be fetched, in the order met.
     var aliases: [Job: [String]] = [:]
-    /// Per distribution (by index), per origin id: its job, or its outcome when it needs none.
-    var origins: [[String: Either]] = []
+    /// Per distribution (by index), per origin position (its index in `origins`, not its Id: two origins whose Ids
+    /// are unresolved never share an entry): its job, or its outcome when it needs none.
+    var origins: [[Int: Either]] = []
+    /// Per distribution, the origins' keys (``Origin/id``) by position, which the audit names outcomes by.
+    var originIds: [[String]] = []
 
     enum Either {
         /// Reached through `job`; `presentsClientCertificate` when the origin has origin mutual TLS configured.
@@ -43,26 +46,27 @@ struct DistributionPlan {
     init(distributions: [Distribution], offline: Bool, resolve: [ResolveKey: String]) {
         for distribution in distributions {
             let aliases = distribution.aliases.compactMap(\.resolved)
-            var map: [String: Either] = [:]
-            for (origin, route) in zip(distribution.origins, DistributionChecks.routing(of: distribution)) {
+            var map: [Int: Either] = [:]
+            originIds.append(distribution.origins.map(\.id))
+            for (position, (origin, route)) in zip(distribution.origins, DistributionChecks.routing(of: distribution)).enumerated() {
                 switch origin.kind {
                 case .s3(let reason):
-                    map[origin.id] = .done(.skipped("S3 origin (\(reason)): CloudFront reaches it over AWS's own TLS; nothing to scan"))
+                    map[position] = .done(.skipped("S3 origin (\(reason)): CloudFront reaches it over AWS's own TLS; nothing to scan"))
                     continue
                 case .vpc(let reason):
-                    map[origin.id] = .done(.skipped("VPC origin (\(reason)): reached inside AWS, not from CloudFront's public edge; not scanned"))
+                    map[position] = .done(.skipped("VPC origin (\(reason)): reached inside AWS, not from CloudFront's public edge; not scanned"))
                     continue
                 case .custom:
                     break
                 }
                 guard case .resolved(let domain) = origin.domain else {
                     if case let .unresolved(expression, path) = origin.domain {
-                        map[origin.id] = .done(.unresolved("DomainName is \(expression) (\(path)), which cannot be resolved from the file; give --param NAME=VALUE for a template parameter, or audit the deployed distribution (get-distribution-config)"))
+                        map[position] = .done(.unresolved("DomainName is \(expression) (\(path)), which cannot be resolved from the file; give --param NAME=VALUE for a template parameter, or audit the deployed distribution (get-distribution-config)"))
                     }
                     continue
                 }
                 if offline {
-                    map[origin.id] = .done(.offline)
+                    map[position] = .done(.offline)
                     continue
                 }
                 let httpOnly = origin.protocolPolicy == .httpOnly
@@ -79,7 +83,7 @@ struct DistributionPlan {
                     for alias in aliases where !list.contains(alias.lowercased()) { list.append(alias.lowercased()) }
                     self.aliases[job] = list
                 }
-                map[origin.id] = .job(job, presentsClientCertificate: origin.mtls)
+                map[position] = .job(job, presentsClientCertificate: origin.mtls)
             }
             origins.append(map)
         }
@@ -135,7 +139,9 @@ struct DistributionRunner: Sendable {
         var analyses: [AnalysisKey: ScanAnalysis] = [:]
         for (index, map) in plan.origins.enumerated() {
             var byOrigin: [String: OriginOutcome] = [:]
-            for (id, either) in map {
+            let ids = plan.originIds[index]
+            for (position, either) in map {
+                let id = ids[position]
                 switch either {
                 case .done(let outcome):
                     byOrigin[id] = outcome

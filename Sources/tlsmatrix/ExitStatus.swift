@@ -12,6 +12,10 @@ enum ExitStatus: Int32 {
     case internalError = 4
     /// A report, JSON line or table could not be written (closed pipe, full disk, I/O error).
     case outputFailed = 5
+    /// `distribution`: nothing in the files fails, but some custom origin was not probed (`--offline`), so nothing
+    /// about it was verified (status `not-probed`, "UNVERIFIED"). Not 0, so a CI gate never passes on what it did
+    /// not measure; a lint-only step that runs `--offline` on purpose accepts 6 explicitly.
+    case notProbed = 6
 }
 
 /// How a command that ended with an error ends the process: the exit status and the one line on standard error.

@@ -7,7 +7,7 @@ import TLSScan
 
 /// What to judge a scan against and how to write the reports: shared by `scan` (live) and `report` (a saved scan).
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Output format(s), comma-separated: text, json, jsonl (JSON Lines: one report per line, streamed as each target finishes, then a summary line), html, markdown, csv, junit.")
+    @Option(help: "Output format(s), comma-separated: text, json, jsonl (JSON Lines: one report per line, streamed as each target finishes, then a summary line), html, markdown, csv, junit, sarif (SARIF 2.1.0, for code scanning).")
     var format: String = "text"
 
     @Option(help: "Write the report to this file (one format) or folder (several) instead of standard output.")
@@ -254,7 +254,7 @@ struct ReportOptions: ParsableArguments {
 
 /// The report formats `scan` and `report` can write.
 enum ReportFormat: String, CaseIterable {
-    case text, json, jsonl, html, markdown, csv, junit
+    case text, json, jsonl, html, markdown, csv, junit, sarif
 
     init?(rawValue: String) {
         switch rawValue {
@@ -265,6 +265,7 @@ enum ReportFormat: String, CaseIterable {
         case "markdown", "md": self = .markdown
         case "csv": self = .csv
         case "junit": self = .junit
+        case "sarif": self = .sarif
         default: return nil
         }
     }
@@ -278,6 +279,7 @@ enum ReportFormat: String, CaseIterable {
         case .markdown: "md"
         case .csv: "csv"
         case .junit: "junit.xml"
+        case .sarif: "sarif"
         }
     }
 
@@ -291,6 +293,7 @@ enum ReportFormat: String, CaseIterable {
         case .markdown: MarkdownReport.render(analysis)
         case .csv: CSVReport.render(analysis)
         case .junit: JUnitReport.render(analysis)
+        case .sarif: SARIFReport.render(analysis)
         }
     }
 }

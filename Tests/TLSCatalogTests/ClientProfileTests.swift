@@ -50,7 +50,7 @@ struct ClientProfileTests {
         #expect(catalog.clients.count >= 12)
         let required = ["cloudfront-origin", "chrome-current", "firefox-current", "safari-current", "curl-openssl3",
                         "python3-ssl", "go-crypto-tls", "java-21", "java-17", "java-8", "android-14", "ie11-win7",
-                        "openssl-3-default"]
+                        "openssl-3-default", "python3-debian", "node-20", "node-24", "go-1.17", "go-1.19"]
         for id in required { #expect(catalog.client(id: id) != nil, "\(id)") }
         #expect(catalog.client(id: ClientProfile.ID.cloudFrontOrigin)?.unverified == false)
         for id in ["android-14", "java-21", "go-crypto-tls", "safari-current"] {

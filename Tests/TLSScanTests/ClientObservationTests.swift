@@ -5,6 +5,7 @@ import TLSAudit
 import TLSCatalog
 import TLSEngines
 import TLSModel
+import TLSWire
 @testable import TLSScan
 
 /// Each client profile that records its hello sends it; its simulation row is what the server answered, with
@@ -26,6 +27,28 @@ import TLSModel
     /// order (scripts/oracle/origins.json lists them in that order). A hello without supported_versions and
     /// without SSLv3 gets SSLv3 back: refused. The matrix shows SSLv3 only, so every profile that gets TLS 1.2
     /// is a difference.
+    /// A profile that GREASEs (RFC 8701) sends GREASE where its recorded hello had it: the positions come from the
+    /// data (greasePositions), the check reads the encoded bytes back.
+    @Test(arguments: Catalog.shared.clients.filter { $0.grease && !$0.extensions.isEmpty }.map(\.id))
+    func greasingClientsSendGrease(_ id: String) throws {
+        let profile = try #require(Catalog.shared.clients.first { $0.id == id })
+        let hello = try #require(ProbeSession.hello(of: profile, originProtocols: profile.versions, serverName: "origin.example"))
+        let summary = try ClientHelloSummary(records: hello.encodeRecords())
+        func isGrease(_ value: UInt16?) -> Bool { value.map { $0 & 0x0F0F == 0x0A0A && $0 >> 8 == $0 & 0xFF } ?? false }
+        let positions = Set(profile.greasePositions)
+        #expect(isGrease(summary.suites.first) == positions.contains("suites"))
+        #expect(isGrease(summary.supportedGroups?.first) == positions.contains("groups"))
+        #expect(isGrease(summary.supportedVersions?.first) == positions.contains("supportedVersions"))
+        #expect(isGrease(summary.keyShareGroups?.first) == positions.contains("keyShare"))
+        #expect(isGrease(summary.extensionTypes.first) == positions.contains("extensions-first"))
+        let beforePadding = summary.extensionTypes.last(where: { $0 != 0x0015 })
+        #expect(isGrease(beforePadding) == positions.contains("extensions-last"))
+        #expect(summary.suites.filter(isGrease).count == 1, "one GREASE suite")
+        #expect(Array(summary.suites.drop { isGrease($0) }.prefix(profile.suites.count)) == profile.suites.filter { code in
+            Catalog.shared.suite(code: code).map { !$0.isTLS13 || profile.versions.contains(.tls13) } ?? true
+        })
+    }
+
     @Test func aServerWhoseVersionDependsOnTheHellosShapeIsObserved() async throws {
         let expected = try #require(Self.expectations["tlslite-sslv3"])
         let serverSuites = expected.protocols["SSLv3"] ?? []

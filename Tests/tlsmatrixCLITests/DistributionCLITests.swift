@@ -344,8 +344,9 @@ import Testing
         #expect((edge?["distributions"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Edge"])
         #expect(edge?["status"] as? String == "failed")
         let shopReport = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Shop.json"))) as? [String: Any]
-        // offline: nothing in the shop file alone fails; every custom origin is "not scanned", media skipped
-        #expect(shopReport?["status"] as? String == "passed")
+        // offline: nothing in the shop file alone fails, but its custom origins were not probed: not "passed";
+        // every custom origin is "not scanned", media skipped
+        #expect(shopReport?["status"] as? String == "not-probed")
         let outcomes = Self.origins(shopReport ?? [:]).mapValues { $0["outcome"] as? String }
         #expect(outcomes == ["app": "not-scanned", "api": "not-scanned", "backup": "not-scanned", "static": "not-scanned", "media": "skipped"])
         let html = try String(contentsOf: folder.appendingPathComponent("Shop.html"), encoding: .utf8)
@@ -366,5 +367,36 @@ import Testing
             #expect(run.stderr.contains("error"), "\(arguments): \(run.stderr)")
             #expect(run.stdout.isEmpty, "\(arguments)")
         }
+    }
+
+    /// `--format sarif`: the OASIS schema accepts it, and each result points at the template line of the key it is
+    /// about (found here by reading the fixture's text, not from tlsmatrix).
+    @Test func sarifPointsAtTheTemplateLines() async throws {
+        let file = "Tests/tlsmatrixCLITests/Fixtures/distribution/alb.yaml"
+        let run = try await CLI.run(["distribution", file, "--offline", "--format", "sarif"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let lines = try String(contentsOf: try TestOrigin.repoRoot().appendingPathComponent(file), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        func line(of text: String) -> Int? { lines.firstIndex { $0.contains(text) }.map { $0 + 1 } }
+        let log = try Self.json(run)
+        let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]))
+        func region(_ rule: String) -> (line: Int?, uri: String?) {
+            let physical = (results.first { $0["ruleId"] as? String == rule }?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            return ((physical?["region"] as? [String: Any])?["startLine"] as? Int,
+                    (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String)
+        }
+        let elb = region("distribution/origin-is-elb-dns-name")
+        #expect(elb.uri == file)
+        #expect(elb.line != nil && elb.line == line(of: "DomainName: !GetAtt Alb.DNSName"))
+        #expect(region("distribution/listener-policy-incompatible").line == line(of: "SslPolicy: ELBSecurityPolicy-TLS13-1-3-2021-06"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-sarif-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let saved = folder.appendingPathComponent("alb.sarif")
+        try Data(run.stdout.utf8).write(to: saved)
+        let root = try TestOrigin.repoRoot()
+        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
+                                                  [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, "--sarif", saved.path], in: root)
+        #expect(validation.status == 0 && validation.stdout.contains("1 valid, 0 invalid"), "\(validation.stdout)\(validation.stderr)")
     }
 }

@@ -30,6 +30,7 @@ LIB = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(LIB))
 sys.path.insert(0, LIB)
 import bench_checks  # noqa: E402
+import bench_clients  # noqa: E402
 import bench_count  # noqa: E402
 import bench_latency  # noqa: E402
 import bench_nginx  # noqa: E402
@@ -701,8 +702,15 @@ def main() -> None:
                          "(the others stay) and writes bench/checks-scale.png")
     ap.add_argument("--checks-sizes", default=",".join(str(n) for n in bench_checks.DEFAULT_SIZES),
                     help="nginx port counts for --checks-bench (comma-separated; empty = fleet only)")
+    ap.add_argument("--clients", action="store_true",
+                    help="only the real-client benchmark (issue 28 part 6): the client-quirk origins (--origins: a subset of "
+                         + ",".join(bench_clients.ORIGINS) + "), the real clients (s_client, curl, Debian python3, Node 24) "
+                         "against tlsmatrix's simulation rows and testssl.sh -c; replaces its own section of bench/results.md")
     bench_latency.add_arguments(ap)
     a = ap.parse_args()
+    if a.clients:
+        bench_clients.main(a, sys.modules[__name__])
+        return
     if a.checks_bench:
         checks_main(a)
         return

@@ -344,6 +344,154 @@ def kind_lighttpd_mbedtls(d: str, port: int) -> list[str]:
     return lighttpd_origin(d, port, LIGHTTPD_MBEDTLS)
 
 
+# --- client-quirk origins: what real clients negotiate, or why they refuse (RealClientQuirkTests, bench --clients) --
+# Kept out of the oracle fleet (TestOrigin.kinds); TestOrigin.clientQuirkKinds lists them.
+
+def kind_tlslite_tls10(d: str, port: int) -> list[str]:
+    """tlslite-ng with TLS 1.0 as its highest version. tlslite-ng 0.8.2 answers a ClientHello that carries
+    supported_versions with TLS 1.2 all the same (it does not apply maxVersion to that extension)."""
+    return [venv_python(), "-u", os.path.join(LIB, "tlslite_server.py"),
+            "--cert", "rsa-fullchain.pem", "--key", "rsa.key", "--host", HOST, "--port", str(port),
+            "--min", "3.1", "--max", "3.1", "--alpn", "http/1.1"]
+
+
+def kind_openssl_groups_p384_p256(d: str, port: int) -> list[str]:
+    """TLS 1.2 and 1.3, groups P-384 then P-256 only, client order: a client that sends an X25519 key share gets a
+    HelloRetryRequest for the first of its supported_groups the server has."""
+    return s_server(d, port, ["-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-groups", "P-384:P-256"])
+
+
+def kind_openssl_groups_p384_p256_serverpref(d: str, port: int) -> list[str]:
+    """The same with -serverpref: OpenSSL then takes the group in its own order too (P-384 first)."""
+    return s_server(d, port, ["-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3", "-serverpref",
+                              "-groups", "P-384:P-256"])
+
+
+def kind_openssl_hrr_p384(d: str, port: int) -> list[str]:
+    """TLS 1.3 only with P-384 as its only group: every client that sends no P-384 key share must retry."""
+    return s_server(d, port, ["-min_protocol", "TLSv1.3", "-max_protocol", "TLSv1.3", "-groups", "P-384"])
+
+
+def kind_openssl_dhe_only(d: str, port: int) -> list[str]:
+    """TLS 1.2 with two DHE-RSA suites only and the RFC 7919 ffdhe2048 prime as the DH group (scripts/pki's
+    dh2048.pem). OpenSSL 3.0 negotiates no ffdhe group from supported_groups at TLS 1.2: it sends these parameters."""
+    return s_server(d, port, ["-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.2", "-no_tls1_3",
+                              "-cipher", "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384", "-dhparam", "dh2048.pem"])
+
+
+BAD_CERT_CONF = """[ ca ]
+default_ca = bad_ca
+[ bad_ca ]
+dir = ./bad-ca
+database = $dir/index.txt
+serial = $dir/serial
+new_certs_dir = $dir/new
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+[ anything ]
+commonName = supplied
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ leaf ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ leaf_wrong ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:wrong.example.net
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[ leaf_self ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+"""
+
+
+def bad_certificates(d: str) -> None:
+    """The broken leaves of the cert-* kinds, in the origin's folder, from scripts/pki's keys and intermediate
+    (made once; kept while valid): expired.crt (valid 2020-01-01..2021-01-01), selfsigned.crt (localhost, signed
+    by its own key), wrongname.crt (SAN wrong.example.net only), int-first.pem (the intermediate, then the leaf)."""
+    ossl = need("openssl")
+
+    def run(argv: list[str]) -> None:
+        r = subprocess.run(argv, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            die("cannot create the broken certificates (%s): %s" % (" ".join(argv[:3]), r.stderr.strip()[-500:]))
+
+    def valid(name: str) -> bool:
+        path = os.path.join(d, name)
+        return os.path.exists(path) and subprocess.run([ossl, "x509", "-in", path, "-noout", "-checkend", "86400"],
+                                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    with open(os.path.join(d, "bad-ca.cnf"), "w") as f:
+        f.write(BAD_CERT_CONF)
+    if not os.path.exists(os.path.join(d, "expired.crt")) or not valid("wrongname.crt"):
+        shutil.rmtree(os.path.join(d, "bad-ca"), ignore_errors=True)
+        os.makedirs(os.path.join(d, "bad-ca", "new"))
+        open(os.path.join(d, "bad-ca", "index.txt"), "w").close()
+        with open(os.path.join(d, "bad-ca", "serial"), "w") as f:
+            f.write("%016X\n" % int.from_bytes(os.urandom(8), "big"))
+        run([ossl, "req", "-new", "-config", "bad-ca.cnf", "-key", "rsa.key", "-subj", "/CN=localhost", "-out", "leaf.csr"])
+        run([ossl, "req", "-new", "-config", "bad-ca.cnf", "-key", "rsa.key", "-subj", "/CN=wrong.example.net",
+             "-out", "wrong.csr"])
+        run([ossl, "ca", "-batch", "-notext", "-config", "bad-ca.cnf", "-cert", "chain.pem", "-keyfile", "int.key",
+             "-in", "leaf.csr", "-out", "expired.crt", "-extensions", "leaf",
+             "-startdate", "20200101000000Z", "-enddate", "20210101000000Z"])
+        run([ossl, "ca", "-batch", "-notext", "-config", "bad-ca.cnf", "-cert", "chain.pem", "-keyfile", "int.key",
+             "-in", "wrong.csr", "-out", "wrongname.crt", "-extensions", "leaf_wrong", "-days", "365"])
+    if not valid("selfsigned.crt"):
+        run([ossl, "req", "-new", "-x509", "-config", "bad-ca.cnf", "-key", "rsa.key", "-subj", "/CN=localhost",
+             "-days", "365", "-sha256", "-extensions", "leaf_self", "-out", "selfsigned.crt"])
+    with open(os.path.join(d, "chain.pem")) as f:
+        intermediate = f.read()
+    with open(os.path.join(d, "rsa.crt")) as f:
+        leaf = f.read()
+    with open(os.path.join(d, "int-first.pem"), "w") as f:
+        f.write(intermediate + leaf)
+
+
+def cert_server(d: str, port: int, cert: str, chain: Optional[str]) -> list[str]:
+    """openssl s_server (TLS 1.2 and 1.3, its defaults otherwise) serving `cert` with rsa.key and `chain`."""
+    bad_certificates(d)
+    return [need("openssl"), "s_server", "-accept", "%s:%d" % (HOST, port), "-www", "-cert", cert, "-key", "rsa.key"] \
+        + (["-cert_chain", chain] if chain else []) + ["-min_protocol", "TLSv1.2", "-max_protocol", "TLSv1.3"]
+
+
+def kind_cert_expired(d: str, port: int) -> list[str]:
+    return cert_server(d, port, "expired.crt", "chain.pem")
+
+
+def kind_cert_self_signed(d: str, port: int) -> list[str]:
+    return cert_server(d, port, "selfsigned.crt", None)
+
+
+def kind_cert_wrong_name(d: str, port: int) -> list[str]:
+    return cert_server(d, port, "wrongname.crt", "chain.pem")
+
+
+def kind_cert_missing_intermediate(d: str, port: int) -> list[str]:
+    return cert_server(d, port, "rsa.crt", None)
+
+
+def kind_cert_intermediate_first(d: str, port: int) -> list[str]:
+    """The intermediate first, then the leaf. OpenSSL, GnuTLS, nginx and Node put the certificate that matches
+    the key first; tlslite-ng (TLS 1.2 and 1.3) sends the list as it is and signs with the leaf's key."""
+    bad_certificates(d)
+    return [venv_python(), "-u", os.path.join(LIB, "tlslite_server.py"),
+            "--cert", "int-first.pem", "--key", "rsa.key", "--host", HOST, "--port", str(port),
+            "--min", "3.3", "--max", "3.4", "--alpn", "http/1.1"]
+
+
 # kind -> (argv builder(dir, port), regex that reports the bound port when started with port 0)
 KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     # kind: (builder, regex that reports the bound port when started with port 0)
@@ -362,6 +510,16 @@ KINDS: dict[str, tuple[Callable[[str, int], list[str]], Optional[str]]] = {
     "caddy-go": (kind_caddy_go, None),
     "lighttpd-wolfssl": (kind_lighttpd_wolfssl, None),
     "lighttpd-mbedtls": (kind_lighttpd_mbedtls, None),
+    "tlslite-tls10": (kind_tlslite_tls10, r"LISTENING (\d+)"),
+    "openssl-groups-p384-p256": (kind_openssl_groups_p384_p256, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "openssl-groups-p384-p256-serverpref": (kind_openssl_groups_p384_p256_serverpref, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "openssl-hrr-p384": (kind_openssl_hrr_p384, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "openssl-dhe-only": (kind_openssl_dhe_only, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "cert-expired": (kind_cert_expired, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "cert-self-signed": (kind_cert_self_signed, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "cert-wrong-name": (kind_cert_wrong_name, r"ACCEPT 127\.0\.0\.1:(\d+)"),
+    "cert-intermediate-first": (kind_cert_intermediate_first, r"LISTENING (\d+)"),
+    "cert-missing-intermediate": (kind_cert_missing_intermediate, r"ACCEPT 127\.0\.0\.1:(\d+)"),
 }
 
 

@@ -5,6 +5,7 @@
     relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --hold /tmp/dir
     relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --latency-ms 50 --reset-share 0.2 --seed 7 --log /tmp/relay.jsonl
     relay.py --summarize /tmp/relay.jsonl
+    relay.py --listen 127.0.0.1:0 --to 127.0.0.1:8443 --capture /tmp/handshakes.jsonl
 prints `LISTENING <port>` once bound, then serves until killed. Loopback addresses only.
 With --max-suites it plays a hello-intolerant middlebox: a TLS ClientHello offering more cipher
 suites than that is answered by closing the connection (no alert); smaller ones pass through.
@@ -23,6 +24,9 @@ Network faults (the test kernels have no netem):
   --throttle N      a connection that would be more than N accepted within the last second is reset
                     after its ClientHello ("throttled"), whatever its draw.
   --log FILE        one JSON line per ended connection: {"index", "fate", "start", "end"} (time.monotonic()).
+  --capture FILE    a passive capture of every forwarded connection: one JSON line per ended connection with what
+                    the plaintext part of its handshake shows (capture_summary: version, suite, group, whether a
+                    HelloRetryRequest came, the DH group size, plaintext alerts of either side). Not with --latency-ms.
   --summarize FILE  prints {"connections", "forwarded", "reset", "stalled", "throttled", "rounds"} for such a
                     log; rounds is the longest chain of connections each starting after the previous ended.
 """
@@ -41,7 +45,7 @@ import struct
 import sys
 import threading
 import time
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 HELLO_LIMIT = 20 * 1024      # bytes of a ClientHello read before a reset or stall
 HELLO_TIMEOUT = 10.0         # seconds to wait for it
@@ -124,6 +128,178 @@ def summarize(lines: Iterable[str]) -> dict[str, int]:
     return {"connections": len(spans), **counts, "rounds": rounds(spans)}
 
 
+# --- passive handshake capture (--capture) ---------------------------------------------------------
+
+# RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest
+HRR_RANDOM = bytes.fromhex("CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C")
+# every RFC 7919 ffdhe prime starts and ends with 64 one bits, then these 64 bits of e
+FFDHE_PREFIX = bytes.fromhex("FFFFFFFFFFFFFFFFADF85458A2BB4A9A")
+VERSION_NAMES = {0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1", 0x0303: "TLSv1.2", 0x0304: "TLSv1.3"}
+
+
+def suite_kinds() -> dict[int, str]:
+    """IANA code -> key exchange family ("ECDHE", "DHE", other) from Data/cipher-suites.json's IANA names."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        "Data", "cipher-suites.json")
+    kinds: dict[int, str] = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for s in json.load(f)["suites"]:
+                name = s.get("iana") or ""
+                kind = "ECDHE" if name.startswith("TLS_ECDHE_") else "DHE" if name.startswith("TLS_DHE_") else "other"
+                kinds[int(s["code"], 16)] = kind
+    except (OSError, ValueError, KeyError):
+        pass
+    return kinds
+
+
+SUITE_KINDS: Optional[dict[int, str]] = None
+
+
+def suite_kind(code: int) -> str:
+    global SUITE_KINDS
+    if SUITE_KINDS is None:
+        SUITE_KINDS = suite_kinds()
+    return SUITE_KINDS.get(code, "other")
+
+
+def parse_server_hello(body: bytes) -> Optional[dict]:
+    """A ServerHello (or HelloRetryRequest) body: version (supported_versions when present), suite, the key_share
+    group (ServerHello: the share's group; HRR: the selected group), and whether it is a HelloRetryRequest."""
+    try:
+        legacy = int.from_bytes(body[0:2], "big")
+        random_ = body[2:34]
+        at = 34
+        at += 1 + body[at]
+        suite = int.from_bytes(body[at:at + 2], "big")
+        at += 3  # suite, compression
+        version, group = legacy, None
+        if len(body) >= at + 2:
+            end = at + 2 + int.from_bytes(body[at:at + 2], "big")
+            at += 2
+            while at + 4 <= end:
+                ext, n = int.from_bytes(body[at:at + 2], "big"), int.from_bytes(body[at + 2:at + 4], "big")
+                data = body[at + 4:at + 4 + n]
+                if ext == 0x002B and len(data) >= 2:
+                    version = int.from_bytes(data[0:2], "big")
+                elif ext == 0x0033 and len(data) >= 2:
+                    group = int.from_bytes(data[0:2], "big")
+                at += 4 + n
+    except IndexError:
+        return None
+    return {"version": version, "suite": suite, "group": group, "helloRetry": random_ == HRR_RANDOM}
+
+
+def parse_key_exchange(body: bytes, kind: str) -> dict:
+    """A TLS <= 1.2 ServerKeyExchange: the named curve (ECDHE) or the size of the prime (DHE)."""
+    try:
+        if kind == "ECDHE" and body[0] == 3:
+            return {"group": int.from_bytes(body[1:3], "big")}
+        if kind == "DHE":
+            n = int.from_bytes(body[0:2], "big")
+            p = body[2:2 + n].lstrip(b"\x00")
+            return {"dhBits": int.from_bytes(p, "big").bit_length(),
+                    "ffdhe": p.startswith(FFDHE_PREFIX) and p.endswith(b"\xff" * 8)}
+    except IndexError:
+        pass
+    return {}
+
+
+class HandshakeTap:
+    """One direction of a connection, fed the bytes as they pass: records, the plaintext handshake messages
+    reassembled across records, plaintext alerts. Stops at the first encrypted record it cannot read."""
+
+    def __init__(self, server_side: bool) -> None:
+        self.server_side = server_side
+        self.buffer = b""
+        self.handshake = b""
+        self.encrypted = False
+        self.after_ccs = False
+        self.facts: dict = {"helloRetry": False, "alerts": [], "hellos": 0, "certificates": None}
+        self.hello: Optional[dict] = None  # the last real ServerHello (not an HRR)
+
+    def feed(self, data: bytes) -> None:
+        try:
+            self._feed(data)
+        except Exception:  # a capture never breaks the relay
+            self.encrypted = True
+
+    def _feed(self, data: bytes) -> None:
+        if self.buffer is None:
+            return
+        self.buffer += data
+        while len(self.buffer) >= 5:
+            kind, n = self.buffer[0], int.from_bytes(self.buffer[3:5], "big")
+            if len(self.buffer) < 5 + n:
+                break
+            payload, self.buffer = self.buffer[5:5 + n], self.buffer[5 + n:]
+            if kind == 21 and n == 2:  # a plaintext alert (an encrypted one is longer or has type 23)
+                self.facts["alerts"].append({"level": payload[0], "description": payload[1]})
+            elif kind == 20:
+                hello = self.hello
+                if self.server_side and hello is not None and hello["version"] <= 0x0303:
+                    self.encrypted = True
+                if not self.server_side:
+                    self.after_ccs = True
+            elif kind == 22 and not self.server_side and self.after_ccs:
+                # TLS 1.2's encrypted Finished, or TLS 1.3's second ClientHello after the compatibility CCS:
+                # a record of its own either way; only a well-formed ClientHello counts
+                if len(payload) >= 6 and payload[0] == 1 and 4 + int.from_bytes(payload[1:4], "big") == len(payload) \
+                        and payload[4:6] == b"\x03\x03":
+                    self.facts["hellos"] += 1
+            elif kind == 22 and not self.encrypted:
+                self.handshake += payload
+                self._messages()
+            if len(self.buffer) > 1 << 20:
+                self.buffer = None
+                return
+
+    def _messages(self) -> None:
+        while len(self.handshake) >= 4 and not self.encrypted:
+            kind, n = self.handshake[0], int.from_bytes(self.handshake[1:4], "big")
+            if len(self.handshake) < 4 + n:
+                return
+            body, self.handshake = self.handshake[4:4 + n], self.handshake[4 + n:]
+            if not self.server_side:
+                if kind == 1:
+                    self.facts["hellos"] += 1
+                continue
+            if kind == 2:
+                hello = parse_server_hello(body)
+                if hello is None:
+                    continue
+                if hello["helloRetry"]:
+                    self.facts["helloRetry"] = True
+                    self.facts["retryGroup"] = hello["group"]
+                    continue
+                self.hello = hello
+                if hello["version"] >= 0x0304:
+                    self.encrypted = True  # everything after a TLS 1.3 ServerHello is encrypted
+            elif kind == 11 and self.hello is not None:
+                count, at = 0, 3
+                while at + 3 <= len(body):
+                    at += 3 + int.from_bytes(body[at:at + 3], "big")
+                    count += 1
+                self.facts["certificates"] = count
+            elif kind == 12 and self.hello is not None:
+                self.facts.update(parse_key_exchange(body, suite_kind(self.hello["suite"])))
+
+
+def capture_summary(client: HandshakeTap, server: HandshakeTap) -> dict:
+    """What one connection's plaintext showed: the JSON line of --capture (without index and times)."""
+    hello = server.hello
+    out: dict = {"clientHellos": client.facts["hellos"], "serverHello": hello is not None,
+                 "helloRetry": server.facts["helloRetry"], "retryGroup": server.facts.get("retryGroup"),
+                 "version": VERSION_NAMES.get(hello["version"], "0x%04X" % hello["version"]) if hello else None,
+                 "suite": "0x%04X" % hello["suite"] if hello else None,
+                 "group": None, "dhBits": server.facts.get("dhBits"), "ffdhe": server.facts.get("ffdhe"),
+                 "certificates": server.facts["certificates"],
+                 "serverAlerts": server.facts["alerts"], "clientAlerts": client.facts["alerts"]}
+    if hello:
+        out["group"] = hello["group"] if hello["version"] >= 0x0304 else server.facts.get("group")
+    return out
+
+
 # --- sockets ---------------------------------------------------------------------------------------
 
 def hold(folder: Optional[str]) -> None:
@@ -137,12 +313,14 @@ def hold(folder: Optional[str]) -> None:
         time.sleep(0.01)
 
 
-def pipe(src: socket.socket, dst: socket.socket) -> None:
+def pipe(src: socket.socket, dst: socket.socket, tap: Optional[HandshakeTap] = None) -> None:
     try:
         while True:
             data = src.recv(65536)
             if not data:
                 break
+            if tap is not None:
+                tap.feed(data)
             dst.sendall(data)
     except OSError:
         pass
@@ -336,9 +514,12 @@ class DelayedLink:
 
 
 class Config:
+    """`capture`: called with capture_summary(...) of every forwarded connection when it ends (--capture)."""
+
     def __init__(self, target: tuple[str, int], max_suites: Optional[int] = None, hold_folder: Optional[str] = None,
-                 latency: Optional[float] = None) -> None:
+                 latency: Optional[float] = None, capture: Optional[Callable[[dict], None]] = None) -> None:
         self.target, self.max_suites, self.hold_folder, self.latency = target, max_suites, hold_folder, latency
+        self.capture = capture
 
 
 class Log:
@@ -384,12 +565,17 @@ def forward(conn: socket.socket, config: Config) -> None:
     if config.latency is not None:
         DelayedLink(conn, upstream, config.latency).run(first, first_at)
         return
-    other = threading.Thread(target=pipe, args=(conn, upstream), daemon=True)
+    taps = (HandshakeTap(server_side=False), HandshakeTap(server_side=True)) if config.capture else (None, None)
+    if first and taps[0] is not None:
+        taps[0].feed(first)
+    other = threading.Thread(target=pipe, args=(conn, upstream, taps[0]), daemon=True)
     other.start()
-    pipe(upstream, conn)
+    pipe(upstream, conn, taps[1])
     other.join(timeout=5.0)
     conn.close()
     upstream.close()
+    if config.capture and taps[0] is not None and taps[1] is not None:
+        config.capture(capture_summary(taps[0], taps[1]))
 
 
 def serve(conn: socket.socket, index: int, fate: str, started: float, config: Config, log: Log) -> None:
@@ -478,6 +664,7 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--throttle", type=count, default=None)
     result.add_argument("--log", default=None)
     result.add_argument("--summarize", metavar="FILE", default=None)
+    result.add_argument("--capture", metavar="FILE", default=None)
     return result
 
 
@@ -505,7 +692,25 @@ def main(argv: Optional[list[str]] = None) -> None:
         log = Log(args.log)
     except OSError as error:
         args_parser.error(f"--log {args.log}: {error.strerror}")
-    config = Config(args.to, args.max_suites, args.hold, None if args.latency_ms is None else args.latency_ms / 1000.0)
+    if args.capture is not None and args.latency_ms is not None:
+        args_parser.error("--capture does not work with --latency-ms")
+    capture = None
+    if args.capture is not None:
+        try:
+            capture_file = open(args.capture, "a", encoding="utf-8")
+        except OSError as error:
+            args_parser.error(f"--capture {args.capture}: {error.strerror}")
+        capture_lock = threading.Lock()
+        captured = [0]
+
+        def capture(facts: dict) -> None:
+            with capture_lock:
+                line = json.dumps(dict(facts, index=captured[0]))
+                captured[0] += 1
+                capture_file.write(line + "\n")
+                capture_file.flush()
+    config = Config(args.to, args.max_suites, args.hold, None if args.latency_ms is None else args.latency_ms / 1000.0,
+                    capture)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

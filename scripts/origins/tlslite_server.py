@@ -2,7 +2,9 @@
 """SSLv3-only TLS origin built on tlslite-ng (run with the repo's .venv python).
 
 usage: tlslite_server.py --cert FULLCHAIN.pem --key KEY.pem [--host 127.0.0.1] [--port 0]
-       [--min 3.0] [--max 3.0]
+       [--min 3.0] [--max 3.0] [--alpn http/1.1]
+With --alpn it answers ALPN with that protocol (tlslite-ng 0.8.2 fails a TLS 1.3 handshake whose ClientHello
+offers ALPN when the server has no ALPN list: curl's does).
 Prints "LISTENING <port>" once bound, then serves forever: every connection is handled
 in its own daemon thread, and any error (garbage input, handshake failure, timeouts)
 only closes that connection.
@@ -13,7 +15,7 @@ import argparse
 import socket
 import sys
 import threading
-from typing import Any
+from typing import Any, Optional
 
 from tlslite.api import HandshakeSettings, TLSConnection, X509CertChain, parsePEMKey
 
@@ -23,11 +25,12 @@ def parse_version(s: str) -> tuple[int, int]:
     return (int(major), int(minor))
 
 
-def handle(conn: socket.socket, chain: X509CertChain, key: Any, settings: HandshakeSettings) -> None:
+def handle(conn: socket.socket, chain: X509CertChain, key: Any, settings: HandshakeSettings,
+           alpn: Optional[list[bytearray]] = None) -> None:
     try:
         conn.settimeout(10)
         tls = TLSConnection(conn)
-        tls.handshakeServer(certChain=chain, privateKey=key, settings=settings)
+        tls.handshakeServer(certChain=chain, privateKey=key, settings=settings, alpn=alpn)
         try:
             tls.read(max=4096)
         except Exception:
@@ -54,6 +57,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--min", default="3.0")
     ap.add_argument("--max", default="3.0")
+    ap.add_argument("--alpn", default=None)
     a = ap.parse_args()
 
     with open(a.cert) as f:
@@ -79,7 +83,8 @@ def main() -> None:
         except OSError as e:
             print("accept failed: %s" % e, file=sys.stderr, flush=True)
             continue
-        threading.Thread(target=handle, args=(conn, chain, key, settings), daemon=True).start()
+        threading.Thread(target=handle, args=(conn, chain, key, settings,
+                                                   [bytearray(a.alpn, "ascii")] if a.alpn else None), daemon=True).start()
 
 
 if __name__ == "__main__":

