@@ -64,18 +64,13 @@ public enum HandshakeSimulation {
                 return .success(Choice(version: .tls13, suite: code, group: nil))
             }
             let serverOrder = groupOrder(for: .tls13, in: server)
-            guard !client.keyShareGroups.isEmpty else {
-                // no recorded key shares: the group the server picks, and whether it needs a retry is not known
-                guard let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: serverOrder) else {
-                    return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
-                }
-                return .success(Choice(version: .tls13, suite: code, group: group))
-            }
-            guard let (group, retry) = keyExchange(shares: client.keyShareGroups, groups: client.groups, server: serverGroups,
-                                                   serverOrder: serverOrder) else {
-                return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true))
-            }
-            return .success(Choice(version: .tls13, suite: code, group: group, helloRetry: retry))
+            // no recorded key shares: the group the server picks; whether it needs a retry is not known
+            let picked: (group: UInt16, helloRetry: Bool?)? = client.keyShareGroups.isEmpty
+                ? pickGroup(client: client.groups, server: serverGroups, serverOrder: serverOrder).map { ($0, nil) }
+                : keyExchange(shares: client.keyShareGroups, groups: client.groups, server: serverGroups, serverOrder: serverOrder)
+                    .map { ($0.group, $0.helloRetry) }
+            guard let picked else { return .failure(Failure(reason: .noCommonGroup(.tls13), definitive: true)) }
+            return .success(Choice(version: .tls13, suite: code, group: picked.group, helloRetry: picked.helloRetry))
         }
         for code in common {
             let suite = Catalog.shared.suite(code: code)

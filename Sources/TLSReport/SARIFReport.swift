@@ -242,7 +242,7 @@ extension SARIFReport {
             func finding(_ cause: Cause, _ level: SARIFLog.Finding.Level, origin: OriginEntry) -> SARIFLog.Finding {
                 let path = cause.path.isEmpty ? origin.path : cause.path
                 let keys = (keyOf[cause.id] ?? []).map { path + "." + $0 }
-                let position = keys.lazy.compactMap { key in map?.exactPosition(of: key) }.first
+                let position = keys.lazy.compactMap { key in map?.positions[key] }.first
                     ?? map?.position(of: path) ?? map?.position(of: origin.path)
                 return .init(rule: "distribution/" + cause.id, level: level,
                              message: "Origin \(origin.id) of \(distribution.name): \(cause.message)", fix: cause.fix,
@@ -259,9 +259,4 @@ extension SARIFReport {
         }
         return out
     }
-}
-
-extension SourceMap {
-    /// The position of exactly `path`, nil when the file has no such key (no fallback to an enclosing value).
-    func exactPosition(of path: String) -> SourcePosition? { positions[path] }
 }

@@ -202,10 +202,12 @@ extension ClientHello {
                 echo.writeVector(prefixBytes: 2) { $0.write(cookie) }
             }
             // Hellos between 256 and 511 bytes hang some load balancers (RFC 7685 §1); pad past 512.
-            // A named client's hello is sent as that client sends it: padded only if it lists padding.
+            // A named client's hello is sent as that client sends it: padded only if it lists padding last, with at
+            // least one byte (BoringSSL's rule), after its last GREASE extension.
             let lengthSoFar = 4 + hello.bytes.count + 2 + extensions.count + echo.bytes.count
-            if shape == nil, (256...511).contains(lengthSoFar) {
-                let padding = max(0, 512 - lengthSoFar - 4)
+            let pads = shape.map { $0.extensions.last == TLSConstants.extPadding } ?? true
+            if pads, (256...511).contains(lengthSoFar) {
+                let padding = max(shape == nil ? 0 : 1, 512 - lengthSoFar - 4)
                 var pad = ByteWriter()
                 pad.write(TLSConstants.extPadding)
                 pad.writeVector(prefixBytes: 2) { $0.write([UInt8](repeating: 0, count: padding)) }
@@ -339,20 +341,11 @@ extension ClientHello {
             ext.writeVector(prefixBytes: 2) { $0.write(body) }
         }
         if greases(.extensionsFirst) { add(greaseValue(.extensionsFirst), []) }
-        // the last GREASE extension goes before padding when the client pads (BoringSSL)
-        let padded = shape.extensions.last == TLSConstants.extPadding
-        for type in shape.extensions where !(padded && type == TLSConstants.extPadding) {
+        for type in shape.extensions {  // padding has no body here: encodeHandshake adds it, after everything else
             guard let body = extensionBody(type) else { continue }
             add(type, body)
         }
         if greases(.extensionsLast) { add(greaseValue(.extensionsLast), [0]) }
-        if padded {
-            // BoringSSL's rule: a hello of 256 to 511 bytes (handshake header included) is padded to 512; others
-            // carry no padding extension
-            let soFar = 4 + 2 + random.count + 1 + sessionID.count + 2 + 2 * (suites.count + (greases(.suites) ? 1 : 0)
-                + (shape.renegotiationSCSV ? 1 : 0)) + 2 + 2 + ext.bytes.count
-            if (256...511).contains(soFar) { add(TLSConstants.extPadding, [UInt8](repeating: 0, count: max(1, 512 - soFar - 4))) }
-        }
         return ext.bytes
     }
 }

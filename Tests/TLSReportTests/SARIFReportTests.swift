@@ -87,7 +87,7 @@ struct SARIFReportTests {
         try Data(SARIFLog(findings: [.init(rule: "distribution/x", level: .warning, message: "m", file: "a.yaml", line: 3, column: 5)])
             .rendered().utf8).write(to: template)
         files.append(template.path)
-        let run = try await SchemaValidator.validate(files, sarif: true)
+        let run = try await SchemaValidator.validateSARIF(files)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("\(files.count) valid, 0 invalid"))
     }

@@ -56,14 +56,7 @@ import TLSModel
     func realClientsGetWhatTheSimulationSays(_ kind: String) async throws {
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        var options = ScanOptions()
-        options.serverName = "localhost"
-        options.crossCheck = false
-        options.httpPort = nil
-        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
-        var analysisOptions = AnalysisOptions()
-        analysisOptions.trustStore = try TrustStore(pem: String(contentsOfFile: origin.dir + "/root.crt", encoding: .utf8))
-        let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
+        let analysis = try await RealClientQuirkTests.scan(origin)
         let sClient = try Self.sClient(port: origin.port)
         let simulatedSClient = try #require(Self.row(analysis, "openssl-3-default"))
         #expect(simulatedSClient == sClient, "\(kind): s_client got \(sClient.map(String.init(describing:)) ?? "no connection"), the simulation says \(simulatedSClient.map(String.init(describing:)) ?? "no connection")")
