@@ -175,7 +175,7 @@ public enum DistributionChecks {
     private static func elbNameFindings(_ origin: Origin, _ routing: OriginRouting) -> [DistributionFinding] {
         guard origin.usesHTTPS, !routing.everyBehaviorForwardsHost else { return [] }
         let isELBName: Bool = switch origin.domain {
-        case let .resolved(name): name.lowercased().hasSuffix(".elb.amazonaws.com")
+        case let .resolved(name): LoadBalancerKind.isELBDNSName(name)
         case .unresolved: origin.loadBalancer != nil
         }
         guard isELBName else { return [] }
