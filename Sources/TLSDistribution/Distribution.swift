@@ -205,6 +205,8 @@ public struct Behavior: Sendable, Hashable, Codable {
     /// Why: the legacy `ForwardedValues` headers, the managed or custom origin request policy, or the unknown id.
     public var why: String
     public var path: String
+    /// The edge functions associated with the behaviour (Lambda@Edge, CloudFront Functions), in file order.
+    public var edgeFunctions: [EdgeFunction] = []
 
     public static let defaultPattern = "Default (*)"
 
@@ -217,6 +219,52 @@ public struct Behavior: Sendable, Hashable, Codable {
         self.why = why
         self.path = path
     }
+}
+
+/// A Lambda@Edge function or CloudFront Function associated with a cache behaviour.
+///
+/// What each can change about the origin connection (Amazon CloudFront Developer Guide):
+/// - a Lambda@Edge function on the origin-request event can route the request to another origin by updating the
+///   event's `origin` object, and can set the Host header ("Lambda@Edge event structure", Dynamic origin selection,
+///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html);
+/// - a CloudFront Function on the viewer-request event can change the origin with the origin modification helpers
+///   (`cf.updateRequestOrigin`, "Helper methods for origin modification",
+///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/helper-functions-origin-modification.html);
+///   Host is read-only in viewer-request events ("Restrictions on all edge functions", HTTP headers,
+///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html).
+public struct EdgeFunction: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case lambdaEdge = "lambda-edge"
+        case cloudFrontFunction = "cloudfront-function"
+    }
+
+    public var kind: Kind
+    /// `viewer-request`, `origin-request`, `origin-response`, `viewer-response` as written (nil when unresolved).
+    public var eventType: String?
+    /// The function's ARN as written.
+    public var function: Value
+    /// JSON path of the association.
+    public var path: String
+
+    public init(kind: Kind, eventType: String?, function: Value, path: String) {
+        self.kind = kind
+        self.eventType = eventType
+        self.function = function
+        self.path = path
+    }
+
+    /// Whether the function can send the request to another origin than the behaviour's, or change the Host the
+    /// origin's certificate is checked against; nil when the event type is unresolved.
+    public var mayChangeOrigin: Bool? {
+        guard let eventType else { return nil }
+        return switch kind {
+        case .lambdaEdge: eventType == "origin-request"
+        case .cloudFrontFunction: eventType == "viewer-request"
+        }
+    }
+
+    /// Whether it can change the Host header sent to the origin (Lambda@Edge on origin-request only).
+    public var mayChangeHost: Bool { kind == .lambdaEdge && eventType == "origin-request" }
 }
 
 /// An origin group (failover): its id and the origin ids it holds, primary first.

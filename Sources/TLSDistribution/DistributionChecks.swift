@@ -136,17 +136,27 @@ public enum DistributionChecks {
 
     /// Every finding of `distribution`, origin by origin.
     public static func findings(for distribution: Distribution) -> [DistributionFinding] {
-        zip(distribution.origins, routing(of: distribution)).flatMap { origin, route in
-            headerFindings(origin) + elbNameFindings(origin, route) + hostFindings(origin, route, distribution)
-                + (origin.loadBalancer.map { listenerFindings($0, origin: origin) } ?? [])
+        zip(distribution.origins, routing(of: distribution)).flatMap { origin, route -> [DistributionFinding] in
+            var findings = headerFindings(origin)
+            findings += elbNameFindings(origin, route)
+            findings += hostFindings(origin, route, distribution)
+            if let balancer = origin.loadBalancer { findings += listenerFindings(balancer, origin: origin) }
+            findings += edgeFunctionFindings(origin, reaching: behaviors(reaching: origin, in: distribution))
+            return findings
         }
+    }
+
+    /// The behaviours that send requests to `origin`, directly or through an origin group, in the distribution's order.
+    static func behaviors(reaching origin: Origin, in distribution: Distribution) -> [Behavior] {
+        let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
+        return distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
     }
 
     /// For each origin, in the distribution's order: the behaviours that reach it and which of them forward Host.
     public static func routing(of distribution: Distribution) -> [OriginRouting] {
         distribution.origins.map { origin in
             let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
-            let reaching = distribution.behaviors.filter { $0.targetOriginId == origin.id || groups.contains($0.targetOriginId) }
+            let reaching = behaviors(reaching: origin, in: distribution)
             let forwarding = reaching.filter { $0.forwardsHost == true }
             return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern),
                                  hostBehaviors: forwarding.map(\.pathPattern),
@@ -224,6 +234,33 @@ public enum DistributionChecks {
             fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
             path: origin.path
         )]
+    }
+
+    /// A behaviour reaching the origin runs an edge function that can send its requests to another origin or with
+    /// another Host (``EdgeFunction``): the audit judges the origin and Host the configuration names, which the
+    /// function may replace at run time. A warning, once per function, not a failure.
+    private static func edgeFunctionFindings(_ origin: Origin, reaching: [Behavior]) -> [DistributionFinding] {
+        guard origin.kind == .custom else { return [] }
+        return reaching.flatMap { behavior in
+            behavior.edgeFunctions.compactMap { function -> DistributionFinding? in
+                guard function.mayChangeOrigin != false else { return nil }
+                let name = describe(function.function)
+                let what: String
+                switch (function.kind, function.eventType) {
+                case (.lambdaEdge, "origin-request"?):
+                    what = "the Lambda@Edge function \(name) runs on origin-request and can send these requests to another origin (its event's origin object) or set their Host header"
+                case (.cloudFrontFunction, "viewer-request"?):
+                    what = "the CloudFront Function \(name) runs on viewer-request and can send these requests to another origin (cf.updateRequestOrigin); it cannot change Host"
+                default:
+                    what = "the edge function \(name) has an event type that cannot be resolved; on origin-request (Lambda@Edge) or viewer-request (CloudFront Functions) it can change the origin"
+                }
+                return DistributionFinding(
+                    id: "edge-function-may-change-origin", severity: .warning, originId: origin.id,
+                    message: "behaviour \(behavior.pathPattern) reaches origin \(origin.id), but \(what); tlsmatrix audits the origin and Host the configuration names, not those the function chooses at run time",
+                    fix: "audit every origin the function can choose as well (e.g. `tlsmatrix scan` on each), with the Host it sets",
+                    path: function.path)
+            }
+        }
     }
 
     /// The id of the finding for Host forwarded on a distribution without aliases.

@@ -296,27 +296,84 @@ struct DistributionReader {
     private func behavior(_ node: ConfigNode, _ path: String, pattern: String) -> Behavior {
         let target = identifier(node, key("TargetOriginId", "target_origin_id"), path).key
         let (forwards, why) = host(node, path)
-        return Behavior(pathPattern: pattern, targetOriginId: target, forwardsHost: forwards, why: why, path: path)
+        var behavior = Behavior(pathPattern: pattern, targetOriginId: target, forwardsHost: forwards, why: why, path: path)
+        behavior.edgeFunctions = edgeFunctions(node, path)
+        return behavior
     }
 
-    /// Whether a behaviour forwards the viewer's Host, and why.
-    private func host(_ node: ConfigNode, _ path: String) -> (Bool?, String) {
-        let policyKey = key("OriginRequestPolicyId", "origin_request_policy_id")
-        let policyPath = Self.sub(path, policyKey)
-        if let policyNode = node[policyKey], policyNode != .null, policyNode.string != "" {
-            if let (forwards, why) = templatePolicy(resolver.selected(policyNode, policyPath)) { return (forwards, why) }
-            switch resolver.value(policyNode, policyPath) {
-            case let .resolved(id)? where !id.isEmpty:
-                if let managed = ManagedOriginRequestPolicy.named(id: id) {
-                    return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from a stored AWS page)"))
+    /// The behaviour's `LambdaFunctionAssociations` and `FunctionAssociations` (Terraform:
+    /// `lambda_function_association`, `function_association`).
+    private func edgeFunctions(_ node: ConfigNode, _ path: String) -> [EdgeFunction] {
+        let kinds: [(EdgeFunction.Kind, String, String, String, String)] = [
+            (.lambdaEdge, "LambdaFunctionAssociations", "lambda_function_association", "LambdaFunctionARN", "lambda_arn"),
+            (.cloudFrontFunction, "FunctionAssociations", "function_association", "FunctionARN", "function_arn"),
+        ]
+        return kinds.flatMap { kind, camel, snake, arnCamel, arnSnake in
+            items(node, key(camel, snake), path).compactMap { item -> EdgeFunction? in
+                switch item {
+                case let .present(association, at) where association.pairs != nil:
+                    let eventKey = key("EventType", "event_type")
+                    let arnKey = key(arnCamel, arnSnake)
+                    let function = resolver.value(association[arnKey], Self.sub(at, arnKey))
+                        ?? .unresolved(expression: "no \(arnKey)", path: Self.sub(at, arnKey))
+                    return EdgeFunction(kind: kind, eventType: resolver.string(association[eventKey], Self.sub(at, eventKey)),
+                                        function: function, path: at)
+                case let .present(other, at):
+                    return EdgeFunction(kind: kind, eventType: nil, function: .unresolved(expression: other.rendered, path: at), path: at)
+                case let .unknown(expression, at):
+                    return EdgeFunction(kind: kind, eventType: nil, function: .unresolved(expression: expression, path: at), path: at)
+                case .absent:
+                    return nil
                 }
-                return (nil, "unknown policy id \(id)")
-            case let .unresolved(expression, _)?:
-                return (nil, "origin request policy id unresolved: \(expression)")
-            default:
-                break
             }
         }
+    }
+
+    /// Whether a behaviour forwards the viewer's Host, and why. The headers of its origin request policy and those of
+    /// its cache policy both go to the origin (`CachePolicyHeadersConfig`: "whitelist – Only the HTTP headers that are
+    /// listed in the Headers type are included in the cache key and in requests that CloudFront sends to the origin",
+    /// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyHeadersConfig.html), so Host is
+    /// forwarded when either policy sends it, not forwarded when both are known not to, and undecided otherwise.
+    /// The legacy `ForwardedValues` settings stand alone (CloudFront takes them or the policies, not both).
+    private func host(_ node: ConfigNode, _ path: String) -> (Bool?, String) {
+        let request = policy(node, path, key: key("OriginRequestPolicyId", "origin_request_policy_id"), cache: false)
+        let cache = policy(node, path, key: key("CachePolicyId", "cache_policy_id"), cache: true)
+        if request == nil, cache == nil, let legacy = forwardedValues(node, path) { return legacy }
+        let known = [request, cache].compactMap { $0 }
+        if let forwarding = known.first(where: { $0.0 == true }) { return (true, forwarding.1) }
+        if let undecided = known.first(where: { $0.0 == nil }) { return (nil, undecided.1) }
+        if known.isEmpty { return (false, "no origin request policy and no forwarded headers") }
+        return (false, known.map(\.1).joined(separator: "; "))
+    }
+
+    /// Whether the origin request policy (or cache policy) at `key` sends Host: nil when the behaviour has none.
+    private func policy(_ node: ConfigNode, _ path: String, key policyKey: String, cache: Bool) -> (Bool?, String)? {
+        let policyPath = Self.sub(path, policyKey)
+        guard let policyNode = node[policyKey], policyNode != .null, policyNode.string != "",
+              resolver.isPresent(policyNode, policyPath) else { return nil }
+        let what = cache ? "cache policy" : "origin request policy"
+        if let known = templatePolicy(resolver.selected(policyNode, policyPath), cache: cache) { return known }
+        switch resolver.value(policyNode, policyPath) {
+        case let .resolved(id)? where !id.isEmpty:
+            if cache {
+                if let managed = ManagedCachePolicy.named(id: id) {
+                    return (managed.forwardsHost, "managed cache policy \(managed.name)")
+                }
+                return (nil, "unknown cache policy id \(id) (its headers go to the origin too)")
+            }
+            if let managed = ManagedOriginRequestPolicy.named(id: id) {
+                return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from a stored AWS page)"))
+            }
+            return (nil, "unknown policy id \(id)")
+        case let .unresolved(expression, _)?:
+            return (nil, "\(what) id unresolved: \(expression)")
+        default:
+            return nil
+        }
+    }
+
+    /// The legacy `ForwardedValues` headers: nil when the behaviour has none.
+    private func forwardedValues(_ node: ConfigNode, _ path: String) -> (Bool?, String)? {
         let forwardedKey = key("ForwardedValues", "forwarded_values")
         switch block(node, forwardedKey, path) {
         case let .unknown(expression, _):
@@ -341,35 +398,40 @@ struct DistributionReader {
             }
             return (false, "legacy ForwardedValues headers do not contain Host")
         case .absent:
-            break
+            return nil
         }
-        let cacheKey = key("CachePolicyId", "cache_policy_id")
-        if let cache = node[cacheKey], cache != .null, cache.string != "", resolver.isPresent(cache, Self.sub(path, cacheKey)) {
-            return (nil, "no origin request policy; the cache policy's headers are not checked offline")
-        }
-        return (false, "no origin request policy and no forwarded headers")
     }
 
-    /// CloudFormation: `!Ref P` / `!GetAtt P.Id` to an `AWS::CloudFront::OriginRequestPolicy` of the template.
-    private func templatePolicy(_ node: ConfigNode) -> (Bool, String)? {
+    /// CloudFormation: `!Ref P` / `!GetAtt P.Id` to an `AWS::CloudFront::OriginRequestPolicy` (or, `cache`,
+    /// `AWS::CloudFront::CachePolicy`) of the template, and whether its headers include Host.
+    private func templatePolicy(_ node: ConfigNode, cache: Bool) -> (Bool?, String)? {
         guard style == .cloudFormation else { return nil }
         let logicalId = node["Ref"]?.string ?? node["Fn::GetAtt"].flatMap(ValueResolver.getAtt).flatMap { $0.1 == "Id" ? $0.0 : nil }
-        guard let logicalId, resolver.resourceType(logicalId) == "AWS::CloudFront::OriginRequestPolicy",
-              let headers = resolver.template?["Resources"]?[logicalId]?["Properties"]?["OriginRequestPolicyConfig"]?["HeadersConfig"]
-        else { return nil }
-        let at = "Resources.\(logicalId).Properties.OriginRequestPolicyConfig.HeadersConfig"
-        let behavior = resolver.string(headers["HeaderBehavior"], at + ".HeaderBehavior") ?? "none"
+        let type = cache ? "AWS::CloudFront::CachePolicy" : "AWS::CloudFront::OriginRequestPolicy"
+        let configPath = cache ? ["CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "HeadersConfig"]
+            : ["OriginRequestPolicyConfig", "HeadersConfig"]
+        guard let logicalId, resolver.resourceType(logicalId) == type else { return nil }
+        let at = (["Resources", logicalId, "Properties"] + configPath).joined(separator: ".")
+        let what = cache ? "custom cache policy" : "custom origin request policy"
+        var headers = resolver.template?["Resources"]?[logicalId]?["Properties"]
+        for key in configPath { headers = headers?[key] }
+        guard let headers else { return (false, "\(what) \(logicalId) (no HeadersConfig)") }
+        guard let behavior = resolver.string(headers["HeaderBehavior"], at + ".HeaderBehavior") else {
+            return (nil, "\(what) \(logicalId): HeaderBehavior unresolved")
+        }
+        var undecided = false
         let names: [String] = resolver.items(headers["Headers"], at + ".Headers").compactMap { item in
-            guard case let .present(header, headerAt) = item else { return nil }
-            return resolver.string(header, headerAt)
+            guard case let .present(header, headerAt) = item else { undecided = undecided || item.isUnknown; return nil }
+            guard let name = resolver.string(header, headerAt) else { undecided = true; return nil }
+            return name
         }
         let listsHost = names.contains { $0.caseInsensitiveCompare("Host") == .orderedSame }
-        let forwards: Bool = switch behavior {
+        let forwards: Bool? = switch behavior {
         case "allViewer", "allViewerAndWhitelistCloudFront": true
-        case "whitelist": listsHost
-        case "allExcept": !listsHost
+        case "whitelist": listsHost ? true : (undecided ? nil : false)
+        case "allExcept": listsHost ? false : (undecided ? nil : true)
         default: false
         }
-        return (forwards, "custom origin request policy \(logicalId) (HeaderBehavior \(behavior))")
+        return (forwards, "\(what) \(logicalId) (HeaderBehavior \(behavior))")
     }
 }

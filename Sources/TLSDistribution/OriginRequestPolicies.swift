@@ -61,3 +61,34 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
         ManagedOriginRequestPolicy(rawValue: id.lowercased())
     }
 }
+
+/// CloudFront's managed cache policies whose IDs and header lists tlsmatrix knows. A cache policy's headers go to
+/// the origin as well as into the cache key, so a cache policy with Host in its headers forwards the viewer's Host.
+///
+/// Source: the archived guide, awsdocs/amazon-cloudfront-developer-guide `doc_source/using-managed-cache-policies.md`
+/// (commit 1674b70b1a29d63b34cdbc885c08ea8a1e9efecc), "Headers included in cache key": CachingOptimized (none
+/// explicitly; the normalised Accept-Encoding), CachingOptimizedForUncompressedObjects (none), CachingDisabled
+/// (none), Elemental-MediaPackage (Origin). Newer managed policies (Amplify, UseOriginCacheControlHeaders, …) are
+/// not in that copy: their IDs are reported as unknown and Host forwarding as undecided, never guessed.
+public enum ManagedCachePolicy: String, Sendable, CaseIterable, Codable {
+    case cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    case cachingOptimizedForUncompressedObjects = "b2884449-e4de-46a7-ac36-70bc7f1ddd6d"
+    case cachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    case elementalMediaPackage = "08627262-05a9-4f76-9ded-b50ca2e3a84f"
+
+    /// The policy's name as AWS writes it.
+    public var name: String {
+        switch self {
+        case .cachingOptimized: "Managed-CachingOptimized"
+        case .cachingOptimizedForUncompressedObjects: "Managed-CachingOptimizedForUncompressedObjects"
+        case .cachingDisabled: "Managed-CachingDisabled"
+        case .elementalMediaPackage: "Managed-Elemental-MediaPackage"
+        }
+    }
+
+    /// Whether the policy's headers include Host (none of these does).
+    public var forwardsHost: Bool { false }
+
+    /// The managed policy with this ID (case-insensitive).
+    public static func named(id: String) -> ManagedCachePolicy? { ManagedCachePolicy(rawValue: id.lowercased()) }
+}

@@ -65,6 +65,11 @@ final class ValueResolver {
         case present(ConfigNode, String)
         case absent
         case unknown(String, String)
+
+        var isUnknown: Bool {
+            if case .unknown = self { return true }
+            return false
+        }
     }
 
     /// `key` of `container` with intrinsics applied (`Fn::If`, `AWS::NoValue`, a list parameter…). An undecidable

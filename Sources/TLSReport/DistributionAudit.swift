@@ -21,13 +21,52 @@ public struct DistributionReport: Codable, Sendable, Equatable {
     /// probed: `--offline`), `incomplete` (some origin could not be audited), `failed` (some would 502); the exit
     /// status is 0, 6, 3, 1 respectively.
     public var status: AuditStatus
+    /// What each input file gave besides its distributions: why it gave none, what a false Condition left out, the
+    /// nested stacks followed or not, file-level values that could not be resolved.
+    public var files: [FileEntry]
 
-    public init(offline: Bool, distributions: [DistributionEntry]) {
+    public init(offline: Bool, distributions: [DistributionEntry], files: [FileEntry] = []) {
         schemaVersion = Self.currentSchemaVersion
         tool = ScanReport.Tool(name: ToolVersion.name, version: ToolVersion.current)
         self.offline = offline
         self.distributions = distributions
+        self.files = files
         status = AuditStatus.combine(distributions.map(\.status))
+    }
+}
+
+/// One input file of `tlsmatrix distribution`: how it was read and what it gave besides its distributions.
+public struct FileEntry: Codable, Sendable, Equatable {
+    public var file: String
+    /// What the file was read as (`CloudFormation template`, …); null when it could not be read.
+    @Nullable public var shape: String?
+    /// Why the file gave nothing (not readable, not a distribution file, no distributions); null when read.
+    @Nullable public var error: String?
+    /// Set when the file is a nested-stack child of another file given, and audited there.
+    @Nullable public var auditedAsChildOf: String?
+    /// How many distributions it gave (those of followed nested stacks included).
+    public var distributions: Int
+    /// Resources not audited because their Condition is false.
+    public var skipped: [SkippedResource]
+    /// The `AWS::CloudFormation::Stack` resources met, followed (`childFile`) or not (`problem`).
+    public var nestedStacks: [NestedStack]
+    /// File-level values that could not be resolved (a nested stack's TemplateURL, a distribution's Condition).
+    public var unresolved: [Unresolved]
+
+    public init(_ result: DistributionFileResult) {
+        file = result.file
+        shape = result.shape
+        error = result.error
+        auditedAsChildOf = result.auditedAsChildOf
+        distributions = result.distributions.count
+        skipped = result.skipped
+        nestedStacks = result.nestedStacks
+        unresolved = result.unresolved
+    }
+
+    /// Whether a report has something to say about the file beyond its distributions.
+    public var isNoteworthy: Bool {
+        error != nil || auditedAsChildOf != nil || !skipped.isEmpty || !nestedStacks.isEmpty || !unresolved.isEmpty
     }
 }
 
@@ -70,8 +109,15 @@ public struct DistributionEntry: Codable, Sendable, Equatable {
     public var path: String
     /// The viewer host names (resolved aliases).
     public var aliases: [String]
+    /// Aliases that could not be resolved (`Fn::Sub`, `Fn::ImportValue`, a list parameter without a value): never
+    /// read as "no aliases".
+    public var unresolvedAliases: [Unresolved]
     public var status: AuditStatus
     public var origins: [OriginEntry]
+    /// Reasons the distribution as a whole would fail, not tied to one origin (`no-origins`).
+    public var causes: [Cause]
+    /// Findings about the distribution as a whole that are not failures.
+    public var notes: [Cause]
     /// Values of the file that could not be resolved (expression and JSON path), in file order.
     public var unresolved: [Unresolved]
 }
@@ -249,14 +295,26 @@ public enum DistributionAudit {
                   aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
                   findings: findings.filter { $0.originId == origin.id })
         }
-        var status = AuditStatus.combine(origins.map(Self.status))
+        var causes: [Cause] = []
+        var notes: [Cause] = []
+        for finding in findings where !distribution.origins.contains(where: { $0.id == finding.originId }) {
+            let cause = Cause(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+                              generations: finding.generation.map { [$0.rawValue] } ?? [])
+            if finding.severity == .error { causes.append(cause) } else { notes.append(cause) }
+        }
+        var status = AuditStatus.combine(origins.map(Self.status) + (causes.isEmpty ? [] : [.failed]))
         // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
         if status < .incomplete, origins.contains(where: { $0.forwardsHost == true }),
            distribution.aliases.contains(where: { $0.resolved == nil }) {
             status = .incomplete
         }
+        let unresolvedAliases = distribution.aliases.compactMap { alias -> Unresolved? in
+            guard case let .unresolved(expression, path) = alias else { return nil }
+            return Unresolved(expression: expression, path: path)
+        }
         return DistributionEntry(name: distribution.name, file: distribution.sourceFile, path: distribution.path,
-                                 aliases: aliases, status: status, origins: origins, unresolved: distribution.unresolved)
+                                 aliases: aliases, unresolvedAliases: unresolvedAliases, status: status, origins: origins,
+                                 causes: causes, notes: notes, unresolved: distribution.unresolved)
     }
 
     /// An origin's status: an error cause fails it whatever its outcome says (✗ never stands beside a pass).

@@ -19,6 +19,16 @@ public enum DistributionHTMLReport {
         for (index, distribution) in presentation.distributions.enumerated() {
             out += section(distribution, index: index)
         }
+        if !presentation.files.isEmpty {
+            out += "<h2>Input files</h2>\n<ul class=\"files\">\n"
+            for line in presentation.files {
+                let tone = line.level == "error" ? " class=\"bad\"" : line.level == "warning" ? " class=\"undecided\"" : ""
+                out += "<li\(tone)><code>\(e(line.file))</code> \(e(line.level)): \(e(line.text))"
+                if let path = line.path { out += " <small>(<code>\(e(path))</code>)</small>" }
+                out += "</li>\n"
+            }
+            out += "</ul>\n"
+        }
         out += "</body>\n</html>\n"
         return out
     }
@@ -39,7 +49,7 @@ public enum DistributionHTMLReport {
         var out = "<section class=\"distribution\" id=\"distribution-\(index)\">\n"
         out += "<h2>\(e(entry.name)) <span class=\"\(cls(distribution.status))\">\(e(distribution.status.text))</span></h2>\n"
         out += "<p class=\"meta\">File <code>\(e(entry.file))</code> at <code>\(e(entry.path))</code>; aliases: "
-        out += entry.aliases.isEmpty ? "none" : entry.aliases.map { "<code>\(e($0))</code>" }.joined(separator: ", ")
+        out += "<code>\(e(DistributionPresentation.aliases(entry)))</code>"
         out += "</p>\n"
         out += "<p class=\"verdict-line\">\(e(DistributionPresentation.verdict(entry)))</p>\n"
         out += "<table class=\"origins\">\n<tr><th>Origin</th><th>Domain:port</th><th>Protocol policy</th><th>Host sent</th>"

@@ -25,9 +25,22 @@ public enum DistributionJUnitReport {
 
     public static func render(_ presentation: DistributionPresentation) -> String {
         let suites = presentation.distributions.map { ($0, cases($0, offline: presentation.report.offline)) }
-        let all = suites.flatMap(\.1)
+        let all = suites.flatMap(\.1) + presentation.report.files.filter { $0.error != nil }
+            .map { Case(name: "file \($0.file)", result: .error(message: $0.error ?? "not audited")) }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix distribution\"\(counts(all))>\n"
+        // an input file that gave nothing is an error of its own suite, so a CI gate sees it
+        let unusable = presentation.report.files.filter { $0.error != nil }
+        if !unusable.isEmpty {
+            let cases = unusable.map { Case(name: "file \($0.file)", result: .error(message: $0.error ?? "not audited")) }
+            out += "  <testsuite name=\"input files\"\(counts(cases))>\n"
+            for item in cases {
+                out += "    <testcase classname=\"input files\" name=\"\(x(item.name))\">\n"
+                if case .error(let message) = item.result { out += "      <error message=\"\(x(message))\"/>\n" }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
         for (distribution, cases) in suites {
             let suiteName = "distribution \(distribution.entry.name)"
             out += "  <testsuite name=\"\(x(suiteName))\"\(counts(cases))>\n"
@@ -71,6 +84,11 @@ public enum DistributionJUnitReport {
 
     static func cases(_ distribution: DistributionPresentation.Distribution, offline: Bool) -> [Case] {
         var cases: [Case] = []
+        // a distribution-level cause (no origin at all) is a failing case of its own
+        for cause in distribution.entry.causes {
+            cases.append(Case(name: "distribution \(distribution.entry.name): \(cause.id)",
+                              result: .failure(message: cause.message, details: lines(cause))))
+        }
         for row in distribution.rows {
             let origin = row.origin
             cases.append(Case(name: "origin \(origin.id) (\(row.endpoint))", result: result(row)))

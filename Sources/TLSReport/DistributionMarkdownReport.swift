@@ -14,6 +14,13 @@ public enum DistributionMarkdownReport {
         out.append(e(presentation.summary))
         out.append("")
         for distribution in presentation.distributions { out += section(distribution) }
+        if !presentation.files.isEmpty {
+            out += ["## Input files", ""]
+            out += presentation.files.map { line in
+                "- \(e(line.file)) **\(line.level)**: \(e(line.text))" + (line.path.map { " (\(e($0)))" } ?? "")
+            }
+            out.append("")
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -24,8 +31,7 @@ public enum DistributionMarkdownReport {
         var out = ["## \(e(entry.name)): \(distribution.status.text)", ""]
         out.append(e(DistributionPresentation.verdict(entry)))
         out.append("")
-        out.append("File \(e(entry.file)) at \(e(entry.path)); aliases: "
-                   + (entry.aliases.isEmpty ? "none" : entry.aliases.map(e).joined(separator: ", ")))
+        out.append("File \(e(entry.file)) at \(e(entry.path)); aliases: \(e(DistributionPresentation.aliases(entry)))")
         out.append("")
         let columns = ["Origin", "Domain:port", "Protocol policy", "Host sent"] + distribution.columns.map(\.name)
             + ["Certificate vs aliases", "HTTP port", "Outcome"]

@@ -79,6 +79,19 @@ public struct DistributionPresentation: Sendable {
     public var report: DistributionReport
     public var status: Cell
     public var distributions: [Distribution]
+    /// One line per thing to say about an input file (an unusable file, a nested stack, a resource left out, a
+    /// file-level unresolved value), in file order; empty when the files hold nothing beyond their distributions.
+    public var files: [FileLine]
+
+    /// Something to say about one input file.
+    public struct FileLine: Sendable, Equatable {
+        public var file: String
+        /// `error` (the file gave nothing), `warning` (something not followed or not resolved), `note`.
+        public var level: String
+        public var text: String
+        /// JSON path in the file, when the line is about one value.
+        public var path: String?
+    }
     /// "2 distribution(s); origins scanned as CloudFront reaches them; tlsmatrix 0.4.0-dev".
     public var summary: String
 
@@ -89,7 +102,48 @@ public struct DistributionPresentation: Sendable {
             + (report.offline ? "offline (--offline): no origin was contacted" : "origins scanned as CloudFront reaches them")
             + "; \(report.tool.name) \(report.tool.version)"
         distributions = report.distributions.map { Self.distribution($0, offline: report.offline) }
+        files = report.files.flatMap(Self.fileLines)
     }
+
+    /// What the report says about one input file.
+    public static func fileLines(_ file: FileEntry) -> [FileLine] {
+        var lines: [FileLine] = []
+        if let error = file.error {
+            // the reader's error names the file first; the line already does
+            let reason = error.hasPrefix(file.file + ": ") ? String(error.dropFirst(file.file.count + 2)) : error
+            lines.append(FileLine(file: file.file, level: "error", text: "not audited: \(reason)", path: nil))
+        }
+        if let parent = file.auditedAsChildOf {
+            lines.append(FileLine(file: file.file, level: "note",
+                                  text: "audited as a nested stack of \(parent), with the parameters it passes", path: nil))
+        }
+        for stack in file.nestedStacks {
+            if let problem = stack.problem {
+                lines.append(FileLine(file: stack.parentFile, level: "warning",
+                                      text: "nested stack \(stack.logicalId) not followed: \(problem)", path: stack.path))
+            } else if let child = stack.childFile {
+                lines.append(FileLine(file: stack.parentFile, level: "note",
+                                      text: "nested stack \(stack.logicalId) followed into \(child)", path: stack.path))
+            }
+        }
+        for skipped in file.skipped {
+            lines.append(FileLine(file: skipped.file, level: "note", text: skipped.message + "; not audited", path: skipped.path))
+        }
+        for value in file.unresolved {
+            lines.append(FileLine(file: file.file, level: "warning", text: "unresolved: \(value.expression)", path: value.path))
+        }
+        return lines
+    }
+
+    /// The aliases as a report lists them: the resolved names, then each unresolved one as
+    /// "(unresolved: EXPRESSION)"; "none" only when the distribution really has none.
+    public static func aliases(_ entry: DistributionEntry) -> String {
+        let all = entry.aliases + entry.unresolvedAliases.map { "(unresolved: \($0.expression))" }
+        return all.isEmpty ? "none" : all.joined(separator: ", ")
+    }
+
+    /// The id causes and notes about the distribution as a whole are listed under.
+    public static let distributionScope = "(distribution)"
 
     // MARK: Cells
 
@@ -113,7 +167,12 @@ public struct DistributionPresentation: Sendable {
                 : "no custom origin to probe (S3 and VPC origins are reached over AWS's own TLS)"
         case .failed:
             let failing = entry.origins.filter { $0.outcome == .fails || !$0.causes.isEmpty }.count
+            let whole = entry.causes.map(\.id)
+            if failing == 0, !whole.isEmpty {
+                return "CloudFront would refuse or fail the distribution as a whole (\(whole.joined(separator: ", ")))"
+            }
             return "\(failing) of \(count) origins would fail (502/504)"
+                + (whole.isEmpty ? "" : "; the distribution as a whole: \(whole.joined(separator: ", "))")
         case .incomplete:
             return "\(entry.origins.filter { $0.outcome == .notAudited }.count) of \(count) origins could not be audited"
         case .notProbed:
@@ -248,7 +307,8 @@ public struct DistributionPresentation: Sendable {
                 certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
         }
         func lines(_ keyPath: KeyPath<OriginEntry, [Cause]>) -> [CauseLine] {
-            entry.origins.flatMap { origin in
+            let whole = keyPath == \OriginEntry.causes ? entry.causes : entry.notes
+            return whole.map { CauseLine(originId: distributionScope, cause: $0, generations: "") } + entry.origins.flatMap { origin in
                 origin[keyPath: keyPath].map { cause in
                     CauseLine(originId: origin.id, cause: cause,
                               generations: cause.generations.map(generationName).joined(separator: ", "))

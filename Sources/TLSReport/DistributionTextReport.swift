@@ -9,6 +9,12 @@ public enum DistributionTextReport {
     public static func render(_ report: DistributionReport) -> String {
         let presentation = DistributionPresentation(report)
         var blocks = presentation.distributions.map(distribution)
+        if !presentation.files.isEmpty {
+            blocks.append((["Input files"] + presentation.files.map { line in
+                "  \(line.level == "error" ? "✗" : line.level == "warning" ? "!" : "-") \(TerminalSafe.escape(line.file)): \(TerminalSafe.escape(line.text))"
+                    + (line.path.map { " (\(TerminalSafe.escape($0)))" } ?? "")
+            }).joined(separator: "\n"))
+        }
         if report.distributions.count > 1 {
             let failing = report.distributions.filter { $0.status == .failed }.count
             let incomplete = report.distributions.filter { $0.status == .incomplete }.count
@@ -23,7 +29,7 @@ public enum DistributionTextReport {
         let entry = item.entry
         var lines: [String] = []
         lines.append("Distribution \(safe(entry.name))  (\(safe(entry.file)), \(safe(entry.path)))")
-        lines.append("Aliases: \(entry.aliases.isEmpty ? "none" : entry.aliases.map(safe).joined(separator: ", "))")
+        lines.append("Aliases: \(safe(DistributionPresentation.aliases(entry)))")
         lines.append("Verdict: \(item.status.text) — \(safe(DistributionPresentation.verdict(entry)))")
         lines.append("")
         let header = ["Origin", "Endpoint", "Policy", "Host sent"] + item.columns.map(\.name) + ["Aliases", "HTTP", "Outcome"]

@@ -239,22 +239,36 @@ extension SARIFReport {
         var out: [SARIFLog.Finding] = []
         for distribution in report.distributions {
             let map = sourceMaps[distribution.file]
-            func finding(_ cause: Cause, _ level: SARIFLog.Finding.Level, origin: OriginEntry) -> SARIFLog.Finding {
-                let path = cause.path.isEmpty ? origin.path : cause.path
+            func finding(_ cause: Cause, _ level: SARIFLog.Finding.Level, origin: OriginEntry?) -> SARIFLog.Finding {
+                let path = cause.path.isEmpty ? (origin?.path ?? distribution.path) : cause.path
                 let keys = (keyOf[cause.id] ?? []).map { path + "." + $0 }
                 let position = keys.lazy.compactMap { key in map?.positions[key] }.first
-                    ?? map?.position(of: path) ?? map?.position(of: origin.path)
+                    ?? map?.position(of: path) ?? map?.position(of: origin?.path ?? distribution.path)
+                let scope = origin.map { "Origin \($0.id) of \(distribution.name)" } ?? "Distribution \(distribution.name)"
                 return .init(rule: "distribution/" + cause.id, level: level,
-                             message: "Origin \(origin.id) of \(distribution.name): \(cause.message)", fix: cause.fix,
+                             message: "\(scope): \(cause.message)", fix: cause.fix,
                              file: distribution.file, line: position?.line, column: position?.column,
-                             subject: "\(distribution.name) origin \(origin.id)")
+                             subject: origin.map { "\(distribution.name) origin \($0.id)" } ?? distribution.name)
             }
+            out += distribution.causes.map { finding($0, .error, origin: nil) }
+            out += distribution.notes.map { finding($0, .note, origin: nil) }
             for origin in distribution.origins {
                 out += origin.causes.map { finding($0, .error, origin: origin) }
                 out += origin.notes.map { finding($0, .note, origin: origin) }
                 if let scan = origin.scan {
                     out += findings(scan).filter { !$0.rule.hasPrefix("cloudfront/") }  // the causes above say it per origin
                 }
+            }
+        }
+        // what the input files say beyond their distributions: an unusable file, a nested stack not followed
+        for file in report.files {
+            for line in DistributionPresentation.fileLines(file) where line.level != "note" {
+                let position = line.path.flatMap { sourceMaps[line.file]?.position(of: $0) }
+                out.append(.init(rule: line.level == "error" ? "distribution/file-not-audited" : "distribution/file-not-followed",
+                                 level: line.level == "error" ? .error : .warning, message: "\(line.file): \(line.text)",
+                                 fix: line.level == "error" ? "give a CloudFormation template, a Terraform plan or a get-distribution(-config) output"
+                                     : "give the value with --param, or the child template as a local file",
+                                 file: line.file, line: position?.line, column: position?.column, subject: line.file))
             }
         }
         return out

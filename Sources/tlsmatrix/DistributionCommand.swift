@@ -236,7 +236,7 @@ struct DistributionCommand: AsyncParsableCommand {
             DistributionAudit.audit(distribution, outcomes: outcomes[index] ?? [:],
                                     findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution))
         }
-        let report = DistributionReport(offline: offline, distributions: entries)
+        let report = DistributionReport(offline: offline, distributions: entries, files: results.map(FileEntry.init))
         try write(report, sourceMaps: results.reduce(into: [:]) { maps, result in maps.merge(result.sourceMaps) { first, _ in first } })
         // a file that could not be read is an input error, unless some origin fails (which a CI gate must see)
         if !unusable.isEmpty, report.status != .failed { throw ExitCode(ExitStatus.usage.rawValue) }
@@ -268,7 +268,8 @@ struct DistributionCommand: AsyncParsableCommand {
         var stems = FileStems()
         for entry in report.distributions {
             let stem = stems.claim(FileName.component(entry.name))
-            let single = DistributionReport(offline: report.offline, distributions: [entry])
+            let single = DistributionReport(offline: report.offline, distributions: [entry],
+                                            files: report.files.filter { $0.file == entry.file })
             for kind in kinds {
                 try OutputFile.write(Self.render(single, kind: kind, sourceMaps: sourceMaps),
                                      to: ReportOptions.path(in: folder, stem: stem, kind: kind))
