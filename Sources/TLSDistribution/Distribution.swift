@@ -155,7 +155,7 @@ public struct Origin: Sendable, Hashable, Codable {
     /// Used when `OriginSSLProtocols` is absent (a CloudFormation or Terraform file that leaves it out; the API's
     /// `OriginSslProtocols` is required, with `Items` among SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2,
     /// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginSslProtocols.html). TLSv1.2 is the
-    /// console's preselected minimum origin SSL protocol; no stored AWS page states a default for CloudFormation, so
+    /// console's preselected minimum origin SSL protocol; no AWS page read (2026-11) states a default for CloudFormation, so
     /// ``Origin/originSSLProtocolsDefaulted`` says when this value was assumed.
     public static let defaultOriginSSLProtocols: [TLSVersion] = [.tls12]
 

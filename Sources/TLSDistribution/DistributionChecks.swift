@@ -36,7 +36,8 @@ public struct DistributionFinding: Sendable, Hashable, Codable {
 /// origin's certificate against.
 ///
 /// Source: "Requirements for using SSL/TLS certificates with CloudFront", Amazon CloudFront Developer Guide (the
-/// stored copy in ../shared/reference/cloudfront-origin.json, `certificate_requirements.name_match`): one name in the
+/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html, read
+/// 2026-11-30, "Certificates on the origin"): one name in the
 /// certificate must match the origin's DomainName or, if the cache behaviour forwards the Host header to the origin,
 /// the Host header's value. A viewer's Host is one of the distribution's aliases or, without aliases, the
 /// distribution's own `*.cloudfront.net` name (CloudFront refuses any other).

@@ -362,7 +362,7 @@ struct DistributionReader {
                 return (nil, "unknown cache policy id \(id) (its headers go to the origin too)")
             }
             if let managed = ManagedOriginRequestPolicy.named(id: id) {
-                return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from a stored AWS page)"))
+                return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from an AWS page)"))
             }
             return (nil, "unknown policy id \(id)")
         case let .unresolved(expression, _)?:

@@ -11,7 +11,7 @@
 ///   Referer), CORS-CustomOrigin (Origin), CORS-S3Origin (Origin, Access-Control-Request-Headers,
 ///   Access-Control-Request-Method), Elemental-MediaTailor-PersonalizedManifests (Origin, Access-Control-Request-*,
 ///   User-Agent, X-Forwarded-For) — none of them includes Host;
-/// - AllViewerExceptHostHeader and HostHeaderOnly: the current page lists both names (every stored copy is cut off
+/// - AllViewerExceptHostHeader and HostHeaderOnly: the current page lists both names (the copies of it read 2026-11 end
 ///   before their IDs); the IDs are the ones several independent public infrastructure repositories use for these
 ///   names (``confirmedByAWS`` is false for them, and reports say so).
 /// A policy id not listed here is reported as unknown, never guessed.
@@ -48,7 +48,7 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
         }
     }
 
-    /// Whether a stored AWS page gives this ID (false: known from public infrastructure code only).
+    /// Whether an AWS page gives this ID (false: known from public infrastructure code only).
     public var confirmedByAWS: Bool {
         switch self {
         case .allViewerExceptHostHeader, .hostHeaderOnly: false

@@ -311,10 +311,14 @@ public struct Finding: Sendable, Equatable {
     public var id: String
     public var severity: Severity
     public var message: String
+    /// The protocol version the finding is about, when it is about one (an engine disagreement of a TLS 1.2
+    /// suite): code that needs it reads it here, never from the message.
+    public var version: TLSVersion?
 
-    public init(id: String, severity: Severity, message: String) {
+    public init(id: String, severity: Severity, message: String, version: TLSVersion? = nil) {
         self.id = id
         self.severity = severity
         self.message = message
+        self.version = version
     }
 }

@@ -272,11 +272,11 @@ public enum HTMLReport {
 
     static let css = """
     body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; line-height: 1.4; }
-    h1 { font-size: 1.5em; word-break: break-all; }
+    h1 { font-size: 1.5em; overflow-wrap: anywhere; }
     h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }
     h3 { font-size: 1em; }
     table { border-collapse: collapse; margin: .5em 0; }
-    th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; word-break: break-word; }
+    th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
     th { background: #f0f0f0; }
     code { font-family: ui-monospace, monospace; }
     .meta, .legend { color: #555; }

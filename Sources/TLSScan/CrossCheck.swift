@@ -122,11 +122,11 @@ struct CrossCheck: Sendable {
             case .accepted(let negotiated):
                 result.findings.append(Finding(
                     id: "engine-disagreement", severity: .error,
-                    message: "\(item.version) \(name): the wire engine saw the server choose it, but \(item.engine.rawValue) negotiated \(negotiated.version) \(CodePointFormat.hex(negotiated.suite)) instead."))
+                    message: "\(item.version) \(name): the wire engine saw the server choose it, but \(item.engine.rawValue) negotiated \(negotiated.version) \(CodePointFormat.hex(negotiated.suite)) instead.", version: item.version))
             case .rejected(let rejection):
                 result.findings.append(Finding(
                     id: "engine-disagreement", severity: .error,
-                    message: "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through."))
+                    message: "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through.", version: item.version))
             case .timedOut(let phase):
                 result.findings.append(undecided(item, name: name, why: "timed out during \(phase.rawValue)"))
             case .failed(let failure):
@@ -137,6 +137,6 @@ struct CrossCheck: Sendable {
 
     private func undecided(_ item: Outcome, name: String, why: String) -> Finding {
         Finding(id: "cross-check-undecided", severity: .warning,
-                message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation \(why).")
+                message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation \(why).", version: item.version)
     }
 }

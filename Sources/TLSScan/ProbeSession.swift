@@ -248,7 +248,7 @@ struct ProbeSession: Sendable {
             let inClear = requested.filter { $0 < .tls13 }.sorted()
             // The cross-check's library handshakes send no certificate: refused ones say it is required.
             let refused = inClear.filter { version in
-                result.findings.contains { $0.id == "engine-disagreement" && $0.message.hasPrefix("\(version.rawValue) ") }
+                result.findings.contains { $0.id == "engine-disagreement" && $0.version == version }
             }
             let completed = inClear.filter { version in
                 result.protocolResult(version)?.suites.contains { $0.evidence.contains { $0 != .wire } } == true

@@ -44,7 +44,7 @@ struct ClientsCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             guard let client = Catalog.shared.client(id: id) else { throw ExitCode(ExitStatus.usage.rawValue) }
-            try printLine(ClientReport.show(client, json: format == "json"))
+            try printLine(ClientReport.show(client, json: PolicyLookup.isJSON(format)))
         }
     }
 
@@ -65,7 +65,7 @@ struct ClientsCommand: AsyncParsableCommand {
         func validate() throws { try PolicyLookup.checkFormat(format) }
 
         mutating func run() async throws {
-            try printLine(ClientReport.list(Catalog.shared.clients, json: format == "json"))
+            try printLine(ClientReport.list(Catalog.shared.clients, json: PolicyLookup.isJSON(format)))
         }
     }
 }

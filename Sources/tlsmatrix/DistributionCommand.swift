@@ -76,20 +76,13 @@ struct DistributionCommand: AsyncParsableCommand {
     /// The formats a distribution report is written in (``ReportFormat`` names, `txt` and `md` included).
     static let formats: [ReportFormat] = [.text, .json, .html, .markdown, .junit, .sarif]
 
-    var names: [String] { format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
 
     /// The formats asked for, each once, in the order given.
-    var kinds: [ReportFormat] {
-        var seen: [ReportFormat] = []
-        for kind in names.compactMap(ReportFormat.init(rawValue:)) where !seen.contains(kind) { seen.append(kind) }
-        return seen
-    }
+    var kinds: [ReportFormat] { (try? ReportFormat.parse(format, allowed: Self.formats)) ?? [.text] }
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no file: give one or more distribution files") }
-        for name in names where ReportFormat(rawValue: name).map(Self.formats.contains) != true {
-            throw ValidationError("unknown format '\(name)' (choose from \(Self.formats.map(\.rawValue).joined(separator: ", ")))")
-        }
+        _ = try ReportFormat.parse(format, allowed: Self.formats)
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard (0...3650).contains(warnDays) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         _ = try parsedResolve()

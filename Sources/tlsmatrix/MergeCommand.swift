@@ -34,7 +34,7 @@ struct MergeCommand: ParsableCommand {
         if let twice = files.first(where: { file in files.filter { $0 == file }.count > 1 }) {
             throw ValidationError("'\(twice)' is given twice")
         }
-        guard ["jsonl", "text"].contains(format) else { throw ValidationError("unknown format '\(format)' (choose jsonl or text)") }
+        _ = try ReportFormat.one(format, of: [.jsonl, .text])
         if let output { try OutputFile.checkWritable(output) }
     }
 
@@ -80,7 +80,7 @@ struct MergeCommand: ParsableCommand {
         }
         let merged = try mergeSummaries(summaries.map(\.summary), cutOff: cutOff)
         let out: String
-        if format == "text" {
+        if try ReportFormat.one(format, of: [.jsonl, .text]) == .text {
             out = merged.table()
         } else {
             out = reportLines.map { $0 + "\n" }.joined() + merged.line() + "\n"

@@ -53,9 +53,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         @OptionGroup var policyFile: PolicyFileOption
 
         func validate() throws {
-            guard ["text", "json", "csv", "markdown", "html"].contains(format) else {
-                throw ValidationError("unknown format '\(format)' (choose text, json, csv, markdown or html)")
-            }
+            _ = try ReportFormat.one(format, of: [.text, .json, .csv, .markdown, .html])
             guard family != nil || !policy.isEmpty else { throw ValidationError("give --family FAMILY or --policy ID (repeatable)") }
             _ = try policies()
             _ = try clients()
@@ -92,11 +90,11 @@ struct PoliciesCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let matrix = PolicyMatrix(clients: try clients(), policies: try policies(),
                                       originProtocols: try ReportOptions.originProtocols(originProtocols))
-            let text: String = switch format {
-            case "json": PolicyMatrixReport.json(matrix)
-            case "csv": PolicyMatrixReport.csv(matrix)
-            case "markdown": PolicyMatrixReport.markdown(matrix)
-            case "html": PolicyMatrixReport.html(matrix)
+            let text: String = switch try ReportFormat.one(format, of: [.text, .json, .csv, .markdown, .html]) {
+            case .json: PolicyMatrixReport.json(matrix)
+            case .csv: PolicyMatrixReport.csv(matrix)
+            case .markdown: PolicyMatrixReport.markdown(matrix)
+            case .html: PolicyMatrixReport.html(matrix)
             default: PolicyMatrixReport.text(matrix)
             }
             try printLine(text)
@@ -134,7 +132,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         mutating func run() async throws {
             let source = try policyFile.source()
             let policies = family.map { source.policies(family: $0) } ?? source.all
-            try printLine(PolicyReport.list(policies, json: format == "json"))
+            try printLine(PolicyReport.list(policies, json: PolicyLookup.isJSON(format)))
         }
     }
 
@@ -163,7 +161,7 @@ struct PoliciesCommand: AsyncParsableCommand {
         }
 
         mutating func run() async throws {
-            try printLine(PolicyReport.show(try policyFile.source().policy(name), json: format == "json"))
+            try printLine(PolicyReport.show(try policyFile.source().policy(name), json: PolicyLookup.isJSON(format)))
         }
     }
 
@@ -198,7 +196,7 @@ struct PoliciesCommand: AsyncParsableCommand {
 
         mutating func run() async throws {
             let diff = PolicyComparison.diff(try policyFile.source().policy(a), try policyFile.source().policy(b))
-            try printLine(PolicyReport.diff(diff, json: format == "json"))
+            try printLine(PolicyReport.diff(diff, json: PolicyLookup.isJSON(format)))
         }
     }
 
@@ -285,7 +283,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             if baseline != nil {
                 let (reference, policies) = try baselineChecks()
                 let results = policies.map { ($0, PolicyConformance.check(ScanResult(policy: $0), against: reference)) }
-                try printLine(PolicyReport.baseline(reference, results: results, json: format == "json"))
+                try printLine(PolicyReport.baseline(reference, results: results, json: PolicyLookup.isJSON(format)))
                 if results.contains(where: { $0.1.violated }) { throw ExitCode(ExitStatus.failedVerdict.rawValue) }
                 return
             }
@@ -299,7 +297,7 @@ struct PoliciesCommand: AsyncParsableCommand {
                 .simulated(HandshakeSimulation.negotiate(client: profile, server: scan))
             }
             let check = PolicyCheck(client: profile, policy: policy, findings: scan.findings, outcome: outcome)
-            try printLine(PolicyReport.check(check, json: format == "json"))
+            try printLine(PolicyReport.check(check, json: PolicyLookup.isJSON(format)))
             if !check.connected { throw ExitCode(ExitStatus.failedVerdict.rawValue) }
         }
     }
@@ -307,11 +305,10 @@ struct PoliciesCommand: AsyncParsableCommand {
 
 /// Shared look-ups and option checks for the catalog commands.
 enum PolicyLookup {
-    static func checkFormat(_ format: String) throws {
-        guard ["text", "json"].contains(format) else {
-            throw ValidationError("unknown format '\(format)' (choose text or json)")
-        }
-    }
+    static func checkFormat(_ format: String) throws { _ = try ReportFormat.one(format, of: [.text, .json]) }
+
+    /// Whether a validated text-or-json `--format` asks for JSON.
+    static func isJSON(_ format: String) -> Bool { (try? ReportFormat.one(format, of: [.text, .json])) == .json }
 
     static func client(_ id: String) throws -> ClientProfile {
         guard let client = Catalog.shared.client(id: id) else {

@@ -40,10 +40,7 @@ struct ReportOptions: ParsableArguments {
     var noColor = false
 
     func validate() throws {
-        for name in formats where ReportFormat(rawValue: name) == nil {
-            throw ValidationError("unknown format '\(name)' (choose from \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if formats.count > 1 {
+        if try ReportFormat.parse(format).count > 1 {
             guard let output else { throw ValidationError("several formats need --output FOLDER") }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -63,12 +60,9 @@ struct ReportOptions: ParsableArguments {
         guard (0...3650).contains(warnDays ?? 30) else { throw ValidationError("--warn-days must be between 0 and 3650") }
         // only the file is checked here; the system store is loaded once, for the analysis
         if let caFile { _ = try Self.adding(caFile: caFile, to: .empty()) }
-        if let output, formats.count == 1 { try OutputFile.checkWritable(output) }
+        if let output, kinds.count == 1 { try OutputFile.checkWritable(output) }
     }
 
-    var formats: [String] {
-        format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    }
 
     func parsedOriginProtocols() throws -> [TLSVersion] { try Self.originProtocols(originProtocols) }
 
@@ -202,7 +196,8 @@ struct ReportOptions: ParsableArguments {
         return filled
     }
 
-    var kinds: [ReportFormat] { formats.compactMap(ReportFormat.init(rawValue:)) }
+    /// The formats asked for (validated by ``validate()``), each once, in the order given.
+    var kinds: [ReportFormat] { (try? ReportFormat.parse(format)) ?? [.text] }
 
     /// The file name stem of one scan's reports in an output folder: `HOST_PORT`, then `_sni-NAME` and
     /// `_host-HEADER` when the SNI or the Host header is not the host (so `host sni=a` and `host sni=b`
@@ -268,6 +263,28 @@ enum ReportFormat: String, CaseIterable {
         case "sarif": self = .sarif
         default: return nil
         }
+    }
+
+    /// The one parser of every `--format` option: comma-separated names (with the aliases `txt`, `ndjson`, `md`),
+    /// case-insensitive, each kept once in the order given; every one must be among `allowed`, and `single` options
+    /// take exactly one.
+    static func parse(_ option: String, allowed: [ReportFormat] = allCases, single: Bool = false) throws -> [ReportFormat] {
+        let choices = allowed.map(\.rawValue)
+        let choose = choices.count == 2 ? "choose \(choices[0]) or \(choices[1])" : "choose from \(choices.joined(separator: ", "))"
+        var kinds: [ReportFormat] = []
+        for name in option.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard let kind = ReportFormat(rawValue: name), allowed.contains(kind) else {
+                throw ValidationError("unknown format '\(name)' (\(choose))")
+            }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        if single, kinds.count != 1 { throw ValidationError("--format takes one format (\(choose))") }
+        return kinds
+    }
+
+    /// A single-format option (`text` or `json`, …), parsed by ``parse(_:allowed:single:)``.
+    static func one(_ option: String, of allowed: [ReportFormat]) throws -> ReportFormat {
+        try parse(option, allowed: allowed, single: true)[0]
     }
 
     var fileExtension: String {

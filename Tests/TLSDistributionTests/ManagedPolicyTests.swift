@@ -38,7 +38,7 @@ import Testing
         let behavior = try #require(distribution.behaviors.first)
         #expect(behavior.forwardsHost == policy.forwardsHost)
         #expect(behavior.why.contains(policy.name))
-        #expect(behavior.why.contains("not from a stored AWS page") == !policy.confirmedByAWS)
+        #expect(behavior.why.contains("not from an AWS page") == !policy.confirmedByAWS)
         #expect(DistributionChecks.routing(of: distribution).first?.forwardsHost == policy.forwardsHost)
     }
 }

@@ -149,3 +149,16 @@ struct HTMLTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Issue 23: table cells never break inside a word ("COMPA TIBLE"): `word-break: break-word` / `break-all` (which
+/// let the browser break anywhere and shrink a column below its longest word) are gone from every stylesheet;
+/// cells wrap at spaces and break only a word wider than the whole line (`overflow-wrap: break-word`).
+struct HTMLWordBreakTests {
+    @Test func stylesheetsNeverBreakInsideWords() {
+        for css in [HTMLReport.css, HTMLReport.css + DistributionHTMLReport.css] {
+            #expect(!css.contains("break-all"))
+            #expect(!css.contains("word-break: break-word"))
+            #expect(css.contains("th, td {") && css.contains("overflow-wrap: break-word"))
+        }
+    }
+}
