@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit", "TLSDistribution"]),
         // A CloudFront distribution's configuration (API JSON, CloudFormation, Terraform plan) read into a model,
         // and the checks that need no network: no sockets, no C.
-        .target(name: "TLSDistribution", dependencies: ["TLSCatalog", .product(name: "Yams", package: "Yams")]),
+        .target(name: "TLSDistribution", dependencies: ["TLSCatalog", "TLSModel", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "tlsmatrix",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         // The fuzz harness's decoder exercise (every TLSWire decoder, feeding patterns, invariants): used by the
         // libFuzzer target (scripts/fuzz) and replayed by FuzzRegressionTests; not part of the scanner.
         .target(name: "TLSWireFuzzing", dependencies: ["TLSWire", "TLSCatalog"], path: "Fuzz/TLSWireFuzzing"),
-        .target(name: "TestSupport", dependencies: ["TLSCatalog"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TLSCatalog", "TLSModel", "TLSWire"], path: "Tests/TestSupport"),
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog", "TLSWireFuzzing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TestSupport"]),

@@ -1,3 +1,4 @@
+import TLSModel
 /// The result of auditing one certificate chain.
 public struct ChainReport: Sendable, Equatable {
     /// The certificates that could be decoded, in the order the server sent them; each knows its `position`
@@ -42,7 +43,7 @@ public struct ChainReport: Sendable, Equatable {
     public var leaf: CertificateInfo? { leafIndex.map { certificates[$0] } }
 
     /// The most severe finding's severity, nil when there are no findings.
-    public var worstSeverity: CertificateFinding.Severity? { findings.map(\.severity).max() }
+    public var worstSeverity: Severity? { findings.map(\.severity).max() }
 }
 
 /// A sent certificate that could not be decoded: where it was and why.

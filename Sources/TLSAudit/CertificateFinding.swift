@@ -1,23 +1,9 @@
+import TLSModel
 /// One problem (or note) about a certificate chain, with a stable identifier, an explanation and a fix.
 ///
 /// The `id` values are a contract: the JSON report carries them, and `ScanAnalysis` maps them to the CloudFront verdict's causes.
 /// See ``CertificateFinding/ID`` for the full list.
 public struct CertificateFinding: Sendable, Equatable, Hashable {
-    /// How much a finding matters.
-    public enum Severity: String, Sendable, Equatable, Hashable, Comparable, CaseIterable {
-        case info, warning, error
-
-        private var rank: Int {
-            switch self {
-            case .info: 0
-            case .warning: 1
-            case .error: 2
-            }
-        }
-
-        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
-    }
-
     /// The stable finding identifiers.
     public enum ID {
         /// The certificate does not cover the origin domain name.

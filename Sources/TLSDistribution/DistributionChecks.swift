@@ -1,15 +1,12 @@
+import TLSModel
 import TLSCatalog
 
 /// Something wrong, or worth knowing before a scan, about a distribution, found without the network.
 public struct DistributionFinding: Sendable, Hashable, Codable {
-    /// `error`: CloudFront would answer 502 (or refuse the configuration); `warning`: worth a look; `info`: a fact
-    /// the online checks act on.
-    public enum Severity: String, Sendable, Hashable, Codable {
-        case info, warning, error
-    }
-
     /// Stable identifier (`custom-header-not-allowed`, `origin-is-elb-dns-name`, …).
     public var id: String
+    /// `error`: CloudFront would answer 502 (or refuse the configuration); `warning`: worth a look; `info`: a fact
+    /// the online checks act on.
     public var severity: Severity
     /// The origin the finding is about.
     public var originId: String

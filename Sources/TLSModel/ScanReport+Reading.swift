@@ -85,7 +85,7 @@ extension ScanReport {
                                                       seenWith: try Self.version(chain.seenWith, path + ".seenWith"), sni: chain.sni))
         }
         for (index, finding) in findings.enumerated() {
-            guard let severity = Finding.Severity(rawValue: finding.severity) else {
+            guard let severity = Severity(rawValue: finding.severity) else {
                 throw TLSMatrixError.savedReport("field 'findings[\(index)].severity': unknown severity '\(finding.severity)'")
             }
             scan.findings.append(Finding(id: finding.id, severity: severity, message: finding.message))

@@ -295,7 +295,6 @@ public struct UndecidedProbe: Sendable, Equatable {
 
 /// Something the report should tell the user, with a stable id.
 public struct Finding: Sendable, Equatable {
-    public enum Severity: String, Sendable, Codable { case info, warning, error }
 
     /// Ids of findings the code refers to by name.
     public enum ID {

@@ -1,3 +1,4 @@
+import TLSAudit
 import TLSCatalog
 import TLSDistribution
 import TLSModel

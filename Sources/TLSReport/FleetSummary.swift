@@ -1,3 +1,4 @@
+import TLSAudit
 import Foundation
 import TLSCatalog
 import TLSModel
@@ -10,7 +11,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         public var address: String?
         public var sni: String?
         /// passed, failed (a requested verdict failed), incomplete (unreachable or undecided probes).
-        public var status: TargetStatus
+        public var status: AuditStatus
         /// Would CloudFront connect (nil: not decided).
         public var cloudfront: Bool?
         public var grade: String?
@@ -23,7 +24,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         /// Why the target was not reachable (the report's reachability message); nil when it was.
         public var reason: String?
 
-        public init(target: String, address: String?, sni: String?, status: TargetStatus, cloudfront: Bool?, grade: String?,
+        public init(target: String, address: String?, sni: String?, status: AuditStatus, cloudfront: Bool?, grade: String?,
                     connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
                     reachability: String? = nil, reason: String? = nil) {
             self.target = target

@@ -222,7 +222,7 @@ public struct ReportPresentation: Sendable {
 
     public struct CertificateFindingRow: Sendable {
         public var id: String
-        public var severity: CertificateFinding.Severity
+        public var severity: Severity
         /// ✗ (bad), ! (warning), · (neutral).
         public var mark: Toned
         public var message: String
@@ -261,7 +261,7 @@ public struct ReportPresentation: Sendable {
 
     public struct FindingRow: Sendable {
         public var id: String
-        public var severity: Finding.Severity
+        public var severity: Severity
         public var message: String
     }
 

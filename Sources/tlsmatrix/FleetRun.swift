@@ -99,7 +99,7 @@ actor FleetRun: ScanObserver {
             let files = kinds.map { ($0, $0.render(analysis, colour: colourText)) }
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
-                status: TargetStatus(status),
+                status: AuditStatus(status),
                 cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable && analysis.grade.notGraded == nil ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
@@ -193,10 +193,10 @@ actor FleetRun: ScanObserver {
         return status
     }
 
-    /// A failed verdict outranks an incomplete scan, which outranks a pass.
+    /// The worse of two targets' exit statuses, by ``AuditStatus``'s one worst-of rule (a failed verdict outranks an
+    /// incomplete scan, which outranks a pass).
     static func combine(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
-        let rank: (ExitStatus) -> Int = { $0 == .failedVerdict ? 2 : $0 == .incomplete ? 1 : 0 }
-        return rank(b) > rank(a) ? b : a
+        AuditStatus.combine([AuditStatus(a), AuditStatus(b)]) == AuditStatus(b) ? b : a
     }
 
     /// Seconds, rounded to milliseconds as in the reports.
@@ -224,12 +224,14 @@ actor FleetRun: ScanObserver {
     }
 }
 
-extension TargetStatus {
-    /// A target's row status from its exit status (2, 4, 5 never end one target; they are counted as incomplete).
+extension AuditStatus {
+    /// A target's row status from its exit status (2, 4, 5 never end one target; they are counted as incomplete;
+    /// a scan is always probed, so `not-probed` never ends one).
     init(_ status: ExitStatus) {
         switch status {
         case .passed: self = .passed
         case .failedVerdict: self = .failed
+        case .notProbed: self = .notProbed
         default: self = .incomplete
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import TLSAudit
 import TLSDistribution
 import TLSModel
 @testable import TLSReport
