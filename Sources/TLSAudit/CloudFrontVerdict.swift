@@ -4,9 +4,6 @@ import TLSModel
 
 /// Would CloudFront complete a handshake with this origin, with what, and if not, why and what to change.
 public struct CloudFrontVerdict: Sendable, Equatable {
-    /// One documented cause of a failed origin connection (a viewer sees 502/504): the report's own type.
-    public typealias Cause = ScanReport.Cause
-
     /// nil when the scan did not decide enough to say.
     public var compatible: Bool?
     public var protocolVersion: TLSVersion?

@@ -22,7 +22,18 @@ public struct TrustStore: Sendable {
 
     /// One file the roots came from: its path, `system` or `ca-file`, and the usable roots it contributed
     /// (the report's own type, so reports carry it as it is).
-    public typealias Source = ScanReport.TrustStoreEntry.Source
+    /// Where roots came from: a file or folder (`path`), what kind (`system`, `ca-file`, …), how many roots.
+    public struct Source: Sendable, Hashable {
+        public var path: String
+        public var kind: String
+        public var roots: Int
+
+        public init(path: String, kind: String, roots: Int) {
+            self.path = path
+            self.kind = kind
+            self.roots = roots
+        }
+    }
 
     let roots: [Certificate]
     /// Subject names of the roots, to tell "issuer unknown" from "issuer known but path invalid".

@@ -84,9 +84,9 @@ public struct DistributionEntry: Codable, Sendable, Equatable {
     public var status: AuditStatus
     public var origins: [OriginEntry]
     /// Reasons the distribution as a whole would fail, not tied to one origin (`no-origins`).
-    public var causes: [Cause]
+    public var causes: [CauseEntry]
     /// Findings about the distribution as a whole that are not failures.
-    public var notes: [Cause]
+    public var notes: [CauseEntry]
     /// Values of the file that could not be resolved (expression and JSON path), in file order.
     public var unresolved: [Unresolved]
 }
@@ -144,9 +144,9 @@ public struct OriginEntry: Codable, Sendable, Equatable {
     /// The HTTP port, when CloudFront uses it (http-only, match-viewer).
     @Nullable public var http: ScanReport.Port?
     /// Every reason CloudFront would fail, with its fix and where in the file it comes from.
-    public var causes: [Cause]
+    public var causes: [CauseEntry]
     /// Findings from the file alone that are not failures (warnings, facts).
-    public var notes: [Cause]
+    public var notes: [CauseEntry]
     /// The full scan report, as `tlsmatrix scan --format json` writes it.
     @Nullable public var scan: ScanReport?
     /// Connections made for this origin's alias certificate checks (the scan's are in `scan.connections`).
@@ -198,7 +198,7 @@ public struct AliasCheck: Codable, Sendable, Equatable {
 }
 
 /// A reason CloudFront would fail (or a note), with its fix and its place in the file.
-public struct Cause: Codable, Sendable, Equatable {
+public struct CauseEntry: Codable, Sendable, Equatable {
     public var id: String
     public var message: String
     public var fix: String
@@ -264,10 +264,10 @@ public enum DistributionAudit {
                   aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
                   findings: findings.filter { $0.originId == origin.id })
         }
-        var causes: [Cause] = []
-        var notes: [Cause] = []
+        var causes: [CauseEntry] = []
+        var notes: [CauseEntry] = []
         for finding in findings where !distribution.origins.contains(where: { $0.id == finding.originId }) {
-            let cause = Cause(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
                               generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { causes.append(cause) } else { notes.append(cause) }
         }
@@ -326,7 +326,7 @@ public enum DistributionAudit {
             address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
             causes: [], notes: [], scan: nil, aliasConnections: 0)
         for finding in findings {
-            let cause = Cause(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
                               generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { item.causes.append(cause) } else { item.notes.append(cause) }
         }
@@ -357,7 +357,7 @@ public enum DistributionAudit {
             item.reason = "http-only: CloudFront reaches this origin over HTTP; TLS is not needed and was not scanned"
             item.http = ScanReport.Port(role: "http", port: check.port, open: check.open, attempts: nil, detail: .some(check.detail))
             if !check.open {
-                item.causes.append(Cause(
+                item.causes.append(CauseEntry(
                     id: "http-port-closed",
                     message: "origin \(origin.id) is http-only but its HTTP port \(check.port) does not answer\(check.detail.map { ": \($0)" } ?? "")",
                     fix: "open port \(check.port) to CloudFront's origin-facing addresses, or correct HTTPPort",
@@ -374,7 +374,7 @@ public enum DistributionAudit {
             } else if !aliasProblems.isEmpty {
                 // a failure only if those behaviours forward Host, which the file does not tell
                 item.notes += aliasProblems.map { cause in
-                    Cause(id: "host-forwarding-unknown",
+                    CauseEntry(id: "host-forwarding-unknown",
                           message: "if behaviours \(hostBehaviors.joined(separator: ", ")) forward the viewer's Host (their origin request policy is not one tlsmatrix can read), CloudFront would fail: \(cause.message)",
                           fix: cause.fix, path: cause.path, alias: cause.alias)
                 }
@@ -427,7 +427,7 @@ public enum DistributionAudit {
                 item.generations[index].compatible = true
             }
         }
-        item.notes.append(Cause(
+        item.notes.append(CauseEntry(
             id: "domain-name-not-checked",
             message: "every behaviour that reaches origin \(origin.id) (\(route.hostBehaviors.joined(separator: ", "))) forwards the viewer's Host, so CloudFront checks its certificate against the aliases, not against its DomainName \(origin.domain.resolved ?? ""); the scan's name mismatch for the DomainName is not a cause",
             fix: "nothing, as long as the certificate covers every alias (see aliases); if a behaviour stops forwarding Host, the certificate must cover the DomainName",
@@ -459,7 +459,7 @@ public enum DistributionAudit {
         // OriginMtlsConfig: CloudFront presents the configured client certificate (the analysis knew), so a request
         // for one is expected; whether the origin accepts that certificate cannot be checked from here
         if origin.mtls, scan.findings.contains(where: { $0.id == Finding.ID.clientCertificateRequested }) {
-            item.notes.append(Cause(
+            item.notes.append(CauseEntry(
                 id: Finding.ID.clientCertificateRequested,
                 message: "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
                 fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
@@ -472,16 +472,16 @@ public enum DistributionAudit {
                     item.causes[index].generations.append(generation.generation.rawValue)
                 } else {
                     seen[key] = item.causes.count
-                    item.causes.append(Cause(id: cause.id, message: cause.message, fix: cause.fix, path: origin.path,
+                    item.causes.append(CauseEntry(id: cause.id, message: cause.message, fix: cause.fix, path: origin.path,
                                              generations: [generation.generation.rawValue]))
                 }
             }
         }
         if verdict.generations.isEmpty, verdict.compatible == false {
-            item.causes += verdict.causes.map { Cause(id: $0.id, message: $0.message, fix: $0.fix, path: origin.path) }
+            item.causes += verdict.causes.map { CauseEntry(id: $0.id, message: $0.message, fix: $0.fix, path: origin.path) }
         }
         if origin.protocolPolicy == .matchViewer, let http = scan.httpPort, !http.open {
-            item.causes.append(Cause(
+            item.causes.append(CauseEntry(
                 id: "http-port-closed",
                 message: "origin \(origin.id) is match-viewer: viewers on HTTP reach it on port \(http.port), which does not answer\(http.detail.map { ": \($0)" } ?? "")",
                 fix: "open port \(http.port) to CloudFront, correct HTTPPort, or use https-only",
@@ -501,21 +501,21 @@ public enum DistributionAudit {
                           detail: others.isEmpty ? nil : others.map(\.id).joined(separator: ", "))
     }
 
-    static func aliasCauses(_ check: AliasCertificate, origin: Origin, behaviors: [String]) -> [Cause] {
+    static func aliasCauses(_ check: AliasCertificate, origin: Origin, behaviors: [String]) -> [CauseEntry] {
         let patterns = behaviors.joined(separator: ", ")
         guard let report = check.report else {
             guard !check.undecided else { return [] }
-            return [Cause(
+            return [CauseEntry(
                 id: "alias-handshake-failed",
                 message: "behaviours \(patterns) forward the viewer's Host, so CloudFront sends SNI \(check.alias) to origin \(origin.id); a handshake with that SNI failed: \(check.problem ?? "no certificate")",
                 fix: "serve a certificate for \(check.alias) on the origin (or stop forwarding Host, e.g. AllViewerExceptHostHeader)",
                 path: origin.path, alias: check.alias)]
         }
-        var causes: [Cause] = []
+        var causes: [CauseEntry] = []
         if report.findings.contains(where: { $0.id == CertificateFinding.ID.nameMismatch }) {
             let leaf = report.leaf
             let names = leaf.map { $0.dnsNames.isEmpty ? ($0.commonName ?? "no name") : $0.dnsNames.joined(separator: ", ") } ?? "no name"
-            causes.append(Cause(
+            causes.append(CauseEntry(
                 id: CertificateFinding.ID.hostHeaderMismatch,
                 message: "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
                 fix: "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",

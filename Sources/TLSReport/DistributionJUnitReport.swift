@@ -133,7 +133,7 @@ public enum DistributionJUnitReport {
     }
 
     /// A cause as detail lines: `[id] message`, `fix: …`, `path: …`.
-    static func lines(_ cause: Cause) -> [String] {
+    static func lines(_ cause: CauseEntry) -> [String] {
         ["[\(cause.id)] \(cause.message)", "fix: \(cause.fix)", "path: \(cause.path)"]
             + (cause.generations.isEmpty ? [] : ["generations: " + cause.generations.joined(separator: ", ")])
     }

@@ -54,7 +54,7 @@ public struct DistributionPresentation: Sendable {
     /// A cause or a note of one origin.
     public struct CauseLine: Sendable, Equatable {
         public var originId: String
-        public var cause: Cause
+        public var cause: CauseEntry
         /// "as documented, CloudFront-Upstream" (the generations' names), or "" when it applies to all.
         public var generations: String
     }
@@ -275,7 +275,7 @@ public struct DistributionPresentation: Sendable {
     /// Whether one alias check fails, passes, or was not decided, and the causes that name its alias.
     public enum AliasResult: Sendable, Equatable {
         case covered
-        case fails([Cause])
+        case fails([CauseEntry])
         /// No certificate, and no definitive reason: a timeout, or not checked (`--offline`: `offline` true).
         case undecided(offline: Bool)
     }
@@ -307,7 +307,7 @@ public struct DistributionPresentation: Sendable {
                 generations: columns.map { column in generation(origin.generations.first { $0.id == column.id }) },
                 certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
         }
-        func lines(_ keyPath: KeyPath<OriginEntry, [Cause]>) -> [CauseLine] {
+        func lines(_ keyPath: KeyPath<OriginEntry, [CauseEntry]>) -> [CauseLine] {
             let whole = keyPath == \OriginEntry.causes ? entry.causes : entry.notes
             return whole.map { CauseLine(originId: distributionScope, cause: $0, generations: "") } + entry.origins.flatMap { origin in
                 origin[keyPath: keyPath].map { cause in

@@ -284,7 +284,7 @@ public enum PolicyReport {
             switch check.outcome {
             case .cloudFront(let verdict):
                 originProtocols = verdict.originProtocols.map(\.cloudFrontName)
-                causes = verdict.causes
+                causes = verdict.causes.map(ScanReport.Cause.init)
                 choice = (verdict.protocolVersion, verdict.suite, verdict.group)
             case .simulated(.success(let made)):
                 choice = (made.version, made.suite, made.group)

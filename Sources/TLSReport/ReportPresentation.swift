@@ -56,7 +56,7 @@ public struct ReportPresentation: Sendable {
         /// What would be negotiated, e.g. "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 with x25519"; for a verdict that
         /// depends on the generation, which ones connect and which do not.
         public var choice: String?
-        public var causes: [CloudFrontVerdict.Cause]
+        public var causes: [TLSAudit.Cause]
         /// One line per generation of CloudFront's origin client.
         public var generations: [GenerationLine] = []
         /// False when `--checks` left the verdict out (state NOT TESTED).

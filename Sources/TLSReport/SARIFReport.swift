@@ -239,7 +239,7 @@ extension SARIFReport {
         var out: [SARIFLog.Finding] = []
         for distribution in report.distributions {
             let map = sourceMaps[distribution.file]
-            func finding(_ cause: Cause, _ level: SARIFLog.Finding.Level, origin: OriginEntry?) -> SARIFLog.Finding {
+            func finding(_ cause: CauseEntry, _ level: SARIFLog.Finding.Level, origin: OriginEntry?) -> SARIFLog.Finding {
                 let path = cause.path.isEmpty ? (origin?.path ?? distribution.path) : cause.path
                 let keys = (keyOf[cause.id] ?? []).map { path + "." + $0 }
                 let position = keys.lazy.compactMap { key in map?.positions[key] }.first

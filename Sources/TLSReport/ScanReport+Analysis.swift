@@ -29,7 +29,7 @@ extension ScanReport {
             certificates: analysis.chains.map(Self.chainEntry),
             trustStore: TrustStoreEntry(
                 roots: analysis.trustStore.reduce(0) { $0 + $1.roots },
-                sources: analysis.trustStore),
+                sources: analysis.trustStore.map { TrustStoreEntry.Source(path: $0.path, kind: $0.kind, roots: $0.roots) }),
             verdicts: Verdicts(cloudfront: Self.verdict(analysis.cloudfront), policy: analysis.policy.map(Self.policyEntry)),
             findings: scan.findings.map { ScanFinding(id: $0.id, severity: $0.severity.rawValue, message: $0.message) },
             grade: Self.gradeEntry(analysis.grade),
@@ -110,7 +110,7 @@ extension ScanReport {
                    suite: verdict.suite.map(CodeName.suite),
                    code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(CodeName.group),
                    originProtocols: verdict.originProtocols.map(\.cloudFrontName),
-                   causes: verdict.causes, status: verdict.generations.isEmpty ? nil : verdict.status.rawValue,
+                   causes: verdict.causes.map(Cause.init), status: verdict.generations.isEmpty ? nil : verdict.status.rawValue,
                    generations: verdict.generations.isEmpty ? nil : verdict.generations.map(generationEntry))
     }
 
@@ -119,7 +119,7 @@ extension ScanReport {
             id: g.generation.rawValue, name: g.generation.title, client: g.profile.id, documented: g.generation.isDocumented,
             s2nPolicy: g.s2nPolicy, versions: g.versions.map(\.rawValue), compatible: g.compatible, observed: g.observed,
             protocol: g.protocolVersion?.rawValue, suite: g.suite.map(suiteName), group: g.group.map(CodeName.group),
-            causes: g.causes,
+            causes: g.causes.map(Cause.init),
             predicted: PredictionEntry(compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
                                        suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(CodeName.group)),
             difference: g.difference, helloBytes: g.observation?.helloBytes, confirmedBy: g.confirmedBy.map(\.rawValue))
@@ -169,5 +169,12 @@ extension ScanReport {
             entry.predicted = SimulationText.describe(simulation.prediction)
         }
         return entry
+    }
+}
+
+extension ScanReport.Cause {
+    /// The JSON form of an audit's cause.
+    public init(_ cause: TLSAudit.Cause) {
+        self.init(id: cause.id, message: cause.message, fix: cause.fix)
     }
 }

@@ -290,13 +290,7 @@ struct PoliciesCommand: AsyncParsableCommand {
             guard let client, let server else { throw ValidationError("give --client and --server") }
             let profile = try PolicyLookup.client(client)
             let policy = try policyFile.source().policy(server)
-            let scan = ScanResult(policy: policy)
-            let outcome: PolicyCheck.Outcome = if profile.id == ClientProfile.ID.cloudFrontOrigin {
-                .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: try parsedOriginProtocols(), profile: profile))
-            } else {
-                .simulated(HandshakeSimulation.negotiate(client: profile, server: scan))
-            }
-            let check = PolicyCheck(client: profile, policy: policy, findings: scan.findings, outcome: outcome)
+            let check = PolicyCheck.check(client: profile, policy: policy, originProtocols: try parsedOriginProtocols())
             try printLine(PolicyReport.check(check, json: PolicyLookup.isJSON(format)))
             if !check.connected { throw ExitCode(ExitStatus.failedVerdict.rawValue) }
         }

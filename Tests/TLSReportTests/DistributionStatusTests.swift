@@ -69,7 +69,7 @@ struct DistributionStatusTests {
 
     /// Whatever the outcome, every rendered ✗ (a cause) comes with a failing verdict.
     @Test func everyOriginWithACauseFails() {
-        let cause = Cause(id: "x", message: "m", fix: "f", path: "p")
+        let cause = CauseEntry(id: "x", message: "m", fix: "f", path: "p")
         for outcome in [OriginEntry.Outcome.connects, .skipped, .notScanned, .notAudited] {
             let distribution = Self.distribution([Self.custom])
             var entry = DistributionAudit.audit(distribution, outcomes: ["app": .offline], findings: [])

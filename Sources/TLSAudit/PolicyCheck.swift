@@ -1,9 +1,8 @@
-import TLSAudit
 import TLSCatalog
 import TLSModel
 
-/// `tlsmatrix policies check`: how a client fared against a server modelled from a policy (offline), as the
-/// command computed it with TLSAudit; ``PolicyReport/check(_:json:)`` renders it.
+/// `tlsmatrix policies check`: how a client fares against a server modelled from a policy (offline), judged by
+/// ``check(client:policy:originProtocols:)``; TLSReport's `PolicyReport.check(_:json:)` renders it.
 public struct PolicyCheck: Sendable {
     public enum Outcome: Sendable {
         /// CloudFront's origin client, judged by ``CloudFrontVerdict`` under its OriginSslProtocols.
@@ -25,6 +24,18 @@ public struct PolicyCheck: Sendable {
         self.outcome = outcome
     }
 
+    /// The judgement: the server a policy describes (``PolicyServer``), met by CloudFront's origin client under
+    /// `originProtocols` (``CloudFrontVerdict``) or by any other client (``HandshakeSimulation``).
+    public static func check(client: ClientProfile, policy: Policy, originProtocols: [TLSVersion]) -> PolicyCheck {
+        let scan = ScanResult(policy: policy)
+        let outcome: Outcome = if client.id == ClientProfile.ID.cloudFrontOrigin {
+            .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: originProtocols, profile: client))
+        } else {
+            .simulated(HandshakeSimulation.negotiate(client: client, server: scan))
+        }
+        return PolicyCheck(client: client, policy: policy, findings: scan.findings, outcome: outcome)
+    }
+
     /// Whether the client could connect (exit 1 otherwise).
     public var connected: Bool {
         switch outcome {
@@ -34,7 +45,7 @@ public struct PolicyCheck: Sendable {
     }
 
     /// The suite the client and server agreed on, if they did.
-    var chosenSuite: UInt16? {
+    public var chosenSuite: UInt16? {
         switch outcome {
         case .cloudFront(let verdict): verdict.suite
         case .simulated(let result): try? result.get().suite
@@ -42,7 +53,7 @@ public struct PolicyCheck: Sendable {
     }
 
     /// The findings' messages, then a note when the chosen suite needs an ECDSA certificate.
-    var notes: [String] {
+    public var notes: [String] {
         var notes = findings.map(\.message)
         if let chosen = chosenSuite, Catalog.shared.suite(code: chosen)?.authentication == .ecdsa {
             notes.append("The certificate key type is not modelled: with only an RSA certificate the server would skip ECDSA suites.")
