@@ -14,6 +14,42 @@ public enum TextReport {
 
     public static func render(_ report: ReportPresentation, colour: Bool = false) -> String {
         let paint = Painter(colour: colour)
+        var out = verdictSection(report, paint)
+        let header = report.header
+        guard header.reachable else {
+            out.append("")
+            out.append(safe("Target: \(header.reachability) \(header.attemptsNote)"))
+            if let http = report.http { out.append(safe(http.line)) }
+            out.append(countsLine(report.counts, paint))
+            return out.joined(separator: "\n") + "\n"
+        }
+        out += protocolSection(report, paint)
+        out += suiteSection(report, paint)
+        for section in report.notTested {
+            out.append("")
+            out.append("\(section): not tested")
+        }
+        out += groupSection(report)
+        out += certificateSection(report, paint)
+        if let http = report.http {
+            out.append("")
+            out.append(safe(http.line))
+        }
+        out += simulationSection(report, paint)
+        out += findingSection(report)
+        out.append("")
+        out.append(countsLine(report.counts, paint))
+        if !report.undecided.isEmpty {
+            out.append("Not definitive (\(report.undecided.count)):")
+            for item in report.undecided.prefix(20) {
+                out.append(safe("  " + item))
+            }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The target line, the verdicts with their generations and causes, the grade and the policy.
+    static func verdictSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
         var out: [String] = []
         let header = report.header
         out.append(safe("tlsmatrix scan of \(header.target) — address \(header.address), \(header.sni)"))
@@ -35,15 +71,12 @@ public enum TextReport {
         out.append(safe(grade.headline))
         out += grade.caps.map { safe("  " + $0.line) }
         if let policy = report.policy { out += policyLines(policy, paint) }
-        guard header.reachable else {
-            out.append("")
-            out.append(safe("Target: \(header.reachability) \(header.attemptsNote)"))
-            if let http = report.http { out.append(safe(http.line)) }
-            out.append(countsLine(report.counts, paint))
-            return out.joined(separator: "\n") + "\n"
-        }
-        out.append("")
-        out.append("Protocols")
+        return out
+    }
+
+    /// One line per protocol version: its state, then the suite count and order, or the note.
+    static func protocolSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
+        var out = ["", "Protocols"]
         for proto in report.protocols {
             // "INSECURE" for SSL accepted, then the suite count and order, or the note.
             var insecure = proto.insecure
@@ -58,6 +91,12 @@ public enum TextReport {
             out.append("  " + safe(pad(proto.version.rawValue, 9)) + cell(proto.state, 10, paint, bold: true)
                        + detail.joined(separator: ", "))
         }
+        return out
+    }
+
+    /// One table of suites per version, in the server's order when it has one.
+    static func suiteSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
+        var out: [String] = []
         for table in report.suiteTables {
             out.append("")
             out.append(safe("\(table.version.rawValue) suites — \(table.order)"))
@@ -69,69 +108,57 @@ public enum TextReport {
                 out.append(safe(row) + (suite.rating.tone == .good ? "" : paint(suite.rating, bold: suite.rating.tone == .bad)))
             }
         }
-        for section in report.notTested {
-            out.append("")
-            out.append("\(section): not tested")
+        return out
+    }
+
+    static func groupSection(_ report: ReportPresentation) -> [String] {
+        guard !report.groups.isEmpty else { return [] }
+        var out = ["", "Key exchange groups"]
+        for row in report.groups {
+            out.append(safe("  " + pad(row.version.rawValue, 9) + (row.names.isEmpty ? "none" : row.names.joined(separator: ", "))
+                            + (row.complete ? "" : " (incomplete)")))
         }
-        if !report.groups.isEmpty {
-            out.append("")
-            out.append("Key exchange groups")
-            for row in report.groups {
-                out.append(safe("  " + pad(row.version.rawValue, 9) + (row.names.isEmpty ? "none" : row.names.joined(separator: ", "))
-                                + (row.complete ? "" : " (incomplete)")))
-            }
-        }
+        return out
+    }
+
+    /// Every chain with its certificates and findings.
+    static func certificateSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
         let certificates = report.certificates
-        if !certificates.chains.isEmpty {
-            out.append("")
-            out.append(safe("Certificates (checked against \(certificates.originDomain))"))
-            out.append(safe("  trust store: \(certificates.trustStore)"))
-            for chain in certificates.chains {
-                out.append(safe("  \(chain.authentication) chain, \(chain.sent) sent (\(chain.seenWith), \(chain.sni)) — ")
-                           + paint(chain.trust, bold: chain.trust.tone == .bad))
-                for info in chain.certificates {
-                    let names = info.subjectAltNames.isEmpty ? "" : " SAN " + info.subjectAltNamesShort
-                    out.append(safe("    #\(info.number) \(info.subject)\(names)"))
-                    out.append(safe("       issuer \(info.issuer); \(info.key); \(info.signature); until \(info.notAfter) (\(info.daysLeft) days)"))
-                }
-                for finding in chain.findings {
-                    out.append("    " + paint(finding.mark) + safe(" [\(finding.id)] \(finding.message)"))
-                }
+        guard !certificates.chains.isEmpty else { return [] }
+        var out = ["", safe("Certificates (checked against \(certificates.originDomain))"), safe("  trust store: \(certificates.trustStore)")]
+        for chain in certificates.chains {
+            out.append(safe("  \(chain.authentication) chain, \(chain.sent) sent (\(chain.seenWith), \(chain.sni)) — ")
+                       + paint(chain.trust, bold: chain.trust.tone == .bad))
+            for info in chain.certificates {
+                let names = info.subjectAltNames.isEmpty ? "" : " SAN " + info.subjectAltNamesShort
+                out.append(safe("    #\(info.number) \(info.subject)\(names)"))
+                out.append(safe("       issuer \(info.issuer); \(info.key); \(info.signature); until \(info.notAfter) (\(info.daysLeft) days)"))
+            }
+            for finding in chain.findings {
+                out.append("    " + paint(finding.mark) + safe(" [\(finding.id)] \(finding.message)"))
             }
         }
-        if let http = report.http {
-            out.append("")
-            out.append(safe(http.line))
-        }
-        if !report.simulations.isEmpty {
-            out.append("")
-            out.append("Handshake simulation")
-            for simulation in report.simulations {
-                let name = "  " + pad(simulation.label, 46)
-                switch simulation.result {
-                case .connects(let version, let suite, let group):
-                    out.append(safe(name + pad(version, 9) + suite + (group.map { " " + $0 } ?? "")))
-                case .fails(let reason):
-                    out.append(safe(name) + paint(Toned("✗", reason.tone)) + " " + safe(reason.text))
-                }
+        return out
+    }
+
+    static func simulationSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
+        guard !report.simulations.isEmpty else { return [] }
+        var out = ["", "Handshake simulation"]
+        for simulation in report.simulations {
+            let name = "  " + pad(simulation.label, 46)
+            switch simulation.result {
+            case .connects(let version, let suite, let group):
+                out.append(safe(name + pad(version, 9) + suite + (group.map { " " + $0 } ?? "")))
+            case .fails(let reason):
+                out.append(safe(name) + paint(Toned("✗", reason.tone)) + " " + safe(reason.text))
             }
         }
-        if !report.findings.isEmpty {
-            out.append("")
-            out.append("Findings")
-            for finding in report.findings {
-                out.append(safe("  [\(finding.id)] \(finding.message)"))
-            }
-        }
-        out.append("")
-        out.append(countsLine(report.counts, paint))
-        if !report.undecided.isEmpty {
-            out.append("Not definitive (\(report.undecided.count)):")
-            for item in report.undecided.prefix(20) {
-                out.append(safe("  " + item))
-            }
-        }
-        return out.joined(separator: "\n") + "\n"
+        return out
+    }
+
+    static func findingSection(_ report: ReportPresentation) -> [String] {
+        guard !report.findings.isEmpty else { return [] }
+        return ["", "Findings"] + report.findings.map { safe("  [\($0.id)] \($0.message)") }
     }
 
     static func policyLines(_ policy: ReportPresentation.Policy, _ paint: Painter) -> [String] {
