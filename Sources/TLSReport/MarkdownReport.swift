@@ -10,6 +10,24 @@ public enum MarkdownReport {
     }
 
     public static func render(_ report: ReportPresentation) -> String {
+        var out = verdictSection(report)
+        let header = report.header
+        out.append("")
+        guard header.reachable else {
+            out.append("Target: \(escape(header.reachability)) \(escape(header.attemptsNote))")
+            out.append("")
+            out += findingsSection(report)
+            out += countsSection(report)
+            return out.joined(separator: "\n") + "\n"
+        }
+        out += measuredSections(report)
+        out += findingsSection(report)
+        out += countsSection(report)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The title, the verdicts with their generations and causes, the policy and the grade.
+    static func verdictSection(_ report: ReportPresentation) -> [String] {
         var out: [String] = []
         let header = report.header
         out.append("# tlsmatrix report: \(escape(header.target))")
@@ -61,14 +79,12 @@ public enum MarkdownReport {
             out.append("")
             out += grade.caps.map { "- cap \(escape($0.limit)) (\(escape($0.rule))): \(escape($0.reason))" }
         }
-        out.append("")
-        guard header.reachable else {
-            out.append("Target: \(escape(header.reachability)) \(escape(header.attemptsNote))")
-            out.append("")
-            out += findingsSection(report)
-            out += countsSection(report)
-            return out.joined(separator: "\n") + "\n"
-        }
+        return out
+    }
+
+    /// What the scan measured: protocols, suites, groups, certificates, the HTTP port and the simulation.
+    static func measuredSections(_ report: ReportPresentation) -> [String] {
+        var out: [String] = []
         out += table("## Protocols", ["Version", "Supported", "Suites", "Order", "Note"], report.protocols.map { proto in
             [proto.version.rawValue, proto.state.text + (proto.insecure ? " (INSECURE)" : ""),
              proto.supported == true ? "\(proto.suiteCount)" : "", proto.supported == true ? proto.order : "",
@@ -110,9 +126,7 @@ public enum MarkdownReport {
                 }
             })
         }
-        out += findingsSection(report)
-        out += countsSection(report)
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
     /// Makes text inert in Markdown, in and out of tables: first ``TerminalSafe/escape(_:)`` (controls,
