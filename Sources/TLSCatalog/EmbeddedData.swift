@@ -930,7 +930,7 @@ enum EmbeddedData {
   "sources": [
     "github:service0427/v2_cp_app tls.md (commit 68ffddf2232bf07657fdb6056625d4f2d2915306): tls.browserleaks.com JSON capture of Chrome 143.0.0.0 (Android) ClientHello"
   ],
-  "retrieved": "Third-party capture stored in a public repository, read via the code index",
+  "retrieved": "Third-party capture in a public repository (github:service0427/v2_cp_app@68ffddf2232bf07657fdb6056625d4f2d2915306 tls.md), read from a copy of that file, not live GitHub",
   "versions": [
     "TLSv1.2",
     "TLSv1.3"
@@ -1008,10 +1008,10 @@ enum EmbeddedData {
     "https://docs.amazonaws.cn/cloudfront/latest/APIReference/API_VpcOriginConfig.html",
     "github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-ciphers-cloudfront-to-origin.md, using-https-cloudfront-to-custom-origin.md, http-502-bad-gateway.md, distribution-web-values-specify.md, RequestAndResponseBehaviorCustomOrigin.md, cnames-and-https-requirements.md",
     "https://github.com/hashicorp/terraform-provider-aws/pull/37518",
-    "aws-sdk-go-v2 service/cloudfront types enums (SslProtocol) as stored in the code index",
+    "github:aws/aws-sdk-go-v2@c53d36904f826160dc10932574ee311d724d95fd service/cloudfront/types/enums.go (SslProtocol enum; read 2026-12-07)",
     "/etc/testssl/cipher-mapping.txt, /etc/testssl/curves-mapping.txt (code points)"
   ],
-  "retrieved": "Stored copies, not live. The archived docs copy of the origin cipher page (docs.aws.amazon.com and docs.amazonaws.cn, newest stored) lists the same 6 ECDSA + 10 RSA ciphers in the same order, the curves prime256v1/secp384r1/X25519 and the 10 signature schemes as the awsdocs GitHub copy (last content commit 2023-03-31, archived 2023-06-15); one older stored rendering groups RSA before ECDSA with the same members. The API reference (docs.aws.amazon.com and docs.amazonaws.cn, stored copies) gives OriginSslProtocols Valid Values: SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2; the aws-sdk-go-v2 SslProtocol enum in the code index has the same four values. No stored CloudFront page found that lists TLSv1.3 or TLSv1.3 ciphers for origin connections.",
+  "retrieved": "Read from copies of the pages, not the live pages. The newest copies read of the origin cipher page (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-ciphers-cloudfront-to-origin.html and its docs.amazonaws.cn mirror) list the same 6 ECDSA + 10 RSA ciphers in the same order, the curves prime256v1/secp384r1/X25519 and the 10 signature schemes as github:awsdocs/amazon-cloudfront-developer-guide@1c964d49c912371ecc1b0fa1abc3ac7cdf374803 doc_source/secure-connections-supported-ciphers-cloudfront-to-origin.md (last content commit 2023-03-31, repository archived 2023-06-15); one older copy read groups RSA before ECDSA with the same members. The API reference (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginSslProtocols.html and its docs.amazonaws.cn mirror, copies read) gives OriginSslProtocols Valid Values: SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2; the SslProtocol enum of github:aws/aws-sdk-go-v2@c53d36904f826160dc10932574ee311d724d95fd service/cloudfront/types/enums.go has the same four values (read 2026-12-07). No CloudFront page read lists TLSv1.3 or TLSv1.3 ciphers for origin connections.",
   "versions": [
     "SSLv3",
     "TLSv1.0",
@@ -1093,17 +1093,17 @@ enum EmbeddedData {
   "tls13": {
     "supported": false,
     "documented": false,
-    "note": "No stored AWS doc lists TLSv1.3 toward custom origins: OriginSslProtocols valid values stop at TLSv1.2; RequestAndResponseBehaviorCustomOrigin (2023 copy) says CloudFront forwards HTTPS requests to the origin using SSLv3, TLSv1.0, TLSv1.1 and TLSv1.2 and that other SSL/TLS versions are not supported; terraform-provider-aws PR #37518 (2024-05) documents \"the lack of TLS v1.3 support\" for origin_ssl_protocols. Origin ciphers list contains no TLS 1.3 suites. A scanner should treat an origin that accepts ONLY TLS 1.3 as incompatible with CloudFront, per the stored docs; re-check the live page because AWS may have changed this after the stored copies."
+    "note": "No AWS page read lists TLSv1.3 toward custom origins: OriginSslProtocols valid values stop at TLSv1.2; RequestAndResponseBehaviorCustomOrigin (2023 copy) says CloudFront forwards HTTPS requests to the origin using SSLv3, TLSv1.0, TLSv1.1 and TLSv1.2 and that other SSL/TLS versions are not supported; terraform-provider-aws PR #37518 (2024-05) documents \"the lack of TLS v1.3 support\" for origin_ssl_protocols. Origin ciphers list contains no TLS 1.3 suites. A scanner should treat an origin that accepts ONLY TLS 1.3 as incompatible with CloudFront, per the AWS pages read (copies, not live); re-check the live page because AWS may have changed this since."
   },
   "notes": [
-    "No TLS 1.3 toward custom origins in any stored AWS copy: OriginSslProtocols stops at TLSv1.2 (API enum SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2). An origin that accepts ONLY TLS 1.3 is incompatible. Re-check the live docs: AWS may have added TLS 1.3 since.",
+    "No TLS 1.3 toward custom origins in any AWS page read: OriginSslProtocols stops at TLSv1.2 (API enum SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2). An origin that accepts ONLY TLS 1.3 is incompatible. Re-check the live docs: AWS may have added TLS 1.3 since.",
     "Suites are the 16 documented OpenSSL/s2n names in documented table order (6 ECDSA, then 10 RSA); the order is the table order, not a verified ClientHello order.",
     "Curves: prime256v1 (secp256r1, 23), secp384r1 (24), X25519 (29).",
     "Signature schemes 0x0301 and 0x0303 (SHA-224 with RSA / ECDSA) are TLS 1.2 hash/signature pairs mapped by RFC 5246 values, not by an AWS statement: unverified.",
     "When SSLv3 is chosen, CloudFront only sends SSLv3 handshake requests; TLSv1 handshake is backward/forward compatible with SSLv3 but TLSv1.1 and TLSv1.2 are not (using-https-cloudfront-to-custom-origin, 2023 copy).",
     "If the origin is an Amazon S3 bucket (REST endpoint), CloudFront always uses TLSv1.2 (2023 copy). S3 website endpoints do not support HTTPS.",
-    "CloudFront does not support renegotiation for viewer and origin requests (using-https.md stored copy).",
-    "CloudFront (2023 copy) does not support client-side SSL certificate authentication to custom origins; if an origin requests a client certificate CloudFront drops the request. NOTE: the newer stored using-https.md mentions \"Origin mutual TLS with CloudFront\" (mtls-authentication.md), so origin mTLS may now exist; not verified here.",
+    "CloudFront does not support renegotiation for viewer and origin requests (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https.html, copy read, not live).",
+    "CloudFront (2023 copy) does not support client-side SSL certificate authentication to custom origins; if an origin requests a client certificate CloudFront drops the request. NOTE: the newer copy read of https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https.html mentions \"Origin mutual TLS with CloudFront\" (mtls-authentication.md), so origin mTLS may now exist; not verified here.",
     "Certificate: issued by a CA on the Mozilla Included CA Certificate List (no self-signed); CN or a SAN must match the Origin Domain Name, or the Host header when it is forwarded; wildcards allowed; the full chain including intermediates, in the correct order.",
     "Expired, invalid, self-signed, wrong-order chain, name mismatch or no common cipher/protocol -> CloudFront drops the connection and returns HTTP 502 with X-Cache: Error from cloudfront; a missing intermediate also drops the TCP connection.",
     "SNI sent to the origin is inferred (Host header when forwarded, else the origin domain name): unverified.",
@@ -1132,7 +1132,7 @@ enum EmbeddedData {
     "failureBehaviour": "CloudFront drops the TCP connection, returns HTTP 502 (Bad Gateway) to the viewer and sets X-Cache: Error from cloudfront. If the full chain (incl. intermediate) is not present CloudFront drops the TCP connection.",
     "sni": {
       "statement": "The 502 troubleshooting page advises testing with openssl s_client -servername <CNAME> when the origin hosts multiple names/certificates and the distribution forwards the Host header, which implies CloudFront sends SNI = Host header value in that case (otherwise the origin domain name).",
-      "note": "No explicit stored AWS statement of the SNI value CloudFront sends to origins was found.",
+      "note": "No explicit AWS statement (in the pages read) of the SNI value CloudFront sends to origins was found.",
       "unverified": true
     }
   },
@@ -1189,27 +1189,27 @@ enum EmbeddedData {
   "documented": false,
   "unverified": true,
   "sources": [
-    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
-    "github:aws/s2n-tls tls/s2n_signature_scheme.c (code index file id 52848715259: newest stored version, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`; the index does not name its commit)",
-    "github:aws/s2n-tls tls/s2n_kem_preferences.c (code index file id 52737738547: pq_kem_groups_ietf_2025_07 = x25519_mlkem_768, secp256r1_mlkem_768, secp384r1_mlkem_1024; kem_count 0)",
+    "github:aws/s2n-tls tls/s2n_security_policies.c (commit not recorded; the newest version read, 106,066 characters, which also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies)",
+    "github:aws/s2n-tls tls/s2n_signature_scheme.c (commit not recorded; the newest version read, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`)",
+    "github:aws/s2n-tls tls/s2n_kem_preferences.c (commit not recorded; pq_kem_groups_ietf_2025_07 = x25519_mlkem_768, secp256r1_mlkem_768, secp384r1_mlkem_1024; kem_count 0)",
     "github:aws/s2n-tls@0f9f02a7102dd1d8b88fc03f5df286be11a78376 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-2-2025-PQ",
     "https://github.com/aws/s2n-tls/pull/5460",
-    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
-    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (code index file id 291378561: should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
-    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
-    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (code index file id 882990422: minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
-    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
-    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
+    "github:aws/s2n-tls tls/s2n_client_hello.c (commit not recorded; s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (commit not recorded; the newest version read, client_hello_extensions with supported_groups before key_share, NPN and EMS; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (commit not recorded; should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (commit not recorded; \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (commit not recorded; s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (commit not recorded; s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (commit not recorded; should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (commit not recorded; should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (commit not recorded; should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (commit not recorded; should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (commit not recorded; client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (commit not recorded; minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (commit not recorded; s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (commit not recorded; s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
   ],
-  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshot CloudFront-Upstream-TLS-1-2-2025-PQ @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format); signature list = s2n_sig_scheme_pref_list_20250821 (index id 52848715259); KEM groups = pq_kem_groups_ietf_2025_07 (index id 52737738547).",
+  "retrieved": "Read 2026-11-30 from an offline copy of github:aws/s2n-tls (source files, policy snapshots and pull-request threads), not live GitHub. The copy holds several versions of each s2n file and records the commit of only some; a citation without a commit says \"commit not recorded\" and describes the version read. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshot CloudFront-Upstream-TLS-1-2-2025-PQ @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format); signature list = s2n_sig_scheme_pref_list_20250821 (tls/s2n_signature_scheme.c, newest version read, commit not recorded); KEM groups = pq_kem_groups_ietf_2025_07 (tls/s2n_kem_preferences.c, commit not recorded).",
   "versions": [
     "SSLv3",
     "TLSv1.0",
@@ -1317,7 +1317,7 @@ enum EmbeddedData {
     "s2n-tls (aws/s2n-tls) security policies CloudFront-Upstream-2025-PQ, CloudFront-Upstream-TLS-1-0-2025-PQ, CloudFront-Upstream-TLS-1-1-2025-PQ, CloudFront-Upstream-TLS-1-2-2025-PQ for the OriginSslProtocols minimum SSLv3, TLSv1, TLSv1.1, TLSv1.2 (same lists, higher minimum version); CloudFront-Upstream-TLS-1-3-2025-PQ is the TLS 1.3-minimum variant (no OriginSslProtocols value maps to it).",
     "s2n structures: security_policy = security_policy_cloudfront_upstream_2025_08_08_pq (_tls10_pq/_tls11_pq/_tls12_pq/_tls13_pq); cipher_preferences = cipher_preferences_cloudfront_upstream_2025_08_08 (_tls13 for the TLS 1.3-minimum policy); kem_preferences = kem_preferences_pq_tls_1_3_ietf_2025_07; signature_preferences = s2n_signature_preferences_20250821 (\"Based on 20201021, but with ECDSA preferred and ML-DSA enabled + preferred\"); ecc_preferences = s2n_ecc_preferences_20230623.",
     "ML-DSA schemes (0x0904-0x0906) have minimum version TLS 1.3 in s2n and are offered only when TLS 1.3 is possible; whether the libcrypto CloudFront links can do ML-DSA is not known.",
-    "The s2n PQ-policy test lists the five CloudFront-Upstream-*-2025-PQ policies as the exceptions allowed to combine legacy TLS ciphers with ML-KEM (code index file id 7774241001).",
+    "The s2n PQ-policy test lists the five CloudFront-Upstream-*-2025-PQ policies as the exceptions allowed to combine legacy TLS ciphers with ML-KEM (github:aws/s2n-tls@9e8174f2553d3e0a503ca37c811adb01a618d17b tests/unit/s2n_pq_mlkem_policies_test.c, cipher_exceptions).",
     "unverified: as upstream-2025; in addition the hybrid key share and ML-KEM groups are sent only when the libcrypto CloudFront links supports ML-KEM (s2n_pq_is_enabled), which is not known.",
     "ClientHello (s2n_client_hello_send): legacy_version 0x0303; compression null only; TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) appended after the suites (not listed in suites); session id 32 bytes (32 random bytes when TLS 1.3 is possible (middlebox compatibility mode, default outside QUIC)).",
     "supported_groups order: [4588, 4587, 4589, 23, 29, 24]. Key shares in the first ClientHello: [4588, 23] (one hybrid share for the most preferred KEM group (X25519MLKEM768), then one ECC share for the first curve of the ECC preferences (secp256r1); the hybrid share is sent only if s2n_pq_is_enabled() (a libcrypto with ML-KEM, e.g. AWS-LC), otherwise only [23]).",
@@ -1340,28 +1340,28 @@ enum EmbeddedData {
   "documented": false,
   "unverified": true,
   "sources": [
-    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
-    "github:aws/s2n-tls tls/s2n_signature_scheme.c (code index file id 52848715259: newest stored version, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`; the index does not name its commit)",
+    "github:aws/s2n-tls tls/s2n_security_policies.c (commit not recorded; the newest version read, 106,066 characters, which also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies)",
+    "github:aws/s2n-tls tls/s2n_signature_scheme.c (commit not recorded; the newest version read, with s2n_sig_scheme_pref_list_20250820, _20250821 and the 2026 lists; `.name = \"legacy_rsa_sha224\"`)",
     "github:aws/s2n-tls@13a885ea2c6c0079342851286fbeb2434942f764 tests/policy_snapshot/snapshots/CloudFront-Upstream-2025",
     "github:aws/s2n-tls@0f9f02a7102dd1d8b88fc03f5df286be11a78376 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-0-2025",
     "https://github.com/aws/s2n-tls/pull/5460",
     "https://github.com/aws/s2n-tls/pull/5486",
-    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
-    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (code index file id 291378561: should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
-    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
-    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (code index file id 882990422: minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
-    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
-    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
+    "github:aws/s2n-tls tls/s2n_client_hello.c (commit not recorded; s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (commit not recorded; the newest version read, client_hello_extensions with supported_groups before key_share, NPN and EMS; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_versions.c (commit not recorded; should_send = s2n_extension_send_if_tls13_connection; versions from client_protocol_version down to s2n_connection_get_minimum_supported_version)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (commit not recorded; \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (commit not recorded; s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (commit not recorded; s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (commit not recorded; should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (commit not recorded; should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (commit not recorded; should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (commit not recorded; should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (commit not recorded; client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_psk_key_exchange_modes.c (commit not recorded; minimum_version TLS 1.3; should_send = config->use_tickets || external PSKs)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (commit not recorded; s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (commit not recorded; s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")"
   ],
-  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream-2025 @13a885ea2c6c0079342851286fbeb2434942f764 and CloudFront-Upstream-TLS-1-0-2025 @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format, identical lists); signature list = s2n_sig_scheme_pref_list_20250820 in s2n_signature_scheme.c index id 52848715259, the list security_policies.c (index id 52730674780) names.",
+  "retrieved": "Read 2026-11-30 from an offline copy of github:aws/s2n-tls (source files, policy snapshots and pull-request threads), not live GitHub. The copy holds several versions of each s2n file and records the commit of only some; a citation without a commit says \"commit not recorded\" and describes the version read. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream-2025 @13a885ea2c6c0079342851286fbeb2434942f764 and CloudFront-Upstream-TLS-1-0-2025 @0f9f02a7102dd1d8b88fc03f5df286be11a78376 (current format, identical lists); signature list = s2n_sig_scheme_pref_list_20250820 in tls/s2n_signature_scheme.c (newest version read, commit not recorded), the list tls/s2n_security_policies.c (newest version read, commit not recorded) names.",
   "versions": [
     "SSLv3",
     "TLSv1.0",
@@ -1463,8 +1463,8 @@ enum EmbeddedData {
     "s2n structures: security_policy = security_policy_cloudfront_upstream_2025_08_08 (_tls10/_tls11/_tls12/_tls13); cipher_preferences = cipher_preferences_cloudfront_upstream_2025_08_08 (_tls13 for the TLS 1.3-minimum policy); kem_preferences = kem_preferences_null; signature_preferences = s2n_signature_preferences_20250820 (\"Based on 20201021, but with ECDSA preferred\"); ecc_preferences = s2n_ecc_preferences_20230623.",
     "PR #5460 (merged 2025-08, released in s2n-tls v0.3.25 per PR #5486): \"Adds new TLSv1.3-enabled security policies for CloudFront's outbound ('upstream') connections to origin servers\"; the new policies are the existing upstream ones plus TLS 1.3 and RSA-PSS (\"strictly additive\").",
     "Same 19 TLS <= 1.2 suites as CloudFront-Upstream plus the three TLS 1.3 suites first; the newest snapshots order the TLS <= 1.2 suites AES-128 first (see stored_versions_seen).",
-    "No stored AWS CloudFront page says that CloudFront uses these policies toward origins today.",
-    "unverified: stored versions disagree on the TLS <= 1.2 suite order (the newest current-format snapshots are used; s2n_cipher_preferences.c itself was not found in that version), and no stored AWS page confirms that CloudFront uses this generation toward origins.",
+    "No AWS CloudFront page read says that CloudFront uses these policies toward origins today.",
+    "unverified: stored versions disagree on the TLS <= 1.2 suite order (the newest current-format snapshots are used; s2n_cipher_preferences.c itself was not found in that version), and no AWS page read confirms that CloudFront uses this generation toward origins.",
     "ClientHello (s2n_client_hello_send): legacy_version 0x0303; compression null only; TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00FF) appended after the suites (not listed in suites); session id 32 bytes (32 random bytes when TLS 1.3 is possible (middlebox compatibility mode, default outside QUIC)).",
     "supported_groups order: [23, 29, 24]. Key shares in the first ClientHello: [23] (one ECC share for the first curve of the ECC preferences (secp256r1); no KEM groups (kem_preferences_null)).",
     "supported_versions: 0x0304, 0x0303, 0x0302, 0x0301, 0x0300 (from the highest version down to the minimum supported version; for the -TLS-1-x variants the list stops at that minimum (s2n_connection_get_minimum_supported_version was not re-read: that it returns the policy minimum is inferred)).",
@@ -1486,24 +1486,24 @@ enum EmbeddedData {
   "documented": false,
   "unverified": false,
   "sources": [
-    "github:aws/s2n-tls tls/s2n_security_policies.c (code index file id 52730674780: newest stored version, 106,066 chars, also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies; the index does not name its commit)",
+    "github:aws/s2n-tls tls/s2n_security_policies.c (commit not recorded; the newest version read, 106,066 characters, which also holds CloudFront-TLS-1-3-2025 and the -no-pq viewer policies)",
     "github:aws/s2n-tls@30de74d0af5f6d084a8dad779817cb79a8ae3002 tests/policy_snapshot/snapshots/CloudFront-Upstream",
     "github:aws/s2n-tls@13a885ea2c6c0079342851286fbeb2434942f764 tests/policy_snapshot/snapshots/CloudFront-Upstream-TLS-1-2",
     "https://github.com/aws/s2n-tls/pull/4301",
-    "github:aws/s2n-tls tls/s2n_client_hello.c (code index file id 2355087135: s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
-    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (code index file id 258754919: client_hello_extensions with supported_groups before key_share, NPN and EMS; the only version in the string index; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (code index file id 921750773: \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (code index file id 393952122: s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (code index file id 697827532: should_send when conn->server_name is set)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (code index file id 252812441: should_send when application protocols are configured)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (code index file id 72345579: should_send = conn->request_ocsp_status)",
-    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (code index file id 2362191071: should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
-    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (code index file id 485642714: client should_send = s2n_extension_should_send_if_ecc_enabled)",
-    "github:aws/s2n-tls tls/extensions/s2n_ems.c (code index file id 324319231: s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
-    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (code index file id 193741990: s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")",
-    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (code index file id 1815103279: s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")"
+    "github:aws/s2n-tls tls/s2n_client_hello.c (commit not recorded; s2n_client_hello_send, s2n_generate_client_session_id, s2n_cipher_suite_validate_available)",
+    "github:aws/s2n-tls tls/extensions/s2n_extension_type_lists.c (commit not recorded; the newest version read, client_hello_extensions with supported_groups before key_share, NPN and EMS; older versions, e.g. @a444b6751ad00ec3888a1ebaac0a3988f0fbbffd, put supported_groups after session_ticket and have no EMS)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_supported_groups.c (commit not recorded; \"Send KEM groups list first\" when TLS 1.3 and s2n_pq_is_enabled(), then the curve list; should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/s2n_signature_algorithms.c (commit not recorded; s2n_signature_scheme_validate_for_send drops schemes above the client's version and RSA-PSS schemes the libcrypto cannot do)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_server_name.c (commit not recorded; should_send when conn->server_name is set)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_alpn.c (commit not recorded; should_send when application protocols are configured)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_cert_status_request.c (commit not recorded; should_send = conn->request_ocsp_status)",
+    "github:aws/s2n-tls tls/extensions/s2n_client_session_ticket.c (commit not recorded; should_send = config->use_tickets && !ticket_forward_secrecy && !psk)",
+    "github:aws/s2n-tls tls/extensions/s2n_ec_point_format.c (commit not recorded; client should_send = s2n_extension_should_send_if_ecc_enabled)",
+    "github:aws/s2n-tls tls/extensions/s2n_ems.c (commit not recorded; s2n_client_ems_should_send is false only when resuming a session that did not negotiate EMS)",
+    "github:aws/s2n-tls tls/s2n_ecc_preferences.c (commit not recorded; s2n_ecc_pref_list_20230623 = secp256r1, x25519 (if EVP APIs), secp384r1, \"Curve p256 is at the top of the list in order to minimize HRR\")",
+    "github:aws/s2n-tls tls/extensions/s2n_client_key_share.c (commit not recorded; s2n_client_key_share_send = s2n_generate_default_pq_hybrid_key_share then s2n_generate_default_ecc_key_share; \"We only ever send a single PQ key share\" / \"a single EC key share\")"
   ],
-  "retrieved": "Stored copies in the code and issues indexes, read 2026-11-30, not live GitHub. The index holds several versions of each s2n file and names the commit only for some; files read by index id are cited by that id. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream @30de74d0af5f6d084a8dad779817cb79a8ae3002, -TLS-1-2 @13a885ea2c6c0079342851286fbeb2434942f764, -TLS-1-1 @4be9206936b4bdc4301561c3bd0249b6df6e82ef (all current format, identical lists); security_policy_cloudfront_upstream* in s2n_security_policies.c (index id 52730674780 and @ecec93a371d2ccd810a622d3023b7ebe01f35d45 agree).",
+  "retrieved": "Read 2026-11-30 from an offline copy of github:aws/s2n-tls (source files, policy snapshots and pull-request threads), not live GitHub. The copy holds several versions of each s2n file and records the commit of only some; a citation without a commit says \"commit not recorded\" and describes the version read. 'Newest' below = the version in the current snapshot format (no \"name:\" line, legacy_rsa_sha224 naming), which is the format of s2n's 2026 snapshots (20260520, 20260721) and of tls/policy/s2n_policy_writer.c. Version used: snapshots CloudFront-Upstream @30de74d0af5f6d084a8dad779817cb79a8ae3002, -TLS-1-2 @13a885ea2c6c0079342851286fbeb2434942f764, -TLS-1-1 @4be9206936b4bdc4301561c3bd0249b6df6e82ef (all current format, identical lists); security_policy_cloudfront_upstream* in tls/s2n_security_policies.c (the newest version read, commit not recorded, and @ecec93a371d2ccd810a622d3023b7ebe01f35d45 agree).",
   "versions": [
     "SSLv3",
     "TLSv1.0",
@@ -1806,7 +1806,7 @@ enum EmbeddedData {
   "sources": [
     "github:enetx/surf profiles/firefox/144.go (HelloFirefox_144 uTLS ClientHelloSpec), as vendored in github:phishingclub/phishingclub backend/vendor (commit 07c8adaf7611882f5532b9a259d328d7c8fbc2f1)"
   ],
-  "retrieved": "Public repository file read via the code index",
+  "retrieved": "Public repository file (github:phishingclub/phishingclub@07c8adaf7611882f5532b9a259d328d7c8fbc2f1 backend/vendor/github.com/enetx/surf/profiles/firefox/144.go), read from a copy of that file, not live GitHub",
   "versions": [
     "TLSv1.2",
     "TLSv1.3"
@@ -2076,7 +2076,7 @@ enum EmbeddedData {
   ],
   "notes": [
     "unverified: TLS 1.2 order = the Go 1.17.8 capture (go-1.17) minus RSA key exchange (off by default since Go 1.22, GODEBUG tlsrsakex) and 3DES (off since Go 1.23, GODEBUG tls3des); TLS 1.3 suites appended after the TLS 1.2 list as Go sends them (AES first on hardware with AES support, ChaCha20 first otherwise).",
-    "groups: Go 1.24+ default X25519MLKEM768, X25519, P-256, P-384, P-521 (a code-index excerpt of defaults.go shows X25519MLKEM768 first; the full list is from memory). Go 1.23 sent X25519Kyber768Draft00 (25497) instead of X25519MLKEM768.",
+    "groups: Go 1.24+ default X25519MLKEM768, X25519, P-256, P-384, P-521 (an excerpt of a Go 1.24-era github:golang/go src/crypto/tls/defaults.go, commit not recorded, shows X25519MLKEM768 first; the full list is from memory). Go 1.23 sent X25519Kyber768Draft00 (25497) instead of X25519MLKEM768.",
     "Go clients default to TLS 1.2 minimum since Go 1.22 (from memory)."
   ]
 }
@@ -3590,9 +3590,9 @@ enum EmbeddedData {
   "name": "Apple Safari (current; Safari 26 profile)",
   "unverified": true,
   "sources": [
-    "code index file id 15373972211: _safari.py \"Safari 26 identity\" (rnet TlsOptions; states it is wire-verified against Safari 26.2/26.3 on M3/M4, 2026-02-23, JA4 t13d1414h2_ecfee8bf6ab3_bc9a4605e104); repository name not shown by the index"
+    "github:Averyy/wafer@6143d5423caa91cd1bb453e07864beb6b4f87b80 wafer/_safari.py \"Safari 26 identity\" (rnet TlsOptions; states it is wire-verified against Safari 26.2/26.3 on M3/M4, 2026-02-23, JA4 t13d1414h2_ecfee8bf6ab3_bc9a4605e104)"
   ],
-  "retrieved": "Public repository file read via the code index",
+  "retrieved": "Public repository file (github:Averyy/wafer@6143d5423caa91cd1bb453e07864beb6b4f87b80 wafer/_safari.py), read from a copy of that file, not live GitHub",
   "versions": [
     "TLSv1.2",
     "TLSv1.3"
@@ -3630,7 +3630,7 @@ enum EmbeddedData {
     "0x0601"
   ],
   "notes": [
-    "unverified: the source is an impersonation config whose repository could not be identified, and its cipher list looks like the BoringSSL cipher-string form (order may be the impersonator's). For a verified Safari capture see safari-15.4 (testssl.sh / SSL Labs).",
+    "unverified: the source is a third-party impersonation config (a scraping library, not Apple), and its cipher list looks like the BoringSSL cipher-string form (order may be the impersonator's). For a verified Safari capture see safari-15.4 (testssl.sh / SSL Labs).",
     "Safari 15.4 also offered ECDHE-ECDSA/RSA CBC suites and 3DES; the Safari 26 list above keeps only DES-CBC3-SHA among legacy ciphers.",
     "GREASE: the source sets grease_enabled=True (BoringSSL's GREASE); the positions are BoringSSL's, as in the Safari 15.4 capture (safari-15.4), not stated by the source.",
     "Sends GREASE values (RFC 8701): first cipher suite, first supported group, first supported version, first key share (an empty one, for the GREASE group), first extension, last extension (before padding); they are left out of the lists here, and grease / greasePositions say where the client puts them."
