@@ -166,25 +166,11 @@ struct DistributionCommand: AsyncParsableCommand {
         return names
     }
 
-    /// What each file gave besides its distributions, on standard error (the report itself stays machine-readable):
-    /// unusable files, resources a false Condition leaves out, nested stacks not followed.
+    /// What each file gave besides its distributions, on standard error too (the report itself stays
+    /// machine-readable): the same lines the report's "Input files" shows (``DistributionPresentation/fileLines(_:)``).
     static func describe(_ results: [DistributionFileResult]) {
-        for result in results {
-            if let error = result.error {
-                Output.message("tlsmatrix: error: \(error) (not audited; the other files are)")
-                continue
-            }
-            if let parent = result.auditedAsChildOf {
-                Output.message("tlsmatrix: note: \(result.file) is audited as a nested stack of \(parent), with the parameters it passes")
-            }
-            for skipped in result.skipped {
-                Output.message("tlsmatrix: note: \(skipped.file): \(skipped.message); not audited")
-            }
-            for stack in result.nestedStacks {
-                if let problem = stack.problem {
-                    Output.message("tlsmatrix: warning: \(stack.parentFile): nested stack \(stack.logicalId) not followed: \(problem)")
-                }
-            }
+        for line in results.map(FileEntry.init).flatMap(DistributionPresentation.fileLines) {
+            Output.message("tlsmatrix: \(line.level): \(line.file): \(line.text)" + (line.path.map { " (\($0))" } ?? ""))
         }
     }
 
