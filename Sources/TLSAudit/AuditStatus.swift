@@ -2,7 +2,7 @@
 /// (`status` of a summary row). One worst-of rule for all of them: `failed` outranks `incomplete`, which outranks
 /// `not-probed`, which outranks `passed`; a verdict is never better than its worst part, and an origin with an error
 /// cause is `failed` whatever else is known about it.
-public enum AuditStatus: String, Codable, Sendable, Equatable, Comparable {
+package enum AuditStatus: String, Codable, Sendable, Equatable, Comparable {
     /// Every custom origin was probed and connects under every generation (or there is none: S3 and VPC origins only).
     case passed
     /// Nothing in the file fails, but some custom origin was not probed (`--offline`): nothing about it was
@@ -22,10 +22,10 @@ public enum AuditStatus: String, Codable, Sendable, Equatable, Comparable {
         }
     }
 
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    package static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 
     /// The worst of `items` (`passed` for none).
-    public static func combine(_ items: [AuditStatus]) -> AuditStatus {
+    package static func combine(_ items: [AuditStatus]) -> AuditStatus {
         items.max() ?? .passed
     }
 }

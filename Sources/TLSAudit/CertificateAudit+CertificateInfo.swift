@@ -1,44 +1,44 @@
 import Foundation
 
 /// What a certificate says about itself, in plain values (no swift-certificates types).
-public struct CertificateInfo: Sendable, Equatable, Hashable {
+package struct CertificateInfo: Sendable, Equatable, Hashable {
     /// The subject distinguished name, RFC 4514 style (`CN=origin.example.com,O=Example`).
-    public var subject: String
+    package var subject: String
     /// The issuer distinguished name, RFC 4514 style.
-    public var issuer: String
+    package var issuer: String
     /// The subject's (last) common name, if any.
-    public var commonName: String?
+    package var commonName: String?
     /// DNS names and IP addresses from the subjectAltName extension, in certificate order, as text for display
     /// (an iPAddress entry that is neither 4 nor 16 octets is shown as "invalid iPAddress (…)").
-    public var subjectAltNames: [String]
+    package var subjectAltNames: [String]
     /// The dNSName entries only.
-    public var dnsNames: [String]
+    package var dnsNames: [String]
     /// The iPAddress entries only: dotted quad, RFC 5952 IPv6 text, or colon-separated hex for an invalid length.
-    public var ipAddresses: [String]
+    package var ipAddresses: [String]
     /// Where the certificate was in the list as the server sent it (0-based, counting undecodable ones).
-    public var position: Int
-    public var notBefore: Date
-    public var notAfter: Date
+    package var position: Int
+    package var notBefore: Date
+    package var notAfter: Date
     /// Whole days from the audit time to `notAfter` (negative once expired).
-    public var daysLeft: Int
+    package var daysLeft: Int
     /// "RSA", "RSA-PSS", "ECDSA", "Ed25519", "Ed448", "DSA", or the key algorithm's OID.
-    public var keyType: String
+    package var keyType: String
     /// Key size: the RSA/DSA modulus length or the curve size.
-    public var keyBits: Int
+    package var keyBits: Int
     /// The named curve of an ECDSA key ("P-256", "P-384", "P-521", …).
-    public var curve: String?
+    package var curve: String?
     /// The signature algorithm's name, e.g. "sha256WithRSAEncryption" or "ecdsa-with-SHA256".
-    public var signatureAlgorithm: String
+    package var signatureAlgorithm: String
     /// Issuer equals subject and the certificate's signature verifies with its own key.
-    public var isSelfSigned: Bool
+    package var isSelfSigned: Bool
     /// basicConstraints cA is true.
-    public var isCA: Bool
+    package var isCA: Bool
     /// The serial number, upper-case hex.
-    public var serialHex: String
+    package var serialHex: String
     /// SHA-256 over the DER encoding, upper-case hex pairs separated by colons.
-    public var sha256Fingerprint: String
+    package var sha256Fingerprint: String
 
-    public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String]? = nil,
+    package init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String]? = nil,
                 ipAddresses: [String] = [], position: Int = 0, notBefore: Date,
                 notAfter: Date, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String,
                 isSelfSigned: Bool, isCA: Bool, serialHex: String, sha256Fingerprint: String) {

@@ -1,23 +1,23 @@
 import TLSModel
 /// The result of auditing one certificate chain.
-public struct ChainReport: Sendable, Equatable {
+package struct ChainReport: Sendable, Equatable {
     /// The certificates that could be decoded, in the order the server sent them; each knows its `position`
     /// in the list as sent.
-    public var certificates: [CertificateInfo]
+    package var certificates: [CertificateInfo]
     /// The sent certificates that could not be decoded, by position.
-    public var undecodable: [UndecodableCertificate] = []
+    package var undecodable: [UndecodableCertificate] = []
     /// Every problem found, each with a stable id (see ``CertificateFinding/ID``).
-    public var findings: [CertificateFinding]
+    package var findings: [CertificateFinding]
     /// Whether a path to a root in the trust store exists and every link of it was verified; nil when trust is
     /// unknown: not evaluated (no usable certificate, an empty trust store) or a link that could not be checked.
-    public var trusted: Bool?
+    package var trusted: Bool?
     /// The path the verifier built, leaf first and ending at the trusted root, when `trusted` is true.
-    public var validatedPath: [CertificateInfo]?
+    package var validatedPath: [CertificateInfo]?
     /// Which of `certificates` is the end-entity certificate: normally 0, but the audit recognises a leaf sent
     /// in the wrong place. nil when there is no certificate.
-    public var leafIndex: Int?
+    package var leafIndex: Int?
 
-    public init(certificates: [CertificateInfo] = [], findings: [CertificateFinding] = [], trusted: Bool? = nil,
+    package init(certificates: [CertificateInfo] = [], findings: [CertificateFinding] = [], trusted: Bool? = nil,
                 validatedPath: [CertificateInfo]? = nil, leafIndex: Int? = nil) {
         self.certificates = certificates
         self.leafIndex = leafIndex
@@ -28,7 +28,7 @@ public struct ChainReport: Sendable, Equatable {
 
     /// How reports name the trust decision: "trusted", "NOT TRUSTED", "trust unknown" (a link could not be
     /// verified) or "trust not checked".
-    public var trustLabel: String {
+    package var trustLabel: String {
         switch trusted {
         case true?: "trusted"
         case false?: "NOT TRUSTED"
@@ -37,22 +37,22 @@ public struct ChainReport: Sendable, Equatable {
     }
 
     /// The set of finding ids, handy for verdicts and tests.
-    public var findingIDs: Set<String> { Set(findings.map(\.id)) }
+    package var findingIDs: Set<String> { Set(findings.map(\.id)) }
 
     /// The end-entity certificate, wherever it was sent.
-    public var leaf: CertificateInfo? { leafIndex.map { certificates[$0] } }
+    package var leaf: CertificateInfo? { leafIndex.map { certificates[$0] } }
 
     /// The most severe finding's severity, nil when there are no findings.
-    public var worstSeverity: Severity? { findings.map(\.severity).max() }
+    package var worstSeverity: Severity? { findings.map(\.severity).max() }
 }
 
 /// A sent certificate that could not be decoded: where it was and why.
-public struct UndecodableCertificate: Sendable, Equatable {
+package struct UndecodableCertificate: Sendable, Equatable {
     /// 0-based position in the list as sent.
-    public var position: Int
-    public var reason: String
+    package var position: Int
+    package var reason: String
 
-    public init(position: Int, reason: String) {
+    package init(position: Int, reason: String) {
         self.position = position
         self.reason = reason
     }

@@ -217,11 +217,11 @@ private final class DiagnosticLog: @unchecked Sendable {
 }
 
 /// Trust decisions of one run (one trust store, one audit time), keyed by the SHA-256 of the chain as sent.
-public final class TrustCache: @unchecked Sendable {
+package final class TrustCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [[UInt8]: CertificateAudit.TrustEvaluation] = [:]
 
-    public init() {}
+    package init() {}
 
     func lookup(_ key: [UInt8]) -> CertificateAudit.TrustEvaluation? {
         lock.lock()

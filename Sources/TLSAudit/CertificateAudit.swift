@@ -13,16 +13,16 @@ import TLSModel
 /// let audit = CertificateAudit(trustRoots: try .system())
 /// let report = await audit.audit(chain: derCertificates, originDomain: "origin.example.com", hostHeader: nil)
 /// ```
-public struct CertificateAudit: Sendable {
-    public let trustRoots: TrustStore
+package struct CertificateAudit: Sendable {
+    package let trustRoots: TrustStore
     /// The time validity and trust are judged at.
-    public let now: Date
+    package let now: Date
     /// `expires-soon` is reported when a certificate has fewer days left than this.
-    public let warnDays: Int
+    package let warnDays: Int
     /// Remembers trust decisions per chain, so a fleet serving one certificate verifies it once.
-    public let trustCache: TrustCache?
+    package let trustCache: TrustCache?
 
-    public init(trustRoots: TrustStore, now: Date = Date(), warnDays: Int = 30, trustCache: TrustCache? = nil) {
+    package init(trustRoots: TrustStore, now: Date = Date(), warnDays: Int = 30, trustCache: TrustCache? = nil) {
         self.trustRoots = trustRoots
         self.now = now
         self.warnDays = warnDays
@@ -37,7 +37,7 @@ public struct CertificateAudit: Sendable {
     ///     ("host-header-mismatch" otherwise). A port suffix is ignored; a Host header equal to the origin
     ///     domain is checked once, as the origin domain.
     /// - Returns: The decoded certificates, the findings, and the trust decision (nil with an empty trust store).
-    public func audit(chain der: [[UInt8]], originDomain: String?, hostHeader: String?) async -> ChainReport {
+    package func audit(chain der: [[UInt8]], originDomain: String?, hostHeader: String?) async -> ChainReport {
         // Decoding, chain structure and the name/date/key checks are CPU work on data the server chose: they run
         // on a thread of their own, never on the cooperative pool that drives every other probe and the signal handler.
         let (prepared, structure) = await DedicatedThread.run(name: "tlsmatrix-audit") {
@@ -63,9 +63,9 @@ public struct CertificateAudit: Sendable {
     }
 
     /// At most this many certificates of a chain are analysed (longer chains are cut, with a finding).
-    public static let maxChainCertificates = 20
+    package static let maxChainCertificates = 20
     /// At most this many bytes of certificates are analysed.
-    public static let maxChainBytes = 128 * 1024
+    package static let maxChainBytes = 128 * 1024
 
     /// Everything but trust: decoding (within the caps), structure, names, dates, keys and signature algorithms.
     private func prepare(_ der: [[UInt8]], originDomain: String?, hostHeader: String?) -> (ChainReport, ChainStructure?) {

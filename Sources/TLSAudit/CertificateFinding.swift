@@ -3,49 +3,49 @@ import TLSModel
 ///
 /// The `id` values are a contract: the JSON report carries them, and `ScanAnalysis` maps them to the CloudFront verdict's causes.
 /// See ``CertificateFinding/ID`` for the full list.
-public struct CertificateFinding: Sendable, Equatable, Hashable {
+package struct CertificateFinding: Sendable, Equatable, Hashable {
     /// The stable finding identifiers.
-    public enum ID {
+    package enum ID {
         /// The certificate does not cover the origin domain name.
-        public static let nameMismatch = "name-mismatch"
+        package static let nameMismatch = "name-mismatch"
         /// The certificate does not cover the forwarded Host header.
-        public static let hostHeaderMismatch = "host-header-mismatch"
+        package static let hostHeaderMismatch = "host-header-mismatch"
         /// A certificate in the chain is past its notAfter date.
-        public static let expired = "expired"
+        package static let expired = "expired"
         /// A certificate in the chain is before its notBefore date.
-        public static let notYetValid = "not-yet-valid"
+        package static let notYetValid = "not-yet-valid"
         /// A certificate in the chain expires within the warning window.
-        public static let expiresSoon = "expires-soon"
+        package static let expiresSoon = "expires-soon"
         /// The leaf certificate is signed by its own key.
-        public static let selfSigned = "self-signed"
+        package static let selfSigned = "self-signed"
         /// No path to a root in the trust store could be built (for a reason other than the ones with their own id).
-        public static let untrusted = "untrusted"
+        package static let untrusted = "untrusted"
         /// The certificates are not sent leaf first, each followed by its issuer.
-        public static let wrongChainOrder = "wrong-chain-order"
+        package static let wrongChainOrder = "wrong-chain-order"
         /// The issuer of the last certificate of the chain is neither sent nor a trusted root.
-        public static let missingIntermediate = "missing-intermediate"
+        package static let missingIntermediate = "missing-intermediate"
         /// A sent certificate is not part of the chain from the leaf.
-        public static let extraCertificate = "extra-certificate"
+        package static let extraCertificate = "extra-certificate"
         /// A certificate is sent more than once.
-        public static let duplicateCertificate = "duplicate-certificate"
+        package static let duplicateCertificate = "duplicate-certificate"
         /// An RSA key below 2048 bits or an ECDSA key below 256 bits.
-        public static let weakKey = "weak-key"
+        package static let weakKey = "weak-key"
         /// A certificate (other than a root) signed with MD5 or SHA-1.
-        public static let weakSignature = "weak-signature"
+        package static let weakSignature = "weak-signature"
         /// The server sent no certificate.
-        public static let noCertificate = "no-certificate"
+        package static let noCertificate = "no-certificate"
         /// A sent certificate could not be decoded.
-        public static let unparseableCertificate = "unparseable-certificate"
+        package static let unparseableCertificate = "unparseable-certificate"
         /// A link of the chain (or a certificate's own properties) could not be verified by tlsmatrix, so trust is
         /// unknown: never read as verified.
-        public static let unverifiable = "unverifiable-chain"
+        package static let unverifiable = "unverifiable-chain"
         /// Trust was not evaluated (no roots to evaluate it against).
-        public static let trustNotChecked = "trust-not-checked"
+        package static let trustNotChecked = "trust-not-checked"
         /// More certificates (or bytes) were sent than the audit analyses.
-        public static let chainTooLong = "chain-too-long"
+        package static let chainTooLong = "chain-too-long"
 
         /// Every identifier, in a stable order.
-        public static let all: [String] = [
+        package static let all: [String] = [
             nameMismatch, hostHeaderMismatch, expired, notYetValid, expiresSoon, selfSigned, untrusted,
             wrongChainOrder, missingIntermediate, extraCertificate, duplicateCertificate, weakKey, weakSignature,
             noCertificate, unparseableCertificate, unverifiable, trustNotChecked, chainTooLong,
@@ -53,14 +53,14 @@ public struct CertificateFinding: Sendable, Equatable, Hashable {
     }
 
     /// A stable identifier, one of ``ID``.
-    public var id: String
-    public var severity: Severity
+    package var id: String
+    package var severity: Severity
     /// What is wrong, in words, naming the certificate(s) concerned.
-    public var message: String
+    package var message: String
     /// What to change, when there is something to change.
-    public var fix: String?
+    package var fix: String?
 
-    public init(id: String, severity: Severity, message: String, fix: String? = nil) {
+    package init(id: String, severity: Severity, message: String, fix: String? = nil) {
         self.id = id
         self.severity = severity
         self.message = message

@@ -3,54 +3,54 @@ import TLSModel
 
 extension CloudFrontVerdict {
     /// The finding for a generation whose observed answer differs from the matrix's prediction.
-    public static let observationDiffers = "observation-differs"
+    package static let observationDiffers = "observation-differs"
     /// An SSLv3 ServerHello that echoed extended_master_secret: the handshake of an s2n client fails.
-    public static let sslv3ExtendedMasterSecret = "sslv3-extended-master-secret"
+    package static let sslv3ExtendedMasterSecret = "sslv3-extended-master-secret"
 
     /// One generation's verdict: what was observed when its own ClientHello was sent, beside what the matrix
     /// predicts. The verdict is the observation when there is a definitive one, else the prediction.
-    public struct Generation: Sendable, Equatable {
-        public var generation: CloudFrontGeneration
-        public var profile: ClientProfile
+    package struct Generation: Sendable, Equatable {
+        package var generation: CloudFrontGeneration
+        package var profile: ClientProfile
         /// The s2n-tls policy this generation uses under the setting (nil for the documented client).
-        public var s2nPolicy: String?
+        package var s2nPolicy: String?
         /// The versions its hello offers under the setting.
-        public var versions: [TLSVersion]
-        public var compatible: Bool?
+        package var versions: [TLSVersion]
+        package var compatible: Bool?
         /// True when ``compatible`` comes from the server's answer to this generation's own ClientHello.
-        public var observed: Bool
-        public var protocolVersion: TLSVersion?
-        public var suite: UInt16?
-        public var group: UInt16?
-        public var causes: [Cause]
+        package var observed: Bool
+        package var protocolVersion: TLSVersion?
+        package var suite: UInt16?
+        package var group: UInt16?
+        package var causes: [Cause]
         /// What the matrix predicts (the single-profile verdict, before certificate causes).
-        public var predicted: Prediction
+        package var predicted: Prediction
         /// The answer to this generation's own hello, when one was sent for this setting.
-        public var observation: HelloObservation?
+        package var observation: HelloObservation?
         /// Set when the observed answer differs from the prediction: both, in words.
-        public var difference: String?
+        package var difference: String?
         /// The libraries that completed a full handshake with the observed (version, suite) during the scan.
-        public var confirmedBy: [EngineKind] = []
+        package var confirmedBy: [EngineKind] = []
 
         /// The server took the predicted version and suite but another key-exchange group (the prediction follows
         /// the client's group order; a server may follow its own).
-        public var differsOnlyInGroup: Bool {
+        package var differsOnlyInGroup: Bool {
             difference != nil && observed && compatible == true && predicted.compatible == true
                 && predicted.protocolVersion == protocolVersion && predicted.suite == suite
         }
     }
 
-    public struct Prediction: Sendable, Equatable {
-        public var compatible: Bool?
-        public var protocolVersion: TLSVersion?
-        public var suite: UInt16?
-        public var group: UInt16?
+    package struct Prediction: Sendable, Equatable {
+        package var compatible: Bool?
+        package var protocolVersion: TLSVersion?
+        package var suite: UInt16?
+        package var group: UInt16?
     }
 
     /// The verdict for every generation in `generations` (all by default): each from its observation and the
     /// matrix, with the certificate causes that generation applies. `compatible` is true only when every
     /// generation connects; the documented generation's choice fills the top-level protocol, suite and group.
-    public static func evaluateGenerations(
+    package static func evaluateGenerations(
         _ scan: ScanResult, originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?,
         generations: [CloudFrontGeneration] = CloudFrontGeneration.allCases, presentsClientCertificate: Bool = false
     ) -> CloudFrontVerdict {

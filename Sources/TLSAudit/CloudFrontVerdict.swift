@@ -3,23 +3,23 @@ import TLSCatalog
 import TLSModel
 
 /// Would CloudFront complete a handshake with this origin, with what, and if not, why and what to change.
-public struct CloudFrontVerdict: Sendable, Equatable {
+package struct CloudFrontVerdict: Sendable, Equatable {
     /// nil when the scan did not decide enough to say.
-    public var compatible: Bool?
-    public var protocolVersion: TLSVersion?
-    public var suite: UInt16?
-    public var group: UInt16?
-    public var causes: [Cause]
+    package var compatible: Bool?
+    package var protocolVersion: TLSVersion?
+    package var suite: UInt16?
+    package var group: UInt16?
+    package var causes: [Cause]
     /// The OriginSslProtocols setting the verdict is for.
-    public var originProtocols: [TLSVersion]
+    package var originProtocols: [TLSVersion]
     /// One verdict per generation of CloudFront's origin client (``CloudFrontGeneration``); empty for a verdict
     /// about a single client profile.
-    public var generations: [Generation] = []
+    package var generations: [Generation] = []
     /// False when the scan did not run the cloudfront check (`--checks` without it): no verdict, and not undecided.
-    public var tested = true
+    package var tested = true
 
     /// The verdict of a scan that did not run the cloudfront check.
-    public static func notTested(_ scan: ScanResult, originProtocols: [TLSVersion]) -> CloudFrontVerdict {
+    package static func notTested(_ scan: ScanResult, originProtocols: [TLSVersion]) -> CloudFrontVerdict {
         var verdict = CloudFrontVerdict(compatible: nil, causes: [Cause(
             id: "not-tested",
             message: "The CloudFront verdict was not tested: the scan ran --checks \(ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ","))).",
@@ -29,7 +29,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
     }
 
     /// The verdict over every generation evaluated.
-    public var status: Status {
+    package var status: Status {
         guard !generations.isEmpty else {
             switch compatible {
             case true?: return .compatible
@@ -40,7 +40,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         return Status(generations.map(\.compatible))
     }
 
-    public enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         /// Every generation connects.
         case compatible
         /// No generation connects.
@@ -59,7 +59,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
         }
     }
 
-    public init(compatible: Bool?, protocolVersion: TLSVersion? = nil, suite: UInt16? = nil, group: UInt16? = nil,
+    package init(compatible: Bool?, protocolVersion: TLSVersion? = nil, suite: UInt16? = nil, group: UInt16? = nil,
                 causes: [Cause], originProtocols: [TLSVersion], generations: [Generation] = []) {
         self.compatible = compatible
         self.protocolVersion = protocolVersion
@@ -71,7 +71,7 @@ public struct CloudFrontVerdict: Sendable, Equatable {
     }
 
     /// Evaluates a scan against CloudFront's origin client profile under an OriginSslProtocols setting.
-    public static func evaluate(_ scan: ScanResult, originProtocols: [TLSVersion] = [.tls12],
+    package static func evaluate(_ scan: ScanResult, originProtocols: [TLSVersion] = [.tls12],
                                 profile: ClientProfile? = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)) -> CloudFrontVerdict {
         var verdict = CloudFrontVerdict(compatible: nil, causes: [], originProtocols: originProtocols)
         guard let profile else {

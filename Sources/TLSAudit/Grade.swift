@@ -6,10 +6,10 @@ import TLSModel
 ///
 /// Follows the SSL Labs Server Rating Guide (2009, with the 2014–2020 updates): score =
 /// 30% protocol + 30% key exchange + 40% cipher strength, letter by score, then the lowest cap that applies.
-public struct Grade: Sendable, Equatable {
+package struct Grade: Sendable, Equatable {
     /// A grade letter, ordered from best to worst (`A+` < `A` < … < `F` < `T` < `M` < `-`): a cap lowers the
     /// grade to its limit when the limit is worse.
-    public enum Letter: String, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    package enum Letter: String, Sendable, CaseIterable, Comparable, CustomStringConvertible {
         case aPlus = "A+", a = "A", aMinus = "A-", b = "B", c = "C", d = "D", e = "E", f = "F"
         /// Certificate not trusted.
         case t = "T"
@@ -19,31 +19,31 @@ public struct Grade: Sendable, Equatable {
         case none = "-"
 
         private var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
-        public static func < (lhs: Letter, rhs: Letter) -> Bool { lhs.rank < rhs.rank }
-        public var description: String { rawValue }
+        package static func < (lhs: Letter, rhs: Letter) -> Bool { lhs.rank < rhs.rank }
+        package var description: String { rawValue }
     }
 
     /// A rule that limits the grade.
-    public struct Cap: Sendable, Equatable {
-        public var rule: String
-        public var limit: Letter
-        public var reason: String
+    package struct Cap: Sendable, Equatable {
+        package var rule: String
+        package var limit: Letter
+        package var reason: String
     }
 
-    public var letter: Letter
-    public var score: Int
-    public var protocolScore: Int
-    public var keyExchangeScore: Int
-    public var cipherScore: Int
-    public var caps: [Cap]
+    package var letter: Letter
+    package var score: Int
+    package var protocolScore: Int
+    package var keyExchangeScore: Int
+    package var cipherScore: Int
+    package var caps: [Cap]
     /// Why there is no grade: its inputs (every version's suites, the certificates) were not measured (`--checks`).
-    public var notGraded: String?
+    package var notGraded: String?
 
     /// The checks a grade is computed from.
-    public static let inputs: Set<ScanCheck> = [.protocols, .suites, .certificates]
+    package static let inputs: Set<ScanCheck> = [.protocols, .suites, .certificates]
 
     /// No grade, because `scan` did not run every check the grade needs (nil when it did).
-    public static func withheld(_ scan: ScanResult) -> Grade? {
+    package static func withheld(_ scan: ScanResult) -> Grade? {
         let missing = inputs.subtracting(scan.checks)
         guard !missing.isEmpty else { return nil }
         var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
@@ -52,7 +52,7 @@ public struct Grade: Sendable, Equatable {
         return grade
     }
 
-    public static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
+    package static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
         let supported = scan.protocols.filter { $0.supported == true }
         // Never a grade on what was not measured: an origin that did not answer TLS was not rated, whatever it runs.
         guard scan.reachability.isReachable else {

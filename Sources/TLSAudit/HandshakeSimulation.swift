@@ -2,18 +2,18 @@ import TLSCatalog
 import TLSModel
 
 /// What a client profile would negotiate with a scanned server, computed offline from observations.
-public enum HandshakeSimulation {
-    public struct Choice: Sendable, Equatable {
-        public var version: TLSVersion
-        public var suite: UInt16
-        public var group: UInt16?
+package enum HandshakeSimulation {
+    package struct Choice: Sendable, Equatable {
+        package var version: TLSVersion
+        package var suite: UInt16
+        package var group: UInt16?
         /// The finite-field DH group's size for a DHE suite: observed, or the matrix's for that suite.
-        public var dhBits: Int?
+        package var dhBits: Int?
         /// TLS 1.3: the server had to ask for another key share (HelloRetryRequest) before it could use `group`;
         /// nil when not known (a prediction for a profile that records no key shares, or before TLS 1.3).
-        public var helloRetry: Bool?
+        package var helloRetry: Bool?
 
-        public init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil, helloRetry: Bool? = nil) {
+        package init(version: TLSVersion, suite: UInt16, group: UInt16?, dhBits: Int? = nil, helloRetry: Bool? = nil) {
             self.version = version
             self.suite = suite
             self.group = group
@@ -22,8 +22,8 @@ public enum HandshakeSimulation {
         }
     }
 
-    public struct Failure: Error, Sendable, Equatable {
-        public enum Reason: Sendable, Equatable {
+    package struct Failure: Error, Sendable, Equatable {
+        package enum Reason: Sendable, Equatable {
             case noCommonProtocol
             case noCommonCipher(TLSVersion)
             case noCommonGroup(TLSVersion)
@@ -34,14 +34,14 @@ public enum HandshakeSimulation {
             case certificate(String)
         }
 
-        public var reason: Reason
+        package var reason: Reason
         /// False when a non-definitive observation could change the answer.
-        public var definitive: Bool
+        package var definitive: Bool
     }
 
     /// The highest version both sides speak; then the server's pick among the client's suites
     /// (the server's order when it has one, else the client's); then, for ECDHE, a common curve.
-    public static func negotiate(client: ClientProfile, allowedVersions: [TLSVersion]? = nil,
+    package static func negotiate(client: ClientProfile, allowedVersions: [TLSVersion]? = nil,
                                  server: ScanResult) -> Result<Choice, Failure> {
         let clientVersions = client.versions.filter { allowedVersions?.contains($0) ?? true }
         let candidates = server.protocols
@@ -95,7 +95,7 @@ public enum HandshakeSimulation {
 
     /// The answer to a client's own ClientHello as a simulation row: accepted or refused; nil when the observation
     /// is not definitive (the prediction stands then).
-    public static func observed(_ observation: HelloObservation) -> Result<Choice, Failure>? {
+    package static func observed(_ observation: HelloObservation) -> Result<Choice, Failure>? {
         switch observation.result {
         case .accepted:
             guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }

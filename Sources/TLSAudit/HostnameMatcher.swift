@@ -15,7 +15,7 @@ import TLSModel
 /// - An IP address (v4, or v6 with or without brackets) matches only an iPAddress entry, compared as
 ///   addresses (so `::1` equals `0:0:0:0:0:0:0:1`); never a dNSName (even one spelled "192.0.2.1") or the
 ///   common name. An iPAddress entry of any length other than 4 or 16 octets matches nothing.
-public enum HostnameMatcher {
+package enum HostnameMatcher {
     /// Whether `name` is covered by the certificate.
     /// - Parameters:
     ///   - name: The host name or IP address to check.
@@ -23,7 +23,7 @@ public enum HostnameMatcher {
     ///   - ipAddresses: The certificate's subjectAltName iPAddress entries, as encoded (4 or 16 octets; any other
     ///     length never matches).
     ///   - commonName: The subject common name; consulted only when the certificate has no subjectAltName names.
-    public static func matches(_ name: String, dnsNames: [String], ipAddresses: [[UInt8]], commonName: String?) -> Bool {
+    package static func matches(_ name: String, dnsNames: [String], ipAddresses: [[UInt8]], commonName: String?) -> Bool {
         let host = normalize(name)
         guard !host.isEmpty else { return false }
         if let address = IPAddressText.parse(host) {

@@ -3,21 +3,21 @@ import TLSModel
 
 /// `tlsmatrix policies check`: how a client fares against a server modelled from a policy (offline), judged by
 /// ``check(client:policy:originProtocols:)``; TLSReport's `PolicyReport.check(_:json:)` renders it.
-public struct PolicyCheck: Sendable {
-    public enum Outcome: Sendable {
+package struct PolicyCheck: Sendable {
+    package enum Outcome: Sendable {
         /// CloudFront's origin client, judged by ``CloudFrontVerdict`` under its OriginSslProtocols.
         case cloudFront(CloudFrontVerdict)
         /// Any other client, by ``HandshakeSimulation``.
         case simulated(Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>)
     }
 
-    public var client: ClientProfile
-    public var policy: Policy
+    package var client: ClientProfile
+    package var policy: Policy
     /// The modelled server's findings (what the model could not represent).
-    public var findings: [Finding]
-    public var outcome: Outcome
+    package var findings: [Finding]
+    package var outcome: Outcome
 
-    public init(client: ClientProfile, policy: Policy, findings: [Finding], outcome: Outcome) {
+    package init(client: ClientProfile, policy: Policy, findings: [Finding], outcome: Outcome) {
         self.client = client
         self.policy = policy
         self.findings = findings
@@ -26,7 +26,7 @@ public struct PolicyCheck: Sendable {
 
     /// The judgement: the server a policy describes (``PolicyServer``), met by CloudFront's origin client under
     /// `originProtocols` (``CloudFrontVerdict``) or by any other client (``HandshakeSimulation``).
-    public static func check(client: ClientProfile, policy: Policy, originProtocols: [TLSVersion]) -> PolicyCheck {
+    package static func check(client: ClientProfile, policy: Policy, originProtocols: [TLSVersion]) -> PolicyCheck {
         let scan = ScanResult(policy: policy)
         let outcome: Outcome = if client.id == ClientProfile.ID.cloudFrontOrigin {
             .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: originProtocols, profile: client))
@@ -37,7 +37,7 @@ public struct PolicyCheck: Sendable {
     }
 
     /// Whether the client could connect (exit 1 otherwise).
-    public var connected: Bool {
+    package var connected: Bool {
         switch outcome {
         case .cloudFront(let verdict): verdict.compatible == true
         case .simulated(let result): (try? result.get()) != nil
@@ -45,7 +45,7 @@ public struct PolicyCheck: Sendable {
     }
 
     /// The suite the client and server agreed on, if they did.
-    public var chosenSuite: UInt16? {
+    package var chosenSuite: UInt16? {
         switch outcome {
         case .cloudFront(let verdict): verdict.suite
         case .simulated(let result): try? result.get().suite
@@ -53,7 +53,7 @@ public struct PolicyCheck: Sendable {
     }
 
     /// The findings' messages, then a note when the chosen suite needs an ECDSA certificate.
-    public var notes: [String] {
+    package var notes: [String] {
         var notes = findings.map(\.message)
         if let chosen = chosenSuite, Catalog.shared.suite(code: chosen)?.authentication == .ecdsa {
             notes.append("The certificate key type is not modelled: with only an RSA certificate the server would skip ECDSA suites.")

@@ -2,32 +2,32 @@ import TLSCatalog
 import TLSModel
 
 /// How a scanned server measures against a policy: what it accepts outside it, what it lacks, and what to change.
-public struct PolicyConformance: Sendable {
-    public struct Item: Sendable, Equatable {
-        public var version: TLSVersion
+package struct PolicyConformance: Sendable {
+    package struct Item: Sendable, Equatable {
+        package var version: TLSVersion
         /// nil for a whole protocol version.
-        public var suite: UInt16?
-        public var message: String
+        package var suite: UInt16?
+        package var message: String
     }
 
-    public var policy: Policy
+    package var policy: Policy
     /// Accepted by the server but outside the policy: a violation.
-    public var outside: [Item]
+    package var outside: [Item]
     /// Expected by the policy but not accepted by the server.
-    public var missing: [Item]
+    package var missing: [Item]
     /// Requirement rules the server breaks (minimum version, forward secrecy, forbidden suites, DH size).
-    public var requirements: [String]
-    public var changesNeeded: [String]
+    package var requirements: [String]
+    package var changesNeeded: [String]
     /// Why conformance is not decided, when nothing violates it but what it needs was not measured: the origin
     /// could not be reached, or a protocol version was left undecided (timeouts) or not tested (`--checks`).
     /// Nil when decided. A violation seen is definitive whatever else is missing, so this is nil when ``violated``.
-    public var undecided: String? = nil
-    public var violated: Bool { !outside.isEmpty || !requirements.isEmpty }
+    package var undecided: String? = nil
+    package var violated: Bool { !outside.isEmpty || !requirements.isEmpty }
     /// false: violated; true: measured and conforms; nil: not decided (``undecided`` says why). Never true on
     /// what was not measured.
-    public var conforms: Bool? { violated ? false : undecided == nil ? true : nil }
+    package var conforms: Bool? { violated ? false : undecided == nil ? true : nil }
 
-    public static func check(_ scan: ScanResult, against policy: Policy) -> PolicyConformance {
+    package static func check(_ scan: ScanResult, against policy: Policy) -> PolicyConformance {
         var outside: [Item] = []
         var missing: [Item] = []
         var requirements: [String] = []

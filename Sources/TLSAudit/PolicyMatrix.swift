@@ -3,28 +3,28 @@ import TLSModel
 
 /// Client profiles × server policies, offline: what each client would negotiate with a server configured with
 /// each policy (``ScanResult/init(policy:)`` + ``HandshakeSimulation``), or why it could not connect.
-public struct PolicyMatrix: Sendable {
-    public struct Cell: Sendable {
-        public var client: ClientProfile
-        public var policy: Policy
-        public var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+package struct PolicyMatrix: Sendable {
+    package struct Cell: Sendable {
+        package var client: ClientProfile
+        package var policy: Policy
+        package var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
 
-        public var connects: Bool {
+        package var connects: Bool {
             if case .success = result { return true }
             return false
         }
     }
 
-    public var clients: [ClientProfile]
-    public var policies: [Policy]
+    package var clients: [ClientProfile]
+    package var policies: [Policy]
     /// The OriginSslProtocols setting CloudFront's generations are judged under.
-    public var originProtocols: [TLSVersion]
+    package var originProtocols: [TLSVersion]
     /// `rows[c][p]`: client `c` against policy `p`.
-    public var rows: [[Cell]]
+    package var rows: [[Cell]]
 
     /// Every client against every policy. A CloudFront generation offers the versions its s2n policy (or the
     /// documentation) gives it under `originProtocols`; other clients offer all theirs.
-    public init(clients: [ClientProfile], policies: [Policy], originProtocols: [TLSVersion] = [.tls12]) {
+    package init(clients: [ClientProfile], policies: [Policy], originProtocols: [TLSVersion] = [.tls12]) {
         self.clients = clients
         self.policies = policies
         self.originProtocols = originProtocols
@@ -39,12 +39,12 @@ public struct PolicyMatrix: Sendable {
     }
 
     /// The clients that cannot connect to a server with `policies[index]`.
-    public func failingClients(of index: Int) -> [ClientProfile] {
+    package func failingClients(of index: Int) -> [ClientProfile] {
         rows.compactMap { row in row[index].connects ? nil : row[index].client }
     }
 
     /// The policies client `clients[index]` cannot connect to.
-    public func failingPolicies(of index: Int) -> [Policy] {
+    package func failingPolicies(of index: Int) -> [Policy] {
         rows[index].compactMap { $0.connects ? nil : $0.policy }
     }
 }

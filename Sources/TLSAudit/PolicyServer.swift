@@ -4,7 +4,7 @@ import TLSModel
 extension ScanResult {
     /// Groups assumed when a policy does not document its own: x25519, secp256r1, secp384r1
     /// (what ELB and most OpenSSL-based servers accept by default).
-    public static let defaultPolicyGroups: [UInt16] = [29, 23, 24]
+    package static let defaultPolicyGroups: [UInt16] = [29, 23, 24]
 
     /// A synthetic, offline "scan" of a server configured with `policy`, for ``HandshakeSimulation``
     /// and ``CloudFrontVerdict``. Nothing is sent on the network.
@@ -19,7 +19,7 @@ extension ScanResult {
     ///   ``defaultPolicyGroups`` with an info finding `policy-groups-assumed`.
     /// - The certificate key type is not modelled: every suite counts as usable, so ECDSA suites may
     ///   be chosen although a server with only an RSA certificate would skip them.
-    public init(policy: Policy) {
+    package init(policy: Policy) {
         self.init(target: Target(host: policy.id, port: 443), reachability: .reachable)
         let versions: [TLSVersion] = [.sslv3, .tls10, .tls11, .tls12, .tls13]
         protocols = versions.map { version in

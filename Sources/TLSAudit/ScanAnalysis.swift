@@ -3,47 +3,47 @@ import TLSCatalog
 import TLSModel
 
 /// What the user asked the analysis to judge against.
-public struct AnalysisOptions: Sendable {
+package struct AnalysisOptions: Sendable {
     /// CloudFront's OriginSslProtocols setting.
-    public var originProtocols: [TLSVersion] = [.tls12]
+    package var originProtocols: [TLSVersion] = [.tls12]
     /// The forwarded Host header, when CloudFront forwards it.
-    public var hostHeader: String?
-    public var trustStore: TrustStore?
-    public var warnDays = 30
-    public var now = Date()
+    package var hostHeader: String?
+    package var trustStore: TrustStore?
+    package var warnDays = 30
+    package var now = Date()
     /// A policy to check conformance against (`scan --policy`).
-    public var policy: Policy?
+    package var policy: Policy?
     /// Shared by the analyses of one run: identical chains are verified once.
-    public var trustCache: TrustCache?
+    package var trustCache: TrustCache?
     /// The client whose verdict decides the exit status (`--client`): not used by the analysis itself,
     /// recorded in the report so a saved scan is judged again the same way.
-    public var client: String?
+    package var client: String?
     /// The CloudFront generations the verdict is given for (`--cloudfront-generation`), all by default.
-    public var cloudFrontGenerations: [CloudFrontGeneration] = CloudFrontGeneration.allCases
+    package var cloudFrontGenerations: [CloudFrontGeneration] = CloudFrontGeneration.allCases
     /// CloudFront presents a client certificate to the origin (origin mutual TLS, `OriginMtlsConfig`): a request for
     /// one is then no 502 cause.
-    public var presentsClientCertificate = false
+    package var presentsClientCertificate = false
 
-    public init() {}
+    package init() {}
 }
 
 /// One client profile's simulated handshake against the scanned server.
-public struct ClientSimulation: Sendable {
-    public var client: ClientProfile
+package struct ClientSimulation: Sendable {
+    package var client: ClientProfile
     /// What the client gets: the answer to its own ClientHello when that was observed definitively, else the
     /// prediction from the matrix.
-    public var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    package var result: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
     /// The prediction from the matrix (the cross-check of an observed row).
-    public var prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    package var prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
     /// What the server answered to the client's own ClientHello, when the scan sent it.
-    public var observation: HelloObservation?
+    package var observation: HelloObservation?
     /// How the observation and the prediction disagree, when they do.
-    public var difference: String?
+    package var difference: String?
     /// What the client does about the certificate when that is not a plain yes or no (it fetches a missing
     /// intermediate itself).
-    public var certificateNote: String?
+    package var certificateNote: String?
 
-    public init(client: ClientProfile, prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
+    package init(client: ClientProfile, prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
                 observation: HelloObservation? = nil) {
         self.client = client
         self.prediction = prediction
@@ -55,14 +55,14 @@ public struct ClientSimulation: Sendable {
     }
 
     /// The finding for a client whose own hello got another answer than the matrix predicts.
-    public static let observationDiffers = "client-observation-differs"
+    package static let observationDiffers = "client-observation-differs"
 
     /// True when the row is what the client's own hello got (a definitive answer to it).
-    public let isObserved: Bool
+    package let isObserved: Bool
 
     /// Whether the only disagreement is the key exchange: the group, or a HelloRetryRequest (the matrix's group
     /// order and its key-share model are models).
-    public var differsOnlyInGroup: Bool {
+    package var differsOnlyInGroup: Bool {
         guard difference != nil, case .success(let seen) = result, case .success(let guess) = prediction else { return false }
         return seen.version == guess.version && seen.suite == guess.suite
     }
@@ -95,29 +95,29 @@ public struct ClientSimulation: Sendable {
 }
 
 /// One certificate chain as served, with its audit.
-public struct ChainAnalysis: Sendable {
-    public var chain: CertificateChain
-    public var report: ChainReport
+package struct ChainAnalysis: Sendable {
+    package var chain: CertificateChain
+    package var report: ChainReport
 }
 
 /// Observations plus everything derived from them offline: certificate audits and the CloudFront verdict.
-public struct ScanAnalysis: Sendable {
-    public var scan: ScanResult
-    public var chains: [ChainAnalysis]
-    public var cloudfront: CloudFrontVerdict
+package struct ScanAnalysis: Sendable {
+    package var scan: ScanResult
+    package var chains: [ChainAnalysis]
+    package var cloudfront: CloudFrontVerdict
     /// The name certificates are checked against: the SNI sent, else the host.
-    public var originDomain: String
+    package var originDomain: String
     /// What each known client profile would negotiate with this server.
-    public var simulations: [ClientSimulation]
-    public var grade: Grade
+    package var simulations: [ClientSimulation]
+    package var grade: Grade
     /// Conformance to the requested policy, if one was given.
-    public var policy: PolicyConformance?
+    package var policy: PolicyConformance?
     /// Where the trust store's roots came from and how many there are (empty sources: trust was not checked).
-    public var trustStore: [TrustStore.Source]
+    package var trustStore: [TrustStore.Source]
     /// What the scan was judged with.
-    public var options: AnalysisOptions
+    package var options: AnalysisOptions
 
-    public static func analyze(_ observed: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
+    package static func analyze(_ observed: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         var scan = observed
         let domain = scan.serverName ?? scan.target.host
         let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays,
@@ -239,5 +239,5 @@ extension CloudFrontVerdict {
     }
 
     /// The cause of a chain whose first certificate is not the leaf (s2n-tls's rule).
-    public static let leafNotFirst = "leaf-not-first"
+    package static let leafNotFirst = "leaf-not-first"
 }

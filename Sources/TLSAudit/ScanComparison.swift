@@ -2,33 +2,33 @@ import TLSCatalog
 import TLSModel
 
 /// What changed between two servers (scans or policies), and which clients it breaks or changes.
-public struct ScanComparison: Sendable {
-    public struct VersionChange: Sendable {
-        public var version: TLSVersion
-        public var before: Bool?
-        public var after: Bool?
-        public var addedSuites: [UInt16]
-        public var removedSuites: [UInt16]
+package struct ScanComparison: Sendable {
+    package struct VersionChange: Sendable {
+        package var version: TLSVersion
+        package var before: Bool?
+        package var after: Bool?
+        package var addedSuites: [UInt16]
+        package var removedSuites: [UInt16]
     }
 
-    public struct ClientChange: Sendable {
-        public var client: ClientProfile
-        public var before: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
-        public var after: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    package struct ClientChange: Sendable {
+        package var client: ClientProfile
+        package var before: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+        package var after: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
 
         /// Connected before, no longer connects.
-        public var breaks: Bool {
+        package var breaks: Bool {
             if case .success = before, case .failure = after { return true }
             return false
         }
     }
 
-    public var versions: [VersionChange]
-    public var clients: [ClientChange]
+    package var versions: [VersionChange]
+    package var clients: [ClientChange]
 
-    public var breaking: [ClientChange] { clients.filter(\.breaks) }
+    package var breaking: [ClientChange] { clients.filter(\.breaks) }
 
-    public static func compare(_ before: ScanResult, _ after: ScanResult,
+    package static func compare(_ before: ScanResult, _ after: ScanResult,
                                clients: [ClientProfile] = Catalog.shared.clients) -> ScanComparison {
         var versions: [VersionChange] = []
         for version in TLSVersion.allCases {

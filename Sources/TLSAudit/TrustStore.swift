@@ -10,25 +10,25 @@ import TLSModel
 /// Included CA Certificate List — the list CloudFront trusts for origins. `--ca-file` adds roots with
 /// ``adding(pemFile:)``. Certificates swift-certificates cannot use (for example RSA keys under 2048 bits)
 /// are skipped and counted in ``skipped``.
-public struct TrustStore: Sendable {
+package struct TrustStore: Sendable {
     /// The default system bundle (Debian/Ubuntu).
-    public static let systemBundlePath = "/etc/ssl/certs/ca-certificates.crt"
+    package static let systemBundlePath = "/etc/ssl/certs/ca-certificates.crt"
 
     /// Where system bundles live, in the order they are looked for: Debian/Ubuntu, Fedora/RHEL, openSUSE,
     /// Alpine/macOS. `SSL_CERT_FILE`, when set, replaces the list (as it does for OpenSSL).
-    public static let systemBundleCandidates = [
+    package static let systemBundleCandidates = [
         systemBundlePath, "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem",
     ]
 
     /// One file the roots came from: its path, `system` or `ca-file`, and the usable roots it contributed
     /// (the report's own type, so reports carry it as it is).
     /// Where roots came from: a file or folder (`path`), what kind (`system`, `ca-file`, …), how many roots.
-    public struct Source: Sendable, Hashable {
-        public var path: String
-        public var kind: String
-        public var roots: Int
+    package struct Source: Sendable, Hashable {
+        package var path: String
+        package var kind: String
+        package var roots: Int
 
-        public init(path: String, kind: String, roots: Int) {
+        package init(path: String, kind: String, roots: Int) {
             self.path = path
             self.kind = kind
             self.roots = roots
@@ -39,9 +39,9 @@ public struct TrustStore: Sendable {
     /// Subject names of the roots, to tell "issuer unknown" from "issuer known but path invalid".
     let subjects: Set<DistinguishedName>
     /// How many certificates in the sources could not be used.
-    public let skipped: Int
+    package let skipped: Int
     /// The files the roots came from, in load order.
-    public let sources: [Source]
+    package let sources: [Source]
 
     private init(roots: [Certificate], skipped: Int, sources: [Source]) {
         self.roots = roots
@@ -51,11 +51,11 @@ public struct TrustStore: Sendable {
     }
 
     /// A store with no roots: nothing is trusted, and the audit leaves trust undecided (`trusted == nil`).
-    public static func empty() -> TrustStore { TrustStore(roots: [], skipped: 0, sources: []) }
+    package static func empty() -> TrustStore { TrustStore(roots: [], skipped: 0, sources: []) }
 
     /// The system bundle: `SSL_CERT_FILE` when set, else the first of ``systemBundleCandidates`` that exists.
     /// Throws when none exists, or when the bundle holds no usable root: trust never silently becomes "not checked".
-    public static func system(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustStore {
+    package static func system(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TrustStore {
         let candidates = environment["SSL_CERT_FILE"].map { [$0] } ?? systemBundleCandidates
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             let looked = environment["SSL_CERT_FILE"] != nil ? "SSL_CERT_FILE=\(candidates[0])" : candidates.joined(separator: ", ")
@@ -69,19 +69,19 @@ public struct TrustStore: Sendable {
     }
 
     /// Roots from PEM text (one or more `CERTIFICATE` blocks).
-    public init(pem: String) throws {
+    package init(pem: String) throws {
         let (roots, skipped) = try Self.certificates(fromPEM: pem, source: "PEM text")
         self.init(roots: roots, skipped: skipped, sources: [Source(path: "PEM text", kind: "ca-file", roots: roots.count)])
     }
 
     /// Where a report's roots came from, for display: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
-    public static func describe(_ sources: [Source]) -> String {
+    package static func describe(_ sources: [Source]) -> String {
         guard !sources.isEmpty else { return "none (trust not checked)" }
         return sources.map { "\($0.path) (\($0.kind), \($0.roots) root\($0.roots == 1 ? "" : "s"))" }.joined(separator: " + ")
     }
 
     /// This store plus the certificates of a PEM (or single DER) file.
-    public func adding(pemFile path: String, kind: String = "ca-file") throws -> TrustStore {
+    package func adding(pemFile path: String, kind: String = "ca-file") throws -> TrustStore {
         let data: Data
         do {
             // Only a regular file of sane size: /dev/zero or a FIFO must not be read without end.
@@ -114,13 +114,13 @@ public struct TrustStore: Sendable {
     }
 
     /// The number of usable roots.
-    public var count: Int { roots.count }
+    package var count: Int { roots.count }
 
     /// True when there are no roots.
-    public var isEmpty: Bool { roots.isEmpty }
+    package var isEmpty: Bool { roots.isEmpty }
 
     /// The subjects of the roots (RFC 4514 text), for display.
-    public var rootSubjects: [String] { roots.map(\.subject.description) }
+    package var rootSubjects: [String] { roots.map(\.subject.description) }
 
     var certificateStore: CertificateStore { CertificateStore(roots) }
 

@@ -4,9 +4,9 @@ import Foundation
 ///
 /// ``shared`` is decoded once from the JSON compiled into the binary (see `Data/` and
 /// `scripts/gen-catalog`). All lookups are dictionary based.
-public struct Catalog: Sendable {
+package struct Catalog: Sendable {
     /// The catalog built from the embedded `Data/` files.
-    public static var shared: Catalog {
+    package static var shared: Catalog {
         switch loaded {
         case .success(let catalog):
             return catalog
@@ -18,7 +18,7 @@ public struct Catalog: Sendable {
 
     /// The embedded catalog, decoded once, or why it could not be: the embedded JSON is generated and covered
     /// by tests, so a failure is an internal error (``TLSMatrixError/Code/invalidCatalogData``, exit 4).
-    public static let loaded: Result<Catalog, TLSMatrixError> = {
+    package static let loaded: Result<Catalog, TLSMatrixError> = {
         do {
             return .success(try Catalog.embedded())
         } catch let error as TLSMatrixError {
@@ -29,17 +29,17 @@ public struct Catalog: Sendable {
     }()
 
     /// Every IANA cipher suite (single code points), in registry order.
-    public let suites: [CipherSuite]
+    package let suites: [CipherSuite]
     /// Every IANA supported group, in code order.
-    public let groups: [NamedGroup]
+    package let groups: [NamedGroup]
     /// Every signature scheme, in code order.
-    public let signatureSchemes: [SignatureScheme]
+    package let signatureSchemes: [SignatureScheme]
     /// Known client profiles.
-    public let clients: [ClientProfile]
+    package let clients: [ClientProfile]
     /// Known server policies and compliance baselines, in file order.
-    public let policies: [Policy]
+    package let policies: [Policy]
     /// Sources of all registries, without duplicates, in first-seen order.
-    public let sources: [String]
+    package let sources: [String]
 
     private let suiteByCode: [UInt16: CipherSuite]
     private let suiteCodeByName: [String: UInt16]
@@ -52,7 +52,7 @@ public struct Catalog: Sendable {
     private let suitesByVersion: [TLSVersion: [CipherSuite]]
 
     /// Builds a catalog from entries. Later duplicates of a name never replace an earlier one.
-    public init(
+    package init(
         suites: [CipherSuite], groups: [NamedGroup], signatureSchemes: [SignatureScheme],
         clients: [ClientProfile], sources: [String] = [], policies: [Policy] = []
     ) {
@@ -89,7 +89,7 @@ public struct Catalog: Sendable {
     }
 
     /// Decodes the JSON compiled into the binary.
-    public static func embedded() throws -> Catalog {
+    package static func embedded() throws -> Catalog {
         try decode(
             cipherSuitesJSON: EmbeddedData.cipherSuites,
             groupsJSON: EmbeddedData.groups,
@@ -99,7 +99,7 @@ public struct Catalog: Sendable {
     }
 
     /// Decodes a catalog from the text of the `Data/` files.
-    public static func decode(
+    package static func decode(
         cipherSuitesJSON: String, groupsJSON: String, signatureSchemesJSON: String, clientJSONs: [String],
         policyJSONs: [String] = []
     ) throws -> Catalog {
@@ -136,11 +136,11 @@ public struct Catalog: Sendable {
     // MARK: Cipher suites
 
     /// The suite with this code point.
-    public func suite(code: UInt16) -> CipherSuite? { suiteByCode[code] }
+    package func suite(code: UInt16) -> CipherSuite? { suiteByCode[code] }
 
     /// The suite with this IANA, OpenSSL or GnuTLS name (case-insensitive), or code text such as
     /// `0xC02F` / `0xC0,0x2F`.
-    public func suite(named name: String) -> CipherSuite? {
+    package func suite(named name: String) -> CipherSuite? {
         let key = Self.key(name)
         if let code = suiteCodeByName[key] { return suiteByCode[code] }
         if let code = Self.codeText(name) { return suiteByCode[code] }
@@ -148,15 +148,15 @@ public struct Catalog: Sendable {
     }
 
     /// Non-signaling suites that can be negotiated with `version`, in registry order.
-    public func suites(for version: TLSVersion) -> [CipherSuite] { suitesByVersion[version] ?? [] }
+    package func suites(for version: TLSVersion) -> [CipherSuite] { suitesByVersion[version] ?? [] }
 
     // MARK: Groups
 
     /// The group with this code point.
-    public func group(code: UInt16) -> NamedGroup? { groupByCode[code] }
+    package func group(code: UInt16) -> NamedGroup? { groupByCode[code] }
 
     /// The group with this IANA, OpenSSL or GnuTLS name or alias (case-insensitive), or code text.
-    public func group(named name: String) -> NamedGroup? {
+    package func group(named name: String) -> NamedGroup? {
         if let code = groupCodeByName[Self.key(name)] { return groupByCode[code] }
         if let code = Self.codeText(name) { return groupByCode[code] }
         if let number = UInt16(name.trimmingWhitespace()) { return groupByCode[number] }
@@ -166,10 +166,10 @@ public struct Catalog: Sendable {
     // MARK: Signature schemes
 
     /// The signature scheme with this code point.
-    public func signatureScheme(code: UInt16) -> SignatureScheme? { schemeByCode[code] }
+    package func signatureScheme(code: UInt16) -> SignatureScheme? { schemeByCode[code] }
 
     /// The signature scheme with this name (case-insensitive) or code text such as `0x0804`.
-    public func signatureScheme(named name: String) -> SignatureScheme? {
+    package func signatureScheme(named name: String) -> SignatureScheme? {
         if let code = schemeCodeByName[Self.key(name)] { return schemeByCode[code] }
         if let code = Self.codeText(name) { return schemeByCode[code] }
         return nil
@@ -178,15 +178,15 @@ public struct Catalog: Sendable {
     // MARK: Clients
 
     /// The client profile with this id (exact match).
-    public func client(id: String) -> ClientProfile? { clientByID[id] }
+    package func client(id: String) -> ClientProfile? { clientByID[id] }
 
     // MARK: Policies
 
     /// The policy with this id or alias (case-insensitive, surrounding whitespace ignored).
-    public func policy(id: String) -> Policy? { policyByName[Self.key(id)] }
+    package func policy(id: String) -> Policy? { policyByName[Self.key(id)] }
 
     /// Policies of one family (`elb`, `cloudfront-viewer`, `mozilla`, ...), in file order.
-    public func policies(family: String) -> [Policy] { policies.filter { $0.family == family } }
+    package func policies(family: String) -> [Policy] { policies.filter { $0.family == family } }
 
     // MARK: Helpers
 

@@ -5,7 +5,7 @@
 
 extension CipherSuite {
     /// How the suite agrees on keys (the `kx` of `Data/cipher-suites.json`).
-    public enum KeyExchange: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    package enum KeyExchange: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         case rsa = "RSA"
         case dhe = "DHE"
         case ecdhe = "ECDHE"
@@ -25,11 +25,11 @@ extension CipherSuite {
         /// TLS 1.3: the suite does not fix the key exchange.
         case any = "any"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
         /// Whether each handshake makes fresh keys (the catalog's forward secrecy): DHE and ECDHE in every form
         /// (with PSK, anonymous), ECCPWD, and every TLS 1.3 suite.
-        public var isEphemeral: Bool {
+        package var isEphemeral: Bool {
             switch self {
             case .dhe, .ecdhe, .dhePSK, .ecdhePSK, .dhAnon, .ecdhAnon, .eccpwd, .any: true
             case .rsa, .dh, .ecdh, .psk, .rsaPSK, .srp, .krb5, .gost, .null: false
@@ -38,7 +38,7 @@ extension CipherSuite {
 
         /// Whether the key exchange is elliptic-curve Diffie-Hellman (ECDHE, ECDHE_PSK, ECDH, ECDH_anon): the
         /// server picks a named curve, in its ServerKeyExchange or certificate.
-        public var isEllipticCurveDH: Bool {
+        package var isEllipticCurveDH: Bool {
             switch self {
             case .ecdhe, .ecdhePSK, .ecdh, .ecdhAnon: true
             default: false
@@ -46,7 +46,7 @@ extension CipherSuite {
         }
 
         /// Whether the key exchange is finite-field Diffie-Hellman (DHE, DHE_PSK, DH, DH_anon).
-        public var isFiniteFieldDH: Bool {
+        package var isFiniteFieldDH: Bool {
             switch self {
             case .dhe, .dhePSK, .dh, .dhAnon: true
             default: false
@@ -54,10 +54,10 @@ extension CipherSuite {
         }
 
         /// Whether the server is not authenticated (DH_anon, ECDH_anon).
-        public var isAnonymous: Bool { self == .dhAnon || self == .ecdhAnon }
+        package var isAnonymous: Bool { self == .dhAnon || self == .ecdhAnon }
 
         /// Whether a pre-shared key takes part (PSK, DHE_PSK, ECDHE_PSK, RSA_PSK).
-        public var isPSK: Bool {
+        package var isPSK: Bool {
             switch self {
             case .psk, .dhePSK, .ecdhePSK, .rsaPSK: true
             default: false
@@ -66,7 +66,7 @@ extension CipherSuite {
     }
 
     /// How the server proves its identity (the `auth` of `Data/cipher-suites.json`).
-    public enum Authentication: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    package enum Authentication: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         case rsa = "RSA"
         case dss = "DSS"
         case ecdsa = "ECDSA"
@@ -80,11 +80,11 @@ extension CipherSuite {
         /// TLS 1.3: the suite does not fix the authentication.
         case any = "any"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// The record cipher (the `cipher` of `Data/cipher-suites.json`).
-    public enum BulkCipher: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    package enum BulkCipher: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         case null = "NULL"
         case rc4_40 = "RC4_40"
         case rc4_128 = "RC4_128"
@@ -123,20 +123,20 @@ extension CipherSuite {
         case magmaMGML = "MAGMA_MGM_L"
         case magmaMGMS = "MAGMA_MGM_S"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
         /// Whether the cipher is RC4 (any key size).
-        public var isRC4: Bool { self == .rc4_40 || self == .rc4_128 }
+        package var isRC4: Bool { self == .rc4_40 || self == .rc4_128 }
 
         /// Whether the cipher is triple DES (Sweet32).
-        public var isTripleDES: Bool { self == .tripleDESEDECBC }
+        package var isTripleDES: Bool { self == .tripleDESEDECBC }
 
         /// Whether the cipher is ChaCha20-Poly1305.
-        public var isChaCha20: Bool { self == .chacha20Poly1305 }
+        package var isChaCha20: Bool { self == .chacha20Poly1305 }
     }
 
     /// The record MAC (the `mac` of `Data/cipher-suites.json`); `AEAD` when the cipher authenticates itself.
-    public enum MAC: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    package enum MAC: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         case null = "NULL"
         case md5 = "MD5"
         case sha1 = "SHA1"
@@ -146,9 +146,9 @@ extension CipherSuite {
         case imit = "IMIT"
         case aead = "AEAD"
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// Whether the suite does not authenticate the server (anonymous key exchange or authentication).
-    public var isAnonymous: Bool { authentication == .anon || keyExchange.isAnonymous }
+    package var isAnonymous: Bool { authentication == .anon || keyExchange.isAnonymous }
 }

@@ -2,47 +2,47 @@
 ///
 /// JSON form (in `Data/cipher-suites.json`): `code` is a hex string such as `"0xC02F"`;
 /// `kx` and `auth` hold ``keyExchange`` and ``authentication``.
-public struct CipherSuite: Sendable, Hashable, Codable {
+package struct CipherSuite: Sendable, Hashable, Codable {
     /// The two-byte code point, e.g. `0xC02F`.
-    public let code: UInt16
+    package let code: UInt16
     /// The IANA name, e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`.
-    public let iana: String
+    package let iana: String
     /// The OpenSSL name (`ECDHE-RSA-AES128-GCM-SHA256`), nil when no OpenSSL name exists.
     /// May be a name only older OpenSSL releases know (see ``opensslSource``).
-    public let openssl: String?
+    package let openssl: String?
     /// The GnuTLS name (`TLS_ECDHE_RSA_AES_128_GCM_SHA256`), nil when GnuTLS lacks the suite.
-    public let gnutls: String?
+    package let gnutls: String?
     /// Key exchange: `RSA`, `DHE`, `ECDHE`, `DH`, `ECDH`, `PSK`, `DHE_PSK`, `ECDHE_PSK`, `RSA_PSK`,
     /// `SRP`, `KRB5`, `DH_anon`, `ECDH_anon`, `ECCPWD`, `GOST`, `NULL`, or `any` (TLS 1.3).
-    public let keyExchange: KeyExchange
+    package let keyExchange: KeyExchange
     /// Authentication: `RSA`, `DSS`, `ECDSA`, `PSK`, `SRP`, `KRB5`, `anon`, `ECCPWD`, `GOST`, `NULL`, or `any`.
-    public let authentication: Authentication
+    package let authentication: Authentication
     /// Bulk cipher, e.g. `AES_128_GCM`, `AES_256_CBC`, `CHACHA20_POLY1305`, `3DES_EDE_CBC`, `NULL`.
-    public let cipher: BulkCipher
+    package let cipher: BulkCipher
     /// Effective symmetric key bits (0 for NULL, 40 export, 56 DES, 112 3DES, 128, 256).
-    public let bits: Int
+    package let bits: Int
     /// Record MAC: `MD5`, `SHA1`, `SHA256`, `SHA384`, `NULL`, `OMAC`, `IMIT`, or `AEAD`.
-    public let mac: MAC
+    package let mac: MAC
     /// Whether the cipher is an AEAD.
-    public let aead: Bool
+    package let aead: Bool
     /// Whether the key exchange is ephemeral (DHE/ECDHE kinds and all TLS 1.3 suites).
-    public let forwardSecrecy: Bool
+    package let forwardSecrecy: Bool
     /// Whether this is an export-grade suite.
-    public let export: Bool
+    package let export: Bool
     /// True only for the signaling values `TLS_EMPTY_RENEGOTIATION_INFO_SCSV` and `TLS_FALLBACK_SCSV`.
-    public let signaling: Bool
+    package let signaling: Bool
     /// The protocol versions that can negotiate this suite, oldest first.
-    public let versions: [TLSVersion]
+    package let versions: [TLSVersion]
     /// The catalog's rating.
-    public let strength: SuiteStrength
+    package let strength: SuiteStrength
     /// Where ``openssl`` came from: `"openssl"` (the OpenSSL 3 that generated the data knows it),
     /// `"testssl"` (testssl.sh mapping, typically a name only older OpenSSL builds accept), or nil.
-    public let opensslSource: String?
+    package let opensslSource: String?
     /// Whether IANA marks the suite Recommended (`Y`).
-    public let recommended: Bool
+    package let recommended: Bool
 
     /// Creates a suite; used by tests and by callers that build their own catalogs.
-    public init(
+    package init(
         code: UInt16, iana: String, openssl: String?, gnutls: String?,
         keyExchange: KeyExchange, authentication: Authentication, cipher: BulkCipher, bits: Int, mac: MAC,
         aead: Bool, forwardSecrecy: Bool, export: Bool, signaling: Bool,
@@ -69,19 +69,19 @@ public struct CipherSuite: Sendable, Hashable, Codable {
     }
 
     /// The code as `0xC02F`.
-    public var codeString: String { HexCode.format(code) }
+    package var codeString: String { HexCode.format(code) }
 
     /// Whether the suite is only for TLS 1.3.
-    public var isTLS13: Bool { versions == [.tls13] }
+    package var isTLS13: Bool { versions == [.tls13] }
 
     /// Whether the cipher is ChaCha20-Poly1305.
-    public var isChaCha20: Bool { cipher.isChaCha20 }
+    package var isChaCha20: Bool { cipher.isChaCha20 }
 
     /// The OpenSSL name when there is one, else the IANA name.
-    public var displayName: String { openssl ?? iana }
+    package var displayName: String { openssl ?? iana }
 
     /// Whether the suite can be negotiated with `version`.
-    public func isValid(for version: TLSVersion) -> Bool { versions.contains(version) }
+    package func isValid(for version: TLSVersion) -> Bool { versions.contains(version) }
 
     private enum CodingKeys: String, CodingKey {
         case code, iana, openssl, opensslSource, gnutls
@@ -90,7 +90,7 @@ public struct CipherSuite: Sendable, Hashable, Codable {
         case cipher, bits, mac, aead, forwardSecrecy, export, signaling, versions, strength, recommended
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         code = try c.decodeHexCode(forKey: .code)
         iana = try c.decode(String.self, forKey: .iana)
@@ -111,7 +111,7 @@ public struct CipherSuite: Sendable, Hashable, Codable {
         recommended = try c.decodeIfPresent(Bool.self, forKey: .recommended) ?? false
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(codeString, forKey: .code)
         try c.encode(iana, forKey: .iana)

@@ -1,28 +1,28 @@
 extension ClientProfile {
     /// Ids of profiles the code refers to by name (every profile's id is in `Data/clients/*.json`).
-    public enum ID {
+    package enum ID {
         /// CloudFront connecting to an origin: the profile the CloudFront verdict, `--client` and the
         /// `--origin-protocols` setting are about.
-        public static let cloudFrontOrigin = "cloudfront-origin"
+        package static let cloudFrontOrigin = "cloudfront-origin"
         /// s2n-tls `CloudFront-Upstream` (TLS ≤ 1.2), what CloudFront's origin client runs.
-        public static let cloudFrontUpstream = "cloudfront-upstream"
+        package static let cloudFrontUpstream = "cloudfront-upstream"
         /// s2n-tls `CloudFront-Upstream-2025`: adds TLS 1.3.
-        public static let cloudFrontUpstream2025 = "cloudfront-upstream-2025"
+        package static let cloudFrontUpstream2025 = "cloudfront-upstream-2025"
         /// s2n-tls `CloudFront-Upstream-2025-PQ`: adds hybrid ML-KEM key exchange.
-        public static let cloudFrontUpstream2025PQ = "cloudfront-upstream-2025-pq"
+        package static let cloudFrontUpstream2025PQ = "cloudfront-upstream-2025-pq"
     }
 }
 
 /// The generations of CloudFront's origin client: the documented one (AWS's promise) and the s2n-tls policies
 /// AWS's code defines. The CloudFront verdict is given for each.
-public enum CloudFrontGeneration: String, Sendable, CaseIterable, Codable, Comparable {
+package enum CloudFrontGeneration: String, Sendable, CaseIterable, Codable, Comparable {
     case documented
     case upstream
     case upstream2025 = "upstream-2025"
     case upstream2025PQ = "upstream-2025-pq"
 
     /// The client profile of this generation.
-    public var profileID: String {
+    package var profileID: String {
         switch self {
         case .documented: ClientProfile.ID.cloudFrontOrigin
         case .upstream: ClientProfile.ID.cloudFrontUpstream
@@ -32,7 +32,7 @@ public enum CloudFrontGeneration: String, Sendable, CaseIterable, Codable, Compa
     }
 
     /// How reports name it.
-    public var title: String {
+    package var title: String {
         switch self {
         case .documented: "as documented"
         case .upstream: "CloudFront-Upstream"
@@ -42,9 +42,9 @@ public enum CloudFrontGeneration: String, Sendable, CaseIterable, Codable, Compa
     }
 
     /// Whether AWS documents this generation (the others are known from s2n-tls only).
-    public var isDocumented: Bool { self == .documented }
+    package var isDocumented: Bool { self == .documented }
 
-    public static func < (a: Self, b: Self) -> Bool {
+    package static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
     }
 }

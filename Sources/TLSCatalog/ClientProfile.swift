@@ -2,57 +2,57 @@
 ///
 /// JSON form (in `Data/clients/*.json`): suites and signature schemes as `"0xC02F"` strings,
 /// groups as integers, all in the client's documented order.
-public struct ClientProfile: Sendable, Hashable, Codable {
+package struct ClientProfile: Sendable, Hashable, Codable {
     /// Stable identifier, e.g. `cloudfront-origin`.
-    public let id: String
+    package let id: String
     /// Human-readable name.
-    public let name: String
+    package let name: String
     /// Protocol versions the client can use, oldest first.
-    public let versions: [TLSVersion]
+    package let versions: [TLSVersion]
     /// Cipher suite code points in the client's order.
-    public let suites: [UInt16]
+    package let suites: [UInt16]
     /// Supported-group code points in the client's order.
-    public let groups: [UInt16]
+    package let groups: [UInt16]
     /// Signature-scheme code points in the client's order.
-    public let signatureSchemes: [UInt16]
+    package let signatureSchemes: [UInt16]
     /// Where the facts come from.
-    public let sources: [String]
+    package let sources: [String]
     /// Free-form notes (limits, certificate rules, caveats).
-    public let notes: [String]
+    package let notes: [String]
     /// For CloudFront: the `OriginSslProtocols` API values mapped to versions (`"TLSv1"` → TLS 1.0).
-    public let originSslProtocols: [String: TLSVersion]?
+    package let originSslProtocols: [String: TLSVersion]?
     /// Signature schemes in ``signatureSchemes`` whose code point mapping is not confirmed.
-    public let unverifiedSignatureSchemes: [UInt16]
+    package let unverifiedSignatureSchemes: [UInt16]
     /// When / how the sources were retrieved.
-    public let retrieved: String?
+    package let retrieved: String?
     /// True when the lists are not confirmed by a capture or primary source (see ``notes``).
-    public let unverified: Bool
+    package let unverified: Bool
     /// For CloudFront's origin client: which generation this profile is (``CloudFrontGeneration``); nil otherwise.
-    public let generation: String?
+    package let generation: String?
     /// True when the vendor documents this client (CloudFront: the origin cipher page); false for a client known
     /// only from its implementation (s2n-tls policies).
-    public let documented: Bool
+    package let documented: Bool
     /// For an s2n-tls client: the s2n security policy used for each minimum OriginSslProtocols value.
-    public let s2nPolicies: [String: String]
+    package let s2nPolicies: [String: String]
     /// Groups given a key share in the first TLS 1.3 ClientHello, in order.
-    public let keyShareGroups: [UInt16]
+    package let keyShareGroups: [UInt16]
     /// Extension types in the order the client sends them; empty when not known (no own ClientHello is sent).
-    public let extensions: [UInt16]
+    package let extensions: [UInt16]
     /// Extensions in ``extensions`` whose presence is not confirmed.
-    public let unverifiedExtensions: [UInt16]
+    package let unverifiedExtensions: [UInt16]
     /// Whether the client appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to its suites.
-    public let sendsRenegotiationSCSV: Bool
+    package let sendsRenegotiationSCSV: Bool
     /// Whether the client's recorded ClientHello carried GREASE values (RFC 8701). The lists above leave them out;
     /// ``greasePositions`` says where the client puts them. JSON `grease`, absent = false.
-    public var grease: Bool
+    package var grease: Bool
     /// Where the client puts GREASE values, as recorded: `suites`, `groups`, `signatureSchemes`,
     /// `supportedVersions`, `keyShare` (one GREASE value first in that list; for `keyShare` an entry for the GREASE
     /// group), `extensions-first` and `extensions-last` (a GREASE extension first / last, last before padding
     /// 0x0015 when the client pads). Empty when ``grease`` is false. JSON `greasePositions`, absent = empty.
-    public var greasePositions: [String]
+    package var greasePositions: [String]
 
     /// Creates a profile; used by tests and by callers that define their own clients.
-    public init(
+    package init(
         id: String, name: String, versions: [TLSVersion], suites: [UInt16], groups: [UInt16],
         signatureSchemes: [UInt16], sources: [String] = [], notes: [String] = [],
         originSslProtocols: [String: TLSVersion]? = nil, unverifiedSignatureSchemes: [UInt16] = [],
@@ -87,23 +87,23 @@ public struct ClientProfile: Sendable, Hashable, Codable {
     /// The versions this client offers when the origin's OriginSslProtocols setting is `originProtocols`. An s2n
     /// generation uses the policy for the lowest version chosen and offers everything from there up (TLS 1.3 too,
     /// which the setting cannot name); the documented client offers exactly the versions chosen.
-    public func versions(forOriginProtocols originProtocols: [TLSVersion]) -> [TLSVersion] {
+    package func versions(forOriginProtocols originProtocols: [TLSVersion]) -> [TLSVersion] {
         guard !s2nPolicies.isEmpty else { return versions.filter(originProtocols.contains) }
         guard let minimum = originProtocols.min() else { return [] }
         return versions.filter { $0 >= minimum }
     }
 
     /// The s2n-tls policy an s2n generation uses under `originProtocols` (nil for other clients).
-    public func s2nPolicy(forOriginProtocols originProtocols: [TLSVersion]) -> String? {
+    package func s2nPolicy(forOriginProtocols originProtocols: [TLSVersion]) -> String? {
         guard let minimum = originProtocols.min() else { return nil }
         return s2nPolicies[minimum.cloudFrontName]
     }
 
     /// Whether the client offers `version`.
-    public func supports(_ version: TLSVersion) -> Bool { versions.contains(version) }
+    package func supports(_ version: TLSVersion) -> Bool { versions.contains(version) }
 
     /// Whether the client offers the suite with `code`.
-    public func offers(suite code: UInt16) -> Bool { suites.contains(code) }
+    package func offers(suite code: UInt16) -> Bool { suites.contains(code) }
 
     private enum CodingKeys: String, CodingKey {
         case id, name, versions, suites, groups, signatureSchemes, sources, notes
@@ -112,7 +112,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         case grease, greasePositions
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         name = try c.decode(String.self, forKey: .name)
@@ -138,7 +138,7 @@ public struct ClientProfile: Sendable, Hashable, Codable {
         greasePositions = try c.decodeIfPresent([String].self, forKey: .greasePositions) ?? []
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(name, forKey: .name)

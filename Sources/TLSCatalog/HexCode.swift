@@ -52,12 +52,12 @@ extension KeyedDecodingContainer {
 
 extension KeyedDecodingContainer {
     /// A list of `"0xC02F"`-style code points; a string that is not one is a decoding error naming the key.
-    public func decodeCodePoints(forKey key: Key) throws -> [UInt16] {
+    package func decodeCodePoints(forKey key: Key) throws -> [UInt16] {
         try decode([String].self, forKey: key).map { try codePoint($0, key) }
     }
 
     /// One `"0xC02F"`-style code point, or nil when the key is absent or null.
-    public func decodeCodePointIfPresent(forKey key: Key) throws -> UInt16? {
+    package func decodeCodePointIfPresent(forKey key: Key) throws -> UInt16? {
         try decodeIfPresent(String.self, forKey: key).map { try codePoint($0, key) }
     }
 

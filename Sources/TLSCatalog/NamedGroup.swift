@@ -1,30 +1,30 @@
 /// A TLS supported group (elliptic curve, finite-field DH group, or KEM / hybrid).
 ///
 /// JSON form (in `Data/groups.json`): `code` is an integer such as `29`.
-public struct NamedGroup: Sendable, Hashable, Codable {
+package struct NamedGroup: Sendable, Hashable, Codable {
     /// The code point, e.g. 29 for x25519.
-    public let code: UInt16
+    package let code: UInt16
     /// The IANA name, e.g. `x25519`, `secp256r1`, `ffdhe2048`.
-    public let name: String
+    package let name: String
     /// The name `openssl -groups` accepts (`X25519`, `P-256`), nil when OpenSSL has none.
-    public let openssl: String?
+    package let openssl: String?
     /// The GnuTLS priority name (`GROUP-X25519`), nil when GnuTLS has none.
-    public let gnutls: String?
+    package let gnutls: String?
     /// `ecdhe`, `ffdhe`, `hybrid` or `other`.
-    public let kind: Kind
+    package let kind: Kind
     /// Key size as OpenSSL reports it (X25519 253, P-256 256, ffdhe2048 2048); nil for KEMs.
-    public let bits: Int?
+    package let bits: Int?
     /// Whether the group is deprecated (IANA "D", obsolete, or RFC 8422).
-    public let deprecated: Bool
+    package let deprecated: Bool
     /// First OpenSSL release that knows ``openssl`` when OpenSSL 3.0 does not (e.g. `"3.5"`).
-    public let opensslSince: String?
+    package let opensslSince: String?
     /// Other accepted spellings, e.g. `prime256v1` for secp256r1.
-    public let aliases: [String]
+    package let aliases: [String]
     /// Whether IANA marks the group Recommended (`Y`).
-    public let recommended: Bool
+    package let recommended: Bool
 
     /// Creates a group; used by tests and by callers that build their own catalogs.
-    public init(
+    package init(
         code: UInt16, name: String, openssl: String?, gnutls: String?, kind: Kind,
         bits: Int?, deprecated: Bool, opensslSince: String? = nil, aliases: [String] = [],
         recommended: Bool = false
@@ -42,7 +42,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
     }
 
     /// What a group is (the `kind` of `Data/groups.json`); ``description`` is the raw value.
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
         /// An elliptic curve (x25519, secp256r1, brainpool …).
         case ecdhe
         /// A finite-field Diffie-Hellman group (RFC 7919 ffdhe2048 …).
@@ -52,14 +52,14 @@ public struct NamedGroup: Sendable, Hashable, Codable {
         /// Anything else: pure KEMs, the arbitrary_explicit_* markers.
         case other
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// The code as `0x001D`.
-    public var codeString: String { HexCode.format(code) }
+    package var codeString: String { HexCode.format(code) }
 
     /// Every name this group answers to: IANA, OpenSSL, GnuTLS and aliases.
-    public var allNames: [String] {
+    package var allNames: [String] {
         [name] + [openssl, gnutls].compactMap { $0 } + aliases
     }
 
@@ -67,7 +67,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
         case code, name, openssl, opensslSince, gnutls, aliases, kind, bits, deprecated, recommended
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         code = try c.decode(UInt16.self, forKey: .code)
         name = try c.decode(String.self, forKey: .name)
@@ -81,7 +81,7 @@ public struct NamedGroup: Sendable, Hashable, Codable {
         recommended = try c.decodeIfPresent(Bool.self, forKey: .recommended) ?? false
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(code, forKey: .code)
         try c.encode(name, forKey: .name)

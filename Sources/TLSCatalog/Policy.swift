@@ -5,63 +5,63 @@ import Foundation
 ///
 /// JSON form (in `Data/policies/*.json`, array `policies`): suites as `"0x1301"` strings, groups as
 /// integers or `null` when the source does not document them, versions as `TLSVersion` raw values.
-public struct Policy: Sendable, Hashable, Codable {
+package struct Policy: Sendable, Hashable, Codable {
     /// Stable identifier, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`, `TLSv1.2_2021`, `mozilla-intermediate-5.7`.
-    public let id: String
+    package let id: String
     /// Human-readable name.
-    public let name: String
+    package let name: String
     /// `elb`, `elb-classic`, `cloudfront-viewer`, `mozilla`, `nist`, `pci` or `cnsa`.
-    public let family: String
+    package let family: String
     /// Versions the policy allows, oldest first.
-    public let versions: [TLSVersion]
+    package let versions: [TLSVersion]
     /// Cipher suites the policy allows, in the documented preference order (TLS 1.3 suites included).
     /// Empty for baselines that only state requirements (see ``requirements``).
-    public let suites: [UInt16]
+    package let suites: [UInt16]
     /// Supported groups, or nil when the source does not document them.
-    public let groups: [UInt16]?
+    package let groups: [UInt16]?
     /// True when any part of the policy is not confirmed by a primary source.
-    public let unverified: Bool
+    package let unverified: Bool
     /// Suites in ``suites`` that are inferred rather than documented.
-    public let unverifiedSuites: [UInt16]
+    package let unverifiedSuites: [UInt16]
     /// Whether the server picks by its own order (nil when not stated).
-    public let serverPreference: Bool?
+    package let serverPreference: Bool?
     /// Caveats and extra facts.
-    public let notes: [String]
+    package let notes: [String]
     /// Other names that ``Catalog/policy(id:)`` accepts.
-    public let aliases: [String]
+    package let aliases: [String]
     /// Where the facts come from.
-    public let sources: [String]
+    package let sources: [String]
     /// Baseline rules beyond the lists (minimum version, key sizes, forbidden suites ...).
-    public let requirements: Requirements?
+    package let requirements: Requirements?
     /// When and how the facts were retrieved (the policy's own note, else its file's).
-    public let retrieved: String?
+    package let retrieved: String?
     /// Items on which two sources disagree; both are recorded, neither is chosen silently.
-    public let conflicts: [Conflict]
+    package let conflicts: [Conflict]
 
     /// One item of the policy that two sources state differently, e.g. a suite the AWS documentation lists and
     /// aws/s2n-tls does not. JSON: `{"field": "suites", "item": "…", "a": {"source": "…", "says": "listed"}, "b": {…}}`.
-    public struct Conflict: Sendable, Hashable, Codable {
+    package struct Conflict: Sendable, Hashable, Codable {
         /// What one source says, and which source it is.
-        public struct Claim: Sendable, Hashable, Codable {
+        package struct Claim: Sendable, Hashable, Codable {
             /// The source (a title with its URL or repository, commit and path).
-            public let source: String
+            package let source: String
             /// What it says about the item, e.g. `listed`, `not listed`.
-            public let says: String
+            package let says: String
 
-            public init(source: String, says: String) {
+            package init(source: String, says: String) {
                 self.source = source
                 self.says = says
             }
         }
 
         /// The policy field the item belongs to: `suites`, `groups`, `versions`.
-        public let field: String
+        package let field: String
         /// The item, e.g. `TLS_CHACHA20_POLY1305_SHA256 (0x1303)`.
-        public let item: String
-        public let a: Claim
-        public let b: Claim
+        package let item: String
+        package let a: Claim
+        package let b: Claim
 
-        public init(field: String, item: String, a: Claim, b: Claim) {
+        package init(field: String, item: String, a: Claim, b: Claim) {
             self.field = field
             self.item = item
             self.a = a
@@ -70,36 +70,36 @@ public struct Policy: Sendable, Hashable, Codable {
     }
 
     /// Baseline rules. Every field is optional; nil / empty means "not stated".
-    public struct Requirements: Sendable, Hashable, Codable {
+    package struct Requirements: Sendable, Hashable, Codable {
         /// The lowest version the baseline accepts without qualification.
-        public let minVersion: TLSVersion?
+        package let minVersion: TLSVersion?
         /// Versions whose presence fails the baseline outright.
-        public let forbiddenVersions: [TLSVersion]
+        package let forbiddenVersions: [TLSVersion]
         /// Every non-TLS 1.3 suite must use ephemeral key exchange.
-        public let forwardSecrecy: Bool?
+        package let forwardSecrecy: Bool?
         /// Suites that must not be offered.
-        public let forbiddenSuites: [UInt16]
+        package let forbiddenSuites: [UInt16]
         /// No suite of catalog strength `insecure` may be offered ("strong cryptography").
-        public let noInsecureSuites: Bool?
-        public let minRSAKeyBits: Int?
-        public let minDHBits: Int?
-        public let minECDHBits: Int?
+        package let noInsecureSuites: Bool?
+        package let minRSAKeyBits: Int?
+        package let minDHBits: Int?
+        package let minECDHBits: Int?
         /// `rsa`, `ecdsa`.
-        public let certificateTypes: [String]
+        package let certificateTypes: [String]
         /// OpenSSL curve names, e.g. `prime256v1`.
-        public let certificateCurves: [String]
+        package let certificateCurves: [String]
         /// OpenSSL signature names, e.g. `ecdsa-with-SHA256`.
-        public let certificateSignatures: [String]
-        public let serverCipherOrder: Bool?
-        public let ocspStapling: Bool?
-        public let hstsMinAge: Int?
-        public let maxCertificateLifespanDays: Int?
+        package let certificateSignatures: [String]
+        package let serverCipherOrder: Bool?
+        package let ocspStapling: Bool?
+        package let hstsMinAge: Int?
+        package let maxCertificateLifespanDays: Int?
         /// Compliance date (ISO 8601), e.g. `2018-06-30`.
-        public let deadline: String?
+        package let deadline: String?
         /// True when the requirements are not confirmed by a primary source.
-        public let unverified: Bool
+        package let unverified: Bool
 
-        public init(
+        package init(
             minVersion: TLSVersion? = nil, forbiddenVersions: [TLSVersion] = [], forwardSecrecy: Bool? = nil,
             forbiddenSuites: [UInt16] = [], noInsecureSuites: Bool? = nil, minRSAKeyBits: Int? = nil,
             minDHBits: Int? = nil, minECDHBits: Int? = nil, certificateTypes: [String] = [],
@@ -133,7 +133,7 @@ public struct Policy: Sendable, Hashable, Codable {
             case maxCertificateLifespanDays, deadline, unverified
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             minVersion = try c.decodeIfPresent(TLSVersion.self, forKey: .minVersion)
             forbiddenVersions = try c.decodeIfPresent([TLSVersion].self, forKey: .forbiddenVersions) ?? []
@@ -162,7 +162,7 @@ public struct Policy: Sendable, Hashable, Codable {
             unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encodeIfPresent(minVersion, forKey: .minVersion)
             try c.encode(forbiddenVersions, forKey: .forbiddenVersions)
@@ -185,7 +185,7 @@ public struct Policy: Sendable, Hashable, Codable {
     }
 
     /// Creates a policy; used by tests and by callers that define their own policies.
-    public init(
+    package init(
         id: String, name: String, family: String, versions: [TLSVersion], suites: [UInt16],
         groups: [UInt16]? = nil, unverified: Bool = false, unverifiedSuites: [UInt16] = [],
         serverPreference: Bool? = nil, notes: [String] = [], aliases: [String] = [], sources: [String] = [],
@@ -209,13 +209,13 @@ public struct Policy: Sendable, Hashable, Codable {
     }
 
     /// Whether the policy allows `version`.
-    public func allows(_ version: TLSVersion) -> Bool { versions.contains(version) }
+    package func allows(_ version: TLSVersion) -> Bool { versions.contains(version) }
 
     /// Whether the policy allows the suite with `code`.
-    public func allows(suite code: UInt16) -> Bool { suites.contains(code) }
+    package func allows(suite code: UInt16) -> Bool { suites.contains(code) }
 
     /// The id and every alias.
-    public var allNames: [String] { [id] + aliases }
+    package var allNames: [String] { [id] + aliases }
 
     private enum CodingKeys: String, CodingKey {
         case id, name, family, versions, suites, groups, unverified, unverifiedSuites, serverPreference
@@ -223,7 +223,7 @@ public struct Policy: Sendable, Hashable, Codable {
         case requirements = "requires"
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
         name = try c.decode(String.self, forKey: .name)
@@ -242,7 +242,7 @@ public struct Policy: Sendable, Hashable, Codable {
         conflicts = try c.decodeIfPresent([Conflict].self, forKey: .conflicts) ?? []
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(name, forKey: .name)
@@ -276,5 +276,5 @@ extension Policy: RegistryEntry { static var registryKey: String { "policies" } 
 
 extension Policy {
     /// The `sources` entry of a policy read with `--policies-file` ("imported from FILE (…)"); nil for the catalog's.
-    public var importedFrom: String? { sources.first { $0.hasPrefix(PolicyImport.importedPrefix) } }
+    package var importedFrom: String? { sources.first { $0.hasPrefix(PolicyImport.importedPrefix) } }
 }

@@ -6,12 +6,12 @@ import Foundation
 /// `SSLNegotiationPolicyType`, whose `PolicyAttributeDescriptions` enable protocols `Protocol-TLSv1.2` and
 /// ciphers by OpenSSL name, and `Server-Defined-Cipher-Order`). Cipher names map to code points through the
 /// catalog; a name it does not know is an error naming it, never dropped.
-public enum PolicyImport {
+package enum PolicyImport {
     /// How an imported policy's `sources` begin (``Policy/importedFrom``).
-    public static let importedPrefix = "imported from "
+    package static let importedPrefix = "imported from "
 
     /// The policies in `data`; `source` names the file in each policy's `sources` and in errors.
-    public static func policies(from data: Data, source: String) throws(TLSMatrixError) -> [Policy] {
+    package static func policies(from data: Data, source: String) throws(TLSMatrixError) -> [Policy] {
         let top: Any
         do {
             top = try JSONSerialization.jsonObject(with: data)

@@ -3,13 +3,13 @@
 /// - `insecure`: NULL cipher, anonymous or NULL authentication, export grade, RC4, DES, RC2.
 /// - `weak`: everything that is neither (3DES, IDEA, SEED, CBC suites, AEAD without forward secrecy).
 /// - `secure`: AEAD cipher with forward secrecy, including every TLS 1.3 suite.
-public enum SuiteStrength: String, Sendable, Codable, CaseIterable, Comparable {
+package enum SuiteStrength: String, Sendable, Codable, CaseIterable, Comparable {
     case secure
     case weak
     case insecure
 
     /// Orders from worst to best: `insecure < weak < secure`.
-    public static func < (lhs: SuiteStrength, rhs: SuiteStrength) -> Bool {
+    package static func < (lhs: SuiteStrength, rhs: SuiteStrength) -> Bool {
         lhs.rank < rhs.rank
     }
 

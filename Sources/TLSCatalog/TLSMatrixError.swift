@@ -10,17 +10,17 @@
 ///
 /// It lives in TLSCatalog because that is the root of the module graph: TLSWire, TLSModel, TLSScan, TLSAudit,
 /// TLSReport and the program all depend on it, so every module throws the same type.
-public struct TLSMatrixError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct TLSMatrixError: Error, Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The kind of error; decides the exit status (``Code/exitStatus``).
-    public var code: Code
+    package var code: Code
     /// What went wrong, for a person: one line, without the `tlsmatrix: error:` prefix.
-    public var reason: String
+    package var reason: String
     /// Where the error was made (`#fileID`), for ``debugDescription``.
-    public var file: String
+    package var file: String
     /// The line where the error was made.
-    public var line: UInt
+    package var line: UInt
 
-    public init(_ code: Code, _ reason: String = "", file: String = #fileID, line: UInt = #line) {
+    package init(_ code: Code, _ reason: String = "", file: String = #fileID, line: UInt = #line) {
         self.code = code
         self.reason = reason
         self.file = file
@@ -28,36 +28,36 @@ public struct TLSMatrixError: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// The same error with `prefix` put before the reason (`"fleet.txt:3: " + …`): the code is kept.
-    public func prefixed(_ prefix: String) -> TLSMatrixError {
+    package func prefixed(_ prefix: String) -> TLSMatrixError {
         var copy = self
         copy.reason = prefix + reason
         return copy
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 
-    public var debugDescription: String { "TLSMatrixError.\(code): \(reason) (\(file):\(line))" }
+    package var debugDescription: String { "TLSMatrixError.\(code): \(reason) (\(file):\(line))" }
 
     /// Only the code counts: tests compare codes, not wording.
-    public static func == (lhs: TLSMatrixError, rhs: TLSMatrixError) -> Bool { lhs.code == rhs.code }
+    package static func == (lhs: TLSMatrixError, rhs: TLSMatrixError) -> Bool { lhs.code == rhs.code }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    package func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
 extension TLSMatrixError {
     /// The exit statuses errors map to (README "Exit codes"); the program's `ExitStatus` has the same values.
-    public enum ExitStatusValue {
+    package enum ExitStatusValue {
         /// Usage or input error.
-        public static let input: Int32 = 2
+        package static let input: Int32 = 2
         /// Scan incomplete: nothing definitive could be said.
-        public static let incomplete: Int32 = 3
+        package static let incomplete: Int32 = 3
         /// Internal error: an invariant of tlsmatrix itself is broken.
-        public static let `internal`: Int32 = 4
+        package static let `internal`: Int32 = 4
     }
 
     /// The kind of an error. The same kind may be thrown in several places for several reasons; the
     /// ``TLSMatrixError/reason`` says which.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Backing: Hashable, Sendable {
             case invalidTarget
             case invalidTargetList
@@ -80,41 +80,41 @@ extension TLSMatrixError {
         // MARK: input errors (exit 2)
 
         /// A target, port, host name, SNI or Host header that is not valid (`bad_host!`, `host:0`, `[::1`).
-        public static let invalidTarget = Code(.invalidTarget)
+        package static let invalidTarget = Code(.invalidTarget)
         /// A targets file or list that cannot be used: NUL bytes, no targets, an unknown `key=value` option.
-        public static let invalidTargetList = Code(.invalidTargetList)
+        package static let invalidTargetList = Code(.invalidTargetList)
         /// `--shard` is not `I/N` with 1 ≤ I ≤ N ≤ 10000.
-        public static let invalidShard = Code(.invalidShard)
+        package static let invalidShard = Code(.invalidShard)
         /// A CA file, or the system trust store, that cannot be read or holds no usable certificate.
-        public static let invalidTrustStore = Code(.invalidTrustStore)
+        package static let invalidTrustStore = Code(.invalidTrustStore)
         /// Bytes that should be one DER certificate and are not.
-        public static let invalidCertificate = Code(.invalidCertificate)
+        package static let invalidCertificate = Code(.invalidCertificate)
         /// A saved JSON report (`tlsmatrix report`, `compare`) that cannot be read back.
-        public static let invalidSavedReport = Code(.invalidSavedReport)
+        package static let invalidSavedReport = Code(.invalidSavedReport)
         /// A `--policies-file` that is not what `aws elbv2 describe-ssl-policies` or `aws elb
         /// describe-load-balancer-policies` print, or names a cipher the catalog does not know.
-        public static let invalidPolicyFile = Code(.invalidPolicyFile)
+        package static let invalidPolicyFile = Code(.invalidPolicyFile)
         /// A CloudFront distribution file (`tlsmatrix distribution`) that is not valid JSON or YAML, or not one of
         /// the shapes it reads (API output, CloudFormation template, Terraform plan JSON).
-        public static let invalidDistribution = Code(.invalidDistribution)
+        package static let invalidDistribution = Code(.invalidDistribution)
 
         // MARK: not definitive (exit 3)
 
         /// The resolver answered that a name has no address (NXDOMAIN, no A/AAAA record). A report, not a usage error.
-        public static let nameNotResolved = Code(.nameNotResolved)
+        package static let nameNotResolved = Code(.nameNotResolved)
         /// No DNS answer within `--dns-timeout`.
-        public static let nameResolutionTimedOut = Code(.nameResolutionTimedOut)
+        package static let nameResolutionTimedOut = Code(.nameResolutionTimedOut)
 
         // MARK: internal errors (exit 4)
 
         /// The catalog data compiled into the binary does not decode or repeats a code point.
-        public static let invalidCatalogData = Code(.invalidCatalogData)
+        package static let invalidCatalogData = Code(.invalidCatalogData)
         /// Something that should not fail did: a broken invariant, an unexpected error from a library.
-        public static let internalError = Code(.internalError)
+        package static let internalError = Code(.internalError)
 
         /// The exit status a run ends with when this error ends it: 2 for input errors, 3 for results that
         /// are not definitive, 4 for internal errors.
-        public var exitStatus: Int32 {
+        package var exitStatus: Int32 {
             switch backing {
             case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
                  .invalidSavedReport, .invalidPolicyFile, .invalidDistribution:
@@ -126,6 +126,6 @@ extension TLSMatrixError {
             }
         }
 
-        public var description: String { String(describing: backing) }
+        package var description: String { String(describing: backing) }
     }
 }

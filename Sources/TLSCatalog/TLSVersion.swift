@@ -1,5 +1,5 @@
 /// A protocol version from SSL 2.0 to TLS 1.3, named as in the JSON contract.
-public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+package enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
     case sslv2 = "SSLv2"
     case sslv3 = "SSLv3"
     case tls10 = "TLSv1.0"
@@ -8,7 +8,7 @@ public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, Cus
     case tls13 = "TLSv1.3"
 
     /// The two-byte version as it appears on the wire (SSL 2.0 uses 0x0002).
-    public var wireValue: UInt16 {
+    package var wireValue: UInt16 {
         switch self {
         case .sslv2: 0x0002
         case .sslv3: 0x0300
@@ -20,13 +20,13 @@ public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, Cus
     }
 
     /// The version for a wire value, if it is one of ours.
-    public init?(wireValue: UInt16) {
+    package init?(wireValue: UInt16) {
         guard let match = Self.allCases.first(where: { $0.wireValue == wireValue }) else { return nil }
         self = match
     }
 
     /// Parses the contract spelling (`TLSv1.2`) and CloudFront's (`TLSv1`, `TLSv1.1`), case-insensitively.
-    public init?(name: String) {
+    package init?(name: String) {
         let lowered = name.lowercased()
         if let exact = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) {
             self = exact
@@ -43,10 +43,10 @@ public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, Cus
         }
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The order of `allCases`, oldest first.
-    public static func < (lhs: TLSVersion, rhs: TLSVersion) -> Bool {
+    package static func < (lhs: TLSVersion, rhs: TLSVersion) -> Bool {
         lhs.ordinal < rhs.ordinal
     }
 
@@ -55,7 +55,7 @@ public enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, Cus
 
 extension TLSVersion {
     /// The spelling CloudFront's OriginSslProtocols uses.
-    public var cloudFrontName: String {
+    package var cloudFrontName: String {
         switch self {
         case .tls10: "TLSv1"
         case .tls11: "TLSv1.1"

@@ -2,38 +2,38 @@ import TLSCatalog
 
 /// A setting read from a configuration file: known, or an expression tlsmatrix cannot evaluate offline
 /// (a CloudFormation `Ref` to a resource, a Terraform value known only after apply). Never a guess.
-public enum Value: Sendable, Hashable, Codable {
+package enum Value: Sendable, Hashable, Codable {
     case resolved(String)
     /// `expression` says what the file holds (`Ref OriginHost`, `known after apply`); `path` where (JSON path).
     case unresolved(expression: String, path: String)
 
     /// The text when resolved.
-    public var resolved: String? {
+    package var resolved: String? {
         if case let .resolved(text) = self { return text }
         return nil
     }
 }
 
 /// A value of the distribution that could not be resolved: which expression, where.
-public struct Unresolved: Sendable, Hashable, Codable {
-    public var expression: String
-    public var path: String
+package struct Unresolved: Sendable, Hashable, Codable {
+    package var expression: String
+    package var path: String
 
-    public init(expression: String, path: String) {
+    package init(expression: String, path: String) {
         self.expression = expression
         self.path = path
     }
 }
 
 /// How CloudFront connects to a custom origin (`OriginProtocolPolicy`).
-public enum OriginProtocolPolicy: String, Sendable, Hashable, Codable {
+package enum OriginProtocolPolicy: String, Sendable, Hashable, Codable {
     case httpOnly = "http-only"
     case httpsOnly = "https-only"
     case matchViewer = "match-viewer"
 }
 
 /// What kind of origin CloudFront reaches: a custom origin (the one tlsmatrix scans), or one whose TLS AWS runs.
-public enum OriginKind: Sendable, Hashable, Codable {
+package enum OriginKind: Sendable, Hashable, Codable {
     case custom
     /// An S3 (REST endpoint) origin; the reason says how it was recognised.
     case s3(reason: String)
@@ -42,17 +42,17 @@ public enum OriginKind: Sendable, Hashable, Codable {
 }
 
 /// An Elastic Load Balancing v2 listener of a load balancer in the same CloudFormation template.
-public struct LinkedListener: Sendable, Hashable, Codable {
-    public var port: Int?
+package struct LinkedListener: Sendable, Hashable, Codable {
+    package var port: Int?
     /// `HTTPS`, `TLS`, `HTTP`, … as written.
-    public var listenerProtocol: String
+    package var listenerProtocol: String
     /// The `SslPolicy` id (nil when absent or unresolved: AWS then applies its default policy).
-    public var sslPolicy: String?
-    public var certificateARNs: [Value]
+    package var sslPolicy: String?
+    package var certificateARNs: [Value]
     /// JSON path of the listener resource.
-    public var path: String
+    package var path: String
 
-    public init(port: Int?, listenerProtocol: String, sslPolicy: String?, certificateARNs: [Value], path: String) {
+    package init(port: Int?, listenerProtocol: String, sslPolicy: String?, certificateARNs: [Value], path: String) {
         self.port = port
         self.listenerProtocol = listenerProtocol
         self.sslPolicy = sslPolicy
@@ -62,23 +62,23 @@ public struct LinkedListener: Sendable, Hashable, Codable {
 
     /// Whether the listener terminates TLS (HTTPS or TLS).
     /// Whether the listener terminates TLS (HTTPS or TLS; SSL on a Classic Load Balancer).
-    public var isTLS: Bool { ["HTTPS", "TLS", "SSL"].contains(listenerProtocol.uppercased()) }
+    package var isTLS: Bool { ["HTTPS", "TLS", "SSL"].contains(listenerProtocol.uppercased()) }
 
     /// Whether the listener passes TCP through (`TCP`, `TCP_UDP`): whatever is behind it may speak HTTP or TLS.
-    public var isPassThrough: Bool { ["TCP", "TCP_UDP"].contains(listenerProtocol.uppercased()) }
+    package var isPassThrough: Bool { ["TCP", "TCP_UDP"].contains(listenerProtocol.uppercased()) }
 
     /// Whether the listener serves plain HTTP (`HTTP`).
-    public var isHTTP: Bool { listenerProtocol.uppercased() == "HTTP" }
+    package var isHTTP: Bool { listenerProtocol.uppercased() == "HTTP" }
 }
 
 /// The load balancer an origin's domain name comes from (`!GetAtt MyAlb.DNSName`), with its listeners.
-public struct LinkedLoadBalancer: Sendable, Hashable, Codable {
-    public var logicalId: String
-    public var listeners: [LinkedListener]
+package struct LinkedLoadBalancer: Sendable, Hashable, Codable {
+    package var logicalId: String
+    package var listeners: [LinkedListener]
     /// Elastic Load Balancing v2 (application/network) or a Classic Load Balancer.
-    public var kind: LoadBalancerKind
+    package var kind: LoadBalancerKind
 
-    public init(logicalId: String, listeners: [LinkedListener], kind: LoadBalancerKind = .v2) {
+    package init(logicalId: String, listeners: [LinkedListener], kind: LoadBalancerKind = .v2) {
         self.logicalId = logicalId
         self.listeners = listeners
         self.kind = kind
@@ -86,80 +86,80 @@ public struct LinkedLoadBalancer: Sendable, Hashable, Codable {
 }
 
 /// A header CloudFront adds to every request to one origin (`OriginCustomHeaders`, `custom_header`).
-public struct CustomHeader: Sendable, Hashable, Codable {
-    public var name: String
-    public var value: Value
+package struct CustomHeader: Sendable, Hashable, Codable {
+    package var name: String
+    package var value: Value
     /// JSON path of the header in its file (empty when built in code).
-    public var path: String
+    package var path: String
 
-    public init(name: String, value: Value, path: String = "") {
+    package init(name: String, value: Value, path: String = "") {
         self.name = name
         self.value = value
         self.path = path
     }
 
     /// Headers are the same whatever their place in the file.
-    public static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.value == b.value }
-    public func hash(into hasher: inout Hasher) {
+    package static func == (a: Self, b: Self) -> Bool { a.name == b.name && a.value == b.value }
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(value)
     }
 }
 
 /// One origin of a distribution, with CloudFront's documented defaults filled in.
-public struct Origin: Sendable, Hashable, Codable {
+package struct Origin: Sendable, Hashable, Codable {
     /// The origin's key within its distribution, unique there: the `Id` as resolved, or `(unresolved: EXPRESSION)`
     /// when it cannot be resolved (two origins with different unresolved expressions never share one), with
     /// ` (#N)` added to the second and later origins of the same key. Behaviours and origin groups name origins by
     /// the same key, so they match on the same resolved value or the same unresolved expression.
-    public var id: String
+    package var id: String
     /// The `Id` as read (resolved, or the unresolved expression and its path).
-    public var declaredId: Value
+    package var declaredId: Value
     /// The origin's index among the distribution's origins (after `AWS::NoValue` elements are removed).
-    public var position: Int
-    public var domain: Value
-    public var originPath: String?
-    public var kind: OriginKind
+    package var position: Int
+    package var domain: Value
+    package var originPath: String?
+    package var kind: OriginKind
     /// Default 80.
-    public var httpPort: Int
+    package var httpPort: Int
     /// Default 443.
-    public var httpsPort: Int
+    package var httpsPort: Int
     /// Required by the API for custom origins; nil for S3 and VPC origins and when the file does not say.
-    public var protocolPolicy: OriginProtocolPolicy?
+    package var protocolPolicy: OriginProtocolPolicy?
     /// The versions `OriginSSLProtocols` allows (``defaultOriginSSLProtocols`` when absent).
-    public var originSSLProtocols: [TLSVersion]
+    package var originSSLProtocols: [TLSVersion]
     /// Whether ``originSSLProtocols`` is the default rather than written in the file.
-    public var originSSLProtocolsDefaulted: Bool
+    package var originSSLProtocolsDefaulted: Bool
     /// Seconds; default 30 (`OriginReadTimeout`).
-    public var readTimeout: Int
+    package var readTimeout: Int
     /// Seconds; default 5 (`OriginKeepaliveTimeout`).
-    public var keepaliveTimeout: Int
+    package var keepaliveTimeout: Int
     /// Default 3.
-    public var connectionAttempts: Int
+    package var connectionAttempts: Int
     /// Seconds; default 10.
-    public var connectionTimeout: Int
-    public var customHeaders: [CustomHeader]
+    package var connectionTimeout: Int
+    package var customHeaders: [CustomHeader]
     /// Whether the origin is configured with a client certificate for origin mTLS (`OriginMtlsConfig`).
-    public var mtls: Bool
+    package var mtls: Bool
     /// JSON path of the origin in its file.
-    public var path: String
-    public var loadBalancer: LinkedLoadBalancer?
+    package var path: String
+    package var loadBalancer: LinkedLoadBalancer?
 
     /// CloudFront's defaults for custom origins (CloudFormation `CustomOriginConfig`, API `CustomOriginConfig`:
     /// read timeout 30 s, keep-alive 5 s; `Origin`: ConnectionAttempts 3, ConnectionTimeout 10 s;
     /// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-customoriginconfig.html).
-    public static let defaultReadTimeout = 30
-    public static let defaultKeepaliveTimeout = 5
-    public static let defaultConnectionAttempts = 3
-    public static let defaultConnectionTimeout = 10
+    package static let defaultReadTimeout = 30
+    package static let defaultKeepaliveTimeout = 5
+    package static let defaultConnectionAttempts = 3
+    package static let defaultConnectionTimeout = 10
     /// Used when `OriginSSLProtocols` is absent (a CloudFormation or Terraform file that leaves it out; the API's
     /// `OriginSslProtocols` is required, with `Items` among SSLv3 | TLSv1 | TLSv1.1 | TLSv1.2,
     /// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_OriginSslProtocols.html). TLSv1.2 is the
     /// console's preselected minimum origin SSL protocol; no AWS page read (2026-11) states a default for CloudFormation, so
     /// ``Origin/originSSLProtocolsDefaulted`` says when this value was assumed.
-    public static let defaultOriginSSLProtocols: [TLSVersion] = [.tls12]
+    package static let defaultOriginSSLProtocols: [TLSVersion] = [.tls12]
 
-    public init(
+    package init(
         id: String, domain: Value, originPath: String? = nil, kind: OriginKind = .custom, httpPort: Int = 80,
         httpsPort: Int = 443, protocolPolicy: OriginProtocolPolicy? = nil,
         originSSLProtocols: [TLSVersion]? = nil, readTimeout: Int = Origin.defaultReadTimeout,
@@ -189,28 +189,28 @@ public struct Origin: Sendable, Hashable, Codable {
     }
 
     /// Whether CloudFront ever reaches this origin over HTTPS (a custom origin that is not http-only).
-    public var usesHTTPS: Bool { kind == .custom && protocolPolicy != .httpOnly }
+    package var usesHTTPS: Bool { kind == .custom && protocolPolicy != .httpOnly }
 }
 
 /// A cache behaviour: which origin (or origin group) it sends requests to and whether the viewer's Host goes along.
-public struct Behavior: Sendable, Hashable, Codable {
+package struct Behavior: Sendable, Hashable, Codable {
     /// The path pattern, or ``defaultPattern`` for the default behaviour.
-    public var pathPattern: String
+    package var pathPattern: String
     /// The key of the origin or origin group it sends requests to (``Origin/id``'s form).
-    public var targetOriginId: String
+    package var targetOriginId: String
     /// The index of the origin it sends requests to (nil: an origin group, or no origin has that key).
-    public var targetPosition: Int?
+    package var targetPosition: Int?
     /// Whether the viewer's `Host` header is forwarded to the origin (nil when it cannot be told offline).
-    public var forwardsHost: Bool?
+    package var forwardsHost: Bool?
     /// Why: the legacy `ForwardedValues` headers, the managed or custom origin request policy, or the unknown id.
-    public var why: String
-    public var path: String
+    package var why: String
+    package var path: String
     /// The edge functions associated with the behaviour (Lambda@Edge, CloudFront Functions), in file order.
-    public var edgeFunctions: [EdgeFunction] = []
+    package var edgeFunctions: [EdgeFunction] = []
 
-    public static let defaultPattern = "Default (*)"
+    package static let defaultPattern = "Default (*)"
 
-    public init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String,
+    package init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String,
                 targetPosition: Int? = nil) {
         self.pathPattern = pathPattern
         self.targetOriginId = targetOriginId
@@ -232,21 +232,21 @@ public struct Behavior: Sendable, Hashable, Codable {
 ///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/helper-functions-origin-modification.html);
 ///   Host is read-only in viewer-request events ("Restrictions on all edge functions", HTTP headers,
 ///   https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-function-restrictions-all.html).
-public struct EdgeFunction: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable {
+package struct EdgeFunction: Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         case lambdaEdge = "lambda-edge"
         case cloudFrontFunction = "cloudfront-function"
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// `viewer-request`, `origin-request`, `origin-response`, `viewer-response` as written (nil when unresolved).
-    public var eventType: String?
+    package var eventType: String?
     /// The function's ARN as written.
-    public var function: Value
+    package var function: Value
     /// JSON path of the association.
-    public var path: String
+    package var path: String
 
-    public init(kind: Kind, eventType: String?, function: Value, path: String) {
+    package init(kind: Kind, eventType: String?, function: Value, path: String) {
         self.kind = kind
         self.eventType = eventType
         self.function = function
@@ -255,7 +255,7 @@ public struct EdgeFunction: Sendable, Hashable, Codable {
 
     /// Whether the function can send the request to another origin than the behaviour's, or change the Host the
     /// origin's certificate is checked against; nil when the event type is unresolved.
-    public var mayChangeOrigin: Bool? {
+    package var mayChangeOrigin: Bool? {
         guard let eventType else { return nil }
         return switch kind {
         case .lambdaEdge: eventType == "origin-request"
@@ -264,35 +264,35 @@ public struct EdgeFunction: Sendable, Hashable, Codable {
     }
 
     /// Whether it can change the Host header sent to the origin (Lambda@Edge on origin-request only).
-    public var mayChangeHost: Bool { kind == .lambdaEdge && eventType == "origin-request" }
+    package var mayChangeHost: Bool { kind == .lambdaEdge && eventType == "origin-request" }
 }
 
 /// An origin group (failover): its id and the origin ids it holds, primary first.
-public struct OriginGroup: Sendable, Hashable, Codable {
-    public var id: String
-    public var members: [String]
+package struct OriginGroup: Sendable, Hashable, Codable {
+    package var id: String
+    package var members: [String]
 
-    public init(id: String, members: [String]) {
+    package init(id: String, members: [String]) {
         self.id = id
         self.members = members
     }
 }
 
 /// One CloudFront distribution as read from a file.
-public struct Distribution: Sendable, Hashable, Codable {
+package struct Distribution: Sendable, Hashable, Codable {
     /// Logical id (CloudFormation), resource address (Terraform), distribution Id (API).
-    public var name: String
-    public var sourceFile: String
+    package var name: String
+    package var sourceFile: String
     /// JSON path of the distribution's configuration in the file.
-    public var path: String
-    public var aliases: [Value]
-    public var origins: [Origin]
-    public var behaviors: [Behavior]
-    public var originGroups: [OriginGroup]
+    package var path: String
+    package var aliases: [Value]
+    package var origins: [Origin]
+    package var behaviors: [Behavior]
+    package var originGroups: [OriginGroup]
     /// Every value that could not be resolved, in file order.
-    public var unresolved: [Unresolved]
+    package var unresolved: [Unresolved]
 
-    public init(
+    package init(
         name: String, sourceFile: String, path: String, aliases: [Value], origins: [Origin], behaviors: [Behavior],
         originGroups: [OriginGroup], unresolved: [Unresolved]
     ) {
@@ -306,8 +306,8 @@ public struct Distribution: Sendable, Hashable, Codable {
         self.unresolved = unresolved
     }
 
-    public func origin(id: String) -> Origin? { origins.first { $0.id == id } }
+    package func origin(id: String) -> Origin? { origins.first { $0.id == id } }
 
     /// The origin at `position` (its index in ``origins``).
-    public func origin(at position: Int) -> Origin? { origins.indices.contains(position) ? origins[position] : nil }
+    package func origin(at position: Int) -> Origin? { origins.indices.contains(position) ? origins[position] : nil }
 }

@@ -2,22 +2,22 @@ import TLSModel
 import TLSCatalog
 
 /// Something wrong, or worth knowing before a scan, about a distribution, found without the network.
-public struct DistributionFinding: Sendable, Hashable, Codable {
+package struct DistributionFinding: Sendable, Hashable, Codable {
     /// Stable identifier (`custom-header-not-allowed`, `origin-is-elb-dns-name`, …).
-    public var id: String
+    package var id: String
     /// `error`: CloudFront would answer 502 (or refuse the configuration); `warning`: worth a look; `info`: a fact
     /// the online checks act on.
-    public var severity: Severity
+    package var severity: Severity
     /// The origin the finding is about.
-    public var originId: String
-    public var message: String
-    public var fix: String
+    package var originId: String
+    package var message: String
+    package var fix: String
     /// JSON path of what the finding is about.
-    public var path: String
+    package var path: String
     /// The CloudFront generation it concerns, when only one.
-    public var generation: CloudFrontGeneration?
+    package var generation: CloudFrontGeneration?
 
-    public init(id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
+    package init(id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
                 generation: CloudFrontGeneration? = nil) {
         self.id = id
         self.generation = generation
@@ -38,7 +38,7 @@ public struct DistributionFinding: Sendable, Hashable, Codable {
 /// certificate must match the origin's DomainName or, if the cache behaviour forwards the Host header to the origin,
 /// the Host header's value. A viewer's Host is one of the distribution's aliases or, without aliases, the
 /// distribution's own `*.cloudfront.net` name (CloudFront refuses any other).
-public enum HostSent: String, Sendable, Hashable, Codable, CaseIterable {
+package enum HostSent: String, Sendable, Hashable, Codable, CaseIterable {
     /// Host is not forwarded: CloudFront sends the origin's DomainName and checks the certificate against it.
     case originDomain = "origin-domain"
     /// Host is forwarded: the alias the viewer asked for.
@@ -53,22 +53,22 @@ public enum HostSent: String, Sendable, Hashable, Codable, CaseIterable {
 /// Which behaviours send requests to one origin (directly or through an origin group) and, per behaviour, which
 /// Host it sends (the origin's DomainName, or the viewer's Host when forwarded; then the origin's certificate must
 /// cover every alias, not the origin's domain name).
-public struct OriginRouting: Sendable, Hashable, Codable {
-    public var originId: String
+package struct OriginRouting: Sendable, Hashable, Codable {
+    package var originId: String
     /// Path patterns of the behaviours, in the distribution's order.
-    public var behaviors: [String]
+    package var behaviors: [String]
     /// The path patterns of those that forward Host.
-    public var hostBehaviors: [String]
+    package var hostBehaviors: [String]
     /// The path patterns of those whose origin request policy cannot be read (Host may be forwarded).
-    public var unknownBehaviors: [String]
+    package var unknownBehaviors: [String]
     /// The path patterns of those known not to forward Host (CloudFront sends the origin's DomainName).
-    public var domainBehaviors: [String]
+    package var domainBehaviors: [String]
     /// The origin groups (failover) the origin is a member of.
-    public var originGroups: [String]
+    package var originGroups: [String]
     /// JSON paths of the behaviours that forward Host, in the same order as ``hostBehaviors``.
-    public var hostBehaviorPaths: [String]
+    package var hostBehaviorPaths: [String]
 
-    public init(originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
+    package init(originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
                 domainBehaviors: [String] = [], originGroups: [String], hostBehaviorPaths: [String] = []) {
         self.originId = originId
         self.behaviors = behaviors
@@ -80,24 +80,24 @@ public struct OriginRouting: Sendable, Hashable, Codable {
     }
 
     /// Whether some behaviour forwards Host: true if one does, nil if none does but some cannot be told, else false.
-    public var forwardsHost: Bool? {
+    package var forwardsHost: Bool? {
         if !hostBehaviors.isEmpty { return true }
         return unknownBehaviors.isEmpty ? false : nil
     }
 
     /// True when the origin is reached and every behaviour that reaches it forwards the viewer's Host: CloudFront
     /// never checks its certificate against its DomainName.
-    public var everyBehaviorForwardsHost: Bool {
+    package var everyBehaviorForwardsHost: Bool {
         !hostBehaviors.isEmpty && unknownBehaviors.isEmpty && domainBehaviors.isEmpty
     }
 
     /// True when CloudFront checks the certificate against the DomainName for some request: a behaviour does not
     /// forward Host, or none reaches the origin (the DomainName is then all the file says).
-    public var checksDomainName: Bool { !domainBehaviors.isEmpty || behaviors.isEmpty }
+    package var checksDomainName: Bool { !domainBehaviors.isEmpty || behaviors.isEmpty }
 
     /// The Host each group of behaviours sends, in ``HostSent`` order, omitting empty groups. `hasAliases`: whether
     /// the distribution has at least one alias (resolved or not).
-    public func hostSent(hasAliases: Bool) -> [(host: HostSent, behaviors: [String])] {
+    package func hostSent(hasAliases: Bool) -> [(host: HostSent, behaviors: [String])] {
         let groups: [(HostSent, [String])] = [
             (.originDomain, domainBehaviors),
             (hasAliases ? .viewerHost : .cloudFrontDomain, hostBehaviors),
@@ -108,7 +108,7 @@ public struct OriginRouting: Sendable, Hashable, Codable {
 }
 
 /// The checks of a distribution that need no network.
-public enum DistributionChecks {
+package enum DistributionChecks {
     /// Custom headers CloudFront can't add to origin requests, lower-cased.
     ///
     /// Source: "Custom headers that CloudFront can't add to origin requests", in "Add custom headers to origin
@@ -116,7 +116,7 @@ public enum DistributionChecks {
     /// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html#add-origin-custom-headers-denylist
     /// (the full list read in the archived guide, awsdocs/amazon-cloudfront-developer-guide
     /// `doc_source/add-origin-custom-headers.md`, commit 2ca57aea7c6ff95ff99ba7a48e8ddf4830113241).
-    public static let disallowedCustomHeaders: [String] = [
+    package static let disallowedCustomHeaders: [String] = [
         "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
         "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
         "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via",
@@ -124,16 +124,16 @@ public enum DistributionChecks {
     ]
 
     /// Prefixes of header names CloudFront can't add (same source), lower-cased.
-    public static let disallowedCustomHeaderPrefixes: [String] = ["x-amz-", "x-edge-"]
+    package static let disallowedCustomHeaderPrefixes: [String] = ["x-amz-", "x-edge-"]
 
     /// Whether CloudFront refuses `name` as an origin custom header.
-    public static func isDisallowedCustomHeader(_ name: String) -> Bool {
+    package static func isDisallowedCustomHeader(_ name: String) -> Bool {
         let lower = name.lowercased()
         return disallowedCustomHeaders.contains(lower) || disallowedCustomHeaderPrefixes.contains { lower.hasPrefix($0) }
     }
 
     /// Every finding of `distribution`, origin by origin.
-    public static func findings(for distribution: Distribution) -> [DistributionFinding] {
+    package static func findings(for distribution: Distribution) -> [DistributionFinding] {
         zip(distribution.origins, routing(of: distribution)).flatMap { origin, route -> [DistributionFinding] in
             var findings = headerFindings(origin)
             findings += elbNameFindings(origin, route)
@@ -151,7 +151,7 @@ public enum DistributionChecks {
     }
 
     /// For each origin, in the distribution's order: the behaviours that reach it and which of them forward Host.
-    public static func routing(of distribution: Distribution) -> [OriginRouting] {
+    package static func routing(of distribution: Distribution) -> [OriginRouting] {
         distribution.origins.map { origin in
             let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
             let reaching = behaviors(reaching: origin, in: distribution)
@@ -262,7 +262,7 @@ public enum DistributionChecks {
     }
 
     /// The id of the finding for Host forwarded on a distribution without aliases.
-    public static let cloudFrontDomainHost = "viewer-host-is-cloudfront-domain"
+    package static let cloudFrontDomainHost = "viewer-host-is-cloudfront-domain"
 
     /// The listener's SslPolicy against every CloudFront generation.
     private static func listenerFindings(_ balancer: LinkedLoadBalancer, origin: Origin) -> [DistributionFinding] {

@@ -13,17 +13,17 @@ import TLSCatalog
 /// - a Terraform plan as `terraform show -json PLAN` prints it (`aws_cloudfront_distribution` resources).
 ///
 /// Anything else is a ``TLSMatrixError`` with code `.invalidDistribution` and a one-line reason.
-public enum DistributionFile {
+package enum DistributionFile {
     /// The distributions in the file at `path`. `parameters` are CloudFormation parameter values given by the caller
     /// (they win over each parameter's `Default`).
-    public static func read(path: String, parameters: [String: String] = [:]) throws -> [Distribution] {
+    package static func read(path: String, parameters: [String: String] = [:]) throws -> [Distribution] {
         let result = load(path: path, parameters: parameters)
         if let error = result.error { throw TLSMatrixError(.invalidDistribution, error) }
         return result.distributions
     }
 
     /// The most a distribution file may hold (a CloudFormation template is at most 1 MB; plans can be larger).
-    public static let sizeLimit = 64 << 20
+    package static let sizeLimit = 64 << 20
 
     /// Reads a regular file (its size checked first) or a pipe (`<(aws cloudfront …)`, read up to ``sizeLimit``);
     /// a directory, a device (`/dev/zero`) or a socket is refused at once.
@@ -68,21 +68,21 @@ public enum DistributionFile {
     }
 
     /// The distributions in `text`; `file` names it in paths and errors.
-    public static func parse(_ text: String, file: String, parameters: [String: String] = [:]) throws -> [Distribution] {
+    package static func parse(_ text: String, file: String, parameters: [String: String] = [:]) throws -> [Distribution] {
         let result = parseResult(text, file: file, parameters: parameters)
         if let error = result.error { throw TLSMatrixError(.invalidDistribution, error) }
         return result.distributions
     }
 
     /// The file at `path` read into its result: never throws; a file that gives nothing has its ``DistributionFileResult/error``.
-    public static func load(path: String, parameters: [String: String] = [:]) -> DistributionFileResult {
+    package static func load(path: String, parameters: [String: String] = [:]) -> DistributionFileResult {
         load(path: path, parameters: parameters, unresolvedParameters: [:], chain: [])
     }
 
     /// Every file of `paths`, each with its result or its error, in order. A file that is also the nested-stack
     /// child of another file given is audited through its parent (with the parameters the parent passes) and not
     /// on its own (``DistributionFileResult/auditedAsChildOf``).
-    public static func loadAll(paths: [String], parameters: [String: String] = [:]) -> [DistributionFileResult] {
+    package static func loadAll(paths: [String], parameters: [String: String] = [:]) -> [DistributionFileResult] {
         var results = paths.map { load(path: $0, parameters: parameters) }
         var parents: [String: String] = [:]
         for result in results {

@@ -3,33 +3,33 @@ import TLSCatalog
 /// What one input file gave: its distributions, or the reason it gave none, and what the reader left out on purpose
 /// (resources whose `Condition` is false) or could not follow (nested stacks). Reports show one of these per file,
 /// so one unusable file does not hide the others.
-public struct DistributionFileResult: Sendable {
+package struct DistributionFileResult: Sendable {
     /// The file as given.
-    public var file: String
+    package var file: String
     /// What the file was read as (`CloudFormation template`, `get-distribution-config output`, …); nil on an error
     /// before the shape was known.
-    public var shape: String?
+    package var shape: String?
     /// The distributions, those of followed nested stacks included (their ``Distribution/sourceFile`` is the child).
-    public var distributions: [Distribution]
+    package var distributions: [Distribution]
     /// Resources not audited because their `Condition` is false.
-    public var skipped: [SkippedResource]
+    package var skipped: [SkippedResource]
     /// The `AWS::CloudFormation::Stack` resources met, followed or not.
-    public var nestedStacks: [NestedStack]
+    package var nestedStacks: [NestedStack]
     /// File-level values that could not be resolved (a nested stack's template, a distribution's undecided
     /// `Condition`); each distribution lists its own in ``Distribution/unresolved``.
-    public var unresolved: [Unresolved]
+    package var unresolved: [Unresolved]
     /// The CloudFormation parameters the template declares, in file order (nil when not a template).
-    public var parameters: [String]?
+    package var parameters: [String]?
     /// Why the file gave nothing (not readable, not a distribution file, a template without distributions or
     /// nested stacks); nil when it was read.
-    public var error: String?
+    package var error: String?
     /// Set when the file was also reached as the nested-stack child of another file given: it is audited there (with
     /// the parameters the parent passes), not on its own, and this names the parent.
-    public var auditedAsChildOf: String?
+    package var auditedAsChildOf: String?
     /// Where each value was read, per file (this file and any nested-stack child), for reports that point at lines.
-    public var sourceMaps: [String: SourceMap]
+    package var sourceMaps: [String: SourceMap]
 
-    public init(file: String, shape: String? = nil, distributions: [Distribution] = [], skipped: [SkippedResource] = [],
+    package init(file: String, shape: String? = nil, distributions: [Distribution] = [], skipped: [SkippedResource] = [],
                 nestedStacks: [NestedStack] = [], unresolved: [Unresolved] = [], parameters: [String]? = nil,
                 error: String? = nil, sourceMaps: [String: SourceMap] = [:]) {
         self.file = file
@@ -44,20 +44,20 @@ public struct DistributionFileResult: Sendable {
     }
 
     /// The line and column of `path` in `file` (or of the nearest enclosing value that has one).
-    public func position(file: String, path: String) -> SourcePosition? { sourceMaps[file]?.position(of: path) }
+    package func position(file: String, path: String) -> SourcePosition? { sourceMaps[file]?.position(of: path) }
 }
 
 /// A template resource the audit leaves out because its `Condition` is false (CloudFormation does not create it).
-public struct SkippedResource: Sendable, Hashable, Codable {
-    public var logicalId: String
-    public var type: String
-    public var condition: String
+package struct SkippedResource: Sendable, Hashable, Codable {
+    package var logicalId: String
+    package var type: String
+    package var condition: String
     /// The file it is in.
-    public var file: String
+    package var file: String
     /// JSON path of the resource (`Resources.Cdn`).
-    public var path: String
+    package var path: String
 
-    public init(logicalId: String, type: String, condition: String, file: String, path: String) {
+    package init(logicalId: String, type: String, condition: String, file: String, path: String) {
         self.logicalId = logicalId
         self.type = type
         self.condition = condition
@@ -65,24 +65,24 @@ public struct SkippedResource: Sendable, Hashable, Codable {
         self.path = path
     }
 
-    public var message: String { "\(logicalId) (\(type)) is not created: its condition \(condition) is false" }
+    package var message: String { "\(logicalId) (\(type)) is not created: its condition \(condition) is false" }
 }
 
 /// An `AWS::CloudFormation::Stack` resource and what became of its template.
-public struct NestedStack: Sendable, Hashable, Codable {
-    public var logicalId: String
+package struct NestedStack: Sendable, Hashable, Codable {
+    package var logicalId: String
     /// The file that declares it.
-    public var parentFile: String
+    package var parentFile: String
     /// `TemplateURL` as resolved, nil when it cannot be.
-    public var templateURL: String?
+    package var templateURL: String?
     /// The child template's file when followed.
-    public var childFile: String?
+    package var childFile: String?
     /// Why not followed (remote URL, no such file, unresolved URL, …); nil when followed.
-    public var problem: String?
+    package var problem: String?
     /// JSON path of the resource.
-    public var path: String
+    package var path: String
 
-    public init(logicalId: String, parentFile: String, templateURL: String?, childFile: String?, problem: String?, path: String) {
+    package init(logicalId: String, parentFile: String, templateURL: String?, childFile: String?, problem: String?, path: String) {
         self.logicalId = logicalId
         self.parentFile = parentFile
         self.templateURL = templateURL
@@ -95,13 +95,13 @@ public struct NestedStack: Sendable, Hashable, Codable {
 extension DistributionFile {
     /// The `--param` names none of `results`' templates declares (pseudo parameters such as `AWS::Region` are
     /// always accepted), in the order given.
-    public static func unknownParameters(_ names: [String], in results: [DistributionFileResult]) -> [String] {
+    package static func unknownParameters(_ names: [String], in results: [DistributionFileResult]) -> [String] {
         let declared = Set(results.flatMap { $0.parameters ?? [] })
         return names.filter { !declared.contains($0) && !TemplateParameters.pseudoParameters.contains($0) }
     }
 
     /// The error for unknown `--param` names, listing each template's parameters.
-    public static func unknownParametersError(_ unknown: [String], in results: [DistributionFileResult]) -> TLSMatrixError {
+    package static func unknownParametersError(_ unknown: [String], in results: [DistributionFileResult]) -> TLSMatrixError {
         let listing = results.map { result -> String in
             guard let names = result.parameters else { return "\(result.file) is not a CloudFormation template (no parameters)" }
             return "\(result.file) declares " + (names.isEmpty ? "no parameters" : names.joined(separator: ", "))

@@ -1,9 +1,9 @@
 /// Checks of a distribution against the template around it, beside ``DistributionChecks``: whether the load balancer
 /// an origin points at (`!GetAtt LB.DNSName`) has a listener on the port and protocol CloudFront will use, and
 /// whether origin ids are unique.
-public enum ListenerChecks {
+package enum ListenerChecks {
     /// Every finding of these checks for `distribution`, origin by origin.
-    public static func findings(for distribution: Distribution) -> [DistributionFinding] {
+    package static func findings(for distribution: Distribution) -> [DistributionFinding] {
         var findings: [DistributionFinding] = []
         if distribution.origins.isEmpty {
             findings.append(DistributionFinding(

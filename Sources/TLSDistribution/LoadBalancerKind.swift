@@ -1,5 +1,5 @@
 /// Which Elastic Load Balancing generation a template's load balancer belongs to, and how its DNS names look.
-public enum LoadBalancerKind: String, Sendable, Hashable, Codable {
+package enum LoadBalancerKind: String, Sendable, Hashable, Codable {
     /// `AWS::ElasticLoadBalancingV2::LoadBalancer` (application, network or gateway load balancer).
     case v2
     /// `AWS::ElasticLoadBalancing::LoadBalancer`, the Classic Load Balancer, whose `Listeners` and `Policies` are
@@ -7,7 +7,7 @@ public enum LoadBalancerKind: String, Sendable, Hashable, Codable {
     case classic
 
     /// The kind of a CloudFormation resource type, nil for anything else.
-    public init?(resourceType: String) {
+    package init?(resourceType: String) {
         switch resourceType {
         case "AWS::ElasticLoadBalancingV2::LoadBalancer": self = .v2
         case "AWS::ElasticLoadBalancing::LoadBalancer": self = .classic
@@ -22,7 +22,7 @@ public enum LoadBalancerKind: String, Sendable, Hashable, Codable {
     ///   `dualstack.` and `ipv6.` forms, and the old `NAME-ID.elb.amazonaws.com` of us-east-1;
     /// - Network Load Balancers: `NAME-ID.elb.REGION.amazonaws.com`;
     /// - the same under `amazonaws.com.cn` (China regions).
-    public static func isELBDNSName(_ name: String) -> Bool {
+    package static func isELBDNSName(_ name: String) -> Bool {
         var labels = name.lowercased().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         if labels.last == "" { labels.removeLast() }  // a trailing dot
         if labels.last == "cn" { labels.removeLast() }

@@ -15,7 +15,7 @@
 ///   before their IDs); the IDs are the ones several independent public infrastructure repositories use for these
 ///   names (``confirmedByAWS`` is false for them, and reports say so).
 /// A policy id not listed here is reported as unknown, never guessed.
-public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable {
+package enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable {
     case allViewer = "216adef6-5c7f-47e4-b989-5492eafa07d3"
     case allViewerAndCloudFrontHeaders2022_06 = "33f36d7e-f396-46d9-90e0-52428a34d9dc"
     case allViewerExceptHostHeader = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
@@ -26,7 +26,7 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
     case userAgentRefererHeaders = "acba4595-bd28-49b8-b9fe-13317c0390fa"
 
     /// The policy's name as AWS writes it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .allViewer: "AllViewer"
         case .allViewerAndCloudFrontHeaders2022_06: "AllViewerAndCloudFrontHeaders-2022-06"
@@ -40,7 +40,7 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
     }
 
     /// Whether the policy forwards the viewer's `Host` header.
-    public var forwardsHost: Bool {
+    package var forwardsHost: Bool {
         switch self {
         case .allViewer, .allViewerAndCloudFrontHeaders2022_06, .hostHeaderOnly: true
         case .allViewerExceptHostHeader, .corsCustomOrigin, .corsS3Origin, .elementalMediaTailorPersonalizedManifests,
@@ -49,7 +49,7 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
     }
 
     /// Whether an AWS page gives this ID (false: known from public infrastructure code only).
-    public var confirmedByAWS: Bool {
+    package var confirmedByAWS: Bool {
         switch self {
         case .allViewerExceptHostHeader, .hostHeaderOnly: false
         default: true
@@ -57,7 +57,7 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
     }
 
     /// The managed policy with this ID (case-insensitive).
-    public static func named(id: String) -> ManagedOriginRequestPolicy? {
+    package static func named(id: String) -> ManagedOriginRequestPolicy? {
         ManagedOriginRequestPolicy(rawValue: id.lowercased())
     }
 }
@@ -70,14 +70,14 @@ public enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable 
 /// explicitly; the normalised Accept-Encoding), CachingOptimizedForUncompressedObjects (none), CachingDisabled
 /// (none), Elemental-MediaPackage (Origin). Newer managed policies (Amplify, UseOriginCacheControlHeaders, …) are
 /// not in that copy: their IDs are reported as unknown and Host forwarding as undecided, never guessed.
-public enum ManagedCachePolicy: String, Sendable, CaseIterable, Codable {
+package enum ManagedCachePolicy: String, Sendable, CaseIterable, Codable {
     case cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
     case cachingOptimizedForUncompressedObjects = "b2884449-e4de-46a7-ac36-70bc7f1ddd6d"
     case cachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
     case elementalMediaPackage = "08627262-05a9-4f76-9ded-b50ca2e3a84f"
 
     /// The policy's name as AWS writes it.
-    public var name: String {
+    package var name: String {
         switch self {
         case .cachingOptimized: "Managed-CachingOptimized"
         case .cachingOptimizedForUncompressedObjects: "Managed-CachingOptimizedForUncompressedObjects"
@@ -87,8 +87,8 @@ public enum ManagedCachePolicy: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether the policy's headers include Host (none of these does).
-    public var forwardsHost: Bool { false }
+    package var forwardsHost: Bool { false }
 
     /// The managed policy with this ID (case-insensitive).
-    public static func named(id: String) -> ManagedCachePolicy? { ManagedCachePolicy(rawValue: id.lowercased()) }
+    package static func named(id: String) -> ManagedCachePolicy? { ManagedCachePolicy(rawValue: id.lowercased()) }
 }

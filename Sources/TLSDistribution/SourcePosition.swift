@@ -1,9 +1,9 @@
 /// Where a value was read in its file: 1-based line and column (columns count Unicode scalars, as libyaml does).
-public struct SourcePosition: Sendable, Hashable, Codable {
-    public var line: Int
-    public var column: Int
+package struct SourcePosition: Sendable, Hashable, Codable {
+    package var line: Int
+    package var column: Int
 
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
@@ -12,10 +12,10 @@ public struct SourcePosition: Sendable, Hashable, Codable {
 /// The positions of a file's values by JSON path (`Resources.Cdn.Properties.DistributionConfig.Origins[1].Id`), the
 /// same paths findings and unresolved values carry: a mapping key's path points at the key, a list element's at the
 /// element. Short-form YAML tags have the long form's path (`…OriginRequestPolicyId.Fn::If[1]`).
-public struct SourceMap: Sendable, Hashable {
-    public private(set) var positions: [String: SourcePosition] = [:]
+package struct SourceMap: Sendable, Hashable {
+    package private(set) var positions: [String: SourcePosition] = [:]
 
-    public init(positions: [String: SourcePosition] = [:]) { self.positions = positions }
+    package init(positions: [String: SourcePosition] = [:]) { self.positions = positions }
 
     /// Files larger than this get no source map (a CloudFormation template is at most 1 MB; plans can be huge).
     static let sizeLimit = 4 << 20
@@ -25,7 +25,7 @@ public struct SourceMap: Sendable, Hashable {
     }
 
     /// The position of `path`, or of the nearest enclosing value that has one (`…Origins[1].Id` → `…Origins[1]`).
-    public func position(of path: String) -> SourcePosition? {
+    package func position(of path: String) -> SourcePosition? {
         var path = Substring(path)
         while !path.isEmpty {
             if let found = positions[String(path)] { return found }

@@ -18,9 +18,9 @@ import Synchronization
 /// Cheap when far from the limit: the sockets this process holds are counted, and only when that count and
 /// the descriptors open at start come near the limit (`getrlimit` per socket) does a check open ``kept``
 /// descriptors on /dev/null and close them again.
-public enum DescriptorHeadroom {
+package enum DescriptorHeadroom {
     /// Descriptors a probe's socket must leave free.
-    public static let kept = 8
+    package static let kept = 8
 
     private static let sockets = Atomic<Int>(0)
     private static let checks = Mutex<Void>(())
@@ -56,7 +56,7 @@ public enum DescriptorHeadroom {
     }
 
     /// Descriptors open right now (inherited ones included).
-    public static func openDescriptors() -> Int {
+    package static func openDescriptors() -> Int {
         for folder in ["/proc/self/fd", "/dev/fd"] {
             if let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) {
                 return max(0, entries.count - 1)  // the listing's own descriptor

@@ -5,9 +5,9 @@ import TLSCatalog
 ///
 /// The first call computes the tables, which takes some milliseconds of library calls; call
 /// ``warmUp()`` from async code to do that on a thread of its own instead of the cooperative pool.
-public enum EngineCapabilities {
+package enum EngineCapabilities {
     /// Computes every table off the cooperative pool. Later calls return at once.
-    public static func warmUp() async {
+    package static func warmUp() async {
         await EngineThread.run {
             _ = OpenSSLBackend.suites
             _ = OpenSSLBackend.groups
@@ -19,28 +19,28 @@ public enum EngineCapabilities {
 
     /// For each version, the suite code points the linked OpenSSL can offer (sorted). A version
     /// OpenSSL cannot speak (SSLv2; SSLv3 on Debian) maps to an empty list.
-    public static func openssl() -> [TLSVersion: [UInt16]] { OpenSSLBackend.offerable }
+    package static func openssl() -> [TLSVersion: [UInt16]] { OpenSSLBackend.offerable }
 
     /// For each version, the suite code points the linked GnuTLS can offer (sorted).
-    public static func gnutls() -> [TLSVersion: [UInt16]] { GnuTLSBackend.offerable }
+    package static func gnutls() -> [TLSVersion: [UInt16]] { GnuTLSBackend.offerable }
 
     /// Whether `engine` can offer `suite` at `version`. The wire engine can offer anything.
-    public static func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
+    package static func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
         library(engine)?.canOffer(version: version, suite: suite) ?? true
     }
 
     /// Whether `engine` can offer the named group `group` (IANA code point).
-    public static func canOffer(_ engine: EngineKind, group: UInt16) -> Bool {
+    package static func canOffer(_ engine: EngineKind, group: UInt16) -> Bool {
         library(engine)?.canOffer(group: group) ?? true
     }
 
     /// The versions `engine` can speak at all here.
-    public static func versions(_ engine: EngineKind) -> [TLSVersion] {
+    package static func versions(_ engine: EngineKind) -> [TLSVersion] {
         library(engine)?.versions ?? TLSVersion.allCases
     }
 
     /// The linked library's own version text, e.g. `OpenSSL 3.0.19 27 Jan 2026` or `GnuTLS 3.7.9`.
-    public static func libraryVersion(_ engine: EngineKind) -> String {
+    package static func libraryVersion(_ engine: EngineKind) -> String {
         library(engine)?.versionText ?? "tlsmatrix wire engine"
     }
 

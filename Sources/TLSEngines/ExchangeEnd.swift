@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 /// How one request/response exchange over TCP ended.
-public enum ExchangeEnd<Consumer: ResponseConsumer>: Sendable {
+package enum ExchangeEnd<Consumer: ResponseConsumer>: Sendable {
     /// The consumer had what it needed.
     case complete(Consumer)
     /// The peer closed the connection first.

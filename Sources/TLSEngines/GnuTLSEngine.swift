@@ -15,12 +15,12 @@ import TLSWire
 /// and MAC are all enabled. When that is more than was requested and the server picks one of
 /// the extras, the probe reports a local failure rather than claim an acceptance it was not
 /// asked about. No verification, no tickets; runs on a dedicated thread with a non-blocking socket.
-public struct GnuTLSEngine: HandshakeEngine {
-    public let kind = EngineKind.gnutls
+package struct GnuTLSEngine: HandshakeEngine {
+    package let kind = EngineKind.gnutls
 
-    public init() {}
+    package init() {}
 
-    public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
+    package func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
         await LibraryHandshake<GnuTLSBackend>.probe(request, to: endpoint, deadlines: deadlines)
     }
 }

@@ -9,15 +9,15 @@ import TLSWire
 ///
 /// Layouts (draft-ietf-tls-ecdhe-mlkem §4.1 and draft-ietf-tls-mlkem): X25519MLKEM768 is the ML-KEM-768 key
 /// then the X25519 share; SecP256r1MLKEM768 and SecP384r1MLKEM1024 put the curve point first.
-public enum HybridKeyShares {
-    public static let x25519MLKEM768: UInt16 = 0x11EC
-    public static let secp256r1MLKEM768: UInt16 = 0x11EB
-    public static let secp384r1MLKEM1024: UInt16 = 0x11ED
-    public static let mlkem768: UInt16 = 0x0201
-    public static let mlkem1024: UInt16 = 0x0202
+package enum HybridKeyShares {
+    package static let x25519MLKEM768: UInt16 = 0x11EC
+    package static let secp256r1MLKEM768: UInt16 = 0x11EB
+    package static let secp384r1MLKEM1024: UInt16 = 0x11ED
+    package static let mlkem768: UInt16 = 0x0201
+    package static let mlkem1024: UInt16 = 0x0202
 
     /// A fresh share for `group`, or nil when the group is not one of the post-quantum groups above.
-    public static func share(for group: UInt16) -> [UInt8]? {
+    package static func share(for group: UInt16) -> [UInt8]? {
         switch group {
         case x25519MLKEM768: mlkem768Key().map { $0 + KeyShareSamples.x25519 }
         case secp256r1MLKEM768: mlkem768Key().map { KeyShareSamples.secp256r1 + $0 }

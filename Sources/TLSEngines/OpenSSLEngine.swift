@@ -13,12 +13,12 @@ import TLSWire
 /// system-wide `system_default` section never apply), security level 0, min = max = the requested
 /// version, exactly the requested suites this OpenSSL can offer, no verification, no tickets and
 /// no session cache. The handshake runs on a dedicated thread with a non-blocking socket.
-public struct OpenSSLEngine: HandshakeEngine {
-    public let kind = EngineKind.openssl
+package struct OpenSSLEngine: HandshakeEngine {
+    package let kind = EngineKind.openssl
 
-    public init() {}
+    package init() {}
 
-    public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
+    package func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
         await LibraryHandshake<OpenSSLBackend>.probe(request, to: endpoint, deadlines: deadlines)
     }
 }

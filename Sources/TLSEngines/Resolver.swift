@@ -12,15 +12,15 @@ import TLSCatalog
 /// waiting when the deadline passes; a lookup that outlives its caller finishes in the background.
 /// At most ``maxLookupThreads`` lookup threads exist at once, so a hung resolver cannot pile them up;
 /// a name that waits for a thread waits within its own deadline.
-public enum Resolver {
+package enum Resolver {
     /// A blocking lookup: the distinct addresses of a name, IPv4 first. ``systemLookup(_:)`` by default.
-    public typealias Lookup = @Sendable (String) throws -> [String]
+    package typealias Lookup = @Sendable (String) throws -> [String]
 
     /// The default deadline per name.
-    public static let defaultTimeout: Duration = ScanDefaults.dnsTimeout
+    package static let defaultTimeout: Duration = ScanDefaults.dnsTimeout
 
     /// Lookup threads alive at once (including lookups whose callers gave up at their deadline).
-    public static let maxLookupThreads = 32
+    package static let maxLookupThreads = 32
 
     /// All distinct addresses for `host`, IPv4 first; an IP literal resolves to itself. Throws a
     /// ``TLSMatrixError``: ``TLSMatrixError/Code/nameNotResolved`` when the name does not resolve,
@@ -31,7 +31,7 @@ public enum Resolver {
     /// pool has about one thread per core, so a few threads blocked there (by anyone in the process) held
     /// a 0.3 s deadline back for 30 s on a 2-core machine; a private queue is served by an overcommitting
     /// thread even then.
-    public static func addresses(of host: String, timeout: Duration = defaultTimeout,
+    package static func addresses(of host: String, timeout: Duration = defaultTimeout,
                                  lookup: @escaping Lookup = systemLookup) async throws -> [String] {
         if IPAddressText.isLiteral(host) { return [host] }
         let answer = Answer()
@@ -59,7 +59,7 @@ public enum Resolver {
 
 
     /// getaddrinfo (A and AAAA, TCP), blocking: the distinct addresses, IPv4 first.
-    public static func systemLookup(_ host: String) throws -> [String] {
+    package static func systemLookup(_ host: String) throws -> [String] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)

@@ -11,9 +11,9 @@ import Darwin
 /// (an IPv6 address on an IPv4-only host), no free local address or port, or a local firewall that
 /// forbids the connection is not: the origin was never asked. Those probes end `failed` with stage
 /// ``ProbeFailure/Stage/localSystem`` and never count as "origin not responding".
-public enum SocketErrno {
+package enum SocketErrno {
     /// errno values that describe this machine, not the peer.
-    public static let local: Set<Int32> = [
+    package static let local: Set<Int32> = [
         EMFILE, ENFILE, ENOBUFS, ENOMEM,    // out of descriptors or memory
         ENETUNREACH, ENETDOWN,              // no route from this host (e.g. AAAA on an IPv4-only host)
         EADDRNOTAVAIL, EADDRINUSE,          // no usable local address or port
@@ -22,10 +22,10 @@ public enum SocketErrno {
     ]
 
     /// True when `code` is a problem of the scanning machine rather than of the origin.
-    public static func isLocal(_ code: Int32) -> Bool { local.contains(code) }
+    package static func isLocal(_ code: Int32) -> Bool { local.contains(code) }
 
     /// Short human text for the errno values a scanner meets, with the symbolic name.
-    public static func describe(_ code: Int32) -> String {
+    package static func describe(_ code: Int32) -> String {
         switch code {
         case ECONNREFUSED: return "connection refused"
         case ECONNRESET: return "connection reset"
@@ -49,7 +49,7 @@ public enum SocketErrno {
     }
 
     /// The reason text of a probe that a local errno stopped; says plainly that the origin was not at fault.
-    public static func localReason(_ code: Int32, during step: String? = nil) -> String {
+    package static func localReason(_ code: Int32, during step: String? = nil) -> String {
         "local problem on the scanning machine, not the origin: " + (step.map { "\($0): " } ?? "") + describe(code)
     }
 }

@@ -2,26 +2,26 @@ import TLSCatalog
 
 /// The real machine: the wire engine, OpenSSL and GnuTLS as linked here, the system resolver and NIO's TCP
 /// connects. What the program hands to the enumerator (see ``ScanEnvironment``).
-public struct SystemEnvironment: ScanEnvironment {
-    public init() {}
+package struct SystemEnvironment: ScanEnvironment {
+    package init() {}
 
-    public var wire: any HandshakeEngine { WireEngine() }
+    package var wire: any HandshakeEngine { WireEngine() }
 
-    public var helloObserver: (any HelloObserver)? { WireEngine() }
+    package var helloObserver: (any HelloObserver)? { WireEngine() }
 
-    public var libraries: [any HandshakeEngine] { [OpenSSLEngine(), GnuTLSEngine()] }
+    package var libraries: [any HandshakeEngine] { [OpenSSLEngine(), GnuTLSEngine()] }
 
-    public func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
+    package func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
         EngineCapabilities.canOffer(engine, version: version, suite: suite)
     }
 
-    public func prepare() async { await EngineCapabilities.warmUp() }
+    package func prepare() async { await EngineCapabilities.warmUp() }
 
-    public func addresses(of host: String, timeout: Duration) async throws -> [String] {
+    package func addresses(of host: String, timeout: Duration) async throws -> [String] {
         try await Resolver.addresses(of: host, timeout: timeout)
     }
 
-    public func connect(to endpoint: Endpoint, timeout: Duration) async -> String? {
+    package func connect(to endpoint: Endpoint, timeout: Duration) async -> String? {
         switch await TCPTransport().connectOnly(to: endpoint, timeout: timeout) {
         case nil: nil
         case .timedOut?: "TCP connect timed out"

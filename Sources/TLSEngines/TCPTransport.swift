@@ -4,15 +4,15 @@ import NIOPosix
 /// TCP with a connect deadline and an overall response deadline, on SwiftNIO's event loops.
 ///
 /// Nothing here blocks a thread: many exchanges can be in flight on two cores.
-public struct TCPTransport: Sendable {
+package struct TCPTransport: Sendable {
     private let group: any EventLoopGroup
 
-    public init() {
+    package init() {
         self.group = MultiThreadedEventLoopGroup.singleton
     }
 
     /// Connects to `endpoint`, sends `request`, and feeds every received byte to `consumer`.
-    public func exchange<Consumer: ResponseConsumer>(
+    package func exchange<Consumer: ResponseConsumer>(
         to endpoint: Endpoint, send request: [UInt8], consumer: Consumer, deadlines: Deadlines
     ) async -> ExchangeEnd<Consumer> {
         let address: SocketAddress
@@ -47,7 +47,7 @@ public struct TCPTransport: Sendable {
     }
 
     /// Opens and closes a TCP connection: nil when it connected, else why not.
-    public func connectOnly(to endpoint: Endpoint, timeout: Duration) async -> ExchangeEnd<NoResponse>? {
+    package func connectOnly(to endpoint: Endpoint, timeout: Duration) async -> ExchangeEnd<NoResponse>? {
         let address: SocketAddress
         do {
             address = try SocketAddress(ipAddress: endpoint.address, port: endpoint.port)

@@ -2,15 +2,15 @@ import TLSCatalog
 import TLSWire
 
 /// Probes with hand-built hellos: any code point, any version from SSL 2.0 to TLS 1.3, no crypto.
-public struct WireEngine: HandshakeEngine, HelloObserver {
-    public let kind = EngineKind.wire
+package struct WireEngine: HandshakeEngine, HelloObserver {
+    package let kind = EngineKind.wire
     private let transport: TCPTransport
 
-    public init(transport: TCPTransport = TCPTransport()) {
+    package init(transport: TCPTransport = TCPTransport()) {
         self.transport = transport
     }
 
-    public func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
+    package func probe(_ request: ProbeRequest, to endpoint: Endpoint, deadlines: Deadlines) async -> ProbeOutcome {
         let bytes: [UInt8]
         var retryable: ClientHello?
         if request.version == .sslv2 {
@@ -32,7 +32,7 @@ public struct WireEngine: HandshakeEngine, HelloObserver {
     /// Sends a named client's own ClientHello (``ClientHello/Shape``: every version it speaks, its order, its
     /// extensions) and reports what the server picked. Key shares for hybrid post-quantum groups are made fresh
     /// here (``HybridKeyShares``) unless the hello already carries them. `helloBytes` is the size sent.
-    public func observe(_ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
+    package func observe(_ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
                         wantsCertificates: Bool) async -> (outcome: ProbeOutcome, helloBytes: Int) {
         var hello = hello
         for group in Set(hello.groups) where hello.share(for: group) == nil {

@@ -2,8 +2,8 @@ import Crypto
 
 /// SHA-256 over a certificate chain as sent (each certificate length-prefixed, so two chains with the same bytes
 /// split differently never collide): the key chains are deduplicated and trust decisions cached by.
-public enum ChainDigest {
-    public static func of(_ chain: [[UInt8]]) -> [UInt8] {
+package enum ChainDigest {
+    package static func of(_ chain: [[UInt8]]) -> [UInt8] {
         var hasher = SHA256()
         for certificate in chain {
             let length = UInt32(truncatingIfNeeded: certificate.count)
@@ -14,5 +14,5 @@ public enum ChainDigest {
     }
 
     /// SHA-256 of one byte string.
-    public static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
+    package static func sha256(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
 }

@@ -1,11 +1,11 @@
 import TLSCatalog
 
 /// Deadlines for one probe.
-public struct Deadlines: Sendable, Equatable {
-    public var connect: Duration
-    public var handshake: Duration
+package struct Deadlines: Sendable, Equatable {
+    package var connect: Duration
+    package var handshake: Duration
 
-    public init(connect: Duration = .seconds(5), handshake: Duration = .seconds(5)) {
+    package init(connect: Duration = .seconds(5), handshake: Duration = .seconds(5)) {
         self.connect = connect
         self.handshake = handshake
     }

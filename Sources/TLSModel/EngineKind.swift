@@ -1,8 +1,8 @@
 /// Which engine produced an observation. Raw values are the JSON contract's evidence names.
-public enum EngineKind: String, Sendable, Codable, CaseIterable, Comparable {
+package enum EngineKind: String, Sendable, Codable, CaseIterable, Comparable {
     case wire, openssl, gnutls
 
-    public static func < (lhs: EngineKind, rhs: EngineKind) -> Bool {
+    package static func < (lhs: EngineKind, rhs: EngineKind) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 }

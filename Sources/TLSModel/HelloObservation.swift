@@ -2,8 +2,8 @@ import TLSCatalog
 
 /// What a server answered to one named client's own ClientHello (sent by a ``HelloObserver``): the observed half
 /// of a client verdict, kept beside the prediction computed from the matrix.
-public struct HelloObservation: Codable, Sendable, Equatable {
-    public enum Result: String, Codable, Sendable {
+package struct HelloObservation: Codable, Sendable, Equatable {
+    package enum Result: String, Codable, Sendable {
         /// A ServerHello that is a valid answer to the hello.
         case accepted
         /// An alert, a close or another version: the server refused this hello.
@@ -15,30 +15,30 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     }
 
     /// The client profile whose hello was sent (e.g. `cloudfront-upstream-2025`).
-    public var client: String
+    package var client: String
     /// The versions the hello offered.
-    public var versions: [TLSVersion]
-    public var result: Result
+    package var versions: [TLSVersion]
+    package var result: Result
     /// What the server picked, when it accepted.
-    public var protocolVersion: TLSVersion?
-    public var suite: UInt16?
-    public var group: UInt16?
+    package var protocolVersion: TLSVersion?
+    package var suite: UInt16?
+    package var group: UInt16?
     /// The server asked for another key share first (TLS 1.3 HelloRetryRequest).
-    public var helloRetry: Bool
+    package var helloRetry: Bool
     /// Why it was refused or why nothing is known.
-    public var reason: String?
+    package var reason: String?
     /// The closed connection or reset came without an alert (what hello-intolerant servers do).
-    public var silent: Bool
+    package var silent: Bool
     /// The size of the ClientHello in bytes (records included).
-    public var helloBytes: Int
+    package var helloBytes: Int
     /// The ServerHello echoed extended_master_secret (RFC 7627); nil when not accepted.
-    public var extendedMasterSecret: Bool?
+    package var extendedMasterSecret: Bool?
     /// The size of the server's finite-field DH group in bits (DHE suites before TLS 1.3), when it sent one.
-    public var dhBits: Int?
+    package var dhBits: Int?
     /// Another profile whose hello was byte for byte this one's: its connection's answer, not one of its own.
-    public var sameHelloAs: String?
+    package var sameHelloAs: String?
 
-    public init(client: String, versions: [TLSVersion], outcome: ProbeOutcome, helloBytes: Int) {
+    package init(client: String, versions: [TLSVersion], outcome: ProbeOutcome, helloBytes: Int) {
         self.client = client
         self.versions = versions
         self.helloBytes = helloBytes
@@ -70,14 +70,14 @@ public struct HelloObservation: Codable, Sendable, Equatable {
     }
 
     /// Whether the answer is definitive (accepted or refused).
-    public var isDefinitive: Bool { result == .accepted || result == .rejected }
+    package var isDefinitive: Bool { result == .accepted || result == .rejected }
 
     private enum CodingKeys: String, CodingKey {
         case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes,
              extendedMasterSecret, sameHelloAs, dhBits
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         client = try c.decode(String.self, forKey: .client)
         versions = try c.decode([TLSVersion].self, forKey: .versions)
@@ -94,7 +94,7 @@ public struct HelloObservation: Codable, Sendable, Equatable {
         dhBits = try c.decodeIfPresent(Int.self, forKey: .dhBits)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(client, forKey: .client)
         try c.encode(versions, forKey: .versions)

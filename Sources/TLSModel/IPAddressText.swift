@@ -1,16 +1,16 @@
 /// The one IP-literal parser of the project (targets, SNI decisions, certificate names), pure Swift.
 /// IP address text ⇄ bytes, without C.
-public enum IPAddressText {
+package enum IPAddressText {
     /// True when `host` is an IPv4 dotted quad or IPv6 text (no brackets) rather than a name.
-    public static func isLiteral(_ host: String) -> Bool { parse(host) != nil }
+    package static func isLiteral(_ host: String) -> Bool { parse(host) != nil }
 
     /// 4 or 16 bytes for a valid IPv4 dotted quad or IPv6 text (brackets and zone ids are not accepted).
-    public static func parse(_ text: String) -> [UInt8]? {
+    package static func parse(_ text: String) -> [UInt8]? {
         if text.contains(":") { return parseIPv6(text) }
         return parseIPv4(text)
     }
 
-    public static func parseIPv4(_ text: String) -> [UInt8]? {
+    package static func parseIPv4(_ text: String) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var bytes: [UInt8] = []
@@ -22,7 +22,7 @@ public enum IPAddressText {
         return bytes
     }
 
-    public static func parseIPv6(_ text: String) -> [UInt8]? {
+    package static func parseIPv6(_ text: String) -> [UInt8]? {
         var text = Substring(text)
         var tail: [UInt8] = []
         // An embedded IPv4 address in the last 32 bits.
@@ -57,10 +57,10 @@ public enum IPAddressText {
     }
 
     /// An iPAddress entry names an address only with 4 (IPv4) or 16 (IPv6) octets.
-    public static func isValidLength(_ bytes: [UInt8]) -> Bool { bytes.count == 4 || bytes.count == 16 }
+    package static func isValidLength(_ bytes: [UInt8]) -> Bool { bytes.count == 4 || bytes.count == 16 }
 
     /// Dotted quad for 4 bytes, RFC 5952 text for 16 bytes, hex otherwise.
-    public static func format(_ bytes: [UInt8]) -> String {
+    package static func format(_ bytes: [UInt8]) -> String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         guard bytes.count == 16 else { return bytes.map { String($0, radix: 16) }.joined(separator: ":") }
         let words = stride(from: 0, to: 16, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }

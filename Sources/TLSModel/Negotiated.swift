@@ -1,26 +1,26 @@
 import TLSCatalog
 
 /// What the server chose in an accepted probe.
-public struct Negotiated: Sendable, Equatable {
-    public var version: TLSVersion
-    public var suite: UInt16
+package struct Negotiated: Sendable, Equatable {
+    package var version: TLSVersion
+    package var suite: UInt16
     /// The key exchange group: TLS 1.3 key_share / HelloRetryRequest group, or the ECDHE curve of a TLS 1.2 ServerKeyExchange.
-    public var group: UInt16?
+    package var group: UInt16?
     /// Finite-field DH prime size, for DHE suites.
-    public var dhBits: Int?
-    public var helloRetry: Bool
+    package var dhBits: Int?
+    package var helloRetry: Bool
     /// DER certificates as the server sent them (leaf first), when the probe read them.
-    public var certificates: [[UInt8]]
+    package var certificates: [[UInt8]]
     /// Whether the server acknowledged secure renegotiation (RFC 5746); nil when not seen.
-    public var secureRenegotiation: Bool?
+    package var secureRenegotiation: Bool?
     /// SSL 2.0 cipher kinds, for an SSL 2.0 server hello.
-    public var sslv2CipherKinds: [UInt32]
+    package var sslv2CipherKinds: [UInt32]
     /// The ServerHello echoed extended_master_secret (RFC 7627); nil when the engine does not see extensions.
-    public var extendedMasterSecret: Bool?
+    package var extendedMasterSecret: Bool?
     /// The server sent a CertificateRequest (TLS 1.2 and earlier, when the probe read the whole flight).
-    public var certificateRequested = false
+    package var certificateRequested = false
 
-    public init(version: TLSVersion, suite: UInt16, group: UInt16? = nil, dhBits: Int? = nil, helloRetry: Bool = false,
+    package init(version: TLSVersion, suite: UInt16, group: UInt16? = nil, dhBits: Int? = nil, helloRetry: Bool = false,
                 certificates: [[UInt8]] = [], secureRenegotiation: Bool? = nil, sslv2CipherKinds: [UInt32] = []) {
         self.version = version
         self.suite = suite

@@ -1,8 +1,8 @@
 import TLSCatalog
 
 /// Why a probe failed without a definitive answer.
-public struct ProbeFailure: Sendable, Equatable, CustomStringConvertible {
-    public enum Stage: String, Sendable, Equatable {
+package struct ProbeFailure: Sendable, Equatable, CustomStringConvertible {
+    package enum Stage: String, Sendable, Equatable {
         /// No TCP connection could be made.
         case connect
         /// The server's bytes broke the protocol (or claimed something that was not offered).
@@ -20,13 +20,13 @@ public struct ProbeFailure: Sendable, Equatable, CustomStringConvertible {
         case unconfirmed
     }
 
-    public var stage: Stage
-    public var message: String
+    package var stage: Stage
+    package var message: String
 
-    public init(_ stage: Stage, _ message: String) {
+    package init(_ stage: Stage, _ message: String) {
         self.stage = stage
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,20 +1,20 @@
 import TLSCatalog
 
 /// The one outcome of a probe. Only `accepted` and `rejected` are definitive.
-public enum ProbeOutcome: Sendable, Equatable {
+package enum ProbeOutcome: Sendable, Equatable {
     case accepted(Negotiated)
     case rejected(Rejection)
     case timedOut(TimeoutPhase)
     case failed(ProbeFailure)
 
-    public var isDefinitive: Bool {
+    package var isDefinitive: Bool {
         switch self {
         case .accepted, .rejected: true
         case .timedOut, .failed: false
         }
     }
 
-    public var negotiated: Negotiated? {
+    package var negotiated: Negotiated? {
         if case .accepted(let n) = self { return n }
         return nil
     }

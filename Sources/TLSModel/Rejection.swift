@@ -2,7 +2,7 @@ import TLSCatalog
 import TLSWire
 
 /// How a server said no.
-public enum Rejection: Sendable, Equatable, CustomStringConvertible {
+package enum Rejection: Sendable, Equatable, CustomStringConvertible {
     case alert(Alert)
     case closed
     case reset
@@ -19,7 +19,7 @@ public enum Rejection: Sendable, Equatable, CustomStringConvertible {
     /// the offered groups (and closes the connection on a retried hello). None of the offered groups is usable.
     case helloRetryWithoutGroup(suite: UInt16)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .alert(let alert): alert.description
         case .closed: "connection closed"
@@ -36,7 +36,7 @@ public enum Rejection: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True when the refusal says that none of the offered groups can be used (the suite itself was acceptable).
-    public var refusesGroups: Bool {
+    package var refusesGroups: Bool {
         switch self {
         case .noKeyExchange, .helloRetryWithoutGroup: true
         default: false

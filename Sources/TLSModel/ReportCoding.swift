@@ -3,9 +3,9 @@ import TLSCatalog
 
 /// The one JSON configuration of reports, JSON Lines and summaries: how ``ScanReport`` (and the fleet
 /// summary) are written and read.
-public enum ReportCoding {
+package enum ReportCoding {
     /// The one encoder configuration: sorted keys, slashes unescaped, two-space indentation when pretty.
-    public static func encode<T: Encodable>(_ value: T, pretty: Bool) -> String {
+    package static func encode<T: Encodable>(_ value: T, pretty: Bool) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -19,7 +19,7 @@ public enum ReportCoding {
     /// The one decoder configuration, strict: errors name the field (`protocols[2].complete`), and a
     /// field the type does not know (a document from a newer tlsmatrix, or an edit) is rejected by name
     /// instead of being dropped — found by encoding what was read and comparing the keys.
-    public static func decode<T: Codable>(_ type: T.Type, from data: Data) throws -> T {
+    package static func decode<T: Codable>(_ type: T.Type, from data: Data) throws -> T {
         let value: T
         do {
             value = try JSONDecoder().decode(type, from: data)
@@ -40,7 +40,7 @@ public enum ReportCoding {
 /// A report that cannot be read: a ``TLSMatrixError`` with code `invalidSavedReport` (exit 2) whose reason
 /// names the field.
 extension TLSMatrixError {
-    public static func savedReport(_ reason: String, file: String = #fileID, line: UInt = #line) -> TLSMatrixError {
+    package static func savedReport(_ reason: String, file: String = #fileID, line: UInt = #line) -> TLSMatrixError {
         TLSMatrixError(.invalidSavedReport, reason, file: file, line: line)
     }
 

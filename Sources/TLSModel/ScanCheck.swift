@@ -2,7 +2,7 @@ import Foundation
 
 /// A part of a scan that `scan --checks` can select. `all` (every case) is the default; a scan that ran fewer
 /// checks reports what it did not test as "not tested", never as refused.
-public enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
+package enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
     /// Which versions the origin accepts (one handshake per version).
     case protocols
     /// Every suite per version by elimination, the server's order, and the library cross-check.
@@ -17,20 +17,20 @@ public enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
     /// the chains CloudFront's offer selects, and the HTTP port.
     case cloudfront
 
-    public static func < (lhs: ScanCheck, rhs: ScanCheck) -> Bool {
+    package static func < (lhs: ScanCheck, rhs: ScanCheck) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
     }
 
     /// Every check: what a scan without `--checks` runs.
-    public static let all = Set(allCases)
+    package static let all = Set(allCases)
 
     /// An unknown name in `--checks`.
-    public struct UnknownName: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    package struct UnknownName: Error, Sendable, CustomStringConvertible {
+        package var description: String
     }
 
     /// Parses `--checks` (`all`, or a comma list of check names); the error names the unknown name.
-    public static func parse(_ text: String) throws(UnknownName) -> Set<ScanCheck> {
+    package static func parse(_ text: String) throws(UnknownName) -> Set<ScanCheck> {
         var checks: Set<ScanCheck> = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
@@ -47,13 +47,13 @@ public enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
     }
 
     /// "cloudfront" or "protocols, certificates": the checks in their canonical order.
-    public static func describe(_ checks: Set<ScanCheck>) -> String {
+    package static func describe(_ checks: Set<ScanCheck>) -> String {
         checks == all ? "all" : checks.sorted().map(\.rawValue).joined(separator: ", ")
     }
 }
 
 /// How a version's suites were found.
-public enum SuiteCoverage: String, Sendable, Equatable, Codable {
+package enum SuiteCoverage: String, Sendable, Equatable, Codable {
     /// Every accepted suite, by elimination (a full scan).
     case enumerated
     /// Support decided with one or a few handshakes; the suites listed are only those these handshakes negotiated.

@@ -4,7 +4,7 @@ import TLSCatalog
 /// plain TCP connects. TLSScan knows only this protocol; the program hands it the real one (TLSEngines'
 /// `SystemEnvironment`: the wire engine, OpenSSL, GnuTLS, the system resolver), so the enumerator links no sockets
 /// or C libraries itself and a test can hand it engines of its own.
-public protocol ScanEnvironment: Sendable {
+package protocol ScanEnvironment: Sendable {
     /// The raw ClientHello prober: the default engine of a scan.
     var wire: any HandshakeEngine { get }
     /// Sends named clients' own hellos (the observed CloudFront verdicts); nil when none can be sent here.
@@ -24,7 +24,7 @@ public protocol ScanEnvironment: Sendable {
 }
 
 /// Defaults shared by the enumerator and the resolver.
-public enum ScanDefaults {
+package enum ScanDefaults {
     /// How long a name's DNS answer is waited for unless the user says otherwise.
-    public static let dnsTimeout: Duration = .seconds(10)
+    package static let dnsTimeout: Duration = .seconds(10)
 }

@@ -5,7 +5,7 @@ extension ScanReport {
     /// Reads a report strictly: `schemaVersion` must be 1; every field the contract requires must be there
     /// (the error names the first one missing); a field this version does not know — a report written
     /// by a newer tlsmatrix, or an edit — is rejected by name rather than dropped.
-    public static func decode(_ data: Data) throws -> ScanReport {
+    package static func decode(_ data: Data) throws -> ScanReport {
         let tree: JSONTree
         do {
             tree = try JSONDecoder().decode(JSONTree.self, from: data)
@@ -24,7 +24,7 @@ extension ScanReport {
 
     /// The observations of the report, as the scan made them: what `report` and `compare` analyse again.
     /// Everything derived (names, verdicts, grade, certificate details) is recomputed from these.
-    public func scanResult() throws -> ScanResult {
+    package func scanResult() throws -> ScanResult {
         var scan = ScanResult(target: Target(host: target.host, port: target.port), reachability: try reachabilityValue())
         scan.address = target.address
         scan.serverName = target.sni
@@ -119,7 +119,7 @@ extension ScanReport {
     }
 
     /// The `reachability.status` of a report (also a summary row's `reachability`).
-    public static func status(of reach: Reachability) -> String {
+    package static func status(of reach: Reachability) -> String {
         switch reach {
         case .reachable: "reachable"
         case .unresolved: "unresolved"

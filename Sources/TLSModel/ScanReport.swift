@@ -8,62 +8,62 @@ import Foundation
 /// are absent when they do not apply (e.g. `keyExchange` of an unknown suite, `verdicts.policy`).
 /// Reading is strict: a missing field is an error naming it, and a field this version does not know
 /// (a report written by a newer tlsmatrix) is rejected by name — never ignored, never defaulted.
-public struct ScanReport: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 1
+package struct ScanReport: Codable, Sendable, Equatable {
+    package static let currentSchemaVersion = 1
 
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// The program that wrote the report. Absent in reports written before tlsmatrix 0.4.0.
-    public var tool: Tool?
-    public var target: TargetEntry
-    public var reachability: ReachabilityEntry
-    public var ports: [Port]
-    public var protocols: [ProtocolEntry]
-    public var groups: [GroupEntry]
-    public var certificates: [Chain]
-    public var trustStore: TrustStoreEntry
-    public var verdicts: Verdicts
-    public var findings: [ScanFinding]
-    public var grade: GradeEntry
-    public var simulation: [Simulation]
-    public var connections: Int
-    public var connectionLowerBound: Int
-    public var probes: Probes
-    public var complete: Bool
-    public var undecided: [Undecided]
-    public var elapsedSeconds: Double
+    package var tool: Tool?
+    package var target: TargetEntry
+    package var reachability: ReachabilityEntry
+    package var ports: [Port]
+    package var protocols: [ProtocolEntry]
+    package var groups: [GroupEntry]
+    package var certificates: [Chain]
+    package var trustStore: TrustStoreEntry
+    package var verdicts: Verdicts
+    package var findings: [ScanFinding]
+    package var grade: GradeEntry
+    package var simulation: [Simulation]
+    package var connections: Int
+    package var connectionLowerBound: Int
+    package var probes: Probes
+    package var complete: Bool
+    package var undecided: [Undecided]
+    package var elapsedSeconds: Double
     /// What the scan was judged with (`--client`, `--origin-protocols`, `--policy`, `--host-header`,
     /// `--warn-days`), so `tlsmatrix report` judges it the same way unless told otherwise. Absent in
     /// reports written before tlsmatrix 0.4.0 (then `report` uses its own defaults).
-    public var options: Options?
+    package var options: Options?
     /// What each CloudFront generation's own ClientHello got (absent in reports of scans that sent none).
-    public var observations: [HelloObservation]?
+    package var observations: [HelloObservation]?
     /// Faults retried through, throttling and the critical path (absent in reports written before 0.6).
-    public var network: NetworkConditions?
+    package var network: NetworkConditions?
     /// The origin's request for a client certificate (absent when it asked for none, and in reports before 0.6).
-    public var clientCertificate: ClientCertificateRequest?
+    package var clientCertificate: ClientCertificateRequest?
 
-    public struct Tool: Codable, Sendable, Equatable {
-        public var name: String
-        public var version: String
+    package struct Tool: Codable, Sendable, Equatable {
+        package var name: String
+        package var version: String
 
-        public init(name: String, version: String) {
+        package init(name: String, version: String) {
             self.name = name
             self.version = version
         }
     }
 
-    public struct Options: Codable, Sendable, Equatable {
-        @Nullable public var client: String?
-        public var originProtocols: [String]
-        @Nullable public var policy: String?
-        @Nullable public var hostHeader: String?
-        public var warnDays: Int
+    package struct Options: Codable, Sendable, Equatable {
+        @Nullable package var client: String?
+        package var originProtocols: [String]
+        @Nullable package var policy: String?
+        @Nullable package var hostHeader: String?
+        package var warnDays: Int
         /// The CloudFront generations judged, when not all of them (`--cloudfront-generation`).
-        public var cloudfrontGenerations: [String]?
+        package var cloudfrontGenerations: [String]?
         /// The checks the scan ran (`--checks`), when not all of them; absent: every check ran.
-        public var checks: [String]?
+        package var checks: [String]?
 
-        public init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
+        package init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
                     cloudfrontGenerations: [String]? = nil, checks: [String]? = nil) {
             self.client = client
             self.originProtocols = originProtocols
@@ -75,13 +75,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct TargetEntry: Codable, Sendable, Equatable {
-        public var host: String
-        public var port: Int
-        @Nullable public var address: String?
-        @Nullable public var sni: String?
+    package struct TargetEntry: Codable, Sendable, Equatable {
+        package var host: String
+        package var port: Int
+        @Nullable package var address: String?
+        @Nullable package var sni: String?
 
-        public init(host: String, port: Int, address: String?, sni: String?) {
+        package init(host: String, port: Int, address: String?, sni: String?) {
             self.host = host
             self.port = port
             self.address = address
@@ -89,27 +89,27 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct ReachabilityEntry: Codable, Sendable, Equatable {
-        public var status: String
-        public var message: String
+    package struct ReachabilityEntry: Codable, Sendable, Equatable {
+        package var status: String
+        package var message: String
 
-        public init(status: String, message: String) {
+        package init(status: String, message: String) {
             self.status = status
             self.message = message
         }
     }
 
     /// `https` (with `attempts`) or `http` (with `detail`, which may be null).
-    public struct Port: Codable, Sendable, Equatable {
-        public var role: String
-        public var port: Int
-        public var open: Bool
-        public var attempts: Int?
-        public var detail: String??
+    package struct Port: Codable, Sendable, Equatable {
+        package var role: String
+        package var port: Int
+        package var open: Bool
+        package var attempts: Int?
+        package var detail: String??
 
         enum CodingKeys: String, CodingKey { case role, port, open, attempts, detail }
 
-        public init(role: String, port: Int, open: Bool, attempts: Int?, detail: String??) {
+        package init(role: String, port: Int, open: Bool, attempts: Int?, detail: String??) {
             self.role = role
             self.port = port
             self.open = open
@@ -117,7 +117,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             self.detail = detail
         }
 
-        public init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             role = try container.decode(String.self, forKey: .role)
             port = try container.decode(Int.self, forKey: .port)
@@ -126,7 +126,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             detail = container.contains(.detail) ? .some(try container.decodeNil(forKey: .detail) ? nil : try container.decode(String.self, forKey: .detail)) : .none
         }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(role, forKey: .role)
             try container.encode(port, forKey: .port)
@@ -136,18 +136,18 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct ProtocolEntry: Codable, Sendable, Equatable {
-        public var version: String
-        @Nullable public var supported: Bool?
-        @Nullable public var serverPreference: Bool?
-        public var suites: [Suite]
-        public var complete: Bool
-        @Nullable public var note: String?
+    package struct ProtocolEntry: Codable, Sendable, Equatable {
+        package var version: String
+        @Nullable package var supported: Bool?
+        @Nullable package var serverPreference: Bool?
+        package var suites: [Suite]
+        package var complete: Bool
+        @Nullable package var note: String?
         /// `sampled` (support decided by a few handshakes, only their suites listed) or `not-tested` (`--checks`);
         /// absent: every suite was enumerated.
-        public var coverage: String?
+        package var coverage: String?
 
-        public init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
+        package init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
                     coverage: String? = nil) {
             self.version = version
             self.supported = supported
@@ -159,19 +159,19 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Suite: Codable, Sendable, Equatable {
-        public var code: String
-        @Nullable public var iana: String?
-        @Nullable public var openssl: String?
-        public var evidence: [String]
-        public var keyExchange: String?
-        public var bits: Int?
-        public var strength: String?
-        public var cloudfront: Bool
-        public var group: String?
-        public var dhBits: Int?
+    package struct Suite: Codable, Sendable, Equatable {
+        package var code: String
+        @Nullable package var iana: String?
+        @Nullable package var openssl: String?
+        package var evidence: [String]
+        package var keyExchange: String?
+        package var bits: Int?
+        package var strength: String?
+        package var cloudfront: Bool
+        package var group: String?
+        package var dhBits: Int?
 
-        public init(code: String, iana: String?, openssl: String?, evidence: [String], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
+        package init(code: String, iana: String?, openssl: String?, evidence: [String], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
             self.code = code
             self.iana = iana
             self.openssl = openssl
@@ -185,14 +185,14 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct GroupEntry: Codable, Sendable, Equatable {
-        public var version: String
-        public var groups: [NamedCode]
-        public var complete: Bool
+    package struct GroupEntry: Codable, Sendable, Equatable {
+        package var version: String
+        package var groups: [NamedCode]
+        package var complete: Bool
         /// true: the server picked the groups by its own order (present only then).
-        public var serverPreference: Bool?
+        package var serverPreference: Bool?
 
-        public init(version: String, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
+        package init(version: String, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
             self.version = version
             self.groups = groups
             self.complete = complete
@@ -200,25 +200,25 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct NamedCode: Codable, Sendable, Equatable {
-        public var code: Int
-        public var name: String
+    package struct NamedCode: Codable, Sendable, Equatable {
+        package var code: Int
+        package var name: String
 
-        public init(code: Int, name: String) {
+        package init(code: Int, name: String) {
             self.code = code
             self.name = name
         }
     }
 
-    public struct Chain: Codable, Sendable, Equatable {
-        public var authentication: String
-        public var seenWith: String
-        @Nullable public var sni: String?
-        @Nullable public var trusted: Bool?
-        public var certificates: [Certificate]
-        public var findings: [CertificateFindingEntry]
+    package struct Chain: Codable, Sendable, Equatable {
+        package var authentication: String
+        package var seenWith: String
+        @Nullable package var sni: String?
+        @Nullable package var trusted: Bool?
+        package var certificates: [Certificate]
+        package var findings: [CertificateFindingEntry]
 
-        public init(authentication: String, seenWith: String, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
+        package init(authentication: String, seenWith: String, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
             self.authentication = authentication
             self.seenWith = seenWith
             self.sni = sni
@@ -229,31 +229,31 @@ public struct ScanReport: Codable, Sendable, Equatable {
     }
 
     /// One certificate as sent: `decoded: true` with what was read from it, or `decoded: false` with `error`.
-    public struct Certificate: Codable, Sendable, Equatable {
-        public var position: Int
-        public var decoded: Bool
-        public var der: String
-        public var error: String?
-        public var details: Details?
+    package struct Certificate: Codable, Sendable, Equatable {
+        package var position: Int
+        package var decoded: Bool
+        package var der: String
+        package var error: String?
+        package var details: Details?
 
-        public struct Details: Codable, Sendable, Equatable {
-            public var subject: String
-            public var issuer: String
-            @Nullable public var commonName: String?
-            public var subjectAltNames: [String]
-            public var dnsNames: [String]
-            public var ipAddresses: [String]
-            public var notBefore: String
-            public var notAfter: String
-            public var daysLeft: Int
-            public var keyType: String
-            public var keyBits: Int
-            @Nullable public var curve: String?
-            public var signatureAlgorithm: String
-            public var selfSigned: Bool
-            public var sha256: String
+        package struct Details: Codable, Sendable, Equatable {
+            package var subject: String
+            package var issuer: String
+            @Nullable package var commonName: String?
+            package var subjectAltNames: [String]
+            package var dnsNames: [String]
+            package var ipAddresses: [String]
+            package var notBefore: String
+            package var notAfter: String
+            package var daysLeft: Int
+            package var keyType: String
+            package var keyBits: Int
+            @Nullable package var curve: String?
+            package var signatureAlgorithm: String
+            package var selfSigned: Bool
+            package var sha256: String
 
-            public init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String], ipAddresses: [String], notBefore: String, notAfter: String, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String, selfSigned: Bool, sha256: String) {
+            package init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String], ipAddresses: [String], notBefore: String, notAfter: String, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String, selfSigned: Bool, sha256: String) {
                 self.subject = subject
                 self.issuer = issuer
                 self.commonName = commonName
@@ -274,7 +274,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey { case position, decoded, der, error }
 
-        public init(position: Int, der: String, error: String?, details: Details?) {
+        package init(position: Int, der: String, error: String?, details: Details?) {
             self.position = position
             self.decoded = details != nil
             self.der = der
@@ -282,7 +282,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             self.details = details
         }
 
-        public init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             position = try container.decode(Int.self, forKey: .position)
             decoded = try container.decode(Bool.self, forKey: .decoded)
@@ -296,7 +296,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             }
         }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(position, forKey: .position)
             try container.encode(decoded, forKey: .decoded)
@@ -306,13 +306,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct CertificateFindingEntry: Codable, Sendable, Equatable {
-        public var id: String
-        public var severity: String
-        public var message: String
-        @Nullable public var fix: String?
+    package struct CertificateFindingEntry: Codable, Sendable, Equatable {
+        package var id: String
+        package var severity: String
+        package var message: String
+        @Nullable package var fix: String?
 
-        public init(id: String, severity: String, message: String, fix: String?) {
+        package init(id: String, severity: String, message: String, fix: String?) {
             self.id = id
             self.severity = severity
             self.message = message
@@ -320,52 +320,52 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct TrustStoreEntry: Codable, Sendable, Equatable {
-        public var roots: Int
-        public var sources: [Source]
+    package struct TrustStoreEntry: Codable, Sendable, Equatable {
+        package var roots: Int
+        package var sources: [Source]
 
-        public struct Source: Codable, Sendable, Equatable {
-            public var path: String
-            public var kind: String
-            public var roots: Int
+        package struct Source: Codable, Sendable, Equatable {
+            package var path: String
+            package var kind: String
+            package var roots: Int
 
-            public init(path: String, kind: String, roots: Int) {
+            package init(path: String, kind: String, roots: Int) {
                 self.path = path
                 self.kind = kind
                 self.roots = roots
             }
         }
 
-        public init(roots: Int, sources: [Source]) {
+        package init(roots: Int, sources: [Source]) {
             self.roots = roots
             self.sources = sources
         }
     }
 
-    public struct Verdicts: Codable, Sendable, Equatable {
-        public var cloudfront: CloudFront
-        public var policy: PolicyEntry?
+    package struct Verdicts: Codable, Sendable, Equatable {
+        package var cloudfront: CloudFront
+        package var policy: PolicyEntry?
 
-        public init(cloudfront: CloudFront, policy: PolicyEntry?) {
+        package init(cloudfront: CloudFront, policy: PolicyEntry?) {
             self.cloudfront = cloudfront
             self.policy = policy
         }
     }
 
-    public struct CloudFront: Codable, Sendable, Equatable {
-        @Nullable public var compatible: Bool?
-        @Nullable public var `protocol`: String?
-        @Nullable public var suite: String?
-        @Nullable public var code: String?
-        @Nullable public var group: String?
-        public var originProtocols: [String]
-        public var causes: [Cause]
+    package struct CloudFront: Codable, Sendable, Equatable {
+        @Nullable package var compatible: Bool?
+        @Nullable package var `protocol`: String?
+        @Nullable package var suite: String?
+        @Nullable package var code: String?
+        @Nullable package var group: String?
+        package var originProtocols: [String]
+        package var causes: [Cause]
         /// `compatible` | `not-compatible` | `depends-on-generation` | `undecided` over the generations.
-        public var status: String?
+        package var status: String?
         /// One verdict per generation of CloudFront's origin client.
-        public var generations: [GenerationEntry]?
+        package var generations: [GenerationEntry]?
 
-        public init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String],
+        package init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String],
                     causes: [Cause], status: String? = nil, generations: [GenerationEntry]? = nil) {
             self.compatible = compatible
             self.protocol = `protocol`
@@ -380,30 +380,30 @@ public struct ScanReport: Codable, Sendable, Equatable {
     }
 
     /// One generation's CloudFront verdict (`verdicts.cloudfront.generations[]`).
-    public struct GenerationEntry: Codable, Sendable, Equatable {
+    package struct GenerationEntry: Codable, Sendable, Equatable {
         /// `documented`, `upstream`, `upstream-2025`, `upstream-2025-pq`.
-        public var id: String
-        public var name: String
-        public var client: String
-        public var documented: Bool
-        @Nullable public var s2nPolicy: String?
-        public var versions: [String]
-        @Nullable public var compatible: Bool?
+        package var id: String
+        package var name: String
+        package var client: String
+        package var documented: Bool
+        @Nullable package var s2nPolicy: String?
+        package var versions: [String]
+        @Nullable package var compatible: Bool?
         /// True when `compatible` is the server's answer to this generation's own ClientHello.
-        public var observed: Bool
-        @Nullable public var `protocol`: String?
-        @Nullable public var suite: SuiteName?
-        @Nullable public var group: String?
-        public var causes: [Cause]
-        public var predicted: PredictionEntry
+        package var observed: Bool
+        @Nullable package var `protocol`: String?
+        @Nullable package var suite: SuiteName?
+        @Nullable package var group: String?
+        package var causes: [Cause]
+        package var predicted: PredictionEntry
         /// The observed answer and the prediction, in words, when they differ.
-        @Nullable public var difference: String?
+        @Nullable package var difference: String?
         /// Size of the ClientHello sent, when one was.
-        @Nullable public var helloBytes: Int?
+        @Nullable package var helloBytes: Int?
         /// Libraries that completed a full handshake with the observed protocol and suite during the scan.
-        public var confirmedBy: [String]
+        package var confirmedBy: [String]
 
-        public init(id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
+        package init(id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
                     compatible: Bool?, observed: Bool, protocol: String?, suite: SuiteName?, group: String?, causes: [Cause],
                     predicted: PredictionEntry, difference: String?, helloBytes: Int?, confirmedBy: [String]) {
             self.id = id
@@ -426,25 +426,25 @@ public struct ScanReport: Codable, Sendable, Equatable {
     }
 
     /// A suite by code and names.
-    public struct SuiteName: Codable, Sendable, Equatable {
-        public var code: String
-        @Nullable public var iana: String?
-        @Nullable public var openssl: String?
+    package struct SuiteName: Codable, Sendable, Equatable {
+        package var code: String
+        @Nullable package var iana: String?
+        @Nullable package var openssl: String?
 
-        public init(code: String, iana: String?, openssl: String?) {
+        package init(code: String, iana: String?, openssl: String?) {
             self.code = code
             self.iana = iana
             self.openssl = openssl
         }
     }
 
-    public struct PredictionEntry: Codable, Sendable, Equatable {
-        @Nullable public var compatible: Bool?
-        @Nullable public var `protocol`: String?
-        @Nullable public var suite: SuiteName?
-        @Nullable public var group: String?
+    package struct PredictionEntry: Codable, Sendable, Equatable {
+        @Nullable package var compatible: Bool?
+        @Nullable package var `protocol`: String?
+        @Nullable package var suite: SuiteName?
+        @Nullable package var group: String?
 
-        public init(compatible: Bool?, protocol: String?, suite: SuiteName?, group: String?) {
+        package init(compatible: Bool?, protocol: String?, suite: SuiteName?, group: String?) {
             self.compatible = compatible
             self.protocol = `protocol`
             self.suite = suite
@@ -452,34 +452,34 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct Cause: Codable, Sendable, Equatable {
-        public var id: String
-        public var message: String
-        public var fix: String
+    package struct Cause: Codable, Sendable, Equatable {
+        package var id: String
+        package var message: String
+        package var fix: String
 
-        public init(id: String, message: String, fix: String) {
+        package init(id: String, message: String, fix: String) {
             self.id = id
             self.message = message
             self.fix = fix
         }
     }
 
-    public struct PolicyEntry: Codable, Sendable, Equatable {
-        public var id: String
+    package struct PolicyEntry: Codable, Sendable, Equatable {
+        package var id: String
         /// false: violated; true: measured and conforms; null: not decided (`undecided` says why).
-        @Nullable public var conforms: Bool?
+        @Nullable package var conforms: Bool?
         /// Why conformance is not decided (the origin was not reached, a version not measured); absent when decided.
-        public var undecided: String?
-        public var outside: [PolicyItem]
-        public var missing: [PolicyItem]
-        public var requirements: [String]
-        public var changesNeeded: [String]
-        public var policyUnverified: Bool
+        package var undecided: String?
+        package var outside: [PolicyItem]
+        package var missing: [PolicyItem]
+        package var requirements: [String]
+        package var changesNeeded: [String]
+        package var policyUnverified: Bool
         /// Where the policy came from when not tlsmatrix's catalog: `imported from FILE (aws elbv2 describe-ssl-policies)`
         /// (`--policies-file`); absent for the built-in policies.
-        public var source: String?
+        package var source: String?
 
-        public init(id: String, conforms: Bool?, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil, undecided: String? = nil) {
+        package init(id: String, conforms: Bool?, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil, undecided: String? = nil) {
             self.source = source
             self.undecided = undecided
             self.id = id
@@ -492,53 +492,53 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct PolicyItem: Codable, Sendable, Equatable {
-        public var version: String
-        @Nullable public var code: String?
-        public var message: String
+    package struct PolicyItem: Codable, Sendable, Equatable {
+        package var version: String
+        @Nullable package var code: String?
+        package var message: String
 
-        public init(version: String, code: String?, message: String) {
+        package init(version: String, code: String?, message: String) {
             self.version = version
             self.code = code
             self.message = message
         }
     }
 
-    public struct ScanFinding: Codable, Sendable, Equatable {
-        public var id: String
-        public var severity: String
-        public var message: String
+    package struct ScanFinding: Codable, Sendable, Equatable {
+        package var id: String
+        package var severity: String
+        package var message: String
 
-        public init(id: String, severity: String, message: String) {
+        package init(id: String, severity: String, message: String) {
             self.id = id
             self.severity = severity
             self.message = message
         }
     }
 
-    public struct GradeEntry: Codable, Sendable, Equatable {
-        public var letter: String
-        public var score: Int
-        public var protocolScore: Int
-        public var keyExchangeScore: Int
-        public var cipherScore: Int
-        public var caps: [Cap]
+    package struct GradeEntry: Codable, Sendable, Equatable {
+        package var letter: String
+        package var score: Int
+        package var protocolScore: Int
+        package var keyExchangeScore: Int
+        package var cipherScore: Int
+        package var caps: [Cap]
         /// Why no grade was given (letter `-`): its inputs were not measured (`--checks`). Absent for a graded scan.
-        public var notGraded: String?
+        package var notGraded: String?
 
-        public struct Cap: Codable, Sendable, Equatable {
-            public var rule: String
-            public var limit: String
-            public var reason: String
+        package struct Cap: Codable, Sendable, Equatable {
+            package var rule: String
+            package var limit: String
+            package var reason: String
 
-            public init(rule: String, limit: String, reason: String) {
+            package init(rule: String, limit: String, reason: String) {
                 self.rule = rule
                 self.limit = limit
                 self.reason = reason
             }
         }
 
-        public init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap],
+        package init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap],
                     notGraded: String? = nil) {
             self.notGraded = notGraded
             self.letter = letter
@@ -552,32 +552,32 @@ public struct ScanReport: Codable, Sendable, Equatable {
 
     /// One client profile: connects (`protocol`, `suite`, `code`, `group`) or not (`reason`; `connects`
     /// null when undecided).
-    public struct Simulation: Codable, Sendable, Equatable {
-        public var client: String
-        public var name: String
-        public var connects: Bool?
-        public var outcome: Outcome
+    package struct Simulation: Codable, Sendable, Equatable {
+        package var client: String
+        package var name: String
+        package var connects: Bool?
+        package var outcome: Outcome
         /// true: the row is what the client's own ClientHello got (one connection per distinct hello); false: it
         /// is predicted from the matrix (the hello was not sent, or its answer was not definitive); nil: older report.
-        public var observed: Bool?
+        package var observed: Bool?
         /// The server asked the observed hello for another key share first (TLS 1.3 HelloRetryRequest).
-        public var helloRetry: Bool?
+        package var helloRetry: Bool?
         /// The matrix's prediction, present when it differs from the observed row.
-        public var predicted: String?
+        package var predicted: String?
         /// What the client does about the certificate when it is not a plain yes or no (it fetches a missing
         /// intermediate itself).
-        public var certificateNote: String?
+        package var certificateNote: String?
         /// The finite-field DH group's size in bits, for a DHE suite.
-        public var dhBits: Int?
+        package var dhBits: Int?
 
-        public enum Outcome: Sendable, Equatable {
+        package enum Outcome: Sendable, Equatable {
             case connects(protocol: String, suite: String, code: String, group: String?)
             case fails(reason: String)
         }
 
         enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote, dhBits }
 
-        public init(client: String, name: String, connects: Bool?, outcome: Outcome, observed: Bool? = nil,
+        package init(client: String, name: String, connects: Bool?, outcome: Outcome, observed: Bool? = nil,
                     helloRetry: Bool? = nil, predicted: String? = nil) {
             self.client = client
             self.name = name
@@ -588,7 +588,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             self.predicted = predicted
         }
 
-        public init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             client = try container.decode(String.self, forKey: .client)
             name = try container.decode(String.self, forKey: .name)
@@ -608,7 +608,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
             dhBits = try container.decodeIfPresent(Int.self, forKey: .dhBits)
         }
 
-        public func encode(to encoder: Encoder) throws {
+        package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(client, forKey: .client)
             try container.encode(name, forKey: .name)
@@ -631,15 +631,15 @@ public struct ScanReport: Codable, Sendable, Equatable {
     }
 
     /// How many probes ended each way: the scan result's own counts.
-    public typealias Probes = ProbeCounts
+    package typealias Probes = ProbeCounts
 
-    public struct Undecided: Codable, Sendable, Equatable {
-        public var engine: String
-        public var version: String
-        public var purpose: String
-        public var reason: String
+    package struct Undecided: Codable, Sendable, Equatable {
+        package var engine: String
+        package var version: String
+        package var purpose: String
+        package var reason: String
 
-        public init(engine: String, version: String, purpose: String, reason: String) {
+        package init(engine: String, version: String, purpose: String, reason: String) {
             self.engine = engine
             self.version = version
             self.purpose = purpose
@@ -647,7 +647,7 @@ public struct ScanReport: Codable, Sendable, Equatable {
         }
     }
 
-    public init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil, clientCertificate: ClientCertificateRequest? = nil) {
+    package init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil, clientCertificate: ClientCertificateRequest? = nil) {
         self.schemaVersion = schemaVersion
         self.tool = tool
         self.target = target
@@ -676,17 +676,17 @@ public struct ScanReport: Codable, Sendable, Equatable {
 
 /// A field that is always written, as `null` when it has no value, and must be present when read.
 @propertyWrapper
-public struct Nullable<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    public var wrappedValue: Value?
+package struct Nullable<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    package var wrappedValue: Value?
 
-    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }

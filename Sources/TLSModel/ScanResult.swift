@@ -2,47 +2,47 @@ import TLSCatalog
 import TLSWire
 
 /// Everything one scan observed about one target, ready for analysis and reports.
-public struct ScanResult: Sendable {
-    public var target: Target
+package struct ScanResult: Sendable {
+    package var target: Target
     /// The address probed (the first the name resolved to).
-    public var address: String?
+    package var address: String?
     /// The SNI sent (nil for IP targets without `--sni`).
-    public var serverName: String?
-    public var reachability: Reachability
+    package var serverName: String?
+    package var reachability: Reachability
     /// One entry per version tried, oldest first.
-    public var protocols: [ProtocolResult] = []
+    package var protocols: [ProtocolResult] = []
     /// Key-exchange groups the server accepted, per version family.
-    public var groups: [GroupResult] = []
+    package var groups: [GroupResult] = []
     /// Certificate chains seen, one per distinct leaf.
-    public var certificates: [CertificateChain] = []
+    package var certificates: [CertificateChain] = []
     /// TCP connections made.
-    public var connections = 0
-    public var probes = ProbeCounts()
+    package var connections = 0
+    package var probes = ProbeCounts()
     /// Probes that ended without a definitive answer, and why.
-    public var undecided: [UndecidedProbe] = []
-    public var findings: [Finding] = []
-    public var elapsedSeconds: Double = 0
+    package var undecided: [UndecidedProbe] = []
+    package var findings: [Finding] = []
+    package var elapsedSeconds: Double = 0
     /// TCP connection attempts made before the origin answered or was given up on.
-    public var connectAttempts = 1
+    package var connectAttempts = 1
     /// The HTTP port check, when one was asked for.
-    public var httpPort: PortCheck?
+    package var httpPort: PortCheck?
     /// What the server answered to each CloudFront generation's own ClientHello and, with the simulation, to each
     /// client profile's that records its hello (one connection per distinct hello).
-    public var observations: [HelloObservation] = []
+    package var observations: [HelloObservation] = []
     /// The checks this scan ran (`--checks`); everything else is not tested.
-    public var checks: Set<ScanCheck> = ScanCheck.all
+    package var checks: Set<ScanCheck> = ScanCheck.all
     /// Faults retried through, throttling and the critical path (nil for results read from older reports).
-    public var network: NetworkConditions?
+    package var network: NetworkConditions?
     /// The origin asked for a client certificate: with which versions, and whether a handshake without one failed.
-    public var clientCertificate: ClientCertificateRequest?
+    package var clientCertificate: ClientCertificateRequest?
 
-    public init(target: Target, reachability: Reachability) {
+    package init(target: Target, reachability: Reachability) {
         self.target = target
         self.reachability = reachability
     }
 
     /// True when every decision in this result is definitive.
-    public var isComplete: Bool {
+    package var isComplete: Bool {
         reachability == .reachable && undecided.isEmpty && protocols.allSatisfy { $0.complete }
     }
 
@@ -50,7 +50,7 @@ public struct ScanResult: Sendable {
     /// (+ 1 per further list of at most ``ProbeRequest/maxSuitesPerHello`` suites for a supported version),
     /// accepted + 1 per group enumeration, one per extra certificate variant, one per port check and
     /// one per library confirmation.
-    public var connectionLowerBound: Int {
+    package var connectionLowerBound: Int {
         guard reachability.isReachable else {
             // finding an origin dead takes the attempts CloudFront would make
             if reachability.isUndecided { return 0 }
@@ -77,18 +77,18 @@ public struct ScanResult: Sendable {
     }
 
     /// True when every check ran (`--checks all`, the default).
-    public var ranAllChecks: Bool { checks == ScanCheck.all }
+    package var ranAllChecks: Bool { checks == ScanCheck.all }
 
     /// The checks that did not run, in their canonical order.
-    public var checksNotRun: [ScanCheck] { ScanCheck.all.subtracting(checks).sorted() }
+    package var checksNotRun: [ScanCheck] { ScanCheck.all.subtracting(checks).sorted() }
 
-    public func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
+    package func protocolResult(_ version: TLSVersion) -> ProtocolResult? {
         protocols.first { $0.version == version }
     }
 }
 
 /// Whether the target answered at all.
-public enum Reachability: Sendable, Equatable {
+package enum Reachability: Sendable, Equatable {
     case reachable
     /// The name did not resolve (or the lookup passed its deadline): the resolver's reason.
     case unresolved(String)
@@ -99,20 +99,20 @@ public enum Reachability: Sendable, Equatable {
     /// here, a local firewall): the origin was never asked.
     case localError(String)
 
-    public var isReachable: Bool { self == .reachable }
+    package var isReachable: Bool { self == .reachable }
 
     /// True when the scan never got to ask the origin (its name did not resolve here, or a local
     /// problem stopped it): nothing about the origin is known, so no verdict may fail on it. A name
     /// that does not resolve on this machine may resolve for CloudFront (split DNS, a record being
     /// created), and a lookup that timed out said nothing.
-    public var isUndecided: Bool {
+    package var isUndecided: Bool {
         switch self {
         case .unresolved, .localError: true
         case .reachable, .refused, .connectTimeout, .noTLSAnswer: false
         }
     }
 
-    public var explanation: String {
+    package var explanation: String {
         switch self {
         case .reachable: "reachable"
         case .unresolved(let why): why
@@ -126,16 +126,16 @@ public enum Reachability: Sendable, Equatable {
 
 extension Reachability {
     /// How a `noTLSAnswer` reason starts when the ClientHello got no answer in time.
-    public static let noAnswer = "no answer to a"
+    package static let noAnswer = "no answer to a"
 
     /// The HTTPS port answered with a plain HTTP response.
-    public var answersPlainHTTP: Bool {
+    package var answersPlainHTTP: Bool {
         if case .noTLSAnswer(let why) = self { return why.contains(RecordSniffer.plainHTTP) }
         return false
     }
 
     /// The origin did not answer in time (connect or handshake): CloudFront's 504 rather than 502.
-    public var isTimeout: Bool {
+    package var isTimeout: Bool {
         switch self {
         case .connectTimeout: true
         case .noTLSAnswer(let why): why.hasPrefix(Self.noAnswer)
@@ -145,23 +145,23 @@ extension Reachability {
 }
 
 /// What one protocol version accepts.
-public struct ProtocolResult: Sendable, Equatable {
-    public var version: TLSVersion
+package struct ProtocolResult: Sendable, Equatable {
+    package var version: TLSVersion
     /// true: accepted; false: definitively refused; nil: not decided.
-    public var supported: Bool?
+    package var supported: Bool?
     /// true: server order; false: client order; nil: unknown or fewer than two suites.
-    public var serverPreference: Bool?
+    package var serverPreference: Bool?
     /// Accepted suites, in server-preferred order when `serverPreference == true`.
-    public var suites: [SuiteResult] = []
+    package var suites: [SuiteResult] = []
     /// False when a probe timed out or failed before elimination finished.
-    public var complete = true
+    package var complete = true
     /// Why the version is refused or undecided, in words.
-    public var note: String?
+    package var note: String?
     /// How the suites were found: every one by elimination, a few handshakes, or not at all (`--checks`).
-    public var coverage: SuiteCoverage = .enumerated
+    package var coverage: SuiteCoverage = .enumerated
 
     /// A version `--checks` left out: not probed, neither supported nor refused.
-    public static func notTested(_ version: TLSVersion) -> ProtocolResult {
+    package static func notTested(_ version: TLSVersion) -> ProtocolResult {
         var result = ProtocolResult(version: version, supported: nil)
         result.coverage = .notTested
         result.note = "not tested"
@@ -169,44 +169,44 @@ public struct ProtocolResult: Sendable, Equatable {
     }
 
     /// Support (or refusal) not decided by a probe that ran: a not-tested version is not undecided.
-    public var isUndecided: Bool { coverage != .notTested && (supported == nil || !complete) }
+    package var isUndecided: Bool { coverage != .notTested && (supported == nil || !complete) }
 
-    public init(version: TLSVersion, supported: Bool?) {
+    package init(version: TLSVersion, supported: Bool?) {
         self.version = version
         self.supported = supported
     }
 }
 
 /// One accepted cipher suite and what was seen with it.
-public struct SuiteResult: Sendable, Equatable {
-    public var code: UInt16
-    public var evidence: [EngineKind]
+package struct SuiteResult: Sendable, Equatable {
+    package var code: UInt16
+    package var evidence: [EngineKind]
     /// The ECDHE curve or TLS 1.3 group the server chose with this suite, when seen.
-    public var group: UInt16?
+    package var group: UInt16?
     /// The DH prime size for DHE suites, when seen.
-    public var dhBits: Int?
+    package var dhBits: Int?
 
-    public init(code: UInt16, evidence: [EngineKind], group: UInt16? = nil, dhBits: Int? = nil) {
+    package init(code: UInt16, evidence: [EngineKind], group: UInt16? = nil, dhBits: Int? = nil) {
         self.code = code
         self.evidence = evidence
         self.group = group
         self.dhBits = dhBits
     }
 
-    public var suite: CipherSuite? { Catalog.shared.suite(code: code) }
+    package var suite: CipherSuite? { Catalog.shared.suite(code: code) }
 }
 
 /// Groups accepted for key exchange with one protocol version.
-public struct GroupResult: Sendable, Equatable {
-    public var version: TLSVersion
+package struct GroupResult: Sendable, Equatable {
+    package var version: TLSVersion
     /// Accepted groups in the order the server chose them from the full offer.
-    public var groups: [UInt16]
-    public var complete: Bool
+    package var groups: [UInt16]
+    package var complete: Bool
     /// True when the server picked groups out of the offered order: it follows its own order (``groups`` is that
     /// order). nil when the picks do not tell (they followed the offer).
-    public var serverPreference: Bool?
+    package var serverPreference: Bool?
 
-    public init(version: TLSVersion, groups: [UInt16], complete: Bool, serverPreference: Bool? = nil) {
+    package init(version: TLSVersion, groups: [UInt16], complete: Bool, serverPreference: Bool? = nil) {
         self.version = version
         self.groups = groups
         self.complete = complete
@@ -215,17 +215,17 @@ public struct GroupResult: Sendable, Equatable {
 }
 
 /// A certificate chain as the server sent it (leaf first) and the key type it was selected for.
-public struct CertificateChain: Sendable, Equatable {
+package struct CertificateChain: Sendable, Equatable {
     /// Authentication of the suite that brought this chain: RSA, ECDSA, DSS …
-    public var authentication: String
-    public let der: [[UInt8]]
+    package var authentication: String
+    package let der: [[UInt8]]
     /// ``ChainDigest`` of `der`: chains are compared and deduplicated by it.
-    public let digest: [UInt8]
-    public var seenWith: TLSVersion
+    package let digest: [UInt8]
+    package var seenWith: TLSVersion
     /// The SNI sent when this chain was served (nil: none).
-    public var sni: String?
+    package var sni: String?
 
-    public init(authentication: String, der: [[UInt8]], seenWith: TLSVersion, sni: String?) {
+    package init(authentication: String, der: [[UInt8]], seenWith: TLSVersion, sni: String?) {
         self.authentication = authentication
         self.der = der
         self.digest = ChainDigest.of(der)
@@ -234,25 +234,25 @@ public struct CertificateChain: Sendable, Equatable {
     }
 
     /// The same certificates served for the same SNI.
-    public func isSame(as other: CertificateChain) -> Bool { digest == other.digest && sni == other.sni }
+    package func isSame(as other: CertificateChain) -> Bool { digest == other.digest && sni == other.sni }
 }
 
 extension Array where Element == CertificateChain {
     /// Appends `chain` unless the same chain (by digest) for the same SNI is already here. A server accepting
     /// hundreds of suites sends its chain with each: one copy is kept, the others are released at once.
-    public mutating func appendDistinct(_ chain: CertificateChain) {
+    package mutating func appendDistinct(_ chain: CertificateChain) {
         guard !contains(where: { $0.isSame(as: chain) }) else { return }
         append(chain)
     }
 }
 
 /// Whether a TCP port accepted a connection.
-public struct PortCheck: Sendable, Equatable {
-    public var port: Int
-    public var open: Bool
-    public var detail: String?
+package struct PortCheck: Sendable, Equatable {
+    package var port: Int
+    package var open: Bool
+    package var detail: String?
 
-    public init(port: Int, open: Bool, detail: String?) {
+    package init(port: Int, open: Bool, detail: String?) {
         self.port = port
         self.open = open
         self.detail = detail
@@ -260,32 +260,32 @@ public struct PortCheck: Sendable, Equatable {
 }
 
 /// How many probes ended each way.
-public struct ProbeCounts: Codable, Sendable, Equatable {
-    public var accepted = 0
-    public var rejected = 0
-    public var timedOut = 0
-    public var failed = 0
+package struct ProbeCounts: Codable, Sendable, Equatable {
+    package var accepted = 0
+    package var rejected = 0
+    package var timedOut = 0
+    package var failed = 0
 
-    public init() {}
+    package init() {}
 
-    public init(accepted: Int, rejected: Int, timedOut: Int, failed: Int) {
+    package init(accepted: Int, rejected: Int, timedOut: Int, failed: Int) {
         self.accepted = accepted
         self.rejected = rejected
         self.timedOut = timedOut
         self.failed = failed
     }
 
-    public var total: Int { accepted + rejected + timedOut + failed }
+    package var total: Int { accepted + rejected + timedOut + failed }
 }
 
 /// A probe whose result is not definitive.
-public struct UndecidedProbe: Sendable, Equatable {
-    public var engine: EngineKind
-    public var version: TLSVersion
-    public var purpose: String
-    public var reason: String
+package struct UndecidedProbe: Sendable, Equatable {
+    package var engine: EngineKind
+    package var version: TLSVersion
+    package var purpose: String
+    package var reason: String
 
-    public init(engine: EngineKind, version: TLSVersion, purpose: String, reason: String) {
+    package init(engine: EngineKind, version: TLSVersion, purpose: String, reason: String) {
         self.engine = engine
         self.version = version
         self.purpose = purpose
@@ -294,27 +294,27 @@ public struct UndecidedProbe: Sendable, Equatable {
 }
 
 /// Something the report should tell the user, with a stable id.
-public struct Finding: Sendable, Equatable {
+package struct Finding: Sendable, Equatable {
 
     /// Ids of findings the code refers to by name.
-    public enum ID {
+    package enum ID {
         /// The server sent a CertificateRequest.
-        public static let clientCertificateRequested = "origin-requests-client-certificate"
+        package static let clientCertificateRequested = "origin-requests-client-certificate"
         /// Resets or timeouts from the host rose above the threshold and the scan slowed down.
-        public static let originThrottled = "origin-throttled"
+        package static let originThrottled = "origin-throttled"
         /// The server refused a ClientHello of one shape (size, suite count, extension lists) and answered a
         /// smaller, plainer one: real clients with large hellos fail the same way.
-        public static let helloShapeIntolerance = "hello-shape-intolerance"
+        package static let helloShapeIntolerance = "hello-shape-intolerance"
     }
 
-    public var id: String
-    public var severity: Severity
-    public var message: String
+    package var id: String
+    package var severity: Severity
+    package var message: String
     /// The protocol version the finding is about, when it is about one (an engine disagreement of a TLS 1.2
     /// suite): code that needs it reads it here, never from the message.
-    public var version: TLSVersion?
+    package var version: TLSVersion?
 
-    public init(id: String, severity: Severity, message: String, version: TLSVersion? = nil) {
+    package init(id: String, severity: Severity, message: String, version: TLSVersion? = nil) {
         self.id = id
         self.severity = severity
         self.message = message

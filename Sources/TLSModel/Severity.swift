@@ -1,6 +1,6 @@
 /// How much a finding matters: the one severity of every finding tlsmatrix makes (scan, certificate, distribution
 /// file). Ordered `info` < `warning` < `error`, so the worst of several is their `max()`.
-public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
+package enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
     /// A fact worth knowing; nothing to change.
     case info
     /// Worth a look: a weakness, or something that fails only under conditions the scan cannot see.
@@ -16,5 +16,5 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseItera
         }
     }
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }

@@ -2,18 +2,18 @@ import TLSCatalog
 
 /// Part I of N of a target list: a deterministic split, so N machines (or jobs) scan disjoint parts
 /// of the same list and `tlsmatrix merge` joins their JSON Lines.
-public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     /// 1-based.
-    public let index: Int
-    public let count: Int
+    package let index: Int
+    package let count: Int
 
-    public init(index: Int, count: Int) {
+    package init(index: Int, count: Int) {
         self.index = index
         self.count = count
     }
 
     /// Parses `I/N` with 1 ≤ I ≤ N ≤ 10000; throws ``TLSMatrixError/Code/invalidShard``.
-    public static func parse(_ text: String) throws(TLSMatrixError) -> Shard {
+    package static func parse(_ text: String) throws(TLSMatrixError) -> Shard {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
             throw TLSMatrixError(.invalidShard, "--shard '\(text)' is not I/N (e.g. 2/8)")
@@ -26,14 +26,14 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The targets of this shard: every N-th target of the list, starting at the I-th.
     /// Depends only on the list's order, so every shard of the same list agrees.
-    public func select<T>(_ items: [T]) -> [T] {
+    package func select<T>(_ items: [T]) -> [T] {
         items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
     }
 
     /// The targets of this shard when every target with the same `key` (its host) must stay in one shard, so
     /// per-host politeness (`--concurrency`, `--delay`) holds across shards: the distinct keys, in order of
     /// first appearance, go to shards 1, 2, …, N, 1, … and each target follows its key.
-    public func select<T>(_ items: [T], keptTogetherBy key: (T) -> String) -> [T] {
+    package func select<T>(_ items: [T], keptTogetherBy key: (T) -> String) -> [T] {
         var slot: [String: Int] = [:]
         return items.filter { item in
             let k = key(item)
@@ -47,7 +47,7 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The environment variables an array job sets, in the order they are read by ``resolve(_:environment:)``.
-    public enum Scheduler: String, Sendable, CaseIterable {
+    package enum Scheduler: String, Sendable, CaseIterable {
         /// Kubernetes Indexed Job: `JOB_COMPLETION_INDEX`, 0-based; the count is not exported.
         case kubernetes = "JOB_COMPLETION_INDEX"
         /// AWS Batch array job: `AWS_BATCH_JOB_ARRAY_INDEX`, 0-based; the array size is not exported.
@@ -55,7 +55,7 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         /// Slurm job array: `SLURM_ARRAY_TASK_ID` (from `SLURM_ARRAY_TASK_MIN`), with `SLURM_ARRAY_TASK_COUNT`.
         case slurm = "SLURM_ARRAY_TASK_ID"
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .kubernetes: "Kubernetes Indexed Job"
             case .awsBatch: "AWS Batch array job"
@@ -67,7 +67,7 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `--shard`: `I/N`, or `auto` / `auto/N` to take the index (and, for Slurm, the count) from the scheduler
     /// running the process. `N` is required where the scheduler does not export the count (Kubernetes, AWS
     /// Batch) and must agree with it where it does. Throws ``TLSMatrixError/Code/invalidShard`` with the reason.
-    public static func resolve(_ text: String, environment: [String: String]) throws(TLSMatrixError) -> Shard {
+    package static func resolve(_ text: String, environment: [String: String]) throws(TLSMatrixError) -> Shard {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.first == "auto" else { return try parse(text) }
         guard parts.count <= 2 else { throw TLSMatrixError(.invalidShard, "--shard '\(text)' is not auto or auto/N") }
@@ -104,10 +104,10 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         return Shard(index: zeroBased + 1, count: count)
     }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 
     /// JSON: the `I/N` text, as summaries have always written it.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
             self = try Shard.parse(text)
@@ -116,7 +116,7 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }

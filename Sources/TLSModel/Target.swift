@@ -1,17 +1,17 @@
 import TLSCatalog
 
 /// A host and port to scan, as the user wrote it (`host`, `host:port`, `[v6]:port`).
-public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
-    public let host: String
-    public let port: Int
+package struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
+    package let host: String
+    package let port: Int
 
-    public init(host: String, port: Int) {
+    package init(host: String, port: Int) {
         self.host = host
         self.port = port
     }
 
     /// Parses `host`, `host:port`, `[IPv6]`, `[IPv6]:port`, or a bare IPv6 literal; throws ``TLSMatrixError/Code/invalidTarget``.
-    public static func parse(_ text: String, defaultPort: Int = 443) throws(TLSMatrixError) -> Target {
+    package static func parse(_ text: String, defaultPort: Int = 443) throws(TLSMatrixError) -> Target {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw TLSMatrixError(.invalidTarget, "empty target") }
         var host: Substring
@@ -56,7 +56,7 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Checks a DNS name (RFC 1123 labels; underscores tolerated) or an IPv4 literal.
-    public static func validateHostName(_ name: String, original: String? = nil) throws(TLSMatrixError) {
+    package static func validateHostName(_ name: String, original: String? = nil) throws(TLSMatrixError) {
         let shown = original ?? name
         guard !name.isEmpty else { throw TLSMatrixError(.invalidTarget, "'\(shown)': empty host name") }
         let bare = name.hasSuffix(".") ? String(name.dropLast()) : name
@@ -75,7 +75,7 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
 
     static func isIPv6Literal(_ text: String) -> Bool { IPAddressText.parseIPv6(text) != nil }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    package var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 extension String {

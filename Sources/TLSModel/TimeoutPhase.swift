@@ -1,6 +1,6 @@
 import TLSCatalog
 
 /// Where a probe ran out of time.
-public enum TimeoutPhase: String, Sendable, Codable {
+package enum TimeoutPhase: String, Sendable, Codable {
     case connect, handshake
 }

@@ -4,15 +4,15 @@ import TLSModel
 /// RFC 4180 CSV, one row per accepted (target, version, suite), plus one row with empty suite columns for
 /// each version that is refused, undecided, or accepted without a listed suite. Lines end in CRLF.
 /// It lays out a ``ReportPresentation``; fields are made safe for spreadsheets: see ``field(_:)``.
-public enum CSVReport {
-    public static let header = ["host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
+package enum CSVReport {
+    package static let header = ["host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
                                 "strength", "cloudfront", "evidence", "server_preference"]
 
-    public static func render(_ analysis: ScanAnalysis) -> String {
+    package static func render(_ analysis: ScanAnalysis) -> String {
         render(ReportPresentation(analysis))
     }
 
-    public static func render(_ report: ReportPresentation) -> String {
+    package static func render(_ report: ReportPresentation) -> String {
         var rows: [[String]] = [header]
         for proto in report.protocols {
             let preference = proto.serverPreference.map { $0 ? "true" : "false" } ?? ""
@@ -39,7 +39,7 @@ public enum CSVReport {
     /// `\x1B` / `\u{202E}`), then a leading `'` when it starts with `=`, `+`, `-`, `@`, tab or CR (so a
     /// spreadsheet does not evaluate it as a formula), then quoted, with embedded quotes doubled, when it
     /// holds `,`, `"`, CR or LF.
-    public static func field(_ text: String) -> String {
+    package static func field(_ text: String) -> String {
         var value = TerminalSafe.escape(text)
         if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value

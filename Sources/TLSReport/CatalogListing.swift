@@ -1,15 +1,15 @@
 /// A row of `policies list` or `clients list`: a policy has a `family`, a client profile a `name`.
-public struct CatalogListing: Codable, Sendable, Equatable {
-    public var id: String
-    public var family: String?
-    public var name: String?
-    public var versions: [String]
-    public var suites: Int
-    public var unverified: Bool
+package struct CatalogListing: Codable, Sendable, Equatable {
+    package var id: String
+    package var family: String?
+    package var name: String?
+    package var versions: [String]
+    package var suites: Int
+    package var unverified: Bool
     /// Policies only: how many items its sources disagree on (`policies show` lists them); nil for client profiles.
-    public var conflicts: Int?
+    package var conflicts: Int?
 
-    public init(id: String, family: String? = nil, name: String? = nil, versions: [String], suites: Int,
+    package init(id: String, family: String? = nil, name: String? = nil, versions: [String], suites: Int,
                 unverified: Bool, conflicts: Int? = nil) {
         self.id = id
         self.family = family
@@ -22,7 +22,7 @@ public struct CatalogListing: Codable, Sendable, Equatable {
 
     /// The rows as a table (`ID`, the family or name column, `VERSIONS`, `SUITES`, marks for unverified facts and
     /// for sources that disagree) or as a JSON array.
-    public static func render(_ rows: [CatalogListing], json: Bool, secondColumn: String) -> String {
+    package static func render(_ rows: [CatalogListing], json: Bool, secondColumn: String) -> String {
         if json { return CatalogJSON.render(rows) }
         return TextTable.render(header: ["ID", secondColumn, "VERSIONS", "SUITES", ""], rows: rows.map { row in
             [row.id, row.family ?? row.name ?? "", row.versions.joined(separator: ","), String(row.suites),

@@ -1,8 +1,8 @@
 import TLSCatalog
 
 /// `tlsmatrix clients list`: the catalog's client profiles as a table or JSON.
-public enum ClientReport {
-    public static func list(_ clients: [ClientProfile], json: Bool) -> String {
+package enum ClientReport {
+    package static func list(_ clients: [ClientProfile], json: Bool) -> String {
         CatalogListing.render(clients.map { client in
             CatalogListing(id: client.id, name: client.name, versions: CatalogJSON.names(client.versions),
                            suites: client.suites.count, unverified: client.unverified)
@@ -11,7 +11,7 @@ public enum ClientReport {
 
     /// `tlsmatrix clients show ID`: one profile in full — for a CloudFront generation also the s2n policies,
     /// key shares and extensions its own ClientHello carries — with its sources.
-    public static func show(_ client: ClientProfile, json: Bool) -> String {
+    package static func show(_ client: ClientProfile, json: Bool) -> String {
         if json { return JSONReport.encode(client, pretty: true) }
         func suite(_ code: UInt16) -> String { "\(CodePointFormat.hex(code)) \(Catalog.shared.suite(code: code)?.displayName ?? "unknown")" }
         func group(_ code: UInt16) -> String { Catalog.shared.group(code: code)?.name ?? CodePointFormat.hex(code) }

@@ -2,9 +2,9 @@ import TLSAudit
 import TLSCatalog
 
 /// `tlsmatrix compare`: what changes between two servers (saved scans or policies), and for which clients.
-public enum ComparisonReport {
+package enum ComparisonReport {
     /// `before` and `after` name the two sides as the user gave them.
-    public static func text(_ comparison: ScanComparison, before: String, after: String) -> String {
+    package static func text(_ comparison: ScanComparison, before: String, after: String) -> String {
         var out: [String] = ["--- A: \(before)", "+++ B: \(after)", ""]
         out.append("Protocols and suites")
         if comparison.versions.isEmpty { out.append("  no change") }
@@ -20,7 +20,7 @@ public enum ComparisonReport {
     }
 
     /// "Clients", then one line per client whose result changes from A to B (those that break marked).
-    public static func clientLines(_ comparison: ScanComparison) -> [String] {
+    package static func clientLines(_ comparison: ScanComparison) -> [String] {
         var out = ["Clients"]
         if comparison.clients.isEmpty { out.append("  no client negotiates differently") }
         for change in comparison.clients {
@@ -31,13 +31,13 @@ public enum ComparisonReport {
     }
 
     /// A client's result in `compare` and `policies diff` JSON.
-    public struct ClientChangeEntry: Codable, Sendable, Equatable {
-        public var client: String
-        public var before: String
-        public var after: String
-        public var breaks: Bool
+    package struct ClientChangeEntry: Codable, Sendable, Equatable {
+        package var client: String
+        package var before: String
+        package var after: String
+        package var breaks: Bool
 
-        public init(_ change: ScanComparison.ClientChange) {
+        package init(_ change: ScanComparison.ClientChange) {
             client = change.client.id
             before = ComparisonReport.describe(change.before)
             after = ComparisonReport.describe(change.after)

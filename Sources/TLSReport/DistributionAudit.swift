@@ -8,24 +8,24 @@ import TLSModel
 /// docs/distribution-report.md, schema docs/distribution-report.schema.json) and the model every other format
 /// renders. Built by ``DistributionAudit/audit(_:outcomes:findings:)`` from the distribution as read, the offline
 /// checks and what happened to each origin.
-public struct DistributionReport: Codable, Sendable, Equatable {
-    public static let currentSchemaVersion = 1
+package struct DistributionReport: Codable, Sendable, Equatable {
+    package static let currentSchemaVersion = 1
 
-    public var schemaVersion: Int
-    public var tool: ScanReport.Tool
+    package var schemaVersion: Int
+    package var tool: ScanReport.Tool
     /// True when run with `--offline`: no origin was contacted.
-    public var offline: Bool
-    public var distributions: [DistributionEntry]
+    package var offline: Bool
+    package var distributions: [DistributionEntry]
     /// The worst of the distributions' statuses (``AuditStatus``): `passed` (every origin connects under every
     /// generation, or needs no probe), `not-probed` (nothing in the file fails, but some custom origin was not
     /// probed: `--offline`), `incomplete` (some origin could not be audited), `failed` (some would 502); the exit
     /// status is 0, 6, 3, 1 respectively.
-    public var status: AuditStatus
+    package var status: AuditStatus
     /// What each input file gave besides its distributions: why it gave none, what a false Condition left out, the
     /// nested stacks followed or not, file-level values that could not be resolved.
-    public var files: [FileEntry]
+    package var files: [FileEntry]
 
-    public init(offline: Bool, distributions: [DistributionEntry], files: [FileEntry] = []) {
+    package init(offline: Bool, distributions: [DistributionEntry], files: [FileEntry] = []) {
         schemaVersion = Self.currentSchemaVersion
         tool = ScanReport.Tool(name: ToolVersion.name, version: ToolVersion.current)
         self.offline = offline
@@ -36,24 +36,24 @@ public struct DistributionReport: Codable, Sendable, Equatable {
 }
 
 /// One input file of `tlsmatrix distribution`: how it was read and what it gave besides its distributions.
-public struct FileEntry: Codable, Sendable, Equatable {
-    public var file: String
+package struct FileEntry: Codable, Sendable, Equatable {
+    package var file: String
     /// What the file was read as (`CloudFormation template`, …); null when it could not be read.
-    @Nullable public var shape: String?
+    @Nullable package var shape: String?
     /// Why the file gave nothing (not readable, not a distribution file, no distributions); null when read.
-    @Nullable public var error: String?
+    @Nullable package var error: String?
     /// Set when the file is a nested-stack child of another file given, and audited there.
-    @Nullable public var auditedAsChildOf: String?
+    @Nullable package var auditedAsChildOf: String?
     /// How many distributions it gave (those of followed nested stacks included).
-    public var distributions: Int
+    package var distributions: Int
     /// Resources not audited because their Condition is false.
-    public var skipped: [SkippedResource]
+    package var skipped: [SkippedResource]
     /// The `AWS::CloudFormation::Stack` resources met, followed (`childFile`) or not (`problem`).
-    public var nestedStacks: [NestedStack]
+    package var nestedStacks: [NestedStack]
     /// File-level values that could not be resolved (a nested stack's TemplateURL, a distribution's Condition).
-    public var unresolved: [Unresolved]
+    package var unresolved: [Unresolved]
 
-    public init(_ result: DistributionFileResult) {
+    package init(_ result: DistributionFileResult) {
         file = result.file
         shape = result.shape
         error = result.error
@@ -65,35 +65,35 @@ public struct FileEntry: Codable, Sendable, Equatable {
     }
 
     /// Whether a report has something to say about the file beyond its distributions.
-    public var isNoteworthy: Bool {
+    package var isNoteworthy: Bool {
         error != nil || auditedAsChildOf != nil || !skipped.isEmpty || !nestedStacks.isEmpty || !unresolved.isEmpty
     }
 }
 
-public struct DistributionEntry: Codable, Sendable, Equatable {
+package struct DistributionEntry: Codable, Sendable, Equatable {
     /// Logical id (CloudFormation), resource address (Terraform), distribution Id or caller reference (API).
-    public var name: String
-    public var file: String
+    package var name: String
+    package var file: String
     /// JSON path of the distribution's configuration in the file.
-    public var path: String
+    package var path: String
     /// The viewer host names (resolved aliases).
-    public var aliases: [String]
+    package var aliases: [String]
     /// Aliases that could not be resolved (`Fn::Sub`, `Fn::ImportValue`, a list parameter without a value): never
     /// read as "no aliases".
-    public var unresolvedAliases: [Unresolved]
-    public var status: AuditStatus
-    public var origins: [OriginEntry]
+    package var unresolvedAliases: [Unresolved]
+    package var status: AuditStatus
+    package var origins: [OriginEntry]
     /// Reasons the distribution as a whole would fail, not tied to one origin (`no-origins`).
-    public var causes: [CauseEntry]
+    package var causes: [CauseEntry]
     /// Findings about the distribution as a whole that are not failures.
-    public var notes: [CauseEntry]
+    package var notes: [CauseEntry]
     /// Values of the file that could not be resolved (expression and JSON path), in file order.
-    public var unresolved: [Unresolved]
+    package var unresolved: [Unresolved]
 }
 
-public struct OriginEntry: Codable, Sendable, Equatable {
+package struct OriginEntry: Codable, Sendable, Equatable {
     /// How the origin came out.
-    public enum Outcome: String, Codable, Sendable, Equatable {
+    package enum Outcome: String, Codable, Sendable, Equatable {
         /// Every check that ran passed.
         case connects
         /// CloudFront would answer 502 (or 504), or would not accept the configuration.
@@ -106,65 +106,65 @@ public struct OriginEntry: Codable, Sendable, Equatable {
         case notScanned = "not-scanned"
     }
 
-    public var id: String
+    package var id: String
     /// The origin's domain name; nil when it could not be resolved (see `reason`).
-    @Nullable public var domain: String?
+    @Nullable package var domain: String?
     /// JSON path of the origin in its file.
-    public var path: String
+    package var path: String
     /// `custom`, `s3`, `vpc`.
-    public var kind: String
+    package var kind: String
     /// `http-only`, `https-only`, `match-viewer`; nil when the file does not say (S3, VPC).
-    @Nullable public var protocolPolicy: String?
-    public var httpsPort: Int
-    public var httpPort: Int
-    public var originSSLProtocols: [String]
+    @Nullable package var protocolPolicy: String?
+    package var httpsPort: Int
+    package var httpPort: Int
+    package var originSSLProtocols: [String]
     /// True when OriginSSLProtocols was not in the file and CloudFront's console default (TLSv1.2) was assumed.
-    public var originSSLProtocolsDefaulted: Bool
-    public var connectionAttempts: Int
-    public var connectionTimeout: Int
+    package var originSSLProtocolsDefaulted: Bool
+    package var connectionAttempts: Int
+    package var connectionTimeout: Int
     /// Path patterns of the behaviours that send requests to this origin (directly or through an origin group).
-    public var behaviors: [String]
+    package var behaviors: [String]
     /// Whether a behaviour forwards the viewer's Host (null: one cannot be told from the file).
-    @Nullable public var forwardsHost: Bool?
+    @Nullable package var forwardsHost: Bool?
     /// The Host header CloudFront sends to this origin, per group of behaviours (empty for S3 and VPC origins):
     /// the name its certificate is checked against.
-    public var hostSent: [HostHeader]
+    package var hostSent: [HostHeader]
     /// Origin groups (failover) this origin belongs to.
-    public var originGroups: [String]
+    package var originGroups: [String]
     /// The address scanned, and whether it came from `--resolve` or DNS.
-    @Nullable public var address: String?
-    @Nullable public var addressFrom: String?
-    public var outcome: Outcome
+    @Nullable package var address: String?
+    @Nullable package var addressFrom: String?
+    package var outcome: Outcome
     /// Why the origin was skipped, not audited or not scanned.
-    @Nullable public var reason: String?
+    @Nullable package var reason: String?
     /// The verdict of every CloudFront generation (empty when no TLS scan ran).
-    public var generations: [GenerationVerdict]
+    package var generations: [GenerationVerdict]
     /// When Host is forwarded: the certificate the origin serves with each alias as SNI, and whether it covers it.
-    public var aliases: [AliasCheck]
+    package var aliases: [AliasCheck]
     /// The HTTP port, when CloudFront uses it (http-only, match-viewer).
-    @Nullable public var http: ScanReport.Port?
+    @Nullable package var http: ScanReport.Port?
     /// Every reason CloudFront would fail, with its fix and where in the file it comes from.
-    public var causes: [CauseEntry]
+    package var causes: [CauseEntry]
     /// Findings from the file alone that are not failures (warnings, facts).
-    public var notes: [CauseEntry]
+    package var notes: [CauseEntry]
     /// The full scan report, as `tlsmatrix scan --format json` writes it.
-    @Nullable public var scan: ScanReport?
+    @Nullable package var scan: ScanReport?
     /// Connections made for this origin's alias certificate checks (the scan's are in `scan.connections`).
-    public var aliasConnections: Int
+    package var aliasConnections: Int
 }
 
 /// The Host header some behaviours send to an origin, and so the names its certificate must cover.
-public struct HostHeader: Codable, Sendable, Equatable {
+package struct HostHeader: Codable, Sendable, Equatable {
     /// `origin-domain` (Host not forwarded: the DomainName), `viewer-host` (forwarded: an alias),
     /// `cloudfront-domain` (forwarded on a distribution without aliases: its `*.cloudfront.net` name, a certain
     /// 502), `unknown` (the behaviours' origin request policy cannot be read).
-    public var host: String
+    package var host: String
     /// The names: the DomainName, the resolved aliases, or none (cloudfront-domain, unknown, an unresolved DomainName).
-    public var names: [String]
+    package var names: [String]
     /// The behaviours (path patterns) that send it.
-    public var behaviors: [String]
+    package var behaviors: [String]
 
-    public init(host: String, names: [String], behaviors: [String]) {
+    package init(host: String, names: [String], behaviors: [String]) {
         self.host = host
         self.names = names
         self.behaviors = behaviors
@@ -172,44 +172,44 @@ public struct HostHeader: Codable, Sendable, Equatable {
 }
 
 /// One CloudFront generation's verdict for one origin.
-public struct GenerationVerdict: Codable, Sendable, Equatable {
-    public var id: String
-    public var name: String
-    @Nullable public var compatible: Bool?
-    @Nullable public var `protocol`: String?
-    @Nullable public var suite: String?
+package struct GenerationVerdict: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    @Nullable package var compatible: Bool?
+    @Nullable package var `protocol`: String?
+    @Nullable package var suite: String?
     /// Ids of the causes when not compatible.
-    public var causes: [String]
+    package var causes: [String]
     /// True when judged from the file alone (a load balancer listener's SslPolicy), not by a scan.
-    public var offline: Bool
+    package var offline: Bool
 }
 
 /// The certificate an origin serves for one alias (SNI = the alias), when Host is forwarded.
-public struct AliasCheck: Codable, Sendable, Equatable {
-    public var alias: String
+package struct AliasCheck: Codable, Sendable, Equatable {
+    package var alias: String
     /// The behaviours (path patterns) that forward Host to this origin.
-    public var behaviors: [String]
+    package var behaviors: [String]
     /// Whether the certificate covers the alias (null: no certificate was obtained).
-    @Nullable public var covered: Bool?
+    @Nullable package var covered: Bool?
     /// The leaf's DNS names, as served for this SNI.
-    public var names: [String]
+    package var names: [String]
     /// Why no certificate was obtained, or other certificate problems for this SNI.
-    @Nullable public var detail: String?
+    @Nullable package var detail: String?
 }
 
 /// A reason CloudFront would fail (or a note), with its fix and its place in the file.
-public struct CauseEntry: Codable, Sendable, Equatable {
-    public var id: String
-    public var message: String
-    public var fix: String
+package struct CauseEntry: Codable, Sendable, Equatable {
+    package var id: String
+    package var message: String
+    package var fix: String
     /// JSON path in the distribution's file.
-    public var path: String
+    package var path: String
     /// The CloudFront generations it applies to (empty: all, or not generation-specific).
-    public var generations: [String]
+    package var generations: [String]
     /// The alias (viewer host name) it is about, for the certificate checks of forwarded Host.
-    @Nullable public var alias: String?
+    @Nullable package var alias: String?
 
-    public init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
+    package init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
         self.id = id
         self.message = message
         self.fix = fix
@@ -220,7 +220,7 @@ public struct CauseEntry: Codable, Sendable, Equatable {
 }
 
 /// What happened to one origin, as the program ran it; ``DistributionAudit`` judges it.
-public enum OriginOutcome: Sendable {
+package enum OriginOutcome: Sendable {
     /// S3 / VPC origin.
     case skipped(String)
     /// The domain (or something else needed) could not be resolved from the file; the reason names it.
@@ -234,16 +234,16 @@ public enum OriginOutcome: Sendable {
 }
 
 /// The certificate an origin served for one alias as SNI, audited against that alias.
-public struct AliasCertificate: Sendable {
-    public var alias: String
+package struct AliasCertificate: Sendable {
+    package var alias: String
     /// The audit of the chain served for SNI = alias, with the alias as the name to cover.
-    public var report: ChainReport?
+    package var report: ChainReport?
     /// Why there is no chain (the handshake with this SNI failed or timed out).
-    public var problem: String?
+    package var problem: String?
     /// True when the problem is not a definitive answer (a timeout, a local failure).
-    public var undecided: Bool
+    package var undecided: Bool
 
-    public init(alias: String, report: ChainReport?, problem: String?, undecided: Bool) {
+    package init(alias: String, report: ChainReport?, problem: String?, undecided: Bool) {
         self.alias = alias
         self.report = report
         self.problem = problem
@@ -252,9 +252,9 @@ public struct AliasCertificate: Sendable {
 }
 
 /// Judges a distribution from its file, its offline findings and what happened to each origin.
-public enum DistributionAudit {
+package enum DistributionAudit {
     /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
-    public static func audit(_ distribution: Distribution, outcomes: [String: OriginOutcome],
+    package static func audit(_ distribution: Distribution, outcomes: [String: OriginOutcome],
                              findings: [DistributionFinding]) -> DistributionEntry {
         let aliases = distribution.aliases.compactMap(\.resolved)
         let origins = zip(distribution.origins, DistributionChecks.routing(of: distribution)).map { origin, route in

@@ -6,12 +6,12 @@ import TLSModel
 /// aliases, HTTP port, outcome), then every cause with its fix and its path in the file, the notes, the values
 /// that could not be resolved and the origins set aside with why. It lays out a ``DistributionPresentation``;
 /// every string goes through ``HTMLReport/escape(_:)`` (origin ids, paths and names come from the user's file).
-public enum DistributionHTMLReport {
-    public static func render(_ report: DistributionReport) -> String {
+package enum DistributionHTMLReport {
+    package static func render(_ report: DistributionReport) -> String {
         render(DistributionPresentation(report))
     }
 
-    public static func render(_ presentation: DistributionPresentation) -> String {
+    package static func render(_ presentation: DistributionPresentation) -> String {
         var out = HTMLReport.head(title: "tlsmatrix: CloudFront distributions", css: HTMLReport.css + css)
         out += "<h1>tlsmatrix distribution audit</h1>\n"
         out += "<p class=\"verdict \(cls(presentation.status))\" id=\"status\">\(e(presentation.status.text))</p>\n"

@@ -5,7 +5,7 @@ import TLSModel
 /// causes (message, fix, path in the file) in `<failure>`; one that could not be audited is an `<error>`; a
 /// skipped (S3, VPC) or not scanned (`--offline`) origin is `<skipped>`. Names and texts go through
 /// ``JUnitReport/escape(_:)`` (terminal-safe, then XML).
-public enum DistributionJUnitReport {
+package enum DistributionJUnitReport {
     /// How one test case ended.
     enum Result {
         case passed(output: [String])
@@ -19,11 +19,11 @@ public enum DistributionJUnitReport {
         var result: Result
     }
 
-    public static func render(_ report: DistributionReport) -> String {
+    package static func render(_ report: DistributionReport) -> String {
         render(DistributionPresentation(report))
     }
 
-    public static func render(_ presentation: DistributionPresentation) -> String {
+    package static func render(_ presentation: DistributionPresentation) -> String {
         let suites = presentation.distributions.map { ($0, cases($0, offline: presentation.report.offline)) }
         let all = suites.flatMap(\.1) + presentation.report.files.filter { $0.error != nil }
             .map { Case(name: "file \($0.file)", result: .error(message: $0.error ?? "not audited")) }

@@ -4,12 +4,12 @@ import TLSModel
 /// distribution a header, the origin table, the causes with their fixes and paths, notes, unresolved values and
 /// the origins set aside. Every string goes through ``MarkdownReport/escape(_:)`` (no `|`, backtick or HTML can
 /// break out of a cell).
-public enum DistributionMarkdownReport {
-    public static func render(_ report: DistributionReport) -> String {
+package enum DistributionMarkdownReport {
+    package static func render(_ report: DistributionReport) -> String {
         render(DistributionPresentation(report))
     }
 
-    public static func render(_ presentation: DistributionPresentation) -> String {
+    package static func render(_ presentation: DistributionPresentation) -> String {
         var out = ["# tlsmatrix distribution audit: \(presentation.status.text)", ""]
         out.append(e(presentation.summary))
         out.append("")

@@ -9,94 +9,94 @@ import TLSModel
 ///
 /// Strings are raw: origin ids, domain names, paths and expressions come from the user's file and certificate
 /// names from the origin, so each renderer escapes them its own way (every one through ``TerminalSafe/escape(_:)``).
-public struct DistributionPresentation: Sendable {
+package struct DistributionPresentation: Sendable {
     /// One table cell: its text, its tone, and extra lines (the uncovered alias names, the cause ids).
-    public struct Cell: Sendable, Equatable {
-        public var text: String
-        public var tone: Tone
-        public var details: [String]
+    package struct Cell: Sendable, Equatable {
+        package var text: String
+        package var tone: Tone
+        package var details: [String]
 
-        public init(_ text: String, _ tone: Tone, details: [String] = []) {
+        package init(_ text: String, _ tone: Tone, details: [String] = []) {
             self.text = text
             self.tone = tone
             self.details = details
         }
 
         /// The text and its details on one line ("2/3 covered; not covered: www.example.com").
-        public var line: String { ([text] + details).joined(separator: "; ") }
+        package var line: String { ([text] + details).joined(separator: "; ") }
     }
 
     /// A CloudFront generation that has a column: its id and how reports name it.
-    public struct Column: Sendable, Equatable {
-        public var id: String
-        public var name: String
+    package struct Column: Sendable, Equatable {
+        package var id: String
+        package var name: String
     }
 
     /// One origin's row of the table.
-    public struct Row: Sendable {
-        public var origin: OriginEntry
+    package struct Row: Sendable {
+        package var origin: OriginEntry
         /// `domain:port` (the HTTPS port, or the HTTP port when http-only; just the domain for S3 and VPC origins),
         /// or "unresolved".
-        public var endpoint: String
+        package var endpoint: String
         /// "https-only (TLSv1.2)", "match-viewer (TLSv1.2, default)", "http-only", or "—".
-        public var policy: String
+        package var policy: String
         /// The Host CloudFront sends ("DomainName", "alias (www.example.com)", "*.cloudfront.net", per group of
         /// behaviours when they differ), or "—" for S3 and VPC origins.
-        public var hostSent: Cell
+        package var hostSent: Cell
         /// One cell per ``Distribution/columns`` entry.
-        public var generations: [Cell]
+        package var generations: [Cell]
         /// The certificate against the aliases when Host is forwarded ("2/3 covered"), else "—".
-        public var certificate: Cell
-        public var http: Cell
-        public var outcome: Cell
+        package var certificate: Cell
+        package var http: Cell
+        package var outcome: Cell
     }
 
     /// A cause or a note of one origin.
-    public struct CauseLine: Sendable, Equatable {
-        public var originId: String
-        public var cause: CauseEntry
+    package struct CauseLine: Sendable, Equatable {
+        package var originId: String
+        package var cause: CauseEntry
         /// "as documented, CloudFront-Upstream" (the generations' names), or "" when it applies to all.
-        public var generations: String
+        package var generations: String
     }
 
     /// An origin that was skipped, not audited or not scanned, with why.
-    public struct SetAside: Sendable, Equatable {
-        public var originId: String
-        public var outcome: Cell
-        public var reason: String
+    package struct SetAside: Sendable, Equatable {
+        package var originId: String
+        package var outcome: Cell
+        package var reason: String
     }
 
-    public struct Distribution: Sendable {
-        public var entry: DistributionEntry
-        public var status: Cell
+    package struct Distribution: Sendable {
+        package var entry: DistributionEntry
+        package var status: Cell
         /// The generations judged for some origin of this distribution, in CloudFront's order.
-        public var columns: [Column]
-        public var rows: [Row]
-        public var causes: [CauseLine]
-        public var notes: [CauseLine]
-        public var setAside: [SetAside]
+        package var columns: [Column]
+        package var rows: [Row]
+        package var causes: [CauseLine]
+        package var notes: [CauseLine]
+        package var setAside: [SetAside]
     }
 
-    public var report: DistributionReport
-    public var status: Cell
-    public var distributions: [Distribution]
+    package var report: DistributionReport
+    package var status: Cell
+    package var distributions: [Distribution]
     /// One line per thing to say about an input file (an unusable file, a nested stack, a resource left out, a
     /// file-level unresolved value), in file order; empty when the files hold nothing beyond their distributions.
-    public var files: [FileLine]
+    package var files: [FileLine]
 
     /// Something to say about one input file.
-    public struct FileLine: Sendable, Equatable {
-        public var file: String
+    package struct FileLine: Sendable, Equatable {
+        package var file: String
         /// `error` (the file gave nothing), `warning` (something not followed or not resolved), `note`.
-        public var level: String
-        public var text: String
+        package var level: String
+        package var text: String
         /// JSON path in the file, when the line is about one value.
-        public var path: String?
+        package var path: String?
     }
     /// "2 distribution(s); origins scanned as CloudFront reaches them; tlsmatrix 0.4.0-dev".
-    public var summary: String
+    package var summary: String
 
-    public init(_ report: DistributionReport) {
+    package init(_ report: DistributionReport) {
         self.report = report
         status = Self.status(report.status)
         summary = "\(report.distributions.count) distribution(s); "
@@ -107,7 +107,7 @@ public struct DistributionPresentation: Sendable {
     }
 
     /// What the report says about one input file.
-    public static func fileLines(_ file: FileEntry) -> [FileLine] {
+    package static func fileLines(_ file: FileEntry) -> [FileLine] {
         var lines: [FileLine] = []
         if let error = file.error {
             // the reader's error names the file first; the line already does
@@ -138,17 +138,17 @@ public struct DistributionPresentation: Sendable {
 
     /// The aliases as a report lists them: the resolved names, then each unresolved one as
     /// "(unresolved: EXPRESSION)"; "none" only when the distribution really has none.
-    public static func aliases(_ entry: DistributionEntry) -> String {
+    package static func aliases(_ entry: DistributionEntry) -> String {
         let all = entry.aliases + entry.unresolvedAliases.map { "(unresolved: \($0.expression))" }
         return all.isEmpty ? "none" : all.joined(separator: ", ")
     }
 
     /// The id causes and notes about the distribution as a whole are listed under.
-    public static let distributionScope = "(distribution)"
+    package static let distributionScope = "(distribution)"
 
     // MARK: Cells
 
-    public static func status(_ status: AuditStatus) -> Cell {
+    package static func status(_ status: AuditStatus) -> Cell {
         switch status {
         case .passed: Cell("PASSED", .good)
         case .failed: Cell("FAILED", .bad)
@@ -159,7 +159,7 @@ public struct DistributionPresentation: Sendable {
 
     /// The verdict in a sentence: "every audited origin connects …", "2 of 3 origins would fail (502/504)",
     /// "no offline findings; 2 of 3 origins not probed (--offline)".
-    public static func verdict(_ entry: DistributionEntry) -> String {
+    package static func verdict(_ entry: DistributionEntry) -> String {
         let count = entry.origins.count
         switch entry.status {
         case .passed:
@@ -183,7 +183,7 @@ public struct DistributionPresentation: Sendable {
 
     /// The Host CloudFront sends to an origin: one group as "DomainName", "alias (a, b)", "*.cloudfront.net (no
     /// alias)" or "unknown"; several, each followed by its behaviours. "—" when none (S3, VPC).
-    public static func hostSent(_ origin: OriginEntry) -> Cell {
+    package static func hostSent(_ origin: OriginEntry) -> Cell {
         guard !origin.hostSent.isEmpty else { return Cell("—", .neutral) }
         func name(_ header: HostHeader) -> String {
             switch header.host {
@@ -200,7 +200,7 @@ public struct DistributionPresentation: Sendable {
         return Cell(parts[0], tone, details: Array(parts.dropFirst()))
     }
 
-    public static func outcome(_ outcome: OriginEntry.Outcome) -> Cell {
+    package static func outcome(_ outcome: OriginEntry.Outcome) -> Cell {
         switch outcome {
         case .connects: Cell("connects", .good)
         case .fails: Cell("fails", .bad)
@@ -211,7 +211,7 @@ public struct DistributionPresentation: Sendable {
     }
 
     /// "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256", "✗" with the cause ids, or "? undecided"; "—" when not judged.
-    public static func generation(_ verdict: GenerationVerdict?) -> Cell {
+    package static func generation(_ verdict: GenerationVerdict?) -> Cell {
         guard let verdict else { return Cell("—", .neutral) }
         let basis = verdict.offline ? ["judged from the file (listener SslPolicy)"] : []
         switch verdict.compatible {
@@ -227,7 +227,7 @@ public struct DistributionPresentation: Sendable {
 
     /// "2/3 covered" with the aliases not covered (or whose handshake failed) and those not checked; "—" when Host is
     /// not forwarded. `offline`: the report's.
-    public static func certificate(_ origin: OriginEntry, offline: Bool) -> Cell {
+    package static func certificate(_ origin: OriginEntry, offline: Bool) -> Cell {
         guard !origin.aliases.isEmpty else { return Cell("—", .neutral) }
         var covered = 0
         var failing: [String] = []
@@ -247,33 +247,33 @@ public struct DistributionPresentation: Sendable {
     }
 
     /// "80 open", "8080 closed" (with the reason); "—" when CloudFront does not use HTTP.
-    public static func http(_ port: ScanReport.Port?) -> Cell {
+    package static func http(_ port: ScanReport.Port?) -> Cell {
         guard let port else { return Cell("—", .neutral) }
         let detail = port.detail.flatMap { $0 }.map { [$0] } ?? []
         return port.open ? Cell("\(port.port) open", .good) : Cell("\(port.port) closed", .bad, details: detail)
     }
 
-    public static func endpoint(_ origin: OriginEntry) -> String {
+    package static func endpoint(_ origin: OriginEntry) -> String {
         guard let domain = origin.domain else { return "unresolved" }
         guard origin.kind == "custom" else { return domain }
         return "\(domain):\(origin.protocolPolicy == OriginProtocolPolicy.httpOnly.rawValue ? origin.httpPort : origin.httpsPort)"
     }
 
-    public static func policy(_ origin: OriginEntry) -> String {
+    package static func policy(_ origin: OriginEntry) -> String {
         guard let policy = origin.protocolPolicy else { return "—" }
         guard policy != OriginProtocolPolicy.httpOnly.rawValue else { return policy }
         return "\(policy) (\(origin.originSSLProtocols.joined(separator: ", "))\(origin.originSSLProtocolsDefaulted ? ", default" : ""))"
     }
 
     /// How reports name a generation id ("upstream-2025" → "CloudFront-Upstream-2025").
-    public static func generationName(_ id: String) -> String {
+    package static func generationName(_ id: String) -> String {
         CloudFrontGeneration(rawValue: id)?.title ?? id
     }
 
     // MARK: Alias checks
 
     /// Whether one alias check fails, passes, or was not decided, and the causes that name its alias.
-    public enum AliasResult: Sendable, Equatable {
+    package enum AliasResult: Sendable, Equatable {
         case covered
         case fails([CauseEntry])
         /// No certificate, and no definitive reason: a timeout, or not checked (`--offline`: `offline` true).
@@ -282,7 +282,7 @@ public struct DistributionPresentation: Sendable {
 
     /// `offline`: the report's (`--offline`), so an origin that fails from the file alone still has its alias checks
     /// "not checked" rather than undecided.
-    public static func aliasResult(_ check: AliasCheck, of origin: OriginEntry, offline: Bool) -> AliasResult {
+    package static func aliasResult(_ check: AliasCheck, of origin: OriginEntry, offline: Bool) -> AliasResult {
         let causes = origin.causes.filter { $0.alias == check.alias }
         switch check.covered {
         case true?: return .covered

@@ -5,8 +5,8 @@ import TLSCatalog
 /// verdict line, one table row per origin (generation verdicts, certificate vs aliases, ports, protocol policy), then
 /// every cause with its fix and its place in the file. Everything from the file or the network goes through
 /// ``TerminalSafe``.
-public enum DistributionTextReport {
-    public static func render(_ report: DistributionReport) -> String {
+package enum DistributionTextReport {
+    package static func render(_ report: DistributionReport) -> String {
         let presentation = DistributionPresentation(report)
         var blocks = presentation.distributions.map(distribution)
         if !presentation.files.isEmpty {

@@ -5,26 +5,26 @@ import TLSModel
 
 /// The last line of a JSON Lines run (`{"summary": {…}}`) and the `summary.json` of a report folder:
 /// what was asked, what finished, and whether the run as a whole is complete.
-public struct FleetSummary: Codable, Sendable, Equatable {
-    public struct Row: Codable, Sendable, Equatable {
-        public var target: String
-        public var address: String?
-        public var sni: String?
+package struct FleetSummary: Codable, Sendable, Equatable {
+    package struct Row: Codable, Sendable, Equatable {
+        package var target: String
+        package var address: String?
+        package var sni: String?
         /// passed, failed (a requested verdict failed), incomplete (unreachable or undecided probes).
-        public var status: AuditStatus
+        package var status: AuditStatus
         /// Would CloudFront connect (nil: not decided).
-        public var cloudfront: Bool?
-        public var grade: String?
-        public var connections: Int
-        public var connectionLowerBound: Int
-        public var elapsedSeconds: Double
+        package var cloudfront: Bool?
+        package var grade: String?
+        package var connections: Int
+        package var connectionLowerBound: Int
+        package var elapsedSeconds: Double
         /// The report's `reachability.status` (`reachable`, `unresolved`, `refused`, …); nil in summaries
         /// written before it was added.
-        public var reachability: String?
+        package var reachability: String?
         /// Why the target was not reachable (the report's reachability message); nil when it was.
-        public var reason: String?
+        package var reason: String?
 
-        public init(target: String, address: String?, sni: String?, status: AuditStatus, cloudfront: Bool?, grade: String?,
+        package init(target: String, address: String?, sni: String?, status: AuditStatus, cloudfront: Bool?, grade: String?,
                     connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
                     reachability: String? = nil, reason: String? = nil) {
             self.target = target
@@ -41,33 +41,33 @@ public struct FleetSummary: Codable, Sendable, Equatable {
         }
     }
 
-    public var schemaVersion = 1
+    package var schemaVersion = 1
     /// True when every target of the list (or of every shard) was scanned and every result is definitive.
-    public var complete: Bool
+    package var complete: Bool
     /// SIGINT or SIGTERM when the run was interrupted.
-    public var interrupted: String?
+    package var interrupted: String?
     /// `I/N` for one shard; nil for a whole list.
-    public var shard: Shard?
+    package var shard: Shard?
     /// The shards a merged summary joins.
-    public var shards: [Shard]?
+    package var shards: [Shard]?
     /// Targets in the list (or this shard).
-    public var targets: Int
+    package var targets: Int
     /// Targets whose scan finished and whose report was written.
-    public var scanned: Int
+    package var scanned: Int
     /// Targets not scanned or not finished, as written in the list.
-    public var pending: [String]
+    package var pending: [String]
     /// Targets whose name did not resolve (or not within the DNS deadline), as written; each also has
     /// a row with `reachability` `unresolved` and the resolver's reason. Nil in older summaries.
-    public var unresolved: [String]?
-    public var results: [Row]
-    public var connections: Int
-    public var connectionLowerBound: Int
+    package var unresolved: [String]?
+    package var results: [Row]
+    package var connections: Int
+    package var connectionLowerBound: Int
     /// Wall time of the run (for a merge: the longest shard).
-    public var elapsedSeconds: Double
+    package var elapsedSeconds: Double
     /// The exit status the run ended (or would end) with.
-    public var exitStatus: Int32
+    package var exitStatus: Int32
 
-    public init(complete: Bool, interrupted: String?, shard: Shard?, targets: Int, scanned: Int, pending: [String],
+    package init(complete: Bool, interrupted: String?, shard: Shard?, targets: Int, scanned: Int, pending: [String],
                 results: [Row], elapsedSeconds: Double, exitStatus: Int32) {
         self.complete = complete
         self.interrupted = interrupted
@@ -84,13 +84,13 @@ public struct FleetSummary: Codable, Sendable, Equatable {
     }
 
     /// The JSON Lines form: one line, `{"summary": {…}}`, keys sorted.
-    public func line() -> String {
+    package func line() -> String {
         struct Wrapper: Encodable { let summary: FleetSummary }
         return Self.encode(Wrapper(summary: self))
     }
 
     /// Pretty JSON for `summary.json`.
-    public func document() -> String {
+    package func document() -> String {
         Self.encode(self, pretty: true) + "\n"
     }
 
@@ -100,7 +100,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
 
     /// Reads a summary line (`{"summary": {…}}`); nil when the line is something else (no `summary` key).
     /// A summary line that is incomplete or has fields this version does not know is an error naming them.
-    public static func parse(line: String) throws -> FleetSummary? {
+    package static func parse(line: String) throws -> FleetSummary? {
         struct Probe: Decodable { let summary: JSONTree? }
         guard (try? JSONDecoder().decode(Probe.self, from: Data(line.utf8)))?.summary != nil else { return nil }
         struct Wrapper: Codable { let summary: FleetSummary }
@@ -109,7 +109,7 @@ public struct FleetSummary: Codable, Sendable, Equatable {
 
     /// A text table, one row per target, and a totals line. Every cell and name is made terminal-safe
     /// (``TerminalSafe/escape(_:)``): `merge --format text` prints what JSON Lines files say.
-    public func table() -> String {
+    package func table() -> String {
         var lines: [String] = []
         let header = ["TARGET", "ADDRESS", "STATUS", "CLOUDFRONT", "GRADE", "CONNECTIONS", "TIME"]
         var rows = [header]

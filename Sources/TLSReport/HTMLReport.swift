@@ -6,15 +6,15 @@ import TLSModel
 /// matrix, handshake simulations, findings and counts. No scripts, no external resources. It lays out a
 /// ``ReportPresentation``: CSS classes come from the presentation's tones (``cssClass(_:)``), and every
 /// string that comes from the server or the scan goes through `escape(_:)`.
-public enum HTMLReport {
+package enum HTMLReport {
     /// The protocol columns of the suite matrix, oldest first.
     static let matrixVersions: [TLSVersion] = [.sslv3, .tls10, .tls11, .tls12, .tls13]
 
-    public static func render(_ analysis: ScanAnalysis) -> String {
+    package static func render(_ analysis: ScanAnalysis) -> String {
         render(ReportPresentation(analysis))
     }
 
-    public static func render(_ report: ReportPresentation) -> String {
+    package static func render(_ report: ReportPresentation) -> String {
         let header = report.header
         var out = head(title: "tlsmatrix: \(escape(header.target))", css: css)
         out += "<h1>tlsmatrix scan of \(escape(header.target))</h1>\n"
@@ -51,7 +51,7 @@ public enum HTMLReport {
 
     /// HTML-escapes text for element content and quoted attribute values, after
     /// ``TerminalSafe/escape(_:)`` (controls and bidi overrides shown as `\x1B` / `\u{202E}`).
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for ch in TerminalSafe.escape(text).unicodeScalars {

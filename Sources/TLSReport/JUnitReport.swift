@@ -5,7 +5,7 @@ import TLSModel
 /// ``ReportPresentation``), failures carrying a
 /// one-line message and the details as text. Every name, message and detail line goes through
 /// ``TerminalSafe/escape(_:)`` (in ``escape(_:)``) before XML escaping: a CI log viewer is a terminal too.
-public enum JUnitReport {
+package enum JUnitReport {
     /// The worst grade that passes the JUnit grade check.
     static let worstPassingGrade = Grade.Letter.b
 
@@ -18,11 +18,11 @@ public enum JUnitReport {
         var skipped: String? = nil
     }
 
-    public static func render(_ analysis: ScanAnalysis) -> String {
+    package static func render(_ analysis: ScanAnalysis) -> String {
         render(ReportPresentation(analysis))
     }
 
-    public static func render(_ report: ReportPresentation) -> String {
+    package static func render(_ report: ReportPresentation) -> String {
         let cases = checks(report)
         let failures = cases.filter { $0.failure != nil }.count
         let skipped = cases.filter { $0.skipped != nil }.count
@@ -120,7 +120,7 @@ public enum JUnitReport {
     /// One line of text for an attribute value or element: ``TerminalSafe/escape(_:)`` first (controls,
     /// line breaks and bidi overrides shown as `\x1B` / `\u{202E}`), then `& < > " '` as entities, and
     /// every character XML 1.0 does not allow (U+FFFE, U+FFFF) dropped.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         xml(TerminalSafe.escape(text))
     }
 

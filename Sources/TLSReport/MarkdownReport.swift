@@ -4,12 +4,12 @@ import TLSModel
 /// A GitHub-flavoured Markdown report: verdict and grade first, then tables. It lays out a
 /// ``ReportPresentation``; every string that can come from the server (or the user) goes through
 /// ``escape(_:)`` so it cannot break a table or inject HTML.
-public enum MarkdownReport {
-    public static func render(_ analysis: ScanAnalysis) -> String {
+package enum MarkdownReport {
+    package static func render(_ analysis: ScanAnalysis) -> String {
         render(ReportPresentation(analysis))
     }
 
-    public static func render(_ report: ReportPresentation) -> String {
+    package static func render(_ report: ReportPresentation) -> String {
         var out = verdictSection(report)
         let header = report.header
         out.append("")
@@ -135,7 +135,7 @@ public enum MarkdownReport {
     /// `>` into entities (no HTML or `<…>` autolinks); drops other format characters and noncharacters.
     /// (Bare `http://` text may still be shown as a link by GFM.)
     /// Escaped text is only ever placed mid-line, so block markers (`#`, `-`, `1.`) need no escaping.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for scalar in TerminalSafe.escape(text).unicodeScalars {

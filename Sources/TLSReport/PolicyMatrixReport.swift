@@ -3,9 +3,9 @@ import TLSCatalog
 import TLSModel
 
 /// `tlsmatrix policies matrix`: clients (rows) × policies (columns) in text, Markdown, CSV, JSON or HTML.
-public enum PolicyMatrixReport {
+package enum PolicyMatrixReport {
     /// One cell, in words: "TLSv1.3 TLS_AES_128_GCM_SHA256 x25519", or the reason it fails.
-    public static func cellText(_ cell: PolicyMatrix.Cell) -> String {
+    package static func cellText(_ cell: PolicyMatrix.Cell) -> String {
         switch cell.result {
         case .success(let choice):
             return "\(choice.version.rawValue) \(CodeName.suite(choice.suite))" + (choice.group.map { " " + CodeName.group($0) } ?? "")
@@ -18,7 +18,7 @@ public enum PolicyMatrixReport {
         "\(policy.id) (\(policy.versions.map(\.rawValue).joined(separator: ",")); \(policy.suites.count) suites)"
     }
 
-    public static func text(_ matrix: PolicyMatrix) -> String {
+    package static func text(_ matrix: PolicyMatrix) -> String {
         var out: [String] = []
         for (p, policy) in matrix.policies.enumerated() {
             out.append("== \(header(policy))")
@@ -39,7 +39,7 @@ public enum PolicyMatrixReport {
             .map { TerminalSafe.escape(String($0)) }.joined(separator: "\n")
     }
 
-    public static func markdown(_ matrix: PolicyMatrix) -> String {
+    package static func markdown(_ matrix: PolicyMatrix) -> String {
         func esc(_ text: String) -> String { MarkdownReport.escape(text) }
         var out = ["| Client | " + matrix.policies.map { esc(header($0)) }.joined(separator: " | ") + " | Fails on |",
                    "|---|" + String(repeating: "---|", count: matrix.policies.count) + "---|"]
@@ -51,7 +51,7 @@ public enum PolicyMatrixReport {
         return out.joined(separator: "\n")
     }
 
-    public static func csv(_ matrix: PolicyMatrix) -> String {
+    package static func csv(_ matrix: PolicyMatrix) -> String {
         var out = ["client,policy,connects,protocol,suite,suite_name,group,reason"]
         for row in matrix.rows {
             for cell in row {
@@ -69,35 +69,35 @@ public enum PolicyMatrixReport {
         return out.joined(separator: "\n")
     }
 
-    public struct Document: Codable, Sendable, Equatable {
-        public struct PolicyEntry: Codable, Sendable, Equatable {
-            public var id: String
-            public var family: String
-            public var versions: [String]
-            public var suites: Int
-            public var failingClients: [String]
+    package struct Document: Codable, Sendable, Equatable {
+        package struct PolicyEntry: Codable, Sendable, Equatable {
+            package var id: String
+            package var family: String
+            package var versions: [String]
+            package var suites: Int
+            package var failingClients: [String]
         }
-        public struct ClientEntry: Codable, Sendable, Equatable {
-            public var id: String
-            public var name: String
-            public var failingPolicies: [String]
+        package struct ClientEntry: Codable, Sendable, Equatable {
+            package var id: String
+            package var name: String
+            package var failingPolicies: [String]
         }
-        public struct CellEntry: Codable, Sendable, Equatable {
-            public var client: String
-            public var policy: String
-            @Nullable public var connects: Bool?
-            @Nullable public var `protocol`: String?
-            @Nullable public var suite: ScanReport.SuiteName?
-            @Nullable public var group: String?
-            @Nullable public var reason: String?
+        package struct CellEntry: Codable, Sendable, Equatable {
+            package var client: String
+            package var policy: String
+            @Nullable package var connects: Bool?
+            @Nullable package var `protocol`: String?
+            @Nullable package var suite: ScanReport.SuiteName?
+            @Nullable package var group: String?
+            @Nullable package var reason: String?
         }
-        public var originProtocols: [String]
-        public var policies: [PolicyEntry]
-        public var clients: [ClientEntry]
-        public var cells: [CellEntry]
+        package var originProtocols: [String]
+        package var policies: [PolicyEntry]
+        package var clients: [ClientEntry]
+        package var cells: [CellEntry]
     }
 
-    public static func json(_ matrix: PolicyMatrix) -> String {
+    package static func json(_ matrix: PolicyMatrix) -> String {
         let cells = matrix.rows.flatMap { row in
             row.map { cell -> Document.CellEntry in
                 switch cell.result {
@@ -128,7 +128,7 @@ public enum PolicyMatrixReport {
     }
 
     /// A self-contained page: one colour-coded table, the policies' versions and suite counts in the header.
-    public static func html(_ matrix: PolicyMatrix) -> String {
+    package static func html(_ matrix: PolicyMatrix) -> String {
         let e = HTMLReport.escape
         var out = """
             <!DOCTYPE html>

@@ -4,10 +4,10 @@ import TLSModel
 
 /// `tlsmatrix policies list|show|diff|check`: the policy catalog, one policy, two policies compared, and a
 /// client's handshake with a policy, as text (tables) or JSON (``CatalogJSON``).
-public enum PolicyReport {
+package enum PolicyReport {
     // MARK: list
 
-    public static func list(_ policies: [Policy], json: Bool) -> String {
+    package static func list(_ policies: [Policy], json: Bool) -> String {
         CatalogListing.render(policies.map { policy in
             CatalogListing(id: policy.id, family: policy.family, versions: CatalogJSON.names(policy.versions),
                            suites: policy.suites.count, unverified: policy.unverified,
@@ -18,24 +18,24 @@ public enum PolicyReport {
     // MARK: show
 
     /// `policies show --format json`.
-    public struct PolicyDocument: Codable, Sendable, Equatable {
-        public var id: String
-        public var name: String
-        public var family: String
-        public var versions: [String]
-        public var suites: [CatalogJSON.Suite]
-        @Nullable public var groups: [CatalogJSON.Group]?
-        @Nullable public var serverPreference: Bool?
-        public var unverified: Bool
-        public var unverifiedSuites: [String]
-        public var aliases: [String]
-        public var notes: [String]
-        public var sources: [String]
-        @Nullable public var retrieved: String?
+    package struct PolicyDocument: Codable, Sendable, Equatable {
+        package var id: String
+        package var name: String
+        package var family: String
+        package var versions: [String]
+        package var suites: [CatalogJSON.Suite]
+        @Nullable package var groups: [CatalogJSON.Group]?
+        @Nullable package var serverPreference: Bool?
+        package var unverified: Bool
+        package var unverifiedSuites: [String]
+        package var aliases: [String]
+        package var notes: [String]
+        package var sources: [String]
+        @Nullable package var retrieved: String?
         /// Items two sources state differently (both recorded).
-        public var conflicts: [Policy.Conflict]
+        package var conflicts: [Policy.Conflict]
 
-        public init(_ policy: Policy) {
+        package init(_ policy: Policy) {
             id = policy.id
             name = policy.name
             family = policy.family
@@ -53,7 +53,7 @@ public enum PolicyReport {
         }
     }
 
-    public static func show(_ policy: Policy, json: Bool) -> String {
+    package static func show(_ policy: Policy, json: Bool) -> String {
         if json { return CatalogJSON.render(PolicyDocument(policy)) }
         var out = ["\(policy.id)  (\(policy.name))", "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")
                    + (policy.conflicts.isEmpty ? "" : "  [sources conflict: \(policy.conflicts.count)]")]
@@ -105,10 +105,10 @@ public enum PolicyReport {
     // MARK: diff
 
     /// What only A has (`removed`), only B (`added`), and both (`common`).
-    public struct Changes<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-        public var removed: [Item]
-        public var added: [Item]
-        public var common: [Item]
+    package struct Changes<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+        package var removed: [Item]
+        package var added: [Item]
+        package var common: [Item]
 
         init<T>(_ diff: ListDiff<T>, _ item: (T) -> Item) {
             removed = diff.removed.map(item)
@@ -118,30 +118,30 @@ public enum PolicyReport {
     }
 
     /// `policies diff --format json`.
-    public struct DiffDocument: Codable, Sendable, Equatable {
-        public struct Version: Codable, Sendable, Equatable {
-            public var version: String
-            public var inA: Bool
-            public var inB: Bool
-            public var suites: Changes<String>
+    package struct DiffDocument: Codable, Sendable, Equatable {
+        package struct Version: Codable, Sendable, Equatable {
+            package var version: String
+            package var inA: Bool
+            package var inB: Bool
+            package var suites: Changes<String>
         }
 
-        public struct Sides: Codable, Sendable, Equatable {
-            public var a: Bool
-            public var b: Bool
+        package struct Sides: Codable, Sendable, Equatable {
+            package var a: Bool
+            package var b: Bool
         }
 
-        public var a: String
-        public var b: String
-        public var protocols: Changes<String>
-        public var suites: Changes<String>
-        public var versions: [Version]
-        public var groups: Changes<Int>
-        public var groupsDocumented: Sides
+        package var a: String
+        package var b: String
+        package var protocols: Changes<String>
+        package var suites: Changes<String>
+        package var versions: [Version]
+        package var groups: Changes<Int>
+        package var groupsDocumented: Sides
         /// The clients whose result changes from A to B (`breaks`: connected to A, not to B).
-        public var clients: [ComparisonReport.ClientChangeEntry]
+        package var clients: [ComparisonReport.ClientChangeEntry]
 
-        public init(_ diff: PolicyDiff, clients: ScanComparison) {
+        package init(_ diff: PolicyDiff, clients: ScanComparison) {
             self.clients = clients.clients.map(ComparisonReport.ClientChangeEntry.init)
             a = diff.a.id
             b = diff.b.id
@@ -157,7 +157,7 @@ public enum PolicyReport {
     }
 
     /// The policies' difference and, for every client profile, whether its result changes (as `compare` does).
-    public static func diff(_ diff: PolicyDiff, json: Bool) -> String {
+    package static func diff(_ diff: PolicyDiff, json: Bool) -> String {
         let clients = ScanComparison.compare(ScanResult(policy: diff.a), ScanResult(policy: diff.b))
         return json ? CatalogJSON.render(DiffDocument(diff, clients: clients))
             : diffText(diff) + "\n\n" + ComparisonReport.clientLines(clients).joined(separator: "\n")
@@ -214,24 +214,24 @@ public enum PolicyReport {
     // MARK: baseline
 
     /// `policies check --baseline`: per policy, whether it conforms and, if not, what violates.
-    public struct BaselineDocument: Codable, Sendable, Equatable {
-        public struct Violation: Codable, Sendable, Equatable {
-            public var version: String
-            @Nullable public var code: String?
-            public var message: String
+    package struct BaselineDocument: Codable, Sendable, Equatable {
+        package struct Violation: Codable, Sendable, Equatable {
+            package var version: String
+            @Nullable package var code: String?
+            package var message: String
         }
-        public struct Entry: Codable, Sendable, Equatable {
-            public var policy: String
-            public var conforms: Bool
-            public var outside: [Violation]
-            public var requirements: [String]
+        package struct Entry: Codable, Sendable, Equatable {
+            package var policy: String
+            package var conforms: Bool
+            package var outside: [Violation]
+            package var requirements: [String]
         }
-        public var baseline: String
-        public var baselineUnverified: Bool
-        public var policies: [Entry]
+        package var baseline: String
+        package var baselineUnverified: Bool
+        package var policies: [Entry]
     }
 
-    public static func baseline(_ reference: Policy, results: [(Policy, PolicyConformance)], json: Bool) -> String {
+    package static func baseline(_ reference: Policy, results: [(Policy, PolicyConformance)], json: Bool) -> String {
         let document = BaselineDocument(
             baseline: reference.id, baselineUnverified: reference.unverified,
             policies: results.map { policy, conformance in
@@ -258,24 +258,24 @@ public enum PolicyReport {
 
     /// `policies check --format json`. `originProtocols` and `causes` are written for cloudfront-origin only,
     /// `failure` for another client that could not connect.
-    public struct CheckDocument: Codable, Sendable, Equatable {
-        public struct Failure: Codable, Sendable, Equatable {
-            public var id: String
-            public var message: String
+    package struct CheckDocument: Codable, Sendable, Equatable {
+        package struct Failure: Codable, Sendable, Equatable {
+            package var id: String
+            package var message: String
         }
 
-        public var client: String
-        public var server: String
-        public var originProtocols: [String]?
-        public var compatible: Bool
-        @Nullable public var `protocol`: String?
-        @Nullable public var suite: CatalogJSON.Suite?
-        @Nullable public var group: CatalogJSON.Group?
-        public var causes: [ScanReport.Cause]?
-        public var failure: Failure?
-        public var notes: [String]
+        package var client: String
+        package var server: String
+        package var originProtocols: [String]?
+        package var compatible: Bool
+        @Nullable package var `protocol`: String?
+        @Nullable package var suite: CatalogJSON.Suite?
+        @Nullable package var group: CatalogJSON.Group?
+        package var causes: [ScanReport.Cause]?
+        package var failure: Failure?
+        package var notes: [String]
 
-        public init(_ check: PolicyCheck) {
+        package init(_ check: PolicyCheck) {
             client = check.client.id
             server = check.policy.id
             compatible = check.connected
@@ -299,7 +299,7 @@ public enum PolicyReport {
         }
     }
 
-    public static func check(_ check: PolicyCheck, json: Bool) -> String {
+    package static func check(_ check: PolicyCheck, json: Bool) -> String {
         if json { return CatalogJSON.render(CheckDocument(check)) }
         var text = ["Client:   \(check.client.id) (\(check.client.name))",
                     "Server:   \(check.policy.id) (offline model of the policy)"]
@@ -346,7 +346,7 @@ public enum PolicyReport {
     }
 
     /// A named group's name, or `group-N` for a code point the catalog does not know.
-    public static func groupName(_ code: UInt16) -> String {
+    package static func groupName(_ code: UInt16) -> String {
         Catalog.shared.group(code: code)?.name ?? "group-\(code)"
     }
 }

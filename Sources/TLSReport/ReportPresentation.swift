@@ -4,16 +4,16 @@ import TLSModel
 
 /// How a piece of a report reads: what colour the text report gives it and what CSS class the HTML
 /// report gives it. Renderers never decide this by looking at words.
-public enum Tone: String, Sendable, Equatable {
+package enum Tone: String, Sendable, Equatable {
     case good, warning, bad, neutral, notDefinitive
 }
 
 /// A piece of report text with its tone.
-public struct Toned: Sendable, Equatable {
-    public var text: String
-    public var tone: Tone
+package struct Toned: Sendable, Equatable {
+    package var text: String
+    package var tone: Tone
 
-    public init(_ text: String, _ tone: Tone) {
+    package init(_ text: String, _ tone: Tone) {
         self.text = text
         self.tone = tone
     }
@@ -25,294 +25,294 @@ public struct Toned: Sendable, Equatable {
 ///
 /// Strings here are raw: each renderer escapes them its own way (every one through
 /// ``TerminalSafe/escape(_:)`` first), because most of them come from the server.
-public struct ReportPresentation: Sendable {
-    public struct Header: Sendable {
+package struct ReportPresentation: Sendable {
+    package struct Header: Sendable {
         /// `host:port`.
-        public var target: String
-        public var host: String
-        public var port: Int
+        package var target: String
+        package var host: String
+        package var port: Int
         /// The address scanned, or "unresolved".
-        public var address: String
+        package var address: String
         /// "SNI name" or "no SNI".
-        public var sni: String
-        public var reachable: Bool
-        public var reachability: String
+        package var sni: String
+        package var reachable: Bool
+        package var reachability: String
         /// "(3 attempts)", or "(the origin was not contacted)".
-        public var attemptsNote: String
-        public var connectAttempts: Int
+        package var attemptsNote: String
+        package var connectAttempts: Int
         /// "Checks: cloudfront (not tested: protocols, suites, groups, certificates, simulation)" when `--checks`
         /// left something out; nil when every check ran.
-        public var checks: String?
+        package var checks: String?
     }
 
     /// One verdict: CloudFront → origin over every generation judged, with a line per generation.
-    public struct Verdict: Sendable {
+    package struct Verdict: Sendable {
         /// "CloudFront".
-        public var subject: String
+        package var subject: String
         /// The OriginSslProtocols setting, e.g. "TLSv1.2".
-        public var setting: String
+        package var setting: String
         /// COMPATIBLE (good), NOT COMPATIBLE (bad), DEPENDS ON GENERATION (bad) or UNDECIDED (not definitive).
-        public var state: Toned
+        package var state: Toned
         /// What would be negotiated, e.g. "TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 with x25519"; for a verdict that
         /// depends on the generation, which ones connect and which do not.
-        public var choice: String?
-        public var causes: [TLSAudit.Cause]
+        package var choice: String?
+        package var causes: [TLSAudit.Cause]
         /// One line per generation of CloudFront's origin client.
-        public var generations: [GenerationLine] = []
+        package var generations: [GenerationLine] = []
         /// False when `--checks` left the verdict out (state NOT TESTED).
-        public var tested = true
-        public var passed: Bool { state.tone == .good }
+        package var tested = true
+        package var passed: Bool { state.tone == .good }
 
         /// "CloudFront → origin (OriginSslProtocols TLSv1.2): ", the text before the state.
         /// "OriginSslProtocols TLSv1.2": what the verdict was judged under.
-        public var settingLabel: String { "OriginSslProtocols \(setting)" }
-        public var prefix: String { "\(subject) → origin (\(settingLabel)): " }
+        package var settingLabel: String { "OriginSslProtocols \(setting)" }
+        package var prefix: String { "\(subject) → origin (\(settingLabel)): " }
         /// " — TLSv1.2 …" after a COMPATIBLE state, else empty.
-        public var suffix: String { choice.map { " — " + $0 } ?? "" }
+        package var suffix: String { choice.map { " — " + $0 } ?? "" }
         /// The whole line: "CloudFront → origin (OriginSslProtocols TLSv1.2): COMPATIBLE — TLSv1.2 …".
-        public var line: String { prefix + state.text + suffix }
+        package var line: String { prefix + state.text + suffix }
     }
 
     /// One generation's verdict: "CloudFront-Upstream-2025  COMPATIBLE  TLSv1.3 … — observed (291-byte ClientHello)".
-    public struct GenerationLine: Sendable {
+    package struct GenerationLine: Sendable {
         /// "as documented", "CloudFront-Upstream-2025".
-        public var name: String
+        package var name: String
         /// Where the client is known from: "AWS documentation", "s2n-tls CloudFront-Upstream-TLS-1-2-2025, undocumented".
-        public var source: String
-        public var state: Toned
-        public var choice: String?
+        package var source: String
+        package var state: Toned
+        package var choice: String?
         /// "observed (291-byte ClientHello)" or "predicted from the matrix (…)".
-        public var basis: String
+        package var basis: String
         /// The observed answer and the prediction when they differ.
-        public var difference: String?
-        public var causeIDs: [String]
+        package var difference: String?
+        package var causeIDs: [String]
 
         /// The line without the state: name, then (after the state) choice, basis and cause ids.
-        public var details: String {
+        package var details: String {
             var parts: [String] = []
             if let choice { parts.append(choice) }
             if !causeIDs.isEmpty { parts.append(causeIDs.map { "[\($0)]" }.joined(separator: " ")) }
             parts.append(basis)
             return parts.joined(separator: " — ")
         }
-        public var line: String { "\(name): \(state.text) — \(details)" }
-        public var passed: Bool { state.tone == .good }
+        package var line: String { "\(name): \(state.text) — \(details)" }
+        package var passed: Bool { state.tone == .good }
     }
 
-    public struct Grade: Sendable {
-        public var letter: TLSAudit.Grade.Letter
+    package struct Grade: Sendable {
+        package var letter: TLSAudit.Grade.Letter
         /// The letter, good (A+ to A-), warning (B, C) or bad.
-        public var tone: Tone
-        public var score: Int
+        package var tone: Tone
+        package var score: Int
         /// "score 90: protocol 100, key exchange 90, cipher 90".
-        public var scores: String
-        public var caps: [Cap]
+        package var scores: String
+        package var caps: [Cap]
         /// Why there is no grade (`--checks` left its inputs out); nil when graded.
-        public var notGraded: String?
+        package var notGraded: String?
         /// "Grade A (score 93: …)", or "Not graded: …".
-        public var headline: String {
+        package var headline: String {
             notGraded.map { "Not graded: " + $0 } ?? "Grade \(letter) (\(scores))"
         }
 
-        public struct Cap: Sendable {
-            public var limit: String
-            public var rule: String
-            public var reason: String
+        package struct Cap: Sendable {
+            package var limit: String
+            package var rule: String
+            package var reason: String
             /// "cap B [tls10-tls11] TLS 1.0 or 1.1 is accepted …".
-            public var line: String { "cap \(limit) [\(rule)] \(reason)" }
+            package var line: String { "cap \(limit) [\(rule)] \(reason)" }
         }
     }
 
-    public struct Policy: Sendable {
-        public var id: String
-        public var unverified: Bool
+    package struct Policy: Sendable {
+        package var id: String
+        package var unverified: Bool
         /// VIOLATED (bad), conforms (good), or UNDECIDED with its reason (not definitive).
-        public var state: Toned
-        public var outside: [String]
-        public var requirements: [String]
-        public var missing: [String]
-        public var changesNeeded: [String]
+        package var state: Toned
+        package var outside: [String]
+        package var requirements: [String]
+        package var missing: [String]
+        package var changesNeeded: [String]
         /// "imported from FILE (…)" for a `--policies-file` policy; nil for the catalog's.
-        public var importedFrom: String?
+        package var importedFrom: String?
     }
 
-    public struct ProtocolRow: Sendable {
-        public var version: TLSVersion
-        public var supported: Bool?
+    package struct ProtocolRow: Sendable {
+        package var version: TLSVersion
+        package var supported: Bool?
         /// yes, no (neutral) or UNDECIDED (not definitive).
-        public var state: Toned
+        package var state: Toned
         /// SSL 2 or 3 accepted.
-        public var insecure: Bool
-        public var serverPreference: Bool?
+        package var insecure: Bool
+        package var serverPreference: Bool?
         /// The accepted suites, in the order the scan lists them.
-        public var suites: [SuiteRow]
-        public var suiteCount: Int { suites.count }
+        package var suites: [SuiteRow]
+        package var suiteCount: Int { suites.count }
         /// "server order", "client order (…)", "order unknown" or empty.
-        public var order: String
-        public var note: String?
-        public var complete: Bool
+        package var order: String
+        package var note: String?
+        package var complete: Bool
         /// For the matrix header: "yes", "yes (incomplete)", "no", "undecided".
-        public var matrixState: String
+        package var matrixState: String
     }
 
-    public struct SuiteRow: Sendable {
-        public var code: UInt16
+    package struct SuiteRow: Sendable {
+        package var code: UInt16
         /// "0xC02F".
-        public var hex: String
+        package var hex: String
         /// The catalog's display name, or "unassigned".
-        public var name: String
-        public var iana: String?
-        public var openssl: String?
-        public var keyExchange: String?
+        package var name: String
+        package var iana: String?
+        package var openssl: String?
+        package var keyExchange: String?
         /// The key exchange column: kind, group, DH size ("ECDHE x25519", "DHE 2048-bit").
-        public var keyExchangeDetail: String
-        public var bits: Int?
-        public var strength: SuiteStrength?
+        package var keyExchangeDetail: String
+        package var bits: Int?
+        package var strength: SuiteStrength?
         /// secure (good), weak (warning), INSECURE (bad), unknown (neutral).
-        public var rating: Toned
+        package var rating: Toned
         /// CloudFront offers the suite to origins.
-        public var cloudfront: Bool
-        public var evidence: [EngineKind]
+        package var cloudfront: Bool
+        package var evidence: [EngineKind]
         /// "wire+openssl", or "wire only" when only the wire engine saw it.
-        public var evidenceText: String
+        package var evidenceText: String
     }
 
-    public struct GroupRow: Sendable {
-        public var version: TLSVersion
-        public var names: [String]
-        public var complete: Bool
+    package struct GroupRow: Sendable {
+        package var version: TLSVersion
+        package var names: [String]
+        package var complete: Bool
     }
 
-    public struct Certificates: Sendable {
+    package struct Certificates: Sendable {
         /// The name certificates were checked against.
-        public var originDomain: String
+        package var originDomain: String
         /// "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)" or "none (trust not checked)".
-        public var trustStore: String
-        public var chains: [Chain]
+        package var trustStore: String
+        package var chains: [Chain]
     }
 
-    public struct Chain: Sendable {
-        public var authentication: String
-        public var sent: Int
-        public var seenWith: String
-        public var sni: String
+    package struct Chain: Sendable {
+        package var authentication: String
+        package var sent: Int
+        package var seenWith: String
+        package var sni: String
         /// trusted (good), NOT TRUSTED (bad), trust unknown or trust not checked (not definitive).
-        public var trust: Toned
-        public var certificates: [CertificateRow]
-        public var findings: [CertificateFindingRow]
+        package var trust: Toned
+        package var certificates: [CertificateRow]
+        package var findings: [CertificateFindingRow]
     }
 
-    public struct CertificateRow: Sendable {
+    package struct CertificateRow: Sendable {
         /// 1-based position in the chain as sent.
-        public var number: Int
-        public var subject: String
-        public var issuer: String
-        public var subjectAltNames: [String]
+        package var number: Int
+        package var subject: String
+        package var issuer: String
+        package var subjectAltNames: [String]
         /// The first six SANs, ", "-separated, with " …" when there are more.
-        public var subjectAltNamesShort: String
+        package var subjectAltNamesShort: String
         /// "RSA 2048" or "EC 256 P-256".
-        public var key: String
-        public var signature: String
+        package var key: String
+        package var signature: String
         /// "2027-01-31".
-        public var notAfter: String
-        public var daysLeft: Int
+        package var notAfter: String
+        package var daysLeft: Int
         /// bad once expired.
-        public var daysTone: Tone
+        package var daysTone: Tone
     }
 
-    public struct CertificateFindingRow: Sendable {
-        public var id: String
-        public var severity: Severity
+    package struct CertificateFindingRow: Sendable {
+        package var id: String
+        package var severity: Severity
         /// ✗ (bad), ! (warning), · (neutral).
-        public var mark: Toned
-        public var message: String
-        public var fix: String?
+        package var mark: Toned
+        package var message: String
+        package var fix: String?
     }
 
-    public struct HTTPPort: Sendable {
-        public var port: Int
+    package struct HTTPPort: Sendable {
+        package var port: Int
         /// "open" or "not answering (closed)".
-        public var status: String
+        package var status: String
         /// Why a closed HTTP port may matter; nil when open.
-        public var note: String?
+        package var note: String?
 
         /// "HTTP port 80: open".
-        public var line: String {
+        package var line: String {
             "HTTP port \(port): \(status)" + (note.map { "; " + $0 } ?? "")
         }
     }
 
-    public struct SimulationRow: Sendable {
-        public var name: String
-        public var unverified: Bool
-        public var result: Result
+    package struct SimulationRow: Sendable {
+        package var name: String
+        package var unverified: Bool
+        package var result: Result
         /// The row is a prediction from the matrix while other rows are what the clients' own hellos got.
-        public var predictedOnly = false
+        package var predictedOnly = false
         /// The name with " (unverified profile)" when the profile is not verified, " (predicted)" when the row is
         /// only predicted in a scan that sent the clients' own hellos.
-        public var label: String { name + (unverified ? " (unverified profile)" : "") + (predictedOnly ? " (predicted)" : "") }
+        package var label: String { name + (unverified ? " (unverified profile)" : "") + (predictedOnly ? " (predicted)" : "") }
 
-        public enum Result: Sendable {
+        package enum Result: Sendable {
             case connects(version: String, suite: String, group: String?)
             /// The reason; bad when definitive, not definitive otherwise.
             case fails(Toned)
         }
     }
 
-    public struct FindingRow: Sendable {
-        public var id: String
-        public var severity: Severity
-        public var message: String
+    package struct FindingRow: Sendable {
+        package var id: String
+        package var severity: Severity
+        package var message: String
     }
 
-    public struct Counts: Sendable {
+    package struct Counts: Sendable {
         /// "Connections: 12 (lower bound 10); probes: …; 1.5 s".
-        public var line: String
-        public var complete: Bool
+        package var line: String
+        package var complete: Bool
         /// The counts line with " — INCOMPLETE: …" when some result is not definitive.
-        public var fullLine: String {
+        package var fullLine: String {
             line + (complete ? "" : " — INCOMPLETE: some results are not definitive")
         }
-        public var elapsedSeconds: Double
+        package var elapsedSeconds: Double
     }
 
-    public var header: Header
-    public var verdicts: [Verdict]
+    package var header: Header
+    package var verdicts: [Verdict]
     /// "Post-quantum: …": the hybrid groups the origin accepts and what the -PQ generation negotiated; nil when
     /// the scan has nothing to say (not reachable).
-    public var postQuantum: Toned?
-    public var grade: Grade
-    public var policy: Policy?
-    public var protocols: [ProtocolRow]
-    public var groups: [GroupRow]
-    public var certificates: Certificates
-    public var http: HTTPPort?
-    public var simulations: [SimulationRow]
-    public var findings: [FindingRow]
-    public var counts: Counts
+    package var postQuantum: Toned?
+    package var grade: Grade
+    package var policy: Policy?
+    package var protocols: [ProtocolRow]
+    package var groups: [GroupRow]
+    package var certificates: Certificates
+    package var http: HTTPPort?
+    package var simulations: [SimulationRow]
+    package var findings: [FindingRow]
+    package var counts: Counts
     /// Probes that ended without a definitive answer: "TLSv1.1 suites [wire]: timed out".
-    public var undecided: [String]
+    package var undecided: [String]
     /// Versions whose support or suite list is not decided: "TLSv1.1: timed out".
-    public var undecidedVersions: [String]
+    package var undecidedVersions: [String]
     /// Every result that is not definitive, in words (the reachability, protocols, groups, probes,
     /// the verdicts and simulations).
-    public var notDefinitive: [String]
+    package var notDefinitive: [String]
     /// The report sections `--checks` left out, each shown as "not tested": "Key exchange groups",
     /// "Certificates", "Handshake simulation".
-    public var notTested: [String]
+    package var notTested: [String]
 
     /// True when `section` (one of ``notTested``'s names) was not tested.
-    public func isNotTested(_ section: String) -> Bool { notTested.contains(section) }
+    package func isNotTested(_ section: String) -> Bool { notTested.contains(section) }
 }
 
 extension ReportPresentation {
     /// The versions with accepted suites, newest first: one suite table each.
-    public var suiteTables: [ProtocolRow] {
+    package var suiteTables: [ProtocolRow] {
         protocols.reversed().filter { !$0.suites.isEmpty }
     }
 
     /// The presentation of one analysed scan.
-    public init(_ analysis: ScanAnalysis) {
+    package init(_ analysis: ScanAnalysis) {
         let scan = analysis.scan
         header = Header(
             target: scan.target.description, host: scan.target.host, port: scan.target.port,

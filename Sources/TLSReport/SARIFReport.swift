@@ -7,27 +7,27 @@ import TLSModel
 /// (cfn-lint, checkov) read: one run of tlsmatrix, its rules (one per finding id), and one result per finding
 /// with its level, message and fix. A finding about a file (a template) points at the file, line and column;
 /// a finding about a server names it as a logical location (`host:port`).
-public struct SARIFLog: Encodable, Sendable, Equatable {
-    public static let schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+package struct SARIFLog: Encodable, Sendable, Equatable {
+    package static let schema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
     /// One finding as SARIF sees it.
-    public struct Finding: Sendable, Equatable {
-        public enum Level: String, Sendable { case error, warning, note }
+    package struct Finding: Sendable, Equatable {
+        package enum Level: String, Sendable { case error, warning, note }
 
         /// The rule id: the finding's stable id, prefixed by its family (`certificate/expired`).
-        public var rule: String
-        public var level: Level
-        public var message: String
+        package var rule: String
+        package var level: Level
+        package var message: String
         /// What to change; written after the message and as the rule's help.
-        public var fix: String?
+        package var fix: String?
         /// The file the finding is about (a path relative to the working directory) and where in it.
-        public var file: String?
-        public var line: Int?
-        public var column: Int?
+        package var file: String?
+        package var line: Int?
+        package var column: Int?
         /// What the finding is about when it is not a file: a server (`origin.example.com:443`), an origin.
-        public var subject: String?
+        package var subject: String?
 
-        public init(rule: String, level: Level, message: String, fix: String? = nil, file: String? = nil,
+        package init(rule: String, level: Level, message: String, fix: String? = nil, file: String? = nil,
                     line: Int? = nil, column: Int? = nil, subject: String? = nil) {
             self.rule = rule
             self.level = level
@@ -40,7 +40,7 @@ public struct SARIFLog: Encodable, Sendable, Equatable {
         }
 
         /// A severity word of tlsmatrix's reports (`error`, `warning`, `info`, `notice`) as a SARIF level.
-        public static func level(_ severity: String) -> Level {
+        package static func level(_ severity: String) -> Level {
             switch severity {
             case "error", "critical", "high": .error
             case "warning", "medium": .warning
@@ -49,14 +49,14 @@ public struct SARIFLog: Encodable, Sendable, Equatable {
         }
     }
 
-    public let findings: [Finding]
+    package let findings: [Finding]
 
-    public init(findings: [Finding]) {
+    package init(findings: [Finding]) {
         self.findings = findings
     }
 
     /// The log as pretty JSON, keys sorted (stable output for diffs and golden files).
-    public func rendered() -> String {
+    package func rendered() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
@@ -65,7 +65,7 @@ public struct SARIFLog: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(Self.schema, forKey: .schema)
         try c.encode("2.1.0", forKey: .version)
@@ -167,16 +167,16 @@ public struct SARIFLog: Encodable, Sendable, Equatable {
 
 /// A scan's findings as SARIF: the CloudFront verdict's causes, the policy's violations, the certificate findings
 /// of every chain and the scan's own findings, each about the target (`host:port`).
-public enum SARIFReport {
-    public static func render(_ analysis: ScanAnalysis) -> String {
+package enum SARIFReport {
+    package static func render(_ analysis: ScanAnalysis) -> String {
         render(ScanReport(analysis))
     }
 
-    public static func render(_ report: ScanReport) -> String {
+    package static func render(_ report: ScanReport) -> String {
         SARIFLog(findings: findings(report)).rendered()
     }
 
-    public static func findings(_ report: ScanReport) -> [SARIFLog.Finding] {
+    package static func findings(_ report: ScanReport) -> [SARIFLog.Finding] {
         let subject = "\(report.target.host):\(report.target.port)"
         var out: [SARIFLog.Finding] = []
         let cloudfront = report.verdicts.cloudfront
@@ -221,7 +221,7 @@ extension SARIFReport {
     /// A distribution audit's causes (errors) and notes as SARIF, each pointing at the template key it comes from
     /// (file, line, column from `sourceMaps`; the file alone when it has no map), the origin as its subject; an
     /// origin scanned online adds its scan's findings about the server.
-    public static func render(_ report: DistributionReport, sourceMaps: [String: SourceMap]) -> String {
+    package static func render(_ report: DistributionReport, sourceMaps: [String: SourceMap]) -> String {
         SARIFLog(findings: findings(report, sourceMaps: sourceMaps)).rendered()
     }
 
@@ -235,7 +235,7 @@ extension SARIFReport {
         "listener-policy-unknown": ["Properties.SslPolicy", "SslPolicy", "ssl_policy"],
     ]
 
-    public static func findings(_ report: DistributionReport, sourceMaps: [String: SourceMap]) -> [SARIFLog.Finding] {
+    package static func findings(_ report: DistributionReport, sourceMaps: [String: SourceMap]) -> [SARIFLog.Finding] {
         var out: [SARIFLog.Finding] = []
         for distribution in report.distributions {
             let map = sourceMaps[distribution.file]

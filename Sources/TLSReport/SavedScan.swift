@@ -4,9 +4,9 @@ import TLSModel
 
 /// Reads a JSON report (schemaVersion 1) back — through ``ScanReport``, the type that writes it — so
 /// analysis can run offline on it.
-public enum SavedScan {
+package enum SavedScan {
     /// The report in `path`; the error names the file and the field.
-    public static func report(path: String) throws -> ScanReport {
+    package static func report(path: String) throws -> ScanReport {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -21,7 +21,7 @@ public enum SavedScan {
     }
 
     /// The observations saved in `path`.
-    public static func load(path: String) throws -> ScanResult {
+    package static func load(path: String) throws -> ScanResult {
         do {
             return try report(path: path).scanResult()
         } catch let error as TLSMatrixError

@@ -4,14 +4,14 @@ import TLSCatalog
 import TLSModel
 
 /// The version every report and `tlsmatrix --version` name: the one constant to change for a release.
-public enum ToolVersion {
-    public static let name = "tlsmatrix"
-    public static let current = "0.4.0-dev"
+package enum ToolVersion {
+    package static let name = "tlsmatrix"
+    package static let current = "0.4.0-dev"
 }
 
 extension ScanReport {
     /// The report of one analysed scan.
-    public init(_ analysis: ScanAnalysis) {
+    package init(_ analysis: ScanAnalysis) {
         let scan = analysis.scan
         let options = analysis.options
         self.init(
@@ -174,7 +174,7 @@ extension ScanReport {
 
 extension ScanReport.Cause {
     /// The JSON form of an audit's cause.
-    public init(_ cause: TLSAudit.Cause) {
+    package init(_ cause: TLSAudit.Cause) {
         self.init(id: cause.id, message: cause.message, fix: cause.fix)
     }
 }

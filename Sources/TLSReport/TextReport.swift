@@ -7,12 +7,12 @@ import TLSModel
 /// before it is placed, so nothing a server sent (certificate names, alert texts, library errors) can
 /// move the cursor, rewrite a line or talk to the terminal; with `colour`, the tone of each toned piece
 /// adds the tool's own ANSI colour around it afterwards (columns stay aligned).
-public enum TextReport {
-    public static func render(_ analysis: ScanAnalysis, colour: Bool = false) -> String {
+package enum TextReport {
+    package static func render(_ analysis: ScanAnalysis, colour: Bool = false) -> String {
         render(ReportPresentation(analysis), colour: colour)
     }
 
-    public static func render(_ report: ReportPresentation, colour: Bool = false) -> String {
+    package static func render(_ report: ReportPresentation, colour: Bool = false) -> String {
         let paint = Painter(colour: colour)
         var out = verdictSection(report, paint)
         let header = report.header

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Left-aligned columns separated by two spaces.
-public enum TextTable {
-    public static func render(header: [String]? = nil, rows: [[String]], indent: String = "") -> String {
+package enum TextTable {
+    package static func render(header: [String]? = nil, rows: [[String]], indent: String = "") -> String {
         let all = (header.map { [$0] } ?? []) + rows
         let columns = all.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }

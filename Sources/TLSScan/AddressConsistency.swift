@@ -2,10 +2,10 @@ import TLSCatalog
 
 /// Compares the scans of one name's addresses (`--all-ips`): a CDN may connect to any of them,
 /// so every difference is a way for some connections to fail while others succeed.
-public enum AddressConsistency {
+package enum AddressConsistency {
     /// What differs between the scans, one sentence each; empty when they agree.
     /// Only definitive observations are compared; a version undecided on one address is not a difference.
-    public static func differences(_ scans: [ScanResult]) -> [String] {
+    package static func differences(_ scans: [ScanResult]) -> [String] {
         guard scans.count > 1 else { return [] }
         var notes: [String] = []
         let reachable = scans.filter { $0.reachability.isReachable }
@@ -20,7 +20,7 @@ public enum AddressConsistency {
     }
 
     /// Adds an `addresses-differ` finding to every scan when the addresses disagree.
-    public static func annotate(_ scans: inout [ScanResult]) {
+    package static func annotate(_ scans: inout [ScanResult]) {
         let notes = differences(scans)
         guard !notes.isEmpty else { return }
         let message = "the addresses of \(scans[0].target.host) answer differently: " + notes.joined(separator: "; ")

@@ -1,7 +1,7 @@
 import TLSCatalog
 
 /// Which engine enumerates.
-public enum EngineChoice: String, Sendable, CaseIterable {
+package enum EngineChoice: String, Sendable, CaseIterable {
     /// The raw ClientHello engine, cross-checked by OpenSSL/GnuTLS unless turned off.
     case wire
     case openssl
@@ -11,25 +11,25 @@ public enum EngineChoice: String, Sendable, CaseIterable {
 }
 
 /// The result for one line of a target list: one scan per address scanned.
-public struct FleetEntry: Sendable {
-    public var spec: TargetSpec
+package struct FleetEntry: Sendable {
+    package var spec: TargetSpec
     /// Position in the (sharded) list, from 0.
-    public var position: Int
+    package var position: Int
     /// One scan, or one per address with `--all-ips`, with an `addresses-differ` finding when they disagree.
-    public var scans: [ScanResult]
+    package var scans: [ScanResult]
 }
 
 /// A target after name resolution: the addresses to scan, or why its name did not resolve.
-public struct ResolvedTarget: Sendable {
-    public var spec: TargetSpec
+package struct ResolvedTarget: Sendable {
+    package var spec: TargetSpec
     /// The first address, or with `--all-ips` every address up to the cap; empty when unresolved.
-    public var addresses: [String]
+    package var addresses: [String]
     /// Why the name did not resolve (the resolver's reason, or its deadline); nil when it did.
-    public var failure: String?
+    package var failure: String?
     /// Addresses beyond `--max-addresses`, not scanned.
-    public var skipped: [String]
+    package var skipped: [String]
 
-    public init(spec: TargetSpec, addresses: [String], failure: String? = nil, skipped: [String] = []) {
+    package init(spec: TargetSpec, addresses: [String], failure: String? = nil, skipped: [String] = []) {
         self.spec = spec
         self.addresses = addresses
         self.failure = failure
@@ -38,25 +38,25 @@ public struct ResolvedTarget: Sendable {
 }
 
 /// Scans many targets with shared limits, handing each result over as soon as it is complete.
-public struct FleetScanner: Sendable {
-    public typealias Resolve = @Sendable (String) async throws -> [String]
+package struct FleetScanner: Sendable {
+    package typealias Resolve = @Sendable (String) async throws -> [String]
 
-    public let options: ScanOptions
+    package let options: ScanOptions
     /// The engines and resolver the program hands in.
-    public let environment: any ScanEnvironment
-    public let engine: EngineChoice
+    package let environment: any ScanEnvironment
+    package let engine: EngineChoice
     /// Targets scanned at the same time.
-    public let targetsInFlight: Int
+    package let targetsInFlight: Int
     let resolve: Resolve
 
     /// Names looked up at the same time.
-    public static let lookupsInFlight = 16
+    package static let lookupsInFlight = 16
     /// Addresses scanned per name with `--all-ips` unless told otherwise.
-    public static let defaultMaxAddresses = 16
+    package static let defaultMaxAddresses = 16
 
     /// `options.limits` must be set; it bounds probes across all targets. `resolve` defaults to the
     /// system resolver with `options.dnsTimeout` per name.
-    public init(options: ScanOptions, environment: any ScanEnvironment, engine: EngineChoice = .wire, targetsInFlight: Int,
+    package init(options: ScanOptions, environment: any ScanEnvironment, engine: EngineChoice = .wire, targetsInFlight: Int,
                 resolve: Resolve? = nil) {
         self.options = options
         self.environment = environment
@@ -69,7 +69,7 @@ public struct FleetScanner: Sendable {
     /// Resolves every distinct name, `lookupsInFlight` at a time, each within its deadline. A name that
     /// does not resolve becomes that target's result (nothing else stops). With `allAddresses` each
     /// target keeps up to `maxAddresses` addresses (the rest are listed as skipped), otherwise the first.
-    public func resolveAll(_ specs: [TargetSpec], allAddresses: Bool,
+    package func resolveAll(_ specs: [TargetSpec], allAddresses: Bool,
                            maxAddresses: Int = FleetScanner.defaultMaxAddresses) async -> [ResolvedTarget] {
         var hosts: [String] = []
         for host in specs.map(\.target.host) where !hosts.contains(host) { hosts.append(host) }
@@ -115,7 +115,7 @@ public struct FleetScanner: Sendable {
 
     /// Scans every target, at most `targetsInFlight` at a time, and calls `deliver` once per target
     /// as soon as all of its addresses are done (in completion order).
-    public func run(_ targets: [ResolvedTarget], deliver: @escaping @Sendable (FleetEntry) async -> Void) async {
+    package func run(_ targets: [ResolvedTarget], deliver: @escaping @Sendable (FleetEntry) async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func startNext() {

@@ -12,25 +12,25 @@ import TLSCatalog
 /// - Connect failures and local problems are final: the reachability check has its own attempts.
 ///
 /// The rules are pure so they can be tested offline; ``ProbeSession/gated`` runs them.
-public enum ProbeConfirmation {
-    public enum Step: Sendable, Equatable {
+package enum ProbeConfirmation {
+    package enum Step: Sendable, Equatable {
         case final(ProbeOutcome)
         /// Try the same probe again after this pause.
         case retry(after: Duration)
 
-        public var isRetry: Bool {
+        package var isRetry: Bool {
             if case .retry = self { return true }
             return false
         }
     }
 
     /// Attempts of one probe when its connections are reset (the first and three retries).
-    public static let maxAttempts = 4
+    package static let maxAttempts = 4
     /// The first retry's pause; it doubles with each further retry.
-    public static let baseBackoff: Duration = .milliseconds(100)
+    package static let baseBackoff: Duration = .milliseconds(100)
 
     /// The next step after `attempts` (oldest first, at least one), with `base` the first retry's pause.
-    public static func next(after attempts: [ProbeOutcome], base: Duration = baseBackoff) -> Step {
+    package static func next(after attempts: [ProbeOutcome], base: Duration = baseBackoff) -> Step {
         guard let last = attempts.last else { return .retry(after: .zero) }
         let retriesLeft = attempts.count < maxAttempts
         let pause = base * (1 << min(attempts.count - 1, 6))
@@ -60,7 +60,7 @@ public enum ProbeConfirmation {
 
     /// True for the outcomes a faulty path produces (a reset, a bare close, a handshake timeout): what the per-host
     /// throttle counts.
-    public static func isFault(_ outcome: ProbeOutcome) -> Bool {
+    package static func isFault(_ outcome: ProbeOutcome) -> Bool {
         switch outcome {
         case .rejected(.reset), .timedOut(.handshake): true
         default: false

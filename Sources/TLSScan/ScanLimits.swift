@@ -1,13 +1,13 @@
 /// Connection limits shared by every scan of a run: a global bound on probes in flight and one
 /// gate per host (so two ports of one host, or two targets naming it, share the host's bound and delay).
-public final class ScanLimits: Sendable {
-    public let globalConcurrency: Int
-    public let perHostConcurrency: Int
-    public let delay: Duration
+package final class ScanLimits: Sendable {
+    package let globalConcurrency: Int
+    package let perHostConcurrency: Int
+    package let delay: Duration
     let global: ProbeGate
     private let registry = GateRegistry()
 
-    public init(globalConcurrency: Int, perHostConcurrency: Int, delay: Duration) {
+    package init(globalConcurrency: Int, perHostConcurrency: Int, delay: Duration) {
         self.globalConcurrency = max(1, globalConcurrency)
         self.perHostConcurrency = max(1, perHostConcurrency)
         self.delay = delay
@@ -15,7 +15,7 @@ public final class ScanLimits: Sendable {
     }
 
     /// The most probes that were in flight at once across the run.
-    public func peakInFlight() async -> Int {
+    package func peakInFlight() async -> Int {
         await global.peak
     }
 
@@ -37,6 +37,6 @@ private actor GateRegistry {
 }
 
 /// Hears about every finished probe, e.g. to drive a progress display.
-public protocol ScanObserver: Sendable {
+package protocol ScanObserver: Sendable {
     func probeFinished() async
 }

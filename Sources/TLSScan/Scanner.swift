@@ -5,28 +5,28 @@ import TLSCatalog
 ///
 /// Cost: for each version, one handshake per accepted suite plus one refusal; one to learn the
 /// preference order; for each group family, one per accepted group plus one.
-public struct Scanner: Sendable {
-    public let options: ScanOptions
+package struct Scanner: Sendable {
+    package let options: ScanOptions
     /// The engines, resolver and connects the program handed in.
-    public let environment: any ScanEnvironment
+    package let environment: any ScanEnvironment
     let engine: any HandshakeEngine
 
     /// - Parameters:
     ///   - environment: the machine's engines and resolver (`SystemEnvironment()` from TLSEngines).
     ///   - engine: the engine that enumerates; the environment's wire engine when nil.
-    public init(options: ScanOptions = ScanOptions(), environment: any ScanEnvironment, engine: (any HandshakeEngine)? = nil) {
+    package init(options: ScanOptions = ScanOptions(), environment: any ScanEnvironment, engine: (any HandshakeEngine)? = nil) {
         self.options = options
         self.environment = environment
         self.engine = engine ?? environment.wire
     }
 
     /// Scans one target end to end. Never throws: every failure is part of the result.
-    public func scan(_ target: Target) async -> ScanResult {
+    package func scan(_ target: Target) async -> ScanResult {
         await scan(target, address: nil)
     }
 
     /// Scans one target at a given address (nil: the first address its name resolves to).
-    public func scan(_ target: Target, address given: String?) async -> ScanResult {
+    package func scan(_ target: Target, address given: String?) async -> ScanResult {
         let clock = ContinuousClock()
         let start = clock.now
         var result = ScanResult(target: target, reachability: .reachable)
@@ -47,12 +47,12 @@ public struct Scanner: Sendable {
     }
 
     /// Why a target's name gave no address to connect to.
-    public struct Unresolved: Error, Sendable {
-        public var reason: String
+    package struct Unresolved: Error, Sendable {
+        package var reason: String
     }
 
     /// `given`, or the first address `target`'s name resolves to within the DNS timeout.
-    public func address(of target: Target, given: String? = nil) async -> Result<String, Unresolved> {
+    package func address(of target: Target, given: String? = nil) async -> Result<String, Unresolved> {
         if let given { return .success(given) }
         do {
             guard let first = try await environment.addresses(of: target.host, timeout: options.dnsTimeout).first else {
@@ -66,7 +66,7 @@ public struct Scanner: Sendable {
 
     /// One TCP port, as CloudFront tries it: up to the connect attempts, each within the connect timeout; `counted`
     /// runs after every attempt (connection bookkeeping, the progress bar).
-    public func checkPort(_ endpoint: Endpoint, counted: () async -> Void = {}) async -> PortCheck {
+    package func checkPort(_ endpoint: Endpoint, counted: () async -> Void = {}) async -> PortCheck {
         var failure: String?
         for _ in 0..<max(1, options.connectAttempts) {
             failure = await environment.connect(to: endpoint, timeout: options.deadlines.connect)
@@ -82,7 +82,7 @@ public struct Scanner: Sendable {
     }
 
     /// The result for a target whose name did not resolve: no probe was made; `reason` is the resolver's.
-    public func unresolved(_ target: Target, reason: String) -> ScanResult {
+    package func unresolved(_ target: Target, reason: String) -> ScanResult {
         var result = ScanResult(target: target, reachability: .unresolved(reason))
         result.serverName = serverName(for: target)
         result.connectAttempts = 0
@@ -90,7 +90,7 @@ public struct Scanner: Sendable {
     }
 
     /// A duration in seconds.
-    public static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         let (s, atto) = duration.components
         return Double(s) + Double(atto) / 1e18
     }
@@ -99,7 +99,7 @@ public struct Scanner: Sendable {
 extension Scanner {
     /// Enumerates with the wire engine (cross-checked), then with OpenSSL and GnuTLS alone, and merges:
     /// a library's sighting adds to a cell's evidence; a suite a library got but the wire engine missed is a finding.
-    public func scanWithEveryEngine(_ target: Target, address: String? = nil) async -> ScanResult {
+    package func scanWithEveryEngine(_ target: Target, address: String? = nil) async -> ScanResult {
         var merged = await scan(target, address: address)
         guard merged.reachability.isReachable else { return merged }
         var libraryOptions = options

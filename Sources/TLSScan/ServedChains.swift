@@ -1,15 +1,15 @@
 import TLSCatalog
 
 /// The certificate chain an origin serves when a client sends one particular server name.
-public struct ServedChain: Sendable {
+package struct ServedChain: Sendable {
     /// The SNI that was sent.
-    public var serverName: String
+    package var serverName: String
     /// The chain the origin sent (nil when the handshake gave none).
-    public var chain: CertificateChain?
+    package var chain: CertificateChain?
     /// How the handshake ended when it gave no chain.
-    public var outcome: ProbeOutcome?
+    package var outcome: ProbeOutcome?
 
-    public init(serverName: String, chain: CertificateChain?, outcome: ProbeOutcome?) {
+    package init(serverName: String, chain: CertificateChain?, outcome: ProbeOutcome?) {
         self.serverName = serverName
         self.chain = chain
         self.outcome = outcome
@@ -22,7 +22,7 @@ extension Scanner {
     /// whose chain is in clear; TLS 1.3 through a library that completes the handshake). This is what CloudFront
     /// receives when a behaviour forwards the viewer's Host header, CloudFront then sending that Host as SNI.
     /// The handshakes share the scan's per-host and run-wide limits; each name's result is in `serverNames` order.
-    public func chains(servedTo serverNames: [String], by scan: ScanResult) async -> (chains: [ServedChain], connections: Int) {
+    package func chains(servedTo serverNames: [String], by scan: ScanResult) async -> (chains: [ServedChain], connections: Int) {
         guard let address = scan.address, !serverNames.isEmpty else { return ([], 0) }
         let endpoint = Endpoint(host: scan.target.host, address: address, port: scan.target.port)
         // the newest version whose chain the wire engine reads in clear, else TLS 1.3 through a library

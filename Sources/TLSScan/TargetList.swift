@@ -1,30 +1,30 @@
 import TLSCatalog
 
 /// One line of a targets list: where to connect, and optionally what to send as SNI and expect as Host header.
-public struct TargetSpec: Sendable, Hashable, CustomStringConvertible {
-    public var target: Target
+package struct TargetSpec: Sendable, Hashable, CustomStringConvertible {
+    package var target: Target
     /// SNI for this target (overrides `--sni`).
-    public var serverName: String?
+    package var serverName: String?
     /// The Host header CloudFront would forward (overrides `--host-header`).
-    public var hostHeader: String?
+    package var hostHeader: String?
     /// Where the target came from, for error messages: "file:line" or "argument N".
-    public var origin: String
+    package var origin: String
 
-    public init(target: Target, serverName: String? = nil, hostHeader: String? = nil, origin: String = "") {
+    package init(target: Target, serverName: String? = nil, hostHeader: String? = nil, origin: String = "") {
         self.target = target
         self.serverName = serverName
         self.hostHeader = hostHeader
         self.origin = origin
     }
 
-    public var description: String { target.description }
+    package var description: String { target.description }
 }
 
 /// Parses target lists: `TARGET [sni=NAME] [host=HEADER]` per line, `#` comments, blank lines ignored.
-public enum TargetList {
+package enum TargetList {
     /// Parses the text of a targets file; `source` names it in errors ("targets.txt:12: …").
     /// Duplicate targets (same host, port, SNI and Host header) are kept once.
-    public static func parse(_ text: String, source: String, defaultPort: Int = 443) throws(TLSMatrixError) -> [TargetSpec] {
+    package static func parse(_ text: String, source: String, defaultPort: Int = 443) throws(TLSMatrixError) -> [TargetSpec] {
         guard !text.utf8.contains(0) else { throw TLSMatrixError(.invalidTargetList, "\(source): contains NUL bytes; not a text file") }
         var specs: [TargetSpec] = []
         var number = 0
@@ -42,7 +42,7 @@ public enum TargetList {
     }
 
     /// The specs without repeats (same host, port, SNI and Host header), first occurrence kept.
-    public static func unique(_ specs: [TargetSpec]) -> [TargetSpec] {
+    package static func unique(_ specs: [TargetSpec]) -> [TargetSpec] {
         var seen = Set<TargetSpec>()
         return specs.filter { spec in
             var key = spec
@@ -52,7 +52,7 @@ public enum TargetList {
     }
 
     /// One target as written on the command line or a file line.
-    public static func parseLine(first: String, options: [String] = [], where location: String,
+    package static func parseLine(first: String, options: [String] = [], where location: String,
                                  defaultPort: Int = 443) throws(TLSMatrixError) -> TargetSpec {
         let target: Target
         do {

@@ -1,28 +1,28 @@
 /// A TLS alert (RFC 8446 §6).
-public struct Alert: Sendable, Equatable, CustomStringConvertible {
-    public let level: UInt8
-    public let code: UInt8
+package struct Alert: Sendable, Equatable, CustomStringConvertible {
+    package let level: UInt8
+    package let code: UInt8
 
-    public init(level: UInt8, code: UInt8) {
+    package init(level: UInt8, code: UInt8) {
         self.level = level
         self.code = code
     }
 
-    public init(fragment: [UInt8]) throws(WireError) {
+    package init(fragment: [UInt8]) throws(WireError) {
         var reader = ByteReader(fragment)
         level = try reader.readUInt8("alert level")
         code = try reader.readUInt8("alert description")
     }
 
-    public var isFatal: Bool { level == 2 }
+    package var isFatal: Bool { level == 2 }
 
     /// certificate_required (RFC 8446 §6.2): the server wants a client certificate and got none.
-    public static let certificateRequired: UInt8 = 116
+    package static let certificateRequired: UInt8 = 116
 
     /// The RFC name of the description, or `unknown(N)`.
-    public var name: String { Self.names[code] ?? "unknown(\(code))" }
+    package var name: String { Self.names[code] ?? "unknown(\(code))" }
 
-    public var description: String { "\(isFatal ? "fatal" : "warning") alert \(name) (\(code))" }
+    package var description: String { "\(isFatal ? "fatal" : "warning") alert \(name) (\(code))" }
 
     static let names: [UInt8: String] = [
         0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 21: "decryption_failed",

@@ -1,26 +1,26 @@
 /// Appends big-endian integers and length-prefixed vectors, as TLS encodes them.
-public struct ByteWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+package struct ByteWriter: Sendable {
+    package private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func write(_ value: UInt8) { bytes.append(value) }
+    package mutating func write(_ value: UInt8) { bytes.append(value) }
 
-    public mutating func write(_ value: UInt16) {
+    package mutating func write(_ value: UInt16) {
         bytes.append(UInt8(truncatingIfNeeded: value >> 8))
         bytes.append(UInt8(truncatingIfNeeded: value))
     }
 
-    public mutating func writeUInt24(_ value: Int) {
+    package mutating func writeUInt24(_ value: Int) {
         bytes.append(UInt8(truncatingIfNeeded: value >> 16))
         bytes.append(UInt8(truncatingIfNeeded: value >> 8))
         bytes.append(UInt8(truncatingIfNeeded: value))
     }
 
-    public mutating func write(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+    package mutating func write(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
     /// Writes `body` preceded by its length in `prefixBytes` bytes (1, 2 or 3).
-    public mutating func writeVector(prefixBytes: Int, _ body: (inout ByteWriter) -> Void) {
+    package mutating func writeVector(prefixBytes: Int, _ body: (inout ByteWriter) -> Void) {
         var inner = ByteWriter()
         body(&inner)
         let length = inner.bytes.count

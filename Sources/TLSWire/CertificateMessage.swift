@@ -1,6 +1,6 @@
 /// The certificate_list of a TLS 1.2-and-earlier Certificate message: DER certificates, leaf first as sent.
-public enum CertificateMessage {
-    public static func parse(body: [UInt8]) throws(WireError) -> [[UInt8]] {
+package enum CertificateMessage {
+    package static func parse(body: [UInt8]) throws(WireError) -> [[UInt8]] {
         var reader = ByteReader(body)
         var list = try reader.readVector(prefixBytes: 3, "certificate_list")
         var certificates: [[UInt8]] = []

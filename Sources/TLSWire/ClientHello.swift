@@ -1,37 +1,37 @@
 import TLSCatalog
 
 /// What a ClientHello offers. The builder encodes exactly this and nothing else.
-public struct ClientHello: Sendable, Equatable {
+package struct ClientHello: Sendable, Equatable {
     /// The protocol version to offer. TLS 1.3 is offered through supported_versions with a legacy version of TLS 1.2.
-    public var version: TLSVersion
+    package var version: TLSVersion
     /// Cipher suite code points in the order to offer them.
-    public var suites: [UInt16]
+    package var suites: [UInt16]
     /// Server name for the SNI extension; IP literals and `nil` send none.
-    public var serverName: String?
+    package var serverName: String?
     /// supported_groups, in order (also used to choose key shares for TLS 1.3).
-    public var groups: [UInt16]
+    package var groups: [UInt16]
     /// signature_algorithms, in order.
-    public var signatureSchemes: [UInt16]
+    package var signatureSchemes: [UInt16]
     /// Groups to send key shares for (TLS 1.3). Only groups with a sample share in ``KeyShareSamples`` are sent.
-    public var keyShareGroups: [UInt16]
+    package var keyShareGroups: [UInt16]
     /// Adds the TLS_EMPTY_RENEGOTIATION_INFO_SCSV for SSLv3 or the renegotiation_info extension for TLS.
-    public var secureRenegotiation: Bool
+    package var secureRenegotiation: Bool
     /// 32 bytes of client random.
-    public var random: [UInt8]
+    package var random: [UInt8]
     /// Legacy session id (32 bytes for TLS 1.3 middlebox compatibility).
-    public var sessionID: [UInt8]
+    package var sessionID: [UInt8]
     /// A named client's exact hello (``ClientHello/Shape``); nil for a scanner probe, which offers one version.
-    public var shape: Shape?
+    package var shape: Shape?
     /// The second ClientHello after a HelloRetryRequest: it sends only the share asked for, no GREASE share.
-    public var isRetry = false
+    package var isRetry = false
     /// Key shares supplied by the caller (e.g. ML-KEM hybrids, which need fresh keys); they take precedence over
     /// ``KeyShareSamples``.
-    public var suppliedShares: [UInt16: [UInt8]]
+    package var suppliedShares: [UInt16: [UInt8]]
     /// The cookie extension's data to echo (a second ClientHello after a HelloRetryRequest with a cookie,
     /// RFC 8446 §4.2.2); sent last, after every other extension, when set.
-    public var cookie: [UInt8]?
+    package var cookie: [UInt8]?
 
-    public init(
+    package init(
         version: TLSVersion,
         suites: [UInt16],
         serverName: String? = nil,
@@ -60,19 +60,19 @@ public struct ClientHello: Sendable, Equatable {
 
     /// What a named client sends beyond the offer: every version it speaks in one hello (supported_versions),
     /// its extensions in its own order, and the renegotiation SCSV when it appends one.
-    public struct Shape: Sendable, Equatable {
+    package struct Shape: Sendable, Equatable {
         /// The versions offered, any order; the highest goes in the legacy field (at most TLS 1.2) and, when TLS 1.3
         /// is among them, all of them go in supported_versions, highest first.
-        public var versions: [TLSVersion]
+        package var versions: [TLSVersion]
         /// Extension types in the order to send them. Types the codec cannot fill from the offer are sent empty
         /// only when an empty body is valid for them (see ``ClientHello/extensionBody(_:)``), else left out.
-        public var extensions: [UInt16]
+        package var extensions: [UInt16]
         /// Appends TLS_EMPTY_RENEGOTIATION_INFO_SCSV to the suites.
-        public var renegotiationSCSV: Bool
+        package var renegotiationSCSV: Bool
         /// Where the client puts GREASE values (RFC 8701); empty for a client that sends none.
-        public var grease: Set<GreaseSpot>
+        package var grease: Set<GreaseSpot>
 
-        public init(versions: [TLSVersion], extensions: [UInt16], renegotiationSCSV: Bool = false, grease: Set<GreaseSpot> = []) {
+        package init(versions: [TLSVersion], extensions: [UInt16], renegotiationSCSV: Bool = false, grease: Set<GreaseSpot> = []) {
             self.versions = versions
             self.extensions = extensions
             self.renegotiationSCSV = renegotiationSCSV
@@ -80,14 +80,14 @@ public struct ClientHello: Sendable, Equatable {
         }
 
         /// The versions in supported_versions order (highest first), or empty when TLS 1.3 is not offered.
-        public var supportedVersions: [TLSVersion] {
+        package var supportedVersions: [TLSVersion] {
             versions.contains(.tls13) ? versions.filter { $0 != .sslv2 }.sorted(by: >) : []
         }
     }
 
     /// The places a client sends GREASE values (RFC 8701): a reserved value first in a list, or a reserved
     /// extension first or last (before padding). BoringSSL's choice (Chrome, Android, Safari's recent hellos).
-    public enum GreaseSpot: String, Sendable, CaseIterable {
+    package enum GreaseSpot: String, Sendable, CaseIterable {
         case suites, groups, signatureSchemes, supportedVersions, keyShare
         case extensionsFirst = "extensions-first", extensionsLast = "extensions-last"
     }
@@ -95,7 +95,7 @@ public struct ClientHello: Sendable, Equatable {
     /// The GREASE value for `spot`, one of 0x0A0A, 0x1A1A, … 0xFAFA, taken from the client random as BoringSSL
     /// does, so a hello's values stay the same in its retry after a HelloRetryRequest. The groups and the key
     /// share use one value; the two extensions differ.
-    public func greaseValue(_ spot: GreaseSpot) -> UInt16 {
+    package func greaseValue(_ spot: GreaseSpot) -> UInt16 {
         let index: Int = switch spot {
         case .suites: 0
         case .groups, .keyShare: 1
@@ -113,46 +113,46 @@ public struct ClientHello: Sendable, Equatable {
     func greases(_ spot: GreaseSpot) -> Bool { shape?.grease.contains(spot) == true }
 
     /// The key share this hello sends for `group`: the caller's, else a published sample, else none.
-    public func share(for group: UInt16) -> [UInt8]? {
+    package func share(for group: UInt16) -> [UInt8]? {
         suppliedShares[group] ?? KeyShareSamples.share(for: group)
     }
 
     /// The groups this hello carries a key share for.
-    public var sharesSent: [UInt16] {
+    package var sharesSent: [UInt16] {
         guard offersTLS13 else { return [] }
         return keyShareGroups.filter { groups.contains($0) && share(for: $0) != nil }
     }
 
     /// Whether TLS 1.3 is offered (the probe's own version, or among a shape's versions).
-    public var offersTLS13: Bool { version == .tls13 || shape?.versions.contains(.tls13) == true }
+    package var offersTLS13: Bool { version == .tls13 || shape?.versions.contains(.tls13) == true }
 
     /// The versions this hello offers.
-    public var offeredVersions: [TLSVersion] { shape?.versions ?? [version] }
+    package var offeredVersions: [TLSVersion] { shape?.versions ?? [version] }
 }
 
 /// Handshake and extension numbers used by the codec.
-public enum TLSConstants {
-    public static let recordHandshake: UInt8 = 22
-    public static let recordAlert: UInt8 = 21
-    public static let recordChangeCipherSpec: UInt8 = 20
-    public static let recordApplicationData: UInt8 = 23
-    public static let maxFragment = 16384 + 2048
+package enum TLSConstants {
+    package static let recordHandshake: UInt8 = 22
+    package static let recordAlert: UInt8 = 21
+    package static let recordChangeCipherSpec: UInt8 = 20
+    package static let recordApplicationData: UInt8 = 23
+    package static let maxFragment = 16384 + 2048
 
-    public static let extServerName: UInt16 = 0
-    public static let extSupportedGroups: UInt16 = 10
-    public static let extECPointFormats: UInt16 = 11
-    public static let extSignatureAlgorithms: UInt16 = 13
-    public static let extExtendedMasterSecret: UInt16 = 23
-    public static let extPadding: UInt16 = 21
-    public static let extSupportedVersions: UInt16 = 43
-    public static let extKeyShare: UInt16 = 51
-    public static let extCookie: UInt16 = 44
-    public static let extRenegotiationInfo: UInt16 = 0xFF01
+    package static let extServerName: UInt16 = 0
+    package static let extSupportedGroups: UInt16 = 10
+    package static let extECPointFormats: UInt16 = 11
+    package static let extSignatureAlgorithms: UInt16 = 13
+    package static let extExtendedMasterSecret: UInt16 = 23
+    package static let extPadding: UInt16 = 21
+    package static let extSupportedVersions: UInt16 = 43
+    package static let extKeyShare: UInt16 = 51
+    package static let extCookie: UInt16 = 44
+    package static let extRenegotiationInfo: UInt16 = 0xFF01
 
-    public static let scsvRenegotiation: UInt16 = 0x00FF
+    package static let scsvRenegotiation: UInt16 = 0x00FF
 
     /// SHA-256("HelloRetryRequest"): the ServerHello.random that marks a HelloRetryRequest (RFC 8446 §4.1.3).
-    public static let helloRetryRequestRandom: [UInt8] = KeyShareSamples.hex(
+    package static let helloRetryRequestRandom: [UInt8] = KeyShareSamples.hex(
         "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
 }
 
@@ -160,7 +160,7 @@ extension ClientHello {
     /// Encodes the ClientHello as one handshake record (or several, if it is larger than a record). A second
     /// ClientHello (after a HelloRetryRequest) goes in records of version 0x0303, as RFC 8446 §5.1 requires of
     /// every record but the initial ClientHello (wolfSSL closes the connection otherwise).
-    public func encodeRecords(afterHelloRetry: Bool = false) -> [UInt8] {
+    package func encodeRecords(afterHelloRetry: Bool = false) -> [UInt8] {
         let body = encodeHandshake()
         let recordVersion: UInt16 = afterHelloRetry ? 0x0303 : (legacyVersion == .sslv3 ? 0x0300 : 0x0301)
         var out = ByteWriter()
@@ -177,12 +177,12 @@ extension ClientHello {
     }
 
     /// The version in the ClientHello's legacy field: the highest offered, at most TLS 1.2.
-    public var legacyVersion: TLSVersion {
+    package var legacyVersion: TLSVersion {
         min(offeredVersions.max() ?? version, .tls12)
     }
 
     /// Encodes the handshake message (type 1) without the record header.
-    public func encodeHandshake() -> [UInt8] {
+    package func encodeHandshake() -> [UInt8] {
         var hello = ByteWriter()
         hello.write(legacyVersion.wireValue)
         hello.write(random)
@@ -267,16 +267,16 @@ extension ClientHello {
 
 extension ClientHello {
     /// Extension numbers a named client's hello may list beyond those of a probe.
-    public enum ExtensionType {
-        public static let statusRequest: UInt16 = 5
-        public static let signedCertificateTimestamp: UInt16 = 18
-        public static let sessionTicket: UInt16 = 35
-        public static let pskKeyExchangeModes: UInt16 = 45
+    package enum ExtensionType {
+        package static let statusRequest: UInt16 = 5
+        package static let signedCertificateTimestamp: UInt16 = 18
+        package static let sessionTicket: UInt16 = 35
+        package static let pskKeyExchangeModes: UInt16 = 45
     }
 
     /// The body of extension `type` for this hello, or nil when the codec has nothing valid to send for it (the
     /// extension is then left out).
-    public func extensionBody(_ type: UInt16) -> [UInt8]? {
+    package func extensionBody(_ type: UInt16) -> [UInt8]? {
         var w = ByteWriter()
         switch type {
         case TLSConstants.extServerName:
@@ -351,8 +351,8 @@ extension ClientHello {
 }
 
 /// Which server names may go into the SNI extension (RFC 6066 §3: host names, not IP literals).
-public enum ServerNameRules {
-    public static func isSendable(_ name: String) -> Bool {
+package enum ServerNameRules {
+    package static func isSendable(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
         if name.contains(":") { return false }  // IPv6 literal
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)

@@ -1,19 +1,19 @@
 /// What a ClientHello on the wire offers, read back from bytes (for tests, fixtures and test servers).
-public struct ClientHelloSummary: Sendable, Equatable {
-    public var legacyVersion: UInt16
-    public var random: [UInt8]
-    public var sessionID: [UInt8]
-    public var suites: [UInt16]
-    public var compressionMethods: [UInt8]
-    public var extensionTypes: [UInt16]
-    public var serverName: String?
-    public var supportedGroups: [UInt16]?
-    public var supportedVersions: [UInt16]?
-    public var keyShareGroups: [UInt16]?
-    public var signatureSchemes: [UInt16]?
+package struct ClientHelloSummary: Sendable, Equatable {
+    package var legacyVersion: UInt16
+    package var random: [UInt8]
+    package var sessionID: [UInt8]
+    package var suites: [UInt16]
+    package var compressionMethods: [UInt8]
+    package var extensionTypes: [UInt16]
+    package var serverName: String?
+    package var supportedGroups: [UInt16]?
+    package var supportedVersions: [UInt16]?
+    package var keyShareGroups: [UInt16]?
+    package var signatureSchemes: [UInt16]?
 
     /// Parses one or more handshake records carrying a ClientHello.
-    public init(records: [UInt8]) throws(WireError) {
+    package init(records: [UInt8]) throws(WireError) {
         var body: [UInt8] = []
         var offset = 0
         while let (record, used) = try Record.parse(from: records, at: offset) {

@@ -1,14 +1,14 @@
 /// One TLS record: content type, version and fragment (RFC 8446 §5.1).
-public struct Record: Sendable, Equatable {
-    public let contentType: UInt8
-    public let version: UInt16
-    public let fragment: [UInt8]
+package struct Record: Sendable, Equatable {
+    package let contentType: UInt8
+    package let version: UInt16
+    package let fragment: [UInt8]
 
     /// Reads one complete record from the front of `buffer`, or returns `nil` if more bytes are needed.
     ///
     /// Throws when the header cannot start a TLS record or the length is beyond the protocol limit,
     /// so a hostile length never makes the caller wait for (or buffer) 64 KB of garbage.
-    public static func parse(from buffer: [UInt8], at start: Int = 0) throws(WireError) -> (record: Record, consumed: Int)? {
+    package static func parse(from buffer: [UInt8], at start: Int = 0) throws(WireError) -> (record: Record, consumed: Int)? {
         let available = buffer.count - start
         guard available >= 1 else { return nil }
         let type = buffer[start]
@@ -28,11 +28,11 @@ public struct Record: Sendable, Equatable {
 }
 
 /// Describes bytes that are not TLS, for error messages.
-public enum RecordSniffer {
+package enum RecordSniffer {
     /// How ``describe(_:)`` starts when the bytes are a plain HTTP response.
-    public static let plainHTTP = "the server answered plain HTTP"
+    package static let plainHTTP = "the server answered plain HTTP"
 
-    public static func describe(_ bytes: [UInt8]) -> String {
+    package static func describe(_ bytes: [UInt8]) -> String {
         let printable = bytes.prefix(8).allSatisfy { (32...126).contains($0) || $0 == 10 || $0 == 13 }
         if printable, let text = String(bytes: bytes.prefix(8), encoding: .ascii) {
             let line = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? text

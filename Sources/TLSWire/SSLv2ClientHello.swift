@@ -1,21 +1,21 @@
 /// An SSL 2.0 CLIENT-HELLO, used only to detect whether a server still speaks SSL 2.0.
-public struct SSLv2ClientHello: Sendable {
+package struct SSLv2ClientHello: Sendable {
     /// The seven SSL 2.0 cipher kinds (three bytes each).
-    public static let allCipherKinds: [UInt32] = [
+    package static let allCipherKinds: [UInt32] = [
         0x010080, 0x020080, 0x030080, 0x040080, 0x050080, 0x060040, 0x0700C0,
     ]
 
-    public var cipherKinds: [UInt32]
-    public var challenge: [UInt8]
+    package var cipherKinds: [UInt32]
+    package var challenge: [UInt8]
 
-    public init(cipherKinds: [UInt32] = SSLv2ClientHello.allCipherKinds, challenge: [UInt8]? = nil) {
+    package init(cipherKinds: [UInt32] = SSLv2ClientHello.allCipherKinds, challenge: [UInt8]? = nil) {
         self.cipherKinds = cipherKinds
         var rng = SystemRandomNumberGenerator()
         self.challenge = challenge ?? (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
     /// The SSL 2.0 record: a two-byte header with the high bit set, then the message.
-    public func encode() -> [UInt8] {
+    package func encode() -> [UInt8] {
         var body = ByteWriter()
         body.write(UInt8(1))  // CLIENT-HELLO
         body.write(UInt16(0x0002))
@@ -35,13 +35,13 @@ public struct SSLv2ClientHello: Sendable {
 }
 
 /// The parts of an SSL 2.0 SERVER-HELLO a scanner needs.
-public struct SSLv2ServerHello: Sendable, Equatable {
-    public let version: UInt16
-    public let cipherKinds: [UInt32]
-    public let certificate: [UInt8]
+package struct SSLv2ServerHello: Sendable, Equatable {
+    package let version: UInt16
+    package let cipherKinds: [UInt32]
+    package let certificate: [UInt8]
 
     /// Parses the message after the two-byte SSL 2.0 header.
-    public init(message: [UInt8]) throws(WireError) {
+    package init(message: [UInt8]) throws(WireError) {
         var reader = ByteReader(message)
         guard try reader.readUInt8("SSLv2 message type") == 4 else { throw .malformed("SSLv2 message is not SERVER-HELLO") }
         _ = try reader.readUInt8("session id hit")

@@ -1,19 +1,19 @@
 import TLSCatalog
 
 /// Everything a probe learned from the server's first flight.
-public struct ServerFlight: Sendable, Equatable {
-    public var serverHello: ServerHello?
+package struct ServerFlight: Sendable, Equatable {
+    package var serverHello: ServerHello?
     /// DER certificates from the Certificate message (TLS 1.2 and earlier; TLS 1.3 encrypts them).
-    public var certificates: [[UInt8]] = []
-    public var keyExchange: ServerKeyExchange?
-    public var alert: Alert?
-    public var sslv2Hello: SSLv2ServerHello?
+    package var certificates: [[UInt8]] = []
+    package var keyExchange: ServerKeyExchange?
+    package var alert: Alert?
+    package var sslv2Hello: SSLv2ServerHello?
     /// True once ServerHelloDone was read (TLS 1.2 and earlier).
-    public var sawServerHelloDone = false
+    package var sawServerHelloDone = false
     /// The server asked for a client certificate (CertificateRequest; TLS 1.2 and earlier, where it is in clear).
-    public var certificateRequested = false
+    package var certificateRequested = false
 
-    public init() {}
+    package init() {}
 }
 
 /// Incremental parser for the server's first flight, fed bytes as they arrive.
@@ -21,22 +21,22 @@ public struct ServerFlight: Sendable, Equatable {
 /// It reads record header → handshake header → message, each bounds-checked, and stops as soon as
 /// the probe has what it asked for: the ServerHello, or (``Depth/keyExchange``) everything up to
 /// ServerHelloDone. It never buffers more than ``maxFlightBytes``.
-public struct ServerFlightParser: Sendable {
+package struct ServerFlightParser: Sendable {
     /// How far into the flight to read.
-    public enum Depth: Sendable, Equatable {
+    package enum Depth: Sendable, Equatable {
         case serverHello
         case keyExchange
     }
 
     /// What the caller should do after feeding bytes.
-    public enum Status: Sendable, Equatable {
+    package enum Status: Sendable, Equatable {
         case needMore
         case complete
     }
 
-    public let depth: Depth
-    public let maxFlightBytes: Int
-    public private(set) var flight = ServerFlight()
+    package let depth: Depth
+    package let maxFlightBytes: Int
+    package private(set) var flight = ServerFlight()
     private var buffer: [UInt8] = []
     private var handshakeBuffer: [UInt8] = []
     private var consumedTotal = 0
@@ -44,15 +44,15 @@ public struct ServerFlightParser: Sendable {
 
     /// Bytes received but not yet part of a complete record or handshake message (0: the flight so far ends on a
     /// message boundary).
-    public var bufferedBytes: Int { buffer.count + handshakeBuffer.count }
+    package var bufferedBytes: Int { buffer.count + handshakeBuffer.count }
 
-    public init(depth: Depth, maxFlightBytes: Int = 1 << 20) {
+    package init(depth: Depth, maxFlightBytes: Int = 1 << 20) {
         self.depth = depth
         self.maxFlightBytes = maxFlightBytes
     }
 
     /// Adds bytes from the network; returns `.complete` once the flight says all the probe needs.
-    public mutating func feed(_ bytes: [UInt8]) throws(WireError) -> Status {
+    package mutating func feed(_ bytes: [UInt8]) throws(WireError) -> Status {
         guard !done else { return .complete }
         consumedTotal += bytes.count
         guard consumedTotal <= maxFlightBytes else {

@@ -1,31 +1,31 @@
 import TLSCatalog
 
 /// A parsed ServerHello or HelloRetryRequest.
-public struct ServerHello: Sendable, Equatable {
+package struct ServerHello: Sendable, Equatable {
     /// The legacy version field (0x0303 for TLS 1.3).
-    public let legacyVersion: UInt16
+    package let legacyVersion: UInt16
     /// The negotiated version: supported_versions when present, else the legacy field.
-    public let version: UInt16
-    public let random: [UInt8]
-    public let sessionID: [UInt8]
-    public let cipherSuite: UInt16
-    public let compression: UInt8
+    package let version: UInt16
+    package let random: [UInt8]
+    package let sessionID: [UInt8]
+    package let cipherSuite: UInt16
+    package let compression: UInt8
     /// The key_share group (TLS 1.3 ServerHello) or selected_group (HelloRetryRequest).
-    public let keyShareGroup: UInt16?
+    package let keyShareGroup: UInt16?
     /// Extension types in the order the server sent them.
-    public let extensionTypes: [UInt16]
+    package let extensionTypes: [UInt16]
     /// The cookie extension's data (RFC 8446 §4.2.2: `opaque cookie<1..2^16-1>`, its length prefix included), as
     /// a HelloRetryRequest sent it; the second ClientHello echoes it unchanged.
-    public let cookie: [UInt8]?
+    package let cookie: [UInt8]?
     /// True when the server included renegotiation_info (RFC 5746).
-    public var secureRenegotiation: Bool { extensionTypes.contains(TLSConstants.extRenegotiationInfo) }
+    package var secureRenegotiation: Bool { extensionTypes.contains(TLSConstants.extRenegotiationInfo) }
     /// True when this is a HelloRetryRequest (RFC 8446 §4.1.3).
-    public var isHelloRetryRequest: Bool { random == TLSConstants.helloRetryRequestRandom }
+    package var isHelloRetryRequest: Bool { random == TLSConstants.helloRetryRequestRandom }
     /// The negotiated version as a ``TLSVersion``, if it is one we know.
-    public var tlsVersion: TLSVersion? { TLSVersion(wireValue: version) }
+    package var tlsVersion: TLSVersion? { TLSVersion(wireValue: version) }
 
     /// Parses the body of a handshake message of type 2.
-    public init(body: [UInt8]) throws(WireError) {
+    package init(body: [UInt8]) throws(WireError) {
         var reader = ByteReader(body)
         legacyVersion = try reader.readUInt16("ServerHello version")
         random = try reader.readBytes(32, "ServerHello random")

@@ -1,7 +1,7 @@
 import TLSCatalog
 
 /// What a TLS 1.2-and-earlier ServerKeyExchange says about the key exchange strength.
-public enum ServerKeyExchange: Sendable, Equatable {
+package enum ServerKeyExchange: Sendable, Equatable {
     /// ECDHE with a named curve (RFC 8422 §5.4).
     case namedCurve(UInt16)
     /// ECDHE with explicit curve parameters (deprecated; curve_type 1 or 2).
@@ -13,7 +13,7 @@ public enum ServerKeyExchange: Sendable, Equatable {
 
     /// Parses the body of a handshake message of type 12 for a suite whose key exchange is `keyExchange`
     /// (the catalog's kx, e.g. `ECDHE`, `DHE`, `DH_anon`; nil for a suite the catalog does not know).
-    public init(body: [UInt8], keyExchange: CipherSuite.KeyExchange?) throws(WireError) {
+    package init(body: [UInt8], keyExchange: CipherSuite.KeyExchange?) throws(WireError) {
         var reader = ByteReader(body)
         let kx = keyExchange ?? .null
         if kx.isPSK && !kx.isEllipticCurveDH && !kx.isFiniteFieldDH {

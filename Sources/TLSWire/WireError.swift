@@ -1,5 +1,5 @@
 /// Why bytes from a peer could not be understood.
-public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The input ended inside the named field.
     case truncated(String)
     /// A field holds a value the protocol does not allow.
@@ -9,7 +9,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The peer sent something that is not TLS at all (e.g. plain HTTP).
     case notTLS(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncated(let field): "truncated \(field)"
         case .malformed(let why): "malformed: \(why)"
