@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TLSReport", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit", "TLSDistribution"]),
         // A CloudFront distribution's configuration (API JSON, CloudFormation, Terraform plan) read into a model,
         // and the checks that need no network: no sockets, no C.
-        .target(name: "TLSDistribution", dependencies: ["TLSCatalog", "TLSModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "TLSDistribution", dependencies: ["TLSCatalog", "TLSModel", "TLSAudit", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "tlsmatrix",
             dependencies: [

@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Three-way split of two ordered lists.
 package struct ListDiff<Element: Hashable & Sendable>: Sendable, Equatable {
@@ -29,6 +30,9 @@ package struct PolicyDiff: Sendable, Equatable {
         package var inB: Bool
         /// Suites usable with `version` (empty for a side that does not allow the version).
         package var suites: ListDiff<UInt16>
+        /// Each side's suites for `version`, in its policy's order.
+        package var orderA: [UInt16]
+        package var orderB: [UInt16]
     }
 
     package var a: Policy
@@ -42,6 +46,11 @@ package struct PolicyDiff: Sendable, Equatable {
     package var groups: ListDiff<UInt16>
     package var groupsDocumentedA: Bool
     package var groupsDocumentedB: Bool
+    /// For every client profile, whether its result changes from A to B (as `compare` judges two scans).
+    package var clients: ScanComparison
+
+    /// Every field is derived from the two policies, so two diffs are equal when their policies are.
+    package static func == (lhs: PolicyDiff, rhs: PolicyDiff) -> Bool { lhs.a == rhs.a && lhs.b == rhs.b }
 }
 
 package struct PolicyComparison {
@@ -55,9 +64,10 @@ package struct PolicyComparison {
     package static func diff(_ a: Policy, _ b: Policy) -> PolicyDiff {
         let allVersions = Set(a.versions).union(b.versions).sorted()
         let perVersion = allVersions.map { version in
-            PolicyDiff.VersionDiff(
+            let orderA = suites(of: a, for: version), orderB = suites(of: b, for: version)
+            return PolicyDiff.VersionDiff(
                 version: version, inA: a.versions.contains(version), inB: b.versions.contains(version),
-                suites: ListDiff(suites(of: a, for: version), suites(of: b, for: version)))
+                suites: ListDiff(orderA, orderB), orderA: orderA, orderB: orderB)
         }
         return PolicyDiff(
             a: a, b: b,
@@ -65,6 +75,7 @@ package struct PolicyComparison {
             suites: ListDiff(a.suites, b.suites),
             versions: perVersion,
             groups: ListDiff(a.groups ?? [], b.groups ?? []),
-            groupsDocumentedA: a.groups != nil, groupsDocumentedB: b.groups != nil)
+            groupsDocumentedA: a.groups != nil, groupsDocumentedB: b.groups != nil,
+            clients: ScanComparison.compare(ScanResult(policy: a), ScanResult(policy: b)))
     }
 }

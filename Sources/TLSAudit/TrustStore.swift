@@ -74,12 +74,6 @@ package struct TrustStore: Sendable {
         self.init(roots: roots, skipped: skipped, sources: [Source(path: "PEM text", kind: "ca-file", roots: roots.count)])
     }
 
-    /// Where a report's roots came from, for display: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
-    package static func describe(_ sources: [Source]) -> String {
-        guard !sources.isEmpty else { return "none (trust not checked)" }
-        return sources.map { "\($0.path) (\($0.kind), \($0.roots) root\($0.roots == 1 ? "" : "s"))" }.joined(separator: " + ")
-    }
-
     /// This store plus the certificates of a PEM (or single DER) file.
     package func adding(pemFile path: String, kind: String = "ca-file") throws -> TrustStore {
         let data: Data

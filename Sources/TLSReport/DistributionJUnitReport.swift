@@ -1,3 +1,4 @@
+import TLSDistribution
 import TLSModel
 
 /// `tlsmatrix distribution --format junit`: one `<testsuite>` per distribution, a `<testcase>` per origin and one

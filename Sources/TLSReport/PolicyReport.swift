@@ -141,8 +141,8 @@ package enum PolicyReport {
         /// The clients whose result changes from A to B (`breaks`: connected to A, not to B).
         package var clients: [ComparisonReport.ClientChangeEntry]
 
-        package init(_ diff: PolicyDiff, clients: ScanComparison) {
-            self.clients = clients.clients.map(ComparisonReport.ClientChangeEntry.init)
+        package init(_ diff: PolicyDiff) {
+            clients = diff.clients.clients.map(ComparisonReport.ClientChangeEntry.init)
             a = diff.a.id
             b = diff.b.id
             protocols = Changes(diff.protocols, \.rawValue)
@@ -158,9 +158,8 @@ package enum PolicyReport {
 
     /// The policies' difference and, for every client profile, whether its result changes (as `compare` does).
     package static func diff(_ diff: PolicyDiff, json: Bool) -> String {
-        let clients = ScanComparison.compare(ScanResult(policy: diff.a), ScanResult(policy: diff.b))
-        return json ? CatalogJSON.render(DiffDocument(diff, clients: clients))
-            : diffText(diff) + "\n\n" + ComparisonReport.clientLines(clients).joined(separator: "\n")
+        json ? CatalogJSON.render(DiffDocument(diff))
+            : diffText(diff) + "\n\n" + ComparisonReport.clientLines(diff.clients).joined(separator: "\n")
     }
 
     static func diffText(_ diff: PolicyDiff) -> String {
@@ -187,11 +186,9 @@ package enum PolicyReport {
             let added = entry.suites.added.count, removed = entry.suites.removed.count
             out.append("Suites \(entry.version.rawValue): +\(added) -\(removed) =\(entry.suites.common.count)")
             if entry.suites.isEmpty { out.append("  (none)"); continue }
-            let a = PolicyComparison.suites(of: diff.a, for: entry.version)
-            let b = PolicyComparison.suites(of: diff.b, for: entry.version)
             out.append(TextTable.render(
                 header: ["", "CODE", "NAME", "A", "B"],
-                rows: marked(entry.suites, a: a, b: b) { code in
+                rows: marked(entry.suites, a: entry.orderA, b: entry.orderB) { code in
                     [CodePointFormat.hex(code), Catalog.shared.suite(code: code)?.displayName ?? "unknown"]
                 }, indent: "  "))
         }

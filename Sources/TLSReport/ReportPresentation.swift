@@ -330,7 +330,7 @@ extension ReportPresentation {
         policy = analysis.policy.map(Self.policy)
         protocols = scan.protocols.map(Self.protocolRow)
         groups = scan.groups.map { GroupRow(version: $0.version, names: $0.groups.map(CodeName.group), complete: $0.complete) }
-        certificates = Certificates(originDomain: analysis.originDomain, trustStore: TrustStore.describe(analysis.trustStore),
+        certificates = Certificates(originDomain: analysis.originDomain, trustStore: Self.trustStore(analysis.trustStore),
                                     chains: analysis.chains.map(Self.chain))
         http = scan.httpPort.map { http in
             HTTPPort(port: http.port, status: http.open ? "open" : "not answering (\(http.detail ?? "closed"))",
@@ -394,6 +394,12 @@ extension ReportPresentation {
     static func choiceText(_ version: TLSVersion?, _ suite: UInt16?, _ group: UInt16?) -> String {
         let group = group.map { " with " + CodeName.group($0) } ?? ""
         return "\(version?.rawValue ?? "?") \(suite.map(CodeName.suite) ?? "?")\(group)"
+    }
+
+    /// Where a report's roots came from: "/etc/ssl/certs/ca-certificates.crt (system, 146 roots)".
+    static func trustStore(_ sources: [TrustStore.Source]) -> String {
+        guard !sources.isEmpty else { return "none (trust not checked)" }
+        return sources.map { "\($0.path) (\($0.kind), \($0.roots) root\($0.roots == 1 ? "" : "s"))" }.joined(separator: " + ")
     }
 
     static func generationLine(_ g: CloudFrontVerdict.Generation) -> GenerationLine {
@@ -581,24 +587,5 @@ extension ReportPresentation {
             }
         }
         return notes
-    }
-}
-
-/// The one place a code point becomes a name: the catalog's, or the code in hex when the catalog has
-/// none; and the one lookup of what CloudFront offers origins.
-enum CodeName {
-    static func suite(_ code: UInt16) -> String {
-        Catalog.shared.suite(code: code)?.displayName ?? CodePointFormat.hex(code)
-    }
-
-    static func group(_ code: UInt16) -> String {
-        Catalog.shared.group(code: code)?.name ?? CodePointFormat.hex(code)
-    }
-
-    /// CloudFront's origin-facing client profile, looked up once.
-    static let cloudFront = Catalog.shared.client(id: ClientProfile.ID.cloudFrontOrigin)
-
-    static func cloudFrontOffers(_ code: UInt16) -> Bool {
-        cloudFront?.offers(suite: code) == true
     }
 }

@@ -55,7 +55,7 @@ extension ScanReport {
         if case .noTLSAnswer = scan.reachability { httpsOpen = true }
         var items = [Port(role: "https", port: scan.target.port, open: httpsOpen, attempts: scan.connectAttempts, detail: .none)]
         if let http = scan.httpPort {
-            items.append(Port(role: "http", port: http.port, open: http.open, attempts: nil, detail: .some(http.detail)))
+            items.append(Self.httpPort(http))
         }
         return items
     }

@@ -213,9 +213,10 @@ struct DistributionCommand: AsyncParsableCommand {
         await progress?.finish()
         let entries = distributions.enumerated().map { index, distribution in
             DistributionAudit.audit(distribution, outcomes: outcomes[index] ?? [:],
-                                    findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution))
+                                    findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution), embedding: ScanReport.self)
         }
-        let report = DistributionReport(offline: offline, distributions: entries, files: results.map(FileEntry.init))
+        let report = DistributionReport(offline: offline, distributions: entries, status: DistributionAudit.status(of: entries),
+                                        files: results.map(FileEntry.init))
         try write(report, sourceMaps: results.reduce(into: [:]) { maps, result in maps.merge(result.sourceMaps) { first, _ in first } })
         // a file that could not be read is an input error, unless some origin fails (which a CI gate must see)
         if !unusable.isEmpty, report.status != .failed { throw ExitCode(ExitStatus.usage.rawValue) }
@@ -247,7 +248,7 @@ struct DistributionCommand: AsyncParsableCommand {
         var stems = FileStems()
         for entry in report.distributions {
             let stem = stems.claim(FileName.component(entry.name))
-            let single = DistributionReport(offline: report.offline, distributions: [entry],
+            let single = DistributionReport(offline: report.offline, distributions: [entry], status: entry.status,
                                             files: report.files.filter { $0.file == entry.file })
             for kind in kinds {
                 try OutputFile.write(Self.render(single, kind: kind, sourceMaps: sourceMaps),

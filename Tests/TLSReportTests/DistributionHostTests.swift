@@ -106,7 +106,7 @@ struct DistributionHostTests {
         #expect(cause.message.contains("*.cloudfront.net"))
         #expect(cause.fix.contains("AllViewerExceptHostHeader"))
         #expect(cause.path == Self.base + ".DefaultCacheBehavior")
-        let entry = DistributionAudit.audit(distribution, outcomes: ["alb": .offline], findings: findings)
+        let entry = DistributionAudit.audit(distribution, outcomes: ["alb": .offline], findings: findings, embedding: ScanReport.self)
         #expect(entry.status == .failed)
         #expect(entry.origins[0].hostSent == [HostHeader(host: "cloudfront-domain", names: [], behaviors: [Behavior.defaultPattern])])
         let report = DistributionReport(offline: true, distributions: [entry])
@@ -137,7 +137,7 @@ struct DistributionHostTests {
         let entry = DistributionAudit.audit(
             distribution,
             outcomes: ["alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")],
-            findings: DistributionChecks.findings(for: distribution))
+            findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         let origin = entry.origins[0]
         #expect(!origin.causes.map(\.id).contains(mismatch), "\(origin.causes.map(\.id))")
         #expect(!origin.causes.map(\.id).contains("origin-is-elb-dns-name"))
@@ -166,7 +166,7 @@ struct DistributionHostTests {
         let entry = DistributionAudit.audit(
             distribution,
             outcomes: ["alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")],
-            findings: DistributionChecks.findings(for: distribution))
+            findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         let origin = entry.origins[0]
         let mismatch = try #require(origin.causes.first { $0.id == CertificateFinding.ID.nameMismatch })
         #expect(mismatch.message.contains("/wp-content/*"))

@@ -106,10 +106,10 @@ import TLSModel
                                  path: "DistributionConfig.DefaultCacheBehavior")],
             originGroups: [], unresolved: [])
         let report = DistributionReport(offline: false, distributions: [
-            DistributionAudit.audit(first, outcomes: outcomes, findings: findings),
+            DistributionAudit.audit(first, outcomes: outcomes, findings: findings, embedding: ScanReport.self),
             DistributionAudit.audit(second, outcomes: ["plain": .httpOnly(PortCheck(port: 80, open: true, detail: nil),
                                                                           address: "192.0.2.8", addressFrom: "dns")],
-                                    findings: []),
+                                    findings: [], embedding: ScanReport.self),
         ])
         return Fixture(report: report, rsa: rsa, tls13: tls13, originCounts: [6, 1],
                        aliasChecks: [2 * Self.aliases.count, 0])
@@ -262,7 +262,7 @@ import TLSModel
                                           message: "listener Alb:443 uses a TLS 1.3-only policy", fix: "use a policy with TLS 1.2",
                                           path: "Resources.Listener.Properties.SslPolicy", generation: .documented)
         return DistributionReport(offline: true, distributions: [
-            DistributionAudit.audit(distribution, outcomes: ["alb": .offline, "assets": .skipped("S3 origin")], findings: [finding]),
+            DistributionAudit.audit(distribution, outcomes: ["alb": .offline, "assets": .skipped("S3 origin")], findings: [finding], embedding: ScanReport.self),
         ])
     }
 
@@ -308,7 +308,7 @@ import TLSModel
             behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "o", forwardsHost: true, why: "AllViewer",
                                  path: "DistributionConfig.DefaultCacheBehavior")],
             originGroups: [], unresolved: [])
-        let report = DistributionReport(offline: true, distributions: [DistributionAudit.audit(distribution, outcomes: ["o": .offline], findings: [])])
+        let report = DistributionReport(offline: true, distributions: [DistributionAudit.audit(distribution, outcomes: ["o": .offline], findings: [], embedding: ScanReport.self)])
         let outputs = [DistributionHTMLReport.render(report), DistributionMarkdownReport.render(report), DistributionJUnitReport.render(report)]
         for output in outputs {
             #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })

@@ -29,7 +29,7 @@ struct DistributionStatusTests {
     @Test func offlineAuditWithAnUnprobedCustomOriginIsNotPassed() {
         let distribution = Self.distribution([Self.custom, Self.bucket])
         let entry = DistributionAudit.audit(distribution, outcomes: ["app": .offline, "assets": .skipped("S3 origin")],
-                                            findings: DistributionChecks.findings(for: distribution))
+                                            findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         #expect(entry.status == .notProbed)
         let report = DistributionReport(offline: true, distributions: [entry])
         #expect(report.status == .notProbed)
@@ -44,7 +44,7 @@ struct DistributionStatusTests {
     /// Only S3 origins: AWS runs their TLS, there is nothing to probe, so offline is as good as online: passed.
     @Test func onlyS3OriginsPassOffline() {
         let distribution = Self.distribution([Self.bucket])
-        let entry = DistributionAudit.audit(distribution, outcomes: ["assets": .skipped("S3 origin")], findings: [])
+        let entry = DistributionAudit.audit(distribution, outcomes: ["assets": .skipped("S3 origin")], findings: [], embedding: ScanReport.self)
         #expect(entry.status == .passed)
         #expect(DistributionTextReport.render(DistributionReport(offline: true, distributions: [entry]))
             .contains("PASSED — no custom origin to probe"))
@@ -58,7 +58,7 @@ struct DistributionStatusTests {
         let distribution = Self.distribution([Self.custom, bucket])
         let findings = DistributionChecks.findings(for: distribution)
         #expect(findings.contains { $0.severity == .error && $0.originId == "assets" })
-        let online = DistributionAudit.audit(distribution, outcomes: ["app": .offline, "assets": .skipped("S3 origin")], findings: findings)
+        let online = DistributionAudit.audit(distribution, outcomes: ["app": .offline, "assets": .skipped("S3 origin")], findings: findings, embedding: ScanReport.self)
         #expect(online.status == .failed)
         #expect(online.origins[1].outcome == .fails)
         let text = DistributionTextReport.render(DistributionReport(offline: true, distributions: [online]))
@@ -72,7 +72,7 @@ struct DistributionStatusTests {
         let cause = CauseEntry(id: "x", message: "m", fix: "f", path: "p")
         for outcome in [OriginEntry.Outcome.connects, .skipped, .notScanned, .notAudited] {
             let distribution = Self.distribution([Self.custom])
-            var entry = DistributionAudit.audit(distribution, outcomes: ["app": .offline], findings: [])
+            var entry = DistributionAudit.audit(distribution, outcomes: ["app": .offline], findings: [], embedding: ScanReport.self)
             entry.origins[0].outcome = outcome
             entry.origins[0].causes = [cause]
             #expect(DistributionAudit.status(entry.origins[0]) == .failed, "\(outcome)")
@@ -86,8 +86,8 @@ struct DistributionStatusTests {
         #expect(AuditStatus.combine([.notProbed, .incomplete, .passed]) == .incomplete)
         #expect(AuditStatus.combine([.incomplete, .failed, .notProbed]) == .failed)
         let entries = [
-            DistributionAudit.audit(Self.distribution([Self.custom]), outcomes: ["app": .offline], findings: []),
-            DistributionAudit.audit(Self.distribution([Self.bucket]), outcomes: ["assets": .skipped("S3")], findings: []),
+            DistributionAudit.audit(Self.distribution([Self.custom]), outcomes: ["app": .offline], findings: [], embedding: ScanReport.self),
+            DistributionAudit.audit(Self.distribution([Self.bucket]), outcomes: ["assets": .skipped("S3")], findings: [], embedding: ScanReport.self),
         ]
         let report = DistributionReport(offline: true, distributions: entries)
         #expect(report.status == .notProbed)

@@ -70,7 +70,7 @@ struct DistributionTemplateReportTests {
 
     static func entry(_ distribution: Distribution) -> DistributionEntry {
         DistributionAudit.audit(distribution, outcomes: Dictionary(uniqueKeysWithValues: distribution.origins.map { ($0.id, .offline) }),
-                                findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution))
+                                findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution), embedding: ScanReport.self)
     }
 
     // MARK: Cache policies

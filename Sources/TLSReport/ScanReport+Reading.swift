@@ -1,5 +1,6 @@
 import Foundation
 import TLSCatalog
+import TLSModel
 
 extension ScanReport {
     /// Reads a report strictly: `schemaVersion` must be 1; every field the contract requires must be there

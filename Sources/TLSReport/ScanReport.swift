@@ -1,4 +1,6 @@
 import Foundation
+import TLSCatalog
+import TLSModel
 
 /// The JSON report (docs/json-report.md, schemaVersion 1) as one `Codable` document: the only way a
 /// report is written (built from an analysis by TLSReport's `ScanReport.init(_:)`, encoded by
@@ -671,23 +673,5 @@ package struct ScanReport: Codable, Sendable, Equatable {
         self.observations = observations
         self.network = network
         self.clientCertificate = clientCertificate
-    }
-}
-
-/// A field that is always written, as `null` when it has no value, and must be present when read.
-@propertyWrapper
-package struct Nullable<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    package var wrappedValue: Value?
-
-    package init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
-
-    package init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }
 }

@@ -1,76 +1,30 @@
 import Foundation
 import TLSAudit
 import TLSCatalog
-import TLSDistribution
 import TLSModel
 
-/// What `tlsmatrix distribution` found for one or more CloudFront distributions: the JSON report (documented in
-/// docs/distribution-report.md, schema docs/distribution-report.schema.json) and the model every other format
-/// renders. Built by ``DistributionAudit/audit(_:outcomes:findings:)`` from the distribution as read, the offline
-/// checks and what happened to each origin.
-package struct DistributionReport: Codable, Sendable, Equatable {
-    package static let currentSchemaVersion = 1
+/// The scan report a distribution report embeds for each scanned origin (TLSReport's `ScanReport`, as
+/// `tlsmatrix scan --format json` writes it). The audit judges and only places the writer's document: it never
+/// builds or reads one itself beyond these two members.
+package protocol EmbeddedScanReport: Codable, Sendable, Equatable {
+    /// The report's `ports[]` entry.
+    associatedtype Port: Codable, Sendable, Equatable
+    /// The report of one analysed scan.
+    init(_ analysis: ScanAnalysis)
+    /// The report's HTTP port entry, when the scan checked that port.
+    var httpPort: Port? { get }
+    /// The `ports[]` entry an HTTP port check alone gives (an http-only origin).
+    static func httpPort(_ check: PortCheck) -> Port
+}
 
-    package var schemaVersion: Int
-    package var tool: ScanReport.Tool
-    /// True when run with `--offline`: no origin was contacted.
-    package var offline: Bool
-    package var distributions: [DistributionEntry]
-    /// The worst of the distributions' statuses (``AuditStatus``): `passed` (every origin connects under every
-    /// generation, or needs no probe), `not-probed` (nothing in the file fails, but some custom origin was not
-    /// probed: `--offline`), `incomplete` (some origin could not be audited), `failed` (some would 502); the exit
-    /// status is 0, 6, 3, 1 respectively.
-    package var status: AuditStatus
-    /// What each input file gave besides its distributions: why it gave none, what a false Condition left out, the
-    /// nested stacks followed or not, file-level values that could not be resolved.
-    package var files: [FileEntry]
-
-    package init(offline: Bool, distributions: [DistributionEntry], files: [FileEntry] = []) {
-        schemaVersion = Self.currentSchemaVersion
-        tool = ScanReport.Tool(name: ToolVersion.name, version: ToolVersion.current)
-        self.offline = offline
-        self.distributions = distributions
-        self.files = files
-        status = AuditStatus.combine(distributions.map(\.status))
+/// The audit's judgement of every distribution of a run, as one status: the worst of theirs (``AuditStatus``).
+extension DistributionAudit {
+    package static func status<Scan>(of distributions: [DistributionAuditEntry<Scan>]) -> AuditStatus {
+        AuditStatus.combine(distributions.map(\.status))
     }
 }
 
-/// One input file of `tlsmatrix distribution`: how it was read and what it gave besides its distributions.
-package struct FileEntry: Codable, Sendable, Equatable {
-    package var file: String
-    /// What the file was read as (`CloudFormation template`, …); null when it could not be read.
-    @Nullable package var shape: String?
-    /// Why the file gave nothing (not readable, not a distribution file, no distributions); null when read.
-    @Nullable package var error: String?
-    /// Set when the file is a nested-stack child of another file given, and audited there.
-    @Nullable package var auditedAsChildOf: String?
-    /// How many distributions it gave (those of followed nested stacks included).
-    package var distributions: Int
-    /// Resources not audited because their Condition is false.
-    package var skipped: [SkippedResource]
-    /// The `AWS::CloudFormation::Stack` resources met, followed (`childFile`) or not (`problem`).
-    package var nestedStacks: [NestedStack]
-    /// File-level values that could not be resolved (a nested stack's TemplateURL, a distribution's Condition).
-    package var unresolved: [Unresolved]
-
-    package init(_ result: DistributionFileResult) {
-        file = result.file
-        shape = result.shape
-        error = result.error
-        auditedAsChildOf = result.auditedAsChildOf
-        distributions = result.distributions.count
-        skipped = result.skipped
-        nestedStacks = result.nestedStacks
-        unresolved = result.unresolved
-    }
-
-    /// Whether a report has something to say about the file beyond its distributions.
-    package var isNoteworthy: Bool {
-        error != nil || auditedAsChildOf != nil || !skipped.isEmpty || !nestedStacks.isEmpty || !unresolved.isEmpty
-    }
-}
-
-package struct DistributionEntry: Codable, Sendable, Equatable {
+package struct DistributionAuditEntry<Scan: EmbeddedScanReport>: Codable, Sendable, Equatable {
     /// Logical id (CloudFormation), resource address (Terraform), distribution Id or caller reference (API).
     package var name: String
     package var file: String
@@ -82,7 +36,7 @@ package struct DistributionEntry: Codable, Sendable, Equatable {
     /// read as "no aliases".
     package var unresolvedAliases: [Unresolved]
     package var status: AuditStatus
-    package var origins: [OriginEntry]
+    package var origins: [OriginAuditEntry<Scan>]
     /// Reasons the distribution as a whole would fail, not tied to one origin (`no-origins`).
     package var causes: [CauseEntry]
     /// Findings about the distribution as a whole that are not failures.
@@ -91,7 +45,7 @@ package struct DistributionEntry: Codable, Sendable, Equatable {
     package var unresolved: [Unresolved]
 }
 
-package struct OriginEntry: Codable, Sendable, Equatable {
+package struct OriginAuditEntry<Scan: EmbeddedScanReport>: Codable, Sendable, Equatable {
     /// How the origin came out.
     package enum Outcome: String, Codable, Sendable, Equatable {
         /// Every check that ran passed.
@@ -142,13 +96,13 @@ package struct OriginEntry: Codable, Sendable, Equatable {
     /// When Host is forwarded: the certificate the origin serves with each alias as SNI, and whether it covers it.
     package var aliases: [AliasCheck]
     /// The HTTP port, when CloudFront uses it (http-only, match-viewer).
-    @Nullable package var http: ScanReport.Port?
+    @Nullable package var http: Scan.Port?
     /// Every reason CloudFront would fail, with its fix and where in the file it comes from.
     package var causes: [CauseEntry]
     /// Findings from the file alone that are not failures (warnings, facts).
     package var notes: [CauseEntry]
     /// The full scan report, as `tlsmatrix scan --format json` writes it.
-    @Nullable package var scan: ScanReport?
+    @Nullable package var scan: Scan?
     /// Connections made for this origin's alias certificate checks (the scan's are in `scan.connections`).
     package var aliasConnections: Int
 }
@@ -254,15 +208,15 @@ package struct AliasCertificate: Sendable {
 /// Judges a distribution from its file, its offline findings and what happened to each origin.
 package enum DistributionAudit {
     /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
-    package static func audit(_ distribution: Distribution, outcomes: [String: OriginOutcome],
-                             findings: [DistributionFinding]) -> DistributionEntry {
+    package static func audit<Scan>(_ distribution: Distribution, outcomes: [String: OriginOutcome],
+                                    findings: [DistributionFinding], embedding: Scan.Type) -> DistributionAuditEntry<Scan> {
         let aliases = distribution.aliases.compactMap(\.resolved)
         let origins = zip(distribution.origins, DistributionChecks.routing(of: distribution)).map { origin, route in
             // behaviours whose origin request policy tlsmatrix cannot read may forward Host
             entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
                   host: route.hostBehaviors.isEmpty ? .unknown(route.unknownBehaviors) : .forwarded(route.hostBehaviors),
                   aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
-                  findings: findings.filter { $0.originId == origin.id })
+                  findings: findings.filter { $0.originId == origin.id }, embedding: Scan.self)
         }
         var causes: [CauseEntry] = []
         var notes: [CauseEntry] = []
@@ -271,7 +225,7 @@ package enum DistributionAudit {
                               generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { causes.append(cause) } else { notes.append(cause) }
         }
-        var status = AuditStatus.combine(origins.map(Self.status) + (causes.isEmpty ? [] : [.failed]))
+        var status = AuditStatus.combine(origins.map { Self.status($0) } + (causes.isEmpty ? [] : [.failed]))
         // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
         if status < .incomplete, origins.contains(where: { $0.forwardsHost == true }),
            distribution.aliases.contains(where: { $0.resolved == nil }) {
@@ -281,13 +235,13 @@ package enum DistributionAudit {
             guard case let .unresolved(expression, path) = alias else { return nil }
             return Unresolved(expression: expression, path: path)
         }
-        return DistributionEntry(name: distribution.name, file: distribution.sourceFile, path: distribution.path,
+        return DistributionAuditEntry(name: distribution.name, file: distribution.sourceFile, path: distribution.path,
                                  aliases: aliases, unresolvedAliases: unresolvedAliases, status: status, origins: origins,
                                  causes: causes, notes: notes, unresolved: distribution.unresolved)
     }
 
     /// An origin's status: an error cause fails it whatever its outcome says (✗ never stands beside a pass).
-    static func status(_ origin: OriginEntry) -> AuditStatus {
+    package static func status<Scan>(_ origin: OriginAuditEntry<Scan>) -> AuditStatus {
         if !origin.causes.isEmpty { return .failed }
         switch origin.outcome {
         case .fails: return .failed
@@ -310,11 +264,11 @@ package enum DistributionAudit {
         }
     }
 
-    static func entry(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
-                      host: HostForwarding, aliases: [String], hasAliases: Bool,
-                      findings: [DistributionFinding]) -> OriginEntry {
+    static func entry<Scan>(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
+                            host: HostForwarding, aliases: [String], hasAliases: Bool,
+                            findings: [DistributionFinding], embedding: Scan.Type) -> OriginAuditEntry<Scan> {
         let hostBehaviors = host.behaviors
-        var item = OriginEntry(
+        var item = OriginAuditEntry<Scan>(
             id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
             protocolPolicy: origin.protocolPolicy?.rawValue, httpsPort: origin.httpsPort, httpPort: origin.httpPort,
             originSSLProtocols: origin.originSSLProtocols.map(\.cloudFrontName),
@@ -355,7 +309,7 @@ package enum DistributionAudit {
             item.address = address
             item.addressFrom = from
             item.reason = "http-only: CloudFront reaches this origin over HTTP; TLS is not needed and was not scanned"
-            item.http = ScanReport.Port(role: "http", port: check.port, open: check.open, attempts: nil, detail: .some(check.detail))
+            item.http = Scan.httpPort(check)
             if !check.open {
                 item.causes.append(CauseEntry(
                     id: "http-port-closed",
@@ -408,7 +362,7 @@ package enum DistributionAudit {
     /// behaviour forwards the viewer's Host, it checks the aliases (``aliasCauses(_:origin:behaviors:)``), so a name
     /// mismatch of the DomainName is no cause, and a generation that failed only on it connects. When some
     /// behaviours do and some do not, the DomainName cause stays, naming the behaviours it is about.
-    static func judgeDomainName(_ item: inout OriginEntry, origin: Origin, route: OriginRouting) {
+    static func judgeDomainName<Scan>(_ item: inout OriginAuditEntry<Scan>, origin: Origin, route: OriginRouting) {
         let mismatch = CertificateFinding.ID.nameMismatch
         guard item.causes.contains(where: { $0.id == mismatch }) || item.generations.contains(where: { $0.causes.contains(mismatch) })
         else { return }
@@ -435,9 +389,9 @@ package enum DistributionAudit {
     }
 
     /// The scan's verdicts, HTTP port and causes.
-    static func fill(_ item: inout OriginEntry, origin: Origin, analysis: ScanAnalysis, from: String) {
+    static func fill<Scan>(_ item: inout OriginAuditEntry<Scan>, origin: Origin, analysis: ScanAnalysis, from: String) {
         let scan = analysis.scan
-        let report = ScanReport(analysis)
+        let report = Scan(analysis)
         item.scan = report
         item.address = scan.address
         item.addressFrom = from
@@ -448,7 +402,7 @@ package enum DistributionAudit {
                               suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
         }
         // CloudFront uses the HTTP port of a match-viewer origin (an http-only one never gets here)
-        if origin.protocolPolicy == .matchViewer, let http = report.ports.first(where: { $0.role == "http" }) { item.http = http }
+        if origin.protocolPolicy == .matchViewer, let http = report.httpPort { item.http = http }
         if scan.reachability.isUndecided || verdict.compatible == nil {
             item.outcome = .notAudited
             item.reason = scan.reachability.isReachable

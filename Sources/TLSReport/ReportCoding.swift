@@ -1,5 +1,6 @@
 import Foundation
 import TLSCatalog
+import TLSModel
 
 /// The one JSON configuration of reports, JSON Lines and summaries: how ``ScanReport`` (and the fleet
 /// summary) are written and read.
