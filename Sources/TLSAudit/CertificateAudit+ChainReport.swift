@@ -6,8 +6,8 @@ package struct ChainReport: Sendable, Equatable {
     package var certificates: [CertificateInfo]
     /// The sent certificates that could not be decoded, by position.
     package var undecodable: [UndecodableCertificate] = []
-    /// Every problem found, each with a stable id (see ``CertificateFinding/ID``).
-    package var findings: [CertificateFinding]
+    /// Every problem found, each with a stable id (see ``Finding/ID``).
+    package var findings: [Finding]
     /// Whether a path to a root in the trust store exists and every link of it was verified; nil when trust is
     /// unknown: not evaluated (no usable certificate, an empty trust store) or a link that could not be checked.
     package var trusted: Bool?
@@ -17,7 +17,7 @@ package struct ChainReport: Sendable, Equatable {
     /// in the wrong place. nil when there is no certificate.
     package var leafIndex: Int?
 
-    package init(certificates: [CertificateInfo] = [], findings: [CertificateFinding] = [], trusted: Bool? = nil,
+    package init(certificates: [CertificateInfo] = [], findings: [Finding] = [], trusted: Bool? = nil,
                 validatedPath: [CertificateInfo]? = nil, leafIndex: Int? = nil) {
         self.certificates = certificates
         self.leafIndex = leafIndex
@@ -32,7 +32,7 @@ package struct ChainReport: Sendable, Equatable {
         switch trusted {
         case true?: "trusted"
         case false?: "NOT TRUSTED"
-        case nil: findingIDs.contains(CertificateFinding.ID.unverifiable) ? "trust unknown" : "trust not checked"
+        case nil: findingIDs.contains(Finding.ID.unverifiable) ? "trust unknown" : "trust not checked"
         }
     }
 

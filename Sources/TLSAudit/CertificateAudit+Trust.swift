@@ -158,10 +158,10 @@ extension CertificateAudit {
         return pattern.stringByReplacingMatches(in: reason, range: range, withTemplate: "\"$1\"")
     }
 
-    func trustFindings(_ chain: ChainStructure, trust: TrustEvaluation) -> [CertificateFinding] {
+    func trustFindings(_ chain: ChainStructure, trust: TrustEvaluation) -> [Finding] {
         guard trust.trusted != true else { return [] }
         if trust.trusted == nil {
-            return [CertificateFinding(
+            return [Finding(
                 id: ID.unverifiable, severity: .error,
                 message: "Trust is unknown: \(trust.reasons.joined(separator: "; ")). tlsmatrix does not treat a link it cannot verify as verified; CloudFront rejects an origin chain it cannot verify.",
                 fix: "Use a certificate chain with RSA (2048 bits or more) or ECDSA P-256/P-384 keys and SHA-256/384/512 signatures from a CA on Mozilla's list.")]
@@ -173,7 +173,7 @@ extension CertificateAudit {
         // Only a leaf whose issuer is absent is a missing intermediate; an intermediate whose issuer is
         // unknown points at a root the store lacks (or a private CA), which is a trust problem.
         if chain.path.count == 1, !top.parsed.isSelfSigned, !trustRoots.subjects.contains(top.parsed.issuer) {
-            return [CertificateFinding(
+            return [Finding(
                 id: ID.missingIntermediate, severity: .error,
                 message: "The server sent only the leaf certificate \(top.label); its issuer \(top.parsed.issuer.description) is neither sent nor a root in \(storeName). CloudFront drops the connection when the intermediate certificate is missing.",
                 fix: "Send the full chain: the leaf followed by the intermediate certificate(s) your CA provides (the \"fullchain\" file), in that order.")]
@@ -187,7 +187,7 @@ extension CertificateAudit {
             cause = "no path from \(chain.leaf.label) to a root in \(storeName) could be verified"
         }
         let detail = trust.reasons.isEmpty ? "" : " Reason: " + trust.reasons.prefix(3).joined(separator: "; ") + "."
-        return [CertificateFinding(
+        return [Finding(
             id: ID.untrusted, severity: .error,
             message: "The certificate is not trusted: \(cause).\(detail) CloudFront only accepts origin certificates from CAs on Mozilla's list.",
             fix: "Use a certificate from a publicly trusted CA (Mozilla's list) and send its intermediates; for a private CA, pass its root with --ca-file to check the chain itself.")]

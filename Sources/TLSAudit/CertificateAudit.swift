@@ -3,7 +3,7 @@ import TLSModel
 
 /// Audits a certificate chain as a TLS server sent it: names, validity, trust, chain structure, keys and signatures.
 ///
-/// Every problem becomes one ``CertificateFinding`` with a stable id (see ``CertificateFinding/ID``), explained in
+/// Every problem becomes one ``Finding`` with a stable id (see ``Finding/ID``), explained in
 /// words and with a fix. Each underlying cause maps to exactly one id: a chain that cannot be trusted only because
 /// the leaf is self-signed, an intermediate is missing, or a certificate is outside its validity window reports
 /// that cause, not also "untrusted". Trust is decided by swift-certificates' `Verifier` with the RFC 5280 policy
@@ -46,7 +46,7 @@ package struct CertificateAudit: Sendable {
         var report = prepared
         guard let structure else { return report }
         if trustRoots.isEmpty {
-            report.findings.append(CertificateFinding(
+            report.findings.append(Finding(
                 id: ID.trustNotChecked, severity: .error,
                 message: "Trust was not checked: the trust store holds no roots.",
                 fix: "Install the system CA bundle (ca-certificates) or pass the roots to trust with --ca-file."))
@@ -71,7 +71,7 @@ package struct CertificateAudit: Sendable {
     private func prepare(_ der: [[UInt8]], originDomain: String?, hostHeader: String?) -> (ChainReport, ChainStructure?) {
         var report = ChainReport()
         guard !der.isEmpty else {
-            report.findings.append(CertificateFinding(
+            report.findings.append(Finding(
                 id: ID.noCertificate, severity: .error,
                 message: "The server sent no certificate.",
                 fix: "Configure a certificate (and its intermediates) for this name on the server."))
@@ -86,7 +86,7 @@ package struct CertificateAudit: Sendable {
         }
         if analysed < der.count {
             let total = der.reduce(0) { $0 + $1.count }
-            report.findings.append(CertificateFinding(
+            report.findings.append(Finding(
                 id: ID.chainTooLong, severity: .error,
                 message: "The server sent \(der.count) certificates (\(total) bytes); only the first \(analysed) were analysed (limits: \(Self.maxChainCertificates) certificates, \(Self.maxChainBytes / 1024) KiB). Real chains have 2–4 certificates.",
                 fix: "Send only the leaf certificate and its intermediates."))
@@ -99,7 +99,7 @@ package struct CertificateAudit: Sendable {
                 sent.append(SentCertificate(position: position, parsed: try ParsedCertificate(der: bytes)))
             } catch {
                 report.undecodable.append(UndecodableCertificate(position: position, reason: "\(error)"))
-                report.findings.append(CertificateFinding(
+                report.findings.append(Finding(
                     id: ID.unparseableCertificate, severity: .error,
                     message: "Certificate #\(position + 1) of \(der.count) as sent (\(bytes.count) bytes) could not be decoded: \(error).",
                     fix: "Send DER X.509 certificates; check the server's certificate file for corruption or a non-certificate block."))

@@ -53,19 +53,19 @@ extension ClientSimulation {
         guard !Self.nonVerifying.contains(client.id) else { return }
         let has = { (id: String) in report.findings.first { $0.id == id } }
         let refusals: [(String, String)] = [
-            (CertificateFinding.ID.expired, "the certificate has expired"),
-            (CertificateFinding.ID.notYetValid, "the certificate is not yet valid"),
-            (CertificateFinding.ID.selfSigned, "the certificate is self-signed"),
-            (CertificateFinding.ID.untrusted, "the certificate's issuer is not trusted (unknown CA)"),
-            (CertificateFinding.ID.nameMismatch, "the certificate's names do not match"),
+            (Finding.ID.expired, "the certificate has expired"),
+            (Finding.ID.notYetValid, "the certificate is not yet valid"),
+            (Finding.ID.selfSigned, "the certificate is self-signed"),
+            (Finding.ID.untrusted, "the certificate's issuer is not trusted (unknown CA)"),
+            (Finding.ID.nameMismatch, "the certificate's names do not match"),
         ]
         let subject = report.leaf.map { " (\($0.commonName ?? $0.subject))" } ?? ""
         // a self-signed certificate the trust store holds (`--ca-file`) is an anchor of its own: clients accept it
-        for (id, text) in refusals where has(id) != nil && !(id == CertificateFinding.ID.selfSigned && report.trusted == true) {
+        for (id, text) in refusals where has(id) != nil && !(id == Finding.ID.selfSigned && report.trusted == true) {
             fail("\(text)\(subject); it \(reached)")
             return
         }
-        if has(CertificateFinding.ID.missingIntermediate) != nil {
+        if has(Finding.ID.missingIntermediate) != nil {
             if let how = Self.fetchesIntermediates(client) {
                 certificateNote = "the intermediate certificate is missing; this client \(how)"
             } else {

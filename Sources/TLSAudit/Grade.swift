@@ -102,16 +102,16 @@ package struct Grade: Sendable, Equatable {
         }
         if !suites.contains(where: { $0.1.aead }) { cap("no-aead", .b, "No AEAD suite is accepted.") }
         let findings = Set(chains.filter { $0.chain.sni == scan.serverName }.flatMap { $0.report.findings.map(\.id) })
-        if findings.contains(CertificateFinding.ID.missingIntermediate) { cap("incomplete-chain", .b, "The certificate chain is incomplete.") }
+        if findings.contains(Finding.ID.missingIntermediate) { cap("incomplete-chain", .b, "The certificate chain is incomplete.") }
         if let bits = chains.compactMap({ $0.report.leaf }).filter({ $0.keyType == "RSA" }).map(\.keyBits).min(), bits < 2048 {
             cap("rsa-key", .b, "The RSA certificate key has \(bits) bits.")
         }
-        if !findings.isDisjoint(with: [CertificateFinding.ID.untrusted, CertificateFinding.ID.selfSigned,
-                                       CertificateFinding.ID.expired, CertificateFinding.ID.notYetValid,
-                                       CertificateFinding.ID.weakSignature]) {
+        if !findings.isDisjoint(with: [Finding.ID.untrusted, Finding.ID.selfSigned,
+                                       Finding.ID.expired, Finding.ID.notYetValid,
+                                       Finding.ID.weakSignature]) {
             cap("untrusted", .t, "The certificate is not trusted (untrusted, self-signed, out of its validity dates, or SHA-1/MD5 signed).")
         }
-        if findings.contains(CertificateFinding.ID.nameMismatch) { cap("name-mismatch", .m, "The certificate does not cover the origin's name.") }
+        if findings.contains(Finding.ID.nameMismatch) { cap("name-mismatch", .m, "The certificate does not cover the origin's name.") }
         for item in caps where item.limit > letter { letter = item.limit }
         if letter == .a, suites.contains(where: { !$0.1.forwardSecrecy }) {
             letter = .aMinus

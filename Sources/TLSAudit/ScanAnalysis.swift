@@ -185,22 +185,22 @@ extension CloudFrontVerdict {
             let matching = served.filter { $0.chain.authentication == auth }
             if !matching.isEmpty { relevant = matching }
         }
-        let nameID = hostHeader == nil ? CertificateFinding.ID.nameMismatch : CertificateFinding.ID.hostHeaderMismatch
+        let nameID = hostHeader == nil ? Finding.ID.nameMismatch : Finding.ID.hostHeaderMismatch
         let mapping: [(finding: String, cause: String)] = [
             (nameID, nameID),
-            (CertificateFinding.ID.expired, "expired"),
-            (CertificateFinding.ID.notYetValid, "not-yet-valid"),
-            (CertificateFinding.ID.selfSigned, "self-signed"),
-            (CertificateFinding.ID.untrusted, "untrusted"),
-            (CertificateFinding.ID.wrongChainOrder, "wrong-chain-order"),
-            (CertificateFinding.ID.missingIntermediate, "incomplete-chain"),
-            (CertificateFinding.ID.noCertificate, "no-certificate"),
+            (Finding.ID.expired, "expired"),
+            (Finding.ID.notYetValid, "not-yet-valid"),
+            (Finding.ID.selfSigned, "self-signed"),
+            (Finding.ID.untrusted, "untrusted"),
+            (Finding.ID.wrongChainOrder, "wrong-chain-order"),
+            (Finding.ID.missingIntermediate, "incomplete-chain"),
+            (Finding.ID.noCertificate, "no-certificate"),
         ]
         // Trust that could not be decided: CloudFront rejects what it cannot verify, so the verdict is never
         // "compatible" — but tlsmatrix cannot say CloudFront would fail either.
         let undecided: [(finding: String, cause: String)] = [
-            (CertificateFinding.ID.unverifiable, "unverifiable-chain"),
-            (CertificateFinding.ID.trustNotChecked, "trust-not-checked"),
+            (Finding.ID.unverifiable, "unverifiable-chain"),
+            (Finding.ID.trustNotChecked, "trust-not-checked"),
         ]
         for (findingID, causeID) in undecided {
             for analysis in relevant {

@@ -209,7 +209,7 @@ package struct AliasCertificate: Sendable {
 package enum DistributionAudit {
     /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
     package static func audit<Scan>(_ distribution: Distribution, outcomes: [String: OriginOutcome],
-                                    findings: [DistributionFinding], embedding: Scan.Type) -> DistributionAuditEntry<Scan> {
+                                    findings: [Finding], embedding: Scan.Type) -> DistributionAuditEntry<Scan> {
         let aliases = distribution.aliases.compactMap(\.resolved)
         let origins = zip(distribution.origins, DistributionChecks.routing(of: distribution)).map { origin, route in
             // behaviours whose origin request policy tlsmatrix cannot read may forward Host
@@ -221,7 +221,7 @@ package enum DistributionAudit {
         var causes: [CauseEntry] = []
         var notes: [CauseEntry] = []
         for finding in findings where !distribution.origins.contains(where: { $0.id == finding.originId }) {
-            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
                               generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { causes.append(cause) } else { notes.append(cause) }
         }
@@ -266,7 +266,7 @@ package enum DistributionAudit {
 
     static func entry<Scan>(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
                             host: HostForwarding, aliases: [String], hasAliases: Bool,
-                            findings: [DistributionFinding], embedding: Scan.Type) -> OriginAuditEntry<Scan> {
+                            findings: [Finding], embedding: Scan.Type) -> OriginAuditEntry<Scan> {
         let hostBehaviors = host.behaviors
         var item = OriginAuditEntry<Scan>(
             id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
@@ -280,7 +280,7 @@ package enum DistributionAudit {
             address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
             causes: [], notes: [], scan: nil, aliasConnections: 0)
         for finding in findings {
-            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix, path: finding.path,
+            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
                               generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { item.causes.append(cause) } else { item.notes.append(cause) }
         }
@@ -363,7 +363,7 @@ package enum DistributionAudit {
     /// mismatch of the DomainName is no cause, and a generation that failed only on it connects. When some
     /// behaviours do and some do not, the DomainName cause stays, naming the behaviours it is about.
     static func judgeDomainName<Scan>(_ item: inout OriginAuditEntry<Scan>, origin: Origin, route: OriginRouting) {
-        let mismatch = CertificateFinding.ID.nameMismatch
+        let mismatch = Finding.ID.nameMismatch
         guard item.causes.contains(where: { $0.id == mismatch }) || item.generations.contains(where: { $0.causes.contains(mismatch) })
         else { return }
         guard route.everyBehaviorForwardsHost else {
@@ -448,8 +448,8 @@ package enum DistributionAudit {
             return AliasCheck(alias: check.alias, behaviors: behaviors, covered: nil, names: [], detail: check.problem)
         }
         let leaf = report.leaf
-        let mismatch = report.findings.contains { $0.id == CertificateFinding.ID.nameMismatch }
-        let others = report.findings.filter { $0.severity == .error && $0.id != CertificateFinding.ID.nameMismatch }
+        let mismatch = report.findings.contains { $0.id == Finding.ID.nameMismatch }
+        let others = report.findings.filter { $0.severity == .error && $0.id != Finding.ID.nameMismatch }
         return AliasCheck(alias: check.alias, behaviors: behaviors, covered: leaf == nil ? nil : !mismatch,
                           names: leaf?.dnsNames ?? [],
                           detail: others.isEmpty ? nil : others.map(\.id).joined(separator: ", "))
@@ -466,11 +466,11 @@ package enum DistributionAudit {
                 path: origin.path, alias: check.alias)]
         }
         var causes: [CauseEntry] = []
-        if report.findings.contains(where: { $0.id == CertificateFinding.ID.nameMismatch }) {
+        if report.findings.contains(where: { $0.id == Finding.ID.nameMismatch }) {
             let leaf = report.leaf
             let names = leaf.map { $0.dnsNames.isEmpty ? ($0.commonName ?? "no name") : $0.dnsNames.joined(separator: ", ") } ?? "no name"
             causes.append(CauseEntry(
-                id: CertificateFinding.ID.hostHeaderMismatch,
+                id: Finding.ID.hostHeaderMismatch,
                 message: "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
                 fix: "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",
                 path: origin.path, alias: check.alias))

@@ -1,34 +1,6 @@
 import TLSModel
 import TLSCatalog
 
-/// Something wrong, or worth knowing before a scan, about a distribution, found without the network.
-package struct DistributionFinding: Sendable, Hashable, Codable {
-    /// Stable identifier (`custom-header-not-allowed`, `origin-is-elb-dns-name`, …).
-    package var id: String
-    /// `error`: CloudFront would answer 502 (or refuse the configuration); `warning`: worth a look; `info`: a fact
-    /// the online checks act on.
-    package var severity: Severity
-    /// The origin the finding is about.
-    package var originId: String
-    package var message: String
-    package var fix: String
-    /// JSON path of what the finding is about.
-    package var path: String
-    /// The CloudFront generation it concerns, when only one.
-    package var generation: CloudFrontGeneration?
-
-    package init(id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
-                generation: CloudFrontGeneration? = nil) {
-        self.id = id
-        self.generation = generation
-        self.severity = severity
-        self.originId = originId
-        self.message = message
-        self.fix = fix
-        self.path = path
-    }
-}
-
 /// Which Host header CloudFront sends to an origin for some of its behaviours, and so which name it checks the
 /// origin's certificate against.
 ///
@@ -133,8 +105,8 @@ package enum DistributionChecks {
     }
 
     /// Every finding of `distribution`, origin by origin.
-    package static func findings(for distribution: Distribution) -> [DistributionFinding] {
-        zip(distribution.origins, routing(of: distribution)).flatMap { origin, route -> [DistributionFinding] in
+    package static func findings(for distribution: Distribution) -> [Finding] {
+        zip(distribution.origins, routing(of: distribution)).flatMap { origin, route -> [Finding] in
             var findings = headerFindings(origin)
             findings += elbNameFindings(origin, route)
             findings += hostFindings(origin, route, distribution)
@@ -164,10 +136,10 @@ package enum DistributionChecks {
         }
     }
 
-    private static func headerFindings(_ origin: Origin) -> [DistributionFinding] {
+    private static func headerFindings(_ origin: Origin) -> [Finding] {
         origin.customHeaders.enumerated().compactMap { index, header in
             guard isDisallowedCustomHeader(header.name) else { return nil }
-            return DistributionFinding(
+            return Finding(
                 id: "custom-header-not-allowed", severity: .error, originId: origin.id,
                 message: "origin \(origin.id) adds the custom header \(header.name), which CloudFront can't add to origin requests",
                 fix: "remove the header from the origin's custom headers (forward the viewer's Host with an origin request policy instead)",
@@ -180,7 +152,7 @@ package enum DistributionChecks {
     /// certificate rule of the DomainName, so only where CloudFront checks the certificate against it: an error when
     /// some behaviour does not forward Host, a warning when the behaviours' policies cannot be read, nothing when
     /// every behaviour forwards Host (CloudFront checks the alias then; ``hostFindings(_:_:_:)``).
-    private static func elbNameFindings(_ origin: Origin, _ routing: OriginRouting) -> [DistributionFinding] {
+    private static func elbNameFindings(_ origin: Origin, _ routing: OriginRouting) -> [Finding] {
         guard origin.usesHTTPS, !routing.everyBehaviorForwardsHost else { return [] }
         let isELBName: Bool = switch origin.domain {
         case let .resolved(name): LoadBalancerKind.isELBDNSName(name)
@@ -191,7 +163,7 @@ package enum DistributionChecks {
         let which = definite
             ? (routing.domainBehaviors.isEmpty ? "" : " for behaviours \(routing.domainBehaviors.joined(separator: ", ")), which do not forward the viewer's Host,")
             : " if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) do not forward the viewer's Host (their origin request policy cannot be read),"
-        return [DistributionFinding(
+        return [Finding(
             id: "origin-is-elb-dns-name", severity: definite ? .error : .warning, originId: origin.id,
             message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain)))\(which) so CloudFront checks the certificate against that name; no certificate the load balancer serves covers *.elb.amazonaws.com, so the check fails (502)",
             fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name, or forward the viewer's Host on every behaviour (origin request policy AllViewer) so the certificate is checked against the aliases",
@@ -201,12 +173,12 @@ package enum DistributionChecks {
 
     /// Host forwarded: the origin's certificate must cover every alias; without aliases the viewer's Host is the
     /// distribution's `*.cloudfront.net` name, which no origin certificate covers: a certain 502.
-    private static func hostFindings(_ origin: Origin, _ routing: OriginRouting, _ distribution: Distribution) -> [DistributionFinding] {
+    private static func hostFindings(_ origin: Origin, _ routing: OriginRouting, _ distribution: Distribution) -> [Finding] {
         guard origin.usesHTTPS else { return [] }
         if distribution.aliases.isEmpty {
             if !routing.hostBehaviors.isEmpty {
                 let patterns = routing.hostBehaviors.joined(separator: ", ")
-                return [DistributionFinding(
+                return [Finding(
                     id: cloudFrontDomainHost, severity: .error, originId: origin.id,
                     message: "behaviours \(patterns) forward the viewer's Host to origin \(origin.id), and the distribution has no aliases: viewers reach it as its *.cloudfront.net name, so CloudFront sends that Host and checks the origin's certificate against it; no certificate an origin can get covers *.cloudfront.net, so every such request fails (502)",
                     fix: "stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader, or remove Host from the forwarded headers), or add an alias (Aliases, with a viewer certificate) that the origin's certificate covers",
@@ -214,7 +186,7 @@ package enum DistributionChecks {
                 )]
             }
             if !routing.unknownBehaviors.isEmpty {
-                return [DistributionFinding(
+                return [Finding(
                     id: cloudFrontDomainHost, severity: .warning, originId: origin.id,
                     message: "if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id) (their origin request policy cannot be read), CloudFront sends the distribution's *.cloudfront.net name, as it has no aliases, and no origin certificate covers it (502)",
                     fix: "make sure these behaviours do not forward Host (e.g. AllViewerExceptHostHeader), or add an alias the origin's certificate covers",
@@ -226,7 +198,7 @@ package enum DistributionChecks {
         guard !routing.hostBehaviors.isEmpty else { return [] }
         let aliases = distribution.aliases.map(describe).joined(separator: ", ")
         let also = routing.checksDomainName ? "; behaviours \(routing.domainBehaviors.joined(separator: ", ")) send its DomainName, checked as usual" : ""
-        return [DistributionFinding(
+        return [Finding(
             id: "origin-receives-viewer-host", severity: .info, originId: origin.id,
             message: "behaviours \(routing.hostBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases)), not its DomainName\(also)",
             fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
@@ -237,10 +209,10 @@ package enum DistributionChecks {
     /// A behaviour reaching the origin runs an edge function that can send its requests to another origin or with
     /// another Host (``EdgeFunction``): the audit judges the origin and Host the configuration names, which the
     /// function may replace at run time. A warning, once per function, not a failure.
-    private static func edgeFunctionFindings(_ origin: Origin, reaching: [Behavior]) -> [DistributionFinding] {
+    private static func edgeFunctionFindings(_ origin: Origin, reaching: [Behavior]) -> [Finding] {
         guard origin.kind == .custom else { return [] }
         return reaching.flatMap { behavior in
-            behavior.edgeFunctions.compactMap { function -> DistributionFinding? in
+            behavior.edgeFunctions.compactMap { function -> Finding? in
                 guard function.mayChangeOrigin != false else { return nil }
                 let name = describe(function.function)
                 let what: String
@@ -252,7 +224,7 @@ package enum DistributionChecks {
                 default:
                     what = "the edge function \(name) has an event type that cannot be resolved; on origin-request (Lambda@Edge) or viewer-request (CloudFront Functions) it can change the origin"
                 }
-                return DistributionFinding(
+                return Finding(
                     id: "edge-function-may-change-origin", severity: .warning, originId: origin.id,
                     message: "behaviour \(behavior.pathPattern) reaches origin \(origin.id), but \(what); tlsmatrix audits the origin and Host the configuration names, not those the function chooses at run time",
                     fix: "audit every origin the function can choose as well (e.g. `tlsmatrix scan` on each), with the Host it sets",
@@ -265,12 +237,12 @@ package enum DistributionChecks {
     package static let cloudFrontDomainHost = "viewer-host-is-cloudfront-domain"
 
     /// The listener's SslPolicy against every CloudFront generation.
-    private static func listenerFindings(_ balancer: LinkedLoadBalancer, origin: Origin) -> [DistributionFinding] {
+    private static func listenerFindings(_ balancer: LinkedLoadBalancer, origin: Origin) -> [Finding] {
         guard origin.usesHTTPS else { return [] }
-        return balancer.listeners.filter(\.isTLS).flatMap { listener -> [DistributionFinding] in
+        return balancer.listeners.filter(\.isTLS).flatMap { listener -> [Finding] in
             guard let policyID = listener.sslPolicy else { return [] }
             guard let policy = Catalog.shared.policy(id: policyID) else {
-                return [DistributionFinding(
+                return [Finding(
                     id: "listener-policy-unknown", severity: .warning, originId: origin.id,
                     message: "listener \(listener.path) of \(balancer.logicalId) uses the unknown policy \(policyID)",
                     fix: "check the policy name; tlsmatrix knows the ELB policies listed by `tlsmatrix policies list`",
@@ -288,7 +260,7 @@ package enum DistributionChecks {
                 } else {
                     return nil
                 }
-                return DistributionFinding(
+                return Finding(
                     id: "listener-policy-incompatible", severity: .error, originId: origin.id,
                     message: "listener \(listener.path) of \(balancer.logicalId) uses \(policy.id), which shares \(what) with CloudFront (\(generation.title)) under OriginSSLProtocols \(origin.originSSLProtocols.map(\.cloudFrontName).joined(separator: ", "))",
                     fix: "choose an SslPolicy CloudFront can negotiate with, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06",

@@ -292,32 +292,3 @@ package struct UndecidedProbe: Sendable, Equatable {
         self.reason = reason
     }
 }
-
-/// Something the report should tell the user, with a stable id.
-package struct Finding: Sendable, Equatable {
-
-    /// Ids of findings the code refers to by name.
-    package enum ID {
-        /// The server sent a CertificateRequest.
-        package static let clientCertificateRequested = "origin-requests-client-certificate"
-        /// Resets or timeouts from the host rose above the threshold and the scan slowed down.
-        package static let originThrottled = "origin-throttled"
-        /// The server refused a ClientHello of one shape (size, suite count, extension lists) and answered a
-        /// smaller, plainer one: real clients with large hellos fail the same way.
-        package static let helloShapeIntolerance = "hello-shape-intolerance"
-    }
-
-    package var id: String
-    package var severity: Severity
-    package var message: String
-    /// The protocol version the finding is about, when it is about one (an engine disagreement of a TLS 1.2
-    /// suite): code that needs it reads it here, never from the message.
-    package var version: TLSVersion?
-
-    package init(id: String, severity: Severity, message: String, version: TLSVersion? = nil) {
-        self.id = id
-        self.severity = severity
-        self.message = message
-        self.version = version
-    }
-}

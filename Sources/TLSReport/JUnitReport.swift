@@ -80,7 +80,7 @@ package enum JUnitReport {
         }
 
         let certificateFindings = report.certificates.chains.flatMap { chain in chain.findings.map { (chain, $0) } }
-        for id in CertificateFinding.ID.all {
+        for id in Finding.ID.certificate {
             let present = certificateFindings.filter { $0.1.id == id }
             let lines = present.flatMap { chain, finding in
                 ["\(chain.authentication) chain (\(chain.sni)): [\(finding.severity.rawValue)] \(finding.message)"]

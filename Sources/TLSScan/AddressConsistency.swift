@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Compares the scans of one name's addresses (`--all-ips`): a CDN may connect to any of them,
 /// so every difference is a way for some connections to fail while others succeed.

@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Confirms each (version, suite) the wire engine found with a complete handshake by a real library:
 /// OpenSSL where it can speak the pair, GnuTLS where only it can. Cells no library can speak stay wire-only.

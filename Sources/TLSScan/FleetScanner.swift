@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Which engine enumerates.
 package enum EngineChoice: String, Sendable, CaseIterable {

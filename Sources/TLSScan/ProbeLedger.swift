@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Counts connections and probe outcomes for one target, and keeps the non-definitive ones.
 actor ProbeLedger {

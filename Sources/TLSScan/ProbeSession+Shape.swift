@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// Hello shapes real servers refuse, and the server's order across suite lists that were offered apart.
 extension ProbeSession {

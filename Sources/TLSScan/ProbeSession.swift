@@ -1,4 +1,5 @@
 import TLSCatalog
+import TLSModel
 
 /// One scan of one endpoint with one engine: the probes, their budget, and the elimination logic.
 struct ProbeSession: Sendable {

@@ -1,5 +1,6 @@
 @_exported import TLSModel
 import TLSCatalog
+import TLSModel
 
 /// Enumerates what a TLS server accepts: versions, suites by elimination, preference, groups and certificates.
 ///

@@ -1,3 +1,4 @@
+import TLSModel
 import Foundation
 import Testing
 import TLSAudit
@@ -60,7 +61,7 @@ struct CertificateAuditTests {
                                        hostHeader: testCase.host)
         #expect(report.findingIDs == testCase.expected, "\(report.findings.map { "\($0.id): \($0.message)" })")
         #expect(report.trusted == testCase.trusted)
-        #expect(report.findings.allSatisfy { CertificateFinding.ID.all.contains($0.id) && !$0.message.isEmpty })
+        #expect(report.findings.allSatisfy { Finding.ID.certificate.contains($0.id) && !$0.message.isEmpty })
         #expect(report.certificates.count == testCase.chain.count)
     }
 
@@ -150,7 +151,7 @@ struct CertificateAuditTests {
         let report = await CertificateAudit(trustRoots: .empty())
             .audit(chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com", hostHeader: nil)
         #expect(report.trusted == nil)
-        #expect(report.findingIDs == [CertificateFinding.ID.trustNotChecked])
+        #expect(report.findingIDs == [Finding.ID.trustNotChecked])
         #expect(report.trustLabel == "trust not checked")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TLSCatalog
+import TLSModel
 import TLSEngines
 import TLSScan
 @testable import TLSAudit

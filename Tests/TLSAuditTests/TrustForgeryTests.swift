@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TLSCatalog
+import TLSModel
 import TLSEngines
 import TLSScan
 @testable import TLSAudit
@@ -46,7 +47,7 @@ import TLSScan
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.leaf?.curve == "brainpoolP256r1")
         #expect(chain.report.trusted == nil)
-        let finding = try #require(chain.report.findings.first { $0.id == CertificateFinding.ID.unverifiable })
+        let finding = try #require(chain.report.findings.first { $0.id == Finding.ID.unverifiable })
         #expect(finding.message.contains("#1 (CN=origin.example.com)") && finding.message.contains("#2 (CN=tlsmatrix Audit Intermediate CA)"))
         #expect(finding.message.contains("sha224WithRSAEncryption"))
         #expect(analysis.cloudfront.compatible != true)
@@ -59,7 +60,7 @@ import TLSScan
         let analysis = try await analyse(["ee-signed.crt", "ee-issuer.crt", "int.crt"], key: "ee-signed.key")
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.trusted == false)
-        let untrusted = try #require(chain.report.findings.first { $0.id == CertificateFinding.ID.untrusted })
+        let untrusted = try #require(chain.report.findings.first { $0.id == Finding.ID.untrusted })
         #expect(untrusted.message.contains("CN=attacker.example.net") && untrusted.message.contains("not a CA"))
         #expect(analysis.cloudfront.compatible == false)
         #expect(analysis.cloudfront.causes.map(\.id).contains("untrusted"))
@@ -71,8 +72,8 @@ import TLSScan
         let analysis = try await analyse(["sha224.crt", "int.crt"], key: "leaf.key")
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.trusted == nil)
-        #expect(chain.report.findingIDs.contains(CertificateFinding.ID.unverifiable))
-        #expect(!chain.report.findingIDs.contains(CertificateFinding.ID.untrusted))
+        #expect(chain.report.findingIDs.contains(Finding.ID.unverifiable))
+        #expect(!chain.report.findingIDs.contains(Finding.ID.untrusted))
         #expect(chain.report.trustLabel == "trust unknown")
         #expect(analysis.cloudfront.compatible == nil)
     }
@@ -92,7 +93,7 @@ import TLSScan
         #expect(analysis.originDomain == "127.0.0.1")
         #expect(chain.report.leaf?.dnsNames == ["127.0.0.1"])
         #expect(chain.report.leaf?.ipAddresses == [])
-        #expect(chain.report.findingIDs.contains(CertificateFinding.ID.nameMismatch))
+        #expect(chain.report.findingIDs.contains(Finding.ID.nameMismatch))
         #expect(analysis.cloudfront.causes.map(\.id).contains("name-mismatch"))
     }
 
@@ -103,6 +104,6 @@ import TLSScan
         #expect(leaf.subjectAltNames == ["localhost", "invalid iPAddress (8 bytes: 7F:00:00:01:FF:FF:FF:FF)"])
         #expect(leaf.dnsNames == ["localhost"])
         #expect(!leaf.subjectAltNames.contains { $0.contains("7f00:1") })
-        #expect(analysis.chains.first?.report.findingIDs.contains(CertificateFinding.ID.nameMismatch) == true)
+        #expect(analysis.chains.first?.report.findingIDs.contains(Finding.ID.nameMismatch) == true)
     }
 }

@@ -104,7 +104,7 @@ struct DistributionHostTests {
         let cause = try #require(findings.first { $0.id == DistributionChecks.cloudFrontDomainHost })
         #expect(cause.severity == .error)
         #expect(cause.message.contains("*.cloudfront.net"))
-        #expect(cause.fix.contains("AllViewerExceptHostHeader"))
+        #expect(cause.fix?.contains("AllViewerExceptHostHeader") == true)
         #expect(cause.path == Self.base + ".DefaultCacheBehavior")
         let entry = DistributionAudit.audit(distribution, outcomes: ["alb": .offline], findings: findings, embedding: ScanReport.self)
         #expect(entry.status == .failed)
@@ -130,7 +130,7 @@ struct DistributionHostTests {
     /// for the right name, the alias checked, the origin connects.
     @Test func probedElbOriginWithHostForwardedIsJudgedOnTheAlias() async throws {
         let (renamed, original) = try await Self.elbScan()
-        let mismatch = CertificateFinding.ID.nameMismatch
+        let mismatch = Finding.ID.nameMismatch
         try #require(renamed.cloudfront.generations.contains { $0.causes.contains { $0.id == mismatch } },
                      "the renamed scan fails CloudFront's name check against the ELB name")
         let distribution = Self.albDistribution(aliases: ["origin.golden.test"], forwarding: [true, true])
@@ -168,7 +168,7 @@ struct DistributionHostTests {
             outcomes: ["alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")],
             findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         let origin = entry.origins[0]
-        let mismatch = try #require(origin.causes.first { $0.id == CertificateFinding.ID.nameMismatch })
+        let mismatch = try #require(origin.causes.first { $0.id == Finding.ID.nameMismatch })
         #expect(mismatch.message.contains("/wp-content/*"))
         #expect(origin.causes.map(\.id).contains("origin-is-elb-dns-name"))
         #expect(origin.outcome == .fails)

@@ -45,8 +45,8 @@ import TLSModel
         let tls13 = try await GoldenReportTests.analysis("tls13-origin")
         let rsaChain = try #require(rsa.chains.first?.report)
         let weakChain = try #require(weak.chains.first?.report)
-        try #require(!rsaChain.findingIDs.contains(CertificateFinding.ID.nameMismatch), "the RSA chain covers origin.golden.test")
-        try #require(weakChain.findingIDs.contains(CertificateFinding.ID.nameMismatch), "the weak chain covers another name")
+        try #require(!rsaChain.findingIDs.contains(Finding.ID.nameMismatch), "the RSA chain covers origin.golden.test")
+        try #require(weakChain.findingIDs.contains(Finding.ID.nameMismatch), "the weak chain covers another name")
         try #require(tls13.cloudfront.generations.contains { $0.compatible == false }, "the TLS 1.3-only origin fails some generation")
 
         let base = "Resources.Dist|1.Properties.DistributionConfig"
@@ -79,10 +79,10 @@ import TLSModel
             originGroups: [],
             unresolved: [Unresolved(expression: "Ref OriginHost", path: base + ".Origins[4].DomainName|`x`")])
         let findings = [
-            DistributionFinding(id: "origin-is-elb-dns-name", severity: .warning, originId: "scanned-rsa",
+            Finding(id: "origin-is-elb-dns-name", severity: .warning, originId: "scanned-rsa",
                                 message: "the origin is a load balancer's DNS name", fix: "use a name the certificate covers",
                                 path: base + ".Origins[0].DomainName"),
-            DistributionFinding(id: "custom-header-not-allowed", severity: .error, originId: hostileId,
+            Finding(id: "custom-header-not-allowed", severity: .error, originId: hostileId,
                                 message: "header <Host> | `x` cannot be added", fix: "remove it", path: base + ".Origins[2].OriginCustomHeaders"),
         ]
         let outcomes: [String: OriginOutcome] = [
@@ -258,7 +258,7 @@ import TLSModel
             behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "alb", forwardsHost: false,
                                  why: "CachingOptimized", path: base + ".DefaultCacheBehavior")],
             originGroups: [], unresolved: [])
-        let finding = DistributionFinding(id: "listener-policy-incompatible", severity: .error, originId: "alb",
+        let finding = Finding(id: "listener-policy-incompatible", severity: .error, originId: "alb",
                                           message: "listener Alb:443 uses a TLS 1.3-only policy", fix: "use a policy with TLS 1.2",
                                           path: "Resources.Listener.Properties.SslPolicy", generation: .documented)
         return DistributionReport(offline: true, distributions: [

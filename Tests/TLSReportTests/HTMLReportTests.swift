@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import TLSAudit
 import TLSCatalog
+import TLSModel
 import TLSEngines
 import TLSScan
 @testable import TLSReport

@@ -5,6 +5,7 @@ import FoundationXML
 import Testing
 @testable import TLSAudit
 import TLSCatalog
+import TLSModel
 import TLSEngines
 import TLSReport
 import TLSScan
@@ -42,9 +43,9 @@ struct ReportFormatsTests {
             curve: nil, signatureAlgorithm: "sha256WithRSAEncryption", isSelfSigned: true, isCA: false,
             serialHex: "01", sha256Fingerprint: "AA")
         let report = ChainReport(certificates: [info],
-                                 findings: [CertificateFinding(id: CertificateFinding.ID.selfSigned, severity: .error,
+                                 findings: [Finding(id: Finding.ID.selfSigned, severity: .error,
                                                                message: "Self-signed <i>|</i> & \"q\"", fix: "Use a CA."),
-                                            CertificateFinding(id: CertificateFinding.ID.extraCertificate, severity: .info,
+                                            Finding(id: Finding.ID.extraCertificate, severity: .info,
                                                                message: "extra")],
                                  trusted: false, leafIndex: 0)
         return ChainAnalysis(chain: CertificateChain(authentication: "RSA", der: [[0x30]], seenWith: .tls12, sni: nil),
@@ -240,7 +241,7 @@ struct ReportFormatsTests {
         #expect(collector.suites.count == 1)
         #expect(collector.suites.first?["name"] == "tlsmatrix origin.example:443")
         // reachability, the CloudFront verdict and one case per generation, certificate checks, findings, grade, counts
-        let expectedCount = 2 + analysis.cloudfront.generations.count + CertificateFinding.ID.all.count + analysis.scan.findings.count + 2
+        let expectedCount = 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + analysis.scan.findings.count + 2
         #expect(analysis.cloudfront.generations.count == 4)
         #expect(collector.cases.count == expectedCount)
         #expect(collector.suites.first?["tests"] == "\(expectedCount)")
@@ -286,7 +287,7 @@ struct ReportFormatsTests {
         #expect(parser.parse())
         #expect(collector.failures["reachability"] != nil)
         #expect(collector.failures["certificate: no expired"] == nil)
-        #expect(collector.cases.count == 2 + analysis.cloudfront.generations.count + CertificateFinding.ID.all.count + 2)
+        #expect(collector.cases.count == 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + 2)
         #expect(analysis.cloudfront.generations.allSatisfy { collector.failures["CloudFront \($0.generation.title) (OriginSslProtocols TLSv1.2)"] != nil })
     }
 }

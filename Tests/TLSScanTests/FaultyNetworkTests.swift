@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import TLSAudit
 import TLSCatalog
+import TLSModel
 import TLSEngines
 @testable import TLSScan
 

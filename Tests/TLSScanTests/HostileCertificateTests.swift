@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import TLSAudit
 import TLSCatalog
+import TLSModel
 import TLSEngines
 import TLSScan
 
@@ -39,7 +40,7 @@ import TLSScan
         let analysis = await ScanAnalysis.analyze(result, options: options)
         let report = try #require(analysis.chains.first?.report)
         #expect(report.certificates.count <= CertificateAudit.maxChainCertificates)
-        let finding = try #require(report.findings.first { $0.id == CertificateFinding.ID.chainTooLong })
+        let finding = try #require(report.findings.first { $0.id == Finding.ID.chainTooLong })
         #expect(finding.message.contains("\(chain.der.count) certificates"))
         #expect(analysis.cloudfront.compatible == false)
     }
@@ -59,7 +60,7 @@ import TLSScan
         let report = try #require(analysis.chains.first?.report)
         #expect(report.leaf?.curve == "brainpoolP256r1")
         #expect(report.trusted == nil)
-        #expect(report.findingIDs.contains(CertificateFinding.ID.unverifiable))
+        #expect(report.findingIDs.contains(Finding.ID.unverifiable))
         #expect(analysis.cloudfront.compatible != true)
     }
 

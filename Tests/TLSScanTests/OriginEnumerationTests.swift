@@ -1,6 +1,7 @@
 import TestSupport
 import Testing
 import TLSCatalog
+import TLSModel
 import TLSEngines
 @testable import TLSScan
 
