@@ -151,25 +151,55 @@ package struct AliasCheck: Codable, Sendable, Equatable {
     @Nullable package var detail: String?
 }
 
-/// A reason CloudFront would fail (or a note), with its fix and its place in the file.
+/// A reason CloudFront would fail (or a note): the audit's one ``Cause`` (what, and what to change), with its place
+/// in the distribution's file. Written flat (`id`, `message`, `fix`, `path`, `generations`, `alias`).
 package struct CauseEntry: Codable, Sendable, Equatable {
-    package var id: String
-    package var message: String
-    package var fix: String
+    package var cause: Cause
     /// JSON path in the distribution's file.
     package var path: String
     /// The CloudFront generations it applies to (empty: all, or not generation-specific).
     package var generations: [String]
     /// The alias (viewer host name) it is about, for the certificate checks of forwarded Host.
-    @Nullable package var alias: String?
+    package var alias: String?
 
-    package init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
-        self.id = id
-        self.message = message
-        self.fix = fix
+    package var id: String { cause.id }
+    package var message: String {
+        get { cause.message }
+        set { cause.message = newValue }
+    }
+    package var fix: String { cause.fix }
+
+    package init(_ cause: Cause, path: String, generations: [String] = [], alias: String? = nil) {
+        self.cause = cause
         self.path = path
         self.generations = generations
         self.alias = alias
+    }
+
+    package init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
+        self.init(Cause(id: id, message: message, fix: fix), path: path, generations: generations, alias: alias)
+    }
+
+    enum CodingKeys: String, CodingKey { case id, message, fix, path, generations, alias }
+
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cause = Cause(id: try container.decode(String.self, forKey: .id), message: try container.decode(String.self, forKey: .message),
+                      fix: try container.decode(String.self, forKey: .fix))
+        path = try container.decode(String.self, forKey: .path)
+        generations = try container.decode([String].self, forKey: .generations)
+        // always written, as null when the cause is about no alias
+        alias = try container.decode(Nullable<String>.self, forKey: .alias).wrappedValue
+    }
+
+    package func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cause.id, forKey: .id)
+        try container.encode(cause.message, forKey: .message)
+        try container.encode(cause.fix, forKey: .fix)
+        try container.encode(path, forKey: .path)
+        try container.encode(generations, forKey: .generations)
+        try container.encode(Nullable(wrappedValue: alias), forKey: .alias)
     }
 }
 
@@ -426,13 +456,12 @@ package enum DistributionAudit {
                     item.causes[index].generations.append(generation.generation.rawValue)
                 } else {
                     seen[key] = item.causes.count
-                    item.causes.append(CauseEntry(id: cause.id, message: cause.message, fix: cause.fix, path: origin.path,
-                                             generations: [generation.generation.rawValue]))
+                    item.causes.append(CauseEntry(cause, path: origin.path, generations: [generation.generation.rawValue]))
                 }
             }
         }
         if verdict.generations.isEmpty, verdict.compatible == false {
-            item.causes += verdict.causes.map { CauseEntry(id: $0.id, message: $0.message, fix: $0.fix, path: origin.path) }
+            item.causes += verdict.causes.map { CauseEntry($0, path: origin.path) }
         }
         if origin.protocolPolicy == .matchViewer, let http = scan.httpPort, !http.open {
             item.causes.append(CauseEntry(
