@@ -1,5 +1,7 @@
 /// A protocol version from SSL 2.0 to TLS 1.3, named as in the JSON contract.
-package enum TLSVersion: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+package enum TLSVersion: String, NamedValue, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    package static let valueKind = "protocol version"
+
     case sslv2 = "SSLv2"
     case sslv3 = "SSLv3"
     case tls10 = "TLSv1.0"

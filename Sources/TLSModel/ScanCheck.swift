@@ -1,8 +1,11 @@
+import TLSCatalog
 import Foundation
 
 /// A part of a scan that `scan --checks` can select. `all` (every case) is the default; a scan that ran fewer
 /// checks reports what it did not test as "not tested", never as refused.
-package enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
+package enum ScanCheck: String, Sendable, CaseIterable, Comparable, NamedValue {
+    package static let valueKind = "check"
+
     /// Which versions the origin accepts (one handshake per version).
     case protocols
     /// Every suite per version by elimination, the server's order, and the library cross-check.
@@ -53,7 +56,9 @@ package enum ScanCheck: String, Sendable, CaseIterable, Comparable, Codable {
 }
 
 /// How a version's suites were found.
-package enum SuiteCoverage: String, Sendable, Equatable, Codable {
+package enum SuiteCoverage: String, Sendable, Equatable, NamedValue {
+    package static let valueKind = "coverage"
+
     /// Every accepted suite, by elimination (a full scan).
     case enumerated
     /// Support decided with one or a few handshakes; the suites listed are only those these handshakes negotiated.

@@ -1,6 +1,9 @@
+import TLSCatalog
 /// How much a finding matters: the one severity of every finding tlsmatrix makes (scan, certificate, distribution
 /// file). Ordered `info` < `warning` < `error`, so the worst of several is their `max()`.
-package enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
+package enum Severity: String, Sendable, Hashable, NamedValue, Comparable, CaseIterable {
+    package static let valueKind = "severity"
+
     /// A fact worth knowing; nothing to change.
     case info
     /// Worth a look: a weakness, or something that fails only under conditions the scan cannot see.

@@ -79,9 +79,9 @@ package typealias OriginEntry = OriginAuditEntry<ScanReport>
 
 /// How the audit places a scan report in a distribution report.
 extension ScanReport: EmbeddedScanReport {
-    package var httpPort: Port? { ports.first { $0.role == "http" } }
+    package var httpPort: Port? { ports.first { $0.role == .http } }
 
     package static func httpPort(_ check: PortCheck) -> Port {
-        Port(role: "http", port: check.port, open: check.open, attempts: nil, detail: .some(check.detail))
+        Port(role: .http, port: check.port, open: check.open, attempts: nil, detail: .some(check.detail))
     }
 }

@@ -40,11 +40,11 @@ package struct SARIFLog: Encodable, Sendable, Equatable {
         }
 
         /// A severity word of tlsmatrix's reports (`error`, `warning`, `info`, `notice`) as a SARIF level.
-        package static func level(_ severity: String) -> Level {
+        package static func level(_ severity: Severity) -> Level {
             switch severity {
-            case "error", "critical", "high": .error
-            case "warning", "medium": .warning
-            default: .note
+            case .error: .error
+            case .warning: .warning
+            case .info: .note
             }
         }
     }

@@ -22,7 +22,7 @@ extension ScanReport {
             ports: Self.ports(scan),
             protocols: scan.protocols.map(Self.protocolEntry),
             groups: scan.groups.map { result in
-                GroupEntry(version: result.version.rawValue,
+                GroupEntry(version: result.version,
                            groups: result.groups.map { NamedCode(code: Int($0), name: CodeName.group($0)) },
                            complete: result.complete, serverPreference: result.serverPreference)
             },
@@ -31,7 +31,7 @@ extension ScanReport {
                 roots: analysis.trustStore.reduce(0) { $0 + $1.roots },
                 sources: analysis.trustStore.map { TrustStoreEntry.Source(path: $0.path, kind: $0.kind, roots: $0.roots) }),
             verdicts: Verdicts(cloudfront: Self.verdict(analysis.cloudfront), policy: analysis.policy.map(Self.policyEntry)),
-            findings: scan.findings.map { ScanFinding(id: $0.id, severity: $0.severity.rawValue, message: $0.message) },
+            findings: scan.findings.map { ScanFinding(id: $0.id, severity: $0.severity, message: $0.message) },
             grade: Self.gradeEntry(analysis.grade),
             simulation: analysis.simulations.map(Self.simulationEntry),
             connections: scan.connections,
@@ -39,21 +39,21 @@ extension ScanReport {
             probes: scan.probes,
             complete: scan.isComplete,
             undecided: scan.undecided.map {
-                Undecided(engine: $0.engine.rawValue, version: $0.version.rawValue, purpose: $0.purpose, reason: $0.reason)
+                Undecided(engine: $0.engine, version: $0.version, purpose: $0.purpose, reason: $0.reason)
             },
             elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
             options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
                              policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
                              cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
                                 ? nil : options.cloudFrontGenerations.map(\.rawValue),
-                             checks: scan.ranAllChecks ? nil : scan.checks.sorted().map(\.rawValue)),
+                             checks: scan.ranAllChecks ? nil : scan.checks.sorted()),
             observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network, clientCertificate: scan.clientCertificate)
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {
         var httpsOpen = scan.reachability.isReachable
         if case .noTLSAnswer = scan.reachability { httpsOpen = true }
-        var items = [Port(role: "https", port: scan.target.port, open: httpsOpen, attempts: scan.connectAttempts, detail: .none)]
+        var items = [Port(role: .https, port: scan.target.port, open: httpsOpen, attempts: scan.connectAttempts, detail: .none)]
         if let http = scan.httpPort {
             items.append(Self.httpPort(http))
         }
@@ -61,15 +61,15 @@ extension ScanReport {
     }
 
     static func protocolEntry(_ result: ProtocolResult) -> ProtocolEntry {
-        ProtocolEntry(version: result.version.rawValue, supported: result.supported, serverPreference: result.serverPreference,
+        ProtocolEntry(version: result.version, supported: result.supported, serverPreference: result.serverPreference,
                       suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note,
-                      coverage: result.coverage == .enumerated ? nil : result.coverage.rawValue)
+                      coverage: result.coverage == .enumerated ? nil : result.coverage)
     }
 
     static func suiteEntry(_ suite: SuiteResult) -> Suite {
         let info = suite.suite
         return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
-                     evidence: suite.evidence.sorted().map(\.rawValue),
+                     evidence: suite.evidence.sorted(),
                      keyExchange: info?.keyExchange.rawValue, bits: info?.bits, strength: info?.strength.rawValue,
                      cloudfront: CodeName.cloudFrontOffers(suite.code),
                      group: suite.group.map(CodeName.group), dhBits: suite.dhBits)
@@ -78,10 +78,10 @@ extension ScanReport {
     static func chainEntry(_ analysis: ChainAnalysis) -> Chain {
         let chain = analysis.chain
         let report = analysis.report
-        return Chain(authentication: chain.authentication, seenWith: chain.seenWith.rawValue, sni: chain.sni,
+        return Chain(authentication: chain.authentication, seenWith: chain.seenWith, sni: chain.sni,
                      trusted: report.trusted, certificates: certificateEntries(report, der: chain.der),
                      findings: report.findings.map {
-                         CertificateFindingEntry(id: $0.id, severity: $0.severity.rawValue, message: $0.message, fix: $0.fix)
+                         CertificateFindingEntry(id: $0.id, severity: $0.severity, message: $0.message, fix: $0.fix)
                      })
     }
 

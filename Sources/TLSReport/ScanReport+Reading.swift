@@ -26,41 +26,30 @@ extension ScanReport {
     /// The observations of the report, as the scan made them: what `report` and `compare` analyse again.
     /// Everything derived (names, verdicts, grade, certificate details) is recomputed from these.
     package func scanResult() throws -> ScanResult {
-        var scan = ScanResult(target: Target(host: target.host, port: target.port), reachability: try reachabilityValue())
+        var scan = ScanResult(target: Target(host: target.host, port: target.port), reachability: reachabilityValue())
         scan.address = target.address
         scan.serverName = target.sni
         for (index, entry) in ports.enumerated() {
             switch entry.role {
-            case "https":
+            case .https:
                 guard let attempts = entry.attempts else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].attempts'") }
                 scan.connectAttempts = attempts
-            case "http":
+            case .http:
                 guard case .some(let detail) = entry.detail else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].detail'") }
                 scan.httpPort = PortCheck(port: entry.port, open: entry.open, detail: detail)
-            default:
-                throw TLSMatrixError.savedReport("field 'ports[\(index)].role': unknown role '\(entry.role)' (https or http)")
             }
         }
         for (index, entry) in protocols.enumerated() {
             let path = "protocols[\(index)]"
-            var result = ProtocolResult(version: try Self.version(entry.version, path + ".version"), supported: entry.supported)
+            var result = ProtocolResult(version: entry.version, supported: entry.supported)
             result.serverPreference = entry.serverPreference
             result.complete = entry.complete
             result.note = entry.note
-            if let coverage = entry.coverage {
-                guard let value = SuiteCoverage(rawValue: coverage) else {
-                    throw TLSMatrixError.savedReport("field '\(path).coverage': unknown coverage '\(coverage)' (sampled or not-tested)")
-                }
-                result.coverage = value
-            }
+            if let coverage = entry.coverage { result.coverage = coverage }
             for (position, suite) in entry.suites.enumerated() {
                 let path = "\(path).suites[\(position)]"
                 guard let code = CodePointFormat.parse(suite.code) else { throw TLSMatrixError.savedReport("field '\(path).code': not a code point ('\(suite.code)')") }
-                let evidence = try suite.evidence.map { name in
-                    guard let engine = EngineKind(rawValue: name) else { throw TLSMatrixError.savedReport("field '\(path).evidence': unknown engine '\(name)'") }
-                    return engine
-                }
-                result.suites.append(SuiteResult(code: code, evidence: evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
+                result.suites.append(SuiteResult(code: code, evidence: suite.evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
                                                  dhBits: suite.dhBits))
             }
             scan.protocols.append(result)
@@ -71,7 +60,7 @@ extension ScanReport {
                 guard let code = UInt16(exactly: group.code) else { throw TLSMatrixError.savedReport("field '\(path).groups[\(position)].code': not a group code") }
                 return code
             }
-            scan.groups.append(GroupResult(version: try Self.version(entry.version, path + ".version"), groups: codes, complete: entry.complete,
+            scan.groups.append(GroupResult(version: entry.version, groups: codes, complete: entry.complete,
                                           serverPreference: entry.serverPreference))
         }
         for (index, chain) in certificates.enumerated() {
@@ -83,36 +72,17 @@ extension ScanReport {
                 return [UInt8](bytes)
             }
             scan.certificates.append(CertificateChain(authentication: chain.authentication, der: der,
-                                                      seenWith: try Self.version(chain.seenWith, path + ".seenWith"), sni: chain.sni))
+                                                      seenWith: chain.seenWith, sni: chain.sni))
         }
-        for (index, finding) in findings.enumerated() {
-            guard let severity = Severity(rawValue: finding.severity) else {
-                throw TLSMatrixError.savedReport("field 'findings[\(index)].severity': unknown severity '\(finding.severity)'")
-            }
-            scan.findings.append(Finding(id: finding.id, severity: severity, message: finding.message))
-        }
+        scan.findings = findings.map { Finding(id: $0.id, severity: $0.severity, message: $0.message) }
         scan.connections = connections
         scan.probes = probes
-        for (index, item) in undecided.enumerated() {
-            guard let engine = EngineKind(rawValue: item.engine) else {
-                throw TLSMatrixError.savedReport("field 'undecided[\(index)].engine': unknown engine '\(item.engine)'")
-            }
-            scan.undecided.append(UndecidedProbe(engine: engine, version: try Self.version(item.version, "undecided[\(index)].version"),
-                                                 purpose: item.purpose, reason: item.reason))
-        }
+        scan.undecided = undecided.map { UndecidedProbe(engine: $0.engine, version: $0.version, purpose: $0.purpose, reason: $0.reason) }
         scan.elapsedSeconds = elapsedSeconds
         scan.observations = observations ?? []
         scan.network = network
         scan.clientCertificate = clientCertificate
-        if let names = options?.checks {
-            scan.checks = []
-            for (index, name) in names.enumerated() {
-                guard let check = ScanCheck(rawValue: name) else {
-                    throw TLSMatrixError.savedReport("field 'options.checks[\(index)]': unknown check '\(name)'")
-                }
-                scan.checks.insert(check)
-            }
-        }
+        if let checks = options?.checks { scan.checks = Set(checks) }
         guard scan.isComplete == complete else {
             throw TLSMatrixError.savedReport("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
         }
@@ -120,42 +90,33 @@ extension ScanReport {
     }
 
     /// The `reachability.status` of a report (also a summary row's `reachability`).
-    package static func status(of reach: Reachability) -> String {
+    package static func status(of reach: Reachability) -> ReachabilityStatus {
         switch reach {
-        case .reachable: "reachable"
-        case .unresolved: "unresolved"
-        case .refused: "refused"
-        case .connectTimeout: "connect-timeout"
-        case .noTLSAnswer: "no-tls-answer"
-        case .localError: "local-error"
+        case .reachable: .reachable
+        case .unresolved: .unresolved
+        case .refused: .refused
+        case .connectTimeout: .connectTimeout
+        case .noTLSAnswer: .noTLSAnswer
+        case .localError: .localError
         }
     }
 
     /// `reachability` back to what the scan saw: the stored reason is the message without the prefix
     /// ``Reachability/explanation`` adds.
-    func reachabilityValue() throws -> Reachability {
+    func reachabilityValue() -> Reachability {
         let message = reachability.message
         func strip(_ prefix: String, _ suffix: String = "") -> String {
             guard message.hasPrefix(prefix), message.hasSuffix(suffix), message.count >= prefix.count + suffix.count else { return message }
             return String(message.dropFirst(prefix.count).dropLast(suffix.count))
         }
         switch reachability.status {
-        case "reachable": return .reachable
-        case "unresolved": return .unresolved(message)
-        case "refused": return .refused(strip("origin not responding: TCP connect failed (", ")"))
-        case "connect-timeout": return .connectTimeout
-        case "no-tls-answer": return .noTLSAnswer(strip("origin not responding to TLS: "))
-        case "local-error": return .localError(strip("not scanned: "))
-        default:
-            throw TLSMatrixError.savedReport("field 'reachability.status': unknown status '\(reachability.status)'")
+        case .reachable: return .reachable
+        case .unresolved: return .unresolved(message)
+        case .refused: return .refused(strip("origin not responding: TCP connect failed (", ")"))
+        case .connectTimeout: return .connectTimeout
+        case .noTLSAnswer: return .noTLSAnswer(strip("origin not responding to TLS: "))
+        case .localError: return .localError(strip("not scanned: "))
         }
-    }
-
-    static func version(_ name: String, _ path: String) throws -> TLSVersion {
-        guard let version = TLSVersion(rawValue: name) else {
-            throw TLSMatrixError.savedReport("field '\(path)': unknown protocol version '\(name)'")
-        }
-        return version
     }
 
     static func group(_ name: String, _ path: String) throws -> UInt16 {

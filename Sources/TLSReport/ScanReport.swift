@@ -63,10 +63,10 @@ package struct ScanReport: Codable, Sendable, Equatable {
         /// The CloudFront generations judged, when not all of them (`--cloudfront-generation`).
         package var cloudfrontGenerations: [String]?
         /// The checks the scan ran (`--checks`), when not all of them; absent: every check ran.
-        package var checks: [String]?
+        package var checks: [ScanCheck]?
 
         package init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
-                    cloudfrontGenerations: [String]? = nil, checks: [String]? = nil) {
+                    cloudfrontGenerations: [String]? = nil, checks: [ScanCheck]? = nil) {
             self.client = client
             self.originProtocols = originProtocols
             self.policy = policy
@@ -92,10 +92,10 @@ package struct ScanReport: Codable, Sendable, Equatable {
     }
 
     package struct ReachabilityEntry: Codable, Sendable, Equatable {
-        package var status: String
+        package var status: ReachabilityStatus
         package var message: String
 
-        package init(status: String, message: String) {
+        package init(status: ReachabilityStatus, message: String) {
             self.status = status
             self.message = message
         }
@@ -103,7 +103,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
     /// `https` (with `attempts`) or `http` (with `detail`, which may be null).
     package struct Port: Codable, Sendable, Equatable {
-        package var role: String
+        package var role: PortRole
         package var port: Int
         package var open: Bool
         package var attempts: Int?
@@ -111,7 +111,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey { case role, port, open, attempts, detail }
 
-        package init(role: String, port: Int, open: Bool, attempts: Int?, detail: String??) {
+        package init(role: PortRole, port: Int, open: Bool, attempts: Int?, detail: String??) {
             self.role = role
             self.port = port
             self.open = open
@@ -121,7 +121,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
         package init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            role = try container.decode(String.self, forKey: .role)
+            role = try container.decode(PortRole.self, forKey: .role)
             port = try container.decode(Int.self, forKey: .port)
             open = try container.decode(Bool.self, forKey: .open)
             attempts = try container.decodeIfPresent(Int.self, forKey: .attempts)
@@ -139,7 +139,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
     }
 
     package struct ProtocolEntry: Codable, Sendable, Equatable {
-        package var version: String
+        package var version: TLSVersion
         @Nullable package var supported: Bool?
         @Nullable package var serverPreference: Bool?
         package var suites: [Suite]
@@ -147,10 +147,10 @@ package struct ScanReport: Codable, Sendable, Equatable {
         @Nullable package var note: String?
         /// `sampled` (support decided by a few handshakes, only their suites listed) or `not-tested` (`--checks`);
         /// absent: every suite was enumerated.
-        package var coverage: String?
+        package var coverage: SuiteCoverage?
 
-        package init(version: String, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
-                    coverage: String? = nil) {
+        package init(version: TLSVersion, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
+                    coverage: SuiteCoverage? = nil) {
             self.version = version
             self.supported = supported
             self.serverPreference = serverPreference
@@ -165,7 +165,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var code: String
         @Nullable package var iana: String?
         @Nullable package var openssl: String?
-        package var evidence: [String]
+        package var evidence: [EngineKind]
         package var keyExchange: String?
         package var bits: Int?
         package var strength: String?
@@ -173,7 +173,7 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var group: String?
         package var dhBits: Int?
 
-        package init(code: String, iana: String?, openssl: String?, evidence: [String], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
+        package init(code: String, iana: String?, openssl: String?, evidence: [EngineKind], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
             self.code = code
             self.iana = iana
             self.openssl = openssl
@@ -188,13 +188,13 @@ package struct ScanReport: Codable, Sendable, Equatable {
     }
 
     package struct GroupEntry: Codable, Sendable, Equatable {
-        package var version: String
+        package var version: TLSVersion
         package var groups: [NamedCode]
         package var complete: Bool
         /// true: the server picked the groups by its own order (present only then).
         package var serverPreference: Bool?
 
-        package init(version: String, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
+        package init(version: TLSVersion, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
             self.version = version
             self.groups = groups
             self.complete = complete
@@ -214,13 +214,13 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
     package struct Chain: Codable, Sendable, Equatable {
         package var authentication: String
-        package var seenWith: String
+        package var seenWith: TLSVersion
         @Nullable package var sni: String?
         @Nullable package var trusted: Bool?
         package var certificates: [Certificate]
         package var findings: [CertificateFindingEntry]
 
-        package init(authentication: String, seenWith: String, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
+        package init(authentication: String, seenWith: TLSVersion, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
             self.authentication = authentication
             self.seenWith = seenWith
             self.sni = sni
@@ -310,11 +310,11 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
     package struct CertificateFindingEntry: Codable, Sendable, Equatable {
         package var id: String
-        package var severity: String
+        package var severity: Severity
         package var message: String
         @Nullable package var fix: String?
 
-        package init(id: String, severity: String, message: String, fix: String?) {
+        package init(id: String, severity: Severity, message: String, fix: String?) {
             self.id = id
             self.severity = severity
             self.message = message
@@ -508,10 +508,10 @@ package struct ScanReport: Codable, Sendable, Equatable {
 
     package struct ScanFinding: Codable, Sendable, Equatable {
         package var id: String
-        package var severity: String
+        package var severity: Severity
         package var message: String
 
-        package init(id: String, severity: String, message: String) {
+        package init(id: String, severity: Severity, message: String) {
             self.id = id
             self.severity = severity
             self.message = message
@@ -636,12 +636,12 @@ package struct ScanReport: Codable, Sendable, Equatable {
     package typealias Probes = ProbeCounts
 
     package struct Undecided: Codable, Sendable, Equatable {
-        package var engine: String
-        package var version: String
+        package var engine: EngineKind
+        package var version: TLSVersion
         package var purpose: String
         package var reason: String
 
-        package init(engine: String, version: String, purpose: String, reason: String) {
+        package init(engine: EngineKind, version: TLSVersion, purpose: String, reason: String) {
             self.engine = engine
             self.version = version
             self.purpose = purpose
@@ -674,4 +674,21 @@ package struct ScanReport: Codable, Sendable, Equatable {
         self.network = network
         self.clientCertificate = clientCertificate
     }
+}
+
+/// `reachability.status` of a report (and a summary row's `reachability`).
+package enum ReachabilityStatus: String, NamedValue, Sendable, Equatable {
+    package static let valueKind = "reachability status"
+
+    case reachable, unresolved, refused
+    case connectTimeout = "connect-timeout"
+    case noTLSAnswer = "no-tls-answer"
+    case localError = "local-error"
+}
+
+/// `ports[].role`: the HTTPS port scanned, or the HTTP port checked.
+package enum PortRole: String, NamedValue, Sendable, Equatable {
+    package static let valueKind = "port role"
+
+    case https, http
 }

@@ -103,7 +103,7 @@ actor FleetRun: ScanObserver {
                 cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable && analysis.grade.notGraded == nil ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
-                reachability: ScanReport.status(of: scan.reachability),
+                reachability: ScanReport.status(of: scan.reachability).rawValue,
                 reason: scan.reachability.isReachable ? nil : scan.reachability.explanation)
             scans.append((scan, files, row, status))
         }

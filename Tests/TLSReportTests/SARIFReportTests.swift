@@ -44,7 +44,7 @@ struct SARIFReportTests {
         // every certificate finding keeps its id, its level and its fix
         for finding in certificate {
             let match = results.first { ($0["ruleId"] as? String) == "certificate/" + finding.id }
-            let expectedLevel = finding.severity == "error" ? "error" : finding.severity == "warning" ? "warning" : "note"
+            let expectedLevel = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "note"
             #expect(match?["level"] as? String == expectedLevel, "\(finding.id)")
             if let fix = finding.fix {
                 let text = (match?["message"] as? [String: Any])?["text"] as? String

@@ -120,6 +120,26 @@ struct ScanReportTests {
         newerTop["carbon"] = 1
         #expect(try decodeError(newerTop).hasPrefix("unknown field 'carbon'"))
 
+        // named values are read by their own types: the field, the unknown name and the known ones
+        var badVersion = original
+        var entries = try #require(badVersion["protocols"] as? [[String: Any]])
+        entries[0]["version"] = "TLSv9"
+        badVersion["protocols"] = entries
+        let known = TLSVersion.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(try decodeError(badVersion) == "field 'protocols[0].version': unknown protocol version 'TLSv9' (\(known))")
+
+        var badRole = original
+        var ports = try #require(badRole["ports"] as? [[String: Any]])
+        ports[0]["role"] = "smtp"
+        badRole["ports"] = ports
+        #expect(try decodeError(badRole) == "field 'ports[0].role': unknown port role 'smtp' (https, http)")
+
+        var badStatus = original
+        var reach = try #require(badStatus["reachability"] as? [String: Any])
+        reach["status"] = "maybe"
+        badStatus["reachability"] = reach
+        #expect(try decodeError(badStatus).hasPrefix("field 'reachability.status': unknown reachability status 'maybe' (reachable, "))
+
         var future = original
         future["schemaVersion"] = 2
         #expect(try decodeError(future).contains("schemaVersion 2 is not supported"))
