@@ -134,10 +134,10 @@ extension ScanReport {
         func items(_ list: [PolicyConformance.Item]) -> [PolicyItem] {
             list.map { PolicyItem(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) }
         }
-        return PolicyEntry(id: conformance.policy.id, conforms: conformance.conforms, outside: items(conformance.outside),
-                           missing: items(conformance.missing), requirements: conformance.requirements,
-                           changesNeeded: conformance.changesNeeded, policyUnverified: conformance.policy.unverified,
-                           source: conformance.policy.importedFrom, undecided: conformance.undecided)
+        return PolicyEntry(id: conformance.policy.id, conforms: conformance.conforms, undecided: conformance.undecided,
+                           outside: items(conformance.outside), missing: items(conformance.missing),
+                           requirements: conformance.requirements, changesNeeded: conformance.changesNeeded,
+                           policyUnverified: conformance.policy.unverified, source: conformance.policy.importedFrom)
     }
 
     static func gradeEntry(_ grade: Grade) -> GradeEntry {

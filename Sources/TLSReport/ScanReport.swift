@@ -47,11 +47,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
     package struct Tool: Codable, Sendable, Equatable {
         package var name: String
         package var version: String
-
-        package init(name: String, version: String) {
-            self.name = name
-            self.version = version
-        }
     }
 
     package struct Options: Codable, Sendable, Equatable {
@@ -64,17 +59,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var cloudfrontGenerations: [String]?
         /// The checks the scan ran (`--checks`), when not all of them; absent: every check ran.
         package var checks: [ScanCheck]?
-
-        package init(client: String?, originProtocols: [String], policy: String?, hostHeader: String?, warnDays: Int,
-                    cloudfrontGenerations: [String]? = nil, checks: [ScanCheck]? = nil) {
-            self.client = client
-            self.originProtocols = originProtocols
-            self.policy = policy
-            self.hostHeader = hostHeader
-            self.warnDays = warnDays
-            self.cloudfrontGenerations = cloudfrontGenerations
-            self.checks = checks
-        }
     }
 
     package struct TargetEntry: Codable, Sendable, Equatable {
@@ -82,23 +66,11 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var port: Int
         @Nullable package var address: String?
         @Nullable package var sni: String?
-
-        package init(host: String, port: Int, address: String?, sni: String?) {
-            self.host = host
-            self.port = port
-            self.address = address
-            self.sni = sni
-        }
     }
 
     package struct ReachabilityEntry: Codable, Sendable, Equatable {
         package var status: ReachabilityStatus
         package var message: String
-
-        package init(status: ReachabilityStatus, message: String) {
-            self.status = status
-            self.message = message
-        }
     }
 
     /// `https` (with `attempts`) or `http` (with `detail`, which may be null).
@@ -110,23 +82,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var detail: String??
 
         enum CodingKeys: String, CodingKey { case role, port, open, attempts, detail }
-
-        package init(role: PortRole, port: Int, open: Bool, attempts: Int?, detail: String??) {
-            self.role = role
-            self.port = port
-            self.open = open
-            self.attempts = attempts
-            self.detail = detail
-        }
-
-        package init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            role = try container.decode(PortRole.self, forKey: .role)
-            port = try container.decode(Int.self, forKey: .port)
-            open = try container.decode(Bool.self, forKey: .open)
-            attempts = try container.decodeIfPresent(Int.self, forKey: .attempts)
-            detail = container.contains(.detail) ? .some(try container.decodeNil(forKey: .detail) ? nil : try container.decode(String.self, forKey: .detail)) : .none
-        }
 
         package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -148,17 +103,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         /// `sampled` (support decided by a few handshakes, only their suites listed) or `not-tested` (`--checks`);
         /// absent: every suite was enumerated.
         package var coverage: SuiteCoverage?
-
-        package init(version: TLSVersion, supported: Bool?, serverPreference: Bool?, suites: [Suite], complete: Bool, note: String?,
-                    coverage: SuiteCoverage? = nil) {
-            self.version = version
-            self.supported = supported
-            self.serverPreference = serverPreference
-            self.suites = suites
-            self.complete = complete
-            self.note = note
-            self.coverage = coverage
-        }
     }
 
     package struct Suite: Codable, Sendable, Equatable {
@@ -172,19 +116,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var cloudfront: Bool
         package var group: String?
         package var dhBits: Int?
-
-        package init(code: String, iana: String?, openssl: String?, evidence: [EngineKind], keyExchange: String?, bits: Int?, strength: String?, cloudfront: Bool, group: String?, dhBits: Int?) {
-            self.code = code
-            self.iana = iana
-            self.openssl = openssl
-            self.evidence = evidence
-            self.keyExchange = keyExchange
-            self.bits = bits
-            self.strength = strength
-            self.cloudfront = cloudfront
-            self.group = group
-            self.dhBits = dhBits
-        }
     }
 
     package struct GroupEntry: Codable, Sendable, Equatable {
@@ -193,23 +124,11 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var complete: Bool
         /// true: the server picked the groups by its own order (present only then).
         package var serverPreference: Bool?
-
-        package init(version: TLSVersion, groups: [NamedCode], complete: Bool, serverPreference: Bool? = nil) {
-            self.version = version
-            self.groups = groups
-            self.complete = complete
-            self.serverPreference = serverPreference
-        }
     }
 
     package struct NamedCode: Codable, Sendable, Equatable {
         package var code: Int
         package var name: String
-
-        package init(code: Int, name: String) {
-            self.code = code
-            self.name = name
-        }
     }
 
     package struct Chain: Codable, Sendable, Equatable {
@@ -219,15 +138,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         @Nullable package var trusted: Bool?
         package var certificates: [Certificate]
         package var findings: [CertificateFindingEntry]
-
-        package init(authentication: String, seenWith: TLSVersion, sni: String?, trusted: Bool?, certificates: [Certificate], findings: [CertificateFindingEntry]) {
-            self.authentication = authentication
-            self.seenWith = seenWith
-            self.sni = sni
-            self.trusted = trusted
-            self.certificates = certificates
-            self.findings = findings
-        }
     }
 
     /// One certificate as sent: `decoded: true` with what was read from it, or `decoded: false` with `error`.
@@ -254,24 +164,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
             package var signatureAlgorithm: String
             package var selfSigned: Bool
             package var sha256: String
-
-            package init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String], ipAddresses: [String], notBefore: String, notAfter: String, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String, selfSigned: Bool, sha256: String) {
-                self.subject = subject
-                self.issuer = issuer
-                self.commonName = commonName
-                self.subjectAltNames = subjectAltNames
-                self.dnsNames = dnsNames
-                self.ipAddresses = ipAddresses
-                self.notBefore = notBefore
-                self.notAfter = notAfter
-                self.daysLeft = daysLeft
-                self.keyType = keyType
-                self.keyBits = keyBits
-                self.curve = curve
-                self.signatureAlgorithm = signatureAlgorithm
-                self.selfSigned = selfSigned
-                self.sha256 = sha256
-            }
         }
 
         enum CodingKeys: String, CodingKey { case position, decoded, der, error }
@@ -282,20 +174,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
             self.der = der
             self.error = error
             self.details = details
-        }
-
-        package init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            position = try container.decode(Int.self, forKey: .position)
-            decoded = try container.decode(Bool.self, forKey: .decoded)
-            der = try container.decode(String.self, forKey: .der)
-            if decoded {
-                error = nil
-                details = try Details(from: decoder)
-            } else {
-                error = try container.decode(String.self, forKey: .error)
-                details = nil
-            }
         }
 
         package func encode(to encoder: Encoder) throws {
@@ -313,13 +191,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var severity: Severity
         package var message: String
         @Nullable package var fix: String?
-
-        package init(id: String, severity: Severity, message: String, fix: String?) {
-            self.id = id
-            self.severity = severity
-            self.message = message
-            self.fix = fix
-        }
     }
 
     package struct TrustStoreEntry: Codable, Sendable, Equatable {
@@ -330,28 +201,12 @@ package struct ScanReport: Codable, Sendable, Equatable {
             package var path: String
             package var kind: String
             package var roots: Int
-
-            package init(path: String, kind: String, roots: Int) {
-                self.path = path
-                self.kind = kind
-                self.roots = roots
-            }
-        }
-
-        package init(roots: Int, sources: [Source]) {
-            self.roots = roots
-            self.sources = sources
         }
     }
 
     package struct Verdicts: Codable, Sendable, Equatable {
         package var cloudfront: CloudFront
         package var policy: PolicyEntry?
-
-        package init(cloudfront: CloudFront, policy: PolicyEntry?) {
-            self.cloudfront = cloudfront
-            self.policy = policy
-        }
     }
 
     package struct CloudFront: Codable, Sendable, Equatable {
@@ -432,12 +287,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var code: String
         @Nullable package var iana: String?
         @Nullable package var openssl: String?
-
-        package init(code: String, iana: String?, openssl: String?) {
-            self.code = code
-            self.iana = iana
-            self.openssl = openssl
-        }
     }
 
     package struct PredictionEntry: Codable, Sendable, Equatable {
@@ -458,12 +307,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var id: String
         package var message: String
         package var fix: String
-
-        package init(id: String, message: String, fix: String) {
-            self.id = id
-            self.message = message
-            self.fix = fix
-        }
     }
 
     package struct PolicyEntry: Codable, Sendable, Equatable {
@@ -480,42 +323,18 @@ package struct ScanReport: Codable, Sendable, Equatable {
         /// Where the policy came from when not tlsmatrix's catalog: `imported from FILE (aws elbv2 describe-ssl-policies)`
         /// (`--policies-file`); absent for the built-in policies.
         package var source: String?
-
-        package init(id: String, conforms: Bool?, outside: [PolicyItem], missing: [PolicyItem], requirements: [String], changesNeeded: [String], policyUnverified: Bool, source: String? = nil, undecided: String? = nil) {
-            self.source = source
-            self.undecided = undecided
-            self.id = id
-            self.conforms = conforms
-            self.outside = outside
-            self.missing = missing
-            self.requirements = requirements
-            self.changesNeeded = changesNeeded
-            self.policyUnverified = policyUnverified
-        }
     }
 
     package struct PolicyItem: Codable, Sendable, Equatable {
         package var version: String
         @Nullable package var code: String?
         package var message: String
-
-        package init(version: String, code: String?, message: String) {
-            self.version = version
-            self.code = code
-            self.message = message
-        }
     }
 
     package struct ScanFinding: Codable, Sendable, Equatable {
         package var id: String
         package var severity: Severity
         package var message: String
-
-        package init(id: String, severity: Severity, message: String) {
-            self.id = id
-            self.severity = severity
-            self.message = message
-        }
     }
 
     package struct GradeEntry: Codable, Sendable, Equatable {
@@ -532,23 +351,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
             package var rule: String
             package var limit: String
             package var reason: String
-
-            package init(rule: String, limit: String, reason: String) {
-                self.rule = rule
-                self.limit = limit
-                self.reason = reason
-            }
-        }
-
-        package init(letter: String, score: Int, protocolScore: Int, keyExchangeScore: Int, cipherScore: Int, caps: [Cap],
-                    notGraded: String? = nil) {
-            self.notGraded = notGraded
-            self.letter = letter
-            self.score = score
-            self.protocolScore = protocolScore
-            self.keyExchangeScore = keyExchangeScore
-            self.cipherScore = cipherScore
-            self.caps = caps
         }
     }
 
@@ -578,37 +380,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote, dhBits }
-
-        package init(client: String, name: String, connects: Bool?, outcome: Outcome, observed: Bool? = nil,
-                    helloRetry: Bool? = nil, predicted: String? = nil) {
-            self.client = client
-            self.name = name
-            self.connects = connects
-            self.outcome = outcome
-            self.observed = observed
-            self.helloRetry = helloRetry
-            self.predicted = predicted
-        }
-
-        package init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            client = try container.decode(String.self, forKey: .client)
-            name = try container.decode(String.self, forKey: .name)
-            connects = try container.decode(Nullable<Bool>.self, forKey: .connects).wrappedValue
-            if connects == true {
-                outcome = .connects(protocol: try container.decode(String.self, forKey: .protocol),
-                                    suite: try container.decode(String.self, forKey: .suite),
-                                    code: try container.decode(String.self, forKey: .code),
-                                    group: try container.decode(Nullable<String>.self, forKey: .group).wrappedValue)
-            } else {
-                outcome = .fails(reason: try container.decode(String.self, forKey: .reason))
-            }
-            observed = try container.decodeIfPresent(Bool.self, forKey: .observed)
-            helloRetry = try container.decodeIfPresent(Bool.self, forKey: .helloRetry)
-            predicted = try container.decodeIfPresent(String.self, forKey: .predicted)
-            certificateNote = try container.decodeIfPresent(String.self, forKey: .certificateNote)
-            dhBits = try container.decodeIfPresent(Int.self, forKey: .dhBits)
-        }
 
         package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -640,39 +411,6 @@ package struct ScanReport: Codable, Sendable, Equatable {
         package var version: TLSVersion
         package var purpose: String
         package var reason: String
-
-        package init(engine: EngineKind, version: TLSVersion, purpose: String, reason: String) {
-            self.engine = engine
-            self.version = version
-            self.purpose = purpose
-            self.reason = reason
-        }
-    }
-
-    package init(schemaVersion: Int, tool: Tool?, target: TargetEntry, reachability: ReachabilityEntry, ports: [Port], protocols: [ProtocolEntry], groups: [GroupEntry], certificates: [Chain], trustStore: TrustStoreEntry, verdicts: Verdicts, findings: [ScanFinding], grade: GradeEntry, simulation: [Simulation], connections: Int, connectionLowerBound: Int, probes: Probes, complete: Bool, undecided: [Undecided], elapsedSeconds: Double, options: Options?, observations: [HelloObservation]? = nil, network: NetworkConditions? = nil, clientCertificate: ClientCertificateRequest? = nil) {
-        self.schemaVersion = schemaVersion
-        self.tool = tool
-        self.target = target
-        self.reachability = reachability
-        self.ports = ports
-        self.protocols = protocols
-        self.groups = groups
-        self.certificates = certificates
-        self.trustStore = trustStore
-        self.verdicts = verdicts
-        self.findings = findings
-        self.grade = grade
-        self.simulation = simulation
-        self.connections = connections
-        self.connectionLowerBound = connectionLowerBound
-        self.probes = probes
-        self.complete = complete
-        self.undecided = undecided
-        self.elapsedSeconds = elapsedSeconds
-        self.options = options
-        self.observations = observations
-        self.network = network
-        self.clientCertificate = clientCertificate
     }
 }
 
@@ -691,4 +429,53 @@ package enum PortRole: String, NamedValue, Sendable, Equatable {
     package static let valueKind = "port role"
 
     case https, http
+}
+
+extension ScanReport.Port {
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(PortRole.self, forKey: .role)
+        port = try container.decode(Int.self, forKey: .port)
+        open = try container.decode(Bool.self, forKey: .open)
+        attempts = try container.decodeIfPresent(Int.self, forKey: .attempts)
+        detail = container.contains(.detail) ? .some(try container.decodeNil(forKey: .detail) ? nil : try container.decode(String.self, forKey: .detail)) : .none
+    }
+}
+
+extension ScanReport.Certificate {
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        position = try container.decode(Int.self, forKey: .position)
+        decoded = try container.decode(Bool.self, forKey: .decoded)
+        der = try container.decode(String.self, forKey: .der)
+        if decoded {
+            error = nil
+            details = try Details(from: decoder)
+        } else {
+            error = try container.decode(String.self, forKey: .error)
+            details = nil
+        }
+    }
+}
+
+extension ScanReport.Simulation {
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        client = try container.decode(String.self, forKey: .client)
+        name = try container.decode(String.self, forKey: .name)
+        connects = try container.decode(Nullable<Bool>.self, forKey: .connects).wrappedValue
+        if connects == true {
+            outcome = .connects(protocol: try container.decode(String.self, forKey: .protocol),
+                                suite: try container.decode(String.self, forKey: .suite),
+                                code: try container.decode(String.self, forKey: .code),
+                                group: try container.decode(Nullable<String>.self, forKey: .group).wrappedValue)
+        } else {
+            outcome = .fails(reason: try container.decode(String.self, forKey: .reason))
+        }
+        observed = try container.decodeIfPresent(Bool.self, forKey: .observed)
+        helloRetry = try container.decodeIfPresent(Bool.self, forKey: .helloRetry)
+        predicted = try container.decodeIfPresent(String.self, forKey: .predicted)
+        certificateNote = try container.decodeIfPresent(String.self, forKey: .certificateNote)
+        dhBits = try container.decodeIfPresent(Int.self, forKey: .dhBits)
+    }
 }
