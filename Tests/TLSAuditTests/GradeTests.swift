@@ -97,6 +97,33 @@ import TLSScan
         #expect(result.grade.letter == .t)
         #expect(result.grade.caps.contains { $0.rule == "untrusted" })
     }
+
+    /// Issue 23, item 5: no verdict on what was not measured. A timeout or resets that leave the protocol/suite
+    /// matrix of a reachable origin undecided leave it without a grade (its RC4 at TLS 1.0, or the suites after the
+    /// reset one, could cap it), with the reason; the same origin answering every probe gets its letter.
+    @Test(arguments: [
+        ScriptedServer.Fault(.handshakeTimeout, version: .tls10),
+        ScriptedServer.Fault(.reset, suite: 0xCCA8, source: .engine(.wire)),
+    ])
+    func anUndecidedMatrixGetsNoGrade(_ fault: ScriptedServer.Fault) async throws {
+        var server = try Self.modern()
+        server.protocols.append(.init(.tls10, suites: [0x0005, 0x002F]))
+        server.faults = [fault]
+        let result = try await analysis(server)
+        let undecided = result.scan.protocols.filter(\.isUndecided)
+        try #require(!undecided.isEmpty, "the fault left nothing undecided: the test proves nothing")
+        #expect(result.scan.reachability == .reachable)
+        #expect(result.grade.letter == .none, "\(result.grade)")
+        #expect(result.grade.caps.isEmpty)
+        let reason = try #require(result.grade.notGraded)
+        #expect(reason.hasPrefix("not measured:"), "\(reason)")
+        for proto in undecided { #expect(reason.contains(proto.version.rawValue), "\(reason)") }
+
+        server.faults = []
+        let answered = try await analysis(server)
+        expectGrade(answered.grade, server)
+        #expect(answered.grade.caps.contains { $0.rule == "rc4" })
+    }
 }
 
 /// The SSL Labs Server Rating Guide (2009, with the 2014–2020 updates) applied to a scripted configuration instead
