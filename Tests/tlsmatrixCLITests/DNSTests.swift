@@ -135,6 +135,7 @@ import Testing
     /// mount namespace) and `--all-ips --max-addresses 2` scans two and names the third.
     @Test(.enabled(if: LocalErrorsTests.namespacesWork(), "needs unprivileged user namespaces (unshare -rm)"))
     func testDNSMaxAddressesOnARealName() throws {
+        try LocalErrorsTests.requireUnshare()
         let origin = try TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let hosts = temp("hosts")
