@@ -32,9 +32,9 @@ struct ProbeSession: Sendable {
 
     /// Runs one probe within the host's (and the run's) concurrency bound and records it.
     func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil,
-               priority: ProbeGate.Priority = .chain) async -> ProbeOutcome {
+               priority: ProbeGate.Priority = .chain, settles: Bool = true) async -> ProbeOutcome {
         let engine = override ?? self.engine
-        return await gated(engine: engine.kind, version: request.version, purpose: purpose, priority: priority) {
+        return await gated(engine: engine.kind, version: request.version, purpose: purpose, priority: priority, settles: settles) {
             (await engine.probe(request, to: endpoint, deadlines: options.deadlines), ())
         }.outcome
     }
@@ -43,7 +43,10 @@ struct ProbeSession: Sendable {
     /// observer: every probe of the session goes through here, whatever it sends. A reset, a bare close or a
     /// handshake timeout is no answer: the probe is tried again with backoff until ``ProbeConfirmation`` settles
     /// it, each attempt a connection of its own; the host's gate hears about every fault and slows down.
+    /// `settles: false` leaves the settled outcome out of the ledger's undecided probes: the caller settles it
+    /// (the first probe's connect attempts, of which only the last one's answer counts).
     func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String, priority: ProbeGate.Priority = .chain,
+                                settles: Bool = true,
                                 _ connection: () async -> (ProbeOutcome, Extra)) async -> (outcome: ProbeOutcome, extra: Extra) {
         var attempts: [ProbeOutcome] = []
         while true {
@@ -63,7 +66,7 @@ struct ProbeSession: Sendable {
             await ledger.attempt(outcome, started: started, retried: step.isRetry)
             switch step {
             case .final(let settled):
-                await ledger.settle(settled, engine: engine, version: version, purpose: purpose)
+                if settles { await ledger.settle(settled, engine: engine, version: version, purpose: purpose) }
                 await options.observer?.probeFinished()
                 return (settled, extra)
             case .retry(let pause):
@@ -93,16 +96,19 @@ struct ProbeSession: Sendable {
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
         if let opener = probed.contains(.tls12) ? .tls12 : probed.last {
             let offer = request(opener, suites: firstOffer(for: opener))
-            var outcome = await probe(offer, purpose: "version")
-            // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead.
+            var outcome = await probe(offer, purpose: "version", settles: false)
+            // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead;
+            // only the last attempt's answer counts (a connect that failed and then worked leaves nothing undecided).
             var attempt = 1
             while attempt < options.connectAttempts, Self.isConnectFailure(outcome) {
                 attempt += 1
-                outcome = await probe(offer, purpose: "version (connect attempt \(attempt))")
+                outcome = await probe(offer, purpose: "version (connect attempt \(attempt))", settles: false)
             }
+            await ledger.settle(outcome, engine: engine.kind, version: opener,
+                                purpose: attempt == 1 ? "version" : "version (connect attempt \(attempt))")
+            result.connectAttempts = attempt
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
-                result.connectAttempts = attempt
                 if plan.cloudFront { result.httpPort = await httpPortCheck() }
                 await finish(&result)
                 return

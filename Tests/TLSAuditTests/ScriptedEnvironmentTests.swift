@@ -195,6 +195,10 @@ import TLSScan
         #expect(scan.reachability == .reachable)
         #expect(Array(environment.connections.prefix(3)).map { $0.fault } == [.connectTimeout, .connectTimeout, nil])
         #expect(scan.protocols.allSatisfy { !$0.isUndecided })
+        // the two failed connects are retried away: nothing undecided, the scan complete, three attempts counted
+        #expect(scan.undecided.isEmpty, "\(scan.undecided)")
+        #expect(scan.isComplete)
+        #expect(scan.connectAttempts == 3)
         for version in TLSVersion.allCases {
             #expect(scan.protocolResult(version)?.suites.map(\.code) == Self.modern.suites(for: version), "\(version)")
         }
