@@ -74,7 +74,12 @@ package struct DerivedVulnerability: Sendable, Equatable {
         }
         cells += weakDH
         if !cells.isEmpty {
-            let note = weakDH.isEmpty ? nil : "DH primes below 1024 bits with \(weakDH.count) accepted suite(s)"
+            let note: String? = switch name {
+            case .logjam where !weakDH.isEmpty: "DH primes below 1024 bits with \(weakDH.count) accepted suite(s)"
+            case .lucky13: "CBC suites are accepted; whether the padding check leaks timing depends on the server's TLS library"
+            case .beast: "CBC with TLS 1.0 or SSL 3.0; current clients split records (1/n-1), so the attack is mitigated on their side"
+            default: nil
+            }
             return DerivedVulnerability(name: name, status: .vulnerable, cells: cells, versions: versions, note: note)
         }
         // nothing accepted that makes it vulnerable: "not vulnerable" only if every version it concerns was measured

@@ -110,6 +110,9 @@ package struct ScanAnalysis: Sendable {
     /// What each known client profile would negotiate with this server.
     package var simulations: [ClientSimulation]
     package var grade: Grade
+    /// The weaknesses that follow from the accepted suites (empty when the scan did not enumerate suites or did not
+    /// reach the origin).
+    package var vulnerabilities: [DerivedVulnerability]
     /// Conformance to the requested policy, if one was given.
     package var policy: PolicyConformance?
     /// Where the trust store's roots came from and how many there are (empty sources: trust was not checked).
@@ -158,7 +161,9 @@ package struct ScanAnalysis: Sendable {
         let grade = Grade.withheld(scan) ?? Grade.rate(scan, chains: chains)
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
         return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
-                            simulations: simulations, grade: grade, policy: conformance,
+                            simulations: simulations, grade: grade,
+                            vulnerabilities: scan.checks.contains(.suites) && scan.reachability.isReachable ? DerivedVulnerability.judge(scan) : [],
+                            policy: conformance,
                             trustStore: audit.trustRoots.sources, options: options)
     }
 }

@@ -31,6 +31,7 @@ package enum HTMLReport {
         for section in report.notTested {
             out += "<section class=\"not-tested\">\n<h2>\(escape(section))</h2>\n<p>not tested</p>\n</section>\n"
         }
+        out += vulnerabilitySection(report.vulnerabilities)
         out += findingsSection(report.findings)
         out += countsSection(report)
         out += "</body>\n</html>\n"
@@ -226,6 +227,16 @@ package enum HTMLReport {
         }
         out += "</table>\n"
         return out + "</section>\n"
+    }
+
+    static func vulnerabilitySection(_ rows: [ReportPresentation.VulnerabilityRow]) -> String {
+        guard !rows.isEmpty else { return "" }
+        var out = "<section id=\"vulnerabilities\">\n<h2>Vulnerabilities (from the accepted suites)</h2>\n<table>\n"
+        out += "<tr><th>Vulnerability</th><th>Status</th><th>Rests on</th></tr>\n"
+        for row in rows {
+            out += "<tr><td>\(escape(row.title))</td><td>\(span(row.state))</td><td>\(escape(row.detail))</td></tr>\n"
+        }
+        return out + "</table>\n</section>\n"
     }
 
     static func findingsSection(_ findings: [ReportPresentation.FindingRow]) -> String {

@@ -100,6 +100,15 @@ package enum JUnitReport {
                               output: failing ? nil : [finding.message]))
         }
 
+        for row in report.vulnerabilities {
+            let name = "not vulnerable: \(row.title)"
+            switch row.state.tone {
+            case .bad: cases.append(Case(name: name, failure: ("\(row.title): \(row.state.text)", [row.detail])))
+            case .good: cases.append(Case(name: name, output: ["\(row.title): \(row.state.text)"]))
+            default: cases.append(Case(name: name, skipped: "\(row.state.text): \(row.detail)"))
+            }
+        }
+
         cases.append(Case(name: "scan complete (all probes definitive)",
                           failure: report.counts.complete ? nil : ("some results are not definitive",
                                                                    report.undecidedVersions + report.undecided)))

@@ -21,6 +21,7 @@ package enum MarkdownReport {
             return out.joined(separator: "\n") + "\n"
         }
         out += measuredSections(report)
+        out += vulnerabilitySection(report)
         out += findingsSection(report)
         out += countsSection(report)
         return out.joined(separator: "\n") + "\n"
@@ -180,6 +181,12 @@ package enum MarkdownReport {
         }
         if !chain.findings.isEmpty { out.append("") }
         return out
+    }
+
+    static func vulnerabilitySection(_ report: ReportPresentation) -> [String] {
+        guard !report.vulnerabilities.isEmpty else { return [] }
+        return table("## Vulnerabilities (from the accepted suites)", ["Vulnerability", "Status", "Rests on"],
+                     report.vulnerabilities.map { [$0.title, $0.state.text, $0.detail] })
     }
 
     static func findingsSection(_ report: ReportPresentation) -> [String] {

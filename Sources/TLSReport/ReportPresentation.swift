@@ -265,6 +265,19 @@ package struct ReportPresentation: Sendable {
         package var message: String
     }
 
+    /// One vulnerability judged from the accepted suites: "SWEET32  VULNERABLE  TLSv1.2 DES-CBC3-SHA".
+    package struct VulnerabilityRow: Sendable {
+        /// `sweet32`, as in the JSON report.
+        package var id: String
+        /// "SWEET32 (CVE-2016-2183)".
+        package var title: String
+        package var state: Toned
+        /// The cells it rests on ("TLSv1.0 DES-CBC3-SHA, …"), or why it is not definitive; empty when there is
+        /// nothing to add.
+        package var detail: String
+        package var vulnerable: Bool { state.tone == .bad }
+    }
+
     package struct Counts: Sendable {
         /// "Connections: 12 (lower bound 10); probes: …; 1.5 s".
         package var line: String
@@ -289,6 +302,8 @@ package struct ReportPresentation: Sendable {
     package var http: HTTPPort?
     package var simulations: [SimulationRow]
     package var findings: [FindingRow]
+    /// Empty when the scan did not enumerate suites.
+    package var vulnerabilities: [VulnerabilityRow]
     package var counts: Counts
     /// Probes that ended without a definitive answer: "TLSv1.1 suites [wire]: timed out".
     package var undecided: [String]
@@ -341,6 +356,7 @@ extension ReportPresentation {
             for (index, simulation) in analysis.simulations.enumerated() where !simulation.isObserved { simulations[index].predictedOnly = true }
         }
         findings = scan.findings.map { FindingRow(id: $0.id, severity: $0.severity, message: $0.message) }
+        vulnerabilities = analysis.vulnerabilities.map(Self.vulnerability)
         let p = scan.probes
         counts = Counts(
             line: "Connections: \(scan.connections) (lower bound \(scan.connectionLowerBound)); probes: \(p.accepted) accepted, "
@@ -355,6 +371,29 @@ extension ReportPresentation {
         if !scan.checks.contains(.certificates), scan.certificates.isEmpty { notTested.append("Certificates") }
         if !scan.checks.contains(.simulation) { notTested.append("Handshake simulation") }
         self.notTested = notTested
+    }
+
+    static func vulnerability(_ item: DerivedVulnerability) -> VulnerabilityRow {
+        let title: String = switch item.name {
+        case .sweet32: "SWEET32 (CVE-2016-2183)"
+        case .freak: "FREAK (CVE-2015-0204)"
+        case .logjam: "Logjam (CVE-2015-4000)"
+        case .drown: "DROWN (CVE-2016-0800)"
+        case .beast: "BEAST (CVE-2011-3389)"
+        case .poodle: "POODLE, SSL 3.0 (CVE-2014-3566)"
+        case .lucky13: "Lucky Thirteen (CVE-2013-0169)"
+        case .rc4: "RC4 (RFC 7465)"
+        }
+        let state: Toned = switch item.status {
+        case .vulnerable: Toned("VULNERABLE", .bad)
+        case .notVulnerable: Toned("not vulnerable", .good)
+        case .notTested: Toned("not tested", .neutral)
+        case .undecided: Toned("UNDECIDED", .notDefinitive)
+        }
+        let cells = item.cells.map { "\($0.version.rawValue) \(CodeName.suite($0.suite))" }
+        let shown = cells.prefix(3).joined(separator: ", ") + (cells.count > 3 ? " and \(cells.count - 3) more" : "")
+        let detail = [shown, item.note ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
+        return VulnerabilityRow(id: item.name.rawValue, title: title, state: state, detail: detail)
     }
 
     static func sni(_ name: String?) -> String {

@@ -47,7 +47,17 @@ extension ScanReport {
                              cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
                                 ? nil : options.cloudFrontGenerations.map(\.rawValue),
                              checks: scan.ranAllChecks ? nil : scan.checks.sorted()),
-            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network, clientCertificate: scan.clientCertificate)
+            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network, clientCertificate: scan.clientCertificate,
+            vulnerabilities: analysis.vulnerabilities.isEmpty ? nil : Dictionary(uniqueKeysWithValues: analysis.vulnerabilities.map {
+                ($0.name.rawValue, Self.vulnerability($0))
+            }))
+    }
+
+    static func vulnerability(_ item: DerivedVulnerability) -> Vulnerability {
+        Vulnerability(
+            status: VulnerabilityStatus(item.status), basis: "accepted-suites",
+            cells: item.cells.map { VulnerableCell(version: $0.version, code: CodePointFormat.hex($0.suite), suite: CodeName.suite($0.suite)) },
+            versions: item.versions, note: item.note, connections: 0)
     }
 
     static func ports(_ scan: ScanResult) -> [Port] {
@@ -176,5 +186,16 @@ extension ScanReport.Cause {
     /// The JSON form of an audit's cause.
     package init(_ cause: TLSAudit.Cause) {
         self.init(id: cause.id, message: cause.message, fix: cause.fix)
+    }
+}
+
+extension VulnerabilityStatus {
+    init(_ status: DerivedVulnerability.Status) {
+        switch status {
+        case .vulnerable: self = .vulnerable
+        case .notVulnerable: self = .notVulnerable
+        case .notTested: self = .notTested
+        case .undecided: self = .undecided
+        }
     }
 }

@@ -43,6 +43,32 @@ package struct ScanReport: Codable, Sendable, Equatable {
     package var network: NetworkConditions?
     /// The origin's request for a client certificate (absent when it asked for none, and in reports before 0.6).
     package var clientCertificate: ClientCertificateRequest?
+    /// The weaknesses that follow from the accepted suites, by name (`sweet32`, `freak`, `logjam`, `drown`, `beast`,
+    /// `poodle`, `lucky13`, `rc4`). Absent when the scan did not enumerate suites, and in reports before 0.7.
+    package var vulnerabilities: [String: Vulnerability]? = nil
+
+    /// One vulnerability and what its answer rests on.
+    package struct Vulnerability: Codable, Sendable, Equatable {
+        /// `vulnerable`, `not-vulnerable`, `not-tested` (what it rests on was not enumerated) or `undecided`
+        /// (timeouts or resets left it open; never read as not vulnerable).
+        package var status: VulnerabilityStatus
+        /// `accepted-suites`: judged from the matrix, with no connection of its own.
+        package var basis: String
+        /// The accepted cells that make the server vulnerable.
+        package var cells: [VulnerableCell]
+        /// The versions whose suites the answer rests on.
+        package var versions: [TLSVersion]
+        /// Why the answer is not definitive, or what it does not cover.
+        @Nullable package var note: String?
+        /// Connections made for this check alone.
+        package var connections: Int
+    }
+
+    package struct VulnerableCell: Codable, Sendable, Equatable {
+        package var version: TLSVersion
+        package var code: String
+        package var suite: String
+    }
 
     package struct Tool: Codable, Sendable, Equatable {
         package var name: String
@@ -478,4 +504,14 @@ extension ScanReport.Simulation {
         certificateNote = try container.decodeIfPresent(String.self, forKey: .certificateNote)
         dhBits = try container.decodeIfPresent(Int.self, forKey: .dhBits)
     }
+}
+
+/// `vulnerabilities.<name>.status`.
+package enum VulnerabilityStatus: String, Sendable, Equatable, NamedValue {
+    package static let valueKind = "vulnerability status"
+
+    case vulnerable
+    case notVulnerable = "not-vulnerable"
+    case notTested = "not-tested"
+    case undecided
 }

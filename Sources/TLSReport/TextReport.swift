@@ -36,6 +36,7 @@ package enum TextReport {
             out.append(safe(http.line))
         }
         out += simulationSection(report, paint)
+        out += vulnerabilitySection(report, paint)
         out += findingSection(report)
         out.append("")
         out.append(countsLine(report.counts, paint))
@@ -154,6 +155,15 @@ package enum TextReport {
             }
         }
         return out
+    }
+
+    static func vulnerabilitySection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
+        guard !report.vulnerabilities.isEmpty else { return [] }
+        let width = (report.vulnerabilities.map(\.title.count).max() ?? 0) + 1
+        return ["", "Vulnerabilities (from the accepted suites)"] + report.vulnerabilities.map { row in
+            let line = "  " + pad(row.title, width) + " " + cell(row.state, 15, paint) + safe(row.detail)
+            return row.detail.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line
+        }
     }
 
     static func findingSection(_ report: ReportPresentation) -> [String] {

@@ -242,8 +242,11 @@ struct ReportFormatsTests {
         #expect(parser.parse(), "\(String(describing: parser.parserError))\n\(xml)")
         #expect(collector.suites.count == 1)
         #expect(collector.suites.first?["name"] == "tlsmatrix origin.example:443")
-        // reachability, the CloudFront verdict and one case per generation, certificate checks, findings, grade, counts
-        let expectedCount = 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + analysis.scan.findings.count + 2
+        // reachability, the CloudFront verdict and one case per generation, certificate checks, findings, one case per
+        // vulnerability judged from the suites, grade, counts
+        let expectedCount = 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + analysis.scan.findings.count
+            + DerivedVulnerability.Name.allCases.count + 2
+        #expect(analysis.vulnerabilities.count == DerivedVulnerability.Name.allCases.count)
         #expect(analysis.cloudfront.generations.count == 4)
         #expect(collector.cases.count == expectedCount)
         #expect(collector.suites.first?["tests"] == "\(expectedCount)")
@@ -306,6 +309,8 @@ struct ReportFormatsTests {
         #expect(parser.parse())
         #expect(collector.failures["reachability"] != nil)
         #expect(collector.failures["certificate: no expired"] == nil)
+        // an unreachable origin has no vulnerability cases: nothing was measured to judge them on
+        #expect(analysis.vulnerabilities.isEmpty)
         #expect(collector.cases.count == 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + 2)
         #expect(analysis.cloudfront.generations.allSatisfy { collector.failures["CloudFront \($0.generation.title) (OriginSslProtocols TLSv1.2)"] != nil })
     }
