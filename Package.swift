@@ -4,7 +4,7 @@ import PackageDescription
 let package = Package(
     name: "tlsmatrix",
     products: [
-        .executable(name: "tlsmatrix", targets: ["tlsmatrix"]),
+        .executable(name: "tlsmatrix", targets: ["tlsmatrix"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -61,16 +61,23 @@ let package = Package(
         .testTarget(name: "TLSCatalogTests", dependencies: ["TLSCatalog"]),
         .testTarget(name: "TLSWireTests", dependencies: ["TLSWire", "TLSCatalog", "TLSWireFuzzing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TLSScanTests", dependencies: ["TLSScan", "TLSEngines", "TLSCatalog", "TLSAudit", "TestSupport"]),
-        .testTarget(name: "TLSEnginesTests", dependencies: ["TLSEngines", "TLSCatalog", "TLSWire", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "TLSEnginesTests",
+            dependencies: ["TLSEngines", "TLSCatalog", "TLSWire", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "TLSAuditTests", dependencies: ["TLSAudit", "TLSScan", "TLSEngines", "TLSCatalog", "TestSupport"]),
         // The program's own logic (how an error ends the process); the CLI as a whole is tested through the binary.
-        .testTarget(name: "tlsmatrixTests", dependencies: [
-            "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .testTarget(
+            name: "tlsmatrixTests",
+            dependencies: [
+                "tlsmatrix", "TLSCatalog", "TLSReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // The built binary as users and scripts run it (TestSupport's CLI finds it beside the test runner).
         .testTarget(name: "tlsmatrixCLITests", dependencies: ["TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TLSDistributionTests", dependencies: ["TLSDistribution", "TLSCatalog"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TLSReportTests", dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TLSDistribution", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TLSReportTests",
+            dependencies: ["TLSReport", "TLSModel", "TLSAudit", "TLSScan", "TLSCatalog", "TLSEngines", "TLSDistribution", "TestSupport"],
+            resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -19,7 +19,9 @@ public func tlswireFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> C
 /// With TLSWIRE_FUZZ_WRITE_SEEDS=DIR and TLSWIRE_FUZZ_FIXTURES=DIR set, writes the seed corpus
 /// (the captured fixtures turned into inputs, plus DecoderExercise.handMadeSeeds) to DIR and exits.
 @_cdecl("LLVMFuzzerInitialize")
-public func tlswireFuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+public func tlswireFuzzInitialize(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> CInt {
     let environment = ProcessInfo.processInfo.environment
     guard let out = environment["TLSWIRE_FUZZ_WRITE_SEEDS"] else { return 0 }
     let outDir = URL(fileURLWithPath: out, isDirectory: true)

@@ -83,7 +83,8 @@ public enum DecoderExercise {
             let chunks = randomChunks(count: payload.count, seed: parameter)
             for (depth, whole) in reference {
                 let split = feed(payload, depth: depth, chunks: chunks, &check)
-                check.expect(split == whole, "feeding in chunks \(chunks.map(\.count)) at \(depth) gave \(split), whole buffer gave \(whole)")
+                check.expect(
+                    split == whole, "feeding in chunks \(chunks.map(\.count)) at \(depth) gave \(split), whole buffer gave \(whole)")
             }
         case .flightAfterErrors:
             let chunks = randomChunks(count: payload.count, seed: parameter)
@@ -122,10 +123,12 @@ public enum DecoderExercise {
         case .handshakeReframed:
             let large = frame(payload, recordSizes: { _ in 1 << 14 })
             var random = SplitMix64(state: UInt64(parameter) &+ 0x5EED)
-            let small = frame(payload, recordSizes: { _ in
-                let roll = random.next()
-                return roll % 4 == 0 ? 1 + Int((roll >> 8) % 4) : 1 + Int((roll >> 8) % 300)
-            })
+            let small = frame(
+                payload,
+                recordSizes: { _ in
+                    let roll = random.next()
+                    return roll % 4 == 0 ? 1 + Int((roll >> 8) % 4) : 1 + Int((roll >> 8) % 300)
+                })
             for depth in depths {
                 let one = feed(large, depth: depth, chunks: [large.indices], &check)
                 let other = feed(small, depth: depth, chunks: [small.indices], &check)
@@ -160,7 +163,8 @@ public enum DecoderExercise {
 
         var description: String {
             let hello = flight.serverHello.map { "hello(v=\($0.version), suite=\($0.cipherSuite))" } ?? "no hello"
-            return "\(status.map { "\($0)" } ?? "threw \(error.map { "\($0)" } ?? "?")"), \(hello), alert=\(flight.alert.map { "\($0.code)" } ?? "-"), "
+            return
+                "\(status.map { "\($0)" } ?? "threw \(error.map { "\($0)" } ?? "?")"), \(hello), alert=\(flight.alert.map { "\($0.code)" } ?? "-"), "
                 + "\(flight.certificates.count) certs, kx=\(flight.keyExchange.map { "\($0)" } ?? "-"), done=\(flight.sawServerHelloDone)"
         }
     }
@@ -169,10 +173,12 @@ public enum DecoderExercise {
         let outcomes = depths.map { ($0, feed(payload, depth: $0, chunks: [payload.indices], &check)) }
         // Stopping at the ServerHello must see what reading on to ServerHelloDone saw up to that point.
         if let short = outcomes.first(where: { $0.0 == .serverHello })?.1,
-           let long = outcomes.first(where: { $0.0 == .keyExchange })?.1 {
+            let long = outcomes.first(where: { $0.0 == .keyExchange })?.1
+        {
             if let hello = long.flight.serverHello {
-                check.expect(short.status == .complete && short.flight.serverHello == hello,
-                             "depth serverHello: \(short); depth keyExchange found a ServerHello: \(long)")
+                check.expect(
+                    short.status == .complete && short.flight.serverHello == hello,
+                    "depth serverHello: \(short); depth keyExchange found a ServerHello: \(long)")
             }
             if short.status == .complete, let hello = short.flight.serverHello {
                 check.expect(long.flight.serverHello == hello, "depth keyExchange lost the ServerHello: \(long) vs \(short)")
@@ -217,10 +223,12 @@ public enum DecoderExercise {
     }
 
     /// Invariants of a flight as the engines read it.
-    static func inspect(_ flight: ServerFlight, depth: ServerFlightParser.Depth, status: ServerFlightParser.Status?, _ check: inout Checker) {
+    static func inspect(_ flight: ServerFlight, depth: ServerFlightParser.Depth, status: ServerFlightParser.Status?, _ check: inout Checker)
+    {
         if status == .complete {
-            check.expect(flight.serverHello != nil || flight.alert != nil || flight.sslv2Hello != nil,
-                         "complete without a ServerHello, alert or SSL 2.0 SERVER-HELLO")
+            check.expect(
+                flight.serverHello != nil || flight.alert != nil || flight.sslv2Hello != nil,
+                "complete without a ServerHello, alert or SSL 2.0 SERVER-HELLO")
         }
         if flight.sawServerHelloDone {
             check.expect(status == .complete || status == nil, "ServerHelloDone seen but status \(String(describing: status))")
@@ -232,15 +240,17 @@ public enum DecoderExercise {
         if let hello = flight.serverHello {
             serverHelloInvariants(hello, &check)
             if depth == .serverHello || hello.isHelloRetryRequest || hello.version >= TLSVersion.tls13.wireValue {
-                check.expect(flight.certificates.isEmpty && flight.keyExchange == nil && !flight.sawServerHelloDone,
-                             "read past a ServerHello that ends the flight")
+                check.expect(
+                    flight.certificates.isEmpty && flight.keyExchange == nil && !flight.sawServerHelloDone,
+                    "read past a ServerHello that ends the flight")
             }
             if let suite = Catalog.shared.suite(code: hello.cipherSuite) {
                 check.expect(suite.code == hello.cipherSuite, "catalog returned suite \(suite.code) for \(hello.cipherSuite)")
             }
         } else {
-            check.expect(flight.certificates.isEmpty && flight.keyExchange == nil && !flight.sawServerHelloDone,
-                         "handshake messages accepted without a ServerHello")
+            check.expect(
+                flight.certificates.isEmpty && flight.keyExchange == nil && !flight.sawServerHelloDone,
+                "handshake messages accepted without a ServerHello")
         }
         if let alert = flight.alert { alertInvariants(alert, &check) }
         for certificate in flight.certificates {
@@ -293,7 +303,8 @@ public enum DecoderExercise {
         while true {
             do {
                 guard let (record, used) = try Record.parse(from: payload, at: offset) else { break }
-                check.expect(used == 5 + record.fragment.count, "record consumed \(used) bytes for a \(record.fragment.count)-byte fragment")
+                check.expect(
+                    used == 5 + record.fragment.count, "record consumed \(used) bytes for a \(record.fragment.count)-byte fragment")
                 check.expect(record.fragment.count <= TLSConstants.maxFragment, "record fragment of \(record.fragment.count) bytes")
                 check.expect(offset + used <= payload.count, "record runs past the buffer")
                 if record.contentType == TLSConstants.recordAlert, let alert = try? Alert(fragment: record.fragment) {
@@ -318,7 +329,8 @@ public enum DecoderExercise {
     static func serverHelloInvariants(_ hello: ServerHello, _ check: inout Checker) {
         check.expect(hello.random.count == 32, "ServerHello random of \(hello.random.count) bytes")
         check.expect(hello.sessionID.count <= 32, "ServerHello session id of \(hello.sessionID.count) bytes")
-        check.expect(Set(hello.extensionTypes).count == hello.extensionTypes.count, "duplicate extensions accepted: \(hello.extensionTypes)")
+        check.expect(
+            Set(hello.extensionTypes).count == hello.extensionTypes.count, "duplicate extensions accepted: \(hello.extensionTypes)")
         if !hello.extensionTypes.contains(TLSConstants.extSupportedVersions) {
             check.expect(hello.version == hello.legacyVersion, "version \(hello.version) without supported_versions")
         }
@@ -363,7 +375,8 @@ public enum DecoderExercise {
 
     static func sslv2ServerHello(_ message: [UInt8], _ check: inout Checker) {
         if let hello = try? SSLv2ServerHello(message: message) {
-            check.expect(11 + hello.certificate.count + 3 * hello.cipherKinds.count <= message.count, "SSLv2 SERVER-HELLO longer than its message")
+            check.expect(
+                11 + hello.certificate.count + 3 * hello.cipherKinds.count <= message.count, "SSLv2 SERVER-HELLO longer than its message")
             check.expect(hello.cipherKinds.allSatisfy { $0 <= 0xFF_FFFF }, "SSLv2 cipher kind wider than 3 bytes")
         }
         // The same message behind a two-byte SSL 2.0 header, through the flight parser as a probe reads it.
@@ -424,13 +437,19 @@ public enum DecoderExercise {
         check.expect(summary.random == random && summary.sessionID == sessionID, "ClientHello random / session id")
         check.expect(summary.suites == expectedSuites, "ClientHello suites \(summary.suites.count) vs \(expectedSuites.count)")
         check.expect(summary.compressionMethods == [0], "ClientHello compression methods")
-        check.expect(summary.serverName == sentName, "ClientHello server name \(String(describing: summary.serverName)) vs \(String(describing: sentName))")
+        check.expect(
+            summary.serverName == sentName,
+            "ClientHello server name \(String(describing: summary.serverName)) vs \(String(describing: sentName))")
         check.expect(summary.supportedGroups == (hasExtensions && !groups.isEmpty ? groups : nil), "ClientHello supported_groups")
-        check.expect(summary.signatureSchemes == (hasExtensions && !schemes.isEmpty && version >= .tls12 ? schemes : nil), "ClientHello signature_algorithms")
-        check.expect(summary.supportedVersions == (version == .tls13 ? [TLSVersion.tls13.wireValue] : nil), "ClientHello supported_versions")
+        check.expect(
+            summary.signatureSchemes == (hasExtensions && !schemes.isEmpty && version >= .tls12 ? schemes : nil),
+            "ClientHello signature_algorithms")
+        check.expect(
+            summary.supportedVersions == (version == .tls13 ? [TLSVersion.tls13.wireValue] : nil), "ClientHello supported_versions")
         let sentShares = shareGroups.filter { groups.contains($0) && KeyShareSamples.share(for: $0) != nil }
         check.expect(summary.keyShareGroups == (version == .tls13 ? sentShares : nil), "ClientHello key shares")
-        check.expect(Set(summary.extensionTypes).count == summary.extensionTypes.count, "ClientHello duplicate extensions \(summary.extensionTypes)")
+        check.expect(
+            Set(summary.extensionTypes).count == summary.extensionTypes.count, "ClientHello duplicate extensions \(summary.extensionTypes)")
     }
 
     // MARK: - Seeds
@@ -460,12 +479,13 @@ public enum DecoderExercise {
         var reader = ByteReader(handshake)
         var index = 0
         while let type = try? reader.readUInt8(), let length = try? reader.readUInt24(), let body = try? reader.readBytes(length) {
-            let target: Target? = switch type {
-            case 2: .serverHello
-            case 11: .certificate
-            case 12: .serverKeyExchange
-            default: nil
-            }
+            let target: Target? =
+                switch type {
+                case 2: .serverHello
+                case 11: .certificate
+                case 12: .serverKeyExchange
+                default: nil
+                }
             if let target {
                 seeds.append(("\(name).msg\(index)-\(target)", input(target, body)))
             }
@@ -487,29 +507,42 @@ public enum DecoderExercise {
     public static var handMadeSeeds: [(name: String, bytes: [UInt8])] {
         let leaf: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x00]
         let renegotiationInfo: (UInt16, [UInt8]) = (TLSConstants.extRenegotiationInfo, [0])
-        let dhParams: [UInt8] = vector(2, [0x00, 0xC3] + [UInt8](repeating: 0x5A, count: 14)) + vector(2, [2]) + vector(2, [UInt8](repeating: 7, count: 16))
-        let tls12DHE = handshake(2, serverHelloBody(version: 0x0303, suite: 0x009E, extensions: [renegotiationInfo]))
+        let dhParams: [UInt8] =
+            vector(2, [0x00, 0xC3] + [UInt8](repeating: 0x5A, count: 14)) + vector(2, [2]) + vector(2, [UInt8](repeating: 7, count: 16))
+        let tls12DHE =
+            handshake(2, serverHelloBody(version: 0x0303, suite: 0x009E, extensions: [renegotiationInfo]))
             + handshake(11, vector(3, vector(3, leaf)))
             + handshake(12, dhParams + [0x04, 0x01] + vector(2, [1, 2, 3]))
             + handshake(13, [0x01, 0x01, 0x00, 0x02, 0x04, 0x01, 0x00, 0x00])
             + handshake(14, [])
-        let tls13Hello = handshake(2, serverHelloBody(
-            version: 0x0303, suite: 0x1301, sessionID: [UInt8](repeating: 0xAB, count: 32),
-            extensions: [(TLSConstants.extSupportedVersions, [0x03, 0x04]),
-                         (TLSConstants.extKeyShare, [0x00, 0x1D] + vector(2, KeyShareSamples.x25519))]))
-        let oneByteRecords = tls13Hello.flatMap { record(TLSConstants.recordHandshake, [$0]) }
+        let tls13Hello = handshake(
+            2,
+            serverHelloBody(
+                version: 0x0303, suite: 0x1301, sessionID: [UInt8](repeating: 0xAB, count: 32),
+                extensions: [
+                    (TLSConstants.extSupportedVersions, [0x03, 0x04]),
+                    (TLSConstants.extKeyShare, [0x00, 0x1D] + vector(2, KeyShareSamples.x25519)),
+                ]))
+        let oneByteRecords =
+            tls13Hello.flatMap { record(TLSConstants.recordHandshake, [$0]) }
             + record(TLSConstants.recordChangeCipherSpec, [1]) + record(TLSConstants.recordApplicationData, [0xEE, 0xEE, 0xEE])
-        let hrr = record(TLSConstants.recordHandshake, handshake(2, serverHelloBody(
-            version: 0x0303, suite: 0x1302, random: TLSConstants.helloRetryRequestRandom,
-            extensions: [(TLSConstants.extSupportedVersions, [0x03, 0x04]), (TLSConstants.extKeyShare, [0x00, 0x18])])))
-        let sslv2Message: [UInt8] = [4, 0, 1, 0x00, 0x02, 0x00, UInt8(leaf.count), 0x00, 0x06, 0x00, 0x10]
+        let hrr = record(
+            TLSConstants.recordHandshake,
+            handshake(
+                2,
+                serverHelloBody(
+                    version: 0x0303, suite: 0x1302, random: TLSConstants.helloRetryRequestRandom,
+                    extensions: [(TLSConstants.extSupportedVersions, [0x03, 0x04]), (TLSConstants.extKeyShare, [0x00, 0x18])])))
+        let sslv2Message: [UInt8] =
+            [4, 0, 1, 0x00, 0x02, 0x00, UInt8(leaf.count), 0x00, 0x06, 0x00, 0x10]
             + leaf + [0x01, 0x00, 0x80, 0x07, 0x00, 0xC0] + [UInt8](repeating: 0x11, count: 16)
         let clientHello = ClientHello(
             version: .tls13, suites: [0x1301, 0x1302, 0xC02F], serverName: "example.com", groups: [0x001D, 0x0017],
             signatureSchemes: [0x0403, 0x0804], random: [UInt8](repeating: 1, count: 32), sessionID: [UInt8](repeating: 2, count: 32))
         let sslv3Hello = ClientHello(version: .sslv3, suites: [0x000A, 0x002F], random: [UInt8](repeating: 3, count: 32), sessionID: [])
         // Round-trip payload: random, session id length, suite count + suites, name length + name, groups, schemes, key shares.
-        let roundTrip: [UInt8] = [UInt8](repeating: 9, count: 32) + [4, 1, 2, 3, 4] + [0x00, 0x03, 0x13, 0x01, 0xC0, 0x2F, 0x00, 0xFF]
+        let roundTrip: [UInt8] =
+            [UInt8](repeating: 9, count: 32) + [4, 1, 2, 3, 4] + [0x00, 0x03, 0x13, 0x01, 0xC0, 0x2F, 0x00, 0xFF]
             + [12] + Array("example.org".utf8) + [2, 0x00, 0x1D, 0x00, 0x17] + [1, 0x04, 0x03] + [2, 0x00, 0x17, 0x00, 0x1D]
         return [
             ("dhe-coalesced.whole", input(.flightWhole, record(TLSConstants.recordHandshake, tls12DHE))),
@@ -517,7 +550,10 @@ public enum DecoderExercise {
             ("dhe-coalesced.reframed", input(.handshakeReframed, parameter: 3, tls12DHE)),
             ("dhe.ske", input(.serverKeyExchange, dhParams)),
             ("dhe-psk.ske", input(.serverKeyExchange, vector(2, Array("hint".utf8)) + dhParams)),
-            ("ecdhe-psk.ske", input(.serverKeyExchange, vector(2, Array("id".utf8)) + [3, 0x00, 0x1D] + vector(1, KeyShareSamples.x25519))),
+            (
+                "ecdhe-psk.ske",
+                input(.serverKeyExchange, vector(2, Array("id".utf8)) + [3, 0x00, 0x1D] + vector(1, KeyShareSamples.x25519))
+            ),
             ("explicit-curve.ske", input(.serverKeyExchange, [1, 0x00, 0x00])),
             ("tls13-one-byte-records.whole", input(.flightWhole, oneByteRecords)),
             ("tls13-one-byte-records.random-splits", input(.flightRandomSplits, parameter: 2, oneByteRecords)),
@@ -528,14 +564,24 @@ public enum DecoderExercise {
             ("alert-unknown.whole", input(.flightWhole, record(TLSConstants.recordAlert, [2, 0xEE]))),
             ("ccs-before-hello.whole", input(.flightWhole, record(TLSConstants.recordChangeCipherSpec, [1]))),
             ("oversized-record.whole", input(.flightWhole, [0x16, 0x03, 0x03, 0xFF, 0xFF])),
-            ("certificate-status.whole", input(.flightAfterErrors, parameter: 5, record(TLSConstants.recordHandshake,
-                handshake(2, serverHelloBody(version: 0x0302, suite: 0x0035, extensions: [])) + handshake(22, [1, 0, 0, 0]) + handshake(14, [])))),
+            (
+                "certificate-status.whole",
+                input(
+                    .flightAfterErrors, parameter: 5,
+                    record(
+                        TLSConstants.recordHandshake,
+                        handshake(2, serverHelloBody(version: 0x0302, suite: 0x0035, extensions: [])) + handshake(22, [1, 0, 0, 0])
+                            + handshake(14, [])))
+            ),
             ("client-tls13.client-records", input(.clientHelloRecords, clientHello.encodeRecords())),
             ("client-tls13.client-body", input(.clientHelloBody, Array(clientHello.encodeHandshake().dropFirst(4)))),
             ("client-sslv3.client-records", input(.clientHelloRecords, sslv3Hello.encodeRecords())),
             ("round-trip.tls13", input(.clientHelloRoundTrip, parameter: 4, roundTrip)),
             ("round-trip.sslv3", input(.clientHelloRoundTrip, parameter: 0x80, roundTrip)),
-            ("every-decoder.server-hello", input(.everyMessageDecoder, serverHelloBody(version: 0x0301, suite: 0x0004, extensions: [renegotiationInfo]))),
+            (
+                "every-decoder.server-hello",
+                input(.everyMessageDecoder, serverHelloBody(version: 0x0301, suite: 0x0004, extensions: [renegotiationInfo]))
+            ),
         ]
     }
 

@@ -38,10 +38,12 @@ package struct CertificateInfo: Sendable, Equatable, Hashable {
     /// SHA-256 over the DER encoding, upper-case hex pairs separated by colons.
     package var sha256Fingerprint: String
 
-    package init(subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String]? = nil,
-                ipAddresses: [String] = [], position: Int = 0, notBefore: Date,
-                notAfter: Date, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String,
-                isSelfSigned: Bool, isCA: Bool, serialHex: String, sha256Fingerprint: String) {
+    package init(
+        subject: String, issuer: String, commonName: String?, subjectAltNames: [String], dnsNames: [String]? = nil,
+        ipAddresses: [String] = [], position: Int = 0, notBefore: Date,
+        notAfter: Date, daysLeft: Int, keyType: String, keyBits: Int, curve: String?, signatureAlgorithm: String,
+        isSelfSigned: Bool, isCA: Bool, serialHex: String, sha256Fingerprint: String
+    ) {
         self.subject = subject
         self.issuer = issuer
         self.commonName = commonName

@@ -17,8 +17,10 @@ package struct ChainReport: Sendable, Equatable {
     /// in the wrong place. nil when there is no certificate.
     package var leafIndex: Int?
 
-    package init(certificates: [CertificateInfo] = [], findings: [Finding] = [], trusted: Bool? = nil,
-                validatedPath: [CertificateInfo]? = nil, leafIndex: Int? = nil) {
+    package init(
+        certificates: [CertificateInfo] = [], findings: [Finding] = [], trusted: Bool? = nil,
+        validatedPath: [CertificateInfo]? = nil, leafIndex: Int? = nil
+    ) {
         self.certificates = certificates
         self.leafIndex = leafIndex
         self.findings = findings

@@ -46,8 +46,10 @@ struct ParsedCertificate: Sendable {
         var text: String {
             switch self {
             case .dns(let name): name
-            case .ip(let octets): IPAddressText.isValidLength(octets) ? IPAddressText.format(octets)
-                : "invalid iPAddress (\(octets.count) bytes: \(ParsedCertificate.hex(octets, separator: ":")))"
+            case .ip(let octets):
+                IPAddressText.isValidLength(octets)
+                    ? IPAddressText.format(octets)
+                    : "invalid iPAddress (\(octets.count) bytes: \(ParsedCertificate.hex(octets, separator: ":")))"
             }
         }
     }
@@ -92,12 +94,14 @@ struct ParsedCertificate: Sendable {
         try DER.sequence(tbs, identifier: .sequence) { fields in
             _ = try DER.optionalExplicitlyTagged(&fields, tagNumber: 0, tagClass: .contextSpecific) { $0 }
             guard let serialNode = fields.next(), case .primitive(let serialBytes) = serialNode.content,
-                  serialNode.identifier == .integer else {
+                serialNode.identifier == .integer
+            else {
                 throw TLSMatrixError(.invalidCertificate, "missing serial number")
             }
             serial = Array(serialBytes)
             guard fields.next() != nil, let issuerNode = fields.next(), let validityNode = fields.next(),
-                  let subjectNode = fields.next(), let spkiNode = fields.next() else {
+                let subjectNode = fields.next(), let spkiNode = fields.next()
+            else {
                 throw TLSMatrixError(.invalidCertificate, "tbsCertificate is truncated")
             }
             issuer = try DistinguishedName(derEncoded: issuerNode)
@@ -109,7 +113,8 @@ struct ParsedCertificate: Sendable {
             key = try Self.describeKey(spkiNode)
             while let node = fields.next() {
                 guard node.identifier == ASN1Identifier(tagWithNumber: 3, tagClass: .contextSpecific),
-                      case .constructed(let children) = node.content, let list = children.first(where: { _ in true }) else { continue }
+                    case .constructed(let children) = node.content, let list = children.first(where: { _ in true })
+                else { continue }
                 extensions = try DER.sequence(of: Certificate.Extension.self, identifier: .sequence, rootNode: list)
             }
         }
@@ -159,8 +164,10 @@ struct ParsedCertificate: Sendable {
         self.hasNameConstraints = nameConstraints
         self.unknownCriticalExtensions = unknownCritical
         // Computed once: the check is a signature verification.
-        self.isSelfSigned = issuer == subject && Self.signatureCheck(
-            algorithmOID: algorithm, signature: signature, tbs: tbs.encodedBytes, issuerX509: x509, issuerKey: key) != .invalid
+        self.isSelfSigned =
+            issuer == subject
+            && Self.signatureCheck(
+                algorithmOID: algorithm, signature: signature, tbs: tbs.encodedBytes, issuerX509: x509, issuerKey: key) != .invalid
     }
 
     /// Critical extensions whose meaning the audit (or swift-certificates' RFC 5280 policy) applies.
@@ -189,12 +196,15 @@ struct ParsedCertificate: Sendable {
 
     /// Checks this certificate's signature with `issuer`'s public key. "Cannot check" is its own answer.
     func signatureCheck(by issuer: ParsedCertificate) -> SignatureCheck {
-        Self.signatureCheck(algorithmOID: signatureAlgorithmOID, signature: signatureBytes, tbs: tbsBytes,
-                            issuerX509: issuer.x509, issuerKey: issuer.key)
+        Self.signatureCheck(
+            algorithmOID: signatureAlgorithmOID, signature: signatureBytes, tbs: tbsBytes,
+            issuerX509: issuer.x509, issuerKey: issuer.key)
     }
 
-    private static func signatureCheck(algorithmOID: ASN1ObjectIdentifier, signature: [UInt8], tbs: ArraySlice<UInt8>,
-                                       issuerX509: Certificate?, issuerKey: KeyDescription) -> SignatureCheck {
+    private static func signatureCheck(
+        algorithmOID: ASN1ObjectIdentifier, signature: [UInt8], tbs: ArraySlice<UInt8>,
+        issuerX509: Certificate?, issuerKey: KeyDescription
+    ) -> SignatureCheck {
         guard let algorithm = SignatureAlgorithms.x509(algorithmOID) else {
             return .uncheckable("its signature algorithm \(SignatureAlgorithms.name(algorithmOID)) is not one tlsmatrix can verify")
         }
@@ -209,7 +219,9 @@ struct ParsedCertificate: Sendable {
         CertificateInfo(
             subject: subject.description, issuer: issuer.description, commonName: commonName,
             subjectAltNames: subjectAltNames.map(\.text), dnsNames: dnsNames,
-            ipAddresses: ipAddresses.map { IPAddressText.isValidLength($0) ? IPAddressText.format($0) : ParsedCertificate.hex($0, separator: ":") },
+            ipAddresses: ipAddresses.map {
+                IPAddressText.isValidLength($0) ? IPAddressText.format($0) : ParsedCertificate.hex($0, separator: ":")
+            },
             position: position, notBefore: notBefore, notAfter: notAfter,
             daysLeft: Int((notAfter.timeIntervalSince(now) / 86_400).rounded(.down)),
             keyType: key.type, keyBits: key.bits, curve: key.curve, signatureAlgorithm: signatureAlgorithmName,
@@ -291,7 +303,8 @@ struct ParsedCertificate: Sendable {
             case [1, 2, 840, 10_040, 4, 1]:
                 var bits = 0
                 if let parameter, parameter.identifier == .sequence, case .constructed(let dss) = parameter.content,
-                   let p = dss.first(where: { _ in true }), case .primitive(let bytes) = p.content {
+                    let p = dss.first(where: { _ in true }), case .primitive(let bytes) = p.content
+                {
                     bits = bitLength(bytes)
                 }
                 return KeyDescription(type: "DSA", bits: bits)

@@ -41,7 +41,8 @@ extension CertificateAudit {
         let certificates = chain.pathCertificates
         for (index, link) in chain.links.enumerated() {
             if case .uncheckable(let why) = link {
-                return .unknown("the signature on \(certificates[index].label) by \(certificates[index + 1].label) cannot be verified: \(why)")
+                return .unknown(
+                    "the signature on \(certificates[index].label) by \(certificates[index + 1].label) cannot be verified: \(why)")
             }
         }
         for (index, issuer) in certificates.enumerated().dropFirst() {
@@ -53,10 +54,14 @@ extension CertificateAudit {
 
         let skipped = Array(certificates.prefix { $0.parsed.x509 == nil })
         for certificate in skipped where !certificate.parsed.unknownCriticalExtensions.isEmpty {
-            return .unknown("\(certificate.label) has critical extension(s) \(certificate.parsed.unknownCriticalExtensions.joined(separator: ", ")) that tlsmatrix cannot process")
+            return .unknown(
+                "\(certificate.label) has critical extension(s) \(certificate.parsed.unknownCriticalExtensions.joined(separator: ", ")) that tlsmatrix cannot process"
+            )
         }
         if !skipped.isEmpty, let constrained = certificates.dropFirst().first(where: { $0.parsed.hasNameConstraints }) {
-            return .unknown("the name constraints of \(constrained.label) cannot be applied to \(skipped[0].label), which swift-certificates cannot decode (\(skipped[0].parsed.key.type) \(skipped[0].parsed.key.curve ?? "\(skipped[0].parsed.key.bits)-bit") key)")
+            return .unknown(
+                "the name constraints of \(constrained.label) cannot be applied to \(skipped[0].label), which swift-certificates cannot decode (\(skipped[0].parsed.key.type) \(skipped[0].parsed.key.curve ?? "\(skipped[0].parsed.key.bits)-bit") key)"
+            )
         }
         guard let start = certificates.first(where: { $0.parsed.x509 != nil })?.parsed.x509 else {
             return trustToStore(from: certificates)
@@ -72,8 +77,11 @@ extension CertificateAudit {
         guard let path = result.chain else {
             // The verifier cannot check a signature algorithm it does not know: say so rather than "untrusted".
             if let top = certificates.last, !top.parsed.isSelfSigned, trustRoots.subjects.contains(top.parsed.issuer),
-               SignatureAlgorithms.x509(top.parsed.signatureAlgorithmOID) == nil {
-                return .unknown("the signature on \(top.label) by the root \(top.parsed.issuer.description) cannot be verified: its signature algorithm \(top.parsed.signatureAlgorithmName) is not one tlsmatrix can verify")
+                SignatureAlgorithms.x509(top.parsed.signatureAlgorithmOID) == nil
+            {
+                return .unknown(
+                    "the signature on \(top.label) by the root \(top.parsed.issuer.description) cannot be verified: its signature algorithm \(top.parsed.signatureAlgorithmName) is not one tlsmatrix can verify"
+                )
             }
             return .untrusted(result.reasons)
         }
@@ -90,13 +98,15 @@ extension CertificateAudit {
     static func issuerProblem(_ issuer: SentCertificate, intermediatesBelow: Int) -> String? {
         let certificate = issuer.parsed
         if !certificate.isCA {
-            return "\(issuer.label) signed the certificate below it but is not a CA (basicConstraints cA is not set): an end-entity certificate cannot issue certificates"
+            return
+                "\(issuer.label) signed the certificate below it but is not a CA (basicConstraints cA is not set): an end-entity certificate cannot issue certificates"
         }
         if certificate.keyUsageAllowsCertSign == false {
             return "\(issuer.label) signed the certificate below it but its keyUsage does not allow keyCertSign"
         }
         if let limit = certificate.maxPathLength, intermediatesBelow > limit {
-            return "\(issuer.label) allows at most \(limit) intermediate certificate\(limit == 1 ? "" : "s") below it (pathLenConstraint), the chain has \(intermediatesBelow)"
+            return
+                "\(issuer.label) allows at most \(limit) intermediate certificate\(limit == 1 ? "" : "s") below it (pathLenConstraint), the chain has \(intermediatesBelow)"
         }
         return nil
     }
@@ -111,15 +121,20 @@ extension CertificateAudit {
         for root in trustRoots.roots where root.subject == top.parsed.issuer {
             var serializer = DER.Serializer()
             guard (try? serializer.serialize(root)) != nil,
-                  let parsedRoot = try? ParsedCertificate(der: serializer.serializedBytes) else { continue }
+                let parsedRoot = try? ParsedCertificate(der: serializer.serializedBytes)
+            else { continue }
             switch top.parsed.signatureCheck(by: parsedRoot) {
             case .valid:
                 let intermediates = certificates.count - 1
                 if let limit = parsedRoot.maxPathLength, intermediates > limit {
-                    return .untrusted(["the root \(parsedRoot.subject.description) allows at most \(limit) intermediate certificate(s) below it"])
+                    return .untrusted([
+                        "the root \(parsedRoot.subject.description) allows at most \(limit) intermediate certificate(s) below it"
+                    ])
                 }
                 if parsedRoot.hasNameConstraints {
-                    return .unknown("the name constraints of the root \(parsedRoot.subject.description) cannot be applied to certificates swift-certificates cannot decode")
+                    return .unknown(
+                        "the name constraints of the root \(parsedRoot.subject.description) cannot be applied to certificates swift-certificates cannot decode"
+                    )
                 }
                 return TrustEvaluation(trusted: true, path: certificates.map(\.parsed) + [parsedRoot], reasons: [])
             case .uncheckable(let why):
@@ -129,12 +144,16 @@ extension CertificateAudit {
             }
         }
         if let uncheckable { return .unknown(uncheckable) }
-        return .untrusted(["the chain ends at \(top.label), whose issuer \(top.parsed.issuer.description) is not a root in the trust store (or did not sign it)"])
+        return .untrusted([
+            "the chain ends at \(top.label), whose issuer \(top.parsed.issuer.description) is not a root in the trust store (or did not sign it)"
+        ])
     }
 
     /// One verifier run: the validated chain, or the verifier's reasons.
-    private func validate(_ leaf: Certificate, intermediates: CertificateStore,
-                          at time: Date?) async -> (chain: [Certificate]?, reasons: [String]) {
+    private func validate(
+        _ leaf: Certificate, intermediates: CertificateStore,
+        at time: Date?
+    ) async -> (chain: [Certificate]?, reasons: [String]) {
         let policy = time.map { RFC5280Policy(fixedExpiryValidationTime: $0) } ?? .withValidityCheckDisabled()
         var verifier = Verifier(rootCertificates: trustRoots.certificateStore) { policy }
         let log = DiagnosticLog()
@@ -152,8 +171,10 @@ extension CertificateAudit {
 
     /// The verifier prints whole certificates; keep only their subjects.
     static func shorten(_ reason: String) -> String {
-        guard let pattern = try? NSRegularExpression(
-            pattern: #"Certificate\(version: .*?subject: "([^"]*)".*?extensions: \[.*?\]\)"#) else { return reason }
+        guard
+            let pattern = try? NSRegularExpression(
+                pattern: #"Certificate\(version: .*?subject: "([^"]*)".*?extensions: \[.*?\]\)"#)
+        else { return reason }
         let range = NSRange(reason.startIndex..., in: reason)
         return pattern.stringByReplacingMatches(in: reason, range: range, withTemplate: "\"$1\"")
     }
@@ -161,10 +182,15 @@ extension CertificateAudit {
     func trustFindings(_ chain: ChainStructure, trust: TrustEvaluation) -> [Finding] {
         guard trust.trusted != true else { return [] }
         if trust.trusted == nil {
-            return [Finding(
-                id: ID.unverifiable, severity: .error,
-                message: "Trust is unknown: \(trust.reasons.joined(separator: "; ")). tlsmatrix does not treat a link it cannot verify as verified; CloudFront rejects an origin chain it cannot verify.",
-                fix: "Use a certificate chain with RSA (2048 bits or more) or ECDSA P-256/P-384 keys and SHA-256/384/512 signatures from a CA on Mozilla's list.")]
+            return [
+                Finding(
+                    id: ID.unverifiable, severity: .error,
+                    message:
+                        "Trust is unknown: \(trust.reasons.joined(separator: "; ")). tlsmatrix does not treat a link it cannot verify as verified; CloudFront rejects an origin chain it cannot verify.",
+                    fix:
+                        "Use a certificate chain with RSA (2048 bits or more) or ECDSA P-256/P-384 keys and SHA-256/384/512 signatures from a CA on Mozilla's list."
+                )
+            ]
         }
         // One cause, one id: a self-signed leaf is reported as such.
         if chain.leaf.parsed.isSelfSigned { return [] }
@@ -173,10 +199,15 @@ extension CertificateAudit {
         // Only a leaf whose issuer is absent is a missing intermediate; an intermediate whose issuer is
         // unknown points at a root the store lacks (or a private CA), which is a trust problem.
         if chain.path.count == 1, !top.parsed.isSelfSigned, !trustRoots.subjects.contains(top.parsed.issuer) {
-            return [Finding(
-                id: ID.missingIntermediate, severity: .error,
-                message: "The server sent only the leaf certificate \(top.label); its issuer \(top.parsed.issuer.description) is neither sent nor a root in \(storeName). CloudFront drops the connection when the intermediate certificate is missing.",
-                fix: "Send the full chain: the leaf followed by the intermediate certificate(s) your CA provides (the \"fullchain\" file), in that order.")]
+            return [
+                Finding(
+                    id: ID.missingIntermediate, severity: .error,
+                    message:
+                        "The server sent only the leaf certificate \(top.label); its issuer \(top.parsed.issuer.description) is neither sent nor a root in \(storeName). CloudFront drops the connection when the intermediate certificate is missing.",
+                    fix:
+                        "Send the full chain: the leaf followed by the intermediate certificate(s) your CA provides (the \"fullchain\" file), in that order."
+                )
+            ]
         }
         let cause: String
         if top.parsed.isSelfSigned {
@@ -187,10 +218,15 @@ extension CertificateAudit {
             cause = "no path from \(chain.leaf.label) to a root in \(storeName) could be verified"
         }
         let detail = trust.reasons.isEmpty ? "" : " Reason: " + trust.reasons.prefix(3).joined(separator: "; ") + "."
-        return [Finding(
-            id: ID.untrusted, severity: .error,
-            message: "The certificate is not trusted: \(cause).\(detail) CloudFront only accepts origin certificates from CAs on Mozilla's list.",
-            fix: "Use a certificate from a publicly trusted CA (Mozilla's list) and send its intermediates; for a private CA, pass its root with --ca-file to check the chain itself.")]
+        return [
+            Finding(
+                id: ID.untrusted, severity: .error,
+                message:
+                    "The certificate is not trusted: \(cause).\(detail) CloudFront only accepts origin certificates from CAs on Mozilla's list.",
+                fix:
+                    "Use a certificate from a publicly trusted CA (Mozilla's list) and send its intermediates; for a private CA, pass its root with --ca-file to check the chain itself."
+            )
+        ]
     }
 }
 

@@ -46,10 +46,11 @@ package struct CertificateAudit: Sendable {
         var report = prepared
         guard let structure else { return report }
         if trustRoots.isEmpty {
-            report.findings.append(Finding(
-                id: ID.trustNotChecked, severity: .error,
-                message: "Trust was not checked: the trust store holds no roots.",
-                fix: "Install the system CA bundle (ca-certificates) or pass the roots to trust with --ca-file."))
+            report.findings.append(
+                Finding(
+                    id: ID.trustNotChecked, severity: .error,
+                    message: "Trust was not checked: the trust store holds no roots.",
+                    fix: "Install the system CA bundle (ca-certificates) or pass the roots to trust with --ca-file."))
             return report
         }
         let trust = await cachedTrust(structure)
@@ -71,10 +72,11 @@ package struct CertificateAudit: Sendable {
     private func prepare(_ der: [[UInt8]], originDomain: String?, hostHeader: String?) -> (ChainReport, ChainStructure?) {
         var report = ChainReport()
         guard !der.isEmpty else {
-            report.findings.append(Finding(
-                id: ID.noCertificate, severity: .error,
-                message: "The server sent no certificate.",
-                fix: "Configure a certificate (and its intermediates) for this name on the server."))
+            report.findings.append(
+                Finding(
+                    id: ID.noCertificate, severity: .error,
+                    message: "The server sent no certificate.",
+                    fix: "Configure a certificate (and its intermediates) for this name on the server."))
             return (report, nil)
         }
         var analysed = 0
@@ -86,10 +88,12 @@ package struct CertificateAudit: Sendable {
         }
         if analysed < der.count {
             let total = der.reduce(0) { $0 + $1.count }
-            report.findings.append(Finding(
-                id: ID.chainTooLong, severity: .error,
-                message: "The server sent \(der.count) certificates (\(total) bytes); only the first \(analysed) were analysed (limits: \(Self.maxChainCertificates) certificates, \(Self.maxChainBytes / 1024) KiB). Real chains have 2–4 certificates.",
-                fix: "Send only the leaf certificate and its intermediates."))
+            report.findings.append(
+                Finding(
+                    id: ID.chainTooLong, severity: .error,
+                    message:
+                        "The server sent \(der.count) certificates (\(total) bytes); only the first \(analysed) were analysed (limits: \(Self.maxChainCertificates) certificates, \(Self.maxChainBytes / 1024) KiB). Real chains have 2–4 certificates.",
+                    fix: "Send only the leaf certificate and its intermediates."))
         }
 
         // Decode; an undecodable certificate is reported (and kept in the report by position) but left out of the analysis.
@@ -99,10 +103,12 @@ package struct CertificateAudit: Sendable {
                 sent.append(SentCertificate(position: position, parsed: try ParsedCertificate(der: bytes)))
             } catch {
                 report.undecodable.append(UndecodableCertificate(position: position, reason: "\(error)"))
-                report.findings.append(Finding(
-                    id: ID.unparseableCertificate, severity: .error,
-                    message: "Certificate #\(position + 1) of \(der.count) as sent (\(bytes.count) bytes) could not be decoded: \(error).",
-                    fix: "Send DER X.509 certificates; check the server's certificate file for corruption or a non-certificate block."))
+                report.findings.append(
+                    Finding(
+                        id: ID.unparseableCertificate, severity: .error,
+                        message:
+                            "Certificate #\(position + 1) of \(der.count) as sent (\(bytes.count) bytes) could not be decoded: \(error).",
+                        fix: "Send DER X.509 certificates; check the server's certificate file for corruption or a non-certificate block."))
             }
         }
         report.certificates = sent.map { $0.parsed.info(at: now, position: $0.position) }

@@ -42,12 +42,14 @@ extension ClientSimulation {
         let reached = "negotiates \(CloudFrontVerdict.choiceText(true, choice.version, choice.suite, choice.group))"
         if let index = report.leafIndex, index != 0 {
             if Self.verifiesDuringHandshake.contains(client.id) {
-                fail("the first certificate is not the leaf (the leaf is at position \(index + 1)): the client verifies the chain"
-                     + " on arrival and refuses the first certificate as the server's (unsuitable certificate purpose); it \(reached)")
+                fail(
+                    "the first certificate is not the leaf (the leaf is at position \(index + 1)): the client verifies the chain"
+                        + " on arrival and refuses the first certificate as the server's (unsuitable certificate purpose); it \(reached)")
                 return
             }
-            fail("the first certificate is not the leaf (the leaf is at position \(index + 1)): the key exchange is signed with"
-                 + " the leaf's key but checked with the first certificate's, so the signature fails; it \(reached)")
+            fail(
+                "the first certificate is not the leaf (the leaf is at position \(index + 1)): the key exchange is signed with"
+                    + " the leaf's key but checked with the first certificate's, so the signature fails; it \(reached)")
             return
         }
         guard !Self.nonVerifying.contains(client.id) else { return }

@@ -57,8 +57,10 @@ extension CloudFrontVerdict {
         var results: [Generation] = []
         for generation in generations.sorted() {
             guard let profile = Catalog.shared.client(id: generation.profileID) else { continue }
-            results.append(evaluate(generation, profile: profile, scan: scan, originProtocols: originProtocols,
-                                    chains: chains, hostHeader: hostHeader, presentsClientCertificate: presentsClientCertificate))
+            results.append(
+                evaluate(
+                    generation, profile: profile, scan: scan, originProtocols: originProtocols,
+                    chains: chains, hostHeader: hostHeader, presentsClientCertificate: presentsClientCertificate))
         }
         guard !results.isEmpty else {
             return evaluate(scan, originProtocols: originProtocols)  // names the missing profile
@@ -72,13 +74,16 @@ extension CloudFrontVerdict {
         }
         let answers = results.map(\.compatible)
         let compatible: Bool? = answers.contains(false) ? false : (answers.contains(nil) ? nil : true)
-        return CloudFrontVerdict(compatible: compatible, protocolVersion: lead.protocolVersion, suite: lead.suite,
-                                 group: lead.group, causes: causes, originProtocols: originProtocols, generations: results)
+        return CloudFrontVerdict(
+            compatible: compatible, protocolVersion: lead.protocolVersion, suite: lead.suite,
+            group: lead.group, causes: causes, originProtocols: originProtocols, generations: results)
     }
 
-    static func evaluate(_ generation: CloudFrontGeneration, profile: ClientProfile, scan: ScanResult,
-                         originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?,
-                         presentsClientCertificate: Bool = false) -> Generation {
+    static func evaluate(
+        _ generation: CloudFrontGeneration, profile: ClientProfile, scan: ScanResult,
+        originProtocols: [TLSVersion], chains: [ChainAnalysis], hostHeader: String?,
+        presentsClientCertificate: Bool = false
+    ) -> Generation {
         let versions = profile.versions(forOriginProtocols: originProtocols)
         let predicted = evaluate(scan, originProtocols: originProtocols, profile: profile)
         var verdict = predicted
@@ -99,19 +104,26 @@ extension CloudFrontVerdict {
                 verdict.group = observation.group
                 verdict.causes = []
                 let seen = choiceText(true, observation.protocolVersion, observation.suite, observation.group)
-                if enumerated, predicted.compatible != true || predicted.protocolVersion != observation.protocolVersion
-                    || predicted.suite != observation.suite
-                    || (predicted.group != nil && observation.group != nil && predicted.group != observation.group) {
+                if enumerated,
+                    predicted.compatible != true || predicted.protocolVersion != observation.protocolVersion
+                        || predicted.suite != observation.suite
+                        || (predicted.group != nil && observation.group != nil && predicted.group != observation.group)
+                {
                     difference = "its own ClientHello got \(seen); the matrix predicts \(prediction)"
                 }
                 if observation.protocolVersion == .sslv3, observation.extendedMasterSecret == true {
                     // RFC 7627 defines extended_master_secret for TLS 1.0 and later only; s2n-tls offers it on every new
                     // connection and follows the echo (Data/sources/reference/s2n-client-rules.md §1)
                     verdict.compatible = false
-                    verdict.causes = [Cause(
-                        id: Self.sslv3ExtendedMasterSecret,
-                        message: "The origin answered \(generation.title)'s own ClientHello with SSLv3 and echoed extended_master_secret, which RFC 7627 defines only for TLS 1.0 and later: s2n-tls then derives its keys the RFC 7627 way and the handshake fails (tlslite-ng's own key calculation aborts on it).",
-                        fix: "Enable TLS 1.0 or later on the origin and set OriginSSLProtocols to match, or make the server stop echoing extended_master_secret in SSLv3 handshakes.")]
+                    verdict.causes = [
+                        Cause(
+                            id: Self.sslv3ExtendedMasterSecret,
+                            message:
+                                "The origin answered \(generation.title)'s own ClientHello with SSLv3 and echoed extended_master_secret, which RFC 7627 defines only for TLS 1.0 and later: s2n-tls then derives its keys the RFC 7627 way and the handshake fails (tlslite-ng's own key calculation aborts on it).",
+                            fix:
+                                "Enable TLS 1.0 or later on the origin and set OriginSSLProtocols to match, or make the server stop echoing extended_master_secret in SSLv3 handshakes."
+                        )
+                    ]
                 }
             case .rejected:
                 observed = true
@@ -121,7 +133,8 @@ extension CloudFrontVerdict {
                 verdict.group = nil
                 if predicted.compatible != false {
                     if enumerated {
-                        difference = "its own ClientHello was refused (\(observation.reason ?? "refused")); the matrix predicts \(prediction)"
+                        difference =
+                            "its own ClientHello was refused (\(observation.reason ?? "refused")); the matrix predicts \(prediction)"
                     }
                     verdict.causes = [refusalCause(observation, generation: generation, prediction: prediction)]
                 }
@@ -133,8 +146,9 @@ extension CloudFrontVerdict {
             }
         }
         if scan.reachability.isReachable {
-            verdict.addCertificateCauses(from: chains, sni: scan.serverName, hostHeader: hostHeader,
-                                         judgesChainOrder: generation.isDocumented, leafMustBeFirst: !generation.isDocumented)
+            verdict.addCertificateCauses(
+                from: chains, sni: scan.serverName, hostHeader: hostHeader,
+                judgesChainOrder: generation.isDocumented, leafMustBeFirst: !generation.isDocumented)
             // with origin mutual TLS (OriginMtlsConfig) CloudFront answers the request with its certificate
             if !presentsClientCertificate, let request = scan.findings.first(where: { $0.id == Finding.ID.clientCertificateRequested }) {
                 addClientCertificateCause(request, required: scan.clientCertificate?.required, generation: generation, to: &verdict)
@@ -144,40 +158,50 @@ extension CloudFrontVerdict {
             generation: generation, profile: profile, s2nPolicy: profile.s2nPolicy(forOriginProtocols: originProtocols),
             versions: versions, compatible: verdict.compatible, observed: observed,
             protocolVersion: verdict.protocolVersion, suite: verdict.suite, group: verdict.group, causes: verdict.causes,
-            predicted: Prediction(compatible: predicted.compatible, protocolVersion: predicted.protocolVersion,
-                                  suite: predicted.suite, group: predicted.group),
+            predicted: Prediction(
+                compatible: predicted.compatible, protocolVersion: predicted.protocolVersion,
+                suite: predicted.suite, group: predicted.group),
             observation: observation, difference: difference,
             confirmedBy: observed ? confirmations(scan, verdict.protocolVersion, verdict.suite) : [])
     }
 
-    static let mtlsFix = "Stop requesting client certificates on the origin, or configure origin mutual TLS on the CloudFront origin (OriginMtlsConfig: a client certificate with the clientAuth extended key usage, imported into ACM in us-east-1)."
+    static let mtlsFix =
+        "Stop requesting client certificates on the origin, or configure origin mutual TLS on the CloudFront origin (OriginMtlsConfig: a client certificate with the clientAuth extended key usage, imported into ACM in us-east-1)."
 
     /// An origin that asks for a client certificate. The documented client follows AWS's word: CloudFront drops the
     /// request (502). The s2n generations do what s2n-tls does: its clients default to optional client
     /// authentication and answer a request with an empty Certificate, so an optional request connects and a required
     /// one fails (Data/sources/reference/s2n-client-rules.md §3); unknown whether required: undecided.
-    static func addClientCertificateCause(_ request: Finding, required: Bool?, generation: CloudFrontGeneration,
-                                          to verdict: inout CloudFrontVerdict) {
+    static func addClientCertificateCause(
+        _ request: Finding, required: Bool?, generation: CloudFrontGeneration,
+        to verdict: inout CloudFrontVerdict
+    ) {
         if generation.isDocumented {
-            verdict.causes.append(Cause(
-                id: Finding.ID.clientCertificateRequested,
-                message: request.message + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",
-                fix: mtlsFix))
+            verdict.causes.append(
+                Cause(
+                    id: Finding.ID.clientCertificateRequested,
+                    message: request.message
+                        + " Without origin mutual TLS, CloudFront drops the request when the origin asks for a client certificate (502).",
+                    fix: mtlsFix))
             verdict.compatible = false
             return
         }
         switch required {
         case true?:
-            verdict.causes.append(Cause(
-                id: Finding.ID.clientCertificateRequested,
-                message: request.message + " s2n-tls answers with an empty Certificate, and the origin requires one: the handshake fails (502).",
-                fix: mtlsFix))
+            verdict.causes.append(
+                Cause(
+                    id: Finding.ID.clientCertificateRequested,
+                    message: request.message
+                        + " s2n-tls answers with an empty Certificate, and the origin requires one: the handshake fails (502).",
+                    fix: mtlsFix))
             verdict.compatible = false
         case nil:
-            verdict.causes.append(Cause(
-                id: Finding.ID.clientCertificateRequested,
-                message: request.message + " s2n-tls answers with an empty Certificate; whether the origin then goes on is not known (no handshake without a certificate was made).",
-                fix: "Re-run with the cross-check (it makes that handshake); " + mtlsFix))
+            verdict.causes.append(
+                Cause(
+                    id: Finding.ID.clientCertificateRequested,
+                    message: request.message
+                        + " s2n-tls answers with an empty Certificate; whether the origin then goes on is not known (no handshake without a certificate was made).",
+                    fix: "Re-run with the cross-check (it makes that handshake); " + mtlsFix))
             if verdict.compatible == true { verdict.compatible = nil }
         case false?:
             break  // connects with an empty Certificate; the scan's finding stays as the warning
@@ -187,7 +211,8 @@ extension CloudFrontVerdict {
     /// Which libraries completed a handshake with `version` and `suite` in the scan's cross-check.
     static func confirmations(_ scan: ScanResult, _ version: TLSVersion?, _ suite: UInt16?) -> [EngineKind] {
         guard let version, let suite,
-              let result = scan.protocolResult(version)?.suites.first(where: { $0.code == suite }) else { return [] }
+            let result = scan.protocolResult(version)?.suites.first(where: { $0.code == suite })
+        else { return [] }
         return result.evidence.filter { $0 != .wire }
     }
 
@@ -196,19 +221,29 @@ extension CloudFrontVerdict {
         let size = "\(observation.helloBytes)-byte"
         switch observation.result {
         case .rejected where observation.silent, .timedOut:
-            let how = observation.result == .timedOut ? "did not answer (\(observation.reason ?? "timed out"))" : "closed the connection without an alert"
-            return Cause(id: "hello-intolerance",
-                         message: "The origin \(how) when sent \(generation.title)'s own \(size) ClientHello, although the scan predicts \(prediction).",
-                         fix: "Fix the origin or the device in front of it (load balancer, firewall, IDS) so it answers large ClientHellos"
-                             + " and ones carrying supported_versions and post-quantum key shares; CloudFront returns 502 (or 504 on a timeout) otherwise.")
+            let how =
+                observation.result == .timedOut
+                ? "did not answer (\(observation.reason ?? "timed out"))" : "closed the connection without an alert"
+            return Cause(
+                id: "hello-intolerance",
+                message:
+                    "The origin \(how) when sent \(generation.title)'s own \(size) ClientHello, although the scan predicts \(prediction).",
+                fix: "Fix the origin or the device in front of it (load balancer, firewall, IDS) so it answers large ClientHellos"
+                    + " and ones carrying supported_versions and post-quantum key shares; CloudFront returns 502 (or 504 on a timeout) otherwise."
+            )
         case .rejected:
-            return Cause(id: "cloudfront-hello-refused",
-                         message: "The origin refused \(generation.title)'s own ClientHello (\(observation.reason ?? "refused")), although the scan predicts \(prediction).",
-                         fix: "Check the origin's TLS settings against this client's offer (tlsmatrix clients show \(generation.profileID)); the origin chooses differently when the full hello is sent.")
+            return Cause(
+                id: "cloudfront-hello-refused",
+                message:
+                    "The origin refused \(generation.title)'s own ClientHello (\(observation.reason ?? "refused")), although the scan predicts \(prediction).",
+                fix:
+                    "Check the origin's TLS settings against this client's offer (tlsmatrix clients show \(generation.profileID)); the origin chooses differently when the full hello is sent."
+            )
         case .failed, .accepted:
-            return Cause(id: "scan-incomplete",
-                         message: "\(generation.title)'s own ClientHello got no usable answer: \(observation.reason ?? "unknown").",
-                         fix: "Re-run the scan; if it persists, the origin breaks the protocol for this client.")
+            return Cause(
+                id: "scan-incomplete",
+                message: "\(generation.title)'s own ClientHello got no usable answer: \(observation.reason ?? "unknown").",
+                fix: "Re-run the scan; if it persists, the origin breaks the protocol for this client.")
         }
     }
 

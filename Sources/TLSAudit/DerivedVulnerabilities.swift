@@ -51,8 +51,9 @@ package struct DerivedVulnerability: Sendable, Equatable {
     static func judge(_ name: Name, _ scan: ScanResult) -> DerivedVulnerability {
         let versions = versions(of: name)
         guard scan.reachability.isReachable else {
-            return DerivedVulnerability(name: name, status: .undecided, cells: [], versions: versions,
-                                        note: scan.reachability.explanation)
+            return DerivedVulnerability(
+                name: name, status: .undecided, cells: [], versions: versions,
+                note: scan.reachability.explanation)
         }
         if name == .drown { return drown(scan) }
         var cells: [Cell] = []
@@ -74,12 +75,13 @@ package struct DerivedVulnerability: Sendable, Equatable {
         }
         cells += weakDH
         if !cells.isEmpty {
-            let note: String? = switch name {
-            case .logjam where !weakDH.isEmpty: "DH primes below 1024 bits with \(weakDH.count) accepted suite(s)"
-            case .lucky13: "CBC suites are accepted; whether the padding check leaks timing depends on the server's TLS library"
-            case .beast: "CBC with TLS 1.0 or SSL 3.0; current clients split records (1/n-1), so the attack is mitigated on their side"
-            default: nil
-            }
+            let note: String? =
+                switch name {
+                case .logjam where !weakDH.isEmpty: "DH primes below 1024 bits with \(weakDH.count) accepted suite(s)"
+                case .lucky13: "CBC suites are accepted; whether the padding check leaks timing depends on the server's TLS library"
+                case .beast: "CBC with TLS 1.0 or SSL 3.0; current clients split records (1/n-1), so the attack is mitigated on their side"
+                default: nil
+                }
             return DerivedVulnerability(name: name, status: .vulnerable, cells: cells, versions: versions, note: note)
         }
         // nothing accepted that makes it vulnerable: "not vulnerable" only if every version it concerns was measured
@@ -99,16 +101,19 @@ package struct DerivedVulnerability: Sendable, Equatable {
             }
         }
         if !undecided.isEmpty {
-            return DerivedVulnerability(name: name, status: .undecided, cells: [], versions: versions,
-                                        note: "not decided for \(list(undecided)) (timeouts or resets)")
+            return DerivedVulnerability(
+                name: name, status: .undecided, cells: [], versions: versions,
+                note: "not decided for \(list(undecided)) (timeouts or resets)")
         }
         if !notTested.isEmpty {
-            return DerivedVulnerability(name: name, status: .notTested, cells: [], versions: versions,
-                                        note: "suites of \(list(notTested)) were not enumerated")
+            return DerivedVulnerability(
+                name: name, status: .notTested, cells: [], versions: versions,
+                note: "suites of \(list(notTested)) were not enumerated")
         }
         if !unmeasuredDH.isEmpty {
-            return DerivedVulnerability(name: name, status: .undecided, cells: [], versions: versions,
-                                        note: "the DH prime size of \(unmeasuredDH.count) accepted DHE suite(s) was not seen")
+            return DerivedVulnerability(
+                name: name, status: .undecided, cells: [], versions: versions,
+                note: "the DH prime size of \(unmeasuredDH.count) accepted DHE suite(s) was not seen")
         }
         return DerivedVulnerability(name: name, status: .notVulnerable, cells: [], versions: versions, note: nil)
     }
@@ -126,8 +131,9 @@ package struct DerivedVulnerability: Sendable, Equatable {
         case false?:
             return DerivedVulnerability(name: .drown, status: .notVulnerable, cells: [], versions: [.sslv2], note: note)
         case nil:
-            return DerivedVulnerability(name: .drown, status: .undecided, cells: [], versions: [.sslv2],
-                                        note: "SSLv2 support was not decided (timeouts or resets)")
+            return DerivedVulnerability(
+                name: .drown, status: .undecided, cells: [], versions: [.sslv2],
+                note: "SSLv2 support was not decided (timeouts or resets)")
         }
     }
 

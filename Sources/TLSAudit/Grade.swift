@@ -48,7 +48,8 @@ package struct Grade: Sendable, Equatable {
         let missing = inputs.subtracting(scan.checks)
         guard !missing.isEmpty else { return nil }
         var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
-        grade.notGraded = "not measured: " + missing.sorted().map(\.rawValue).joined(separator: ", ")
+        grade.notGraded =
+            "not measured: " + missing.sorted().map(\.rawValue).joined(separator: ", ")
             + " (the scan ran --checks " + ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ",") + ")"
         return grade
     }
@@ -66,14 +67,17 @@ package struct Grade: Sendable, Equatable {
         let undecided = scan.protocols.filter(\.isUndecided)
         guard undecided.isEmpty else {
             var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
-            grade.notGraded = "not measured: " + undecided.map { proto in
-                "\(proto.version) (\(proto.note ?? "not decided"))"
-            }.joined(separator: "; ")
+            grade.notGraded =
+                "not measured: "
+                + undecided.map { proto in
+                    "\(proto.version) (\(proto.note ?? "not decided"))"
+                }.joined(separator: "; ")
             return grade
         }
         guard !supported.isEmpty else {
-            return Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
-                         caps: [Cap(rule: "no-tls", limit: .none, reason: "No protocol version was accepted, so there is nothing to rate.")])
+            return Grade(
+                letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,
+                caps: [Cap(rule: "no-tls", limit: .none, reason: "No protocol version was accepted, so there is nothing to rate.")])
         }
         let protocolScores = supported.map { protocolScore($0.version) }
         let protocolPart = ((protocolScores.max() ?? 0) + (protocolScores.min() ?? 0)) / 2
@@ -107,7 +111,9 @@ package struct Grade: Sendable, Equatable {
             cap("3des-modern", .c, "3DES is accepted with TLS 1.1 or newer (Sweet32).")
         }
         if !versions.contains(.tls12) && !versions.contains(.tls13) { cap("no-tls12", .c, "TLS 1.2 is not supported.") }
-        if versions.contains(.tls10) || versions.contains(.tls11) { cap("tls10-tls11", .b, "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).") }
+        if versions.contains(.tls10) || versions.contains(.tls11) {
+            cap("tls10-tls11", .b, "TLS 1.0 or 1.1 is accepted (deprecated by RFC 8996).")
+        }
         if !suites.contains(where: { $0.1.forwardSecrecy && $0.1.authentication != .anon }) {
             cap("no-forward-secrecy", .b, "No suite with forward secrecy is accepted.")
         }
@@ -117,9 +123,11 @@ package struct Grade: Sendable, Equatable {
         if let bits = chains.compactMap({ $0.report.leaf }).filter({ $0.keyType == "RSA" }).map(\.keyBits).min(), bits < 2048 {
             cap("rsa-key", .b, "The RSA certificate key has \(bits) bits.")
         }
-        if !findings.isDisjoint(with: [Finding.ID.untrusted, Finding.ID.selfSigned,
-                                       Finding.ID.expired, Finding.ID.notYetValid,
-                                       Finding.ID.weakSignature]) {
+        if !findings.isDisjoint(with: [
+            Finding.ID.untrusted, Finding.ID.selfSigned,
+            Finding.ID.expired, Finding.ID.notYetValid,
+            Finding.ID.weakSignature,
+        ]) {
             cap("untrusted", .t, "The certificate is not trusted (untrusted, self-signed, out of its validity dates, or SHA-1/MD5 signed).")
         }
         if findings.contains(Finding.ID.nameMismatch) { cap("name-mismatch", .m, "The certificate does not cover the origin's name.") }
@@ -128,8 +136,9 @@ package struct Grade: Sendable, Equatable {
             letter = .aMinus
             caps.append(Cap(rule: "partial-forward-secrecy", limit: .aMinus, reason: "Some accepted suites lack forward secrecy."))
         }
-        return Grade(letter: letter, score: score, protocolScore: protocolPart, keyExchangeScore: keyPart,
-                     cipherScore: cipherPart, caps: caps)
+        return Grade(
+            letter: letter, score: score, protocolScore: protocolPart, keyExchangeScore: keyPart,
+            cipherScore: cipherPart, caps: caps)
     }
 
     static func protocolScore(_ version: TLSVersion) -> Int {

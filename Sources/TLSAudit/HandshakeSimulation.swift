@@ -41,8 +41,10 @@ package enum HandshakeSimulation {
 
     /// The highest version both sides speak; then the server's pick among the client's suites
     /// (the server's order when it has one, else the client's); then, for ECDHE, a common curve.
-    package static func negotiate(client: ClientProfile, allowedVersions: [TLSVersion]? = nil,
-                                 server: ScanResult) -> Result<Choice, Failure> {
+    package static func negotiate(
+        client: ClientProfile, allowedVersions: [TLSVersion]? = nil,
+        server: ScanResult
+    ) -> Result<Choice, Failure> {
         let clientVersions = client.versions.filter { allowedVersions?.contains($0) ?? true }
         let candidates = server.protocols
             .filter { clientVersions.contains($0.version) }
@@ -50,13 +52,18 @@ package enum HandshakeSimulation {
         let anyUndecided = candidates.contains { $0.supported == nil }
         guard let version = candidates.first(where: { $0.supported == true }) else {
             if anyUndecided {
-                return .failure(Failure(reason: .undecided("whether the origin accepts \(clientVersions.map(\.rawValue).joined(separator: ", ")) is not known"), definitive: false))
+                return .failure(
+                    Failure(
+                        reason: .undecided(
+                            "whether the origin accepts \(clientVersions.map(\.rawValue).joined(separator: ", ")) is not known"),
+                        definitive: false))
             }
             return .failure(Failure(reason: .noCommonProtocol, definitive: true))
         }
         let serverOrder = version.serverPreference == true
         let accepted = version.suites.map(\.code)
-        let common: [UInt16] = serverOrder
+        let common: [UInt16] =
+            serverOrder
             ? accepted.filter(client.suites.contains)
             : client.suites.filter(accepted.contains)
         if version.version == .tls13, let code = common.first {
@@ -65,7 +72,8 @@ package enum HandshakeSimulation {
             }
             let serverOrder = groupOrder(for: .tls13, in: server)
             // no recorded key shares: the group the server picks; whether it needs a retry is not known
-            let picked: (group: UInt16, helloRetry: Bool?)? = client.keyShareGroups.isEmpty
+            let picked: (group: UInt16, helloRetry: Bool?)? =
+                client.keyShareGroups.isEmpty
                 ? pickGroup(client: client.groups, server: serverGroups, serverOrder: serverOrder).map { ($0, nil) }
                 : keyExchange(shares: client.keyShareGroups, groups: client.groups, server: serverGroups, serverOrder: serverOrder)
                     .map { ($0.group, $0.helloRetry) }
@@ -83,7 +91,8 @@ package enum HandshakeSimulation {
             guard let serverGroups, !serverGroups.isEmpty else {
                 return .success(Choice(version: version.version, suite: code, group: nil))
             }
-            if let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: groupOrder(for: version.version, in: server)) {
+            if let group = pickGroup(client: client.groups, server: serverGroups, serverOrder: groupOrder(for: version.version, in: server))
+            {
                 return .success(Choice(version: version.version, suite: code, group: group))
             }
         }
@@ -99,8 +108,10 @@ package enum HandshakeSimulation {
         switch observation.result {
         case .accepted:
             guard let version = observation.protocolVersion, let suite = observation.suite else { return nil }
-            return .success(Choice(version: version, suite: suite, group: observation.group, dhBits: observation.dhBits,
-                                   helloRetry: version == .tls13 ? observation.helloRetry : nil))
+            return .success(
+                Choice(
+                    version: version, suite: suite, group: observation.group, dhBits: observation.dhBits,
+                    helloRetry: version == .tls13 ? observation.helloRetry : nil))
         case .rejected:
             return .failure(Failure(reason: .refused(observation.reason ?? "refused"), definitive: true))
         case .timedOut, .failed:

@@ -45,9 +45,11 @@ package enum HostnameMatcher {
         var text = name.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         if text.hasSuffix(".") { text.removeLast() }
-        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
-        }))
+        return String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map { scalar in
+                    ("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar
+                }))
     }
 
     private static func matches(host: String, pattern: String) -> Bool {
@@ -55,7 +57,8 @@ package enum HostnameMatcher {
         let hostLabels = host.split(separator: ".", omittingEmptySubsequences: false)
         let patternLabels = pattern.split(separator: ".", omittingEmptySubsequences: false)
         guard hostLabels.count == patternLabels.count, !hostLabels.contains(where: \.isEmpty),
-              !patternLabels.contains(where: \.isEmpty) else { return false }
+            !patternLabels.contains(where: \.isEmpty)
+        else { return false }
         if patternLabels.first == "*" {
             // "*" must be followed by at least two labels, and may appear nowhere else.
             guard patternLabels.count >= 3, !patternLabels.dropFirst().contains(where: { $0.contains("*") }) else { return false }

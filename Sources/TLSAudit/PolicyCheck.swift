@@ -28,11 +28,12 @@ package struct PolicyCheck: Sendable {
     /// `originProtocols` (``CloudFrontVerdict``) or by any other client (``HandshakeSimulation``).
     package static func check(client: ClientProfile, policy: Policy, originProtocols: [TLSVersion]) -> PolicyCheck {
         let scan = ScanResult(policy: policy)
-        let outcome: Outcome = if client.id == ClientProfile.ID.cloudFrontOrigin {
-            .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: originProtocols, profile: client))
-        } else {
-            .simulated(HandshakeSimulation.negotiate(client: client, server: scan))
-        }
+        let outcome: Outcome =
+            if client.id == ClientProfile.ID.cloudFrontOrigin {
+                .cloudFront(CloudFrontVerdict.evaluate(scan, originProtocols: originProtocols, profile: client))
+            } else {
+                .simulated(HandshakeSimulation.negotiate(client: client, server: scan))
+            }
         return PolicyCheck(client: client, policy: policy, findings: scan.findings, outcome: outcome)
     }
 

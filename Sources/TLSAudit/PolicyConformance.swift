@@ -37,12 +37,18 @@ package struct PolicyConformance: Sendable {
             let accepted = proto.supported == true
             let allowed = policy.allows(proto.version) || (!hasSuiteList && policy.versions.isEmpty)
             if accepted && !allowed && policy.requirements?.minVersion == nil {
-                outside.append(Item(version: proto.version, suite: nil, message: "\(proto.version.rawValue) is accepted; \(policy.id) does not allow it."))
+                outside.append(
+                    Item(
+                        version: proto.version, suite: nil,
+                        message: "\(proto.version.rawValue) is accepted; \(policy.id) does not allow it."))
                 changes.append("Disable \(proto.version.rawValue).")
                 continue
             }
             if !accepted && policy.allows(proto.version) && proto.supported == false {
-                missing.append(Item(version: proto.version, suite: nil, message: "\(policy.id) includes \(proto.version.rawValue); the server refuses it."))
+                missing.append(
+                    Item(
+                        version: proto.version, suite: nil,
+                        message: "\(policy.id) includes \(proto.version.rawValue); the server refuses it."))
                 changes.append("Enable \(proto.version.rawValue).")
                 continue
             }
@@ -52,10 +58,16 @@ package struct PolicyConformance: Sendable {
             let extra = got.filter { !expected.contains($0) }
             let absent = expected.filter { !got.contains($0) }
             for code in extra {
-                outside.append(Item(version: proto.version, suite: code, message: "\(proto.version.rawValue) \(name(code)) is accepted; \(policy.id) does not include it."))
+                outside.append(
+                    Item(
+                        version: proto.version, suite: code,
+                        message: "\(proto.version.rawValue) \(name(code)) is accepted; \(policy.id) does not include it."))
             }
             for code in absent {
-                missing.append(Item(version: proto.version, suite: code, message: "\(proto.version.rawValue) \(name(code)) is in \(policy.id); the server does not accept it."))
+                missing.append(
+                    Item(
+                        version: proto.version, suite: code,
+                        message: "\(proto.version.rawValue) \(name(code)) is in \(policy.id); the server does not accept it."))
             }
             if !extra.isEmpty { changes.append("\(proto.version.rawValue): remove \(extra.map(name).joined(separator: ", ")).") }
             if !absent.isEmpty { changes.append("\(proto.version.rawValue): add \(absent.map(name).joined(separator: ", ")).") }
@@ -75,17 +87,20 @@ package struct PolicyConformance: Sendable {
                 let plain = accepted.filter { !($0.1.suite?.forwardSecrecy ?? false) }
                 if !plain.isEmpty {
                     requirements.append("\(plain.count) accepted suite(s) lack forward secrecy; \(policy.id) requires it.")
-                    changes.append("Remove non-forward-secret suites: \(Set(plain.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
+                    changes.append(
+                        "Remove non-forward-secret suites: \(Set(plain.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
                 }
             }
             let forbidden = accepted.filter { rules.forbiddenSuites.contains($0.1.code) }
             if !forbidden.isEmpty {
-                requirements.append("Forbidden suites are accepted: \(Set(forbidden.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
+                requirements.append(
+                    "Forbidden suites are accepted: \(Set(forbidden.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
             }
             if rules.noInsecureSuites == true {
                 let insecure = accepted.filter { $0.1.suite?.strength == .insecure }
                 if !insecure.isEmpty {
-                    requirements.append("Insecure suites are accepted: \(Set(insecure.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
+                    requirements.append(
+                        "Insecure suites are accepted: \(Set(insecure.map { name($0.1.code) }).sorted().joined(separator: ", ")).")
                     changes.append("Remove insecure suites (NULL, anonymous, export, RC4, DES).")
                 }
             }
@@ -94,8 +109,9 @@ package struct PolicyConformance: Sendable {
                 changes.append("Use DH parameters of at least \(minDH) bits (e.g. ffdhe\(max(minDH, 2048))).")
             }
         }
-        var result = PolicyConformance(policy: policy, outside: outside, missing: missing, requirements: requirements,
-                                       changesNeeded: changes)
+        var result = PolicyConformance(
+            policy: policy, outside: outside, missing: missing, requirements: requirements,
+            changesNeeded: changes)
         if !result.violated { result.undecided = undecidedReason(scan, hasSuiteList: hasSuiteList) }
         return result
     }

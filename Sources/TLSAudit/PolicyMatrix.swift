@@ -32,8 +32,9 @@ package struct PolicyMatrix: Sendable {
         rows = clients.map { client in
             let allowed = client.generation == nil ? nil : client.versions(forOriginProtocols: originProtocols)
             return zip(policies, servers).map { policy, server in
-                Cell(client: client, policy: policy,
-                     result: HandshakeSimulation.negotiate(client: client, allowedVersions: allowed, server: server))
+                Cell(
+                    client: client, policy: policy,
+                    result: HandshakeSimulation.negotiate(client: client, allowedVersions: allowed, server: server))
             }
         }
     }

@@ -38,9 +38,10 @@ extension ScanResult {
         let groupList = policy.groups ?? Self.defaultPolicyGroups
         groups = [.tls12, .tls13].map { GroupResult(version: $0, groups: groupList, complete: true) }
         if policy.groups == nil {
-            findings.append(Finding(
-                id: "policy-groups-assumed", severity: .info,
-                message: "Policy \(policy.id) does not document its groups; assumed x25519, secp256r1, secp384r1."))
+            findings.append(
+                Finding(
+                    id: "policy-groups-assumed", severity: .info,
+                    message: "Policy \(policy.id) does not document its groups; assumed x25519, secp256r1, secp384r1."))
         }
     }
 }

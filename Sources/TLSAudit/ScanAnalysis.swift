@@ -43,8 +43,10 @@ package struct ClientSimulation: Sendable {
     /// intermediate itself).
     package var certificateNote: String?
 
-    package init(client: ClientProfile, prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
-                observation: HelloObservation? = nil) {
+    package init(
+        client: ClientProfile, prediction: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
+        observation: HelloObservation? = nil
+    ) {
         self.client = client
         self.prediction = prediction
         self.observation = observation
@@ -67,12 +69,15 @@ package struct ClientSimulation: Sendable {
         return seen.version == guess.version && seen.suite == guess.suite
     }
 
-    static func difference(observed: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
-                           predicted: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>) -> String? {
+    static func difference(
+        observed: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>,
+        predicted: Result<HandshakeSimulation.Choice, HandshakeSimulation.Failure>
+    ) -> String? {
         switch (observed, predicted) {
         case (.success(let seen), .success(let guess)):
             let groupsDiffer = seen.group != nil && guess.group != nil && seen.group != guess.group
-            let retryDiffers = seen.version == .tls13 && guess.version == .tls13 && guess.helloRetry != nil && seen.helloRetry != guess.helloRetry
+            let retryDiffers =
+                seen.version == .tls13 && guess.version == .tls13 && guess.helloRetry != nil && seen.helloRetry != guess.helloRetry
             guard seen.version != guess.version || seen.suite != guess.suite || groupsDiffer || retryDiffers else { return nil }
             func text(_ choice: HandshakeSimulation.Choice) -> String {
                 CloudFrontVerdict.choiceText(true, choice.version, choice.suite, choice.group)
@@ -123,14 +128,16 @@ package struct ScanAnalysis: Sendable {
     package static func analyze(_ observed: ScanResult, options: AnalysisOptions) async -> ScanAnalysis {
         var scan = observed
         let domain = scan.serverName ?? scan.target.host
-        let audit = CertificateAudit(trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays,
-                                     trustCache: options.trustCache)
+        let audit = CertificateAudit(
+            trustRoots: options.trustStore ?? .empty(), now: options.now, warnDays: options.warnDays,
+            trustCache: options.trustCache)
         var chains: [ChainAnalysis] = []
         for chain in scan.certificates {
             let report = await audit.audit(chain: chain.der, originDomain: domain, hostHeader: options.hostHeader)
             chains.append(ChainAnalysis(chain: chain, report: report))
         }
-        let verdict = !scan.checks.contains(.cloudfront)
+        let verdict =
+            !scan.checks.contains(.cloudfront)
             ? CloudFrontVerdict.notTested(scan, originProtocols: options.originProtocols)
             : CloudFrontVerdict.evaluateGenerations(
                 scan, originProtocols: options.originProtocols, chains: chains, hostHeader: options.hostHeader,
@@ -139,32 +146,41 @@ package struct ScanAnalysis: Sendable {
         scan.findings.removeAll { $0.id == CloudFrontVerdict.observationDiffers }
         for generation in verdict.generations {
             guard let difference = generation.difference else { continue }
-            scan.findings.append(Finding(id: CloudFrontVerdict.observationDiffers, severity: generation.differsOnlyInGroup ? .info : .warning,
-                                         message: "\(generation.generation.title): \(difference)."))
+            scan.findings.append(
+                Finding(
+                    id: CloudFrontVerdict.observationDiffers, severity: generation.differsOnlyInGroup ? .info : .warning,
+                    message: "\(generation.generation.title): \(difference)."))
         }
         // Simulations and the grade need the whole matrix: a scan that did not measure it gets neither.
         // A profile whose own hello was sent gets what the server answered; the matrix's prediction is kept as a
         // cross-check (a matrix of sampled versions predicts nothing worth comparing).
         let enumerated = scan.protocols.allSatisfy { $0.coverage == .enumerated || $0.coverage == .notTested }
-        let simulations: [ClientSimulation] = !scan.checks.contains(.simulation) ? [] : Catalog.shared.clients.map { client in
-            var simulation = ClientSimulation(client: client, prediction: HandshakeSimulation.negotiate(client: client, server: scan),
-                                              observation: scan.reachability.isReachable ? Self.observation(of: client, in: scan) : nil)
-            simulation.judgeCertificate(chains: chains, sni: scan.serverName)
-            return simulation
-        }
+        let simulations: [ClientSimulation] =
+            !scan.checks.contains(.simulation)
+            ? []
+            : Catalog.shared.clients.map { client in
+                var simulation = ClientSimulation(
+                    client: client, prediction: HandshakeSimulation.negotiate(client: client, server: scan),
+                    observation: scan.reachability.isReachable ? Self.observation(of: client, in: scan) : nil)
+                simulation.judgeCertificate(chains: chains, sni: scan.serverName)
+                return simulation
+            }
         scan.findings.removeAll { $0.id == ClientSimulation.observationDiffers }
         for simulation in simulations where enumerated {
             guard let difference = simulation.difference else { continue }
-            scan.findings.append(Finding(id: ClientSimulation.observationDiffers, severity: simulation.differsOnlyInGroup ? .info : .warning,
-                                         message: "\(simulation.client.name) (\(simulation.client.id)): \(difference)."))
+            scan.findings.append(
+                Finding(
+                    id: ClientSimulation.observationDiffers, severity: simulation.differsOnlyInGroup ? .info : .warning,
+                    message: "\(simulation.client.name) (\(simulation.client.id)): \(difference)."))
         }
         let grade = Grade.withheld(scan) ?? Grade.rate(scan, chains: chains)
         let conformance = options.policy.map { PolicyConformance.check(scan, against: $0) }
-        return ScanAnalysis(scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
-                            simulations: simulations, grade: grade,
-                            vulnerabilities: scan.checks.contains(.suites) && scan.reachability.isReachable ? DerivedVulnerability.judge(scan) : [],
-                            policy: conformance,
-                            trustStore: audit.trustRoots.sources, options: options)
+        return ScanAnalysis(
+            scan: scan, chains: chains, cloudfront: verdict, originDomain: domain,
+            simulations: simulations, grade: grade,
+            vulnerabilities: scan.checks.contains(.suites) && scan.reachability.isReachable ? DerivedVulnerability.judge(scan) : [],
+            policy: conformance,
+            trustStore: audit.trustRoots.sources, options: options)
     }
 }
 
@@ -181,8 +197,10 @@ extension CloudFrontVerdict {
     /// chain order; a dropped connection for a missing intermediate), from the chain CloudFront would get.
     /// `judgesChainOrder`: the documented client names a chain in the wrong order as a cause; s2n builds the path
     /// from the leaf whatever the order of the rest, so its generations do not.
-    mutating func addCertificateCauses(from chains: [ChainAnalysis], sni: String?, hostHeader: String?,
-                                       judgesChainOrder: Bool = true, leafMustBeFirst: Bool = false) {
+    mutating func addCertificateCauses(
+        from chains: [ChainAnalysis], sni: String?, hostHeader: String?,
+        judgesChainOrder: Bool = true, leafMustBeFirst: Bool = false
+    ) {
         let served = chains.filter { $0.chain.sni == sni }
         guard !served.isEmpty else { return }
         var relevant = served
@@ -210,7 +228,8 @@ extension CloudFrontVerdict {
         for (findingID, causeID) in undecided {
             for analysis in relevant {
                 guard let finding = analysis.report.findings.first(where: { $0.id == findingID }),
-                      !causes.contains(where: { $0.id == causeID }) else { continue }
+                    !causes.contains(where: { $0.id == causeID })
+                else { continue }
                 causes.append(Cause(id: causeID, message: finding.message, fix: finding.fix ?? ""))
                 if compatible == true { compatible = nil }
             }
@@ -221,8 +240,10 @@ extension CloudFrontVerdict {
                 guard let finding = analysis.report.findings.first(where: { $0.id == findingID }) else { continue }
                 guard !causes.contains(where: { $0.id == causeID }) else { continue }
                 let keyNote = relevant.count > 1 ? " (\(analysis.chain.authentication) certificate)" : ""
-                causes.append(Cause(id: causeID, message: finding.message + keyNote,
-                                    fix: finding.fix ?? "Replace the certificate with one issued by a public CA for the origin's name."))
+                causes.append(
+                    Cause(
+                        id: causeID, message: finding.message + keyNote,
+                        fix: finding.fix ?? "Replace the certificate with one issued by a public CA for the origin's name."))
                 added = true
             }
         }
@@ -231,11 +252,16 @@ extension CloudFrontVerdict {
         if leafMustBeFirst, !causes.contains(where: { $0.id == Self.leafNotFirst }) {
             for analysis in relevant {
                 guard let index = analysis.report.leafIndex, index != 0, let first = analysis.report.certificates.first,
-                      let leaf = analysis.report.leaf else { continue }
-                causes.append(Cause(
-                    id: Self.leafNotFirst,
-                    message: "The origin sends \(first.commonName ?? first.subject) first and its leaf certificate \(leaf.commonName ?? leaf.subject) at position \(index + 1): s2n-tls takes the first certificate as the leaf and checks the host name and key against it, so the handshake fails (502).",
-                    fix: "Send the leaf certificate first, then its intermediates (for nginx and Apache: the leaf at the top of the certificate file)."))
+                    let leaf = analysis.report.leaf
+                else { continue }
+                causes.append(
+                    Cause(
+                        id: Self.leafNotFirst,
+                        message:
+                            "The origin sends \(first.commonName ?? first.subject) first and its leaf certificate \(leaf.commonName ?? leaf.subject) at position \(index + 1): s2n-tls takes the first certificate as the leaf and checks the host name and key against it, so the handshake fails (502).",
+                        fix:
+                            "Send the leaf certificate first, then its intermediates (for nginx and Apache: the leaf at the top of the certificate file)."
+                    ))
                 added = true
                 break
             }

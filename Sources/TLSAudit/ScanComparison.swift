@@ -28,17 +28,20 @@ package struct ScanComparison: Sendable {
 
     package var breaking: [ClientChange] { clients.filter(\.breaks) }
 
-    package static func compare(_ before: ScanResult, _ after: ScanResult,
-                               clients: [ClientProfile] = Catalog.shared.clients) -> ScanComparison {
+    package static func compare(
+        _ before: ScanResult, _ after: ScanResult,
+        clients: [ClientProfile] = Catalog.shared.clients
+    ) -> ScanComparison {
         var versions: [VersionChange] = []
         for version in TLSVersion.allCases {
             let a = before.protocolResult(version)
             let b = after.protocolResult(version)
             let aCodes = a?.suites.map(\.code) ?? []
             let bCodes = b?.suites.map(\.code) ?? []
-            let change = VersionChange(version: version, before: a?.supported, after: b?.supported,
-                                       addedSuites: bCodes.filter { !aCodes.contains($0) },
-                                       removedSuites: aCodes.filter { !bCodes.contains($0) })
+            let change = VersionChange(
+                version: version, before: a?.supported, after: b?.supported,
+                addedSuites: bCodes.filter { !aCodes.contains($0) },
+                removedSuites: aCodes.filter { !bCodes.contains($0) })
             if change.before != change.after || !change.addedSuites.isEmpty || !change.removedSuites.isEmpty {
                 versions.append(change)
             }

@@ -59,12 +59,18 @@ package struct TrustStore: Sendable {
         let candidates = environment["SSL_CERT_FILE"].map { [$0] } ?? systemBundleCandidates
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             let looked = environment["SSL_CERT_FILE"] != nil ? "SSL_CERT_FILE=\(candidates[0])" : candidates.joined(separator: ", ")
-            throw TLSMatrixError(.invalidTrustStore, "no system trust store found (looked for \(looked)); install the ca-certificates package or pass the roots to trust with --ca-file")
+            throw TLSMatrixError(
+                .invalidTrustStore,
+                "no system trust store found (looked for \(looked)); install the ca-certificates package or pass the roots to trust with --ca-file"
+            )
         }
         do {
             return try empty().adding(pemFile: path, kind: "system")
         } catch let error as TLSMatrixError {
-            throw TLSMatrixError(.invalidTrustStore, "the system trust store \(path) is unusable: \(error.reason); install the ca-certificates package or pass the roots to trust with --ca-file")
+            throw TLSMatrixError(
+                .invalidTrustStore,
+                "the system trust store \(path) is unusable: \(error.reason); install the ca-certificates package or pass the roots to trust with --ca-file"
+            )
         }
     }
 
@@ -103,8 +109,9 @@ package struct TrustStore: Sendable {
                 throw TLSMatrixError(.invalidTrustStore, "\(path) holds neither PEM certificates nor one DER certificate: \(error)")
             }
         }
-        return TrustStore(roots: roots + added, skipped: self.skipped + skipped,
-                          sources: sources + [Source(path: path, kind: kind, roots: added.count)])
+        return TrustStore(
+            roots: roots + added, skipped: self.skipped + skipped,
+            sources: sources + [Source(path: path, kind: kind, roots: added.count)])
     }
 
     /// The number of usable roots.

@@ -123,7 +123,8 @@ package struct ClientProfile: Sendable, Hashable, Codable {
         sources = try c.decodeIfPresent([String].self, forKey: .sources) ?? []
         notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
         originSslProtocols = try c.decodeIfPresent([String: TLSVersion].self, forKey: .originSslProtocols)
-        unverifiedSignatureSchemes = c.contains(.unverifiedSignatureSchemes)
+        unverifiedSignatureSchemes =
+            c.contains(.unverifiedSignatureSchemes)
             ? try c.decodeCodePoints(forKey: .unverifiedSignatureSchemes) : []
         retrieved = try c.decodeIfPresent(String.self, forKey: .retrieved)
         unverified = try c.decodeIfPresent(Bool.self, forKey: .unverified) ?? false

@@ -138,15 +138,16 @@ package struct Policy: Sendable, Hashable, Codable {
             minVersion = try c.decodeIfPresent(TLSVersion.self, forKey: .minVersion)
             forbiddenVersions = try c.decodeIfPresent([TLSVersion].self, forKey: .forbiddenVersions) ?? []
             forwardSecrecy = try c.decodeIfPresent(Bool.self, forKey: .forwardSecrecy)
-            forbiddenSuites = try c.decodeIfPresent([String].self, forKey: .forbiddenSuites).map {
-                try $0.map { text in
-                    guard let code = HexCode.parse(text) else {
-                        throw DecodingError.dataCorruptedError(
-                            forKey: .forbiddenSuites, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+            forbiddenSuites =
+                try c.decodeIfPresent([String].self, forKey: .forbiddenSuites).map {
+                    try $0.map { text in
+                        guard let code = HexCode.parse(text) else {
+                            throw DecodingError.dataCorruptedError(
+                                forKey: .forbiddenSuites, in: c, debugDescription: "not a 16-bit hex code point: \(text)")
+                        }
+                        return code
                     }
-                    return code
-                }
-            } ?? []
+                } ?? []
             noInsecureSuites = try c.decodeIfPresent(Bool.self, forKey: .noInsecureSuites)
             minRSAKeyBits = try c.decodeIfPresent(Int.self, forKey: .minRSAKeyBits)
             minDHBits = try c.decodeIfPresent(Int.self, forKey: .minDHBits)

@@ -25,40 +25,55 @@ package enum PolicyImport {
         if let list = object["PolicyDescriptions"] {
             return try classic(list, source: source)
         }
-        throw TLSMatrixError(.invalidPolicyFile,
-            "\(source): neither `aws elbv2 describe-ssl-policies` (SslPolicies) nor `aws elb describe-load-balancer-policies` (PolicyDescriptions) output")
+        throw TLSMatrixError(
+            .invalidPolicyFile,
+            "\(source): neither `aws elbv2 describe-ssl-policies` (SslPolicies) nor `aws elb describe-load-balancer-policies` (PolicyDescriptions) output"
+        )
     }
 
     static func elbv2(_ list: Any, source: String) throws(TLSMatrixError) -> [Policy] {
-        guard let entries = list as? [[String: Any]] else { throw TLSMatrixError(.invalidPolicyFile, "\(source): SslPolicies is not a list of objects") }
+        guard let entries = list as? [[String: Any]] else {
+            throw TLSMatrixError(.invalidPolicyFile, "\(source): SslPolicies is not a list of objects")
+        }
         var policies: [Policy] = []
         for (index, entry) in entries.enumerated() {
             let path = "\(source): SslPolicies[\(index)]"
             guard let name = entry["Name"] as? String, !name.isEmpty else { throw TLSMatrixError(.invalidPolicyFile, "\(path): no Name") }
-            guard let protocols = entry["SslProtocols"] as? [String] else { throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): no SslProtocols list") }
-            guard let ciphers = entry["Ciphers"] as? [[String: Any]] else { throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): no Ciphers list") }
+            guard let protocols = entry["SslProtocols"] as? [String] else {
+                throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): no SslProtocols list")
+            }
+            guard let ciphers = entry["Ciphers"] as? [[String: Any]] else {
+                throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): no Ciphers list")
+            }
             var ranked: [(priority: Int, code: UInt16)] = []
             for cipher in ciphers {
-                guard let cipherName = cipher["Name"] as? String else { throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): a cipher without Name") }
+                guard let cipherName = cipher["Name"] as? String else {
+                    throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): a cipher without Name")
+                }
                 let priority = (cipher["Priority"] as? NSNumber)?.intValue ?? Int.max
                 ranked.append((priority, try code(of: cipherName, in: "\(path) (\(name))")))
             }
             let types = (entry["SupportedLoadBalancerTypes"] as? [String]) ?? []
-            policies.append(Policy(
-                id: name, name: name, family: "elb", versions: try versions(protocols, in: "\(path) (\(name))"),
-                suites: ranked.sorted { $0.priority < $1.priority }.map(\.code), serverPreference: true,
-                notes: types.isEmpty ? [] : ["SupportedLoadBalancerTypes: " + types.joined(separator: ", ")],
-                sources: ["\(importedPrefix)\(source) (aws elbv2 describe-ssl-policies)"]))
+            policies.append(
+                Policy(
+                    id: name, name: name, family: "elb", versions: try versions(protocols, in: "\(path) (\(name))"),
+                    suites: ranked.sorted { $0.priority < $1.priority }.map(\.code), serverPreference: true,
+                    notes: types.isEmpty ? [] : ["SupportedLoadBalancerTypes: " + types.joined(separator: ", ")],
+                    sources: ["\(importedPrefix)\(source) (aws elbv2 describe-ssl-policies)"]))
         }
         return policies
     }
 
     static func classic(_ list: Any, source: String) throws(TLSMatrixError) -> [Policy] {
-        guard let entries = list as? [[String: Any]] else { throw TLSMatrixError(.invalidPolicyFile, "\(source): PolicyDescriptions is not a list of objects") }
+        guard let entries = list as? [[String: Any]] else {
+            throw TLSMatrixError(.invalidPolicyFile, "\(source): PolicyDescriptions is not a list of objects")
+        }
         var policies: [Policy] = []
         for (index, entry) in entries.enumerated() {
             let path = "\(source): PolicyDescriptions[\(index)]"
-            guard let name = entry["PolicyName"] as? String, !name.isEmpty else { throw TLSMatrixError(.invalidPolicyFile, "\(path): no PolicyName") }
+            guard let name = entry["PolicyName"] as? String, !name.isEmpty else {
+                throw TLSMatrixError(.invalidPolicyFile, "\(path): no PolicyName")
+            }
             guard (entry["PolicyTypeName"] as? String) == "SSLNegotiationPolicyType" else { continue }
             guard let attributes = entry["PolicyAttributeDescriptions"] as? [[String: Any]] else {
                 throw TLSMatrixError(.invalidPolicyFile, "\(path) (\(name)): no PolicyAttributeDescriptions")
@@ -79,10 +94,11 @@ package enum PolicyImport {
                     suites.append(try code(of: key, in: "\(path) (\(name))"))
                 }
             }
-            policies.append(Policy(
-                id: name, name: name, family: "elb-classic", versions: try versions(protocols, in: "\(path) (\(name))"),
-                suites: suites, serverPreference: serverOrder,
-                sources: ["\(importedPrefix)\(source) (aws elb describe-load-balancer-policies)"]))
+            policies.append(
+                Policy(
+                    id: name, name: name, family: "elb-classic", versions: try versions(protocols, in: "\(path) (\(name))"),
+                    suites: suites, serverPreference: serverOrder,
+                    sources: ["\(importedPrefix)\(source) (aws elb describe-load-balancer-policies)"]))
         }
         return policies
     }
@@ -97,7 +113,9 @@ package enum PolicyImport {
     static func versions(_ names: [String], in place: String) throws(TLSMatrixError) -> [TLSVersion] {
         var versions: [TLSVersion] = []
         for name in names {
-            guard let version = TLSVersion(name: name) else { throw TLSMatrixError(.invalidPolicyFile, "\(place): unknown protocol '\(name)'") }
+            guard let version = TLSVersion(name: name) else {
+                throw TLSMatrixError(.invalidPolicyFile, "\(place): unknown protocol '\(name)'")
+            }
             if !versions.contains(version) { versions.append(version) }
         }
         return versions.sorted()

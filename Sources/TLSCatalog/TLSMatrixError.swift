@@ -117,7 +117,7 @@ extension TLSMatrixError {
         package var exitStatus: Int32 {
             switch backing {
             case .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore, .invalidCertificate,
-                 .invalidSavedReport, .invalidPolicyFile, .invalidDistribution:
+                .invalidSavedReport, .invalidPolicyFile, .invalidDistribution:
                 ExitStatusValue.input
             case .nameNotResolved, .nameResolutionTimedOut:
                 ExitStatusValue.incomplete

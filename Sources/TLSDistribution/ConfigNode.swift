@@ -83,7 +83,8 @@ indirect enum ConfigNode: Sendable, Hashable {
         guard let tree = ConfigNode(yaml: node, budget: &budget, depth: 0, path: "", map: &map) else {
             throw TLSMatrixError(
                 .invalidDistribution,
-                "\(file): the YAML expands to more than \(YAMLBudget.maxNodes) values or nests deeper than \(YAMLBudget.maxDepth) levels (aliases of aliases?); not read")
+                "\(file): the YAML expands to more than \(YAMLBudget.maxNodes) values or nests deeper than \(YAMLBudget.maxDepth) levels (aliases of aliases?); not read"
+            )
         }
         return (tree, map ?? SourceMap())
     }
@@ -140,7 +141,9 @@ indirect enum ConfigNode: Sendable, Hashable {
             for (index, item) in sequence.enumerated() {
                 let itemPath = Self.tagged(path, node) + "[\(index)]"
                 if map != nil, let mark = item.mark { map?.record(itemPath, line: mark.line, column: mark.column) }
-                guard let converted = ConfigNode(yaml: item, budget: &budget, depth: depth + 1, path: itemPath, map: &map) else { return nil }
+                guard let converted = ConfigNode(yaml: item, budget: &budget, depth: depth + 1, path: itemPath, map: &map) else {
+                    return nil
+                }
                 items.append(converted)
             }
             plain = .array(items)
@@ -156,7 +159,9 @@ indirect enum ConfigNode: Sendable, Hashable {
                 let base = Self.tagged(path, node)
                 let valuePath = base.isEmpty ? name ?? "" : base + "." + (name ?? "")
                 if map != nil, let mark = key.mark { map?.record(valuePath, line: mark.line, column: mark.column) }
-                guard let converted = ConfigNode(yaml: value, budget: &budget, depth: depth + 1, path: valuePath, map: &map) else { return nil }
+                guard let converted = ConfigNode(yaml: value, budget: &budget, depth: depth + 1, path: valuePath, map: &map) else {
+                    return nil
+                }
                 pairs.append((key: name ?? "", value: converted))
             }
             plain = .object(pairs)

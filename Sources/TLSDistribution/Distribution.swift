@@ -210,8 +210,10 @@ package struct Behavior: Sendable, Hashable, Codable {
 
     package static let defaultPattern = "Default (*)"
 
-    package init(pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String,
-                targetPosition: Int? = nil) {
+    package init(
+        pathPattern: String, targetOriginId: String, forwardsHost: Bool?, why: String, path: String,
+        targetPosition: Int? = nil
+    ) {
         self.pathPattern = pathPattern
         self.targetOriginId = targetOriginId
         self.targetPosition = targetPosition

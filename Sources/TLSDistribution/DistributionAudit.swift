@@ -184,8 +184,9 @@ package struct CauseEntry: Codable, Sendable, Equatable {
 
     package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        cause = Cause(id: try container.decode(String.self, forKey: .id), message: try container.decode(String.self, forKey: .message),
-                      fix: try container.decode(String.self, forKey: .fix))
+        cause = Cause(
+            id: try container.decode(String.self, forKey: .id), message: try container.decode(String.self, forKey: .message),
+            fix: try container.decode(String.self, forKey: .fix))
         path = try container.decode(String.self, forKey: .path)
         generations = try container.decode([String].self, forKey: .generations)
         // always written, as null when the cause is about no alias
@@ -238,36 +239,42 @@ package struct AliasCertificate: Sendable {
 /// Judges a distribution from its file, its offline findings and what happened to each origin.
 package enum DistributionAudit {
     /// The entry for `distribution`. `outcomes` is keyed by origin id; an origin without one is not audited.
-    package static func audit<Scan>(_ distribution: Distribution, outcomes: [String: OriginOutcome],
-                                    findings: [Finding], embedding: Scan.Type) -> DistributionAuditEntry<Scan> {
+    package static func audit<Scan>(
+        _ distribution: Distribution, outcomes: [String: OriginOutcome],
+        findings: [Finding], embedding: Scan.Type
+    ) -> DistributionAuditEntry<Scan> {
         let aliases = distribution.aliases.compactMap(\.resolved)
         let origins = zip(distribution.origins, DistributionChecks.routing(of: distribution)).map { origin, route in
             // behaviours whose origin request policy tlsmatrix cannot read may forward Host
-            entry(origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
-                  host: route.hostBehaviors.isEmpty ? .unknown(route.unknownBehaviors) : .forwarded(route.hostBehaviors),
-                  aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
-                  findings: findings.filter { $0.originId == origin.id }, embedding: Scan.self)
+            entry(
+                origin, outcome: outcomes[origin.id] ?? .unresolved("not audited"), route: route,
+                host: route.hostBehaviors.isEmpty ? .unknown(route.unknownBehaviors) : .forwarded(route.hostBehaviors),
+                aliases: aliases, hasAliases: !distribution.aliases.isEmpty,
+                findings: findings.filter { $0.originId == origin.id }, embedding: Scan.self)
         }
         var causes: [CauseEntry] = []
         var notes: [CauseEntry] = []
         for finding in findings where !distribution.origins.contains(where: { $0.id == finding.originId }) {
-            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
-                              generations: finding.generation.map { [$0.rawValue] } ?? [])
+            let cause = CauseEntry(
+                id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
+                generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { causes.append(cause) } else { notes.append(cause) }
         }
         var status = AuditStatus.combine(origins.map { Self.status($0) } + (causes.isEmpty ? [] : [.failed]))
         // An alias that cannot be resolved cannot be checked against forwarded Host: the audit is incomplete.
         if status < .incomplete, origins.contains(where: { $0.forwardsHost == true }),
-           distribution.aliases.contains(where: { $0.resolved == nil }) {
+            distribution.aliases.contains(where: { $0.resolved == nil })
+        {
             status = .incomplete
         }
         let unresolvedAliases = distribution.aliases.compactMap { alias -> Unresolved? in
             guard case let .unresolved(expression, path) = alias else { return nil }
             return Unresolved(expression: expression, path: path)
         }
-        return DistributionAuditEntry(name: distribution.name, file: distribution.sourceFile, path: distribution.path,
-                                 aliases: aliases, unresolvedAliases: unresolvedAliases, status: status, origins: origins,
-                                 causes: causes, notes: notes, unresolved: distribution.unresolved)
+        return DistributionAuditEntry(
+            name: distribution.name, file: distribution.sourceFile, path: distribution.path,
+            aliases: aliases, unresolvedAliases: unresolvedAliases, status: status, origins: origins,
+            causes: causes, notes: notes, unresolved: distribution.unresolved)
     }
 
     /// An origin's status: an error cause fails it whatever its outcome says (✗ never stands beside a pass).
@@ -294,9 +301,11 @@ package enum DistributionAudit {
         }
     }
 
-    static func entry<Scan>(_ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
-                            host: HostForwarding, aliases: [String], hasAliases: Bool,
-                            findings: [Finding], embedding: Scan.Type) -> OriginAuditEntry<Scan> {
+    static func entry<Scan>(
+        _ origin: Origin, outcome: OriginOutcome, route: OriginRouting,
+        host: HostForwarding, aliases: [String], hasAliases: Bool,
+        findings: [Finding], embedding: Scan.Type
+    ) -> OriginAuditEntry<Scan> {
         let hostBehaviors = host.behaviors
         var item = OriginAuditEntry<Scan>(
             id: origin.id, domain: origin.domain.resolved, path: origin.path, kind: kindName(origin.kind),
@@ -310,16 +319,18 @@ package enum DistributionAudit {
             address: nil, addressFrom: nil, outcome: .connects, reason: nil, generations: [], aliases: [], http: nil,
             causes: [], notes: [], scan: nil, aliasConnections: 0)
         for finding in findings {
-            let cause = CauseEntry(id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
-                              generations: finding.generation.map { [$0.rawValue] } ?? [])
+            let cause = CauseEntry(
+                id: finding.id, message: finding.message, fix: finding.fix ?? "", path: finding.path ?? "",
+                generations: finding.generation.map { [$0.rawValue] } ?? [])
             if finding.severity == .error { item.causes.append(cause) } else { item.notes.append(cause) }
         }
         // the listener's SslPolicy judged against each generation, from the file alone
         if let balancer = origin.loadBalancer, origin.usesHTTPS, balancer.listeners.contains(where: { $0.isTLS && $0.sslPolicy != nil }) {
             item.generations = CloudFrontGeneration.allCases.map { generation in
                 let failing = item.causes.filter { $0.id == "listener-policy-incompatible" && $0.generations.contains(generation.rawValue) }
-                return GenerationVerdict(id: generation.rawValue, name: generation.title, compatible: failing.isEmpty,
-                                         protocol: nil, suite: nil, causes: failing.map(\.id), offline: true)
+                return GenerationVerdict(
+                    id: generation.rawValue, name: generation.title, compatible: failing.isEmpty,
+                    protocol: nil, suite: nil, causes: failing.map(\.id), offline: true)
             }
         }
         switch outcome {
@@ -333,7 +344,9 @@ package enum DistributionAudit {
             item.outcome = .notScanned
             item.reason = "--offline: only what the file alone decides was checked"
             if hostBehaviors.isEmpty == false {
-                item.aliases = aliases.map { AliasCheck(alias: $0, behaviors: hostBehaviors, covered: nil, names: [], detail: "not checked (--offline)") }
+                item.aliases = aliases.map {
+                    AliasCheck(alias: $0, behaviors: hostBehaviors, covered: nil, names: [], detail: "not checked (--offline)")
+                }
             }
         case let .httpOnly(check, address, from):
             item.address = address
@@ -341,11 +354,13 @@ package enum DistributionAudit {
             item.reason = "http-only: CloudFront reaches this origin over HTTP; TLS is not needed and was not scanned"
             item.http = Scan.httpPort(check)
             if !check.open {
-                item.causes.append(CauseEntry(
-                    id: "http-port-closed",
-                    message: "origin \(origin.id) is http-only but its HTTP port \(check.port) does not answer\(check.detail.map { ": \($0)" } ?? "")",
-                    fix: "open port \(check.port) to CloudFront's origin-facing addresses, or correct HTTPPort",
-                    path: origin.path))
+                item.causes.append(
+                    CauseEntry(
+                        id: "http-port-closed",
+                        message:
+                            "origin \(origin.id) is http-only but its HTTP port \(check.port) does not answer\(check.detail.map { ": \($0)" } ?? "")",
+                        fix: "open port \(check.port) to CloudFront's origin-facing addresses, or correct HTTPPort",
+                        path: origin.path))
             }
         case let .scanned(analysis, aliasCertificates, connections, from):
             fill(&item, origin: origin, analysis: analysis, from: from)
@@ -358,13 +373,16 @@ package enum DistributionAudit {
             } else if !aliasProblems.isEmpty {
                 // a failure only if those behaviours forward Host, which the file does not tell
                 item.notes += aliasProblems.map { cause in
-                    CauseEntry(id: "host-forwarding-unknown",
-                          message: "if behaviours \(hostBehaviors.joined(separator: ", ")) forward the viewer's Host (their origin request policy is not one tlsmatrix can read), CloudFront would fail: \(cause.message)",
-                          fix: cause.fix, path: cause.path, alias: cause.alias)
+                    CauseEntry(
+                        id: "host-forwarding-unknown",
+                        message:
+                            "if behaviours \(hostBehaviors.joined(separator: ", ")) forward the viewer's Host (their origin request policy is not one tlsmatrix can read), CloudFront would fail: \(cause.message)",
+                        fix: cause.fix, path: cause.path, alias: cause.alias)
                 }
                 if item.outcome != .notAudited {
                     item.outcome = .notAudited
-                    item.reason = "whether Host is forwarded to this origin cannot be told from the file, and its certificate does not cover every alias"
+                    item.reason =
+                        "whether Host is forwarded to this origin cannot be told from the file, and its certificate does not cover every alias"
                 }
             }
             if item.outcome != .notAudited, aliasCertificates.contains(where: { $0.report == nil && $0.undecided }) {
@@ -379,11 +397,12 @@ package enum DistributionAudit {
     /// The Host each group of behaviours sends to a custom origin.
     static func hostSent(_ origin: Origin, route: OriginRouting, aliases: [String], hasAliases: Bool) -> [HostHeader] {
         route.hostSent(hasAliases: hasAliases).map { group in
-            let names: [String] = switch group.host {
-            case .originDomain: origin.domain.resolved.map { [$0] } ?? []
-            case .viewerHost: aliases
-            case .cloudFrontDomain, .unknown: []
-            }
+            let names: [String] =
+                switch group.host {
+                case .originDomain: origin.domain.resolved.map { [$0] } ?? []
+                case .viewerHost: aliases
+                case .cloudFrontDomain, .unknown: []
+                }
             return HostHeader(host: group.host.rawValue, names: names, behaviors: group.behaviors)
         }
     }
@@ -399,7 +418,8 @@ package enum DistributionAudit {
         guard route.everyBehaviorForwardsHost else {
             if !route.domainBehaviors.isEmpty, !route.hostBehaviors.isEmpty || !route.unknownBehaviors.isEmpty {
                 for index in item.causes.indices where item.causes[index].id == mismatch {
-                    item.causes[index].message += " (behaviours \(route.domainBehaviors.joined(separator: ", ")) do not forward the viewer's Host, so CloudFront checks the DomainName for them)"
+                    item.causes[index].message +=
+                        " (behaviours \(route.domainBehaviors.joined(separator: ", ")) do not forward the viewer's Host, so CloudFront checks the DomainName for them)"
                 }
             }
             return
@@ -411,11 +431,14 @@ package enum DistributionAudit {
                 item.generations[index].compatible = true
             }
         }
-        item.notes.append(CauseEntry(
-            id: "domain-name-not-checked",
-            message: "every behaviour that reaches origin \(origin.id) (\(route.hostBehaviors.joined(separator: ", "))) forwards the viewer's Host, so CloudFront checks its certificate against the aliases, not against its DomainName \(origin.domain.resolved ?? ""); the scan's name mismatch for the DomainName is not a cause",
-            fix: "nothing, as long as the certificate covers every alias (see aliases); if a behaviour stops forwarding Host, the certificate must cover the DomainName",
-            path: origin.path))
+        item.notes.append(
+            CauseEntry(
+                id: "domain-name-not-checked",
+                message:
+                    "every behaviour that reaches origin \(origin.id) (\(route.hostBehaviors.joined(separator: ", "))) forwards the viewer's Host, so CloudFront checks its certificate against the aliases, not against its DomainName \(origin.domain.resolved ?? ""); the scan's name mismatch for the DomainName is not a cause",
+                fix:
+                    "nothing, as long as the certificate covers every alias (see aliases); if a behaviour stops forwarding Host, the certificate must cover the DomainName",
+                path: origin.path))
     }
 
     /// The scan's verdicts, HTTP port and causes.
@@ -427,15 +450,17 @@ package enum DistributionAudit {
         item.addressFrom = from
         let verdict = analysis.cloudfront
         item.generations = verdict.generations.map { generation in
-            GenerationVerdict(id: generation.generation.rawValue, name: generation.generation.title,
-                              compatible: generation.compatible, protocol: generation.protocolVersion?.rawValue,
-                              suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
+            GenerationVerdict(
+                id: generation.generation.rawValue, name: generation.generation.title,
+                compatible: generation.compatible, protocol: generation.protocolVersion?.rawValue,
+                suite: generation.suite.map(CodeName.suite), causes: generation.causes.map(\.id), offline: false)
         }
         // CloudFront uses the HTTP port of a match-viewer origin (an http-only one never gets here)
         if origin.protocolPolicy == .matchViewer, let http = report.httpPort { item.http = http }
         if scan.reachability.isUndecided || verdict.compatible == nil {
             item.outcome = .notAudited
-            item.reason = scan.reachability.isReachable
+            item.reason =
+                scan.reachability.isReachable
                 ? "the scan left the CloudFront verdict undecided (timeouts); see scan.undecided"
                 : scan.reachability.explanation
         }
@@ -443,10 +468,12 @@ package enum DistributionAudit {
         // OriginMtlsConfig: CloudFront presents the configured client certificate (the analysis knew), so a request
         // for one is expected; whether the origin accepts that certificate cannot be checked from here
         if origin.mtls, scan.findings.contains(where: { $0.id == Finding.ID.clientCertificateRequested }) {
-            item.notes.append(CauseEntry(
-                id: Finding.ID.clientCertificateRequested,
-                message: "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
-                fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
+            item.notes.append(
+                CauseEntry(
+                    id: Finding.ID.clientCertificateRequested,
+                    message:
+                        "the origin asks for a client certificate and the distribution configures one (OriginMtlsConfig); tlsmatrix cannot present it, so whether the origin accepts CloudFront's certificate is not checked",
+                    fix: "make sure the origin trusts the CA of the certificate in OriginMtlsConfig", path: origin.path))
         }
         var seen: [String: Int] = [:]
         for generation in verdict.generations where generation.compatible == false {
@@ -464,11 +491,13 @@ package enum DistributionAudit {
             item.causes += verdict.causes.map { CauseEntry($0, path: origin.path) }
         }
         if origin.protocolPolicy == .matchViewer, let http = scan.httpPort, !http.open {
-            item.causes.append(CauseEntry(
-                id: "http-port-closed",
-                message: "origin \(origin.id) is match-viewer: viewers on HTTP reach it on port \(http.port), which does not answer\(http.detail.map { ": \($0)" } ?? "")",
-                fix: "open port \(http.port) to CloudFront, correct HTTPPort, or use https-only",
-                path: origin.path))
+            item.causes.append(
+                CauseEntry(
+                    id: "http-port-closed",
+                    message:
+                        "origin \(origin.id) is match-viewer: viewers on HTTP reach it on port \(http.port), which does not answer\(http.detail.map { ": \($0)" } ?? "")",
+                    fix: "open port \(http.port) to CloudFront, correct HTTPPort, or use https-only",
+                    path: origin.path))
         }
     }
 
@@ -479,30 +508,37 @@ package enum DistributionAudit {
         let leaf = report.leaf
         let mismatch = report.findings.contains { $0.id == Finding.ID.nameMismatch }
         let others = report.findings.filter { $0.severity == .error && $0.id != Finding.ID.nameMismatch }
-        return AliasCheck(alias: check.alias, behaviors: behaviors, covered: leaf == nil ? nil : !mismatch,
-                          names: leaf?.dnsNames ?? [],
-                          detail: others.isEmpty ? nil : others.map(\.id).joined(separator: ", "))
+        return AliasCheck(
+            alias: check.alias, behaviors: behaviors, covered: leaf == nil ? nil : !mismatch,
+            names: leaf?.dnsNames ?? [],
+            detail: others.isEmpty ? nil : others.map(\.id).joined(separator: ", "))
     }
 
     static func aliasCauses(_ check: AliasCertificate, origin: Origin, behaviors: [String]) -> [CauseEntry] {
         let patterns = behaviors.joined(separator: ", ")
         guard let report = check.report else {
             guard !check.undecided else { return [] }
-            return [CauseEntry(
-                id: "alias-handshake-failed",
-                message: "behaviours \(patterns) forward the viewer's Host, so CloudFront sends SNI \(check.alias) to origin \(origin.id); a handshake with that SNI failed: \(check.problem ?? "no certificate")",
-                fix: "serve a certificate for \(check.alias) on the origin (or stop forwarding Host, e.g. AllViewerExceptHostHeader)",
-                path: origin.path, alias: check.alias)]
+            return [
+                CauseEntry(
+                    id: "alias-handshake-failed",
+                    message:
+                        "behaviours \(patterns) forward the viewer's Host, so CloudFront sends SNI \(check.alias) to origin \(origin.id); a handshake with that SNI failed: \(check.problem ?? "no certificate")",
+                    fix: "serve a certificate for \(check.alias) on the origin (or stop forwarding Host, e.g. AllViewerExceptHostHeader)",
+                    path: origin.path, alias: check.alias)
+            ]
         }
         var causes: [CauseEntry] = []
         if report.findings.contains(where: { $0.id == Finding.ID.nameMismatch }) {
             let leaf = report.leaf
             let names = leaf.map { $0.dnsNames.isEmpty ? ($0.commonName ?? "no name") : $0.dnsNames.joined(separator: ", ") } ?? "no name"
-            causes.append(CauseEntry(
-                id: Finding.ID.hostHeaderMismatch,
-                message: "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
-                fix: "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",
-                path: origin.path, alias: check.alias))
+            causes.append(
+                CauseEntry(
+                    id: Finding.ID.hostHeaderMismatch,
+                    message:
+                        "alias \(check.alias): behaviours \(patterns) forward the viewer's Host to origin \(origin.id), but the certificate it serves for SNI \(check.alias) covers only \(names)",
+                    fix:
+                        "add \(check.alias) to the origin certificate's subject alternative names, or stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader)",
+                    path: origin.path, alias: check.alias))
         }
         return causes
     }

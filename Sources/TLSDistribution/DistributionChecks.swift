@@ -40,8 +40,10 @@ package struct OriginRouting: Sendable, Hashable, Codable {
     /// JSON paths of the behaviours that forward Host, in the same order as ``hostBehaviors``.
     package var hostBehaviorPaths: [String]
 
-    package init(originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
-                domainBehaviors: [String] = [], originGroups: [String], hostBehaviorPaths: [String] = []) {
+    package init(
+        originId: String, behaviors: [String], hostBehaviors: [String], unknownBehaviors: [String],
+        domainBehaviors: [String] = [], originGroups: [String], hostBehaviorPaths: [String] = []
+    ) {
         self.originId = originId
         self.behaviors = behaviors
         self.hostBehaviors = hostBehaviors
@@ -128,11 +130,12 @@ package enum DistributionChecks {
             let groups = distribution.originGroups.filter { $0.members.contains(origin.id) }.map(\.id)
             let reaching = behaviors(reaching: origin, in: distribution)
             let forwarding = reaching.filter { $0.forwardsHost == true }
-            return OriginRouting(originId: origin.id, behaviors: reaching.map(\.pathPattern),
-                                 hostBehaviors: forwarding.map(\.pathPattern),
-                                 unknownBehaviors: reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern),
-                                 domainBehaviors: reaching.filter { $0.forwardsHost == false }.map(\.pathPattern),
-                                 originGroups: groups, hostBehaviorPaths: forwarding.map(\.path))
+            return OriginRouting(
+                originId: origin.id, behaviors: reaching.map(\.pathPattern),
+                hostBehaviors: forwarding.map(\.pathPattern),
+                unknownBehaviors: reaching.filter { $0.forwardsHost == nil }.map(\.pathPattern),
+                domainBehaviors: reaching.filter { $0.forwardsHost == false }.map(\.pathPattern),
+                originGroups: groups, hostBehaviorPaths: forwarding.map(\.path))
         }
     }
 
@@ -154,21 +157,28 @@ package enum DistributionChecks {
     /// every behaviour forwards Host (CloudFront checks the alias then; ``hostFindings(_:_:_:)``).
     private static func elbNameFindings(_ origin: Origin, _ routing: OriginRouting) -> [Finding] {
         guard origin.usesHTTPS, !routing.everyBehaviorForwardsHost else { return [] }
-        let isELBName: Bool = switch origin.domain {
-        case let .resolved(name): LoadBalancerKind.isELBDNSName(name)
-        case .unresolved: origin.loadBalancer != nil
-        }
+        let isELBName: Bool =
+            switch origin.domain {
+            case let .resolved(name): LoadBalancerKind.isELBDNSName(name)
+            case .unresolved: origin.loadBalancer != nil
+            }
         guard isELBName else { return [] }
         let definite = routing.checksDomainName
-        let which = definite
-            ? (routing.domainBehaviors.isEmpty ? "" : " for behaviours \(routing.domainBehaviors.joined(separator: ", ")), which do not forward the viewer's Host,")
+        let which =
+            definite
+            ? (routing.domainBehaviors.isEmpty
+                ? "" : " for behaviours \(routing.domainBehaviors.joined(separator: ", ")), which do not forward the viewer's Host,")
             : " if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) do not forward the viewer's Host (their origin request policy cannot be read),"
-        return [Finding(
-            id: "origin-is-elb-dns-name", severity: definite ? .error : .warning, originId: origin.id,
-            message: "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain)))\(which) so CloudFront checks the certificate against that name; no certificate the load balancer serves covers *.elb.amazonaws.com, so the check fails (502)",
-            fix: "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name, or forward the viewer's Host on every behaviour (origin request policy AllViewer) so the certificate is checked against the aliases",
-            path: origin.path
-        )]
+        return [
+            Finding(
+                id: "origin-is-elb-dns-name", severity: definite ? .error : .warning, originId: origin.id,
+                message:
+                    "origin \(origin.id) connects over HTTPS to the load balancer's own DNS name (\(describe(origin.domain)))\(which) so CloudFront checks the certificate against that name; no certificate the load balancer serves covers *.elb.amazonaws.com, so the check fails (502)",
+                fix:
+                    "give the load balancer a DNS name of your own (a CNAME or alias record) covered by its certificate and use it as the origin's domain name, or forward the viewer's Host on every behaviour (origin request policy AllViewer) so the certificate is checked against the aliases",
+                path: origin.path
+            )
+        ]
     }
 
     /// Host forwarded: the origin's certificate must cover every alias; without aliases the viewer's Host is the
@@ -178,32 +188,45 @@ package enum DistributionChecks {
         if distribution.aliases.isEmpty {
             if !routing.hostBehaviors.isEmpty {
                 let patterns = routing.hostBehaviors.joined(separator: ", ")
-                return [Finding(
-                    id: cloudFrontDomainHost, severity: .error, originId: origin.id,
-                    message: "behaviours \(patterns) forward the viewer's Host to origin \(origin.id), and the distribution has no aliases: viewers reach it as its *.cloudfront.net name, so CloudFront sends that Host and checks the origin's certificate against it; no certificate an origin can get covers *.cloudfront.net, so every such request fails (502)",
-                    fix: "stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader, or remove Host from the forwarded headers), or add an alias (Aliases, with a viewer certificate) that the origin's certificate covers",
-                    path: routing.hostBehaviorPaths.first ?? origin.path
-                )]
+                return [
+                    Finding(
+                        id: cloudFrontDomainHost, severity: .error, originId: origin.id,
+                        message:
+                            "behaviours \(patterns) forward the viewer's Host to origin \(origin.id), and the distribution has no aliases: viewers reach it as its *.cloudfront.net name, so CloudFront sends that Host and checks the origin's certificate against it; no certificate an origin can get covers *.cloudfront.net, so every such request fails (502)",
+                        fix:
+                            "stop forwarding Host for these behaviours (origin request policy AllViewerExceptHostHeader, or remove Host from the forwarded headers), or add an alias (Aliases, with a viewer certificate) that the origin's certificate covers",
+                        path: routing.hostBehaviorPaths.first ?? origin.path
+                    )
+                ]
             }
             if !routing.unknownBehaviors.isEmpty {
-                return [Finding(
-                    id: cloudFrontDomainHost, severity: .warning, originId: origin.id,
-                    message: "if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id) (their origin request policy cannot be read), CloudFront sends the distribution's *.cloudfront.net name, as it has no aliases, and no origin certificate covers it (502)",
-                    fix: "make sure these behaviours do not forward Host (e.g. AllViewerExceptHostHeader), or add an alias the origin's certificate covers",
-                    path: origin.path
-                )]
+                return [
+                    Finding(
+                        id: cloudFrontDomainHost, severity: .warning, originId: origin.id,
+                        message:
+                            "if behaviours \(routing.unknownBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id) (their origin request policy cannot be read), CloudFront sends the distribution's *.cloudfront.net name, as it has no aliases, and no origin certificate covers it (502)",
+                        fix:
+                            "make sure these behaviours do not forward Host (e.g. AllViewerExceptHostHeader), or add an alias the origin's certificate covers",
+                        path: origin.path
+                    )
+                ]
             }
             return []
         }
         guard !routing.hostBehaviors.isEmpty else { return [] }
         let aliases = distribution.aliases.map(describe).joined(separator: ", ")
-        let also = routing.checksDomainName ? "; behaviours \(routing.domainBehaviors.joined(separator: ", ")) send its DomainName, checked as usual" : ""
-        return [Finding(
-            id: "origin-receives-viewer-host", severity: .info, originId: origin.id,
-            message: "behaviours \(routing.hostBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases)), not its DomainName\(also)",
-            fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
-            path: origin.path
-        )]
+        let also =
+            routing.checksDomainName
+            ? "; behaviours \(routing.domainBehaviors.joined(separator: ", ")) send its DomainName, checked as usual" : ""
+        return [
+            Finding(
+                id: "origin-receives-viewer-host", severity: .info, originId: origin.id,
+                message:
+                    "behaviours \(routing.hostBehaviors.joined(separator: ", ")) forward the viewer's Host to origin \(origin.id): CloudFront checks its certificate against the alias the viewer asked for (\(aliases)), not its DomainName\(also)",
+                fix: "make sure the origin's certificate covers every alias, or stop forwarding Host (e.g. AllViewerExceptHostHeader)",
+                path: origin.path
+            )
+        ]
     }
 
     /// A behaviour reaching the origin runs an edge function that can send its requests to another origin or with
@@ -218,15 +241,19 @@ package enum DistributionChecks {
                 let what: String
                 switch (function.kind, function.eventType) {
                 case (.lambdaEdge, "origin-request"?):
-                    what = "the Lambda@Edge function \(name) runs on origin-request and can send these requests to another origin (its event's origin object) or set their Host header"
+                    what =
+                        "the Lambda@Edge function \(name) runs on origin-request and can send these requests to another origin (its event's origin object) or set their Host header"
                 case (.cloudFrontFunction, "viewer-request"?):
-                    what = "the CloudFront Function \(name) runs on viewer-request and can send these requests to another origin (cf.updateRequestOrigin); it cannot change Host"
+                    what =
+                        "the CloudFront Function \(name) runs on viewer-request and can send these requests to another origin (cf.updateRequestOrigin); it cannot change Host"
                 default:
-                    what = "the edge function \(name) has an event type that cannot be resolved; on origin-request (Lambda@Edge) or viewer-request (CloudFront Functions) it can change the origin"
+                    what =
+                        "the edge function \(name) has an event type that cannot be resolved; on origin-request (Lambda@Edge) or viewer-request (CloudFront Functions) it can change the origin"
                 }
                 return Finding(
                     id: "edge-function-may-change-origin", severity: .warning, originId: origin.id,
-                    message: "behaviour \(behavior.pathPattern) reaches origin \(origin.id), but \(what); tlsmatrix audits the origin and Host the configuration names, not those the function chooses at run time",
+                    message:
+                        "behaviour \(behavior.pathPattern) reaches origin \(origin.id), but \(what); tlsmatrix audits the origin and Host the configuration names, not those the function chooses at run time",
                     fix: "audit every origin the function can choose as well (e.g. `tlsmatrix scan` on each), with the Host it sets",
                     path: function.path)
             }
@@ -242,12 +269,14 @@ package enum DistributionChecks {
         return balancer.listeners.filter(\.isTLS).flatMap { listener -> [Finding] in
             guard let policyID = listener.sslPolicy else { return [] }
             guard let policy = Catalog.shared.policy(id: policyID) else {
-                return [Finding(
-                    id: "listener-policy-unknown", severity: .warning, originId: origin.id,
-                    message: "listener \(listener.path) of \(balancer.logicalId) uses the unknown policy \(policyID)",
-                    fix: "check the policy name; tlsmatrix knows the ELB policies listed by `tlsmatrix policies list`",
-                    path: listener.path
-                )]
+                return [
+                    Finding(
+                        id: "listener-policy-unknown", severity: .warning, originId: origin.id,
+                        message: "listener \(listener.path) of \(balancer.logicalId) uses the unknown policy \(policyID)",
+                        fix: "check the policy name; tlsmatrix knows the ELB policies listed by `tlsmatrix policies list`",
+                        path: listener.path
+                    )
+                ]
             }
             return CloudFrontGeneration.allCases.compactMap { generation in
                 guard let client = Catalog.shared.client(id: generation.profileID) else { return nil }
@@ -262,7 +291,8 @@ package enum DistributionChecks {
                 }
                 return Finding(
                     id: "listener-policy-incompatible", severity: .error, originId: origin.id,
-                    message: "listener \(listener.path) of \(balancer.logicalId) uses \(policy.id), which shares \(what) with CloudFront (\(generation.title)) under OriginSSLProtocols \(origin.originSSLProtocols.map(\.cloudFrontName).joined(separator: ", "))",
+                    message:
+                        "listener \(listener.path) of \(balancer.logicalId) uses \(policy.id), which shares \(what) with CloudFront (\(generation.title)) under OriginSSLProtocols \(origin.originSSLProtocols.map(\.cloudFrontName).joined(separator: ", "))",
                     fix: "choose an SslPolicy CloudFront can negotiate with, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06",
                     path: listener.path, generation: generation
                 )

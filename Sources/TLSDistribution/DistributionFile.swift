@@ -106,8 +106,10 @@ package enum DistributionFile {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    private static func load(path: String, parameters: [String: String], unresolvedParameters: [String: String],
-                             chain: [String]) -> DistributionFileResult {
+    private static func load(
+        path: String, parameters: [String: String], unresolvedParameters: [String: String],
+        chain: [String]
+    ) -> DistributionFileResult {
         let text: String
         do {
             let data = try readBounded(path)
@@ -120,12 +122,15 @@ package enum DistributionFile {
         } catch {
             return DistributionFileResult(file: path, error: "\(path): cannot read the file")
         }
-        return parseResult(text, file: path, parameters: parameters, unresolvedParameters: unresolvedParameters,
-                           chain: chain + [canonical(path)])
+        return parseResult(
+            text, file: path, parameters: parameters, unresolvedParameters: unresolvedParameters,
+            chain: chain + [canonical(path)])
     }
 
-    static func parseResult(_ text: String, file: String, parameters: [String: String],
-                            unresolvedParameters: [String: String] = [:], chain: [String] = []) -> DistributionFileResult {
+    static func parseResult(
+        _ text: String, file: String, parameters: [String: String],
+        unresolvedParameters: [String: String] = [:], chain: [String] = []
+    ) -> DistributionFileResult {
         var result = DistributionFileResult(file: file)
         let root: ConfigNode
         do {
@@ -155,8 +160,9 @@ package enum DistributionFile {
             result.distributions = [reader.distribution(config, name: name, file: file, path: "Distribution.DistributionConfig")]
         } else if root["Resources"]?.pairs != nil {
             result.shape = "CloudFormation template"
-            cloudFormation(root, file: file, parameters: parameters, unresolvedParameters: unresolvedParameters,
-                           chain: chain, into: &result)
+            cloudFormation(
+                root, file: file, parameters: parameters, unresolvedParameters: unresolvedParameters,
+                chain: chain, into: &result)
             if result.distributions.isEmpty, result.skipped.isEmpty, result.nestedStacks.isEmpty {
                 result.error = "\(file): CloudFormation template without a CloudFront distribution"
             }
@@ -173,7 +179,8 @@ package enum DistributionFile {
             result.distributions = [reader.distribution(root, name: name, file: file, path: "")]
         } else {
             let keys = (root.pairs ?? []).prefix(5).map(\.key).joined(separator: ", ")
-            result.error = "\(file): not a CloudFront distribution (expected get-distribution(-config) output, a DistributionConfig, a CloudFormation template or a Terraform plan JSON; top-level keys: \(keys.isEmpty ? "none" : keys))"
+            result.error =
+                "\(file): not a CloudFront distribution (expected get-distribution(-config) output, a DistributionConfig, a CloudFormation template or a Terraform plan JSON; top-level keys: \(keys.isEmpty ? "none" : keys))"
         }
         return result
     }
@@ -188,9 +195,11 @@ package enum DistributionFile {
 
     // MARK: CloudFormation
 
-    private static func cloudFormation(_ template: ConfigNode, file: String, parameters: [String: String],
-                                       unresolvedParameters: [String: String], chain: [String],
-                                       into result: inout DistributionFileResult) {
+    private static func cloudFormation(
+        _ template: ConfigNode, file: String, parameters: [String: String],
+        unresolvedParameters: [String: String], chain: [String],
+        into result: inout DistributionFileResult
+    ) {
         let resources = template["Resources"]?.pairs ?? []
         let resolver = ValueResolver(template: template, parameters: parameters, unresolvedParameters: unresolvedParameters)
         result.parameters = resolver.parameters.names
@@ -201,9 +210,10 @@ package enum DistributionFile {
         }
         func skip(_ logicalId: String, _ resource: ConfigNode) -> Bool {
             guard exists(resource) == false else { return false }
-            result.skipped.append(SkippedResource(
-                logicalId: logicalId, type: resource["Type"]?.string ?? "?", condition: resource["Condition"]?.string ?? "?",
-                file: file, path: "Resources.\(logicalId)"))
+            result.skipped.append(
+                SkippedResource(
+                    logicalId: logicalId, type: resource["Type"]?.string ?? "?", condition: resource["Condition"]?.string ?? "?",
+                    file: file, path: "Resources.\(logicalId)"))
             return true
         }
         var reader = DistributionReader(style: .cloudFormation, resolver: resolver)
@@ -223,17 +233,20 @@ package enum DistributionFile {
                 }
                 var distribution = reader.distribution(config, name: logicalId, file: file, path: path)
                 if exists(resource) == nil, let condition = resource["Condition"]?.string {
-                    distribution.unresolved.insert(Unresolved(
-                        expression: "Condition \(condition): the distribution exists only if it is true (\(resolver.conditions.whyUndecided(condition)))",
-                        path: "Resources.\(logicalId).Condition"), at: 0)
+                    distribution.unresolved.insert(
+                        Unresolved(
+                            expression:
+                                "Condition \(condition): the distribution exists only if it is true (\(resolver.conditions.whyUndecided(condition)))",
+                            path: "Resources.\(logicalId).Condition"), at: 0)
                 }
                 result.distributions.append(distribution)
             case "AWS::CloudFormation::Stack":
                 guard !skip(logicalId, resource) else { continue }
                 nestedStack(logicalId, resource, resolver: resolver, file: file, chain: chain, into: &result)
             default:
-                guard LoadBalancerKind(resourceType: resource["Type"]?.string ?? "") != nil
-                    || resource["Type"]?.string == "AWS::ElasticLoadBalancingV2::Listener"
+                guard
+                    LoadBalancerKind(resourceType: resource["Type"]?.string ?? "") != nil
+                        || resource["Type"]?.string == "AWS::ElasticLoadBalancingV2::Listener"
                 else { continue }
                 _ = skip(logicalId, resource)
             }
@@ -242,12 +255,15 @@ package enum DistributionFile {
 
     /// Follows an `AWS::CloudFormation::Stack` whose `TemplateURL` is a local file (relative to the parent's folder,
     /// as `aws cloudformation package` reads it), passing its `Parameters`; anything else is recorded, not fatal.
-    private static func nestedStack(_ logicalId: String, _ resource: ConfigNode, resolver: ValueResolver, file: String,
-                                    chain: [String], into result: inout DistributionFileResult) {
+    private static func nestedStack(
+        _ logicalId: String, _ resource: ConfigNode, resolver: ValueResolver, file: String,
+        chain: [String], into result: inout DistributionFileResult
+    ) {
         let properties = resource["Properties"]
         let urlPath = "Resources.\(logicalId).Properties.TemplateURL"
-        var stack = NestedStack(logicalId: logicalId, parentFile: file, templateURL: nil, childFile: nil, problem: nil,
-                                path: "Resources.\(logicalId)")
+        var stack = NestedStack(
+            logicalId: logicalId, parentFile: file, templateURL: nil, childFile: nil, problem: nil,
+            path: "Resources.\(logicalId)")
         defer {
             result.nestedStacks.append(stack)
             if let problem = stack.problem {
@@ -260,7 +276,9 @@ package enum DistributionFile {
             return
         }
         guard case let .resolved(text) = url else {
-            if case let .unresolved(expression, _) = url { stack.problem = "TemplateURL is \(expression), which cannot be resolved offline" }
+            if case let .unresolved(expression, _) = url {
+                stack.problem = "TemplateURL is \(expression), which cannot be resolved offline"
+            }
             return
         }
         stack.templateURL = text

@@ -29,9 +29,11 @@ package struct DistributionFileResult: Sendable {
     /// Where each value was read, per file (this file and any nested-stack child), for reports that point at lines.
     package var sourceMaps: [String: SourceMap]
 
-    package init(file: String, shape: String? = nil, distributions: [Distribution] = [], skipped: [SkippedResource] = [],
-                nestedStacks: [NestedStack] = [], unresolved: [Unresolved] = [], parameters: [String]? = nil,
-                error: String? = nil, sourceMaps: [String: SourceMap] = [:]) {
+    package init(
+        file: String, shape: String? = nil, distributions: [Distribution] = [], skipped: [SkippedResource] = [],
+        nestedStacks: [NestedStack] = [], unresolved: [Unresolved] = [], parameters: [String]? = nil,
+        error: String? = nil, sourceMaps: [String: SourceMap] = [:]
+    ) {
         self.file = file
         self.shape = shape
         self.distributions = distributions
@@ -107,7 +109,9 @@ extension DistributionFile {
             return "\(result.file) declares " + (names.isEmpty ? "no parameters" : names.joined(separator: ", "))
         }.joined(separator: "; ")
         let plural = unknown.count == 1 ? "" : "s"
-        return TLSMatrixError(.invalidDistribution,
-                              "--param: unknown parameter\(plural) \(unknown.joined(separator: ", ")): \(listing) (pseudo parameters such as AWS::Region are accepted too)")
+        return TLSMatrixError(
+            .invalidDistribution,
+            "--param: unknown parameter\(plural) \(unknown.joined(separator: ", ")): \(listing) (pseudo parameters such as AWS::Region are accepted too)"
+        )
     }
 }

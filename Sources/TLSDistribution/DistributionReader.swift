@@ -26,7 +26,9 @@ struct DistributionReader {
 
     /// The items of the list setting `key` of `container`: API lists are `{"Quantity", "Items"}` objects, as are
     /// CloudFormation's `OriginGroups` and `Members` (`wrappedInCloudFormation`); the others are plain arrays.
-    private func items(_ container: ConfigNode, _ key: String, _ path: String, wrappedInCloudFormation: Bool = false) -> [ValueResolver.Evaluated] {
+    private func items(_ container: ConfigNode, _ key: String, _ path: String, wrappedInCloudFormation: Bool = false) -> [ValueResolver
+        .Evaluated]
+    {
         let at = Self.sub(path, key)
         guard style == .api || (style == .cloudFormation && wrappedInCloudFormation) else {
             return resolver.items(container[key], at)
@@ -99,8 +101,9 @@ struct DistributionReader {
             }
         }
         if origins.isEmpty {
-            resolver.record("no origin: Origins is empty or removed (AWS::NoValue); CloudFront requires at least one origin",
-                            Self.sub(path, originsKey))
+            resolver.record(
+                "no origin: Origins is empty or removed (AWS::NoValue); CloudFront requires at least one origin",
+                Self.sub(path, originsKey))
         }
         // the same key twice: CloudFront refuses duplicate origin ids; keep both apart
         var seen: Set<String> = []
@@ -115,8 +118,10 @@ struct DistributionReader {
         switch block(config, defaultKey, path) {
         case let .present(node, at): behaviors.append(behavior(node, at, pattern: Behavior.defaultPattern))
         case let .unknown(expression, at):
-            behaviors.append(Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "(unresolved: \(expression))",
-                                      forwardsHost: nil, why: "the behaviour cannot be decided: \(expression)", path: at))
+            behaviors.append(
+                Behavior(
+                    pathPattern: Behavior.defaultPattern, targetOriginId: "(unresolved: \(expression))",
+                    forwardsHost: nil, why: "the behaviour cannot be decided: \(expression)", path: at))
         case .absent: break
         }
         let orderedKey = key("CacheBehaviors", "ordered_cache_behavior")
@@ -127,11 +132,15 @@ struct DistributionReader {
                 let pattern = resolver.value(node[patternKey], Self.sub(at, patternKey))
                 behaviors.append(behavior(node, at, pattern: pattern?.resolved ?? "(unresolved path pattern)"))
             case let .present(node, at):
-                behaviors.append(Behavior(pathPattern: "(unresolved behaviour)", targetOriginId: "(unresolved: \(node.rendered))",
-                                          forwardsHost: nil, why: "not a cache behaviour: \(node.rendered)", path: at))
+                behaviors.append(
+                    Behavior(
+                        pathPattern: "(unresolved behaviour)", targetOriginId: "(unresolved: \(node.rendered))",
+                        forwardsHost: nil, why: "not a cache behaviour: \(node.rendered)", path: at))
             case let .unknown(expression, at):
-                behaviors.append(Behavior(pathPattern: "(undecided behaviour)", targetOriginId: "(unresolved: \(expression))",
-                                          forwardsHost: nil, why: "the behaviour cannot be decided: \(expression)", path: at))
+                behaviors.append(
+                    Behavior(
+                        pathPattern: "(undecided behaviour)", targetOriginId: "(unresolved: \(expression))",
+                        forwardsHost: nil, why: "the behaviour cannot be decided: \(expression)", path: at))
             case .absent: break
             }
         }
@@ -141,16 +150,17 @@ struct DistributionReader {
         let groups: [OriginGroup] = items(config, groupsKey, path, wrappedInCloudFormation: true).compactMap { item in
             switch item {
             case let .present(node, at):
-                let members: [String] = (style == .terraform
+                let members: [String] =
+                    (style == .terraform
                     ? items(node, "member", at)
                     : items(node, "Members", at, wrappedInCloudFormation: true)).map { member in
-                    switch member {
-                    case let .present(memberNode, memberAt):
-                        identifier(memberNode, style == .terraform ? "origin_id" : "OriginId", memberAt).key
-                    case let .unknown(expression, _): "(unresolved: \(expression))"
-                    case .absent: "(none)"
+                        switch member {
+                        case let .present(memberNode, memberAt):
+                            identifier(memberNode, style == .terraform ? "origin_id" : "OriginId", memberAt).key
+                        case let .unknown(expression, _): "(unresolved: \(expression))"
+                        case .absent: "(none)"
+                        }
                     }
-                }
                 return OriginGroup(id: identifier(node, key("Id", "origin_id"), at).key, members: members)
             case let .unknown(expression, _):
                 return OriginGroup(id: "(unresolved: \(expression))", members: [])
@@ -167,8 +177,9 @@ struct DistributionReader {
     /// An origin whose existence or whole definition cannot be decided (an `Fn::If` on an undecided condition): it is
     /// kept, with a domain that cannot be resolved, so it is reported as not audited instead of disappearing.
     private func undecidedOrigin(_ expression: String, _ path: String, position: Int) -> Origin {
-        Origin(id: "(undecided origin \(position + 1))", domain: .unresolved(expression: expression, path: path), path: path,
-               declaredId: .unresolved(expression: expression, path: path), position: position)
+        Origin(
+            id: "(undecided origin \(position + 1))", domain: .unresolved(expression: expression, path: path), path: path,
+            declaredId: .unresolved(expression: expression, path: path), position: position)
     }
 
     // MARK: Origins
@@ -239,7 +250,8 @@ struct DistributionReader {
         }
 
         if style == .cloudFormation, let selected = domainNode.map({ resolver.selected($0, domainPath) }),
-           let balancer = Self.loadBalancerReference(selected) {
+            let balancer = Self.loadBalancerReference(selected)
+        {
             origin.loadBalancer = loadBalancers[balancer]
         }
         return origin
@@ -272,17 +284,20 @@ struct DistributionReader {
         origin.readTimeout = resolver.int(readNode, readPath) ?? Origin.defaultReadTimeout
         let (keepNode, keepPath) = read("OriginKeepaliveTimeout", "origin_keepalive_timeout")
         origin.keepaliveTimeout = resolver.int(keepNode, keepPath) ?? Origin.defaultKeepaliveTimeout
-        let sslKey = switch style {
-        case .api: "OriginSslProtocols"
-        case .cloudFormation: "OriginSSLProtocols"
-        case .terraform: "origin_ssl_protocols"
-        }
+        let sslKey =
+            switch style {
+            case .api: "OriginSslProtocols"
+            case .cloudFormation: "OriginSSLProtocols"
+            case .terraform: "origin_ssl_protocols"
+            }
         let names: [String] = items(custom.node, sslKey, custom.path).compactMap { item in
             guard case let .present(node, at) = item else { return nil }
             return resolver.string(node, at)
         }
         if !names.isEmpty {
-            let versions = TLSVersion.allCases.filter { version in names.contains { $0.caseInsensitiveCompare(version.cloudFrontName) == .orderedSame } }
+            let versions = TLSVersion.allCases.filter { version in
+                names.contains { $0.caseInsensitiveCompare(version.cloudFrontName) == .orderedSame }
+            }
             origin.originSSLProtocols = versions.sorted()
             origin.originSSLProtocolsDefaulted = false
         }
@@ -314,10 +329,12 @@ struct DistributionReader {
                 case let .present(association, at) where association.pairs != nil:
                     let eventKey = key("EventType", "event_type")
                     let arnKey = key(arnCamel, arnSnake)
-                    let function = resolver.value(association[arnKey], Self.sub(at, arnKey))
+                    let function =
+                        resolver.value(association[arnKey], Self.sub(at, arnKey))
                         ?? .unresolved(expression: "no \(arnKey)", path: Self.sub(at, arnKey))
-                    return EdgeFunction(kind: kind, eventType: resolver.string(association[eventKey], Self.sub(at, eventKey)),
-                                        function: function, path: at)
+                    return EdgeFunction(
+                        kind: kind, eventType: resolver.string(association[eventKey], Self.sub(at, eventKey)),
+                        function: function, path: at)
                 case let .present(other, at):
                     return EdgeFunction(kind: kind, eventType: nil, function: .unresolved(expression: other.rendered, path: at), path: at)
                 case let .unknown(expression, at):
@@ -350,7 +367,8 @@ struct DistributionReader {
     private func policy(_ node: ConfigNode, _ path: String, key policyKey: String, cache: Bool) -> (Bool?, String)? {
         let policyPath = Self.sub(path, policyKey)
         guard let policyNode = node[policyKey], policyNode != .null, policyNode.string != "",
-              resolver.isPresent(policyNode, policyPath) else { return nil }
+            resolver.isPresent(policyNode, policyPath)
+        else { return nil }
         let what = cache ? "cache policy" : "origin request policy"
         if let known = templatePolicy(resolver.selected(policyNode, policyPath), cache: cache) { return known }
         switch resolver.value(policyNode, policyPath) {
@@ -362,7 +380,11 @@ struct DistributionReader {
                 return (nil, "unknown cache policy id \(id) (its headers go to the origin too)")
             }
             if let managed = ManagedOriginRequestPolicy.named(id: id) {
-                return (managed.forwardsHost, "managed origin request policy \(managed.name)" + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from an AWS page)"))
+                return (
+                    managed.forwardsHost,
+                    "managed origin request policy \(managed.name)"
+                        + (managed.confirmedByAWS ? "" : " (ID known from public infrastructure code, not from an AWS page)")
+                )
             }
             return (nil, "unknown policy id \(id)")
         case let .unresolved(expression, _)?:
@@ -408,7 +430,9 @@ struct DistributionReader {
         guard style == .cloudFormation else { return nil }
         let logicalId = node["Ref"]?.string ?? node["Fn::GetAtt"].flatMap(ValueResolver.getAtt).flatMap { $0.1 == "Id" ? $0.0 : nil }
         let type = cache ? "AWS::CloudFront::CachePolicy" : "AWS::CloudFront::OriginRequestPolicy"
-        let configPath = cache ? ["CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "HeadersConfig"]
+        let configPath =
+            cache
+            ? ["CachePolicyConfig", "ParametersInCacheKeyAndForwardedToOrigin", "HeadersConfig"]
             : ["OriginRequestPolicyConfig", "HeadersConfig"]
         guard let logicalId, resolver.resourceType(logicalId) == type else { return nil }
         let at = (["Resources", logicalId, "Properties"] + configPath).joined(separator: ".")
@@ -426,12 +450,13 @@ struct DistributionReader {
             return name
         }
         let listsHost = names.contains { $0.caseInsensitiveCompare("Host") == .orderedSame }
-        let forwards: Bool? = switch behavior {
-        case "allViewer", "allViewerAndWhitelistCloudFront": true
-        case "whitelist": listsHost ? true : (undecided ? nil : false)
-        case "allExcept": listsHost ? false : (undecided ? nil : true)
-        default: false
-        }
+        let forwards: Bool? =
+            switch behavior {
+            case "allViewer", "allViewerAndWhitelistCloudFront": true
+            case "whitelist": listsHost ? true : (undecided ? nil : false)
+            case "allExcept": listsHost ? false : (undecided ? nil : true)
+            default: false
+            }
         return (forwards, "\(what) \(logicalId) (HeaderBehavior \(behavior))")
     }
 }

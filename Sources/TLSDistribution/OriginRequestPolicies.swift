@@ -44,7 +44,8 @@ package enum ManagedOriginRequestPolicy: String, Sendable, CaseIterable, Codable
         switch self {
         case .allViewer, .allViewerAndCloudFrontHeaders2022_06, .hostHeaderOnly: true
         case .allViewerExceptHostHeader, .corsCustomOrigin, .corsS3Origin, .elementalMediaTailorPersonalizedManifests,
-             .userAgentRefererHeaders: false
+            .userAgentRefererHeaders:
+            false
         }
     }
 

@@ -38,7 +38,7 @@ final class TemplateConditions {
         case "Fn::Equals":
             guard let items = argument.array, items.count == 2 else { return nil }
             guard let left = comparable(items[0], "\(path).Fn::Equals[0]"),
-                  let right = comparable(items[1], "\(path).Fn::Equals[1]")
+                let right = comparable(items[1], "\(path).Fn::Equals[1]")
             else { return nil }
             return left == right
         case "Fn::Not":

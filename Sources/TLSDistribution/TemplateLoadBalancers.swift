@@ -10,8 +10,10 @@
 /// Resources whose `Condition` is false are left out; an undecided one is kept (it may exist), so a missing
 /// listener is only reported when no listener that may exist serves the port.
 enum TemplateLoadBalancers {
-    static func read(_ resources: [(key: String, value: ConfigNode)], resolver: ValueResolver,
-                     exists: (ConfigNode) -> Bool?) -> [String: LinkedLoadBalancer] {
+    static func read(
+        _ resources: [(key: String, value: ConfigNode)], resolver: ValueResolver,
+        exists: (ConfigNode) -> Bool?
+    ) -> [String: LinkedLoadBalancer] {
         var balancers: [String: LinkedLoadBalancer] = [:]
         for (logicalId, resource) in resources where exists(resource) != false {
             guard let type = resource["Type"]?.string, let kind = LoadBalancerKind(resourceType: type) else { continue }
@@ -29,7 +31,7 @@ enum TemplateLoadBalancers {
             guard let arn = properties?["LoadBalancerArn"] else { continue }
             let selected = resolver.selected(arn, "\(path).LoadBalancerArn")
             guard let balancer = selected["Ref"]?.string ?? selected["Fn::GetAtt"].flatMap(ValueResolver.getAtt)?.0,
-                  balancers[balancer] != nil
+                balancers[balancer] != nil
             else { continue }
             let certificates: [Value] = resolver.items(properties?["Certificates"], "\(path).Certificates").compactMap { item in
                 switch item {
@@ -57,13 +59,13 @@ enum TemplateLoadBalancers {
         var negotiation: [(name: String, reference: String?, ports: [Int])] = []
         for item in resolver.items(properties?["Policies"], "\(path).Policies") {
             guard case let .present(policy, at) = item,
-                  resolver.string(policy["PolicyType"], "\(at).PolicyType") == "SSLNegotiationPolicyType",
-                  let name = resolver.string(policy["PolicyName"], "\(at).PolicyName")
+                resolver.string(policy["PolicyType"], "\(at).PolicyType") == "SSLNegotiationPolicyType",
+                let name = resolver.string(policy["PolicyName"], "\(at).PolicyName")
             else { continue }
             var reference: String?
             for attribute in resolver.items(policy["Attributes"], "\(at).Attributes") {
                 guard case let .present(pair, pairAt) = attribute,
-                      resolver.string(pair["Name"], "\(pairAt).Name") == "Reference-Security-Policy"
+                    resolver.string(pair["Name"], "\(pairAt).Name") == "Reference-Security-Policy"
                 else { continue }
                 reference = resolver.string(pair["Value"], "\(pairAt).Value")
             }
@@ -80,9 +82,11 @@ enum TemplateLoadBalancers {
                 guard case let .present(node, nameAt) = name else { return nil }
                 return resolver.string(node, nameAt)
             }
-            let attached = negotiation.first { names.contains($0.name) } ?? negotiation.first { policy in
-                port.map(policy.ports.contains) ?? false
-            }
+            let attached =
+                negotiation.first { names.contains($0.name) }
+                ?? negotiation.first { policy in
+                    port.map(policy.ports.contains) ?? false
+                }
             // a custom negotiation policy (no Reference-Security-Policy) is named by its own name: reported as unknown
             let sslPolicy = attached.map { $0.reference ?? $0.name } ?? names.first { Catalog.shared.policy(id: $0) != nil }
             let certificate = resolver.value(listener["SSLCertificateId"], "\(at).SSLCertificateId")

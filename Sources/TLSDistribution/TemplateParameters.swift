@@ -65,8 +65,11 @@ struct TemplateParameters {
             return .unresolved("Ref \(name)")
         }
         if Self.isList(type) {
-            return .list(text.isEmpty ? [] : text.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) })
+            return .list(
+                text.isEmpty
+                    ? []
+                    : text.split(separator: ",", omittingEmptySubsequences: false)
+                        .map { $0.trimmingCharacters(in: .whitespaces) })
         }
         return .text(text)
     }

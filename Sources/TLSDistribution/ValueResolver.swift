@@ -113,7 +113,7 @@ final class ValueResolver {
         var node = node
         for _ in 0..<Self.maxDepth {
             guard template != nil, let items = node["Fn::If"]?.array, items.count == 3, let name = items[0].string,
-                  let decided = conditions.value(of: name)
+                let decided = conditions.value(of: name)
             else { break }
             node = decided ? items[1] : items[2]
         }
@@ -142,7 +142,7 @@ final class ValueResolver {
         case .scalar, .null, .array: return .present(node, path)
         case let .object(pairs):
             guard template != nil, pairs.count == 1, let (key, argument) = pairs.first.map({ ($0.key, $0.value) }),
-                  key == "Ref" || key.hasPrefix("Fn::")
+                key == "Ref" || key.hasPrefix("Fn::")
             else { return .present(node, path) }
             guard depth < Self.maxDepth else { return .unknown(node.rendered, path) }
             depth += 1
@@ -202,7 +202,8 @@ final class ValueResolver {
             }
             return .unknown("Fn::GetAtt \(resource).\(attribute)", path)
         case "Fn::Sub":
-            let (format, variables): (String?, ConfigNode?) = argument.array.map { ($0.first?.string, $0.dropFirst().first) }
+            let (format, variables): (String?, ConfigNode?) =
+                argument.array.map { ($0.first?.string, $0.dropFirst().first) }
                 ?? (argument.string, nil)
             guard let format else { return giveUp }
             guard let text = substitute(format, variables: variables, path: path) else {
@@ -211,7 +212,7 @@ final class ValueResolver {
             return .present(.scalar(text), path)
         case "Fn::Join":
             guard let items = argument.array, items.count == 2, let delimiter = items[0].string,
-                  let parts = list(items[1], "\(path).Fn::Join[1]")
+                let parts = list(items[1], "\(path).Fn::Join[1]")
             else { return giveUp }
             var texts: [String] = []
             for (index, part) in parts.enumerated() {
@@ -221,14 +222,14 @@ final class ValueResolver {
             return .present(.scalar(texts.joined(separator: delimiter)), path)
         case "Fn::Select":
             guard let items = argument.array, items.count == 2,
-                  let index = text(items[0], "\(path).Fn::Select[0]").text.flatMap({ Int($0) }),
-                  let members = list(items[1], "\(path).Fn::Select[1]")
+                let index = text(items[0], "\(path).Fn::Select[0]").text.flatMap({ Int($0) }),
+                let members = list(items[1], "\(path).Fn::Select[1]")
             else { return giveUp }
             guard members.indices.contains(index) else { return giveUp }
             return evaluate(members[index], path)
         case "Fn::Split":
             guard let items = argument.array, items.count == 2, let delimiter = items[0].string, !delimiter.isEmpty,
-                  let source = text(items[1], "\(path).Fn::Split[1]").text
+                let source = text(items[1], "\(path).Fn::Split[1]").text
             else { return giveUp }
             let parts = source.components(separatedBy: delimiter).map(ConfigNode.scalar)
             return .present(.array(parts), path)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
@@ -86,9 +86,9 @@ final class EngineSocket {
 
         if let refusal = DescriptorHeadroom.refusal() { return .localError(refusal) }
         #if canImport(Glibc)
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let fd = socket(family, SOCK_STREAM, 0)
+            let fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return .localError(SocketErrno.localReason(errno, during: "socket")) }
         let sock = EngineSocket(fd: fd)
@@ -145,7 +145,6 @@ final class EngineSocket {
         }
     }
 
-
     /// Human text for the errno values a scanner meets (same wording as ``TCPTransport``).
     static func describe(_ code: Int32) -> String { SocketErrno.describe(code) }
 
@@ -154,13 +153,13 @@ final class EngineSocket {
 
 // The C library's `close` and `connect`, which ``EngineSocket``'s own `close()` and `connect` hide.
 #if canImport(Glibc)
-private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
-private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Glibc.connect(fd, address, length)
-}
+    private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        Glibc.connect(fd, address, length)
+    }
 #elseif canImport(Darwin)
-private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
-private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Darwin.connect(fd, address, length)
-}
+    private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        Darwin.connect(fd, address, length)
+    }
 #endif

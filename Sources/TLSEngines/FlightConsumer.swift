@@ -95,7 +95,7 @@ struct FlightConsumer: ResponseConsumer {
                 if warnings.count > Self.maxLeadingWarnings {
                     throw FlightViolation(
                         "the server sent \(warnings.count) warning alerts (\(warning.name)) and no handshake message; "
-                        + "a client gives up after \(Self.maxLeadingWarnings)")
+                            + "a client gives up after \(Self.maxLeadingWarnings)")
                 }
                 front.removeFirst(7)
             } else {
@@ -115,8 +115,8 @@ struct FlightConsumer: ResponseConsumer {
     /// ``WireEngine`` judges those.
     private func secondHello(after hrr: ServerHello) -> [UInt8]? {
         guard var hello = firstHello, hello.offersTLS13,
-              hrr.version == TLSVersion.tls13.wireValue,
-              hello.suites.contains(hrr.cipherSuite)
+            hrr.version == TLSVersion.tls13.wireValue,
+            hello.suites.contains(hrr.cipherSuite)
         else { return nil }
         if let group = hrr.keyShareGroup {
             guard hello.groups.contains(group), !sharesSent.contains(group), hello.share(for: group) != nil else { return nil }

@@ -1,8 +1,8 @@
 internal import CGnuTLS
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import TLSCatalog
 import TLSWire
@@ -103,14 +103,16 @@ enum GnuTLSBackend {
             index += 1
             let kxName = kx.rawValue == 0 ? nil : gnutls_kx_get_name(kx).map { String(cString: $0) }
             guard let cipherName = gnutls_cipher_get_name(cipher).map({ String(cString: $0) }),
-                  let macName = gnutls_mac_get_name(mac).map({ String(cString: $0) }) else { continue }
+                let macName = gnutls_mac_get_name(mac).map({ String(cString: $0) })
+            else { continue }
             if let kxName, kxName.contains("PSK") || kxName.hasPrefix("SRP") { continue }
             if kx.rawValue != 0 && kxName == nil { continue }
-            rows.append(GnuTLSSuite(
-                code: code, name: String(cString: name),
-                kx: kx.rawValue, cipher: cipher.rawValue, mac: mac.rawValue,
-                kxToken: kxName, cipherToken: cipherName, macToken: macName,
-                isTLS13: kx.rawValue == 0 && minimum == GNUTLS_TLS1_3))
+            rows.append(
+                GnuTLSSuite(
+                    code: code, name: String(cString: name),
+                    kx: kx.rawValue, cipher: cipher.rawValue, mac: mac.rawValue,
+                    kxToken: kxName, cipherToken: cipherName, macToken: macName,
+                    isTLS13: kx.rawValue == 0 && minimum == GNUTLS_TLS1_3))
         }
         return rows
     }()
@@ -233,13 +235,16 @@ extension GnuTLSBackend: TLSLibraryBackend {
         let macs = ordered(rows.map(\.macToken))
         let kxs = ordered(rows.map(\.kxToken))
         let groupTokens = offer.groups.isEmpty ? ["GROUP-ALL"] : offer.groups
-        let parts = ["NONE", "+\(offer.protocolValue)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
+        let parts =
+            ["NONE", "+\(offer.protocolValue)"] + (ciphers + macs + kxs + groupTokens).map { "+\($0)" }
             + [tail, "%COMPAT"]
         let priority = parts.joined(separator: ":")
 
         // What the ClientHello will really carry: the product of the enabled algorithms.
         let cipherSet = Set(rows.map(\.cipher)), macSet = Set(rows.map(\.mac)), kxSet = Set(rows.map(\.kx))
-        let offered = offer.table.values.filter { cipherSet.contains($0.cipher) && macSet.contains($0.mac) && ($0.isTLS13 || kxSet.contains($0.kx)) }
+        let offered = offer.table.values.filter {
+            cipherSet.contains($0.cipher) && macSet.contains($0.mac) && ($0.isTLS13 || kxSet.contains($0.kx))
+        }
         let extras = Set(offered.map(\.code)).subtracting(offer.request.suites)
         let anonymous = rows.contains { ($0.kxToken ?? "").hasPrefix("ANON") }
         return GnuTLSPlan(request: offer.request, priority: priority, extras: extras, wantsAnonymous: anonymous)
@@ -265,7 +270,9 @@ extension GnuTLSBackend: TLSLibraryBackend {
         }
 
         let certRC = gnutls_certificate_allocate_credentials(&owner.certificates)
-        guard certRC == GNUTLS_E_SUCCESS, let certificates = owner.certificates else { return localFailure("certificate credentials", certRC) }
+        guard certRC == GNUTLS_E_SUCCESS, let certificates = owner.certificates else {
+            return localFailure("certificate credentials", certRC)
+        }
         let setRC = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, UnsafeMutableRawPointer(certificates))
         guard setRC == GNUTLS_E_SUCCESS else { return localFailure("gnutls_credentials_set", setRC) }
 
@@ -287,8 +294,9 @@ extension GnuTLSBackend: TLSLibraryBackend {
     static func attach(_ owner: GnuTLSSession, to socket: EngineSocket) -> ProbeFailure? {
         let session = owner.session
         owner.budget.fd = socket.fd
-        gnutls_transport_set_ptr2(session, Unmanaged.passUnretained(owner.budget).toOpaque(),
-                                  UnsafeMutableRawPointer(bitPattern: Int(socket.fd)))
+        gnutls_transport_set_ptr2(
+            session, Unmanaged.passUnretained(owner.budget).toOpaque(),
+            UnsafeMutableRawPointer(bitPattern: Int(socket.fd)))
         gnutls_transport_set_pull_function(session, GnuTLSReadBudget.pull)
         gnutls_transport_set_pull_timeout_function(session, GnuTLSReadBudget.pullTimeout)
         // Our own deadline governs; keep GnuTLS's internal one out of the way.
@@ -302,7 +310,9 @@ extension GnuTLSBackend: TLSLibraryBackend {
         if rc == GNUTLS_E_SUCCESS { return .done }
         let budget = owner.budget
         if budget.exceeded {
-            return .ended(.rejected(.library("gnutls: the server sent more than \(budget.limit) bytes without completing the handshake; stopped reading")))
+            return .ended(
+                .rejected(
+                    .library("gnutls: the server sent more than \(budget.limit) bytes without completing the handshake; stopped reading")))
         }
         if rc == GNUTLS_E_AGAIN || rc == GNUTLS_E_INTERRUPTED {
             return .wait(writing: gnutls_record_get_direction(session) == 1)
@@ -382,24 +392,30 @@ extension GnuTLSBackend: TLSLibraryBackend {
         }
         let kxName = gnutls_kx_get_name(kx).map { String(cString: $0) } ?? ""
         let keyExchange: LibraryAgreement.KeyExchange =
-            version >= .tls13 ? .other
-            : kxName.hasPrefix("DHE") || kxName == "ANON-DH" ? .finiteField
-            : kxName.hasPrefix("ECDHE") || kxName == "ANON-ECDH" ? .elliptic
-            : .other
+            version >= .tls13
+            ? .other
+            : kxName.hasPrefix("DHE") || kxName == "ANON-DH"
+                ? .finiteField
+                : kxName.hasPrefix("ECDHE") || kxName == "ANON-ECDH"
+                    ? .elliptic
+                    : .other
         var dhBits: Int?
         if keyExchange == .finiteField {
             let bits = gnutls_dh_get_prime_bits(session)
             if bits > 0 { dhBits = Int(bits) }
         }
-        return .success(LibraryAgreement(
-            version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
-            certificates: peerCertificates(session),
-            secureRenegotiation: gnutls_safe_renegotiation_status(session) != 0))
+        return .success(
+            LibraryAgreement(
+                version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
+                certificates: peerCertificates(session),
+                secureRenegotiation: gnutls_safe_renegotiation_status(session) != 0))
     }
 
     /// The code point of the suite the server chose, which must be one that was requested.
-    private static func negotiatedSuite(_ session: gnutls_session_t, version: TLSVersion, kx: UInt32,
-                                        plan: GnuTLSPlan) -> Result<UInt16, LibraryFailure> {
+    private static func negotiatedSuite(
+        _ session: gnutls_session_t, version: TLSVersion, kx: UInt32,
+        plan: GnuTLSPlan
+    ) -> Result<UInt16, LibraryFailure> {
         let cipher = gnutls_cipher_get(session).rawValue
         let mac = gnutls_mac_get(session).rawValue
         let table = suites[version] ?? [:]
@@ -411,11 +427,17 @@ extension GnuTLSBackend: TLSLibraryBackend {
         }
         guard let suite else {
             let name = gnutls_ciphersuite_get(session).map { String(cString: $0) } ?? "?"
-            return .failure(LibraryFailure(failure: ProbeFailure(.local, "gnutls: cannot tell the code point of the negotiated suite \(name)")))
+            return .failure(
+                LibraryFailure(failure: ProbeFailure(.local, "gnutls: cannot tell the code point of the negotiated suite \(name)")))
         }
         if plan.extras.contains(suite) {
             let name = Catalog.shared.suite(code: suite)?.iana ?? CodePointFormat.hex(suite)
-            return .failure(LibraryFailure(failure: ProbeFailure(.local, "gnutls had to offer suites beyond the request (priority strings enable algorithms, not suites) and the server chose \(name) (\(CodePointFormat.hex(suite))), which was not requested")))
+            return .failure(
+                LibraryFailure(
+                    failure: ProbeFailure(
+                        .local,
+                        "gnutls had to offer suites beyond the request (priority strings enable algorithms, not suites) and the server chose \(name) (\(CodePointFormat.hex(suite))), which was not requested"
+                    )))
         }
         return .success(suite)
     }

@@ -87,12 +87,15 @@ struct LibraryOffer<Backend: TLSLibraryBackend>: Sendable {
         }
         let table = Backend.suites[request.version] ?? [:]
         if table.isEmpty {
-            return .cannot(ProbeFailure(.local, "\(name) cannot offer \(request.version): the linked \(Backend.versionText) has no \(request.version)"))
+            return .cannot(
+                ProbeFailure(.local, "\(name) cannot offer \(request.version): the linked \(Backend.versionText) has no \(request.version)")
+            )
         }
         var seen = Set<UInt16>()
         let suites = request.suites.filter { seen.insert($0).inserted }.compactMap { table[$0] }
         if suites.isEmpty {
-            return .cannot(ProbeFailure(.local, "\(name) cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
+            return .cannot(
+                ProbeFailure(.local, "\(name) cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
         }
         var groups: [String] = []
         var seenGroups = Set<UInt16>()
@@ -147,8 +150,10 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
         // engine's thread too: nothing here may block the cooperative pool.
         await EngineThread.run {
             switch LibraryOffer<Backend>.make(for: request) {
-            case .ready(let offer): run(Backend.plan(offer), endpoint: endpoint, deadlines: deadlines,
-                                        listen: request.listenAfterHandshake)
+            case .ready(let offer):
+                run(
+                    Backend.plan(offer), endpoint: endpoint, deadlines: deadlines,
+                    listen: request.listenAfterHandshake)
             case .cannot(let failure): .failed(failure)
             }
         }
@@ -182,7 +187,8 @@ enum LibraryHandshake<Backend: TLSLibraryBackend> {
             }
             // A server that sent no CertificateRequest cannot send certificate_required: no need to wait for it.
             if let listen, case .accepted(var negotiated) = outcome, Backend.certificateRequested(session) != false,
-               listenedForCertificateRequired(session, socket: socket, deadline: EngineDeadline(after: listen)) {
+                listenedForCertificateRequired(session, socket: socket, deadline: EngineDeadline(after: listen))
+            {
                 negotiated.certificateRequested = true
                 outcome = .accepted(negotiated)
             }

@@ -1,8 +1,8 @@
 internal import COpenSSL
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import TLSCatalog
 import TLSWire
@@ -56,7 +56,8 @@ enum OpenSSLBackend {
         }
     }
 
-    static let allTLS13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
+    static let allTLS13Suites =
+        "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256"
 
     /// For each version, code point → OpenSSL's own cipher name, for every suite it can offer.
     static let suites: [TLSVersion: [UInt16: String]] = {
@@ -73,7 +74,8 @@ enum OpenSSLBackend {
         defer { SSL_CTX_free(ctx) }
         SSL_CTX_set_security_level(ctx, 0)
         guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, proto) == 1,
-              COpenSSL_SSL_CTX_set_max_proto_version(ctx, proto) == 1 else { return [:] }
+            COpenSSL_SSL_CTX_set_max_proto_version(ctx, proto) == 1
+        else { return [:] }
         _ = SSL_CTX_set_cipher_list(ctx, "ALL:COMPLEMENTOFALL:@SECLEVEL=0")
         _ = SSL_CTX_set_ciphersuites(ctx, allTLS13Suites)
         guard let ssl = SSL_new(ctx) else { return [:] }
@@ -173,11 +175,14 @@ extension OpenSSLBackend: TLSLibraryBackend {
         let request = plan.request
         SSL_CTX_set_security_level(ctx, 0)
         guard COpenSSL_SSL_CTX_set_min_proto_version(ctx, plan.protocolVersion) == 1,
-              COpenSSL_SSL_CTX_set_max_proto_version(ctx, plan.protocolVersion) == 1 else {
+            COpenSSL_SSL_CTX_set_max_proto_version(ctx, plan.protocolVersion) == 1
+        else {
             return localFailure("cannot set protocol version \(request.version)")
         }
-        _ = SSL_CTX_set_options(ctx, COpenSSL_SSL_OP_NO_TICKET() | COpenSSL_SSL_OP_NO_COMPRESSION()
-            | COpenSSL_SSL_OP_LEGACY_SERVER_CONNECT())
+        _ = SSL_CTX_set_options(
+            ctx,
+            COpenSSL_SSL_OP_NO_TICKET() | COpenSSL_SSL_OP_NO_COMPRESSION()
+                | COpenSSL_SSL_OP_LEGACY_SERVER_CONNECT())
         _ = COpenSSL_SSL_CTX_disable_session_cache(ctx)
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nil)
         COpenSSL_track_certificate_request(ctx)
@@ -295,14 +300,19 @@ extension OpenSSLBackend: TLSLibraryBackend {
     private static func rejection(error: Int32, errno callErrno: Int32, bytesRead: UInt64) -> ProbeOutcome {
         let libraryText = firstError()
         if error == SSL_ERROR_ZERO_RETURN {
-            return bytesRead == 0 ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake (close_notify)"))
+            return bytesRead == 0
+                ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake (close_notify)"))
         }
         if error == SSL_ERROR_SYSCALL, libraryText == nil {
             if callErrno == ECONNRESET || callErrno == EPIPE {
-                return bytesRead == 0 ? .rejected(.reset) : .rejected(.library("openssl: connection reset during the handshake after \(bytesRead) bytes from the server"))
+                return bytesRead == 0
+                    ? .rejected(.reset)
+                    : .rejected(.library("openssl: connection reset during the handshake after \(bytesRead) bytes from the server"))
             }
             if callErrno == 0 {
-                return bytesRead == 0 ? .rejected(.closed) : .rejected(.library("openssl: the server closed the connection during the handshake after \(bytesRead) bytes"))
+                return bytesRead == 0
+                    ? .rejected(.closed)
+                    : .rejected(.library("openssl: the server closed the connection during the handshake after \(bytesRead) bytes"))
             }
             return .rejected(.library("openssl: \(EngineSocket.describe(callErrno)) during the handshake"))
         }
@@ -320,7 +330,9 @@ extension OpenSSLBackend: TLSLibraryBackend {
         let ssl = session.ssl
         let wire = UInt16(truncatingIfNeeded: SSL_version(ssl))
         guard let version = TLSVersion(wireValue: wire) else {
-            return .failure(LibraryFailure(failure: ProbeFailure(.protocolViolation, "openssl negotiated unknown version 0x\(String(wire, radix: 16))")))
+            return .failure(
+                LibraryFailure(failure: ProbeFailure(.protocolViolation, "openssl negotiated unknown version 0x\(String(wire, radix: 16))"))
+            )
         }
         guard let cipher = SSL_get_current_cipher(ssl) else {
             return .failure(LibraryFailure(failure: ProbeFailure(.local, "openssl: handshake completed without a cipher")))
@@ -328,10 +340,13 @@ extension OpenSSLBackend: TLSLibraryBackend {
         let suite = SSL_CIPHER_get_protocol_id(cipher)
         let kx = Catalog.shared.suite(code: suite)?.keyExchange ?? .null
         let keyExchange: LibraryAgreement.KeyExchange =
-            version >= .tls13 || !kx.isEphemeral ? .other
-            : kx.isFiniteFieldDH ? .finiteField
-            : kx.isEllipticCurveDH ? .elliptic
-            : .other
+            version >= .tls13 || !kx.isEphemeral
+            ? .other
+            : kx.isFiniteFieldDH
+                ? .finiteField
+                : kx.isEllipticCurveDH
+                    ? .elliptic
+                    : .other
 
         var group: UInt16?
         let nid = COpenSSL_SSL_get_negotiated_group(ssl)
@@ -354,10 +369,11 @@ extension OpenSSLBackend: TLSLibraryBackend {
                 }
             }
         }
-        return .success(LibraryAgreement(
-            version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
-            certificates: peerCertificates(ssl),
-            secureRenegotiation: COpenSSL_SSL_get_secure_renegotiation_support(ssl) != 0))
+        return .success(
+            LibraryAgreement(
+                version: version, suite: suite, group: group, dhBits: dhBits, keyExchange: keyExchange,
+                certificates: peerCertificates(ssl),
+                secureRenegotiation: COpenSSL_SSL_get_secure_renegotiation_support(ssl) != 0))
     }
 
     /// The server's certificate chain as sent, DER.

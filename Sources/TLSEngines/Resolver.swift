@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import TLSCatalog
@@ -31,15 +31,20 @@ package enum Resolver {
     /// pool has about one thread per core, so a few threads blocked there (by anyone in the process) held
     /// a 0.3 s deadline back for 30 s on a 2-core machine; a private queue is served by an overcommitting
     /// thread even then.
-    package static func addresses(of host: String, timeout: Duration = defaultTimeout,
-                                 lookup: @escaping Lookup = systemLookup) async throws -> [String] {
+    package static func addresses(
+        of host: String, timeout: Duration = defaultTimeout,
+        lookup: @escaping Lookup = systemLookup
+    ) async throws -> [String] {
         if IPAddressText.isLiteral(host) { return [host] }
         let answer = Answer()
         let (s, atto) = timeout.components
         let nanoseconds = Int(clamping: s * 1_000_000_000 + atto / 1_000_000_000)
         deadlines.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-            answer.give(.failure(TLSMatrixError(.nameResolutionTimedOut,
-                                                "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)")))
+            answer.give(
+                .failure(
+                    TLSMatrixError(
+                        .nameResolutionTimedOut,
+                        "cannot resolve host '\(host)': no answer within \(seconds(timeout)) s (--dns-timeout)")))
         }
         threads.start {
             // the deadline may have passed while this lookup waited for a thread
@@ -57,15 +62,14 @@ package enum Resolver {
         return try await answer.wait().get()
     }
 
-
     /// getaddrinfo (A and AAAA, TCP), blocking: the distinct addresses, IPv4 first.
     package static func systemLookup(_ host: String) throws -> [String] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &result)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which socket errors are about the origin and which are about the machine running the scan.
@@ -14,11 +14,11 @@ import Darwin
 package enum SocketErrno {
     /// errno values that describe this machine, not the peer.
     package static let local: Set<Int32> = [
-        EMFILE, ENFILE, ENOBUFS, ENOMEM,    // out of descriptors or memory
-        ENETUNREACH, ENETDOWN,              // no route from this host (e.g. AAAA on an IPv4-only host)
-        EADDRNOTAVAIL, EADDRINUSE,          // no usable local address or port
-        EACCES, EPERM,                      // a local firewall (netfilter) forbids the connection
-        EAFNOSUPPORT,                       // the address family is disabled here (IPv6 off)
+        EMFILE, ENFILE, ENOBUFS, ENOMEM,  // out of descriptors or memory
+        ENETUNREACH, ENETDOWN,  // no route from this host (e.g. AAAA on an IPv4-only host)
+        EADDRNOTAVAIL, EADDRINUSE,  // no usable local address or port
+        EACCES, EPERM,  // a local firewall (netfilter) forbids the connection
+        EAFNOSUPPORT,  // the address family is disabled here (IPv6 off)
     ]
 
     /// True when `code` is a problem of the scanning machine rather than of the origin.

@@ -43,8 +43,10 @@ package struct Finding: Sendable, Hashable {
     }
 
     /// A distribution's finding, found without the network.
-    package init(id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
-                 generation: CloudFrontGeneration? = nil) {
+    package init(
+        id: String, severity: Severity, originId: String, message: String, fix: String, path: String,
+        generation: CloudFrontGeneration? = nil
+    ) {
         self.init(id: id, severity: severity, message: message, fix: fix)
         self.originId = originId
         self.path = path

@@ -12,6 +12,8 @@ package protocol HandshakeEngine: Sendable {
 /// extensions, its key shares) and reports what the server picked: the observed half of a client verdict.
 package protocol HelloObserver: Sendable {
     /// One connection to `endpoint` sending `hello`; the outcome and the number of bytes the hello took.
-    func observe(_ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
-                 wantsCertificates: Bool) async -> (outcome: ProbeOutcome, helloBytes: Int)
+    func observe(
+        _ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
+        wantsCertificates: Bool
+    ) async -> (outcome: ProbeOutcome, helloBytes: Int)
 }

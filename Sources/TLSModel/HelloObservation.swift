@@ -74,7 +74,7 @@ package struct HelloObservation: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case client, versions, result, protocolVersion = "protocol", suite, group, helloRetry, reason, silent, helloBytes,
-             extendedMasterSecret, sameHelloAs, dhBits
+            extendedMasterSecret, sameHelloAs, dhBits
     }
 
     package init(from decoder: any Decoder) throws {

@@ -16,7 +16,8 @@ package enum IPAddressText {
         var bytes: [UInt8] = []
         for part in parts {
             guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let value = UInt8(part), part.count == 1 || part.first != "0" else { return nil }
+                let value = UInt8(part), part.count == 1 || part.first != "0"
+            else { return nil }
             bytes.append(value)
         }
         return bytes
@@ -30,7 +31,7 @@ package enum IPAddressText {
             guard let v4 = parseIPv4(String(text[text.index(after: lastColon)...])) else { return nil }
             tail = v4
             text = text[...lastColon]
-            if text.hasSuffix("::") == false { text = text.dropLast() } // "…:1.2.3.4" → "…"
+            if text.hasSuffix("::") == false { text = text.dropLast() }  // "…:1.2.3.4" → "…"
         }
         let halves = text.components(separatedBy: "::")
         guard halves.count <= 2 else { return nil }

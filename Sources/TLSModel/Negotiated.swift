@@ -20,8 +20,10 @@ package struct Negotiated: Sendable, Equatable {
     /// The server sent a CertificateRequest (TLS 1.2 and earlier, when the probe read the whole flight).
     package var certificateRequested = false
 
-    package init(version: TLSVersion, suite: UInt16, group: UInt16? = nil, dhBits: Int? = nil, helloRetry: Bool = false,
-                certificates: [[UInt8]] = [], secureRenegotiation: Bool? = nil, sslv2CipherKinds: [UInt32] = []) {
+    package init(
+        version: TLSVersion, suite: UInt16, group: UInt16? = nil, dhBits: Int? = nil, helloRetry: Bool = false,
+        certificates: [[UInt8]] = [], secureRenegotiation: Bool? = nil, sslv2CipherKinds: [UInt32] = []
+    ) {
         self.version = version
         self.suite = suite
         self.group = group

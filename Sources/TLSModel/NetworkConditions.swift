@@ -33,8 +33,10 @@ package struct NetworkConditions: Codable, Sendable, Equatable {
         }
     }
 
-    package init(retries: Int, resets: Int, handshakeTimeouts: Int, throttled: Throttle?, criticalPathRounds: Int,
-                medianConnectionMilliseconds: Double?) {
+    package init(
+        retries: Int, resets: Int, handshakeTimeouts: Int, throttled: Throttle?, criticalPathRounds: Int,
+        medianConnectionMilliseconds: Double?
+    ) {
         self.retries = retries
         self.resets = resets
         self.handshakeTimeouts = handshakeTimeouts

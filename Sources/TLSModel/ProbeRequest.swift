@@ -28,8 +28,10 @@ package struct ProbeRequest: Sendable, Equatable {
     /// among the offered groups, free of any key share's influence.
     package var keyShareGroups: [UInt16]?
 
-    package init(version: TLSVersion, suites: [UInt16], groups: [UInt16], signatureSchemes: [UInt16],
-                serverName: String?, wantsKeyExchange: Bool = false) {
+    package init(
+        version: TLSVersion, suites: [UInt16], groups: [UInt16], signatureSchemes: [UInt16],
+        serverName: String?, wantsKeyExchange: Bool = false
+    ) {
         self.version = version
         self.suites = suites
         self.groups = groups

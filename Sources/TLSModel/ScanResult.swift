@@ -57,7 +57,8 @@ package struct ScanResult: Sendable {
             return connectAttempts + (httpPort == nil ? 0 : 1)
         }
         let sniVariants = serverName == nil ? 0 : certificates.filter { $0.sni == nil }.count
-        let confirmations = protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
+        let confirmations =
+            protocols.reduce(0) { $0 + $1.suites.filter { $0.evidence.count > 1 }.count }
             + findings.filter { $0.id == "engine-disagreement" }.count
         // enumerated: accepted + 1 (the refusal that ends elimination); sampled: one handshake per suite it lists
         // (a version or key-type probe each), at least one; not tested: none

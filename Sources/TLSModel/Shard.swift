@@ -37,11 +37,13 @@ package struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         var slot: [String: Int] = [:]
         return items.filter { item in
             let k = key(item)
-            let position = slot[k] ?? {
-                let next = slot.count
-                slot[k] = next
-                return next
-            }()
+            let position =
+                slot[k]
+                ?? {
+                    let next = slot.count
+                    slot[k] = next
+                    return next
+                }()
             return position % count == index - 1
         }
     }
@@ -79,8 +81,12 @@ package struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
             given = n
         }
         guard let scheduler = Scheduler.allCases.first(where: { environment[$0.rawValue] != nil }),
-              let raw = environment[scheduler.rawValue] else {
-            throw TLSMatrixError(.invalidShard, "--shard \(text): no array index in the environment (\(Scheduler.allCases.map(\.rawValue).joined(separator: ", "))); give --shard I/N")
+            let raw = environment[scheduler.rawValue]
+        else {
+            throw TLSMatrixError(
+                .invalidShard,
+                "--shard \(text): no array index in the environment (\(Scheduler.allCases.map(\.rawValue).joined(separator: ", "))); give --shard I/N"
+            )
         }
         guard let value = Int(raw.trimmingWhitespace()), value >= 0 else {
             throw TLSMatrixError(.invalidShard, "--shard \(text): \(scheduler.rawValue)='\(raw)' is not an array index")
@@ -93,7 +99,8 @@ package struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
             exported = environment["SLURM_ARRAY_TASK_COUNT"].flatMap { Int($0.trimmingWhitespace()) }
         }
         if let given, let exported, given != exported {
-            throw TLSMatrixError(.invalidShard, "--shard \(text): the \(scheduler.name) has \(exported) tasks (SLURM_ARRAY_TASK_COUNT), not \(given)")
+            throw TLSMatrixError(
+                .invalidShard, "--shard \(text): the \(scheduler.name) has \(exported) tasks (SLURM_ARRAY_TASK_COUNT), not \(given)")
         }
         guard let count = given ?? exported else {
             throw TLSMatrixError(.invalidShard, "--shard \(text): a \(scheduler.name) does not export its size; give --shard auto/N")

@@ -30,7 +30,9 @@ package struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
                 throw TLSMatrixError(.invalidTarget, "'\(text)': '\(host)' is not an IPv6 address")
             }
         } else if trimmed.filter({ $0 == ":" }).count > 1 {
-            guard isIPv6Literal(trimmed) else { throw TLSMatrixError(.invalidTarget, "'\(text)' is not a valid IPv6 address (write [ADDRESS]:PORT)") }
+            guard isIPv6Literal(trimmed) else {
+                throw TLSMatrixError(.invalidTarget, "'\(text)' is not a valid IPv6 address (write [ADDRESS]:PORT)")
+            }
             host = Substring(trimmed)
         } else if let colon = trimmed.firstIndex(of: ":") {
             host = trimmed[..<colon]
@@ -63,7 +65,9 @@ package struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         guard bare.utf8.count <= 253 else { throw TLSMatrixError(.invalidTarget, "'\(shown)': host name longer than 253 characters") }
         for label in bare.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty else { throw TLSMatrixError(.invalidTarget, "'\(shown)': empty label in host name") }
-            guard label.utf8.count <= 63 else { throw TLSMatrixError(.invalidTarget, "'\(shown)': label '\(label)' longer than 63 characters") }
+            guard label.utf8.count <= 63 else {
+                throw TLSMatrixError(.invalidTarget, "'\(shown)': label '\(label)' longer than 63 characters")
+            }
             guard label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
                 throw TLSMatrixError(.invalidTarget, "'\(shown)': invalid character in host name label '\(label)'")
             }

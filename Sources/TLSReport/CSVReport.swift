@@ -5,8 +5,10 @@ import TLSModel
 /// each version that is refused, undecided, or accepted without a listed suite. Lines end in CRLF.
 /// It lays out a ``ReportPresentation``; fields are made safe for spreadsheets: see ``field(_:)``.
 package enum CSVReport {
-    package static let header = ["host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
-                                "strength", "cloudfront", "evidence", "server_preference"]
+    package static let header = [
+        "host", "port", "version", "code", "iana", "openssl", "key_exchange", "bits",
+        "strength", "cloudfront", "evidence", "server_preference",
+    ]
 
     package static func render(_ analysis: ScanAnalysis) -> String {
         render(ReportPresentation(analysis))
@@ -25,11 +27,12 @@ package enum CSVReport {
                 continue
             }
             for suite in proto.suites {
-                rows.append(prefix + [
-                    suite.hex, suite.iana ?? "", suite.openssl ?? "", suite.keyExchange ?? "", suite.bits.map { "\($0)" } ?? "",
-                    suite.strength?.rawValue ?? "", suite.cloudfront ? "true" : "false",
-                    suite.evidence.map(\.rawValue).joined(separator: "+"), preference,
-                ])
+                rows.append(
+                    prefix + [
+                        suite.hex, suite.iana ?? "", suite.openssl ?? "", suite.keyExchange ?? "", suite.bits.map { "\($0)" } ?? "",
+                        suite.strength?.rawValue ?? "", suite.cloudfront ? "true" : "false",
+                        suite.evidence.map(\.rawValue).joined(separator: "+"), preference,
+                    ])
             }
         }
         return rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"

@@ -9,8 +9,10 @@ package struct CatalogListing: Codable, Sendable, Equatable {
     /// Policies only: how many items its sources disagree on (`policies show` lists them); nil for client profiles.
     package var conflicts: Int?
 
-    package init(id: String, family: String? = nil, name: String? = nil, versions: [String], suites: Int,
-                unverified: Bool, conflicts: Int? = nil) {
+    package init(
+        id: String, family: String? = nil, name: String? = nil, versions: [String], suites: Int,
+        unverified: Bool, conflicts: Int? = nil
+    ) {
         self.id = id
         self.family = family
         self.name = name
@@ -24,11 +26,17 @@ package struct CatalogListing: Codable, Sendable, Equatable {
     /// for sources that disagree) or as a JSON array.
     package static func render(_ rows: [CatalogListing], json: Bool, secondColumn: String) -> String {
         if json { return CatalogJSON.render(rows) }
-        return TextTable.render(header: ["ID", secondColumn, "VERSIONS", "SUITES", ""], rows: rows.map { row in
-            [row.id, row.family ?? row.name ?? "", row.versions.joined(separator: ","), String(row.suites),
-             [row.unverified ? "unverified" : nil,
-              (row.conflicts ?? 0) > 0 ? "sources conflict (\(row.conflicts ?? 0))" : nil]
-                 .compactMap { $0 }.joined(separator: ", ")]
-        })
+        return TextTable.render(
+            header: ["ID", secondColumn, "VERSIONS", "SUITES", ""],
+            rows: rows.map { row in
+                [
+                    row.id, row.family ?? row.name ?? "", row.versions.joined(separator: ","), String(row.suites),
+                    [
+                        row.unverified ? "unverified" : nil,
+                        (row.conflicts ?? 0) > 0 ? "sources conflict (\(row.conflicts ?? 0))" : nil,
+                    ]
+                    .compactMap { $0 }.joined(separator: ", "),
+                ]
+            })
     }
 }

@@ -76,7 +76,8 @@ package enum DistributionHTMLReport {
         if !distribution.setAside.isEmpty {
             out += "<h3>Origins not audited, skipped or not scanned</h3>\n<ul class=\"set-aside\">\n"
             for item in distribution.setAside {
-                out += "<li><b>\(e(item.originId))</b> <span class=\"\(cls(item.outcome))\">\(e(item.outcome.text))</span>: \(e(item.reason))</li>\n"
+                out +=
+                    "<li><b>\(e(item.originId))</b> <span class=\"\(cls(item.outcome))\">\(e(item.outcome.text))</span>: \(e(item.reason))</li>\n"
             }
             out += "</ul>\n"
         }
@@ -98,11 +99,11 @@ package enum DistributionHTMLReport {
 
     /// Added to the scan report's stylesheet: table cells coloured by tone.
     static let css = """
-    table.origins td.ok { background: #dff0d8; } table.origins td.bad { background: #f2dede; }
-    table.origins td.undecided { background: #fcf8e3; }
-    table.origins th:last-child, table.origins td:last-child { white-space: nowrap; word-break: normal; }
-    table.origins th { word-break: normal; }
-    .path { color: #555; margin-left: 1em; }
+        table.origins td.ok { background: #dff0d8; } table.origins td.bad { background: #f2dede; }
+        table.origins td.undecided { background: #fcf8e3; }
+        table.origins th:last-child, table.origins td:last-child { white-space: nowrap; word-break: normal; }
+        table.origins th { word-break: normal; }
+        .path { color: #555; margin-left: 1em; }
 
-    """
+        """
 }

@@ -26,7 +26,9 @@ package enum DistributionJUnitReport {
 
     package static func render(_ presentation: DistributionPresentation) -> String {
         let suites = presentation.distributions.map { ($0, cases($0, offline: presentation.report.offline)) }
-        let all = suites.flatMap(\.1) + presentation.report.files.filter { $0.error != nil }
+        let all =
+            suites.flatMap(\.1)
+            + presentation.report.files.filter { $0.error != nil }
             .map { Case(name: "file \($0.file)", result: .error(message: $0.error ?? "not audited")) }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix distribution\"\(counts(all))>\n"
@@ -87,15 +89,18 @@ package enum DistributionJUnitReport {
         var cases: [Case] = []
         // a distribution-level cause (no origin at all) is a failing case of its own
         for cause in distribution.entry.causes {
-            cases.append(Case(name: "distribution \(distribution.entry.name): \(cause.id)",
-                              result: .failure(message: cause.message, details: lines(cause))))
+            cases.append(
+                Case(
+                    name: "distribution \(distribution.entry.name): \(cause.id)",
+                    result: .failure(message: cause.message, details: lines(cause))))
         }
         for row in distribution.rows {
             let origin = row.origin
             cases.append(Case(name: "origin \(origin.id) (\(row.endpoint))", result: result(row)))
             for check in origin.aliases {
                 let name = "origin \(origin.id): certificate covers alias \(check.alias)"
-                let served = "the certificate served for SNI \(check.alias) "
+                let served =
+                    "the certificate served for SNI \(check.alias) "
                     + (check.names.isEmpty ? "has no DNS name" : "names " + check.names.joined(separator: ", "))
                 let result: Result
                 switch DistributionPresentation.aliasResult(check, of: origin, offline: offline) {
@@ -124,8 +129,9 @@ package enum DistributionJUnitReport {
             return .passed(output: generations + (origin.http.map { ["HTTP port " + DistributionPresentation.http($0).line] } ?? []))
         case .fails:
             let ids = origin.causes.map(\.id)
-            return .failure(message: "CloudFront would fail: " + ids.joined(separator: ", "),
-                            details: origin.causes.flatMap(lines) + generations)
+            return .failure(
+                message: "CloudFront would fail: " + ids.joined(separator: ", "),
+                details: origin.causes.flatMap(lines) + generations)
         case .notAudited:
             return .error(message: origin.reason ?? "not audited")
         case .skipped, .notScanned:

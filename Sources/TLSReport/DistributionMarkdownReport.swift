@@ -33,12 +33,15 @@ package enum DistributionMarkdownReport {
         out.append("")
         out.append("File \(e(entry.file)) at \(e(entry.path)); aliases: \(e(DistributionPresentation.aliases(entry)))")
         out.append("")
-        let columns = ["Origin", "Domain:port", "Protocol policy", "Host sent"] + distribution.columns.map(\.name)
+        let columns =
+            ["Origin", "Domain:port", "Protocol policy", "Host sent"] + distribution.columns.map(\.name)
             + ["Certificate vs aliases", "HTTP port", "Outcome"]
-        out += MarkdownReport.table("### Origins", columns, distribution.rows.map { row in
-            ["\(row.origin.id) (\(row.origin.kind))", row.endpoint, row.policy, row.hostSent.line] + row.generations.map(\.line)
-                + [row.certificate.line, row.http.line, row.outcome.line]
-        })
+        out += MarkdownReport.table(
+            "### Origins", columns,
+            distribution.rows.map { row in
+                ["\(row.origin.id) (\(row.origin.kind))", row.endpoint, row.policy, row.hostSent.line] + row.generations.map(\.line)
+                    + [row.certificate.line, row.http.line, row.outcome.line]
+            })
         out += causeList("### Causes", distribution.causes)
         out += causeList("### Notes", distribution.notes)
         if !entry.unresolved.isEmpty {

@@ -99,7 +99,8 @@ package struct DistributionPresentation: Sendable {
     package init(_ report: DistributionReport) {
         self.report = report
         status = Self.status(report.status)
-        summary = "\(report.distributions.count) distribution(s); "
+        summary =
+            "\(report.distributions.count) distribution(s); "
             + (report.offline ? "offline (--offline): no origin was contacted" : "origins scanned as CloudFront reaches them")
             + "; \(report.tool.name) \(report.tool.version)"
         distributions = report.distributions.map { Self.distribution($0, offline: report.offline) }
@@ -115,16 +116,22 @@ package struct DistributionPresentation: Sendable {
             lines.append(FileLine(file: file.file, level: "error", text: "not audited: \(reason)", path: nil))
         }
         if let parent = file.auditedAsChildOf {
-            lines.append(FileLine(file: file.file, level: "note",
-                                  text: "audited as a nested stack of \(parent), with the parameters it passes", path: nil))
+            lines.append(
+                FileLine(
+                    file: file.file, level: "note",
+                    text: "audited as a nested stack of \(parent), with the parameters it passes", path: nil))
         }
         for stack in file.nestedStacks {
             if let problem = stack.problem {
-                lines.append(FileLine(file: stack.parentFile, level: "warning",
-                                      text: "nested stack \(stack.logicalId) not followed: \(problem)", path: stack.path))
+                lines.append(
+                    FileLine(
+                        file: stack.parentFile, level: "warning",
+                        text: "nested stack \(stack.logicalId) not followed: \(problem)", path: stack.path))
             } else if let child = stack.childFile {
-                lines.append(FileLine(file: stack.parentFile, level: "note",
-                                      text: "nested stack \(stack.logicalId) followed into \(child)", path: stack.path))
+                lines.append(
+                    FileLine(
+                        file: stack.parentFile, level: "note",
+                        text: "nested stack \(stack.logicalId) followed into \(child)", path: stack.path))
             }
         }
         for skipped in file.skipped {
@@ -177,7 +184,8 @@ package struct DistributionPresentation: Sendable {
         case .incomplete:
             return "\(entry.origins.filter { $0.outcome == .notAudited }.count) of \(count) origins could not be audited"
         case .notProbed:
-            return "no offline findings; \(entry.origins.filter { $0.outcome == .notScanned }.count) of \(count) origins not probed (--offline): nothing about them was verified"
+            return
+                "no offline findings; \(entry.origins.filter { $0.outcome == .notScanned }.count) of \(count) origins not probed (--offline): nothing about them was verified"
         }
     }
 
@@ -188,12 +196,15 @@ package struct DistributionPresentation: Sendable {
         func name(_ header: HostHeader) -> String {
             switch header.host {
             case HostSent.originDomain.rawValue: "DomainName"
-            case HostSent.viewerHost.rawValue: header.names.isEmpty ? "alias (unresolved)" : "alias (" + header.names.joined(separator: ", ") + ")"
+            case HostSent.viewerHost.rawValue:
+                header.names.isEmpty ? "alias (unresolved)" : "alias (" + header.names.joined(separator: ", ") + ")"
             case HostSent.cloudFrontDomain.rawValue: "*.cloudfront.net (no alias)"
             default: "unknown (policy not read)"
             }
         }
-        let tone: Tone = origin.hostSent.contains { $0.host == HostSent.cloudFrontDomain.rawValue } ? .bad
+        let tone: Tone =
+            origin.hostSent.contains { $0.host == HostSent.cloudFrontDomain.rawValue }
+            ? .bad
             : origin.hostSent.contains { $0.host == HostSent.unknown.rawValue } ? .notDefinitive : .neutral
         if origin.hostSent.count == 1, let only = origin.hostSent.first { return Cell(name(only), tone) }
         let parts = origin.hostSent.map { "\(name($0)) for \($0.behaviors.joined(separator: ", "))" }
@@ -303,24 +314,28 @@ package struct DistributionPresentation: Sendable {
             Column(id: id, name: entry.origins.lazy.flatMap(\.generations).first { $0.id == id }?.name ?? generationName(id))
         }
         let rows = entry.origins.map { origin in
-            Row(origin: origin, endpoint: endpoint(origin), policy: policy(origin), hostSent: hostSent(origin),
+            Row(
+                origin: origin, endpoint: endpoint(origin), policy: policy(origin), hostSent: hostSent(origin),
                 generations: columns.map { column in generation(origin.generations.first { $0.id == column.id }) },
                 certificate: certificate(origin, offline: offline), http: http(origin.http), outcome: outcome(origin.outcome))
         }
         func lines(_ keyPath: KeyPath<OriginEntry, [CauseEntry]>) -> [CauseLine] {
             let whole = keyPath == \OriginEntry.causes ? entry.causes : entry.notes
-            return whole.map { CauseLine(originId: distributionScope, cause: $0, generations: "") } + entry.origins.flatMap { origin in
-                origin[keyPath: keyPath].map { cause in
-                    CauseLine(originId: origin.id, cause: cause,
-                              generations: cause.generations.map(generationName).joined(separator: ", "))
+            return whole.map { CauseLine(originId: distributionScope, cause: $0, generations: "") }
+                + entry.origins.flatMap { origin in
+                    origin[keyPath: keyPath].map { cause in
+                        CauseLine(
+                            originId: origin.id, cause: cause,
+                            generations: cause.generations.map(generationName).joined(separator: ", "))
+                    }
                 }
-            }
         }
         let setAside = entry.origins.compactMap { origin -> SetAside? in
             guard [.notAudited, .skipped, .notScanned].contains(origin.outcome) else { return nil }
             return SetAside(originId: origin.id, outcome: outcome(origin.outcome), reason: origin.reason ?? "")
         }
-        return Distribution(entry: entry, status: status(entry.status), columns: columns, rows: rows,
-                            causes: lines(\.causes), notes: lines(\.notes), setAside: setAside)
+        return Distribution(
+            entry: entry, status: status(entry.status), columns: columns, rows: rows,
+            causes: lines(\.causes), notes: lines(\.notes), setAside: setAside)
     }
 }

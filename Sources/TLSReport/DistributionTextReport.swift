@@ -10,16 +10,20 @@ package enum DistributionTextReport {
         let presentation = DistributionPresentation(report)
         var blocks = presentation.distributions.map(distribution)
         if !presentation.files.isEmpty {
-            blocks.append((["Input files"] + presentation.files.map { line in
-                "  \(line.level == "error" ? "✗" : line.level == "warning" ? "!" : "-") \(TerminalSafe.escape(line.file)): \(TerminalSafe.escape(line.text))"
-                    + (line.path.map { " (\(TerminalSafe.escape($0)))" } ?? "")
-            }).joined(separator: "\n"))
+            blocks.append(
+                (["Input files"]
+                    + presentation.files.map { line in
+                        "  \(line.level == "error" ? "✗" : line.level == "warning" ? "!" : "-") \(TerminalSafe.escape(line.file)): \(TerminalSafe.escape(line.text))"
+                            + (line.path.map { " (\(TerminalSafe.escape($0)))" } ?? "")
+                    }).joined(separator: "\n"))
         }
         if report.distributions.count > 1 {
             let failing = report.distributions.filter { $0.status == .failed }.count
             let incomplete = report.distributions.filter { $0.status == .incomplete }.count
             let unverified = report.distributions.filter { $0.status == .notProbed }.count
-            blocks.append("Overall: \(report.distributions.count) distributions, \(failing) would fail, \(incomplete) not fully audited, \(unverified) not probed — \(presentation.status.text)")
+            blocks.append(
+                "Overall: \(report.distributions.count) distributions, \(failing) would fail, \(incomplete) not fully audited, \(unverified) not probed — \(presentation.status.text)"
+            )
         }
         return blocks.joined(separator: "\n\n") + "\n"
     }

@@ -24,9 +24,11 @@ package struct FleetSummary: Codable, Sendable, Equatable {
         /// Why the target was not reachable (the report's reachability message); nil when it was.
         package var reason: String?
 
-        package init(target: String, address: String?, sni: String?, status: AuditStatus, cloudfront: Bool?, grade: String?,
-                    connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
-                    reachability: String? = nil, reason: String? = nil) {
+        package init(
+            target: String, address: String?, sni: String?, status: AuditStatus, cloudfront: Bool?, grade: String?,
+            connections: Int, connectionLowerBound: Int, elapsedSeconds: Double,
+            reachability: String? = nil, reason: String? = nil
+        ) {
             self.target = target
             self.address = address
             self.sni = sni
@@ -67,8 +69,10 @@ package struct FleetSummary: Codable, Sendable, Equatable {
     /// The exit status the run ended (or would end) with.
     package var exitStatus: Int32
 
-    package init(complete: Bool, interrupted: String?, shard: Shard?, targets: Int, scanned: Int, pending: [String],
-                results: [Row], elapsedSeconds: Double, exitStatus: Int32) {
+    package init(
+        complete: Bool, interrupted: String?, shard: Shard?, targets: Int, scanned: Int, pending: [String],
+        results: [Row], elapsedSeconds: Double, exitStatus: Int32
+    ) {
         self.complete = complete
         self.interrupted = interrupted
         self.shard = shard
@@ -115,25 +119,33 @@ package struct FleetSummary: Codable, Sendable, Equatable {
         var rows = [header]
         for row in results {
             let cloudfront = row.cloudfront.map { $0 ? "compatible" : "NOT compatible" } ?? "undecided"
-            rows.append([row.target, row.address ?? (row.reachability == "unresolved" ? "unresolved" : "-"), row.status.rawValue, cloudfront, row.grade ?? "-",
-                         "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds)]
+            rows.append(
+                [
+                    row.target, row.address ?? (row.reachability == "unresolved" ? "unresolved" : "-"), row.status.rawValue, cloudfront,
+                    row.grade ?? "-",
+                    "\(row.connections) (≥\(row.connectionLowerBound))", String(format: "%.2f s", row.elapsedSeconds),
+                ]
                 .map(TerminalSafe.escape))
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            lines.append(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  "))
+            lines.append(
+                row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  "))
         }
         let ratio = connectionLowerBound > 0 ? String(format: "%.2f", Double(connections) / Double(connectionLowerBound)) : "-"
         var totals = "\(scanned) of \(targets) targets scanned"
         if let shard { totals += " (shard \(shard))" }
-        totals += String(format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
+        totals += String(
+            format: " · %d connections, lower bound %d (ratio %@) · %.1f s", connections, connectionLowerBound, ratio, elapsedSeconds)
         if let interrupted { totals += " · interrupted by \(TerminalSafe.escape(interrupted))" }
         if let unresolved, !unresolved.isEmpty {
-            totals += " · did not resolve: \(unresolved.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(unresolved.count > 10 ? " …" : "")"
+            totals +=
+                " · did not resolve: \(unresolved.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(unresolved.count > 10 ? " …" : "")"
         }
         if !pending.isEmpty {
-            totals += " · not finished: \(pending.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(pending.count > 10 ? " …" : "")"
+            totals +=
+                " · not finished: \(pending.prefix(10).map(TerminalSafe.escape).joined(separator: ", "))\(pending.count > 10 ? " …" : "")"
         }
         lines.append(totals)
         return lines.joined(separator: "\n") + "\n"

@@ -92,11 +92,13 @@ package enum HTMLReport {
         out += "<p class=\"verdict \(cssClass(verdict.state.tone))\">\(escape(verdict.state.text)) "
         out += "(\(escape(verdict.settingLabel)))" + (verdict.choice.map { ": " + escape($0) } ?? "") + "</p>\n"
         if !verdict.generations.isEmpty {
-            out += "<table class=\"generations\">\n<tr><th>CloudFront generation</th><th>Known from</th><th>Verdict</th><th>Negotiated</th><th>Causes</th><th>Basis</th></tr>\n"
+            out +=
+                "<table class=\"generations\">\n<tr><th>CloudFront generation</th><th>Known from</th><th>Verdict</th><th>Negotiated</th><th>Causes</th><th>Basis</th></tr>\n"
             for g in verdict.generations {
                 out += "<tr><td>\(escape(g.name))</td><td>\(escape(g.source))</td>"
                 out += "<td class=\"\(cssClass(g.state.tone))\">\(escape(g.state.text))</td><td>\(escape(g.choice ?? "—"))</td>"
-                out += "<td>\(g.causeIDs.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td><td>\(escape(g.basis))</td></tr>\n"
+                out +=
+                    "<td>\(g.causeIDs.map { "<code>\(escape($0))</code>" }.joined(separator: " "))</td><td>\(escape(g.basis))</td></tr>\n"
             }
             out += "</table>\n"
         }
@@ -149,7 +151,8 @@ package enum HTMLReport {
     static func certificateSection(_ certificates: ReportPresentation.Certificates) -> String {
         var out = "<section id=\"certificates\">\n<h2>Certificates</h2>\n"
         guard !certificates.chains.isEmpty else { return out + "<p>No certificate chain was seen.</p>\n</section>\n" }
-        out += "<p>Checked against <code>\(escape(certificates.originDomain))</code>; trust store: \(escape(certificates.trustStore)).</p>\n"
+        out +=
+            "<p>Checked against <code>\(escape(certificates.originDomain))</code>; trust store: \(escape(certificates.trustStore)).</p>\n"
         for chain in certificates.chains {
             out += "<div class=\"chain\">\n<h3>\(escape(chain.authentication)) chain, \(chain.sent) sent "
             out += "(\(escape(chain.seenWith)), \(escape(chain.sni))) — \(span(chain.trust))</h3>\n"
@@ -215,7 +218,8 @@ package enum HTMLReport {
         var out = "<section id=\"simulation\">\n<h2>Handshake simulation</h2>\n"
         out += "<table>\n<tr><th>Client</th><th>Protocol</th><th>Suite</th><th>Group</th></tr>\n"
         for simulation in simulations {
-            let name = escape(simulation.name) + (simulation.unverified ? " <small>(unverified profile)</small>" : "")
+            let name =
+                escape(simulation.name) + (simulation.unverified ? " <small>(unverified profile)</small>" : "")
                 + (simulation.predictedOnly ? " <small>(predicted)</small>" : "")
             switch simulation.result {
             case .connects(let version, let suite, let group):
@@ -282,25 +286,25 @@ package enum HTMLReport {
     }
 
     static let css = """
-    body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; line-height: 1.4; }
-    h1 { font-size: 1.5em; overflow-wrap: anywhere; }
-    h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }
-    h3 { font-size: 1em; }
-    table { border-collapse: collapse; margin: .5em 0; }
-    th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
-    th { background: #f0f0f0; }
-    code { font-family: ui-monospace, monospace; }
-    .meta, .legend { color: #555; }
-    .verdict { font-size: 1.2em; font-weight: bold; padding: .5em; border-radius: 4px; }
-    .verdict.ok { background: #dff0d8; } .verdict.bad { background: #f2dede; } .verdict.undecided { background: #fcf8e3; }
-    .ok { color: #2d6a2d; } .bad, .error { color: #a94442; } .undecided, .warning { color: #8a6d3b; }
-    .fix { color: #333; margin-left: 1em; font-style: italic; }
-    .grade { display: inline-block; font-size: 2em; font-weight: bold; padding: 0 .4em; border-radius: 4px; color: #fff; }
-    .grade.good { background: #3c8d3c; } .grade.fair { background: #c98a1b; } .grade.poor { background: #b33; }
-    table.matrix td.cell { text-align: center; font-family: ui-monospace, monospace; min-width: 3em; }
-    tr.secure td { background: #eef8ee; } tr.weak td { background: #fdf5e0; }
-    tr.insecure td { background: #fbe3e3; } tr.unknown td { background: #eee; }
-    .note { background: #fcf8e3; border: 1px solid #e5d9a8; padding: .5em 1em; }
+        body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; line-height: 1.4; }
+        h1 { font-size: 1.5em; overflow-wrap: anywhere; }
+        h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; }
+        h3 { font-size: 1em; }
+        table { border-collapse: collapse; margin: .5em 0; }
+        th, td { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+        th { background: #f0f0f0; }
+        code { font-family: ui-monospace, monospace; }
+        .meta, .legend { color: #555; }
+        .verdict { font-size: 1.2em; font-weight: bold; padding: .5em; border-radius: 4px; }
+        .verdict.ok { background: #dff0d8; } .verdict.bad { background: #f2dede; } .verdict.undecided { background: #fcf8e3; }
+        .ok { color: #2d6a2d; } .bad, .error { color: #a94442; } .undecided, .warning { color: #8a6d3b; }
+        .fix { color: #333; margin-left: 1em; font-style: italic; }
+        .grade { display: inline-block; font-size: 2em; font-weight: bold; padding: 0 .4em; border-radius: 4px; color: #fff; }
+        .grade.good { background: #3c8d3c; } .grade.fair { background: #c98a1b; } .grade.poor { background: #b33; }
+        table.matrix td.cell { text-align: center; font-family: ui-monospace, monospace; min-width: 3em; }
+        tr.secure td { background: #eef8ee; } tr.weak td { background: #fdf5e0; }
+        tr.insecure td { background: #fbe3e3; } tr.unknown td { background: #eee; }
+        .note { background: #fcf8e3; border: 1px solid #e5d9a8; padding: .5em 1em; }
 
-    """
+        """
 }

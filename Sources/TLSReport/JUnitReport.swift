@@ -30,7 +30,8 @@ package enum JUnitReport {
         let time = "\((report.counts.elapsedSeconds * 1000).rounded() / 1000)"
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"tlsmatrix\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(time)\">\n"
-        out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
+        out +=
+            "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"\(time)\">\n"
         out += "    <properties><property name=\"trustStore\" value=\"\(escape(report.certificates.trustStore))\"/>"
         if let checks = report.header.checks { out += "<property name=\"checks\" value=\"\(escape(checks))\"/>" }
         out += "</properties>\n"
@@ -60,22 +61,31 @@ package enum JUnitReport {
     static func checks(_ report: ReportPresentation) -> [Case] {
         let header = report.header
         var cases: [Case] = []
-        cases.append(Case(name: "reachability",
-                          failure: header.reachable ? nil : (header.reachability, ["\(header.reachability) (\(header.connectAttempts) connection attempts)"])))
+        cases.append(
+            Case(
+                name: "reachability",
+                failure: header.reachable
+                    ? nil : (header.reachability, ["\(header.reachability) (\(header.connectAttempts) connection attempts)"])))
 
         for verdict in report.verdicts where !verdict.tested {
             cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))", skipped: "not tested (--checks)"))
         }
         for verdict in report.verdicts where verdict.tested {
             let causes = verdict.causes.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
-            cases.append(Case(name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
-                              failure: verdict.passed ? nil : (verdict.line, causes),
-                              output: verdict.passed ? [verdict.line] : nil))
+            cases.append(
+                Case(
+                    name: "\(verdict.subject) verdict (\(verdict.settingLabel))",
+                    failure: verdict.passed ? nil : (verdict.line, causes),
+                    output: verdict.passed ? [verdict.line] : nil))
             for generation in verdict.generations {
-                let mine = verdict.causes.filter { generation.causeIDs.contains($0.id) }.flatMap { ["[\($0.id)] \($0.message)", "fix: \($0.fix)"] }
-                cases.append(Case(name: "\(verdict.subject) \(generation.name) (\(verdict.settingLabel))",
-                                  failure: generation.passed ? nil : (generation.line, mine),
-                                  output: generation.passed ? [generation.line, generation.source] : nil))
+                let mine = verdict.causes.filter { generation.causeIDs.contains($0.id) }.flatMap {
+                    ["[\($0.id)] \($0.message)", "fix: \($0.fix)"]
+                }
+                cases.append(
+                    Case(
+                        name: "\(verdict.subject) \(generation.name) (\(verdict.settingLabel))",
+                        failure: generation.passed ? nil : (generation.line, mine),
+                        output: generation.passed ? [generation.line, generation.source] : nil))
             }
         }
 
@@ -88,16 +98,20 @@ package enum JUnitReport {
             }
             // Informational findings are reported but do not fail the build.
             let failing = present.first { $0.1.severity > .info }
-            cases.append(Case(name: "certificate: no \(id)",
-                              failure: failing.map { ($0.1.message, lines) },
-                              output: failing == nil && !present.isEmpty ? lines : nil))
+            cases.append(
+                Case(
+                    name: "certificate: no \(id)",
+                    failure: failing.map { ($0.1.message, lines) },
+                    output: failing == nil && !present.isEmpty ? lines : nil))
         }
 
         for finding in report.findings {
             let failing = finding.severity != .info
-            cases.append(Case(name: "finding: \(finding.id)",
-                              failure: failing ? (finding.message, ["[\(finding.severity.rawValue)] \(finding.message)"]) : nil,
-                              output: failing ? nil : [finding.message]))
+            cases.append(
+                Case(
+                    name: "finding: \(finding.id)",
+                    failure: failing ? (finding.message, ["[\(finding.severity.rawValue)] \(finding.message)"]) : nil,
+                    output: failing ? nil : [finding.message]))
         }
 
         for row in report.vulnerabilities {
@@ -109,9 +123,15 @@ package enum JUnitReport {
             }
         }
 
-        cases.append(Case(name: "scan complete (all probes definitive)",
-                          failure: report.counts.complete ? nil : ("some results are not definitive",
-                                                                   report.undecidedVersions + report.undecided)))
+        cases.append(
+            Case(
+                name: "scan complete (all probes definitive)",
+                failure: report.counts.complete
+                    ? nil
+                    : (
+                        "some results are not definitive",
+                        report.undecidedVersions + report.undecided
+                    )))
 
         let grade = report.grade
         if let notGraded = grade.notGraded {
@@ -120,9 +140,11 @@ package enum JUnitReport {
         }
         let caps = grade.caps.map(\.line)
         let summary = "grade \(grade.letter) (score \(grade.score))"
-        cases.append(Case(name: "grade not worse than B",
-                          failure: grade.letter <= worstPassingGrade ? nil : (summary, caps),
-                          output: grade.letter <= worstPassingGrade ? [summary] : nil))
+        cases.append(
+            Case(
+                name: "grade not worse than B",
+                failure: grade.letter <= worstPassingGrade ? nil : (summary, caps),
+                output: grade.letter <= worstPassingGrade ? [summary] : nil))
         return cases
     }
 

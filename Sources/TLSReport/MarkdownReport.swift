@@ -46,8 +46,9 @@ package enum MarkdownReport {
                 out.append("| CloudFront generation | Known from | Verdict | Negotiated | Causes | Basis |")
                 out.append("|---|---|---|---|---|---|")
                 for g in verdict.generations {
-                    out.append("| \(escape(g.name)) | \(escape(g.source)) | \(escape(g.state.text)) | \(escape(g.choice ?? "—")) | "
-                               + "\(escape(g.causeIDs.joined(separator: ", "))) | \(escape(g.basis)) |")
+                    out.append(
+                        "| \(escape(g.name)) | \(escape(g.source)) | \(escape(g.state.text)) | \(escape(g.choice ?? "—")) | "
+                            + "\(escape(g.causeIDs.joined(separator: ", "))) | \(escape(g.basis)) |")
                 }
                 out.append("")
             }
@@ -61,8 +62,9 @@ package enum MarkdownReport {
             if !verdict.causes.isEmpty { out.append("") }
         }
         if let policy = report.policy {
-            out.append("**Policy \(escape(policy.id)): \(escape(policy.state.text))**"
-                + (policy.importedFrom.map { " (\(escape($0)))" } ?? ""))
+            out.append(
+                "**Policy \(escape(policy.id)): \(escape(policy.state.text))**"
+                    + (policy.importedFrom.map { " (\(escape($0)))" } ?? ""))
             out.append("")
             out += policy.outside.map { "- outside: \(escape($0))" }
             out += policy.requirements.map { "- requirement: \(escape($0))" }
@@ -86,26 +88,35 @@ package enum MarkdownReport {
     /// What the scan measured: protocols, suites, groups, certificates, the HTTP port and the simulation.
     static func measuredSections(_ report: ReportPresentation) -> [String] {
         var out: [String] = []
-        out += table("## Protocols", ["Version", "Supported", "Suites", "Order", "Note"], report.protocols.map { proto in
-            [proto.version.rawValue, proto.state.text + (proto.insecure ? " (INSECURE)" : ""),
-             proto.supported == true ? "\(proto.suiteCount)" : "", proto.supported == true ? proto.order : "",
-             (proto.note ?? "") + (proto.complete ? "" : " (incomplete)")]
-        })
+        out += table(
+            "## Protocols", ["Version", "Supported", "Suites", "Order", "Note"],
+            report.protocols.map { proto in
+                [
+                    proto.version.rawValue, proto.state.text + (proto.insecure ? " (INSECURE)" : ""),
+                    proto.supported == true ? "\(proto.suiteCount)" : "", proto.supported == true ? proto.order : "",
+                    (proto.note ?? "") + (proto.complete ? "" : " (incomplete)"),
+                ]
+            })
         for suites in report.suiteTables {
             let title = "## \(escape(suites.version.rawValue)) suites" + (suites.order.isEmpty ? "" : " (\(escape(suites.order)))")
-            out += table(title, ["#", "Code", "Suite", "Key exchange", "Bits", "CloudFront", "Evidence", "Rating"],
-                         suites.suites.enumerated().map { index, suite in
-                             ["\(index + 1)", suite.hex, suite.name, suite.keyExchangeDetail, suite.bits.map { "\($0)" } ?? "",
-                              suite.cloudfront ? "✓" : "", suite.evidenceText, suite.rating.text]
-                         })
+            out += table(
+                title, ["#", "Code", "Suite", "Key exchange", "Bits", "CloudFront", "Evidence", "Rating"],
+                suites.suites.enumerated().map { index, suite in
+                    [
+                        "\(index + 1)", suite.hex, suite.name, suite.keyExchangeDetail, suite.bits.map { "\($0)" } ?? "",
+                        suite.cloudfront ? "✓" : "", suite.evidenceText, suite.rating.text,
+                    ]
+                })
         }
         for section in report.notTested {
             out += ["## \(section)", "", "not tested", ""]
         }
         if !report.groups.isEmpty {
-            out += table("## Key exchange groups", ["Version", "Groups", "Complete"], report.groups.map { row in
-                [row.version.rawValue, row.names.isEmpty ? "none" : row.names.joined(separator: ", "), row.complete ? "yes" : "no"]
-            })
+            out += table(
+                "## Key exchange groups", ["Version", "Groups", "Complete"],
+                report.groups.map { row in
+                    [row.version.rawValue, row.names.isEmpty ? "none" : row.names.joined(separator: ", "), row.complete ? "yes" : "no"]
+                })
         }
         let certificates = report.certificates
         if !certificates.chains.isEmpty {
@@ -120,12 +131,14 @@ package enum MarkdownReport {
             out.append("")
         }
         if !report.simulations.isEmpty {
-            out += table("## Handshake simulation", ["Client", "Result", "Protocol", "Suite", "Group"], report.simulations.map { simulation in
-                switch simulation.result {
-                case .connects(let version, let suite, let group): [simulation.label, "✓", version, suite, group ?? ""]
-                case .fails(let reason): [simulation.label, "✗ " + reason.text, "", "", ""]
-                }
-            })
+            out += table(
+                "## Handshake simulation", ["Client", "Result", "Protocol", "Suite", "Group"],
+                report.simulations.map { simulation in
+                    switch simulation.result {
+                    case .connects(let version, let suite, let group): [simulation.label, "✓", version, suite, group ?? ""]
+                    case .fails(let reason): [simulation.label, "✗ " + reason.text, "", "", ""]
+                    }
+                })
         }
         return out
     }
@@ -168,12 +181,16 @@ package enum MarkdownReport {
     }
 
     static func chainSection(_ chain: ReportPresentation.Chain) -> [String] {
-        let title = "### \(escape(chain.authentication)) chain: \(chain.sent) sent (\(escape(chain.seenWith)), \(escape(chain.sni))), \(escape(chain.trust.text))"
-        var out = table(title, ["#", "Subject", "Issuer", "SAN", "Key", "Signature", "Not after", "Days left"],
-                        chain.certificates.map { info in
-                            ["\(info.number)", info.subject, info.issuer, info.subjectAltNamesShort, info.key, info.signature,
-                             info.notAfter, "\(info.daysLeft)"]
-                        })
+        let title =
+            "### \(escape(chain.authentication)) chain: \(chain.sent) sent (\(escape(chain.seenWith)), \(escape(chain.sni))), \(escape(chain.trust.text))"
+        var out = table(
+            title, ["#", "Subject", "Issuer", "SAN", "Key", "Signature", "Not after", "Days left"],
+            chain.certificates.map { info in
+                [
+                    "\(info.number)", info.subject, info.issuer, info.subjectAltNamesShort, info.key, info.signature,
+                    info.notAfter, "\(info.daysLeft)",
+                ]
+            })
         for finding in chain.findings {
             var line = "- \(finding.mark.text) **\(escape(finding.id))** (\(finding.severity.rawValue)): \(escape(finding.message))"
             if let fix = finding.fix { line += " Fix: \(escape(fix))" }
@@ -185,8 +202,9 @@ package enum MarkdownReport {
 
     static func vulnerabilitySection(_ report: ReportPresentation) -> [String] {
         guard !report.vulnerabilities.isEmpty else { return [] }
-        return table("## Vulnerabilities (from the accepted suites)", ["Vulnerability", "Status", "Rests on"],
-                     report.vulnerabilities.map { [$0.title, $0.state.text, $0.detail] })
+        return table(
+            "## Vulnerabilities (from the accepted suites)", ["Vulnerability", "Status", "Rests on"],
+            report.vulnerabilities.map { [$0.title, $0.state.text, $0.detail] })
     }
 
     static func findingsSection(_ report: ReportPresentation) -> [String] {

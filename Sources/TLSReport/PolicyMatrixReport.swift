@@ -25,7 +25,9 @@ package enum PolicyMatrixReport {
             let rows = matrix.rows.map { row in [row[p].client.id, cellText(row[p])] }
             out.append(TextTable.render(header: ["CLIENT", "RESULT"], rows: rows, indent: "  "))
             let failing = matrix.failingClients(of: p)
-            out.append("  fails: \(failing.count) of \(matrix.clients.count) clients" + (failing.isEmpty ? "" : " (\(failing.map(\.id).joined(separator: ", ")))"))
+            out.append(
+                "  fails: \(failing.count) of \(matrix.clients.count) clients"
+                    + (failing.isEmpty ? "" : " (\(failing.map(\.id).joined(separator: ", ")))"))
             out.append("")
         }
         out.append("Clients and the policies they cannot connect to:")
@@ -41,13 +43,18 @@ package enum PolicyMatrixReport {
 
     package static func markdown(_ matrix: PolicyMatrix) -> String {
         func esc(_ text: String) -> String { MarkdownReport.escape(text) }
-        var out = ["| Client | " + matrix.policies.map { esc(header($0)) }.joined(separator: " | ") + " | Fails on |",
-                   "|---|" + String(repeating: "---|", count: matrix.policies.count) + "---|"]
+        var out = [
+            "| Client | " + matrix.policies.map { esc(header($0)) }.joined(separator: " | ") + " | Fails on |",
+            "|---|" + String(repeating: "---|", count: matrix.policies.count) + "---|",
+        ]
         for (c, row) in matrix.rows.enumerated() {
-            out.append("| \(esc(matrix.clients[c].id)) | " + row.map { esc(cellText($0)) }.joined(separator: " | ")
-                       + " | \(matrix.failingPolicies(of: c).count) |")
+            out.append(
+                "| \(esc(matrix.clients[c].id)) | " + row.map { esc(cellText($0)) }.joined(separator: " | ")
+                    + " | \(matrix.failingPolicies(of: c).count) |")
         }
-        out.append("| **Clients that fail** | " + matrix.policies.indices.map { "\(matrix.failingClients(of: $0).count)" }.joined(separator: " | ") + " | |")
+        out.append(
+            "| **Clients that fail** | " + matrix.policies.indices.map { "\(matrix.failingClients(of: $0).count)" }.joined(separator: " | ")
+                + " | |")
         return out.joined(separator: "\n")
     }
 
@@ -58,8 +65,10 @@ package enum PolicyMatrixReport {
                 var fields = [cell.client.id, cell.policy.id]
                 switch cell.result {
                 case .success(let choice):
-                    fields += ["true", choice.version.rawValue, CodePointFormat.hex(choice.suite), CodeName.suite(choice.suite),
-                               choice.group.map(CodeName.group) ?? "", ""]
+                    fields += [
+                        "true", choice.version.rawValue, CodePointFormat.hex(choice.suite), CodeName.suite(choice.suite),
+                        choice.group.map(CodeName.group) ?? "", "",
+                    ]
                 case .failure(let failure):
                     fields += [failure.definitive ? "false" : "", "", "", "", "", SimulationText.reason(failure)]
                 }
@@ -103,12 +112,14 @@ package enum PolicyMatrixReport {
                 switch cell.result {
                 case .success(let choice):
                     let info = Catalog.shared.suite(code: choice.suite)
-                    return Document.CellEntry(client: cell.client.id, policy: cell.policy.id, connects: true, protocol: choice.version.rawValue,
-                                              suite: ScanReport.SuiteName(code: CodePointFormat.hex(choice.suite), iana: info?.iana, openssl: info?.openssl),
-                                              group: choice.group.map(CodeName.group), reason: nil)
+                    return Document.CellEntry(
+                        client: cell.client.id, policy: cell.policy.id, connects: true, protocol: choice.version.rawValue,
+                        suite: ScanReport.SuiteName(code: CodePointFormat.hex(choice.suite), iana: info?.iana, openssl: info?.openssl),
+                        group: choice.group.map(CodeName.group), reason: nil)
                 case .failure(let failure):
-                    return Document.CellEntry(client: cell.client.id, policy: cell.policy.id, connects: failure.definitive ? false : nil,
-                                              protocol: nil, suite: nil, group: nil, reason: SimulationText.reason(failure))
+                    return Document.CellEntry(
+                        client: cell.client.id, policy: cell.policy.id, connects: failure.definitive ? false : nil,
+                        protocol: nil, suite: nil, group: nil, reason: SimulationText.reason(failure))
                 }
             }
         }
@@ -116,12 +127,14 @@ package enum PolicyMatrixReport {
             originProtocols: matrix.originProtocols.map(\.cloudFrontName),
             policies: matrix.policies.indices.map { p in
                 let policy = matrix.policies[p]
-                return Document.PolicyEntry(id: policy.id, family: policy.family, versions: policy.versions.map(\.rawValue),
-                                            suites: policy.suites.count, failingClients: matrix.failingClients(of: p).map(\.id))
+                return Document.PolicyEntry(
+                    id: policy.id, family: policy.family, versions: policy.versions.map(\.rawValue),
+                    suites: policy.suites.count, failingClients: matrix.failingClients(of: p).map(\.id))
             },
             clients: matrix.clients.indices.map { c in
-                Document.ClientEntry(id: matrix.clients[c].id, name: matrix.clients[c].name,
-                                     failingPolicies: matrix.failingPolicies(of: c).map(\.id))
+                Document.ClientEntry(
+                    id: matrix.clients[c].id, name: matrix.clients[c].name,
+                    failingPolicies: matrix.failingPolicies(of: c).map(\.id))
             },
             cells: cells)
         return JSONReport.encode(document, pretty: true)
@@ -151,7 +164,8 @@ package enum PolicyMatrixReport {
             <tr><th>Client</th>
             """
         for policy in matrix.policies {
-            out += "<th>\(e(policy.id))<br><small>\(e(policy.versions.map(\.rawValue).joined(separator: ", "))); \(policy.suites.count) suites</small></th>"
+            out +=
+                "<th>\(e(policy.id))<br><small>\(e(policy.versions.map(\.rawValue).joined(separator: ", "))); \(policy.suites.count) suites</small></th>"
         }
         out += "<th>Fails on</th></tr>\n"
         for (c, row) in matrix.rows.enumerated() {
@@ -166,8 +180,11 @@ package enum PolicyMatrixReport {
             }
             out += "<td>\(matrix.failingPolicies(of: c).count)</td></tr>\n"
         }
-        out += "<tr><th>Clients that fail</th>" + matrix.policies.indices.map { "<td>\(matrix.failingClients(of: $0).count)</td>" }.joined() + "<td></td></tr>\n"
-        out += "</table>\n<p>CloudFront's origin generations are judged under OriginSslProtocols \(e(matrix.originProtocols.map(\.cloudFrontName).joined(separator: ","))).</p>\n</body>\n</html>\n"
+        out +=
+            "<tr><th>Clients that fail</th>" + matrix.policies.indices.map { "<td>\(matrix.failingClients(of: $0).count)</td>" }.joined()
+            + "<td></td></tr>\n"
+        out +=
+            "</table>\n<p>CloudFront's origin generations are judged under OriginSslProtocols \(e(matrix.originProtocols.map(\.cloudFrontName).joined(separator: ","))).</p>\n</body>\n</html>\n"
         return out
     }
 }

@@ -8,11 +8,13 @@ package enum PolicyReport {
     // MARK: list
 
     package static func list(_ policies: [Policy], json: Bool) -> String {
-        CatalogListing.render(policies.map { policy in
-            CatalogListing(id: policy.id, family: policy.family, versions: CatalogJSON.names(policy.versions),
-                           suites: policy.suites.count, unverified: policy.unverified,
-                           conflicts: policy.conflicts.count)
-        }, json: json, secondColumn: "FAMILY")
+        CatalogListing.render(
+            policies.map { policy in
+                CatalogListing(
+                    id: policy.id, family: policy.family, versions: CatalogJSON.names(policy.versions),
+                    suites: policy.suites.count, unverified: policy.unverified,
+                    conflicts: policy.conflicts.count)
+            }, json: json, secondColumn: "FAMILY")
     }
 
     // MARK: show
@@ -55,8 +57,11 @@ package enum PolicyReport {
 
     package static func show(_ policy: Policy, json: Bool) -> String {
         if json { return CatalogJSON.render(PolicyDocument(policy)) }
-        var out = ["\(policy.id)  (\(policy.name))", "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")
-                   + (policy.conflicts.isEmpty ? "" : "  [sources conflict: \(policy.conflicts.count)]")]
+        var out = [
+            "\(policy.id)  (\(policy.name))",
+            "Family:    \(policy.family)" + (policy.unverified ? "  [unverified]" : "")
+                + (policy.conflicts.isEmpty ? "" : "  [sources conflict: \(policy.conflicts.count)]"),
+        ]
         if !policy.aliases.isEmpty { out.append("Aliases:   \(policy.aliases.joined(separator: ", "))") }
         out.append("Versions:  \(policy.versions.map(\.rawValue).joined(separator: ", "))")
         let preference = policy.serverPreference.map { $0 ? "server" : "client" } ?? "not stated"
@@ -66,8 +71,10 @@ package enum PolicyReport {
         if policy.suites.isEmpty { out.append("  (none listed; the baseline states requirements only)") }
         let rows = policy.suites.enumerated().map { index, code in
             let suite = Catalog.shared.suite(code: code)
-            return [String(index + 1) + (policy.unverifiedSuites.contains(code) ? "?" : ""),
-                    CodePointFormat.hex(code), suite?.openssl ?? "-", suite?.iana ?? "unknown code point"]
+            return [
+                String(index + 1) + (policy.unverifiedSuites.contains(code) ? "?" : ""),
+                CodePointFormat.hex(code), suite?.openssl ?? "-", suite?.iana ?? "unknown code point",
+            ]
         }
         if !rows.isEmpty { out.append(TextTable.render(rows: rows, indent: "  ")) }
         out.append("")
@@ -148,8 +155,9 @@ package enum PolicyReport {
             protocols = Changes(diff.protocols, \.rawValue)
             suites = Changes(diff.suites, CodePointFormat.hex)
             versions = diff.versions.map { entry in
-                Version(version: entry.version.rawValue, inA: entry.inA, inB: entry.inB,
-                        suites: Changes(entry.suites, CodePointFormat.hex))
+                Version(
+                    version: entry.version.rawValue, inA: entry.inA, inB: entry.inB,
+                    suites: Changes(entry.suites, CodePointFormat.hex))
             }
             groups = Changes(diff.groups) { Int($0) }
             groupsDocumented = Sides(a: diff.groupsDocumentedA, b: diff.groupsDocumentedB)
@@ -158,7 +166,8 @@ package enum PolicyReport {
 
     /// The policies' difference and, for every client profile, whether its result changes (as `compare` does).
     package static func diff(_ diff: PolicyDiff, json: Bool) -> String {
-        json ? CatalogJSON.render(DiffDocument(diff))
+        json
+            ? CatalogJSON.render(DiffDocument(diff))
             : diffText(diff) + "\n\n" + ComparisonReport.clientLines(diff.clients).joined(separator: "\n")
     }
 
@@ -175,22 +184,24 @@ package enum PolicyReport {
         }
         out.append("Protocols:")
         let versions = TLSVersion.allCases.filter { diff.a.versions.contains($0) || diff.b.versions.contains($0) }
-        out.append(TextTable.render(
-            header: ["", "VERSION", "A", "B"],
-            rows: versions.map { version in
-                let inA = diff.a.versions.contains(version), inB = diff.b.versions.contains(version)
-                return [inA && inB ? " " : inA ? "-" : "+", version.rawValue, inA ? "yes" : "-", inB ? "yes" : "-"]
-            }, indent: "  "))
+        out.append(
+            TextTable.render(
+                header: ["", "VERSION", "A", "B"],
+                rows: versions.map { version in
+                    let inA = diff.a.versions.contains(version), inB = diff.b.versions.contains(version)
+                    return [inA && inB ? " " : inA ? "-" : "+", version.rawValue, inA ? "yes" : "-", inB ? "yes" : "-"]
+                }, indent: "  "))
         for entry in diff.versions {
             out.append("")
             let added = entry.suites.added.count, removed = entry.suites.removed.count
             out.append("Suites \(entry.version.rawValue): +\(added) -\(removed) =\(entry.suites.common.count)")
             if entry.suites.isEmpty { out.append("  (none)"); continue }
-            out.append(TextTable.render(
-                header: ["", "CODE", "NAME", "A", "B"],
-                rows: marked(entry.suites, a: entry.orderA, b: entry.orderB) { code in
-                    [CodePointFormat.hex(code), Catalog.shared.suite(code: code)?.displayName ?? "unknown"]
-                }, indent: "  "))
+            out.append(
+                TextTable.render(
+                    header: ["", "CODE", "NAME", "A", "B"],
+                    rows: marked(entry.suites, a: entry.orderA, b: entry.orderB) { code in
+                        [CodePointFormat.hex(code), Catalog.shared.suite(code: code)?.displayName ?? "unknown"]
+                    }, indent: "  "))
         }
         out.append("")
         out.append("Groups:")
@@ -200,10 +211,11 @@ package enum PolicyReport {
         default:
             if !diff.groupsDocumentedA { out.append("  (A does not document its groups)") }
             if !diff.groupsDocumentedB { out.append("  (B does not document its groups)") }
-            out.append(TextTable.render(
-                header: ["", "GROUP", "A", "B"],
-                rows: marked(diff.groups, a: diff.a.groups ?? [], b: diff.b.groups ?? []) { [groupName($0)] },
-                indent: "  "))
+            out.append(
+                TextTable.render(
+                    header: ["", "GROUP", "A", "B"],
+                    rows: marked(diff.groups, a: diff.a.groups ?? [], b: diff.b.groups ?? []) { [groupName($0)] },
+                    indent: "  "))
         }
         return out.joined(separator: "\n")
     }
@@ -234,7 +246,9 @@ package enum PolicyReport {
             policies: results.map { policy, conformance in
                 BaselineDocument.Entry(
                     policy: policy.id, conforms: !conformance.violated,
-                    outside: conformance.outside.map { .init(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) },
+                    outside: conformance.outside.map {
+                        .init(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message)
+                    },
                     requirements: conformance.requirements)
             })
         if json { return CatalogJSON.render(document) }
@@ -298,8 +312,10 @@ package enum PolicyReport {
 
     package static func check(_ check: PolicyCheck, json: Bool) -> String {
         if json { return CatalogJSON.render(CheckDocument(check)) }
-        var text = ["Client:   \(check.client.id) (\(check.client.name))",
-                    "Server:   \(check.policy.id) (offline model of the policy)"]
+        var text = [
+            "Client:   \(check.client.id) (\(check.client.name))",
+            "Server:   \(check.policy.id) (offline model of the policy)",
+        ]
         switch check.outcome {
         case .cloudFront(let verdict):
             text.append("Origin:   OriginSslProtocols \(verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","))")

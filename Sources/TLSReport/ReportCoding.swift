@@ -8,7 +8,8 @@ package enum ReportCoding {
     /// The one encoder configuration: sorted keys, slashes unescaped, two-space indentation when pretty.
     package static func encode<T: Encodable>(_ value: T, pretty: Bool) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         do {
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         } catch {
@@ -32,7 +33,9 @@ package enum ReportCoding {
         let tree = try JSONDecoder().decode(JSONTree.self, from: data)
         let known = try JSONDecoder().decode(JSONTree.self, from: Data(encode(value, pretty: false).utf8))
         if let unknown = tree.unknownFields(comparedWith: known, path: "").first {
-            throw TLSMatrixError.savedReport("unknown field '\(unknown)' (written by a newer tlsmatrix? this one reads schemaVersion \(ScanReport.currentSchemaVersion))")
+            throw TLSMatrixError.savedReport(
+                "unknown field '\(unknown)' (written by a newer tlsmatrix? this one reads schemaVersion \(ScanReport.currentSchemaVersion))"
+            )
         }
         return value
     }
@@ -73,7 +76,9 @@ extension TLSMatrixError {
     static func path(_ keys: [any CodingKey]) -> String {
         var text = ""
         for key in keys {
-            if let index = key.intValue, key.stringValue.hasPrefix("Index") { text += "[\(index)]" } else {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index") {
+                text += "[\(index)]"
+            } else {
                 text += (text.isEmpty ? "" : ".") + key.stringValue
             }
         }

@@ -337,7 +337,8 @@ extension ReportPresentation {
                 ? "(the origin was not contacted)"
                 : "(\(scan.connectAttempts) attempt\(scan.connectAttempts == 1 ? "" : "s"))",
             connectAttempts: scan.connectAttempts,
-            checks: scan.ranAllChecks ? nil
+            checks: scan.ranAllChecks
+                ? nil
                 : "Checks: \(ScanCheck.describe(scan.checks)) (not tested: \(scan.checksNotRun.map(\.rawValue).joined(separator: ", ")))")
         verdicts = [Self.verdict(analysis.cloudfront)]
         postQuantum = Self.postQuantum(analysis)
@@ -345,15 +346,19 @@ extension ReportPresentation {
         policy = analysis.policy.map(Self.policy)
         protocols = scan.protocols.map(Self.protocolRow)
         groups = scan.groups.map { GroupRow(version: $0.version, names: $0.groups.map(CodeName.group), complete: $0.complete) }
-        certificates = Certificates(originDomain: analysis.originDomain, trustStore: Self.trustStore(analysis.trustStore),
-                                    chains: analysis.chains.map(Self.chain))
+        certificates = Certificates(
+            originDomain: analysis.originDomain, trustStore: Self.trustStore(analysis.trustStore),
+            chains: analysis.chains.map(Self.chain))
         http = scan.httpPort.map { http in
-            HTTPPort(port: http.port, status: http.open ? "open" : "not answering (\(http.detail ?? "closed"))",
-                     note: http.open ? nil : "this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
+            HTTPPort(
+                port: http.port, status: http.open ? "open" : "not answering (\(http.detail ?? "closed"))",
+                note: http.open ? nil : "this matters only if CloudFront's origin protocol policy is HTTP only or Match viewer")
         }
         simulations = analysis.simulations.map(Self.simulation)
         if analysis.simulations.contains(where: \.isObserved) {
-            for (index, simulation) in analysis.simulations.enumerated() where !simulation.isObserved { simulations[index].predictedOnly = true }
+            for (index, simulation) in analysis.simulations.enumerated() where !simulation.isObserved {
+                simulations[index].predictedOnly = true
+            }
         }
         findings = scan.findings.map { FindingRow(id: $0.id, severity: $0.severity, message: $0.message) }
         vulnerabilities = analysis.vulnerabilities.map(Self.vulnerability)
@@ -374,22 +379,24 @@ extension ReportPresentation {
     }
 
     static func vulnerability(_ item: DerivedVulnerability) -> VulnerabilityRow {
-        let title: String = switch item.name {
-        case .sweet32: "SWEET32 (CVE-2016-2183)"
-        case .freak: "FREAK (CVE-2015-0204)"
-        case .logjam: "Logjam (CVE-2015-4000)"
-        case .drown: "DROWN (CVE-2016-0800)"
-        case .beast: "BEAST (CVE-2011-3389)"
-        case .poodle: "POODLE, SSL 3.0 (CVE-2014-3566)"
-        case .lucky13: "Lucky Thirteen (CVE-2013-0169)"
-        case .rc4: "RC4 (RFC 7465)"
-        }
-        let state: Toned = switch item.status {
-        case .vulnerable: Toned("VULNERABLE", .bad)
-        case .notVulnerable: Toned("not vulnerable", .good)
-        case .notTested: Toned("not tested", .neutral)
-        case .undecided: Toned("UNDECIDED", .notDefinitive)
-        }
+        let title: String =
+            switch item.name {
+            case .sweet32: "SWEET32 (CVE-2016-2183)"
+            case .freak: "FREAK (CVE-2015-0204)"
+            case .logjam: "Logjam (CVE-2015-4000)"
+            case .drown: "DROWN (CVE-2016-0800)"
+            case .beast: "BEAST (CVE-2011-3389)"
+            case .poodle: "POODLE, SSL 3.0 (CVE-2014-3566)"
+            case .lucky13: "Lucky Thirteen (CVE-2013-0169)"
+            case .rc4: "RC4 (RFC 7465)"
+            }
+        let state: Toned =
+            switch item.status {
+            case .vulnerable: Toned("VULNERABLE", .bad)
+            case .notVulnerable: Toned("not vulnerable", .good)
+            case .notTested: Toned("not tested", .neutral)
+            case .undecided: Toned("UNDECIDED", .notDefinitive)
+            }
         let cells = item.cells.map { "\($0.version.rawValue) \(CodeName.suite($0.suite))" }
         let shown = cells.prefix(3).joined(separator: ", ") + (cells.count > 3 ? " and \(cells.count - 3) more" : "")
         let detail = [shown, item.note ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
@@ -405,8 +412,9 @@ extension ReportPresentation {
         var choice: String?
         let setting = verdict.originProtocols.map(\.cloudFrontName).joined(separator: ",")
         guard verdict.tested else {
-            return Verdict(subject: "CloudFront", setting: setting, state: Toned("NOT TESTED", .neutral), choice: nil, causes: [],
-                           tested: false)
+            return Verdict(
+                subject: "CloudFront", setting: setting, state: Toned("NOT TESTED", .neutral), choice: nil, causes: [],
+                tested: false)
         }
         switch verdict.status {
         case .compatible:
@@ -418,16 +426,20 @@ extension ReportPresentation {
             state = Toned("DEPENDS ON GENERATION", .bad)
             let yes = verdict.generations.filter { $0.compatible == true }
             let no = verdict.generations.filter { $0.compatible == false }
-            func name(_ g: CloudFrontVerdict.Generation) -> String { g.generation.isDocumented ? "the documented client" : g.generation.title }
+            func name(_ g: CloudFrontVerdict.Generation) -> String {
+                g.generation.isDocumented ? "the documented client" : g.generation.title
+            }
             let listed = yes.map { g in "\(name(g)) (\(choiceText(g.protocolVersion, g.suite, g.group)))" }
-            choice = "not compatible with " + no.map(name).joined(separator: ", ")
+            choice =
+                "not compatible with " + no.map(name).joined(separator: ", ")
                 + "; compatible with " + listed.joined(separator: ", ")
                 + (yes.allSatisfy { !$0.generation.isDocumented } ? ", which AWS does not document" : "")
         case .undecided:
             state = Toned("UNDECIDED", .notDefinitive)
         }
-        return Verdict(subject: "CloudFront", setting: verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","),
-                       state: state, choice: choice, causes: verdict.causes, generations: verdict.generations.map(generationLine))
+        return Verdict(
+            subject: "CloudFront", setting: verdict.originProtocols.map(\.cloudFrontName).joined(separator: ","),
+            state: state, choice: choice, causes: verdict.causes, generations: verdict.generations.map(generationLine))
     }
 
     static func choiceText(_ version: TLSVersion?, _ suite: UInt16?, _ group: UInt16?) -> String {
@@ -442,27 +454,33 @@ extension ReportPresentation {
     }
 
     static func generationLine(_ g: CloudFrontVerdict.Generation) -> GenerationLine {
-        let state: Toned = switch g.compatible {
-        case true?: Toned("COMPATIBLE", .good)
-        case false?: Toned("NOT COMPATIBLE", .bad)
-        case nil: Toned("UNDECIDED", .notDefinitive)
-        }
-        let source = g.generation.isDocumented
+        let state: Toned =
+            switch g.compatible {
+            case true?: Toned("COMPATIBLE", .good)
+            case false?: Toned("NOT COMPATIBLE", .bad)
+            case nil: Toned("UNDECIDED", .notDefinitive)
+            }
+        let source =
+            g.generation.isDocumented
             ? "AWS documentation"
             : "s2n-tls \(g.s2nPolicy ?? g.generation.title), not documented by AWS"
         let basis: String
         if g.observed, let observation = g.observation {
-            basis = "observed (\(observation.helloBytes)-byte ClientHello"
+            basis =
+                "observed (\(observation.helloBytes)-byte ClientHello"
                 + (g.confirmedBy.isEmpty ? ")" : "; confirmed by " + g.confirmedBy.map(\.rawValue).joined(separator: ", ") + ")")
         } else if let observation = g.observation {
-            basis = "predicted from the matrix; its own \(observation.helloBytes)-byte ClientHello got no definitive answer (\(observation.reason ?? observation.result.rawValue))"
+            basis =
+                "predicted from the matrix; its own \(observation.helloBytes)-byte ClientHello got no definitive answer (\(observation.reason ?? observation.result.rawValue))"
         } else {
             basis = "predicted from the matrix (no ClientHello of its own was sent for this setting)"
         }
-        return GenerationLine(name: g.generation.title, source: source, state: state,
-                              choice: g.protocolVersion == nil ? nil
-                                  : (g.compatible == true ? "" : "handshake ") + choiceText(g.protocolVersion, g.suite, g.group),
-                              basis: basis, difference: g.difference, causeIDs: g.causes.map(\.id))
+        return GenerationLine(
+            name: g.generation.title, source: source, state: state,
+            choice: g.protocolVersion == nil
+                ? nil
+                : (g.compatible == true ? "" : "handshake ") + choiceText(g.protocolVersion, g.suite, g.group),
+            basis: basis, difference: g.difference, causeIDs: g.causes.map(\.id))
     }
 
     /// The hybrid (post-quantum) groups the origin accepts with TLS 1.3, and what the -PQ generation negotiated.
@@ -472,7 +490,8 @@ extension ReportPresentation {
         let hybrids = (tls13?.groups ?? []).filter { Catalog.shared.group(code: $0)?.kind == .hybrid }
         var text: String
         if let tls13 {
-            text = hybrids.isEmpty
+            text =
+                hybrids.isEmpty
                 ? "the origin accepts no hybrid ML-KEM group with TLS 1.3" + (tls13.complete ? "" : " found so far (group list incomplete)")
                 : "the origin accepts " + hybrids.map(CodeName.group).joined(separator: ", ") + " with TLS 1.3"
         } else if analysis.scan.protocolResult(.tls13)?.supported == true {
@@ -481,55 +500,66 @@ extension ReportPresentation {
             text = "the origin does not speak TLS 1.3, so no post-quantum key exchange"
         }
         if let pq = analysis.cloudfront.generations.first(where: { $0.generation == .upstream2025PQ }), pq.observed,
-           let observation = pq.observation {
+            let observation = pq.observation
+        {
             let group = pq.group.map(CodeName.group) ?? "no group"
-            text += "; \(pq.generation.title) negotiated \(pq.protocolVersion == nil ? "nothing" : group) with its \(observation.helloBytes)-byte ClientHello"
+            text +=
+                "; \(pq.generation.title) negotiated \(pq.protocolVersion == nil ? "nothing" : group) with its \(observation.helloBytes)-byte ClientHello"
         }
         return Toned("Post-quantum: " + text, hybrids.isEmpty ? .neutral : .good)
     }
 
     static func grade(_ grade: TLSAudit.Grade) -> Grade {
-        let tone: Tone = switch grade.letter {
-        case .aPlus, .a, .aMinus: .good
-        case .b, .c: .warning
-        default: .bad
-        }
-        return Grade(letter: grade.letter, tone: tone, score: grade.score,
-                     scores: "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore)",
-                     caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) },
-                     notGraded: grade.notGraded)
+        let tone: Tone =
+            switch grade.letter {
+            case .aPlus, .a, .aMinus: .good
+            case .b, .c: .warning
+            default: .bad
+            }
+        return Grade(
+            letter: grade.letter, tone: tone, score: grade.score,
+            scores:
+                "score \(grade.score): protocol \(grade.protocolScore), key exchange \(grade.keyExchangeScore), cipher \(grade.cipherScore)",
+            caps: grade.caps.map { Grade.Cap(limit: $0.limit.rawValue, rule: $0.rule, reason: $0.reason) },
+            notGraded: grade.notGraded)
     }
 
     static func policy(_ conformance: PolicyConformance) -> Policy {
-        Policy(id: conformance.policy.id, unverified: conformance.policy.unverified,
-               state: conformance.violated ? Toned("VIOLATED", .bad)
-                   : conformance.undecided.map { Toned("UNDECIDED — \($0)", .notDefinitive) } ?? Toned("conforms", .good),
-               outside: conformance.outside.map(\.message), requirements: conformance.requirements,
-               missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded,
-               importedFrom: conformance.policy.importedFrom)
+        Policy(
+            id: conformance.policy.id, unverified: conformance.policy.unverified,
+            state: conformance.violated
+                ? Toned("VIOLATED", .bad)
+                : conformance.undecided.map { Toned("UNDECIDED — \($0)", .notDefinitive) } ?? Toned("conforms", .good),
+            outside: conformance.outside.map(\.message), requirements: conformance.requirements,
+            missing: conformance.missing.map(\.message), changesNeeded: conformance.changesNeeded,
+            importedFrom: conformance.policy.importedFrom)
     }
 
     static func protocolRow(_ proto: ProtocolResult) -> ProtocolRow {
         if proto.coverage == .notTested {
-            return ProtocolRow(version: proto.version, supported: nil, state: Toned("not tested", .neutral), insecure: false,
-                               serverPreference: nil, suites: [], order: "", note: nil, complete: true, matrixState: "not tested")
+            return ProtocolRow(
+                version: proto.version, supported: nil, state: Toned("not tested", .neutral), insecure: false,
+                serverPreference: nil, suites: [], order: "", note: nil, complete: true, matrixState: "not tested")
         }
-        let state = switch proto.supported {
-        case true?: Toned("yes", .neutral)
-        case false?: Toned("no", .neutral)
-        case nil: Toned("UNDECIDED", .notDefinitive)
-        }
-        let matrixState = switch proto.supported {
-        case true?: proto.coverage == .sampled ? "yes (suites not enumerated)" : proto.complete ? "yes" : "yes (incomplete)"
-        case false?: "no"
-        case nil: "undecided"
-        }
-        return ProtocolRow(version: proto.version, supported: proto.supported, state: state,
-                           insecure: (proto.version == .sslv2 || proto.version == .sslv3) && proto.supported == true,
-                           serverPreference: proto.serverPreference, suites: proto.suites.map(suiteRow),
-                           order: proto.coverage == .sampled ? "suites not enumerated (only those negotiated are listed)" : order(proto),
-                           note: proto.note, complete: proto.complete,
-                           matrixState: matrixState)
+        let state =
+            switch proto.supported {
+            case true?: Toned("yes", .neutral)
+            case false?: Toned("no", .neutral)
+            case nil: Toned("UNDECIDED", .notDefinitive)
+            }
+        let matrixState =
+            switch proto.supported {
+            case true?: proto.coverage == .sampled ? "yes (suites not enumerated)" : proto.complete ? "yes" : "yes (incomplete)"
+            case false?: "no"
+            case nil: "undecided"
+            }
+        return ProtocolRow(
+            version: proto.version, supported: proto.supported, state: state,
+            insecure: (proto.version == .sslv2 || proto.version == .sslv3) && proto.supported == true,
+            serverPreference: proto.serverPreference, suites: proto.suites.map(suiteRow),
+            order: proto.coverage == .sampled ? "suites not enumerated (only those negotiated are listed)" : order(proto),
+            note: proto.note, complete: proto.complete,
+            matrixState: matrixState)
     }
 
     static func order(_ proto: ProtocolResult) -> String {
@@ -547,11 +577,12 @@ extension ReportPresentation {
         if let bits = suite.dhBits { kx += " \(bits)-bit" }
         let evidence = suite.evidence.sorted()
         let names = evidence.map(\.rawValue).joined(separator: "+")
-        return SuiteRow(code: suite.code, hex: CodePointFormat.hex(suite.code), name: info?.displayName ?? "unassigned",
-                        iana: info?.iana, openssl: info?.openssl, keyExchange: info?.keyExchange.rawValue, keyExchangeDetail: kx,
-                        bits: info?.bits, strength: info?.strength, rating: rating(info?.strength),
-                        cloudfront: CodeName.cloudFrontOffers(suite.code), evidence: evidence,
-                        evidenceText: suite.evidence == [.wire] ? names + " only" : names)
+        return SuiteRow(
+            code: suite.code, hex: CodePointFormat.hex(suite.code), name: info?.displayName ?? "unassigned",
+            iana: info?.iana, openssl: info?.openssl, keyExchange: info?.keyExchange.rawValue, keyExchangeDetail: kx,
+            bits: info?.bits, strength: info?.strength, rating: rating(info?.strength),
+            cloudfront: CodeName.cloudFrontOffers(suite.code), evidence: evidence,
+            evidenceText: suite.evidence == [.wire] ? names + " only" : names)
     }
 
     static func rating(_ strength: SuiteStrength?) -> Toned {
@@ -564,7 +595,12 @@ extension ReportPresentation {
     }
 
     static func chain(_ item: ChainAnalysis) -> Chain {
-        let trust: Tone = switch item.report.trusted { case true?: .good; case false?: .bad; case nil: .notDefinitive }
+        let trust: Tone =
+            switch item.report.trusted {
+            case true?: .good;
+            case false?: .bad;
+            case nil: .notDefinitive
+            }
         return Chain(
             authentication: item.chain.authentication, sent: item.chain.der.count, seenWith: item.chain.seenWith.rawValue,
             sni: sni(item.chain.sni), trust: Toned(item.report.trustLabel, trust),
@@ -579,29 +615,35 @@ extension ReportPresentation {
                     daysTone: info.daysLeft < 0 ? .bad : .neutral)
             },
             findings: item.report.findings.map { finding in
-                let mark = switch finding.severity {
-                case .error: Toned("✗", .bad)
-                case .warning: Toned("!", .warning)
-                case .info: Toned("·", .neutral)
-                }
-                return CertificateFindingRow(id: finding.id, severity: finding.severity, mark: mark, message: finding.message,
-                                             fix: finding.fix)
+                let mark =
+                    switch finding.severity {
+                    case .error: Toned("✗", .bad)
+                    case .warning: Toned("!", .warning)
+                    case .info: Toned("·", .neutral)
+                    }
+                return CertificateFindingRow(
+                    id: finding.id, severity: finding.severity, mark: mark, message: finding.message,
+                    fix: finding.fix)
             })
     }
 
     static func simulation(_ simulation: ClientSimulation) -> SimulationRow {
-        let result: SimulationRow.Result = switch simulation.result {
-        case .success(let choice):
-            .connects(version: choice.version.rawValue, suite: CodeName.suite(choice.suite),
-                      group: choice.group.map { CodeName.group($0) + (choice.helloRetry == true ? " after HelloRetryRequest" : "") })
-        case .failure(let failure):
-            .fails(Toned(SimulationText.reason(failure), failure.definitive ? .bad : .notDefinitive))
-        }
+        let result: SimulationRow.Result =
+            switch simulation.result {
+            case .success(let choice):
+                .connects(
+                    version: choice.version.rawValue, suite: CodeName.suite(choice.suite),
+                    group: choice.group.map { CodeName.group($0) + (choice.helloRetry == true ? " after HelloRetryRequest" : "") })
+            case .failure(let failure):
+                .fails(Toned(SimulationText.reason(failure), failure.definitive ? .bad : .notDefinitive))
+            }
         return SimulationRow(name: simulation.client.name, unverified: simulation.client.unverified, result: result)
     }
 
-    static func notDefinitive(_ analysis: ScanAnalysis, undecided: [String], verdicts: [Verdict],
-                              simulations: [SimulationRow]) -> [String] {
+    static func notDefinitive(
+        _ analysis: ScanAnalysis, undecided: [String], verdicts: [Verdict],
+        simulations: [SimulationRow]
+    ) -> [String] {
         let scan = analysis.scan
         var notes: [String] = []
         if !scan.reachability.isReachable { notes.append("Target: \(scan.reachability.explanation)") }

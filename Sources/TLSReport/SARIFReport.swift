@@ -27,8 +27,10 @@ package struct SARIFLog: Encodable, Sendable, Equatable {
         /// What the finding is about when it is not a file: a server (`origin.example.com:443`), an origin.
         package var subject: String?
 
-        package init(rule: String, level: Level, message: String, fix: String? = nil, file: String? = nil,
-                    line: Int? = nil, column: Int? = nil, subject: String? = nil) {
+        package init(
+            rule: String, level: Level, message: String, fix: String? = nil, file: String? = nil,
+            line: Int? = nil, column: Int? = nil, subject: String? = nil
+        ) {
             self.rule = rule
             self.level = level
             self.message = message
@@ -132,19 +134,25 @@ package struct SARIFLog: Encodable, Sendable, Equatable {
                 } else {
                     ruleIndex = rules.count
                     index[finding.rule] = ruleIndex
-                    rules.append(Rule(id: finding.rule, shortDescription: Text(text: Self.firstSentence(finding.message)),
-                                      help: finding.fix.map { Text(text: $0) },
-                                      defaultConfiguration: .init(level: finding.level.rawValue)))
+                    rules.append(
+                        Rule(
+                            id: finding.rule, shortDescription: Text(text: Self.firstSentence(finding.message)),
+                            help: finding.fix.map { Text(text: $0) },
+                            defaultConfiguration: .init(level: finding.level.rawValue)))
                 }
                 let physical = finding.file.map { file in
-                    Location.Physical(artifactLocation: .init(uri: Self.uri(file)),
-                                      region: finding.line.map { .init(startLine: max(1, $0), startColumn: finding.column.map { max(1, $0) }) })
+                    Location.Physical(
+                        artifactLocation: .init(uri: Self.uri(file)),
+                        region: finding.line.map { .init(startLine: max(1, $0), startColumn: finding.column.map { max(1, $0) }) })
                 }
                 let logical = finding.subject.map { [Location.Logical(name: $0, kind: "resource")] }
                 let text = finding.message + (finding.fix.map { " Fix: " + $0 } ?? "")
-                results.append(Result(ruleId: finding.rule, ruleIndex: ruleIndex, level: finding.level.rawValue,
-                                      message: Text(text: text),
-                                      locations: physical == nil && logical == nil ? [] : [Location(physicalLocation: physical, logicalLocations: logical)]))
+                results.append(
+                    Result(
+                        ruleId: finding.rule, ruleIndex: ruleIndex, level: finding.level.rawValue,
+                        message: Text(text: text),
+                        locations: physical == nil && logical == nil
+                            ? [] : [Location(physicalLocation: physical, logicalLocations: logical)]))
             }
             tool = Tool(driver: Driver(rules: rules))
             self.results = results
@@ -182,32 +190,42 @@ package enum SARIFReport {
         let cloudfront = report.verdicts.cloudfront
         if cloudfront.compatible == false {
             for cause in cloudfront.causes {
-                out.append(.init(rule: "cloudfront/" + cause.id, level: .error, message: "CloudFront cannot connect: " + cause.message,
-                                 fix: cause.fix, subject: subject))
+                out.append(
+                    .init(
+                        rule: "cloudfront/" + cause.id, level: .error, message: "CloudFront cannot connect: " + cause.message,
+                        fix: cause.fix, subject: subject))
             }
         } else if cloudfront.compatible == nil {
             let why = cloudfront.causes.map(\.message).joined(separator: "; ")
-            out.append(.init(rule: "cloudfront/undecided", level: .warning,
-                             message: "Whether CloudFront connects is not decided" + (why.isEmpty ? "." : ": " + why),
-                             subject: subject))
+            out.append(
+                .init(
+                    rule: "cloudfront/undecided", level: .warning,
+                    message: "Whether CloudFront connects is not decided" + (why.isEmpty ? "." : ": " + why),
+                    subject: subject))
         }
         if let policy = report.verdicts.policy {
             if policy.conforms == false {
                 for item in policy.outside + policy.missing {
-                    out.append(.init(rule: "policy/" + policy.id, level: .error, message: "\(item.version): \(item.message)",
-                                     fix: policy.changesNeeded.first, subject: subject))
+                    out.append(
+                        .init(
+                            rule: "policy/" + policy.id, level: .error, message: "\(item.version): \(item.message)",
+                            fix: policy.changesNeeded.first, subject: subject))
                 }
             } else if policy.conforms == nil {
-                out.append(.init(rule: "policy/" + policy.id, level: .warning,
-                                 message: "Conformance to \(policy.id) is not decided" + (policy.undecided.map { ": " + $0 } ?? "."),
-                                 subject: subject))
+                out.append(
+                    .init(
+                        rule: "policy/" + policy.id, level: .warning,
+                        message: "Conformance to \(policy.id) is not decided" + (policy.undecided.map { ": " + $0 } ?? "."),
+                        subject: subject))
             }
         }
         for chain in report.certificates {
             for finding in chain.findings {
-                out.append(.init(rule: "certificate/" + finding.id, level: SARIFLog.Finding.level(finding.severity),
-                                 message: finding.message, fix: finding.fix,
-                                 subject: subject + (chain.sni.map { " (SNI \($0))" } ?? "")))
+                out.append(
+                    .init(
+                        rule: "certificate/" + finding.id, level: SARIFLog.Finding.level(finding.severity),
+                        message: finding.message, fix: finding.fix,
+                        subject: subject + (chain.sni.map { " (SNI \($0))" } ?? "")))
             }
         }
         for finding in report.findings {
@@ -242,13 +260,15 @@ extension SARIFReport {
             func finding(_ cause: CauseEntry, _ level: SARIFLog.Finding.Level, origin: OriginEntry?) -> SARIFLog.Finding {
                 let path = cause.path.isEmpty ? (origin?.path ?? distribution.path) : cause.path
                 let keys = (keyOf[cause.id] ?? []).map { path + "." + $0 }
-                let position = keys.lazy.compactMap { key in map?.positions[key] }.first
+                let position =
+                    keys.lazy.compactMap { key in map?.positions[key] }.first
                     ?? map?.position(of: path) ?? map?.position(of: origin?.path ?? distribution.path)
                 let scope = origin.map { "Origin \($0.id) of \(distribution.name)" } ?? "Distribution \(distribution.name)"
-                return .init(rule: "distribution/" + cause.id, level: level,
-                             message: "\(scope): \(cause.message)", fix: cause.fix,
-                             file: distribution.file, line: position?.line, column: position?.column,
-                             subject: origin.map { "\(distribution.name) origin \($0.id)" } ?? distribution.name)
+                return .init(
+                    rule: "distribution/" + cause.id, level: level,
+                    message: "\(scope): \(cause.message)", fix: cause.fix,
+                    file: distribution.file, line: position?.line, column: position?.column,
+                    subject: origin.map { "\(distribution.name) origin \($0.id)" } ?? distribution.name)
             }
             out += distribution.causes.map { finding($0, .error, origin: nil) }
             out += distribution.notes.map { finding($0, .note, origin: nil) }
@@ -264,11 +284,14 @@ extension SARIFReport {
         for file in report.files {
             for line in DistributionPresentation.fileLines(file) where line.level != "note" {
                 let position = line.path.flatMap { sourceMaps[line.file]?.position(of: $0) }
-                out.append(.init(rule: line.level == "error" ? "distribution/file-not-audited" : "distribution/file-not-followed",
-                                 level: line.level == "error" ? .error : .warning, message: "\(line.file): \(line.text)",
-                                 fix: line.level == "error" ? "give a CloudFormation template, a Terraform plan or a get-distribution(-config) output"
-                                     : "give the value with --param, or the child template as a local file",
-                                 file: line.file, line: position?.line, column: position?.column, subject: line.file))
+                out.append(
+                    .init(
+                        rule: line.level == "error" ? "distribution/file-not-audited" : "distribution/file-not-followed",
+                        level: line.level == "error" ? .error : .warning, message: "\(line.file): \(line.text)",
+                        fix: line.level == "error"
+                            ? "give a CloudFormation template, a Terraform plan or a get-distribution(-config) output"
+                            : "give the value with --param, or the child template as a local file",
+                        file: line.file, line: position?.line, column: position?.column, subject: line.file))
             }
         }
         return out

@@ -25,8 +25,9 @@ package enum SavedScan {
         do {
             return try report(path: path).scanResult()
         } catch let error as TLSMatrixError
-                    where error.code == .invalidSavedReport && !error.description.hasPrefix("'\(path)'")
-                    && !error.description.hasPrefix("cannot read") {
+            where error.code == .invalidSavedReport && !error.description.hasPrefix("'\(path)'")
+            && !error.description.hasPrefix("cannot read")
+        {
             throw TLSMatrixError.savedReport("'\(path)' is not a usable tlsmatrix report: \(error.description)")
         }
     }

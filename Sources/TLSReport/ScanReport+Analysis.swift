@@ -22,9 +22,10 @@ extension ScanReport {
             ports: Self.ports(scan),
             protocols: scan.protocols.map(Self.protocolEntry),
             groups: scan.groups.map { result in
-                GroupEntry(version: result.version,
-                           groups: result.groups.map { NamedCode(code: Int($0), name: CodeName.group($0)) },
-                           complete: result.complete, serverPreference: result.serverPreference)
+                GroupEntry(
+                    version: result.version,
+                    groups: result.groups.map { NamedCode(code: Int($0), name: CodeName.group($0)) },
+                    complete: result.complete, serverPreference: result.serverPreference)
             },
             certificates: analysis.chains.map(Self.chainEntry),
             trustStore: TrustStoreEntry(
@@ -42,21 +43,28 @@ extension ScanReport {
                 Undecided(engine: $0.engine, version: $0.version, purpose: $0.purpose, reason: $0.reason)
             },
             elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
-            options: Options(client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
-                             policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
-                             cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
-                                ? nil : options.cloudFrontGenerations.map(\.rawValue),
-                             checks: scan.ranAllChecks ? nil : scan.checks.sorted()),
-            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network, clientCertificate: scan.clientCertificate,
-            vulnerabilities: analysis.vulnerabilities.isEmpty ? nil : Dictionary(uniqueKeysWithValues: analysis.vulnerabilities.map {
-                ($0.name.rawValue, Self.vulnerability($0))
-            }))
+            options: Options(
+                client: options.client, originProtocols: options.originProtocols.map(\.cloudFrontName),
+                policy: options.policy?.id, hostHeader: options.hostHeader, warnDays: options.warnDays,
+                cloudfrontGenerations: options.cloudFrontGenerations == CloudFrontGeneration.allCases
+                    ? nil : options.cloudFrontGenerations.map(\.rawValue),
+                checks: scan.ranAllChecks ? nil : scan.checks.sorted()),
+            observations: scan.observations.isEmpty ? nil : scan.observations, network: scan.network,
+            clientCertificate: scan.clientCertificate,
+            vulnerabilities: analysis.vulnerabilities.isEmpty
+                ? nil
+                : Dictionary(
+                    uniqueKeysWithValues: analysis.vulnerabilities.map {
+                        ($0.name.rawValue, Self.vulnerability($0))
+                    }))
     }
 
     static func vulnerability(_ item: DerivedVulnerability) -> Vulnerability {
         Vulnerability(
             status: VulnerabilityStatus(item.status), basis: "accepted-suites",
-            cells: item.cells.map { VulnerableCell(version: $0.version, code: CodePointFormat.hex($0.suite), suite: CodeName.suite($0.suite)) },
+            cells: item.cells.map {
+                VulnerableCell(version: $0.version, code: CodePointFormat.hex($0.suite), suite: CodeName.suite($0.suite))
+            },
             versions: item.versions, note: item.note, connections: 0)
     }
 
@@ -71,28 +79,31 @@ extension ScanReport {
     }
 
     static func protocolEntry(_ result: ProtocolResult) -> ProtocolEntry {
-        ProtocolEntry(version: result.version, supported: result.supported, serverPreference: result.serverPreference,
-                      suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note,
-                      coverage: result.coverage == .enumerated ? nil : result.coverage)
+        ProtocolEntry(
+            version: result.version, supported: result.supported, serverPreference: result.serverPreference,
+            suites: result.suites.map(suiteEntry), complete: result.complete, note: result.note,
+            coverage: result.coverage == .enumerated ? nil : result.coverage)
     }
 
     static func suiteEntry(_ suite: SuiteResult) -> Suite {
         let info = suite.suite
-        return Suite(code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
-                     evidence: suite.evidence.sorted(),
-                     keyExchange: info?.keyExchange.rawValue, bits: info?.bits, strength: info?.strength.rawValue,
-                     cloudfront: CodeName.cloudFrontOffers(suite.code),
-                     group: suite.group.map(CodeName.group), dhBits: suite.dhBits)
+        return Suite(
+            code: CodePointFormat.hex(suite.code), iana: info?.iana, openssl: info?.openssl,
+            evidence: suite.evidence.sorted(),
+            keyExchange: info?.keyExchange.rawValue, bits: info?.bits, strength: info?.strength.rawValue,
+            cloudfront: CodeName.cloudFrontOffers(suite.code),
+            group: suite.group.map(CodeName.group), dhBits: suite.dhBits)
     }
 
     static func chainEntry(_ analysis: ChainAnalysis) -> Chain {
         let chain = analysis.chain
         let report = analysis.report
-        return Chain(authentication: chain.authentication, seenWith: chain.seenWith, sni: chain.sni,
-                     trusted: report.trusted, certificates: certificateEntries(report, der: chain.der),
-                     findings: report.findings.map {
-                         CertificateFindingEntry(id: $0.id, severity: $0.severity, message: $0.message, fix: $0.fix)
-                     })
+        return Chain(
+            authentication: chain.authentication, seenWith: chain.seenWith, sni: chain.sni,
+            trusted: report.trusted, certificates: certificateEntries(report, der: chain.der),
+            findings: report.findings.map {
+                CertificateFindingEntry(id: $0.id, severity: $0.severity, message: $0.message, fix: $0.fix)
+            })
     }
 
     /// Every certificate as sent, in order: each decoded one with its own DER (by its position, never by its
@@ -116,12 +127,13 @@ extension ScanReport {
     }
 
     static func verdict(_ verdict: CloudFrontVerdict) -> CloudFront {
-        CloudFront(compatible: verdict.compatible, protocol: verdict.protocolVersion?.rawValue,
-                   suite: verdict.suite.map(CodeName.suite),
-                   code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(CodeName.group),
-                   originProtocols: verdict.originProtocols.map(\.cloudFrontName),
-                   causes: verdict.causes.map(Cause.init), status: verdict.generations.isEmpty ? nil : verdict.status.rawValue,
-                   generations: verdict.generations.isEmpty ? nil : verdict.generations.map(generationEntry))
+        CloudFront(
+            compatible: verdict.compatible, protocol: verdict.protocolVersion?.rawValue,
+            suite: verdict.suite.map(CodeName.suite),
+            code: verdict.suite.map(CodePointFormat.hex), group: verdict.group.map(CodeName.group),
+            originProtocols: verdict.originProtocols.map(\.cloudFrontName),
+            causes: verdict.causes.map(Cause.init), status: verdict.generations.isEmpty ? nil : verdict.status.rawValue,
+            generations: verdict.generations.isEmpty ? nil : verdict.generations.map(generationEntry))
     }
 
     static func generationEntry(_ g: CloudFrontVerdict.Generation) -> GenerationEntry {
@@ -130,8 +142,9 @@ extension ScanReport {
             s2nPolicy: g.s2nPolicy, versions: g.versions.map(\.rawValue), compatible: g.compatible, observed: g.observed,
             protocol: g.protocolVersion?.rawValue, suite: g.suite.map(suiteName), group: g.group.map(CodeName.group),
             causes: g.causes.map(Cause.init),
-            predicted: PredictionEntry(compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
-                                       suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(CodeName.group)),
+            predicted: PredictionEntry(
+                compatible: g.predicted.compatible, protocol: g.predicted.protocolVersion?.rawValue,
+                suite: g.predicted.suite.map(suiteName), group: g.predicted.group.map(CodeName.group)),
             difference: g.difference, helloBytes: g.observation?.helloBytes, confirmedBy: g.confirmedBy.map(\.rawValue))
     }
 
@@ -144,30 +157,35 @@ extension ScanReport {
         func items(_ list: [PolicyConformance.Item]) -> [PolicyItem] {
             list.map { PolicyItem(version: $0.version.rawValue, code: $0.suite.map(CodePointFormat.hex), message: $0.message) }
         }
-        return PolicyEntry(id: conformance.policy.id, conforms: conformance.conforms, undecided: conformance.undecided,
-                           outside: items(conformance.outside), missing: items(conformance.missing),
-                           requirements: conformance.requirements, changesNeeded: conformance.changesNeeded,
-                           policyUnverified: conformance.policy.unverified, source: conformance.policy.importedFrom)
+        return PolicyEntry(
+            id: conformance.policy.id, conforms: conformance.conforms, undecided: conformance.undecided,
+            outside: items(conformance.outside), missing: items(conformance.missing),
+            requirements: conformance.requirements, changesNeeded: conformance.changesNeeded,
+            policyUnverified: conformance.policy.unverified, source: conformance.policy.importedFrom)
     }
 
     static func gradeEntry(_ grade: Grade) -> GradeEntry {
-        GradeEntry(letter: grade.letter.rawValue, score: grade.score, protocolScore: grade.protocolScore,
-                   keyExchangeScore: grade.keyExchangeScore, cipherScore: grade.cipherScore,
-                   caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit.rawValue, reason: $0.reason) },
-                   notGraded: grade.notGraded)
+        GradeEntry(
+            letter: grade.letter.rawValue, score: grade.score, protocolScore: grade.protocolScore,
+            keyExchangeScore: grade.keyExchangeScore, cipherScore: grade.cipherScore,
+            caps: grade.caps.map { GradeEntry.Cap(rule: $0.rule, limit: $0.limit.rawValue, reason: $0.reason) },
+            notGraded: grade.notGraded)
     }
 
     static func simulationEntry(_ simulation: ClientSimulation) -> Simulation {
         var entry: Simulation
         switch simulation.result {
         case .success(let choice):
-            entry = Simulation(client: simulation.client.id, name: simulation.client.name, connects: true,
-                               outcome: .connects(protocol: choice.version.rawValue,
-                                                  suite: CodeName.suite(choice.suite),
-                                                  code: CodePointFormat.hex(choice.suite), group: choice.group.map(CodeName.group)))
+            entry = Simulation(
+                client: simulation.client.id, name: simulation.client.name, connects: true,
+                outcome: .connects(
+                    protocol: choice.version.rawValue,
+                    suite: CodeName.suite(choice.suite),
+                    code: CodePointFormat.hex(choice.suite), group: choice.group.map(CodeName.group)))
         case .failure(let failure):
-            entry = Simulation(client: simulation.client.id, name: simulation.client.name,
-                               connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
+            entry = Simulation(
+                client: simulation.client.id, name: simulation.client.name,
+                connects: failure.definitive ? false : nil, outcome: .fails(reason: SimulationText.reason(failure)))
         }
         entry.observed = simulation.isObserved
         entry.certificateNote = simulation.certificateNote

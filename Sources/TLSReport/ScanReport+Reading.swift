@@ -18,7 +18,8 @@ extension ScanReport {
             throw TLSMatrixError.savedReport("not a tlsmatrix report (no schemaVersion)")
         }
         guard version == Double(currentSchemaVersion) else {
-            throw TLSMatrixError.savedReport("schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
+            throw TLSMatrixError.savedReport(
+                "schemaVersion \(version.formatted()) is not supported (this tlsmatrix reads \(currentSchemaVersion))")
         }
         return try ReportCoding.decode(ScanReport.self, from: data)
     }
@@ -35,7 +36,9 @@ extension ScanReport {
                 guard let attempts = entry.attempts else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].attempts'") }
                 scan.connectAttempts = attempts
             case .http:
-                guard case .some(let detail) = entry.detail else { throw TLSMatrixError.savedReport("missing field 'ports[\(index)].detail'") }
+                guard case .some(let detail) = entry.detail else {
+                    throw TLSMatrixError.savedReport("missing field 'ports[\(index)].detail'")
+                }
                 scan.httpPort = PortCheck(port: entry.port, open: entry.open, detail: detail)
             }
         }
@@ -48,20 +51,28 @@ extension ScanReport {
             if let coverage = entry.coverage { result.coverage = coverage }
             for (position, suite) in entry.suites.enumerated() {
                 let path = "\(path).suites[\(position)]"
-                guard let code = CodePointFormat.parse(suite.code) else { throw TLSMatrixError.savedReport("field '\(path).code': not a code point ('\(suite.code)')") }
-                result.suites.append(SuiteResult(code: code, evidence: suite.evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
-                                                 dhBits: suite.dhBits))
+                guard let code = CodePointFormat.parse(suite.code) else {
+                    throw TLSMatrixError.savedReport("field '\(path).code': not a code point ('\(suite.code)')")
+                }
+                result.suites.append(
+                    SuiteResult(
+                        code: code, evidence: suite.evidence, group: try suite.group.map { try Self.group($0, path + ".group") },
+                        dhBits: suite.dhBits))
             }
             scan.protocols.append(result)
         }
         for (index, entry) in groups.enumerated() {
             let path = "groups[\(index)]"
             let codes = try entry.groups.enumerated().map { position, group in
-                guard let code = UInt16(exactly: group.code) else { throw TLSMatrixError.savedReport("field '\(path).groups[\(position)].code': not a group code") }
+                guard let code = UInt16(exactly: group.code) else {
+                    throw TLSMatrixError.savedReport("field '\(path).groups[\(position)].code': not a group code")
+                }
                 return code
             }
-            scan.groups.append(GroupResult(version: entry.version, groups: codes, complete: entry.complete,
-                                          serverPreference: entry.serverPreference))
+            scan.groups.append(
+                GroupResult(
+                    version: entry.version, groups: codes, complete: entry.complete,
+                    serverPreference: entry.serverPreference))
         }
         for (index, chain) in certificates.enumerated() {
             let path = "certificates[\(index)]"
@@ -71,8 +82,10 @@ extension ScanReport {
                 }
                 return [UInt8](bytes)
             }
-            scan.certificates.append(CertificateChain(authentication: chain.authentication, der: der,
-                                                      seenWith: chain.seenWith, sni: chain.sni))
+            scan.certificates.append(
+                CertificateChain(
+                    authentication: chain.authentication, der: der,
+                    seenWith: chain.seenWith, sni: chain.sni))
         }
         scan.findings = findings.map { Finding(id: $0.id, severity: $0.severity, message: $0.message) }
         scan.connections = connections
@@ -84,7 +97,8 @@ extension ScanReport {
         scan.clientCertificate = clientCertificate
         if let checks = options?.checks { scan.checks = Set(checks) }
         guard scan.isComplete == complete else {
-            throw TLSMatrixError.savedReport("field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
+            throw TLSMatrixError.savedReport(
+                "field 'complete' is \(complete), but the report's reachability, protocols and undecided probes say \(scan.isComplete)")
         }
         return scan
     }

@@ -248,8 +248,10 @@ package struct ScanReport: Codable, Sendable, Equatable {
         /// One verdict per generation of CloudFront's origin client.
         package var generations: [GenerationEntry]?
 
-        package init(compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String],
-                    causes: [Cause], status: String? = nil, generations: [GenerationEntry]? = nil) {
+        package init(
+            compatible: Bool?, `protocol`: String?, suite: String?, code: String?, group: String?, originProtocols: [String],
+            causes: [Cause], status: String? = nil, generations: [GenerationEntry]? = nil
+        ) {
             self.compatible = compatible
             self.protocol = `protocol`
             self.suite = suite
@@ -286,9 +288,11 @@ package struct ScanReport: Codable, Sendable, Equatable {
         /// Libraries that completed a full handshake with the observed protocol and suite during the scan.
         package var confirmedBy: [String]
 
-        package init(id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
-                    compatible: Bool?, observed: Bool, protocol: String?, suite: SuiteName?, group: String?, causes: [Cause],
-                    predicted: PredictionEntry, difference: String?, helloBytes: Int?, confirmedBy: [String]) {
+        package init(
+            id: String, name: String, client: String, documented: Bool, s2nPolicy: String?, versions: [String],
+            compatible: Bool?, observed: Bool, protocol: String?, suite: SuiteName?, group: String?, causes: [Cause],
+            predicted: PredictionEntry, difference: String?, helloBytes: Int?, confirmedBy: [String]
+        ) {
             self.id = id
             self.name = name
             self.client = client
@@ -405,7 +409,9 @@ package struct ScanReport: Codable, Sendable, Equatable {
             case fails(reason: String)
         }
 
-        enum CodingKeys: String, CodingKey { case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote, dhBits }
+        enum CodingKeys: String, CodingKey {
+            case client, name, connects, `protocol`, suite, code, group, reason, observed, helloRetry, predicted, certificateNote, dhBits
+        }
 
         package func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -464,7 +470,9 @@ extension ScanReport.Port {
         port = try container.decode(Int.self, forKey: .port)
         open = try container.decode(Bool.self, forKey: .open)
         attempts = try container.decodeIfPresent(Int.self, forKey: .attempts)
-        detail = container.contains(.detail) ? .some(try container.decodeNil(forKey: .detail) ? nil : try container.decode(String.self, forKey: .detail)) : .none
+        detail =
+            container.contains(.detail)
+            ? .some(try container.decodeNil(forKey: .detail) ? nil : try container.decode(String.self, forKey: .detail)) : .none
     }
 }
 
@@ -491,10 +499,11 @@ extension ScanReport.Simulation {
         name = try container.decode(String.self, forKey: .name)
         connects = try container.decode(Nullable<Bool>.self, forKey: .connects).wrappedValue
         if connects == true {
-            outcome = .connects(protocol: try container.decode(String.self, forKey: .protocol),
-                                suite: try container.decode(String.self, forKey: .suite),
-                                code: try container.decode(String.self, forKey: .code),
-                                group: try container.decode(Nullable<String>.self, forKey: .group).wrappedValue)
+            outcome = .connects(
+                protocol: try container.decode(String.self, forKey: .protocol),
+                suite: try container.decode(String.self, forKey: .suite),
+                code: try container.decode(String.self, forKey: .code),
+                group: try container.decode(Nullable<String>.self, forKey: .group).wrappedValue)
         } else {
             outcome = .fails(reason: try container.decode(String.self, forKey: .reason))
         }

@@ -89,8 +89,9 @@ package enum TextReport {
                 rest = [note]
             }
             let detail = (insecure ? [paint(Toned("INSECURE", .bad), bold: true)] : []) + rest.map(safe)
-            out.append("  " + safe(pad(proto.version.rawValue, 9)) + cell(proto.state, 10, paint, bold: true)
-                       + detail.joined(separator: ", "))
+            out.append(
+                "  " + safe(pad(proto.version.rawValue, 9)) + cell(proto.state, 10, paint, bold: true)
+                    + detail.joined(separator: ", "))
         }
         return out
     }
@@ -101,9 +102,12 @@ package enum TextReport {
         for table in report.suiteTables {
             out.append("")
             out.append(safe("\(table.version.rawValue) suites — \(table.order)"))
-            out.append("  " + pad("#", 4) + pad("code", 8) + pad("suite", 42) + pad("kx", 22) + pad("bits", 6) + pad("CF", 4) + pad("seen by", 16) + "rating")
+            out.append(
+                "  " + pad("#", 4) + pad("code", 8) + pad("suite", 42) + pad("kx", 22) + pad("bits", 6) + pad("CF", 4) + pad("seen by", 16)
+                    + "rating")
             for (index, suite) in table.suites.enumerated() {
-                let row = "  " + pad("\(index + 1)", 4) + pad(suite.hex, 8) + pad(suite.name, 42) + pad(suite.keyExchangeDetail, 22)
+                let row =
+                    "  " + pad("\(index + 1)", 4) + pad(suite.hex, 8) + pad(suite.name, 42) + pad(suite.keyExchangeDetail, 22)
                     + pad(suite.bits.map { "\($0)" } ?? "", 6) + pad(suite.cloudfront ? "✓" : "", 4) + pad(suite.evidenceText, 16)
                 // A secure suite's rating is left blank: the table draws the eye to the others.
                 out.append(safe(row) + (suite.rating.tone == .good ? "" : paint(suite.rating, bold: suite.rating.tone == .bad)))
@@ -116,8 +120,10 @@ package enum TextReport {
         guard !report.groups.isEmpty else { return [] }
         var out = ["", "Key exchange groups"]
         for row in report.groups {
-            out.append(safe("  " + pad(row.version.rawValue, 9) + (row.names.isEmpty ? "none" : row.names.joined(separator: ", "))
-                            + (row.complete ? "" : " (incomplete)")))
+            out.append(
+                safe(
+                    "  " + pad(row.version.rawValue, 9) + (row.names.isEmpty ? "none" : row.names.joined(separator: ", "))
+                        + (row.complete ? "" : " (incomplete)")))
         }
         return out
     }
@@ -126,14 +132,18 @@ package enum TextReport {
     static func certificateSection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
         let certificates = report.certificates
         guard !certificates.chains.isEmpty else { return [] }
-        var out = ["", safe("Certificates (checked against \(certificates.originDomain))"), safe("  trust store: \(certificates.trustStore)")]
+        var out = [
+            "", safe("Certificates (checked against \(certificates.originDomain))"), safe("  trust store: \(certificates.trustStore)"),
+        ]
         for chain in certificates.chains {
-            out.append(safe("  \(chain.authentication) chain, \(chain.sent) sent (\(chain.seenWith), \(chain.sni)) — ")
-                       + paint(chain.trust, bold: chain.trust.tone == .bad))
+            out.append(
+                safe("  \(chain.authentication) chain, \(chain.sent) sent (\(chain.seenWith), \(chain.sni)) — ")
+                    + paint(chain.trust, bold: chain.trust.tone == .bad))
             for info in chain.certificates {
                 let names = info.subjectAltNames.isEmpty ? "" : " SAN " + info.subjectAltNamesShort
                 out.append(safe("    #\(info.number) \(info.subject)\(names)"))
-                out.append(safe("       issuer \(info.issuer); \(info.key); \(info.signature); until \(info.notAfter) (\(info.daysLeft) days)"))
+                out.append(
+                    safe("       issuer \(info.issuer); \(info.key); \(info.signature); until \(info.notAfter) (\(info.daysLeft) days)"))
             }
             for finding in chain.findings {
                 out.append("    " + paint(finding.mark) + safe(" [\(finding.id)] \(finding.message)"))
@@ -160,10 +170,11 @@ package enum TextReport {
     static func vulnerabilitySection(_ report: ReportPresentation, _ paint: Painter) -> [String] {
         guard !report.vulnerabilities.isEmpty else { return [] }
         let width = (report.vulnerabilities.map(\.title.count).max() ?? 0) + 1
-        return ["", "Vulnerabilities (from the accepted suites)"] + report.vulnerabilities.map { row in
-            let line = "  " + pad(row.title, width) + " " + cell(row.state, 15, paint) + safe(row.detail)
-            return row.detail.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line
-        }
+        return ["", "Vulnerabilities (from the accepted suites)"]
+            + report.vulnerabilities.map { row in
+                let line = "  " + pad(row.title, width) + " " + cell(row.state, 15, paint) + safe(row.detail)
+                return row.detail.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line
+            }
     }
 
     static func findingSection(_ report: ReportPresentation) -> [String] {
@@ -188,8 +199,11 @@ package enum TextReport {
     }
 
     static func countsLine(_ counts: ReportPresentation.Counts, _ paint: Painter) -> String {
-        safe(counts.line) + (counts.complete ? "" : " — " + paint(Toned("INCOMPLETE", .notDefinitive), bold: true)
-                             + ": some results are not definitive")
+        safe(counts.line)
+            + (counts.complete
+                ? ""
+                : " — " + paint(Toned("INCOMPLETE", .notDefinitive), bold: true)
+                    + ": some results are not definitive")
     }
 
     /// Text made terminal-safe.
@@ -214,12 +228,13 @@ package enum TextReport {
         func callAsFunction(_ text: Toned, bold: Bool = false) -> String {
             let safe = TerminalSafe.escape(text.text)
             guard colour, !safe.isEmpty else { return safe }
-            let code = switch text.tone {
-            case .good: "\u{1B}[32m"
-            case .bad: "\u{1B}[31m"
-            case .warning, .notDefinitive: "\u{1B}[33m"
-            case .neutral: ""
-            }
+            let code =
+                switch text.tone {
+                case .good: "\u{1B}[32m"
+                case .bad: "\u{1B}[31m"
+                case .warning, .notDefinitive: "\u{1B}[33m"
+                case .neutral: ""
+                }
             guard !code.isEmpty else { return safe }
             return code + (bold ? "\u{1B}[1m" : "") + safe + "\u{1B}[0m"
         }

@@ -37,7 +37,8 @@ package enum AddressConsistency {
         let versions = Set(a.protocols.map(\.version)).union(b.protocols.map(\.version)).sorted()
         for version in versions {
             guard let pa = a.protocolResult(version), let pb = b.protocolResult(version),
-                  pa.complete, pb.complete, let sa = pa.supported, let sb = pb.supported else { continue }
+                pa.complete, pb.complete, let sa = pa.supported, let sb = pb.supported
+            else { continue }
             if sa != sb {
                 let (yes, no) = sa ? (a, b) : (b, a)
                 notes.append("\(label(yes)) accepts \(version) but \(label(no)) refuses it")
@@ -51,7 +52,9 @@ package enum AddressConsistency {
                 if !onlyB.isEmpty { parts.append("only \(label(b)) accepts \(names(onlyB))") }
                 notes.append("\(version): " + parts.joined(separator: ", "))
             } else if let preferenceA = pa.serverPreference, let preferenceB = pb.serverPreference, preferenceA != preferenceB {
-                notes.append("\(version): \(label(preferenceA ? a : b)) enforces its suite order, \(label(preferenceA ? b : a)) follows the client's")
+                notes.append(
+                    "\(version): \(label(preferenceA ? a : b)) enforces its suite order, \(label(preferenceA ? b : a)) follows the client's"
+                )
             }
         }
         let leavesA = Set(a.certificates.compactMap(\.der.first)), leavesB = Set(b.certificates.compactMap(\.der.first))

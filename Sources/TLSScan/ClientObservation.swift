@@ -32,11 +32,12 @@ extension ProbeSession {
         }
         let answers = await send(distinct)
         guard answers.count == distinct.count else { return answers }  // no hello observer
-        return answers + sharing.map { profile, owner in
-            var copy = answers[owner]
-            copy.client = profile.id
-            copy.sameHelloAs = answers[owner].client
-            return copy
-        }
+        return answers
+            + sharing.map { profile, owner in
+                var copy = answers[owner]
+                copy.client = profile.id
+                copy.sameHelloAs = answers[owner].client
+                return copy
+            }
     }
 }

@@ -9,7 +9,7 @@ extension ProbeSession {
         // one connection per generation, all at once (within the host's limits), reported in generation order
         let hellos = CloudFrontGeneration.allCases.compactMap { generation -> (String, ClientProfile, ClientHello)? in
             guard let profile = Catalog.shared.client(id: generation.profileID),
-                  let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
+                let hello = Self.hello(of: profile, originProtocols: options.originProtocols, serverName: serverName)
             else { return nil }
             return (generation.title, profile, hello)
         }
@@ -26,8 +26,12 @@ extension ProbeSession {
                     let (outcome, size) = await gated(engine: .wire, version: item.hello.version, purpose: "\(item.label) ClientHello") {
                         await observer.observe(item.hello, to: endpoint, deadlines: options.deadlines, wantsCertificates: true)
                     }
-                    return (index, HelloObservation(client: item.profile.id, versions: item.hello.offeredVersions,
-                                                    outcome: outcome, helloBytes: size))
+                    return (
+                        index,
+                        HelloObservation(
+                            client: item.profile.id, versions: item.hello.offeredVersions,
+                            outcome: outcome, helloBytes: size)
+                    )
                 }
             }
             var observations: [(Int, HelloObservation)] = []
@@ -49,8 +53,9 @@ extension ProbeSession {
         return ClientHello(
             version: highest, suites: suites, serverName: serverName, groups: profile.groups,
             signatureSchemes: profile.signatureSchemes, keyShareGroups: profile.keyShareGroups,
-            shape: ClientHello.Shape(versions: versions, extensions: profile.extensions,
-                                     renegotiationSCSV: profile.sendsRenegotiationSCSV,
-                                     grease: Set(profile.greasePositions.compactMap(ClientHello.GreaseSpot.init(rawValue:)))))
+            shape: ClientHello.Shape(
+                versions: versions, extensions: profile.extensions,
+                renegotiationSCSV: profile.sendsRenegotiationSCSV,
+                grease: Set(profile.greasePositions.compactMap(ClientHello.GreaseSpot.init(rawValue:)))))
     }
 }

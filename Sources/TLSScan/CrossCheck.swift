@@ -111,23 +111,32 @@ struct CrossCheck: Sendable {
     func fold(_ outcomes: [Outcome], into result: inout ScanResult, serverName: String?) {
         for item in outcomes.sorted(by: { ($0.version, $0.suite) < ($1.version, $1.suite) }) {
             guard let p = result.protocols.firstIndex(where: { $0.version == item.version }),
-                  let s = result.protocols[p].suites.firstIndex(where: { $0.code == item.suite }) else { continue }
+                let s = result.protocols[p].suites.firstIndex(where: { $0.code == item.suite })
+            else { continue }
             let name = Catalog.shared.suite(code: item.suite)?.displayName ?? CodePointFormat.hex(item.suite)
             switch item.outcome {
             case .accepted(let negotiated) where negotiated.suite == item.suite && negotiated.version == item.version:
                 result.protocols[p].suites[s].evidence.append(item.engine)
                 if item.version == .tls13, !negotiated.certificates.isEmpty {
-                    result.certificates.appendDistinct(CertificateChain(authentication: "TLS 1.3", der: negotiated.certificates,
-                                                                        seenWith: .tls13, sni: serverName))
+                    result.certificates.appendDistinct(
+                        CertificateChain(
+                            authentication: "TLS 1.3", der: negotiated.certificates,
+                            seenWith: .tls13, sni: serverName))
                 }
             case .accepted(let negotiated):
-                result.findings.append(Finding(
-                    id: "engine-disagreement", severity: .error,
-                    message: "\(item.version) \(name): the wire engine saw the server choose it, but \(item.engine.rawValue) negotiated \(negotiated.version) \(CodePointFormat.hex(negotiated.suite)) instead.", version: item.version))
+                result.findings.append(
+                    Finding(
+                        id: "engine-disagreement", severity: .error,
+                        message:
+                            "\(item.version) \(name): the wire engine saw the server choose it, but \(item.engine.rawValue) negotiated \(negotiated.version) \(CodePointFormat.hex(negotiated.suite)) instead.",
+                        version: item.version))
             case .rejected(let rejection):
-                result.findings.append(Finding(
-                    id: "engine-disagreement", severity: .error,
-                    message: "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through.", version: item.version))
+                result.findings.append(
+                    Finding(
+                        id: "engine-disagreement", severity: .error,
+                        message:
+                            "\(item.version) \(name): the server answered the wire engine's ClientHello with this suite, but a complete \(item.engine.rawValue) handshake failed: \(rejection). A real client would not get through.",
+                        version: item.version))
             case .timedOut(let phase):
                 result.findings.append(undecided(item, name: name, why: "timed out during \(phase.rawValue)"))
             case .failed(let failure):
@@ -137,7 +146,8 @@ struct CrossCheck: Sendable {
     }
 
     private func undecided(_ item: Outcome, name: String, why: String) -> Finding {
-        Finding(id: "cross-check-undecided", severity: .warning,
-                message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation \(why).", version: item.version)
+        Finding(
+            id: "cross-check-undecided", severity: .warning,
+            message: "\(item.version) \(name): the \(item.engine.rawValue) confirmation \(why).", version: item.version)
     }
 }

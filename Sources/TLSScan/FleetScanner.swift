@@ -57,8 +57,10 @@ package struct FleetScanner: Sendable {
 
     /// `options.limits` must be set; it bounds probes across all targets. `resolve` defaults to the
     /// system resolver with `options.dnsTimeout` per name.
-    package init(options: ScanOptions, environment: any ScanEnvironment, engine: EngineChoice = .wire, targetsInFlight: Int,
-                resolve: Resolve? = nil) {
+    package init(
+        options: ScanOptions, environment: any ScanEnvironment, engine: EngineChoice = .wire, targetsInFlight: Int,
+        resolve: Resolve? = nil
+    ) {
         self.options = options
         self.environment = environment
         self.engine = engine
@@ -70,8 +72,10 @@ package struct FleetScanner: Sendable {
     /// Resolves every distinct name, `lookupsInFlight` at a time, each within its deadline. A name that
     /// does not resolve becomes that target's result (nothing else stops). With `allAddresses` each
     /// target keeps up to `maxAddresses` addresses (the rest are listed as skipped), otherwise the first.
-    package func resolveAll(_ specs: [TargetSpec], allAddresses: Bool,
-                           maxAddresses: Int = FleetScanner.defaultMaxAddresses) async -> [ResolvedTarget] {
+    package func resolveAll(
+        _ specs: [TargetSpec], allAddresses: Bool,
+        maxAddresses: Int = FleetScanner.defaultMaxAddresses
+    ) async -> [ResolvedTarget] {
         var hosts: [String] = []
         for host in specs.map(\.target.host) where !hosts.contains(host) { hosts.append(host) }
         let resolve = self.resolve
@@ -85,7 +89,9 @@ package struct FleetScanner: Sendable {
                 group.addTask {
                     do {
                         let addresses = try await resolve(host)
-                        guard !addresses.isEmpty else { return (host, .failure(TLSMatrixError(.nameNotResolved, "host '\(host)' has no addresses"))) }
+                        guard !addresses.isEmpty else {
+                            return (host, .failure(TLSMatrixError(.nameNotResolved, "host '\(host)' has no addresses")))
+                        }
                         return (host, .success(addresses))
                     } catch let failure as TLSMatrixError {
                         return (host, .failure(failure))
@@ -146,8 +152,12 @@ package struct FleetScanner: Sendable {
         await withTaskGroup(of: (Int, ScanResult).self) { group in
             for (index, address) in item.addresses.enumerated() {
                 group.addTask {
-                    (index, engine == .all ? await scanner.scanWithEveryEngine(item.spec.target, address: address)
-                        : await scanner.scan(item.spec.target, address: address))
+                    (
+                        index,
+                        engine == .all
+                            ? await scanner.scanWithEveryEngine(item.spec.target, address: address)
+                            : await scanner.scan(item.spec.target, address: address)
+                    )
                 }
             }
             for await (index, scan) in group { byIndex[index] = scan }
@@ -159,7 +169,9 @@ package struct FleetScanner: Sendable {
             let shown = item.skipped.prefix(10).joined(separator: ", ") + (item.skipped.count > 10 ? ", …" : "")
             let finding = Finding(
                 id: "addresses-skipped", severity: .warning,
-                message: "\(item.spec.target.host) has \(total) addresses; --max-addresses \(item.addresses.count) scanned the first \(item.addresses.count) and skipped \(item.skipped.count): \(shown).")
+                message:
+                    "\(item.spec.target.host) has \(total) addresses; --max-addresses \(item.addresses.count) scanned the first \(item.addresses.count) and skipped \(item.skipped.count): \(shown)."
+            )
             for index in scans.indices { scans[index].findings.append(finding) }
         }
         return FleetEntry(spec: item.spec, position: position, scans: scans)

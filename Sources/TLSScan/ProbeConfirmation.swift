@@ -75,6 +75,9 @@ package enum ProbeConfirmation {
         if closes > 0 { parts.append("closed without an alert \(closes == 1 ? "once" : "\(closes) times")") }
         let timeouts = attempts.count - resets - closes
         if timeouts > 0 { parts.append("timed out \(timeouts == 1 ? "once" : "\(timeouts) times")") }
-        return ProbeFailure(.unconfirmed, "not confirmed: the connection was \(parts.joined(separator: ", ")) in \(attempts.count) attempts, and a reset or a single bare close is no refusal")
+        return ProbeFailure(
+            .unconfirmed,
+            "not confirmed: the connection was \(parts.joined(separator: ", ")) in \(attempts.count) attempts, and a reset or a single bare close is no refusal"
+        )
     }
 }

@@ -1,4 +1,3 @@
-
 extension ProbeCounts {
     /// Counts one probe by how it ended.
     mutating func count(_ outcome: ProbeOutcome) {

@@ -57,8 +57,10 @@ actor ProbeLedger {
     func settle(_ outcome: ProbeOutcome, engine: EngineKind, version: TLSVersion, purpose: String) {
         switch outcome {
         case .timedOut(let phase):
-            undecided.append(UndecidedProbe(engine: engine, version: version, purpose: purpose,
-                                            reason: "timed out during \(phase.rawValue)"))
+            undecided.append(
+                UndecidedProbe(
+                    engine: engine, version: version, purpose: purpose,
+                    reason: "timed out during \(phase.rawValue)"))
         case .failed(let failure):
             undecided.append(UndecidedProbe(engine: engine, version: version, purpose: purpose, reason: failure.message))
         case .accepted, .rejected:

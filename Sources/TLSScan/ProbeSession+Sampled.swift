@@ -4,8 +4,10 @@ import TLSCatalog
 /// one handshake offering everything (plus one with CloudFront's suites when the server picked another), the
 /// certificate chains of the key types the offer can select, and nothing else.
 extension ProbeSession {
-    func sample(_ plan: ScanPlan, versions: [TLSVersion], probed: [TLSVersion], first: [TLSVersion: ProbeOutcome],
-                into result: inout ScanResult) async {
+    func sample(
+        _ plan: ScanPlan, versions: [TLSVersion], probed: [TLSVersion], first: [TLSVersion: ProbeOutcome],
+        into result: inout ScanResult
+    ) async {
         var found: [TLSVersion: ProtocolResult] = [:]
         var chains: [CertificateChain] = []
         await withTaskGroup(of: (ProtocolResult, [CertificateChain]).self) { group in
@@ -89,7 +91,9 @@ extension ProbeSession {
         let parts = offerLists(for: version)
         var ends: [ProbeOutcome] = []
         for (index, part) in parts.enumerated() {
-            let outcome = index == 0 ? await opening(version, candidates: part, first: first)
+            let outcome =
+                index == 0
+                ? await opening(version, candidates: part, first: first)
                 : await probe(request(version, suites: part), purpose: "version (list \(index + 1) of \(parts.count))")
             ends.append(outcome)
             if case .rejected = outcome, !Self.refusesVersion(outcome) { continue }
@@ -100,7 +104,8 @@ extension ProbeSession {
         } else if let undecided = ends.first(where: { !$0.isDefinitive }) {
             record(undecided, version: version, into: &result, chains: &chains)
         } else if let shaped = await confirmRefusal(version, candidates: candidates, ends: ends, chains: &chains),
-                  let pick = shaped.suites.first {
+            let pick = shaped.suites.first
+        {
             result.supported = true
             result.suites = [pick]
             result.note = "sampled with a plain ClientHello: the origin refused larger ones"
@@ -109,7 +114,8 @@ extension ProbeSession {
         }
         let cloudFront = candidates.filter(ScanPlan.cloudFrontSuites.contains)
         if plan.cloudFront, result.supported == true, !cloudFront.isEmpty,
-           !result.suites.contains(where: { ScanPlan.cloudFrontSuites.contains($0.code) }) {
+            !result.suites.contains(where: { ScanPlan.cloudFrontSuites.contains($0.code) })
+        {
             let outcome = await probe(request(version, suites: cloudFront), purpose: "CloudFront suites")
             if case .rejected = outcome {
                 result.note = "sampled: none of CloudFront's \(cloudFront.count) suites for \(version) is accepted; other suites not tested"
@@ -126,13 +132,16 @@ extension ProbeSession {
         case .accepted(let negotiated):
             result.supported = true
             if !result.suites.contains(where: { $0.code == negotiated.suite }) {
-                result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
-                                                 group: negotiated.group, dhBits: negotiated.dhBits))
+                result.suites.append(
+                    SuiteResult(
+                        code: negotiated.suite, evidence: [engine.kind],
+                        group: negotiated.group, dhBits: negotiated.dhBits))
             }
             result.note = "sampled: only the suites listed were negotiated; the others were not tested"
             if !negotiated.certificates.isEmpty {
                 let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
-                chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                chains.appendDistinct(
+                    CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
             }
         case .rejected(let rejection):
             if result.supported == nil {
@@ -158,10 +167,12 @@ extension ProbeSession {
     /// be sent does not change the verdict.
     func fetchOtherKeyTypes(_ plan: ScanPlan, protocols: inout [ProtocolResult], chains: inout [CertificateChain]) async {
         let usable = plan.cloudFrontOnly ? plan.cloudFrontVersions : Set(TLSVersion.allCases)
-        guard let index = protocols.indices.filter({
-            protocols[$0].version >= .sslv3 && protocols[$0].version <= .tls12 && protocols[$0].supported == true
-                && usable.contains(protocols[$0].version)
-        }).max(by: { protocols[$0].version < protocols[$1].version }) else { return }
+        guard
+            let index = protocols.indices.filter({
+                protocols[$0].version >= .sslv3 && protocols[$0].version <= .tls12 && protocols[$0].supported == true
+                    && usable.contains(protocols[$0].version)
+            }).max(by: { protocols[$0].version < protocols[$1].version })
+        else { return }
         let version = protocols[index].version
         let offer = plan.certificates ? candidates(for: version) : candidates(for: version).filter(ScanPlan.cloudFrontSuites.contains)
         for auth in [CipherSuite.Authentication.ecdsa, .rsa] {

@@ -4,9 +4,11 @@ import TLSModel
 /// Hello shapes real servers refuse, and the server's order across suite lists that were offered apart.
 extension ProbeSession {
     /// The suites of a plain ClientHello: what common clients offer, as far as the version has them.
-    static let plainSuites: [UInt16] = [0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0x009E, 0x009F,
-                                        0xC009, 0xC013, 0xC00A, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035,
-                                        0x000A, 0x1301, 0x1302, 0x1303]
+    static let plainSuites: [UInt16] = [
+        0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0x009E, 0x009F,
+        0xC009, 0xC013, 0xC00A, 0xC014, 0x009C, 0x009D, 0x002F, 0x0035,
+        0x000A, 0x1301, 0x1302, 0x1303,
+    ]
     static let plainGroups: [UInt16] = [0x001D, 0x0017, 0x0018]
     static let plainSignatureSchemes: [UInt16] = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201]
     /// The most suites a plain hello offers.
@@ -23,29 +25,35 @@ extension ProbeSession {
     /// illegal_parameter, a bare close, …), a plain hello with the common suites confirms it. When that one is
     /// accepted, the server refuses the shape, not the version: the suites are found with plain hellos and the
     /// shape is a finding. Returns nil when the refusal stands.
-    func confirmRefusal(_ version: TLSVersion, candidates: [UInt16], ends: [ProbeOutcome],
-                        chains: inout [CertificateChain]) async -> ProtocolResult? {
+    func confirmRefusal(
+        _ version: TLSVersion, candidates: [UInt16], ends: [ProbeOutcome],
+        chains: inout [CertificateChain]
+    ) async -> ProtocolResult? {
         guard let suspicious = ends.first(where: Self.mayBeShapeRefusal) else { return nil }
         var common = Self.plainSuites.filter(candidates.contains)
         for code in candidates where common.count < Self.plainListSize && !common.contains(code) { common.append(code) }
-        let probeOutcome = await probe(plainRequest(version, suites: Array(common.prefix(Self.plainListSize))),
-                                       purpose: "plain ClientHello (confirms a refusal)")
+        let probeOutcome = await probe(
+            plainRequest(version, suites: Array(common.prefix(Self.plainListSize))),
+            purpose: "plain ClientHello (confirms a refusal)")
         guard case .accepted = probeOutcome else { return nil }
         let full = request(version, suites: candidates)
-        await ledger.note(Finding(
-            id: Finding.ID.helloShapeIntolerance, severity: .warning,
-            message: "\(version): the origin refused ClientHellos offering up to \(Self.maxSuitesPerHello) suites, \(full.groups.count) groups"
-                + " and \(full.signatureSchemes.count) signature schemes (\(Self.rejection(suspicious) ?? "refused")), but accepted a plain one"
-                + " with \(Self.plainListSize) suites, \(Self.plainGroups.count) groups and \(Self.plainSignatureSchemes.count) signature schemes."
-                + " Clients that send larger hellos (browsers with many extensions, post-quantum key shares) fail against it the same way;"
-                + " its suites were enumerated with plain hellos."))
+        await ledger.note(
+            Finding(
+                id: Finding.ID.helloShapeIntolerance, severity: .warning,
+                message:
+                    "\(version): the origin refused ClientHellos offering up to \(Self.maxSuitesPerHello) suites, \(full.groups.count) groups"
+                    + " and \(full.signatureSchemes.count) signature schemes (\(Self.rejection(suspicious) ?? "refused")), but accepted a plain one"
+                    + " with \(Self.plainListSize) suites, \(Self.plainGroups.count) groups and \(Self.plainSignatureSchemes.count) signature schemes."
+                    + " Clients that send larger hellos (browsers with many extensions, post-quantum key shares) fail against it the same way;"
+                    + " its suites were enumerated with plain hellos."))
         var result = ProtocolResult(version: version, supported: true)
         result.note = "enumerated with plain ClientHellos of at most \(Self.plainListSize) suites: the origin refused larger ones"
         let ordered = common.prefix(Self.plainListSize) + candidates.filter { !common.prefix(Self.plainListSize).contains($0) }
         let lists = Self.parts(of: Array(ordered), limit: Self.plainListSize)
         for (index, list) in lists.enumerated() {
             var piece = ProtocolResult(version: version, supported: nil)
-            let opening = index == 0 ? probeOutcome : await probe(plainRequest(version, suites: list), purpose: "suites (plain list \(index + 1))")
+            let opening =
+                index == 0 ? probeOutcome : await probe(plainRequest(version, suites: list), purpose: "suites (plain list \(index + 1))")
             _ = await eliminate(version, pool: list, opening: opening, into: &piece, chains: &chains, shape: plainRequest)
             result.suites += piece.suites
             if !piece.complete {

@@ -14,8 +14,10 @@ struct ProbeSession: Sendable {
     let globalGate: ProbeGate?
     let ledger = ProbeLedger()
 
-    init(engine: any HandshakeEngine, environment: any ScanEnvironment, endpoint: Endpoint, options: ScanOptions,
-         serverName: String?) async {
+    init(
+        engine: any HandshakeEngine, environment: any ScanEnvironment, endpoint: Endpoint, options: ScanOptions,
+        serverName: String?
+    ) async {
         self.environment = environment
         self.engine = engine
         self.endpoint = endpoint
@@ -31,8 +33,10 @@ struct ProbeSession: Sendable {
     }
 
     /// Runs one probe within the host's (and the run's) concurrency bound and records it.
-    func probe(_ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil,
-               priority: ProbeGate.Priority = .chain, settles: Bool = true) async -> ProbeOutcome {
+    func probe(
+        _ request: ProbeRequest, purpose: String, engine override: (any HandshakeEngine)? = nil,
+        priority: ProbeGate.Priority = .chain, settles: Bool = true
+    ) async -> ProbeOutcome {
         let engine = override ?? self.engine
         return await gated(engine: engine.kind, version: request.version, purpose: purpose, priority: priority, settles: settles) {
             (await engine.probe(request, to: endpoint, deadlines: options.deadlines), ())
@@ -45,9 +49,11 @@ struct ProbeSession: Sendable {
     /// it, each attempt a connection of its own; the host's gate hears about every fault and slows down.
     /// `settles: false` leaves the settled outcome out of the ledger's undecided probes: the caller settles it
     /// (the first probe's connect attempts, of which only the last one's answer counts).
-    func gated<Extra: Sendable>(engine: EngineKind, version: TLSVersion, purpose: String, priority: ProbeGate.Priority = .chain,
-                                settles: Bool = true,
-                                _ connection: () async -> (ProbeOutcome, Extra)) async -> (outcome: ProbeOutcome, extra: Extra) {
+    func gated<Extra: Sendable>(
+        engine: EngineKind, version: TLSVersion, purpose: String, priority: ProbeGate.Priority = .chain,
+        settles: Bool = true,
+        _ connection: () async -> (ProbeOutcome, Extra)
+    ) async -> (outcome: ProbeOutcome, extra: Extra) {
         var attempts: [ProbeOutcome] = []
         while true {
             await gate.acquire(priority)
@@ -60,8 +66,9 @@ struct ProbeSession: Sendable {
             attempts.append(outcome)
             let step = ProbeConfirmation.next(after: attempts, base: options.retryBackoff)
             if ProbeTrace.enabled {
-                ProbeTrace.write("\(endpoint.address):\(endpoint.port) \(engine.rawValue) \(version.rawValue) \(purpose)"
-                                 + " attempt \(attempts.count): \(ProbeTrace.describe(outcome))\(step.isRetry ? " → retry" : "")")
+                ProbeTrace.write(
+                    "\(endpoint.address):\(endpoint.port) \(engine.rawValue) \(version.rawValue) \(purpose)"
+                        + " attempt \(attempts.count): \(ProbeTrace.describe(outcome))\(step.isRetry ? " → retry" : "")")
             }
             await ledger.attempt(outcome, started: started, retried: step.isRetry)
             switch step {
@@ -104,8 +111,9 @@ struct ProbeSession: Sendable {
                 attempt += 1
                 outcome = await probe(offer, purpose: "version (connect attempt \(attempt))", settles: false)
             }
-            await ledger.settle(outcome, engine: engine.kind, version: opener,
-                                purpose: attempt == 1 ? "version" : "version (connect attempt \(attempt))")
+            await ledger.settle(
+                outcome, engine: engine.kind, version: opener,
+                purpose: attempt == 1 ? "version" : "version (connect attempt \(attempt))")
             result.connectAttempts = attempt
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
@@ -140,8 +148,10 @@ struct ProbeSession: Sendable {
     /// The full matrix: every version's suites by elimination, groups, certificates, the cross-check. Work starts
     /// as soon as what it needs is known: a version's cross-check and its group enumeration as soon as its suites
     /// are, while the other versions are still being eliminated.
-    func enumerate(_ plan: ScanPlan, versions: [TLSVersion], first firstOutcomes: [TLSVersion: ProbeOutcome],
-                   into result: inout ScanResult) async {
+    func enumerate(
+        _ plan: ScanPlan, versions: [TLSVersion], first firstOutcomes: [TLSVersion: ProbeOutcome],
+        into result: inout ScanResult
+    ) async {
         let tlsVersions = versions.filter { $0 != .sslv2 }
         var chains: [CertificateChain] = []
         var protocols: [ProtocolResult] = []
@@ -226,16 +236,19 @@ struct ProbeSession: Sendable {
     /// The newest version up to TLS 1.2 that `protocols` found supported, with its accepted suites: a handshake
     /// whose certificate chain travels in clear.
     static func offerInClear(_ protocols: [ProtocolResult]) -> (TLSVersion, [UInt16])? {
-        guard let found = protocols.filter({ $0.version >= .sslv3 && $0.version <= .tls12 && $0.supported == true && !$0.suites.isEmpty })
-            .max(by: { $0.version < $1.version })
+        guard
+            let found = protocols.filter({ $0.version >= .sslv3 && $0.version <= .tls12 && $0.supported == true && !$0.suites.isEmpty })
+                .max(by: { $0.version < $1.version })
         else { return nil }
         return (found.version, found.suites.map(\.code))
     }
 
     /// One handshake offering `suites` with `version` and `serverName` as SNI (nil: none), with `engine` (the
     /// session's by default): the chain the server sends for that name, and how the handshake ended.
-    func chain(_ version: TLSVersion, suites: [UInt16], serverName: String?, engine override: (any HandshakeEngine)? = nil,
-               purpose: String) async -> (chain: CertificateChain?, outcome: ProbeOutcome) {
+    func chain(
+        _ version: TLSVersion, suites: [UInt16], serverName: String?, engine override: (any HandshakeEngine)? = nil,
+        purpose: String
+    ) async -> (chain: CertificateChain?, outcome: ProbeOutcome) {
         var offer = request(version, suites: suites)
         offer.serverName = serverName
         let outcome = await probe(offer, purpose: purpose, engine: override)
@@ -266,7 +279,8 @@ struct ProbeSession: Sendable {
                 if !refused.isEmpty {
                     how += "; required: a library handshake without one failed with " + refused.map(\.rawValue).joined(separator: ", ")
                 } else if !completed.isEmpty {
-                    how += "; optional: library handshakes without one completed (s2n-tls clients answer it with an empty"
+                    how +=
+                        "; optional: library handshakes without one completed (s2n-tls clients answer it with an empty"
                         + " Certificate and connect; AWS documents that CloudFront drops a connection whose origin asks)"
                 }
             }
@@ -275,9 +289,10 @@ struct ProbeSession: Sendable {
             }
             let required: Bool? = requested.contains(.tls13) || !refused.isEmpty ? true : (completed.isEmpty ? nil : false)
             result.clientCertificate = ClientCertificateRequest(versions: requested.sorted(), required: required)
-            result.findings.append(Finding(
-                id: Finding.ID.clientCertificateRequested, severity: .warning,
-                message: "The origin asks for a client certificate (\(how))."))
+            result.findings.append(
+                Finding(
+                    id: Finding.ID.clientCertificateRequested, severity: .warning,
+                    message: "The origin asks for a client certificate (\(how))."))
         }
     }
 
@@ -298,11 +313,12 @@ struct ProbeSession: Sendable {
             var what: [String] = []
             if resets > 0 { what.append("\(resets) reset\(resets == 1 ? "" : "s")") }
             if timeouts > 0 { what.append("\(timeouts) handshake timeout\(timeouts == 1 ? "" : "s")") }
-            result.findings.append(Finding(
-                id: Finding.ID.originThrottled, severity: .warning,
-                message: "The origin throttled the scan: \(what.joined(separator: " and ")) in \(result.connections) connections;"
-                    + " per-host concurrency lowered to \(lowest) (from \(configured.limit)) and the delay between connections"
-                    + " raised to \(longest) ms. Faulty answers were retried, never read as refusals."))
+            result.findings.append(
+                Finding(
+                    id: Finding.ID.originThrottled, severity: .warning,
+                    message: "The origin throttled the scan: \(what.joined(separator: " and ")) in \(result.connections) connections;"
+                        + " per-host concurrency lowered to \(lowest) (from \(configured.limit)) and the delay between connections"
+                        + " raised to \(longest) ms. Faulty answers were retried, never read as refusals."))
         }
         let median = await ledger.medianConnectionSeconds
         result.network = NetworkConditions(
@@ -349,8 +365,9 @@ struct ProbeSession: Sendable {
         var chains: [CertificateChain] = []
         let opening = await opening(version, candidates: parts[0], first: first)
         var lead = ProtocolResult(version: version, supported: nil)
-        let leadEnd = await eliminate(version, pool: parts[0], opening: opening, into: &lead, chains: &chains,
-                                      partitions: min(2, options.perHostConcurrency))
+        let leadEnd = await eliminate(
+            version, pool: parts[0], opening: opening, into: &lead, chains: &chains,
+            partitions: min(2, options.perHostConcurrency))
         var pieces: [(result: ProtocolResult, end: ProbeOutcome)] = [(lead, leadEnd)]
         // A version refused outright (protocol_version, another version) has no suite in the other lists either.
         if parts.count > 1, !(lead.suites.isEmpty && lead.complete && Self.refusesVersion(leadEnd)) {
@@ -359,9 +376,11 @@ struct ProbeSession: Sendable {
                     group.addTask {
                         var piece = ProtocolResult(version: version, supported: nil)
                         var seen: [CertificateChain] = []
-                        let outcome = await probe(request(version, suites: parts[index]), purpose: "suites (list \(index + 1) of \(parts.count))")
-                        let end = await eliminate(version, pool: parts[index], opening: outcome, into: &piece, chains: &seen,
-                                                 partitions: min(2, options.perHostConcurrency))
+                        let outcome = await probe(
+                            request(version, suites: parts[index]), purpose: "suites (list \(index + 1) of \(parts.count))")
+                        let end = await eliminate(
+                            version, pool: parts[index], opening: outcome, into: &piece, chains: &seen,
+                            partitions: min(2, options.perHostConcurrency))
                         return (index, piece, seen, end)
                     }
                 }
@@ -387,8 +406,10 @@ struct ProbeSession: Sendable {
                 result = shaped
             } else {
                 result.supported = false
-                result.note = "refused: \(Self.rejection(leadEnd) ?? "connection closed")"
-                    + (parts.count > 1 && !Self.refusesVersion(leadEnd) ? " (every one of \(parts.count) lists of at most \(Self.maxSuitesPerHello) suites)" : "")
+                result.note =
+                    "refused: \(Self.rejection(leadEnd) ?? "connection closed")"
+                    + (parts.count > 1 && !Self.refusesVersion(leadEnd)
+                        ? " (every one of \(parts.count) lists of at most \(Self.maxSuitesPerHello) suites)" : "")
             }
         }
         if result.complete, result.supported == nil {
@@ -457,9 +478,10 @@ struct ProbeSession: Sendable {
         return Self.offerLists(candidates(for: version))
     }
 
-    private static let wireOfferLists: [TLSVersion: [[UInt16]]] = Dictionary(uniqueKeysWithValues: TLSVersion.allCases.map {
-        ($0, offerLists(SuiteOrder.candidates(for: $0)))
-    })
+    private static let wireOfferLists: [TLSVersion: [[UInt16]]] = Dictionary(
+        uniqueKeysWithValues: TLSVersion.allCases.map {
+            ($0, offerLists(SuiteOrder.candidates(for: $0)))
+        })
 
     /// Suites every list-cut offer puts in its first list: CloudFront's and the ones deployed almost everywhere
     /// (AES-CBC, 3DES, RC4). A server that does not speak the version then says so at once (protocol_version or
@@ -524,9 +546,11 @@ struct ProbeSession: Sendable {
     /// above 1, the first two picks' order is checked at once (the probe ``detectPreference(_:found:)`` would make
     /// later); when the server follows the client's order, the order of the rest does not matter and it is cut into
     /// partitions eliminated in parallel (``eliminateApart(_:pool:remaining:partitions:into:chains:shape:)``).
-    func eliminate(_ version: TLSVersion, pool: [UInt16], opening: ProbeOutcome,
-                   into result: inout ProtocolResult, chains: inout [CertificateChain],
-                   shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)? = nil, partitions: Int = 1) async -> ProbeOutcome {
+    func eliminate(
+        _ version: TLSVersion, pool: [UInt16], opening: ProbeOutcome,
+        into result: inout ProtocolResult, chains: inout [CertificateChain],
+        shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)? = nil, partitions: Int = 1
+    ) async -> ProbeOutcome {
         var remaining = pool
         var outcome = opening
         var splits = false
@@ -539,19 +563,23 @@ struct ProbeSession: Sendable {
                     result.note = "not decided: the server chose \(CodePointFormat.hex(negotiated.suite)), which was not offered"
                     return outcome
                 }
-                result.suites.append(SuiteResult(code: negotiated.suite, evidence: [engine.kind],
-                                                 group: negotiated.group, dhBits: negotiated.dhBits))
+                result.suites.append(
+                    SuiteResult(
+                        code: negotiated.suite, evidence: [engine.kind],
+                        group: negotiated.group, dhBits: negotiated.dhBits))
                 await ledger.found(version, suite: negotiated.suite)
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: negotiated.suite)?.authentication.rawValue ?? "unknown"
-                    chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                    chains.appendDistinct(
+                        CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
                 remaining.removeAll { $0 == negotiated.suite }
                 guard !remaining.isEmpty else { return outcome }
                 let count = min(partitions, remaining.count / Self.partitionSize)
                 if splits, count > 1 {
-                    return await eliminateApart(version, pool: pool, remaining: remaining, partitions: count,
-                                                into: &result, chains: &chains, shape: shape)
+                    return await eliminateApart(
+                        version, pool: pool, remaining: remaining, partitions: count,
+                        into: &result, chains: &chains, shape: shape)
                 }
                 let next = shape?(version, remaining) ?? request(version, suites: remaining)
                 if count > 1, result.suites.count == 2, result.serverPreference == nil {
@@ -585,17 +613,20 @@ struct ProbeSession: Sendable {
     /// interleaved slices at once, each to its own refusal, and puts the picks in `pool`'s order: the order such a
     /// server picks them in. The accepted set does not depend on the order, so nothing is lost if the server's
     /// order is less strict than two picks showed; each slice costs one refusal more than one chain would.
-    func eliminateApart(_ version: TLSVersion, pool: [UInt16], remaining: [UInt16], partitions: Int,
-                        into result: inout ProtocolResult, chains: inout [CertificateChain],
-                        shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)?) async -> ProbeOutcome {
+    func eliminateApart(
+        _ version: TLSVersion, pool: [UInt16], remaining: [UInt16], partitions: Int,
+        into result: inout ProtocolResult, chains: inout [CertificateChain],
+        shape: (@Sendable (TLSVersion, [UInt16]) -> ProbeRequest)?
+    ) async -> ProbeOutcome {
         let slices = (0..<partitions).map { start in stride(from: start, to: remaining.count, by: partitions).map { remaining[$0] } }
         let pieces = await withTaskGroup(of: (Int, ProtocolResult, [CertificateChain], ProbeOutcome).self) { group in
             for (index, slice) in slices.enumerated() {
                 group.addTask {
                     var piece = ProtocolResult(version: version, supported: nil)
                     var seen: [CertificateChain] = []
-                    let opening = await probe(shape?(version, slice) ?? request(version, suites: slice),
-                                              purpose: "suites (partition \(index + 1) of \(partitions))")
+                    let opening = await probe(
+                        shape?(version, slice) ?? request(version, suites: slice),
+                        purpose: "suites (partition \(index + 1) of \(partitions))")
                     let end = await eliminate(version, pool: slice, opening: opening, into: &piece, chains: &seen, shape: shape)
                     return (index, piece, seen, end)
                 }
@@ -639,7 +670,8 @@ struct ProbeSession: Sendable {
                 result.suites.append(SuiteResult(code: code, evidence: [engine.kind], group: negotiated.group, dhBits: negotiated.dhBits))
                 if !negotiated.certificates.isEmpty {
                     let auth = Catalog.shared.suite(code: code)?.authentication.rawValue ?? "unknown"
-                    chains.appendDistinct(CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
+                    chains.appendDistinct(
+                        CertificateChain(authentication: auth, der: negotiated.certificates, seenWith: version, sni: serverName))
                 }
             case .rejected:
                 refusals += 1
@@ -771,7 +803,8 @@ struct ProbeSession: Sendable {
             var shareless = request(.tls13, suites: suites, groups: offer)
             shareless.keyShareGroups = []
             guard case .accepted(let negotiated) = await probe(shareless, purpose: "group preference"),
-                  let group = negotiated.group, offer.contains(group) else { return nil }
+                let group = negotiated.group, offer.contains(group)
+            else { return nil }
             picks.append(group)
         }
         if picks[0] == picks[1] { return (true, picks[0]) }

@@ -12,7 +12,10 @@ enum ProbeTrace {
 
     static func describe(_ outcome: ProbeOutcome) -> String {
         switch outcome {
-        case .accepted(let negotiated): "accepted \(negotiated.version.rawValue) \(CodePointFormat.hex(negotiated.suite))" + (negotiated.group.map { " group \(CodePointFormat.hex($0))" } ?? "") + (negotiated.helloRetry ? " after HelloRetryRequest" : "")
+        case .accepted(let negotiated):
+            "accepted \(negotiated.version.rawValue) \(CodePointFormat.hex(negotiated.suite))"
+                + (negotiated.group.map { " group \(CodePointFormat.hex($0))" } ?? "")
+                + (negotiated.helloRetry ? " after HelloRetryRequest" : "")
         case .rejected(let rejection): "rejected (\(rejection))"
         case .timedOut(let phase): "timed out (\(phase.rawValue))"
         case .failed(let failure): "failed (\(failure.message))"

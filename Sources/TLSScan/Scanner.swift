@@ -40,8 +40,9 @@ package struct Scanner: Sendable {
         let serverName = serverName(for: target)
         result.serverName = serverName
         let endpoint = Endpoint(host: target.host, address: address, port: target.port)
-        let session = await ProbeSession(engine: engine, environment: environment, endpoint: endpoint, options: options,
-                                         serverName: serverName)
+        let session = await ProbeSession(
+            engine: engine, environment: environment, endpoint: endpoint, options: options,
+            serverName: serverName)
         await session.run(into: &result)
         result.elapsedSeconds = Self.seconds(clock.now - start)
         return result
@@ -127,9 +128,12 @@ extension Scanner {
                         }
                     } else {
                         let name = Catalog.shared.suite(code: suite.code)?.displayName ?? CodePointFormat.hex(suite.code)
-                        merged.findings.append(Finding(
-                            id: "wire-missed", severity: .error,
-                            message: "\(proto.version) \(name): \(library.kind.rawValue) completed a handshake with it, but the wire engine did not find it."))
+                        merged.findings.append(
+                            Finding(
+                                id: "wire-missed", severity: .error,
+                                message:
+                                    "\(proto.version) \(name): \(library.kind.rawValue) completed a handshake with it, but the wire engine did not find it."
+                            ))
                     }
                 }
             }

@@ -30,25 +30,29 @@ extension Scanner {
         if let (version, suites) = ProbeSession.offerInClear(scan.protocols) {
             choice = (engine, version, suites)
         } else if let tls13 = scan.protocols.first(where: { $0.version == .tls13 && $0.supported == true }),
-                  let (library, suite) = environment.libraries.lazy.compactMap({ library in
-                      tls13.suites.map(\.code).first { self.environment.canOffer(library.kind, version: .tls13, suite: $0) }
-                          .map { (library, $0) }
-                  }).first {
+            let (library, suite) = environment.libraries.lazy.compactMap({ library in
+                tls13.suites.map(\.code).first { self.environment.canOffer(library.kind, version: .tls13, suite: $0) }
+                    .map { (library, $0) }
+            }).first
+        {
             choice = (library, .tls13, [suite])
         } else {
             choice = nil
         }
         guard let choice else {
-            let outcome = ProbeOutcome.failed(ProbeFailure(.local, "the scan found no accepted protocol version and suite to fetch the certificate with"))
+            let outcome = ProbeOutcome.failed(
+                ProbeFailure(.local, "the scan found no accepted protocol version and suite to fetch the certificate with"))
             return (serverNames.map { ServedChain(serverName: $0, chain: nil, outcome: outcome) }, 0)
         }
         var served: [ServedChain] = []
         var connections = 0
         for name in serverNames {
-            let session = await ProbeSession(engine: choice.engine, environment: environment, endpoint: endpoint,
-                                             options: options, serverName: name)
-            let (chain, outcome) = await session.chain(choice.version, suites: choice.suites, serverName: name,
-                                                       purpose: "certificate for SNI \(name)")
+            let session = await ProbeSession(
+                engine: choice.engine, environment: environment, endpoint: endpoint,
+                options: options, serverName: name)
+            let (chain, outcome) = await session.chain(
+                choice.version, suites: choice.suites, serverName: name,
+                purpose: "certificate for SNI \(name)")
             connections += await session.ledger.connections
             served.append(ServedChain(serverName: name, chain: chain, outcome: chain == nil ? outcome : nil))
         }

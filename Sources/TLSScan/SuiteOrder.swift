@@ -11,12 +11,16 @@ enum SuiteOrder {
         byVersion[version] ?? []
     }
 
-    private static let byVersion: [TLSVersion: [UInt16]] = Dictionary(uniqueKeysWithValues: TLSVersion.allCases.map { version in
-        (version, (Catalog.shared.suites(for: version) + earlierUse(version))
-            .filter { !$0.signaling }
-            .sorted { rank($0) < rank($1) }
-            .map(\.code))
-    })
+    private static let byVersion: [TLSVersion: [UInt16]] = Dictionary(
+        uniqueKeysWithValues: TLSVersion.allCases.map { version in
+            (
+                version,
+                (Catalog.shared.suites(for: version) + earlierUse(version))
+                    .filter { !$0.signaling }
+                    .sorted { rank($0) < rank($1) }
+                    .map(\.code)
+            )
+        })
 
     /// Suites the catalog lists for TLS 1.2 only that a server may still choose at TLS 1.0 and 1.1, so they are
     /// offered there too: the non-AEAD suites (CBC, or the NULL stream cipher) whose MAC is HMAC-SHA256 or
@@ -39,9 +43,19 @@ enum SuiteOrder {
     }
 
     static func rank(_ suite: CipherSuite) -> (Int, Int, Int, Int, UInt16) {
-        let strength = switch suite.strength { case .secure: 0; case .weak: 1; case .insecure: 2 }
+        let strength =
+            switch suite.strength {
+            case .secure: 0;
+            case .weak: 1;
+            case .insecure: 2
+            }
         let kind = (suite.forwardSecrecy ? 0 : 2) + (suite.aead ? 0 : 1)
-        let exchange = switch suite.keyExchange { case .ecdhe, .ecdhePSK: 0; case .dhe, .dhePSK: 1; default: 2 }
+        let exchange =
+            switch suite.keyExchange {
+            case .ecdhe, .ecdhePSK: 0;
+            case .dhe, .dhePSK: 1;
+            default: 2
+            }
         return (strength * 4 + kind, suite.isChaCha20 ? 1 : 0, exchange, -suite.bits, suite.code)
     }
 
@@ -61,10 +75,13 @@ enum SuiteOrder {
     }
 
     static let signatureSchemes: [UInt16] = {
-        let preferred: [UInt16] = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806,
-                                   0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601]
+        let preferred: [UInt16] = [
+            0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806,
+            0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601,
+        ]
         let rest = Catalog.shared.signatureSchemes.map(\.code).filter { !preferred.contains($0) }
-        return preferred + rest + [0x0303, 0x0301, 0x0203, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202]
+        return preferred + rest
+            + [0x0303, 0x0301, 0x0203, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202]
             .filter { code in !preferred.contains(code) && !rest.contains(code) }
     }()
 }

@@ -33,8 +33,9 @@ package enum TargetList {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             guard let first = fields.first else { continue }
-            let spec = try parseLine(first: String(first), options: fields.dropFirst().map(String.init),
-                                     where: "\(source):\(number)", defaultPort: defaultPort)
+            let spec = try parseLine(
+                first: String(first), options: fields.dropFirst().map(String.init),
+                where: "\(source):\(number)", defaultPort: defaultPort)
             specs.append(spec)
         }
         guard !specs.isEmpty else { throw TLSMatrixError(.invalidTargetList, "\(source): no targets (only blank lines or comments)") }
@@ -52,8 +53,10 @@ package enum TargetList {
     }
 
     /// One target as written on the command line or a file line.
-    package static func parseLine(first: String, options: [String] = [], where location: String,
-                                 defaultPort: Int = 443) throws(TLSMatrixError) -> TargetSpec {
+    package static func parseLine(
+        first: String, options: [String] = [], where location: String,
+        defaultPort: Int = 443
+    ) throws(TLSMatrixError) -> TargetSpec {
         let target: Target
         do {
             target = try Target.parse(first, defaultPort: defaultPort)

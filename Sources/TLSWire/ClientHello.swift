@@ -96,13 +96,14 @@ package struct ClientHello: Sendable, Equatable {
     /// does, so a hello's values stay the same in its retry after a HelloRetryRequest. The groups and the key
     /// share use one value; the two extensions differ.
     package func greaseValue(_ spot: GreaseSpot) -> UInt16 {
-        let index: Int = switch spot {
-        case .suites: 0
-        case .groups, .keyShare: 1
-        case .signatureSchemes: 2
-        case .supportedVersions: 3
-        case .extensionsFirst, .extensionsLast: 4
-        }
+        let index: Int =
+            switch spot {
+            case .suites: 0
+            case .groups, .keyShare: 1
+            case .signatureSchemes: 2
+            case .supportedVersions: 3
+            case .extensionsFirst, .extensionsLast: 4
+            }
         let seed = index < random.count ? random[index] : 0
         var byte = (seed & 0xF0) | 0x0A
         if spot == .extensionsLast { byte ^= 0x10 }  // never the same as the first extension's

@@ -36,18 +36,25 @@ struct DistributionCommand: AsyncParsableCommand {
     @Argument(help: "Files holding distributions: get-distribution(-config) JSON, CloudFormation JSON/YAML, Terraform plan JSON.")
     var files: [String] = []
 
-    @Option(name: .customLong("resolve"), help: ArgumentHelp(
-        "NAME:PORT:ADDRESS — connect to ADDRESS for NAME on PORT (curl's --resolve): SNI, Host and certificate checks still use NAME. Repeatable.",
-        valueName: "name:port:address"))
+    @Option(
+        name: .customLong("resolve"),
+        help: ArgumentHelp(
+            "NAME:PORT:ADDRESS — connect to ADDRESS for NAME on PORT (curl's --resolve): SNI, Host and certificate checks still use NAME. Repeatable.",
+            valueName: "name:port:address"))
     var resolve: [String] = []
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("NAME=VALUE — a CloudFormation parameter's value (wins over its Default). Repeatable.", valueName: "name=value"))
+    @Option(
+        name: .customLong("param"),
+        help: ArgumentHelp("NAME=VALUE — a CloudFormation parameter's value (wins over its Default). Repeatable.", valueName: "name=value"))
     var param: [String] = []
 
     @Flag(help: "No network: only what the files alone decide (load balancer listener policies, custom headers, origin names).")
     var offline = false
 
-    @Option(help: "Output format(s), comma-separated: text, json, html, markdown, junit, sarif (SARIF 2.1.0 with template lines, for code scanning).")
+    @Option(
+        help:
+            "Output format(s), comma-separated: text, json, html, markdown, junit, sarif (SARIF 2.1.0 with template lines, for code scanning)."
+    )
     var format: String = "text"
 
     @Option(help: "Write the report to this file (one format), or one file per distribution and format into this existing folder.")
@@ -64,7 +71,10 @@ struct DistributionCommand: AsyncParsableCommand {
     @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
     var noCrossCheck = false
 
-    @Option(help: "What each origin's scan tests, as `scan --checks`: all (default, the full scan report per origin), or a list that includes cloudfront — `--checks cloudfront` runs only what the verdicts need (about 7–10 connections per origin instead of ~40).")
+    @Option(
+        help:
+            "What each origin's scan tests, as `scan --checks`: all (default, the full scan report per origin), or a list that includes cloudfront — `--checks cloudfront` runs only what the verdicts need (about 7–10 connections per origin instead of ~40)."
+    )
     var checks: String = "all"
 
     @Option(help: "Warn when a certificate expires within this many days.")
@@ -75,7 +85,6 @@ struct DistributionCommand: AsyncParsableCommand {
 
     /// The formats a distribution report is written in (``ReportFormat`` names, `txt` and `md` included).
     static let formats: [ReportFormat] = [.text, .json, .html, .markdown, .junit, .sarif]
-
 
     /// The formats asked for, each once, in the order given.
     var kinds: [ReportFormat] { (try? ReportFormat.parse(format, allowed: Self.formats)) ?? [.text] }
@@ -186,23 +195,27 @@ struct DistributionCommand: AsyncParsableCommand {
         let unusable = results.filter { $0.error != nil }
         guard !distributions.isEmpty else {
             let reasons = unusable.compactMap(\.error)
-            throw TLSMatrixError(.invalidDistribution, reasons.isEmpty
-                ? "\(files.joined(separator: ", ")): no CloudFront distribution to audit"
-                : reasons.joined(separator: "; "))
+            throw TLSMatrixError(
+                .invalidDistribution,
+                reasons.isEmpty
+                    ? "\(files.joined(separator: ", ")): no CloudFront distribution to audit"
+                    : reasons.joined(separator: "; "))
         }
         let plan = DistributionPlan(distributions: distributions, offline: offline, resolve: resolveTable)
         // like curl, an entry that matches nothing is ignored, but said: a wrong port is the usual mistake
         let used = Set(plan.jobs.map { ResolveKey(name: $0.domain, port: $0.port) })
         for key in resolveTable.keys.sorted(by: { ($0.name, $0.port) < ($1.name, $1.port) }) where !offline && !used.contains(key) {
             let endpoints = plan.jobs.filter { $0.domain == key.name }.map { "\($0.domain):\($0.port)" }
-            Output.message("tlsmatrix: warning: --resolve \(key.name):\(key.port) matches no origin"
-                + (endpoints.isEmpty ? "" : " (that name is reached on \(endpoints.joined(separator: ", ")))"))
+            Output.message(
+                "tlsmatrix: warning: --resolve \(key.name):\(key.port) matches no origin"
+                    + (endpoints.isEmpty ? "" : " (that name is reached on \(endpoints.joined(separator: ", ")))"))
         }
         var analysis = AnalysisOptions()
         analysis.warnDays = warnDays
         analysis.trustStore = offline ? nil : try ReportOptions.loadTrustStore(caFile: caFile)
         analysis.trustCache = TrustCache()
-        let progress = !offline && !noProgress && plan.jobs.count > 1 && isatty(STDERR_FILENO) == 1
+        let progress =
+            !offline && !noProgress && plan.jobs.count > 1 && isatty(STDERR_FILENO) == 1
             ? DistributionProgress(total: plan.jobs.count) : nil
         let runner = DistributionRunner(
             environment: SystemEnvironment(), analysis: analysis, handshakeTimeout: .milliseconds(Int(timeout * 1000)),
@@ -212,11 +225,14 @@ struct DistributionCommand: AsyncParsableCommand {
         let outcomes = await runner.run(plan)
         await progress?.finish()
         let entries = distributions.enumerated().map { index, distribution in
-            DistributionAudit.audit(distribution, outcomes: outcomes[index] ?? [:],
-                                    findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution), embedding: ScanReport.self)
+            DistributionAudit.audit(
+                distribution, outcomes: outcomes[index] ?? [:],
+                findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution),
+                embedding: ScanReport.self)
         }
-        let report = DistributionReport(offline: offline, distributions: entries, status: DistributionAudit.status(of: entries),
-                                        files: results.map(FileEntry.init))
+        let report = DistributionReport(
+            offline: offline, distributions: entries, status: DistributionAudit.status(of: entries),
+            files: results.map(FileEntry.init))
         try write(report, sourceMaps: results.reduce(into: [:]) { maps, result in maps.merge(result.sourceMaps) { first, _ in first } })
         // a file that could not be read is an input error, unless some origin fails (which a CI gate must see)
         if !unusable.isEmpty, report.status != .failed { throw ExitCode(ExitStatus.usage.rawValue) }
@@ -248,11 +264,13 @@ struct DistributionCommand: AsyncParsableCommand {
         var stems = FileStems()
         for entry in report.distributions {
             let stem = stems.claim(FileName.component(entry.name))
-            let single = DistributionReport(offline: report.offline, distributions: [entry], status: entry.status,
-                                            files: report.files.filter { $0.file == entry.file })
+            let single = DistributionReport(
+                offline: report.offline, distributions: [entry], status: entry.status,
+                files: report.files.filter { $0.file == entry.file })
             for kind in kinds {
-                try OutputFile.write(Self.render(single, kind: kind, sourceMaps: sourceMaps),
-                                     to: ReportOptions.path(in: folder, stem: stem, kind: kind))
+                try OutputFile.write(
+                    Self.render(single, kind: kind, sourceMaps: sourceMaps),
+                    to: ReportOptions.path(in: folder, stem: stem, kind: kind))
             }
         }
     }

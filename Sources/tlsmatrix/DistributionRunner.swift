@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TLSAudit
 import TLSCatalog
@@ -54,14 +54,18 @@ struct DistributionPlan {
                     map[position] = .done(.skipped("S3 origin (\(reason)): CloudFront reaches it over AWS's own TLS; nothing to scan"))
                     continue
                 case .vpc(let reason):
-                    map[position] = .done(.skipped("VPC origin (\(reason)): reached inside AWS, not from CloudFront's public edge; not scanned"))
+                    map[position] = .done(
+                        .skipped("VPC origin (\(reason)): reached inside AWS, not from CloudFront's public edge; not scanned"))
                     continue
                 case .custom:
                     break
                 }
                 guard case .resolved(let domain) = origin.domain else {
                     if case let .unresolved(expression, path) = origin.domain {
-                        map[position] = .done(.unresolved("DomainName is \(expression) (\(path)), which cannot be resolved from the file; give --param NAME=VALUE for a template parameter, or audit the deployed distribution (get-distribution-config)"))
+                        map[position] = .done(
+                            .unresolved(
+                                "DomainName is \(expression) (\(path)), which cannot be resolved from the file; give --param NAME=VALUE for a template parameter, or audit the deployed distribution (get-distribution-config)"
+                            ))
                     }
                     continue
                 }
@@ -71,11 +75,12 @@ struct DistributionPlan {
                 }
                 let httpOnly = origin.protocolPolicy == .httpOnly
                 let port = httpOnly ? origin.httpPort : origin.httpsPort
-                let job = Job(domain: domain.lowercased(), port: port, httpOnly: httpOnly,
-                              httpPort: origin.protocolPolicy == .matchViewer ? origin.httpPort : nil,
-                              address: resolve[ResolveKey(name: domain.lowercased(), port: port)],
-                              protocols: httpOnly ? [] : origin.originSSLProtocols, attempts: origin.connectionAttempts,
-                              connectTimeout: origin.connectionTimeout)
+                let job = Job(
+                    domain: domain.lowercased(), port: port, httpOnly: httpOnly,
+                    httpPort: origin.protocolPolicy == .matchViewer ? origin.httpPort : nil,
+                    address: resolve[ResolveKey(name: domain.lowercased(), port: port)],
+                    protocols: httpOnly ? [] : origin.originSSLProtocols, attempts: origin.connectionAttempts,
+                    connectTimeout: origin.connectionTimeout)
                 if !jobs.contains(job) { jobs.append(job) }
                 // the certificate must cover every alias when Host is (or may be) forwarded
                 if !httpOnly, route.forwardsHost != false {
@@ -207,12 +212,15 @@ struct DistributionRunner: Sendable {
         for item in served {
             guard let chain = item.chain else {
                 let undecided = item.outcome.map { !$0.isDefinitive } ?? true
-                audited.append(AliasCertificate(alias: item.serverName, report: nil,
-                                                problem: item.outcome.map(Self.describe) ?? "no certificate", undecided: undecided))
+                audited.append(
+                    AliasCertificate(
+                        alias: item.serverName, report: nil,
+                        problem: item.outcome.map(Self.describe) ?? "no certificate", undecided: undecided))
                 continue
             }
-            let audit = CertificateAudit(trustRoots: analysis.trustStore ?? .empty(), now: analysis.now,
-                                         warnDays: analysis.warnDays, trustCache: analysis.trustCache)
+            let audit = CertificateAudit(
+                trustRoots: analysis.trustStore ?? .empty(), now: analysis.now,
+                warnDays: analysis.warnDays, trustCache: analysis.trustCache)
             let report = await audit.audit(chain: chain.der, originDomain: item.serverName, hostHeader: nil)
             audited.append(AliasCertificate(alias: item.serverName, report: report, problem: nil, undecided: false))
         }
@@ -275,8 +283,9 @@ actor DistributionProgress: ScanObserver {
     }
 
     private func draw() {
-        let line = ProgressBar.line(done: done, total: total, unit: "origins", handshakes: handshakes,
-                                    elapsed: FleetRun.seconds(ContinuousClock.now - began))
+        let line = ProgressBar.line(
+            done: done, total: total, unit: "origins", handshakes: handshakes,
+            elapsed: FleetRun.seconds(ContinuousClock.now - began))
         try? Output.standardError.write(line)
     }
 }

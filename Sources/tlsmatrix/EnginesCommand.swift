@@ -21,15 +21,20 @@ struct EnginesCommand: AsyncParsableCommand {
     mutating func run() async throws {
         await EngineCapabilities.warmUp()
         var out: [String] = []
-        out.append("engine    library                      " + TLSVersion.allCases.map { $0.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
-        out.append("wire      tlsmatrix (raw ClientHello)  " + TLSVersion.allCases.map { version in
-            let count = version == .sslv2 ? "detect" : String(Catalog.shared.suites(for: version).filter { !$0.signaling }.count)
-            return count.padding(toLength: 9, withPad: " ", startingAt: 0)
-        }.joined())
+        out.append(
+            "engine    library                      "
+                + TLSVersion.allCases.map { $0.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+        out.append(
+            "wire      tlsmatrix (raw ClientHello)  "
+                + TLSVersion.allCases.map { version in
+                    let count = version == .sslv2 ? "detect" : String(Catalog.shared.suites(for: version).filter { !$0.signaling }.count)
+                    return count.padding(toLength: 9, withPad: " ", startingAt: 0)
+                }.joined())
         for (kind, table) in [(EngineKind.openssl, EngineCapabilities.openssl()), (.gnutls, EngineCapabilities.gnutls())] {
             let library = EngineCapabilities.libraryVersion(kind).padding(toLength: 29, withPad: " ", startingAt: 0)
-            out.append(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + library
-                       + TLSVersion.allCases.map { String(table[$0]?.count ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+            out.append(
+                kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + library
+                    + TLSVersion.allCases.map { String(table[$0]?.count ?? 0).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
         }
         if suites {
             for (kind, table) in [(EngineKind.openssl, EngineCapabilities.openssl()), (.gnutls, EngineCapabilities.gnutls())] {

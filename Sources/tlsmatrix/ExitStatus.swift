@@ -51,7 +51,8 @@ struct Ending: Equatable {
         if parsing || isArgumentParserError(error) {
             if TLSMatrix.exitCode(for: error) == .success { return Ending(status: ExitCode.success.rawValue, line: nil) }
             let full = TLSMatrix.message(for: error).replacingOccurrences(of: "Error: ", with: "")
-            return Ending(status: ExitStatus.usage.rawValue, line: "tlsmatrix: error: \(firstLine(full.isEmpty ? String(describing: error) : full))")
+            return Ending(
+                status: ExitStatus.usage.rawValue, line: "tlsmatrix: error: \(firstLine(full.isEmpty ? String(describing: error) : full))")
         }
         return Ending(status: ExitStatus.internalError.rawValue, line: "tlsmatrix: internal error: \(firstLine(String(describing: error)))")
     }

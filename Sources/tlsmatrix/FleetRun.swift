@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import TLSAudit
 import TLSReport
@@ -100,7 +100,8 @@ actor FleetRun: ScanObserver {
             let row = FleetSummary.Row(
                 target: entry.spec.target.description, address: scan.address, sni: scan.serverName,
                 status: AuditStatus(status),
-                cloudfront: analysis.cloudfront.compatible, grade: scan.reachability.isReachable && analysis.grade.notGraded == nil ? analysis.grade.letter.rawValue : nil,
+                cloudfront: analysis.cloudfront.compatible,
+                grade: scan.reachability.isReachable && analysis.grade.notGraded == nil ? analysis.grade.letter.rawValue : nil,
                 connections: scan.connections, connectionLowerBound: scan.connectionLowerBound,
                 elapsedSeconds: (scan.elapsedSeconds * 1000).rounded() / 1000,
                 reachability: ScanReport.status(of: scan.reachability).rawValue,
@@ -118,8 +119,9 @@ actor FleetRun: ScanObserver {
             rows.append((rendered.position, item.row))
             status = Self.combine(status, item.status)
             if fleet {
-                writeFleet(item.scan, files: item.files, many: rendered.scans.count > 1,
-                           hostHeader: specs[rendered.position].hostHeader ?? report.hostHeader)
+                writeFleet(
+                    item.scan, files: item.files, many: rendered.scans.count > 1,
+                    hostHeader: specs[rendered.position].hostHeader ?? report.hostHeader)
             } else {
                 writeSingle(item.scan, files: item.files)
             }
@@ -183,7 +185,9 @@ actor FleetRun: ScanObserver {
             exitStatus: status.rawValue)
         stream?.emit(summary.line() + "\n")
         if kinds.count > 1, let folder = report.output {
-            writeOrReport { try OutputFile.write(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path) }
+            writeOrReport {
+                try OutputFile.write(summary.document(), to: URL(fileURLWithPath: folder).appendingPathComponent("summary.json").path)
+            }
         }
         if kinds.contains(.text), report.output == nil {
             Output.standardOutput.emit("\n" + summary.table())
@@ -211,8 +215,9 @@ actor FleetRun: ScanObserver {
         let now = ContinuousClock.now
         guard force || now - lastDraw >= .milliseconds(100) else { return }
         lastDraw = now
-        let line = ProgressBar.line(done: done.count, total: specs.count, unit: "targets", handshakes: handshakes,
-                                    elapsed: Self.seconds(now - start))
+        let line = ProgressBar.line(
+            done: done.count, total: specs.count, unit: "targets", handshakes: handshakes,
+            elapsed: Self.seconds(now - start))
         try? Output.standardError.write(line)
         drawn = true
     }

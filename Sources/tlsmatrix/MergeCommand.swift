@@ -91,7 +91,8 @@ struct MergeCommand: ParsableCommand {
             try Output.standardOutput.write(out)
         }
         for file in cutOff {
-            Output.message("tlsmatrix: warning: '\(TerminalSafe.escape(file))' has no summary line (the run was cut off); counted as incomplete")
+            Output.message(
+                "tlsmatrix: warning: '\(TerminalSafe.escape(file))' has no summary line (the run was cut off); counted as incomplete")
         }
         if merged.exitStatus != 0 { throw ExitCode(merged.exitStatus) }
     }
@@ -103,7 +104,8 @@ struct MergeCommand: ParsableCommand {
         let parts: [Shard?] = summaries.map(\.shard)
         let shardCounts = Set(parts.compactMap { $0?.count })
         if shardCounts.count > 1 {
-            throw ValidationError("the files come from different splits (\(shardCounts.sorted().map { "N=\($0)" }.joined(separator: ", ")))")
+            throw ValidationError(
+                "the files come from different splits (\(shardCounts.sorted().map { "N=\($0)" }.joined(separator: ", ")))")
         }
         if let count = shardCounts.first {
             var indices = Set<Int>()

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Output that could not be written: a closed pipe (EPIPE), a full disk (ENOSPC), an I/O error.
@@ -14,14 +14,15 @@ struct OutputError: Error, CustomStringConvertible {
     var isClosedStandardOutput: Bool { code == EPIPE && destination == "standard output" }
 
     var description: String {
-        let name: String? = switch code {
-        case EPIPE: "EPIPE: the reader closed the pipe"
-        case ENOSPC: "ENOSPC"
-        case EDQUOT: "EDQUOT"
-        case EFBIG: "EFBIG"
-        case EIO: "EIO"
-        default: nil
-        }
+        let name: String? =
+            switch code {
+            case EPIPE: "EPIPE: the reader closed the pipe"
+            case ENOSPC: "ENOSPC"
+            case EDQUOT: "EDQUOT"
+            case EFBIG: "EFBIG"
+            case EIO: "EIO"
+            default: nil
+            }
         return "\(destination): \(String(cString: strerror(code)))" + (name.map { " (\($0))" } ?? "")
     }
 }

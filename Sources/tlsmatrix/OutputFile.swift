@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes reports atomically so a failed run never leaves half a file; a device or a pipe given as
@@ -82,7 +82,8 @@ enum FileName {
     static func component(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            let keep = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+            let keep =
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
             out.unicodeScalars.append(keep ? scalar : "_")
         }
         while out.contains("..") { out = out.replacing("..", with: "_") }

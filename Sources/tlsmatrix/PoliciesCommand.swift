@@ -88,15 +88,17 @@ struct PoliciesCommand: AsyncParsableCommand {
         }
 
         mutating func run() async throws {
-            let matrix = PolicyMatrix(clients: try clients(), policies: try policies(),
-                                      originProtocols: try ReportOptions.originProtocols(originProtocols))
-            let text: String = switch try ReportFormat.one(format, of: [.text, .json, .csv, .markdown, .html]) {
-            case .json: PolicyMatrixReport.json(matrix)
-            case .csv: PolicyMatrixReport.csv(matrix)
-            case .markdown: PolicyMatrixReport.markdown(matrix)
-            case .html: PolicyMatrixReport.html(matrix)
-            default: PolicyMatrixReport.text(matrix)
-            }
+            let matrix = PolicyMatrix(
+                clients: try clients(), policies: try policies(),
+                originProtocols: try ReportOptions.originProtocols(originProtocols))
+            let text: String =
+                switch try ReportFormat.one(format, of: [.text, .json, .csv, .markdown, .html]) {
+                case .json: PolicyMatrixReport.json(matrix)
+                case .csv: PolicyMatrixReport.csv(matrix)
+                case .markdown: PolicyMatrixReport.markdown(matrix)
+                case .html: PolicyMatrixReport.html(matrix)
+                default: PolicyMatrixReport.text(matrix)
+                }
             try printLine(text)
         }
     }
@@ -245,7 +247,9 @@ struct PoliciesCommand: AsyncParsableCommand {
         func validate() throws {
             try PolicyLookup.checkFormat(format)
             if baseline != nil {
-                guard client == nil, server == nil else { throw ValidationError("--baseline checks policies: give --family or --policy, not --client/--server") }
+                guard client == nil, server == nil else {
+                    throw ValidationError("--baseline checks policies: give --family or --policy, not --client/--server")
+                }
                 _ = try baselineChecks()
                 return
             }

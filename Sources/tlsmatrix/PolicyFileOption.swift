@@ -5,7 +5,10 @@ import TLSCatalog
 /// `--policies-file FILE`: policies as AWS reports them (``PolicyImport``), which override the catalog's
 /// policies of the same name for this run. Shared by every command that takes a policy.
 struct PolicyFileOption: ParsableArguments {
-    @Option(help: "JSON from `aws elbv2 describe-ssl-policies` or `aws elb describe-load-balancer-policies`: those policies override the built-in ones of the same name for this run.")
+    @Option(
+        help:
+            "JSON from `aws elbv2 describe-ssl-policies` or `aws elb describe-load-balancer-policies`: those policies override the built-in ones of the same name for this run."
+    )
     var policiesFile: String?
 
     /// The catalog with the file's policies on top (just the catalog without a file). The file is read and parsed

@@ -56,7 +56,8 @@ struct ProbeLimitOptions: ParsableArguments {
         do {
             try FileLimit.ensure(total: needed) { limits in
                 let hard = limits.hard >= UInt64(Int.max) ? "unlimited" : String(limits.hard)
-                var text = "too few file descriptors: the open-file limit (ulimit -n) is \(limits.soft) (hard limit \(hard)), "
+                var text =
+                    "too few file descriptors: the open-file limit (ulimit -n) is \(limits.soft) (hard limit \(hard)), "
                     + "but --global-concurrency \(globalConcurrency) needs about \(needed) (\(open) already open, "
                     + "\(globalConcurrency) probe sockets, \(Self.targetsInFlight(global: globalConcurrency, perHost: concurrency)) port checks, "
                     + "\(Self.descriptorReserve) reserve); raise the limit to at least \(needed) (ulimit -n \(needed), or LimitNOFILE= for a service)"

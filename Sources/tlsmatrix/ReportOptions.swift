@@ -7,19 +7,28 @@ import TLSScan
 
 /// What to judge a scan against and how to write the reports: shared by `scan` (live) and `report` (a saved scan).
 struct ReportOptions: ParsableArguments {
-    @Option(help: "Output format(s), comma-separated: text, json, jsonl (JSON Lines: one report per line, streamed as each target finishes, then a summary line), html, markdown, csv, junit, sarif (SARIF 2.1.0, for code scanning).")
+    @Option(
+        help:
+            "Output format(s), comma-separated: text, json, jsonl (JSON Lines: one report per line, streamed as each target finishes, then a summary line), html, markdown, csv, junit, sarif (SARIF 2.1.0, for code scanning)."
+    )
     var format: String = "text"
 
     @Option(help: "Write the report to this file (one format) or folder (several) instead of standard output.")
     var output: String?
 
-    @Option(help: "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2 (default: TLSv1.2; for `report`, the saved scan's).")
+    @Option(
+        help:
+            "CloudFront OriginSslProtocols setting, e.g. TLSv1.2 or SSLv3,TLSv1,TLSv1.1,TLSv1.2 (default: TLSv1.2; for `report`, the saved scan's)."
+    )
     var originProtocols: String?
 
     @Option(help: "Judge as this client (cloudfront-origin, or any id from `tlsmatrix clients list`); exit 1 when it could not connect.")
     var client: String?
 
-    @Option(help: "CloudFront generations the verdict is given for, comma-separated: documented, upstream, upstream-2025, upstream-2025-pq (default: all; for `report`, the saved scan's). With --client cloudfront-origin the exit status is 1 unless every one connects.")
+    @Option(
+        help:
+            "CloudFront generations the verdict is given for, comma-separated: documented, upstream, upstream-2025, upstream-2025-pq (default: all; for `report`, the saved scan's). With --client cloudfront-origin the exit status is 1 unless every one connects."
+    )
     var cloudfrontGeneration: String?
 
     @OptionGroup var policyFile: PolicyFileOption
@@ -63,17 +72,20 @@ struct ReportOptions: ParsableArguments {
         if let output, kinds.count == 1 { try OutputFile.checkWritable(output) }
     }
 
-
     func parsedOriginProtocols() throws -> [TLSVersion] { try Self.originProtocols(originProtocols) }
 
     /// `--cloudfront-generation`: the generations named, in their own order, each once (all when not given).
     func parsedGenerations() throws -> [CloudFrontGeneration] {
         guard let text = cloudfrontGeneration else { return CloudFrontGeneration.allCases }
         var chosen: Set<CloudFrontGeneration> = []
-        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map({
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }) {
             if name == "all" { chosen.formUnion(CloudFrontGeneration.allCases); continue }
             guard let generation = CloudFrontGeneration(rawValue: name) else {
-                throw ValidationError("unknown CloudFront generation '\(name)' (choose from all, \(CloudFrontGeneration.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw ValidationError(
+                    "unknown CloudFront generation '\(name)' (choose from all, \(CloudFrontGeneration.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             chosen.insert(generation)
         }
@@ -120,7 +132,6 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-
     /// What the analysis of every scan of this run uses (the trust store is loaded once).
     func analysisOptions() throws -> AnalysisOptions {
         var analysisOptions = AnalysisOptions()
@@ -155,8 +166,9 @@ struct ReportOptions: ParsableArguments {
         if analysis.scan.reachability.isUndecided { return .incomplete }
         if client == ClientProfile.ID.cloudFrontOrigin, analysis.cloudfront.compatible == false { return .failedVerdict }
         if let client, client != ClientProfile.ID.cloudFrontOrigin,
-           let simulation = analysis.simulations.first(where: { $0.client.id == client }),
-           case .failure(let failure) = simulation.result, failure.definitive {
+            let simulation = analysis.simulations.first(where: { $0.client.id == client }),
+            case .failure(let failure) = simulation.result, failure.definitive
+        {
             return .failedVerdict
         }
         if analysis.policy?.violated == true { return .failedVerdict }
@@ -183,7 +195,8 @@ struct ReportOptions: ParsableArguments {
         if filled.caFile == nil {
             let caFiles = saved.trustStore.sources.filter { $0.kind == "ca-file" }.map(\.path)
             guard caFiles.count <= 1 else {
-                throw ValidationError("the saved scan was judged with several CA files (\(caFiles.joined(separator: ", "))); pass --ca-file")
+                throw ValidationError(
+                    "the saved scan was judged with several CA files (\(caFiles.joined(separator: ", "))); pass --ca-file")
             }
             if let caFile = caFiles.first {
                 guard FileManager.default.isReadableFile(atPath: caFile) else {
@@ -272,7 +285,9 @@ enum ReportFormat: String, CaseIterable {
         let choices = allowed.map(\.rawValue)
         let choose = choices.count == 2 ? "choose \(choices[0]) or \(choices[1])" : "choose from \(choices.joined(separator: ", "))"
         var kinds: [ReportFormat] = []
-        for name in option.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+        for name in option.split(separator: ",", omittingEmptySubsequences: false).map({
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }) {
             guard let kind = ReportFormat(rawValue: name), allowed.contains(kind) else {
                 throw ValidationError("unknown format '\(name)' (\(choose))")
             }

@@ -29,7 +29,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Argument(help: "HOST[:PORT] targets; IPv6 as [ADDRESS]:PORT. The port defaults to 443.")
     var targets: [String] = []
 
-    @Option(help: "File with one target per line: HOST[:PORT] [sni=NAME] [host=HOST-HEADER]; # starts a comment. A regular file or a pipe (- for standard input), at most 64 MiB.")
+    @Option(
+        help:
+            "File with one target per line: HOST[:PORT] [sni=NAME] [host=HOST-HEADER]; # starts a comment. A regular file or a pipe (- for standard input), at most 64 MiB."
+    )
     var targetsFile: String?
 
     @Flag(help: "Scan every address the name resolves to (A and AAAA) and report when they answer differently.")
@@ -38,10 +41,16 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "With --all-ips, scan at most this many addresses per name; an addresses-skipped finding names the rest.")
     var maxAddresses: Int = FleetScanner.defaultMaxAddresses
 
-    @Option(help: "Seconds to wait for each name's DNS answer (default: the --connect-timeout); a name without an answer is reported as not resolved.")
+    @Option(
+        help:
+            "Seconds to wait for each name's DNS answer (default: the --connect-timeout); a name without an answer is reported as not resolved."
+    )
     var dnsTimeout: Double?
 
-    @Option(help: "Scan only part I of N of the target list (deterministic; every target of a host stays in one part, so per-host limits hold): I/N, or auto[/N] to read the index from the scheduler's array job (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID; N from the scheduler when it exports it). Join the JSON Lines with `tlsmatrix merge`.")
+    @Option(
+        help:
+            "Scan only part I of N of the target list (deterministic; every target of a host stays in one part, so per-host limits hold): I/N, or auto[/N] to read the index from the scheduler's array job (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID; N from the scheduler when it exports it). Join the JSON Lines with `tlsmatrix merge`."
+    )
     var shard: String?
 
     @Option(help: "Server name to send in SNI (default: the host, when it is a name).")
@@ -67,7 +76,10 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var limits: ProbeLimitOptions
 
-    @Option(help: "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared).")
+    @Option(
+        help:
+            "Enumerate with this engine: wire (default, with OpenSSL/GnuTLS cross-check), openssl, gnutls, or all (each engine enumerates alone, then the results are compared)."
+    )
     var engine: String = "wire"
 
     @Flag(help: "Do not confirm accepted suites with OpenSSL/GnuTLS handshakes (fewer connections).")
@@ -76,7 +88,10 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Skip key-exchange group enumeration.")
     var noGroups = false
 
-    @Option(help: "What to test, comma-separated: all (default), or protocols, suites, groups, certificates, simulation, cloudfront. cloudfront alone runs only what the CloudFront verdict needs (the versions CloudFront may use, each generation's own ClientHello, the chains its offer selects, the HTTP port): about 10 connections per origin; everything else is reported as not tested and the grade is not given.")
+    @Option(
+        help:
+            "What to test, comma-separated: all (default), or protocols, suites, groups, certificates, simulation, cloudfront. cloudfront alone runs only what the CloudFront verdict needs (the versions CloudFront may use, each generation's own ClientHello, the chains its offer selects, the HTTP port): about 10 connections per origin; everything else is reported as not tested and the grade is not given."
+    )
     var checks: String = "all"
 
     @Flag(help: "Never show the progress bar (it is shown only when standard error is a terminal).")
@@ -117,17 +132,20 @@ struct ScanCommand: AsyncParsableCommand {
             throw ValidationError("--no-cross-check applies to the wire engine only (--engine \(engine) does not cross-check)")
         }
         if let httpsPort, targetsFile == nil, targets.count == 1, portWritten(targets[0]),
-           let written = try? Target.parse(targets[0]), written.port != httpsPort {
+            let written = try? Target.parse(targets[0]), written.port != httpsPort
+        {
             throw ValidationError("the target says port \(written.port) but --https-port says \(httpsPort)")
         }
         if isFleet {
             let kinds = report.kinds
             let needsFolder = kinds.contains { $0 != .text && $0 != .jsonl }
             if needsFolder, kinds.count == 1 {
-                throw ValidationError("--format \(kinds[0].rawValue) with several targets needs --output FOLDER (one file per target), or use --format jsonl")
+                throw ValidationError(
+                    "--format \(kinds[0].rawValue) with several targets needs --output FOLDER (one file per target), or use --format jsonl")
             }
             if kinds.count == 1, kinds[0] == .text, report.output != nil {
-                throw ValidationError("--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
+                throw ValidationError(
+                    "--format text with several targets writes to standard output; for files use --format text,json --output FOLDER")
             }
         }
         try limits.checkFileLimit()
@@ -221,8 +239,9 @@ struct ScanCommand: AsyncParsableCommand {
     func scanOptions() -> ScanOptions {
         var options = ScanOptions()
         options.serverName = sni
-        options.deadlines = Deadlines(connect: .milliseconds(Int(connectTimeout * 1000)),
-                                      handshake: .milliseconds(Int(timeout * 1000)))
+        options.deadlines = Deadlines(
+            connect: .milliseconds(Int(connectTimeout * 1000)),
+            handshake: .milliseconds(Int(timeout * 1000)))
         options.dnsTimeout = .milliseconds(Int((dnsTimeout ?? connectTimeout) * 1000))
         options.perHostConcurrency = limits.concurrency
         options.delay = limits.delayDuration
@@ -242,11 +261,13 @@ struct ScanCommand: AsyncParsableCommand {
         var options = scanOptions()
         options.originProtocols = analysisOptions.originProtocols
         let progress = isFleet && !noProgress && isatty(STDERR_FILENO) == 1
-        let run = FleetRun(report: report, analysisOptions: analysisOptions, specs: specs,
-                           shard: part, fleet: isFleet, progress: progress)
+        let run = FleetRun(
+            report: report, analysisOptions: analysisOptions, specs: specs,
+            shard: part, fleet: isFleet, progress: progress)
         if progress { options.observer = run }
-        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), engine: EngineChoice(rawValue: engine) ?? .wire,
-                                 targetsInFlight: limits.targetsInFlight)
+        let fleet = FleetScanner(
+            options: options, environment: SystemEnvironment(), engine: EngineChoice(rawValue: engine) ?? .wire,
+            targetsInFlight: limits.targetsInFlight)
         try await run.open()
         SignalTrap.install { name in
             Task {

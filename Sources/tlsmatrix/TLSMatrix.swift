@@ -20,7 +20,10 @@ struct TLSMatrix: AsyncParsableCommand {
               tlsmatrix help scan
             """,
         version: ToolVersion.current,
-        subcommands: [ScanCommand.self, DistributionCommand.self, MergeCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self, CompareCommand.self, ReportCommand.self])
+        subcommands: [
+            ScanCommand.self, DistributionCommand.self, MergeCommand.self, EnginesCommand.self, PoliciesCommand.self, ClientsCommand.self,
+            CompareCommand.self, ReportCommand.self,
+        ])
 
     /// Parses and runs a command. How a run that ends with an error ends is ``Ending/of(_:parsing:)``:
     /// usage and input errors exit 2, output that cannot be written 5, an internal error 4, each with one
