@@ -208,9 +208,11 @@ struct LibraryTransportTests {
 
     @Test("refused port → failed(.connect)")
     func refused() async throws {
-        let port = try freePort(ipv6: false)
+        // Held (bound, never listening) for the whole test: no parallel test's server can take the port.
+        let refused = try RefusedPort()
+        defer { refused.close() }
         for engine in Self.engines {
-            let outcome = await engine.probe(request(.tls12, [0xC02F]), to: endpoint(port), deadlines: deadlines)
+            let outcome = await engine.probe(request(.tls12, [0xC02F]), to: endpoint(refused.port), deadlines: deadlines)
             #expect(outcome == .failed(ProbeFailure(.connect, "connection refused")), "\(engine.kind): \(outcome)")
         }
     }

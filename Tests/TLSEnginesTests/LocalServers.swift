@@ -168,6 +168,40 @@ func freePort(ipv6: Bool) throws -> Int {
     return port
 }
 
+/// A port on 127.0.0.1 that refuses connections for as long as this object lives: a socket bound to it that never
+/// listens (and has no SO_REUSEADDR, so no other test's server can bind the port meanwhile). A port "freed" by
+/// closing a listener can be taken by a parallel test's server before the probe connects.
+final class RefusedPort {
+    private var fd: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LocalServerError.socket("socket failed") }
+        var storage = sockaddr_storage()
+        var length = fill(&storage, address: "127.0.0.1", port: 0)
+        let bound = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            Glibc.close(fd)
+            throw LocalServerError.socket("bind on 127.0.0.1 failed: errno \(errno)")
+        }
+        self.fd = fd
+        port = withUnsafeBytes(of: storage) { raw in Int(UInt16(raw[2]) << 8 | UInt16(raw[3])) }
+    }
+
+    func close() {
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
+    }
+
+    deinit { close() }
+}
+
 /// Whether something accepts TCP connections on address:port.
 func canConnect(address: String, port: Int) -> Bool {
     let ipv6 = address.contains(":")

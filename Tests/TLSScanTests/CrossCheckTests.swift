@@ -55,8 +55,8 @@ import TLSEngines
     }
 
     @Test func certificateThatDoesNotMatchItsKeyIsADisagreement() async throws {
-        let pki = try TestPKI.make()
-        let server = try TLSLiteServer(certificatePEM: pki.appendingPathComponent("rsa-fullchain.pem").path,
+        let pki = try await OffPool.run { try TestPKI.make() }
+        let server = try await TLSLiteServer.start(certificatePEM: pki.appendingPathComponent("rsa-fullchain.pem").path,
                                        keyPEM: pki.appendingPathComponent("ecdsa.key").path)
         defer { server.stop() }
         let result = await scan(server.port)
@@ -69,12 +69,12 @@ import TLSEngines
     }
 
     @Test func chainWithTheIntermediateFirstIsADisagreement() async throws {
-        let pki = try TestPKI.make()
+        let pki = try await OffPool.run { try TestPKI.make() }
         let wrongOrder = pki.appendingPathComponent("wrong-order.pem")
         let intermediate = try String(contentsOf: pki.appendingPathComponent("int.crt"), encoding: .utf8)
         let leaf = try String(contentsOf: pki.appendingPathComponent("rsa.crt"), encoding: .utf8)
         try (intermediate + leaf).write(to: wrongOrder, atomically: true, encoding: .utf8)
-        let server = try TLSLiteServer(certificatePEM: wrongOrder.path, keyPEM: pki.appendingPathComponent("rsa.key").path)
+        let server = try await TLSLiteServer.start(certificatePEM: wrongOrder.path, keyPEM: pki.appendingPathComponent("rsa.key").path)
         defer { server.stop() }
         let result = await scan(server.port)
         #expect(result.protocolResult(.tls12)?.supported == true)

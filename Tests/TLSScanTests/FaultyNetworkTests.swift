@@ -87,7 +87,7 @@ import TLSEngines
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let log = folder.appendingPathComponent("relay.jsonl").path
-            let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, resetShare: 0.1, seed: seed, log: log)
+            let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, resetShare: 0.1, seed: seed, log: log) }
             defer { relay.stop() }
             let scan = await Scanner(options: Self.options(), environment: SystemEnvironment())
                 .scan(Target(host: "127.0.0.1", port: relay.port))
@@ -113,7 +113,7 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, throttle: 10)
+        let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, throttle: 10) }
         defer { relay.stop() }
         var options = Self.options()
         options.perHostConcurrency = 8
@@ -133,7 +133,7 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, stallShare: 0.08, seed: 7)
+        let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, stallShare: 0.08, seed: 7) }
         defer { relay.stop() }
         var options = Self.options()
         options.deadlines = Deadlines(connect: .seconds(2), handshake: .milliseconds(700))
@@ -143,11 +143,12 @@ import TLSEngines
     }
 
     /// A relay adding `latencyMs` each way in front of `port`, logging every connection into a new folder.
-    static func loggedRelay(to port: Int, latencyMs: Double) throws -> (relay: ListeningScript, log: String, folder: URL) {
+    static func loggedRelay(to port: Int, latencyMs: Double) async throws -> (relay: ListeningScript, log: String, folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let log = folder.appendingPathComponent("relay.jsonl").path
-        return (try Relay.start(listen: "127.0.0.1", to: port, latencyMs: latencyMs, log: log), log, folder)
+        let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: port, latencyMs: latencyMs, log: log) }
+        return (relay, log, folder)
     }
 
     /// At 10 ms each way, the relay's count of sequential rounds is the scan's own critical path (both measure the
@@ -157,7 +158,7 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let (relay, log, folder) = try Self.loggedRelay(to: origin.port, latencyMs: 10)
+        let (relay, log, folder) = try await Self.loggedRelay(to: origin.port, latencyMs: 10)
         defer {
             relay.stop()
             try? FileManager.default.removeItem(at: folder)
@@ -189,7 +190,7 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind])
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let (relay, log, folder) = try Self.loggedRelay(to: origin.port, latencyMs: 5)
+        let (relay, log, folder) = try await Self.loggedRelay(to: origin.port, latencyMs: 5)
         defer {
             relay.stop()
             try? FileManager.default.removeItem(at: folder)

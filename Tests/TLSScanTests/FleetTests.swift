@@ -151,7 +151,7 @@ struct AddressConsistencyTests {
     @Test func manyTargetsStayWithinTheGlobalBoundAndAreExact() async throws {
         let expected = try ExpectedOrigins.load()
         let kinds = ["openssl-modern", "gnutls-legacy", "openssl-ecdsa-x25519"]
-        let origins = try kinds.map { try TestOrigin.start($0) }
+        let origins = try await TestOrigin.start(kinds)
         defer { origins.forEach { $0.stop() } }
         let options = options(global: 2, perHost: 4)
         let fleet = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 3)
@@ -184,7 +184,7 @@ struct AddressConsistencyTests {
         let resolved = await fleet.resolveAll([spec], allAddresses: true)
         #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"])
 
-        let same = try Relay.start(listen: "127.0.0.2", port: modern.port, to: modern.port)
+        let same = try await OffPool.run { try Relay.start(listen: "127.0.0.2", port: modern.port, to: modern.port) }
         let agree = await fleet.scanEntry(resolved[0], position: 0)
         same.stop()
         #expect(agree.scans.map(\.address) == ["127.0.0.1", "127.0.0.2"])
@@ -192,7 +192,7 @@ struct AddressConsistencyTests {
         #expect(accepted(agree.scans[0]) == accepted(agree.scans[1]))
         #expect(agree.scans.allSatisfy { !$0.findings.contains { $0.id == "addresses-differ" } })
 
-        let other = try Relay.start(listen: "127.0.0.2", port: modern.port, to: legacy.port)
+        let other = try await OffPool.run { try Relay.start(listen: "127.0.0.2", port: modern.port, to: legacy.port) }
         let differ = await fleet.scanEntry(resolved[0], position: 0)
         other.stop()
         let finding = try #require(differ.scans[0].findings.first { $0.id == "addresses-differ" })

@@ -232,8 +232,15 @@ import TLSWire
 
     /// The certificate modes answer with a well-formed ServerHello for an offered suite: that is an acceptance the
     /// bytes prove (see ``controlCNCertificateEndsEveryProbeAndReachesNoReportRaw()`` and HostileCertificateTests).
-    @Test(arguments: HostileOrigin.Mode.protocolBreaking)
+    /// The reset mode's scan is the same check in a suite of its own (``HostileOriginResetScanTests``).
+    @Test(arguments: HostileOrigin.Mode.protocolBreaking.filter { $0 != .reset })
     func scanClaimsNothingTheBytesDidNotProve(_ mode: HostileOrigin.Mode) async throws {
+        try await Self.scanClaimsNothing(mode)
+    }
+
+    /// A whole scan of an origin in `mode`: no suite, group, certificate or acceptance the bytes did not prove, and
+    /// the reachability and completeness each kind of misbehaviour calls for.
+    static func scanClaimsNothing(_ mode: HostileOrigin.Mode) async throws {
         let origin = try await HostileOrigin.start(mode)
         defer { origin.stop() }
         var options = ScanOptions()
@@ -373,6 +380,16 @@ import TLSWire
         print("[hostile] \(record)")
         #expect(record.end.hasPrefix("client left"), "\(record)", sourceLocation: sourceLocation)
         #expect(record.sent < Self.sentLimit, "\(record)", sourceLocation: sourceLocation)
+    }
+}
+
+/// ``HostileOriginTests/scanClaimsNothing(_:)`` for the origin that resets every connection, apart so it runs
+/// alongside the other suites instead of at the end of HostileOriginTests' serialized line: every probe's attempts
+/// are reset, so the scan's probe gate backs off to its slowest pace (one probe at a time, 2 s between starts) and
+/// this one scan spends about four minutes waiting, at almost no CPU.
+@Suite struct HostileOriginResetScanTests {
+    @Test func scanOfAnOriginThatResetsEveryConnectionClaimsNothing() async throws {
+        try await HostileOriginTests.scanClaimsNothing(.reset)
     }
 }
 

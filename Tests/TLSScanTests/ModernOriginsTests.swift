@@ -67,8 +67,8 @@ import TLSCatalog
     // MARK: the tests
 
     @Test(.enabled(if: toolsReady, skipReason), arguments: [nodeTLS13Only, nodePQ, caddyGo])
-    func reportsExactlyTheConfiguredVersionsAndSuites(_ configured: Configured) throws {
-        let (run, json, origin) = try scan(configured.kind)
+    func reportsExactlyTheConfiguredVersionsAndSuites(_ configured: Configured) async throws {
+        let (run, json, origin) = try await scan(configured.kind)
         defer { origin.stop() }
         print(summary(configured.kind, run: run, json: json))
         #expect(run.status == 0, "\(configured.kind): exit \(run.status)\n\(run.stderr)\nlog:\n\(origin.logText())")
@@ -123,9 +123,9 @@ import TLSCatalog
     /// A server that requires a client certificate the scanner cannot have still gets a complete, documented
     /// answer: exit 0 (scanned) or 3 (scan incomplete); never a usage (2), internal (4) or output (5) error.
     @Test(.enabled(if: toolsReady, skipReason))
-    func clientCertificateRequiredOriginIsScanned() throws {
+    func clientCertificateRequiredOriginIsScanned() async throws {
         let configured = Self.nodeClientCert
-        let (run, json, origin) = try scan(configured.kind)
+        let (run, json, origin) = try await scan(configured.kind)
         defer { origin.stop() }
         print(summary(configured.kind, run: run, json: json))
         #expect([0, 3].contains(run.status), "exit \(run.status)\n\(run.stderr)")
@@ -148,10 +148,10 @@ import TLSCatalog
     // MARK: helpers
 
     /// Starts the origin and scans it with the binary as a user would: JSON, the origin's test CA as trust.
-    func scan(_ kind: String) throws -> (CLI.Run, [String: Any], TestOrigin) {
-        let origin = try TestOrigin.start(kind)
+    func scan(_ kind: String) async throws -> (CLI.Run, [String: Any], TestOrigin) {
+        let origin = try await TestOrigin.start(kind)
         do {
-            let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--format", "json",
+            let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--format", "json",
                                    "--ca-file", origin.dir + "/root.crt", "--no-http-check"])
             guard let json = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
                 throw NoReport(description: "\(kind): no JSON report (exit \(run.status))\nstdout: \(run.stdout)\nstderr: \(run.stderr)")

@@ -55,7 +55,7 @@ import TLSEngines
         let expected = try #require(Self.expectations["openssl-modern"])
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, maxSuites: 100)
+        let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, maxSuites: 100) }
         defer { relay.stop() }
         var options = Self.options()
         options.httpPort = nil

@@ -18,6 +18,11 @@ public final class TLSLiteServer: @unchecked Sendable {
         port = server.port
     }
 
+    /// ``init(certificatePEM:keyPEM:min:max:)`` for async tests: Python's start awaited on a thread of its own.
+    public static func start(certificatePEM: String, keyPEM: String, min: String = "3.3", max: String = "3.3") async throws -> TLSLiteServer {
+        try await OffPool.run { try TLSLiteServer(certificatePEM: certificatePEM, keyPEM: keyPEM, min: min, max: max) }
+    }
+
     public func stop() {
         server.stop()
     }

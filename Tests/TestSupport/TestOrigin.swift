@@ -103,16 +103,70 @@ public struct TestOrigin: Sendable {
 
     /// Starts an origin of `kind` and waits until it answers TLS handshakes (≤ ~10 s). With `dir`, the
     /// origin uses the PKI in that folder (certificates already there and valid are kept, see scripts/pki)
-    /// and the folder is left for the caller to remove.
+    /// and the folder is left for the caller to remove. Without, it gets a folder of its own holding a copy of
+    /// this run's PKI (``sharedPKI``), removed by ``stop()``.
     public static func start(_ kind: String, dir: String? = nil) throws -> TestOrigin {
         let root = try repoRoot()
-        return try started(kind, try run(root.appendingPathComponent("scripts/origin"), startArguments(kind, dir), in: root))
+        let folder = try dir ?? ownFolder(kind)
+        do {
+            return try started(kind, try run(root.appendingPathComponent("scripts/origin"), startArguments(kind, folder), in: root))
+        } catch {
+            if dir == nil { try? FileManager.default.removeItem(atPath: folder) }
+            throw error
+        }
     }
 
     /// ``start(_:dir:)`` for async tests: the same, awaited without blocking a thread of the cooperative pool.
     public static func start(_ kind: String, dir: String? = nil) async throws -> TestOrigin {
         let root = try repoRoot()
-        return try started(kind, try await run(root.appendingPathComponent("scripts/origin"), startArguments(kind, dir), in: root))
+        let folder: String
+        if let dir { folder = dir } else { folder = try await OffPool.run { try ownFolder(kind) } }
+        do {
+            return try started(kind, try await run(root.appendingPathComponent("scripts/origin"), startArguments(kind, folder), in: root))
+        } catch {
+            if dir == nil { try? FileManager.default.removeItem(atPath: folder) }
+            throw error
+        }
+    }
+
+    /// One PKI for every origin this test run starts (scripts/pki: root, intermediate, RSA and ECDSA leaves, DH
+    /// parameters), made once. Each origin's folder gets a copy, so `scripts/pki` there finds its keys and valid
+    /// certificates and makes nothing: three RSA-2048 keys and four certificates per origin were most of the CPU an
+    /// origin's start cost. The tests read the root an origin was given from its own folder (`dir/root.crt`).
+    static let sharedPKI: Result<URL, any Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-pki-shared-\(UUID().uuidString)")
+        let root = try repoRoot()
+        let result = try run(root.appendingPathComponent("scripts/pki"), [dir.path], in: root)
+        guard result.status == 0 else { throw TestOriginError.startFailed(kind: "scripts/pki", status: result.status, stderr: result.stderr) }
+        atexit { if case .success(let dir) = TestOrigin.sharedPKI { try? FileManager.default.removeItem(at: dir) } }
+        return dir
+    }
+
+    /// A new folder for one origin of `kind`, holding a copy of ``sharedPKI`` and the mark by which `stop`
+    /// (here and in scripts/origin) knows the folder is the origin's own to remove.
+    static func ownFolder(_ kind: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tlsmatrix-\(kind)-\(UUID().uuidString.prefix(8).lowercased())")
+        try FileManager.default.copyItem(at: try sharedPKI.get(), to: folder)
+        guard FileManager.default.createFile(atPath: folder.appendingPathComponent(autodirMark).path, contents: nil) else {
+            throw TestOriginError.startFailed(kind: kind, status: -1, stderr: "cannot write in \(folder.path)")
+        }
+        return folder.path
+    }
+
+    /// scripts/origins/origin.py's AUTODIR_MARK.
+    static let autodirMark = ".tlsmatrix-origin-autodir"
+
+    /// Starts one origin of each kind, one after another; if one fails, those already started are stopped.
+    public static func start(_ kinds: [String]) async throws -> [TestOrigin] {
+        var started: [TestOrigin] = []
+        do {
+            for kind in kinds { started.append(try await start(kind)) }
+        } catch {
+            started.forEach { $0.stop() }
+            throw error
+        }
+        return started
     }
 
     private static func startArguments(_ kind: String, _ dir: String?) -> [String] {
@@ -145,15 +199,19 @@ public struct TestOrigin: Sendable {
     }
 
     /// Stops the origin (its whole process group) and waits for it to exit. Never throws.
+    ///
+    /// SIGKILL to the group, sent from here: the servers inherit this runner's blocked-signal mask (SIGTERM and
+    /// SIGINT blocked, as on every dispatch thread), so `scripts/origin stop`'s SIGTERM went unheard and every
+    /// stop waited out its 5 s grace before killing. Nothing the tests check depends on a graceful exit. Waits
+    /// (a few milliseconds) until no process of the group runs, then removes the folder `scripts/origin start`
+    /// made for it (as `scripts/origin stop` does).
     public func stop() {
         guard pid > 1 else { return }
-        if let root = try? TestOrigin.repoRoot(),
-           let r = try? TestOrigin.run(root.appendingPathComponent("scripts/origin"), ["stop", String(pid)], in: root),
-           r.status == 0 {
-            return
+        ProcessGroup.kill(pid)
+        let marker = URL(fileURLWithPath: dir).appendingPathComponent(TestOrigin.autodirMark).path
+        if URL(fileURLWithPath: dir).lastPathComponent.hasPrefix("tlsmatrix-"), FileManager.default.fileExists(atPath: marker) {
+            try? FileManager.default.removeItem(atPath: dir)
         }
-        // last resort: SIGKILL the process group the origin leads
-        _ = try? TestOrigin.run(URL(fileURLWithPath: "/bin/kill"), ["-KILL", "--", "-\(pid)"], in: nil)
     }
 
     /// Contents of the origin's log file (useful in failure messages).

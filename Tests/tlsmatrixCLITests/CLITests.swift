@@ -11,8 +11,8 @@ import Testing
         ["scan", "127.0.0.1:1", "--origin-protocols", "TLSv9"], ["bogus"], ["scan", "h", "--concurrency", "0"],
         ["scan", "h", "--timeout", "-1"], ["scan", "[::1", "--format", "json"], ["scan", "h", "--sni", "bad name"],
     ])
-    func badInputIsOneLineAndExitTwo(_ arguments: [String]) throws {
-        let run = try CLI.run(arguments)
+    func badInputIsOneLineAndExitTwo(_ arguments: [String]) async throws {
+        let run = try await CLI.run(arguments)
         #expect(run.status == 2, "\(arguments): exit \(run.status)")
         #expect(run.stdout.isEmpty)
         let lines = run.stderr.split(separator: "\n")
@@ -20,55 +20,55 @@ import Testing
         #expect(run.stderr.hasPrefix("tlsmatrix: error: "))
     }
 
-    @Test func helpHasExamples() throws {
-        let run = try CLI.run(["scan", "--help"])
+    @Test func helpHasExamples() async throws {
+        let run = try await CLI.run(["scan", "--help"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"))
     }
 
     /// `tlsmatrix --version` prints the one version constant (`CLIVersion.current` in TLSMatrix.swift) and exits 0.
     /// `--version` and every JSON report name the same version (one constant, TLSReport's `ToolVersion`).
-    @Test func versionIsTheOneConstant() throws {
-        let run = try CLI.run(["--version"])
+    @Test func versionIsTheOneConstant() async throws {
+        let run = try await CLI.run(["--version"])
         #expect(run.status == 0)
         #expect(run.stderr.isEmpty)
         let version = run.stdout.trimmingCharacters(in: .newlines)
         #expect(version.wholeMatch(of: /[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?/) != nil, "\(run.stdout)")
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
-        let scan = try CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--no-http-check"])
+        let refused = try BoundPort()  // bound, never listening: refused while the test runs
+        defer { refused.close() }
+        let port = refused.port
+        let scan = try await CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--no-http-check"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(scan.stdout.utf8)) as? [String: Any])
         let tool = try #require(json["tool"] as? [String: Any])
         #expect(tool["name"] as? String == "tlsmatrix")
         #expect(tool["version"] as? String == version)
     }
 
-    @Test func refusedPortIsOriginNotResponding() throws {
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()  // now nothing listens there
-        let run = try CLI.run(["scan", "127.0.0.1:\(port)"])
+    @Test func refusedPortIsOriginNotResponding() async throws {
+        let refused = try BoundPort()  // bound, never listening: refused while the test runs
+        defer { refused.close() }
+        let port = refused.port
+        let run = try await CLI.run(["scan", "127.0.0.1:\(port)"])
         #expect(run.status == 3)
         #expect(run.stdout.contains("origin not responding"))
     }
 
-    @Test func hangingPortCostsOneTimeout() throws {
+    @Test func hangingPortCostsOneTimeout() async throws {
         let listener = try SilentListener()
         defer { listener.stop() }
-        let run = try CLI.run(["scan", "127.0.0.1:\(listener.port)", "--timeout", "1", "--format", "json", "--no-http-check"])
+        let run = try await CLI.run(["scan", "127.0.0.1:\(listener.port)", "--timeout", "1", "--format", "json", "--no-http-check"])
         #expect(run.status == 3)
         let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
         #expect((json?["reachability"] as? [String: Any])?["status"] as? String == "no-tls-answer")
         #expect(json?["connections"] as? Int == 1)
     }
 
-    @Test func jsonFollowsTheContract() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func jsonFollowsTheContract() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path,
+        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path,
                                "--ca-file", origin.dir + "/root.crt", "--no-http-check"])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
@@ -100,18 +100,18 @@ import Testing
         for key in ["accepted", "rejected", "timedOut", "failed"] { #expect(probes[key] is Int) }
     }
 
-    @Test func cloudFrontClientExitsOneWhenIncompatible() throws {
-        let origin = try TestOrigin.start("no-common-cloudfront")
+    @Test func cloudFrontClientExitsOneWhenIncompatible() async throws {
+        let origin = try await TestOrigin.start("no-common-cloudfront")
         defer { origin.stop() }
-        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--client", "cloudfront-origin"])
+        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--client", "cloudfront-origin"])
         #expect(run.status == 1)
         #expect(run.stdout.contains("no-common-cipher"))
     }
 
-    @Test func policyViolationExitsOneWithChangesNeeded() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func policyViolationExitsOneWithChangesNeeded() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check",
+        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check",
                                "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json"])
         #expect(run.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
@@ -123,54 +123,54 @@ import Testing
         #expect(!(policy["changesNeeded"] as? [String] ?? []).isEmpty)
     }
 
-    @Test func compareSavedScanWithAPolicy() throws {
-        let origin = try TestOrigin.start("gnutls-legacy")
+    @Test func compareSavedScanWithAPolicy() async throws {
+        let origin = try await TestOrigin.start("gnutls-legacy")
         defer { origin.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check", "--format", "json",
+        _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check", "--format", "json",
                          "--output", file.path])
-        let upgrade = try CLI.run(["compare", file.path, "ELBSecurityPolicy-TLS13-1-2-2021-06"])
+        let upgrade = try await CLI.run(["compare", file.path, "ELBSecurityPolicy-TLS13-1-2-2021-06"])
         #expect(upgrade.stdout.contains("TLSv1.0: yes → no"))
         #expect(upgrade.stdout.contains("+ 0x1301"))
         // The other way round, modern clients that only speak TLS 1.2+ lose the server.
-        let downgrade = try CLI.run(["compare", "ELBSecurityPolicy-TLS13-1-2-2021-06", file.path])
+        let downgrade = try await CLI.run(["compare", "ELBSecurityPolicy-TLS13-1-2-2021-06", file.path])
         #expect(downgrade.status == 1)
         #expect(downgrade.stdout.contains("BREAKS"))
-        let bad = try CLI.run(["compare", "/nonexistent.json", "nope"])
+        let bad = try await CLI.run(["compare", "/nonexistent.json", "nope"])
         #expect(bad.status == 2)
     }
 
     /// Real reports of several origins, plus an unreachable one and one with a policy verdict,
     /// validate against docs/report.schema.json (jsonschema, draft 2020-12).
-    @Test func realReportsValidateAgainstTheSchema() throws {
+    @Test func realReportsValidateAgainstTheSchema() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var files: [String] = []
         for kind in ["openssl-modern", "gnutls-legacy", "tlslite-sslv3", "nginx-modern"] {
-            let origin = try TestOrigin.start(kind)
+            let origin = try await TestOrigin.start(kind)
             defer { origin.stop() }
             let file = folder.appendingPathComponent("\(kind).json").path
-            _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file,
+            _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file,
                              "--policy", "mozilla-intermediate", "--http-port", "1"])
             files.append(file)
         }
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
+        let refused = try BoundPort()  // bound, never listening: refused while the test runs
+        defer { refused.close() }
+        let port = refused.port
         let dead = folder.appendingPathComponent("refused.json").path
-        _ = try CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--output", dead, "--attempts", "1"])
+        _ = try await CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--output", dead, "--attempts", "1"])
         files.append(dead)
         let root = try TestOrigin.repoRoot()
-        let validation = try TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
+        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
                                             [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
         #expect(validation.stdout.contains("5 valid, 0 invalid"))
     }
 
-    @Test func savedScanIsJudgedAgainOffline() throws {
-        let origin = try TestOrigin.start("gnutls-legacy")
+    @Test func savedScanIsJudgedAgainOffline() async throws {
+        let origin = try await TestOrigin.start("gnutls-legacy")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-root-\(UUID().uuidString).crt")
         defer {
@@ -178,13 +178,13 @@ import Testing
             try? FileManager.default.removeItem(at: root)
         }
         try FileManager.default.copyItem(atPath: origin.dir + "/root.crt", toPath: root.path)
-        _ = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--format", "json", "--output", file.path,
+        _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--format", "json", "--output", file.path,
                          "--ca-file", root.path])
         origin.stop()  // from here on, no network: the saved observations are all there is
-        let modern = try CLI.run(["report", file.path, "--client", "cloudfront-origin", "--ca-file", root.path])
+        let modern = try await CLI.run(["report", file.path, "--client", "cloudfront-origin", "--ca-file", root.path])
         #expect(modern.status == 1)
         #expect(modern.stdout.contains("no-common-protocol"))
-        let legacy = try CLI.run(["report", file.path, "--client", "cloudfront-origin", "--origin-protocols", "TLSv1",
+        let legacy = try await CLI.run(["report", file.path, "--client", "cloudfront-origin", "--origin-protocols", "TLSv1",
                                   "--format", "json", "--ca-file", root.path])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(legacy.stdout.utf8)) as? [String: Any])
         let verdict = try #require((json["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])

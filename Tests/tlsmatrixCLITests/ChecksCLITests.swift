@@ -123,11 +123,11 @@ import Testing
     /// Item 3: `--shard auto/4` in 4 processes, each given JOB_COMPLETION_INDEX 0…3 as a Kubernetes Indexed Job
     /// does, merged with `tlsmatrix merge`, gives every target the result one unsharded run gives it.
     @Test func indexedJobShardsMergeToTheUnshardedResults() async throws {
-        let origins = try ["openssl-modern", "gnutls-legacy", "nginx-modern", "no-common-cloudfront"].map { try TestOrigin.start($0) }
+        let origins = try await TestOrigin.start(["openssl-modern", "gnutls-legacy", "nginx-modern", "no-common-cloudfront"])
         defer { origins.forEach { $0.stop() } }
-        let dead = try SilentListener()
+        let dead = try BoundPort(address: "127.0.0.2")  // bound, never listening: refused while the test runs
+        defer { dead.close() }
         let deadPort = dead.port
-        dead.stop()
         // four distinct host names (one host's targets stay in one shard): 127.0.0.1, localhost, a refused
         // address, and a name that does not resolve
         let list = temp("fleet.txt")

@@ -31,7 +31,7 @@ import Testing
     func host(_ report: [String: Any]) -> String? { (report["target"] as? [String: Any])?["host"] as? String }
 
     /// Validates JSON reports against docs/report.schema.json.
-    func validate(_ reports: [[String: Any]]) throws {
+    func validate(_ reports: [[String: Any]]) async throws {
         let folder = temp("schema")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -42,7 +42,7 @@ import Testing
             files.append(file.path)
         }
         let root = try TestOrigin.repoRoot()
-        let run = try TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
+        let run = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
                                      [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(run.status == 0 && run.stdout.contains("\(files.count) valid, 0 invalid"), "\(run.stdout)\(run.stderr)")
     }
@@ -51,10 +51,10 @@ import Testing
 
     /// [good origin, nonexistent.invalid, another good origin (by the name localhost)]: both good ones
     /// are scanned, the bad one is reported with origin-dns-failure, the summary lists it, exit 3.
-    @Test func testDNSUnresolvableNameInAFleetIsItsOwnReport() throws {
-        let modern = try TestOrigin.start("openssl-modern")
+    @Test func testDNSUnresolvableNameInAFleetIsItsOwnReport() async throws {
+        let modern = try await TestOrigin.start("openssl-modern")
         defer { modern.stop() }
-        let legacy = try TestOrigin.start("gnutls-legacy")
+        let legacy = try await TestOrigin.start("gnutls-legacy")
         defer { legacy.stop() }
         let list = temp("fleet.txt")
         defer { try? FileManager.default.removeItem(at: list) }
@@ -63,7 +63,7 @@ import Testing
             \(Self.missing):443
             localhost:\(legacy.port)
             """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--no-cross-check", "--attempts", "1"])
+        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--no-cross-check", "--attempts", "1"])
         #expect(run.status == 3, "exit \(run.status): \(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
         let objects = try lines(run.stdout)
@@ -99,33 +99,33 @@ import Testing
         #expect(rows.map { $0["status"] as? String } == ["passed", "incomplete", "passed"])
         #expect(rows.map { $0["reachability"] as? String } == ["reachable", "unresolved", "reachable"])
         #expect((rows[1]["reason"] as? String ?? "").contains(Self.missing))
-        try validate(reports)
+        try await validate(reports)
 
-        let table = try CLI.run(["scan", "--targets-file", list.path, "--no-http-check", "--no-cross-check", "--attempts", "1", "--no-groups"])
+        let table = try await CLI.run(["scan", "--targets-file", list.path, "--no-http-check", "--no-cross-check", "--attempts", "1", "--no-groups"])
         #expect(table.status == 3)
         #expect(table.stdout.contains("[origin-dns-failure]") && table.stdout.contains("did not resolve: \(Self.missing):443"), "\(table.stdout)")
     }
 
     /// One target on the command line that does not resolve: a report with the cause and exit 3 (even
     /// with --client), not a usage error. A name that is not a valid host name is still exit 2.
-    @Test func testDNSUnresolvableSingleTargetIsAReportNotAUsageError() throws {
-        let run = try CLI.run(["scan", Self.missing, "--client", "cloudfront-origin", "--no-http-check"])
+    @Test func testDNSUnresolvableSingleTargetIsAReportNotAUsageError() async throws {
+        let run = try await CLI.run(["scan", Self.missing, "--client", "cloudfront-origin", "--no-http-check"])
         #expect(run.status == 3, "exit \(run.status): \(run.stdout) \(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
         #expect(run.stdout.contains("tlsmatrix scan of \(Self.missing):443 — address unresolved"), "\(run.stdout)")
         #expect(run.stdout.contains("UNDECIDED") && run.stdout.contains("[origin-dns-failure]"), "\(run.stdout)")
         #expect(!run.stdout.contains("not responding"))
 
-        let json = try CLI.run(["scan", "\(Self.missing):8443", "--format", "json"])
+        let json = try await CLI.run(["scan", "\(Self.missing):8443", "--format", "json"])
         #expect(json.status == 3)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
         #expect((report["reachability"] as? [String: Any])?["status"] as? String == "unresolved")
         #expect((cloudfront(report)["causes"] as? [[String: Any]])?.first?["id"] as? String == "origin-dns-failure")
         #expect(report["complete"] as? Bool == false)
-        try validate([report])
+        try await validate([report])
 
         for invalid in ["bad_host!.com", "dash-.example", "a..b"] {
-            let usage = try CLI.run(["scan", invalid])
+            let usage = try await CLI.run(["scan", invalid])
             #expect(usage.status == 2, "\(invalid): exit \(usage.status)")
             #expect(usage.stderr.hasPrefix("tlsmatrix: error: ") && usage.stdout.isEmpty, "\(invalid): \(usage.stderr)")
         }
@@ -134,16 +134,16 @@ import Testing
     /// A real run: a name with three loopback addresses (a hosts file seen only by this run's private
     /// mount namespace) and `--all-ips --max-addresses 2` scans two and names the third.
     @Test(.enabled(if: LocalErrorsTests.namespacesWork(), "needs unprivileged user namespaces (unshare -rm)"))
-    func testDNSMaxAddressesOnARealName() throws {
+    func testDNSMaxAddressesOnARealName() async throws {
         try LocalErrorsTests.requireUnshare()
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let hosts = temp("hosts")
         defer { try? FileManager.default.removeItem(at: hosts) }
         try "127.0.0.1 localhost\n127.0.0.1 multi.tlsmatrix.test\n127.0.0.2 multi.tlsmatrix.test\n127.0.0.3 multi.tlsmatrix.test\n"
             .write(to: hosts, atomically: true, encoding: .utf8)
         let command = "mount --bind \"$1\" /etc/hosts && shift && exec \"$@\""
-        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
+        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
                                      ["-rm", "/bin/sh", "-c", command, "sh", hosts.path, try CLI.binary(),
                                       "scan", "multi.tlsmatrix.test:\(origin.port)", "--all-ips", "--max-addresses", "2",
                                       "--format", "jsonl", "--no-http-check", "--no-cross-check", "--no-groups", "--attempts", "1"],

@@ -6,7 +6,7 @@ import Testing
 /// TLSScanTests/ErrorsTests).
 struct ErrorsCLITests {
     /// The codes reach the exit status of the program, with the same one-line messages as before.
-    @Test func errorsExitStatusOfTheProgram() throws {
+    @Test func errorsExitStatusOfTheProgram() async throws {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-errors-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
         try "{\"not\": \"a report\"}".write(to: report, atomically: true, encoding: .utf8)
@@ -17,7 +17,7 @@ struct ErrorsCLITests {
             (["report", report.path], "tlsmatrix: error: "),
         ]
         for (arguments, start) in cases {
-            let run = try CLI.run(arguments)
+            let run = try await CLI.run(arguments)
             #expect(run.status == 2, "\(arguments): exit \(run.status) \(run.stderr)")
             #expect(run.stderr.hasPrefix(start) && run.stderr.split(separator: "\n").count == 1, "\(arguments): \(run.stderr)")
             #expect(run.stdout.isEmpty, "\(arguments)")

@@ -10,16 +10,15 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-files-\(UUID().uuidString)-\(name)")
     }
 
-    func refusedPort() throws -> Int {
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
-        return port
+    /// A port that refuses connections until the returned socket is closed (bound, never listening): no parallel
+    /// test's server can take it meanwhile.
+    func refusedPort() throws -> BoundPort {
+        try BoundPort()
     }
 
     /// (a) One host:port with two SNIs and a Host header: three targets, three sets of files.
-    @Test func filesOfOneHostWithDifferentSNIAndHostHeaderDoNotOverwriteEachOther() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func filesOfOneHostWithDifferentSNIAndHostHeaderDoNotOverwriteEachOther() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let list = temp("fleet.txt")
         let folder = temp("reports")
@@ -30,7 +29,7 @@ import Testing
             127.0.0.1:\(origin.port) sni=other.example
             127.0.0.1:\(origin.port) sni=localhost host=www.example
             """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["scan", "--targets-file", list.path, "--format", "json,text", "--output", folder.path,
+        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "json,text", "--output", folder.path,
                                "--no-http-check", "--no-groups", "--no-cross-check"])
         #expect([0, 1].contains(run.status), "\(run.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
@@ -49,15 +48,15 @@ import Testing
 
     /// (b) A saved report's host is data: `../../x`, `a/b`, a leading dot, controls, 300 characters —
     /// each one's files land directly in --output, under a harmless name.
-    @Test func filesNamedFromASavedReportStayInsideTheOutputFolder() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func filesNamedFromASavedReportStayInsideTheOutputFolder() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let base = temp("base")
         let out = base.appendingPathComponent("a/b/out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
         let saved = base.appendingPathComponent("scan.json")
-        let scan = try CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", saved.path,
+        let scan = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", saved.path,
                                 "--no-http-check", "--no-groups", "--no-cross-check"])
         #expect(scan.status == 0, "\(scan.stderr)")
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: saved)) as? [String: Any])
@@ -69,7 +68,7 @@ import Testing
             object["target"] = target
             let edited = base.appendingPathComponent("edited.json")
             try JSONSerialization.data(withJSONObject: object).write(to: edited)
-            let run = try CLI.run(["report", edited.path, "--format", "json,text", "--output", out.path])
+            let run = try await CLI.run(["report", edited.path, "--format", "json,text", "--output", out.path])
             #expect([0, 1, 3].contains(run.status), "\(host.debugDescription): \(run.stderr)")
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
@@ -87,8 +86,10 @@ import Testing
     }
 
     /// (c) A symbolic link where the JSON Lines file goes is refused (exit 2), and its target is untouched.
-    @Test func filesJSONLinesThroughASymbolicLinkAreRefused() throws {
-        let port = try refusedPort()
+    @Test func filesJSONLinesThroughASymbolicLinkAreRefused() async throws {
+        let refused = try refusedPort()
+        defer { refused.close() }
+        let port = refused.port
         let base = temp("links")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
@@ -100,7 +101,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("results.jsonl").path, withDestinationPath: victim.path)
         for arguments in [["--format", "jsonl", "--output", link.path], ["--format", "jsonl,json", "--output", folder.path]] {
-            let run = try CLI.run(["scan", "127.0.0.1:\(port)", "--attempts", "1", "--no-http-check"] + arguments)
+            let run = try await CLI.run(["scan", "127.0.0.1:\(port)", "--attempts", "1", "--no-http-check"] + arguments)
             #expect(run.status == 2, "\(arguments): exit \(run.status) \(run.stderr)")
             #expect(run.stderr.hasPrefix("tlsmatrix: error: cannot write") && run.stderr.contains("symbolic link"), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1)

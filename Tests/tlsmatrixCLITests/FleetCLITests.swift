@@ -14,19 +14,20 @@ import Testing
         }
     }
 
-    func refusedPort() throws -> Int {
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
-        return port
+    /// A port that refuses connections until the returned socket is closed (bound, never listening): no parallel
+    /// test's server can take it meanwhile.
+    func refusedPort() throws -> BoundPort {
+        try BoundPort()
     }
 
-    @Test func targetsFileStreamsJSONLinesAndASummary() throws {
-        let modern = try TestOrigin.start("openssl-modern")
+    @Test func targetsFileStreamsJSONLinesAndASummary() async throws {
+        let modern = try await TestOrigin.start("openssl-modern")
         defer { modern.stop() }
-        let legacy = try TestOrigin.start("gnutls-legacy")
+        let legacy = try await TestOrigin.start("gnutls-legacy")
         defer { legacy.stop() }
-        let dead = try refusedPort()
+        let refused = try refusedPort()
+        defer { refused.close() }
+        let dead = refused.port
         let list = temp("fleet.txt")
         let out = temp("fleet.jsonl")
         defer { try? FileManager.default.removeItem(at: list); try? FileManager.default.removeItem(at: out) }
@@ -36,7 +37,7 @@ import Testing
             127.0.0.1:\(legacy.port)
             127.0.0.1:\(dead)   # refused
             """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
+        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
                                "--no-http-check", "--attempts", "1", "--no-cross-check"])
         #expect(run.status == 3, "\(run.stderr)")  // one origin is down
         #expect(run.stderr.isEmpty, "no progress bar when standard error is not a terminal: \(run.stderr)")
@@ -60,8 +61,8 @@ import Testing
         #expect(rows[0]["sni"] as? String == "localhost")
     }
 
-    @Test func shardsMergeIntoTheWholeList() throws {
-        let origins = try ["openssl-modern", "gnutls-legacy", "openssl-ecdsa-x25519"].map { try TestOrigin.start($0) }
+    @Test func shardsMergeIntoTheWholeList() async throws {
+        let origins = try await TestOrigin.start(["openssl-modern", "gnutls-legacy", "openssl-ecdsa-x25519"])
         defer { origins.forEach { $0.stop() } }
         let list = temp("fleet.txt")
         // Shards keep a host's targets together: 127.0.0.1 (targets 1 and 3) in shard 1, localhost in shard 2.
@@ -71,13 +72,13 @@ import Testing
         let merged = temp("merged.jsonl")
         defer { ([list, merged] + parts).forEach { try? FileManager.default.removeItem(at: $0) } }
         for (index, part) in parts.enumerated() {
-            let run = try CLI.run(["scan", "--targets-file", list.path, "--shard", "\(index + 1)/2", "--format", "jsonl",
+            let run = try await CLI.run(["scan", "--targets-file", list.path, "--shard", "\(index + 1)/2", "--format", "jsonl",
                                    "--output", part.path, "--no-http-check", "--no-cross-check", "--no-groups"])
             #expect(run.status == 0, "\(run.stderr)")
         }
         #expect(try lines(parts[0]).count == 3)  // targets 1 and 3 + summary
         #expect(try lines(parts[1]).count == 2)  // target 2 + summary
-        let run = try CLI.run(["merge", parts[1].path, parts[0].path, "--output", merged.path])
+        let run = try await CLI.run(["merge", parts[1].path, parts[0].path, "--output", merged.path])
         #expect(run.status == 0, "\(run.stderr)")
         let objects = try lines(merged)
         #expect(objects.count == 4)
@@ -88,10 +89,10 @@ import Testing
         #expect(summary["targets"] as? Int == 3)
         #expect(summary["shards"] as? [String] == ["1/2", "2/2"])
 
-        let missing = try CLI.run(["merge", parts[0].path, "--format", "text"])
+        let missing = try await CLI.run(["merge", parts[0].path, "--format", "text"])
         #expect(missing.status == 3)
         #expect(missing.stdout.contains("shard 2/2 (missing)"))
-        let twice = try CLI.run(["merge", parts[0].path, parts[0].path])
+        let twice = try await CLI.run(["merge", parts[0].path, parts[0].path])
         #expect(twice.status == 2 && twice.stderr.contains("given twice"))
     }
 
@@ -136,7 +137,7 @@ import Testing
         #expect(summary["scanned"] as? Int == 1)
     }
 
-    @Test func badFleetInputIsOneLineExitTwoAndWritesNothing() throws {
+    @Test func badFleetInputIsOneLineExitTwoAndWritesNothing() async throws {
         let empty = temp("empty.txt")
         let comments = temp("comments.txt")
         let garbage = temp("garbage.txt")
@@ -169,7 +170,7 @@ import Testing
             (["merge", "/nonexistent.jsonl"], "cannot read"),
         ]
         for (arguments, message) in cases {
-            let run = try CLI.run(arguments)
+            let run = try await CLI.run(arguments)
             #expect(run.status == 2, "\(arguments): exit \(run.status) \(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.hasPrefix("tlsmatrix: error: "), "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
@@ -179,23 +180,23 @@ import Testing
     }
 
     /// Under a pseudo-terminal (util-linux `script`) the progress bar is drawn on standard error and cleared.
-    @Test func progressBarOnlyOnATerminal() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func progressBarOnlyOnATerminal() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let out = temp("p.jsonl")
         defer { try? FileManager.default.removeItem(at: out) }
         let command = "\(try CLI.binary()) scan 127.0.0.1:\(origin.port) localhost:\(origin.port) 127.0.0.1:\(origin.port) --sni localhost --no-http-check --format jsonl --output \(out.path)"
-        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
+        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.contains("1/2 targets") && run.stdout.contains("handshakes"), "\(run.stdout)")
         #expect(try lines(out).count == 3, "duplicate targets are scanned once")
-        let quiet = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command + " --no-progress", "/dev/null"], in: nil)
+        let quiet = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command + " --no-progress", "/dev/null"], in: nil)
         #expect(!quiet.stdout.contains("targets ·"), "\(quiet.stdout)")
     }
 
     @Test(arguments: ["scan", "merge", "engines", "policies", "clients", "compare", "report"])
-    func everyCommandsHelpHasExamples(_ command: String) throws {
-        let run = try CLI.run([command, "--help"])
+    func everyCommandsHelpHasExamples(_ command: String) async throws {
+        let run = try await CLI.run([command, "--help"])
         #expect(run.status == 0)
         #expect(run.stdout.contains("Examples:"), "\(command)")
     }

@@ -26,15 +26,15 @@ import Testing
         ((report["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])?["causes"] as? [[String: Any]] ?? []
     }
 
-    func runUnderLimit(_ limit: String, _ arguments: [String]) throws -> TestOrigin.RunResult {
-        try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
+    func runUnderLimit(_ limit: String, _ arguments: [String]) async throws -> TestOrigin.RunResult {
+        try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
                            in: try TestOrigin.repoRoot())
     }
 
     /// The real binary: exit 3 (not 1 under --client cloudfront-origin), no "origin not responding",
     /// the report says the problem is local.
-    @Test func testLocalErrorsUnroutableAddressIsIncompleteNotADeadOrigin() throws {
-        let run = try CLI.run(["scan", "\(Self.unroutable):443", "--client", "cloudfront-origin", "--format", "json", "--no-http-check"])
+    @Test func testLocalErrorsUnroutableAddressIsIncompleteNotADeadOrigin() async throws {
+        let run = try await CLI.run(["scan", "\(Self.unroutable):443", "--client", "cloudfront-origin", "--format", "json", "--no-http-check"])
         #expect(run.status == 3, "exit \(run.status): \(run.stdout) \(run.stderr)")
         let report = try json(run.stdout)
         let reachability = try #require(report["reachability"] as? [String: Any])
@@ -46,7 +46,7 @@ import Testing
         #expect(((report["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])?["compatible"] is NSNull)
         #expect(report["complete"] as? Bool == false)
 
-        let text = try CLI.run(["scan", "\(Self.unroutable):443", "--no-http-check"])
+        let text = try await CLI.run(["scan", "\(Self.unroutable):443", "--no-http-check"])
         #expect(text.status == 3)
         #expect(text.stdout.contains("UNDECIDED") && text.stdout.contains("not the origin"), "\(text.stdout)")
         #expect(!text.stdout.contains("not responding"), "\(text.stdout)")
@@ -76,7 +76,7 @@ import Testing
         let folder = temp("hold")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let relay = try Relay.start(listen: "127.0.0.1", to: origin.port, hold: folder.path)
+        let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, hold: folder.path) }
         defer { relay.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
@@ -135,11 +135,11 @@ import Testing
     /// network namespace, like any ordinary user: the wire engine's sockets must still connect (it once
     /// set TCP_NODELAY at the socket level, which is SO_DEBUG and needs CAP_NET_ADMIN: EACCES).
     @Test(.enabled(if: LocalErrorsTests.namespacesWork(), "needs unprivileged user namespaces (unshare -r)"))
-    func testLocalErrorsUnprivilegedScanConnects() throws {
+    func testLocalErrorsUnprivilegedScanConnects() async throws {
         try Self.requireUnshare()
-        let origin = try TestOrigin.start("openssl-modern")
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
+        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
                                      ["-r", try CLI.binary(), "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost",
                                       "--ca-file", origin.dir + "/root.crt", "--format", "json", "--no-http-check"],
                                      in: try TestOrigin.repoRoot())
@@ -165,8 +165,8 @@ import Testing
     }
 
     /// A hard limit too low for --global-concurrency: one clear line, exit 2, before any probe.
-    @Test func testLocalErrorsFileLimitTooLowIsAUsageError() throws {
-        let run = try runUnderLimit("100:100", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
+    @Test func testLocalErrorsFileLimitTooLowIsAUsageError() async throws {
+        let run = try await runUnderLimit("100:100", ["scan", "127.0.0.1:1", "--global-concurrency", "64", "--no-http-check"])
         #expect(run.status == 2, "exit \(run.status): \(run.stdout) \(run.stderr)")
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
@@ -176,10 +176,10 @@ import Testing
     }
 
     /// A low soft limit under a high hard limit is raised, and the scan completes.
-    @Test func testLocalErrorsLowSoftFileLimitIsRaised() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func testLocalErrorsLowSoftFileLimitIsRaised() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try runUnderLimit("16:4096", ["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+        let run = try await runUnderLimit("16:4096", ["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
                                                 "--global-concurrency", "64", "--concurrency", "64", "--format", "json", "--no-http-check"])
         #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
         let report = try json(run.stdout)

@@ -13,18 +13,18 @@ import Testing
     }
 
     /// Scans with `arguments`, reports on the saved file without any option, and compares.
-    func roundTrip(_ label: String, _ arguments: [String], expectStatus: Int32? = nil) throws {
+    func roundTrip(_ label: String, _ arguments: [String], expectStatus: Int32? = nil) async throws {
         let first = temp("a.json")
         let second = temp("b.json")
         defer {
             try? FileManager.default.removeItem(at: first)
             try? FileManager.default.removeItem(at: second)
         }
-        let scan = try CLI.run(["scan"] + arguments + ["--format", "json", "--output", first.path])
+        let scan = try await CLI.run(["scan"] + arguments + ["--format", "json", "--output", first.path])
         let saved = try Data(contentsOf: first)
         #expect(!saved.isEmpty, "\(label): \(scan.stderr)")
         if let expectStatus { #expect(scan.status == expectStatus, "\(label): \(scan.stderr)") }
-        let report = try CLI.run(["report", first.path, "--format", "json", "--output", second.path])
+        let report = try await CLI.run(["report", first.path, "--format", "json", "--output", second.path])
         #expect(report.status == scan.status, "\(label): scan exited \(scan.status), report \(report.status): \(report.stderr)")
         let again = try Data(contentsOf: second)
         if again != saved {
@@ -36,41 +36,41 @@ import Testing
     }
 
     @Test(arguments: TestOrigin.kinds)
-    func testSavedScanRoundTripsForEveryTestOrigin(_ kind: String) throws {
-        let origin = try TestOrigin.start(kind)
+    func testSavedScanRoundTripsForEveryTestOrigin(_ kind: String) async throws {
+        let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        try roundTrip(kind, ["127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt"])
+        try await roundTrip(kind, ["127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt"])
     }
 
-    @Test func testSavedScanRoundTripsWithAPolicyAndJudgingOptions() throws {
-        let origin = try TestOrigin.start("openssl-modern")
+    @Test func testSavedScanRoundTripsWithAPolicyAndJudgingOptions() async throws {
+        let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        try roundTrip("policy", ["127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+        try await roundTrip("policy", ["127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
                                  "--policy", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--client", "cloudfront-origin",
                                  "--origin-protocols", "TLSv1.1,TLSv1.2", "--host-header", "www.example.com", "--warn-days", "400",
                                  "--no-http-check"],
                       expectStatus: 1)
     }
 
-    @Test func testSavedScanRoundTripsForAnUnresolvableName() throws {
-        try roundTrip("unresolved", ["nonexistent.invalid", "--dns-timeout", "5"], expectStatus: 3)
+    @Test func testSavedScanRoundTripsForAnUnresolvableName() async throws {
+        try await roundTrip("unresolved", ["nonexistent.invalid", "--dns-timeout", "5"], expectStatus: 3)
     }
 
-    @Test func testSavedScanRoundTripsForARefusedPort() throws {
-        let listener = try SilentListener()
-        let port = listener.port
-        listener.stop()
-        try roundTrip("refused", ["127.0.0.1:\(port)", "--attempts", "2"], expectStatus: 3)
+    @Test func testSavedScanRoundTripsForARefusedPort() async throws {
+        let refused = try BoundPort()  // bound, never listening: refused while the test runs
+        defer { refused.close() }
+        let port = refused.port
+        try await roundTrip("refused", ["127.0.0.1:\(port)", "--attempts", "2"], expectStatus: 3)
     }
 
     /// 127.255.255.255 is loopback's broadcast address: connect() fails locally (ENETUNREACH).
-    @Test func testSavedScanRoundTripsForAnUnreachableTarget() throws {
-        try roundTrip("local-error", ["127.255.255.255:443", "--attempts", "1"], expectStatus: 3)
+    @Test func testSavedScanRoundTripsForAnUnreachableTarget() async throws {
+        try await roundTrip("local-error", ["127.255.255.255:443", "--attempts", "1"], expectStatus: 3)
     }
 
-    @Test func testSavedScanRoundTripsForAPortThatNeverAnswersTLS() throws {
+    @Test func testSavedScanRoundTripsForAPortThatNeverAnswersTLS() async throws {
         let listener = try SilentListener()
         defer { listener.stop() }
-        try roundTrip("no TLS answer", ["127.0.0.1:\(listener.port)", "--timeout", "1", "--no-http-check"], expectStatus: 3)
+        try await roundTrip("no TLS answer", ["127.0.0.1:\(listener.port)", "--timeout", "1", "--no-http-check"], expectStatus: 3)
     }
 }

@@ -34,13 +34,13 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-escapes-\(UUID().uuidString)-\(name)")
     }
 
-    @Test func terminalEscapesInCertificateNamesAreShownEscapedInEveryHumanFormat() throws {
+    @Test func terminalEscapesInCertificateNamesAreShownEscapedInEveryHumanFormat() async throws {
         let root = try TestOrigin.repoRoot()
         let pki = temp("pki")
         defer { try? FileManager.default.removeItem(at: pki) }
-        let made = try TestOrigin.run(root.appendingPathComponent("scripts/controlcert"), [pki.path], in: root)
+        let made = try await TestOrigin.run(root.appendingPathComponent("scripts/controlcert"), [pki.path], in: root)
         try #require(made.status == 0, "scripts/controlcert: \(made.stderr)")
-        let origin = try TestOrigin.start("openssl-modern", dir: pki.path)
+        let origin = try await TestOrigin.start("openssl-modern", dir: pki.path)
         defer { origin.stop() }
         let target = "127.0.0.1:\(origin.port)"
         // --host-header makes the audit quote the SANs (with the hostile one) in a finding and a CloudFront cause.
@@ -48,7 +48,7 @@ import Testing
                       "--no-http-check", "--no-groups"]
 
         // 1. The text report on standard output.
-        let text = try CLI.run(["scan", target] + common)
+        let text = try await CLI.run(["scan", target] + common)
         #expect(text.status == 0 || text.status == 1, "\(text.stderr)")
         #expect(text.stdout.contains("Certificates"), "\(text.stdout)")
         Self.expectInert(Data(text.stdout.utf8), "text report")
@@ -65,7 +65,7 @@ import Testing
         let folder = temp("reports")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let files = try CLI.run(["scan", target] + common + ["--format", "text,json,markdown,html,csv,junit", "--output", folder.path])
+        let files = try await CLI.run(["scan", target] + common + ["--format", "text,json,markdown,html,csv,junit", "--output", folder.path])
         #expect(files.status == 0 || files.status == 1, "\(files.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         for ext in ["txt", "md", "html", "csv", "junit.xml"] {
@@ -98,7 +98,7 @@ import Testing
         let offline = temp("offline")
         try FileManager.default.createDirectory(at: offline, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: offline) }
-        let report = try CLI.run(["report", edited.path, "--ca-file", pki.path + "/root.crt",
+        let report = try await CLI.run(["report", edited.path, "--ca-file", pki.path + "/root.crt",
                                   "--format", "text,markdown,html,csv,junit", "--output", offline.path])
         #expect(report.status == 0 || report.status == 1, "\(report.stderr)")
         let offlineNames = try FileManager.default.contentsOfDirectory(atPath: offline.path)
@@ -114,13 +114,13 @@ import Testing
                 #expect(shown.contains("u{2066}handshake"), "\(name) does not show the escaped finding")
             }
         }
-        let stdoutReport = try CLI.run(["report", edited.path, "--ca-file", pki.path + "/root.crt"])
+        let stdoutReport = try await CLI.run(["report", edited.path, "--ca-file", pki.path + "/root.crt"])
         Self.expectInert(Data((stdoutReport.stdout + stdoutReport.stderr).utf8), "report on standard output")
         #expect(stdoutReport.stdout.contains(#"\x1B[1A\x0D\u{2066}handshake_failure\x07"#), "\(stdoutReport.stdout)")
 
         // 4. On a terminal the text report is coloured: the tool's own SGR sequences are the only escapes.
         let command = (["env", "-u", "NO_COLOR", try CLI.binary(), "scan", target] + common).joined(separator: " ")
-        let tty = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
+        let tty = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
         let screen = tty.stdout.replacingOccurrences(of: "\r\n", with: "\n")
         #expect(screen.contains(": \u{1B}[31m\u{1B}[1mNOT COMPATIBLE\u{1B}[0m"), "colour is gone: \(screen)")
         #expect(screen.contains(#"san\x1B[31m\x07\x0Dx.example"#))
@@ -133,11 +133,11 @@ import Testing
         let lines = temp("fleet.jsonl")
         defer { [list, lines].forEach { try? FileManager.default.removeItem(at: $0) } }
         try "\(target) sni=localhost host=evil.example.com\n\(target)\n".write(to: list, atomically: true, encoding: .utf8)
-        let fleetText = try CLI.run(["scan", "--targets-file", list.path, "--format", "text"] + common.suffix(4))
+        let fleetText = try await CLI.run(["scan", "--targets-file", list.path, "--format", "text"] + common.suffix(4))
         #expect(fleetText.stdout.contains("TARGET"), "\(fleetText.stdout)")
         Self.expectInert(Data(fleetText.stdout.utf8), "fleet text and table")
         #expect(fleetText.stdout.contains(#"\x1B"#))
-        let fleet = try CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", lines.path] + common.suffix(4))
+        let fleet = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", lines.path] + common.suffix(4))
         #expect(fleet.status == 0 || fleet.status == 1, "\(fleet.stderr)")
         var jsonLines = try String(contentsOf: lines, encoding: .utf8).split(separator: "\n").map(String.init)
         var summary = try #require(try JSONSerialization.jsonObject(with: Data(jsonLines.removeLast().utf8)) as? [String: Any])
@@ -150,7 +150,7 @@ import Testing
         summary["summary"] = body
         jsonLines.append(String(decoding: try JSONSerialization.data(withJSONObject: summary), as: UTF8.self))
         try (jsonLines.joined(separator: "\n") + "\n").write(to: lines, atomically: true, encoding: .utf8)
-        let merged = try CLI.run(["merge", lines.path, "--format", "text"])
+        let merged = try await CLI.run(["merge", lines.path, "--format", "text"])
         #expect(merged.stdout.contains("TARGET"), "\(merged.stdout) \(merged.stderr)")
         Self.expectInert(Data((merged.stdout + merged.stderr).utf8), "merge --format text")
         #expect(merged.stdout.contains(#"evil\x1B]52;c;aGk=\x07\x0D\x1B[2K\u{202E}\x9B31m.example"#), "\(merged.stdout)")

@@ -600,6 +600,9 @@ def start(kind: str, port: int, directory: Optional[str]) -> None:
         die("unknown kind '%s' (known: %s)" % (kind, ", ".join(sorted(KINDS))))
     builder, port_re = KINDS[kind]
     need("openssl")
+    # The server must hear `stop`'s SIGTERM: a caller's blocked signals (a test runner's dispatch threads block
+    # SIGTERM and SIGINT) would pass to it through fork and exec, and stop would wait out its grace period.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     auto = directory is None
     if directory is None:
         directory = tempfile.mkdtemp(prefix="tlsmatrix-%s-" % kind)
