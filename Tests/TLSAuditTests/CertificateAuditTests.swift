@@ -22,12 +22,15 @@ struct CertificateAuditTests {
         ChainCase(name: "good chain with root sent", chain: ["good", "int", "root"], expected: []),
         ChainCase(name: "good chain, Host header covered", chain: ["good", "int"], host: "localhost", expected: []),
         ChainCase(name: "good chain, Host header with port", chain: ["good", "int"], host: "localhost:443", expected: []),
-        ChainCase(name: "good chain, Host header not covered", chain: ["good", "int"], host: "www.example.org",
-                  expected: ["host-header-mismatch"]),
-        ChainCase(name: "good chain, origin not covered", chain: ["good", "int"], origin: "cdn.example.org",
-                  expected: ["name-mismatch"]),
-        ChainCase(name: "both names wrong", chain: ["good", "int"], origin: "a.example.org", host: "b.example.org",
-                  expected: ["name-mismatch", "host-header-mismatch"]),
+        ChainCase(
+            name: "good chain, Host header not covered", chain: ["good", "int"], host: "www.example.org",
+            expected: ["host-header-mismatch"]),
+        ChainCase(
+            name: "good chain, origin not covered", chain: ["good", "int"], origin: "cdn.example.org",
+            expected: ["name-mismatch"]),
+        ChainCase(
+            name: "both names wrong", chain: ["good", "int"], origin: "a.example.org", host: "b.example.org",
+            expected: ["name-mismatch", "host-header-mismatch"]),
         ChainCase(name: "no names to check", chain: ["good", "int"], origin: nil, expected: []),
         ChainCase(name: "expired", chain: ["expired", "int"], expected: ["expired"]),
         ChainCase(name: "not yet valid", chain: ["notyet", "int"], expected: ["not-yet-valid"]),
@@ -35,10 +38,12 @@ struct CertificateAuditTests {
         ChainCase(name: "self-signed leaf", chain: ["selfsigned"], expected: ["self-signed"], trusted: false),
         ChainCase(name: "wrong name", chain: ["wrongname", "int"], expected: ["name-mismatch"]),
         ChainCase(name: "wildcard covers one label", chain: ["wildcard", "int"], expected: []),
-        ChainCase(name: "wildcard does not cover the apex", chain: ["wildcard", "int"], origin: "example.com",
-                  expected: ["name-mismatch"]),
-        ChainCase(name: "wildcard does not cover two labels", chain: ["wildcard", "int"], origin: "a.origin.example.com",
-                  expected: ["name-mismatch"]),
+        ChainCase(
+            name: "wildcard does not cover the apex", chain: ["wildcard", "int"], origin: "example.com",
+            expected: ["name-mismatch"]),
+        ChainCase(
+            name: "wildcard does not cover two labels", chain: ["wildcard", "int"], origin: "a.origin.example.com",
+            expected: ["name-mismatch"]),
         ChainCase(name: "SHA-1 signature", chain: ["sha1", "int"], expected: ["weak-signature"]),
         ChainCase(name: "RSA 1024 key", chain: ["rsa1024", "int"], expected: ["weak-key"]),
         ChainCase(name: "ECDSA P-256 leaf", chain: ["ecdsa", "int"], expected: []),
@@ -49,16 +54,18 @@ struct CertificateAuditTests {
         ChainCase(name: "missing intermediate", chain: ["good"], expected: ["missing-intermediate"], trusted: false),
         ChainCase(name: "extra certificate", chain: ["good", "int", "other-root"], expected: ["extra-certificate"]),
         ChainCase(name: "duplicate certificate", chain: ["good", "int", "int"], expected: ["duplicate-certificate"]),
-        ChainCase(name: "expired and wrong name and missing intermediate", chain: ["expired"], origin: "x.example.net",
-                  expected: ["expired", "name-mismatch", "missing-intermediate"], trusted: false),
+        ChainCase(
+            name: "expired and wrong name and missing intermediate", chain: ["expired"], origin: "x.example.net",
+            expected: ["expired", "name-mismatch", "missing-intermediate"], trusted: false),
     ]
 
     @Test("each chain yields exactly its finding ids", arguments: cases)
     func findingIDs(_ testCase: ChainCase) async throws {
         let pki = try CertificateTestPKI.load()
         let audit = CertificateAudit(trustRoots: try pki.rootStore())
-        let report = await audit.audit(chain: try pki.chain(testCase.chain), originDomain: testCase.origin,
-                                       hostHeader: testCase.host)
+        let report = await audit.audit(
+            chain: try pki.chain(testCase.chain), originDomain: testCase.origin,
+            hostHeader: testCase.host)
         #expect(report.findingIDs == testCase.expected, "\(report.findings.map { "\($0.id): \($0.message)" })")
         #expect(report.trusted == testCase.trusted)
         #expect(report.findings.allSatisfy { Finding.ID.certificate.contains($0.id) && !$0.message.isEmpty })
@@ -70,9 +77,10 @@ struct CertificateAuditTests {
         let report = await CertificateAudit(trustRoots: try pki.rootStore())
             .audit(chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com", hostHeader: nil)
         #expect(report.trusted == true)
-        #expect(report.validatedPath?.map(\.subject) == [
-            "CN=origin.example.com", "CN=tlsmatrix Audit Intermediate CA", "CN=tlsmatrix Audit Root CA",
-        ])
+        #expect(
+            report.validatedPath?.map(\.subject) == [
+                "CN=origin.example.com", "CN=tlsmatrix Audit Intermediate CA", "CN=tlsmatrix Audit Root CA",
+            ])
         #expect(report.leafIndex == 0)
     }
 
@@ -98,8 +106,9 @@ struct CertificateAuditTests {
     @Test func messagesNameWhatIsWrong() async throws {
         let pki = try CertificateTestPKI.load()
         let audit = CertificateAudit(trustRoots: try pki.rootStore())
-        let mismatch = await audit.audit(chain: try pki.chain(["wrongname", "int"]), originDomain: "origin.example.com",
-                                         hostHeader: nil)
+        let mismatch = await audit.audit(
+            chain: try pki.chain(["wrongname", "int"]), originDomain: "origin.example.com",
+            hostHeader: nil)
         let name = try #require(mismatch.findings.first)
         #expect(name.message.contains("origin.example.com"))
         #expect(name.message.contains("wrong.example.net"))

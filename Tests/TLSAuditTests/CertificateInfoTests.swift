@@ -37,8 +37,8 @@ struct CertificateInfoTests {
         #expect(try await info("rsa1024").keyBits == 1024)
         #expect(try await info("sha1").signatureAlgorithm == "sha1WithRSAEncryption")
         let expired = try await info("expired")
-        #expect(expired.notAfter == Date(timeIntervalSince1970: 1_609_459_200)) // 2021-01-01T00:00:00Z
-        #expect(try await info("notyet").notBefore == Date(timeIntervalSince1970: 2_208_988_800)) // 2040-01-01
+        #expect(expired.notAfter == Date(timeIntervalSince1970: 1_609_459_200))  // 2021-01-01T00:00:00Z
+        #expect(try await info("notyet").notBefore == Date(timeIntervalSince1970: 2_208_988_800))  // 2040-01-01
     }
 
     @Test func rootsAndSelfSigned() async throws {

@@ -13,15 +13,17 @@ struct CertificateTrustStoreTests {
     @Test func testRootIsUntrustedAgainstTheSystemStore() async throws {
         let pki = try CertificateTestPKI.load()
         let audit = CertificateAudit(trustRoots: try TrustStore.system())
-        let withRoot = await audit.audit(chain: try pki.chain(["good", "int", "root"]), originDomain: "origin.example.com",
-                                         hostHeader: nil)
+        let withRoot = await audit.audit(
+            chain: try pki.chain(["good", "int", "root"]), originDomain: "origin.example.com",
+            hostHeader: nil)
         #expect(withRoot.trusted == false)
         #expect(withRoot.findingIDs == ["untrusted"], "\(withRoot.findings)")
         #expect(withRoot.findings.first?.message.contains("CN=tlsmatrix Audit Root CA") == true)
 
         // Without the root the intermediate's issuer is a root the store lacks: untrusted, not incomplete.
-        let withoutRoot = await audit.audit(chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com",
-                                            hostHeader: nil)
+        let withoutRoot = await audit.audit(
+            chain: try pki.chain(["good", "int"]), originDomain: "origin.example.com",
+            hostHeader: nil)
         #expect(withoutRoot.trusted == false)
         #expect(withoutRoot.findingIDs == ["untrusted"])
         // The leaf alone, its issuer neither sent nor a root: the intermediate is missing.
@@ -41,8 +43,9 @@ struct CertificateTrustStoreTests {
     @Test func otherRootDoesNotTrustTheChain() async throws {
         let pki = try CertificateTestPKI.load()
         let audit = CertificateAudit(trustRoots: try TrustStore(pem: pki.pem("other-root")))
-        let report = await audit.audit(chain: try pki.chain(["good", "int", "root"]), originDomain: "origin.example.com",
-                                       hostHeader: nil)
+        let report = await audit.audit(
+            chain: try pki.chain(["good", "int", "root"]), originDomain: "origin.example.com",
+            hostHeader: nil)
         #expect(report.findingIDs == ["untrusted"])
         let message = try #require(report.findings.first?.message)
         #expect(!message.contains("Certificate(version"))

@@ -17,14 +17,16 @@ import TLSScan
         let dir = try Self.pki.get()
         // tlslite-ng's TLS 1.2 defaults (the origin these rows were first seen against): ECDHE-RSA, DHE-RSA and RSA
         let certificate = try ScriptedServer.Certificate(.rsa, pemFiles: chain.map { dir.appendingPathComponent($0) })
-        let server = ScriptedServer(protocols: [.init(.tls12, suites: CloudFrontVerdictTests.tls12Suites)],
-                                    groups: [0x001D, 0x0017, 0x0018], certificates: [certificate])
+        let server = ScriptedServer(
+            protocols: [.init(.tls12, suites: CloudFrontVerdictTests.tls12Suites)],
+            groups: [0x001D, 0x0017, 0x0018], certificates: [certificate])
         var options = ScanOptions()
         options.serverName = sni
         options.crossCheck = false
         options.checkWithoutSNI = false
         options.httpPort = nil
-        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
+        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(
+            Target(host: "127.0.0.1", port: 443))
         #expect(scan.observations.contains { $0.result == .accepted }, "no client hello was observed")
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))

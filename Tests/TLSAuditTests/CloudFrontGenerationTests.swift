@@ -16,8 +16,10 @@ import TLSScan
     /// Serves good.crt (+ int.crt) with `extra` s_server options, scans it (SNI origin.example.com) and analyses it.
     func analyse(_ extra: [String], originProtocols: [TLSVersion] = [.tls12], crossCheck: Bool = false) async throws -> ScanAnalysis {
         let dir = try Self.pki.get()
-        let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
-                                         dir.appendingPathComponent("int.crt").path)
+        let (certificate, key, chain) = (
+            dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
+            dir.appendingPathComponent("int.crt").path
+        )
         let server = try await OpenSSLServer.start(certificate: certificate, key: key, chain: chain, extra: extra)
         defer { server.stop() }
         return try await analyse(port: server.port, originProtocols: originProtocols, crossCheck: crossCheck)
@@ -34,7 +36,8 @@ import TLSScan
         let scan = await Scanner(options: options, environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: port))
         var analysisOptions = AnalysisOptions()
         analysisOptions.originProtocols = originProtocols
-        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: try Self.pki.get().appendingPathComponent("root.crt"), encoding: .utf8))
+        analysisOptions.trustStore = try TrustStore(
+            pem: String(contentsOf: try Self.pki.get().appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions)
     }
 
@@ -110,7 +113,8 @@ import TLSScan
         let analysis = await ScanAnalysis.analyze(scan, options: analysisOptions)
         #expect(scan.clientCertificate == ClientCertificateRequest(versions: [.tls12], required: false))
         for generation in analysis.cloudfront.generations {
-            #expect(generation.compatible == !generation.generation.isDocumented, "\(generation.generation): \(generation.causes.map(\.id))")
+            #expect(
+                generation.compatible == !generation.generation.isDocumented, "\(generation.generation): \(generation.causes.map(\.id))")
             #expect(generation.causes.map(\.id) == (generation.generation.isDocumented ? [Finding.ID.clientCertificateRequested] : []))
         }
     }
@@ -177,7 +181,8 @@ import TLSScan
             guard observation.protocolVersion == .sslv3 else { continue }
             judged += 1
             // an SSLv3-only hello carries no extensions (the documented client under SSLv3)
-            let offersEMS = try Self.profile(generation.generation).extensions.contains(0x0017) && generation.versions.contains { $0 > .sslv3 }
+            let offersEMS =
+                try Self.profile(generation.generation).extensions.contains(0x0017) && generation.versions.contains { $0 > .sslv3 }
             #expect(observation.extendedMasterSecret == offersEMS, "\(generation.generation): tlslite echoes what was offered")
             if offersEMS {
                 #expect(generation.compatible == false, "\(generation.generation)")
@@ -187,8 +192,9 @@ import TLSScan
             }
         }
         #expect(judged >= 2, "the SSLv3-only hellos (documented, CloudFront-Upstream) got SSLv3")
-        #expect(verdict.generations.contains { $0.causes.contains { $0.id == CloudFrontVerdict.sslv3ExtendedMasterSecret } },
-                "no generation offered the extension and got SSLv3: the test proved nothing")
+        #expect(
+            verdict.generations.contains { $0.causes.contains { $0.id == CloudFrontVerdict.sslv3ExtendedMasterSecret } },
+            "no generation offered the extension and got SSLv3: the test proved nothing")
     }
 
     /// A TLS 1.3-only origin that requires a client certificate (s_server -Verify 1): its CertificateRequest is
@@ -214,8 +220,10 @@ import TLSScan
     /// 2025 generations' own hellos (22 + SCSV) are closed: hello-intolerance, not what the matrix predicts.
     @Test func helloIntoleranceOnTheGenerationsOwnHello() async throws {
         let dir = try Self.pki.get()
-        let (certificate, key, chain) = (dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
-                                         dir.appendingPathComponent("int.crt").path)
+        let (certificate, key, chain) = (
+            dir.appendingPathComponent("good.crt").path, dir.appendingPathComponent("leaf.key").path,
+            dir.appendingPathComponent("int.crt").path
+        )
         let server = try await OpenSSLServer.start(certificate: certificate, key: key, chain: chain)
         defer { server.stop() }
         let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: server.port, maxSuites: 21) }
@@ -292,7 +300,8 @@ import TLSScan
 @Suite(.serialized) struct CloudFrontGenerationNodeTests {
     /// Run unless Node is missing outside CI.
     static let toolsReady: Bool = TestOrigin.nodeMissing() == nil || ProcessInfo.processInfo.environment["CI"] != nil
-    static let skipReason = Comment(rawValue: "Node origins need \(TestOrigin.nodeMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
+    static let skipReason = Comment(
+        rawValue: "Node origins need \(TestOrigin.nodeMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
 
     func analyse(_ kind: String, crossCheck: Bool = false) async throws -> ScanAnalysis {
         if let missing = TestOrigin.nodeMissing() {

@@ -14,22 +14,27 @@ import TLSScan
 
     /// A TLS 1.2 origin like tlslite-ng's defaults (`--min 3.3 --max 3.3`): ECDHE-RSA, DHE-RSA and RSA suites in
     /// its own order, X25519, P-256 and P-384.
-    static let tls12Suites: [UInt16] = [0xCCA8, 0xC030, 0xC02F, 0x009F, 0x009E, 0x009D, 0x009C, 0xC028, 0xC027,
-                                        0xC014, 0xC013, 0x0035, 0x002F]
+    static let tls12Suites: [UInt16] = [
+        0xCCA8, 0xC030, 0xC02F, 0x009F, 0x009E, 0x009D, 0x009C, 0xC028, 0xC027,
+        0xC014, 0xC013, 0x0035, 0x002F,
+    ]
 
     static func server(chain: [String], protocols: [ScriptedServer.Version]? = nil) throws -> ScriptedServer {
         let dir = try pki.get()
         let certificate = try ScriptedServer.Certificate(.rsa, pemFiles: chain.map { dir.appendingPathComponent($0) })
-        return ScriptedServer(protocols: protocols ?? [.init(.tls12, suites: tls12Suites)], groups: [0x001D, 0x0017, 0x0018],
-                              certificates: [certificate])
+        return ScriptedServer(
+            protocols: protocols ?? [.init(.tls12, suites: tls12Suites)], groups: [0x001D, 0x0017, 0x0018],
+            certificates: [certificate])
     }
 
     static func scan(_ server: ScriptedServer, options: ScanOptions) async -> ScanResult {
         await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
     }
 
-    func verdict(chain: [String], sni: String = "origin.example.com", hostHeader: String? = nil,
-                 originProtocols: [TLSVersion] = [.tls12]) async throws -> CloudFrontVerdict {
+    func verdict(
+        chain: [String], sni: String = "origin.example.com", hostHeader: String? = nil,
+        originProtocols: [TLSVersion] = [.tls12]
+    ) async throws -> CloudFrontVerdict {
         let dir = try Self.pki.get()
         var options = ScanOptions()
         options.serverName = sni

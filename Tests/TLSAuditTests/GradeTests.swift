@@ -19,27 +19,31 @@ import TLSScan
     /// rsa.crt and the intermediate (chain.pem), for localhost.
     static func rsaChain() throws -> ScriptedServer.Certificate {
         let dir = try pki.get()
-        return try ScriptedServer.Certificate(.rsa, pemFiles: [dir.appendingPathComponent("rsa.crt"), dir.appendingPathComponent("chain.pem")])
+        return try ScriptedServer.Certificate(
+            .rsa, pemFiles: [dir.appendingPathComponent("rsa.crt"), dir.appendingPathComponent("chain.pem")])
     }
 
     /// openssl-modern: `-min_protocol TLSv1.2 -max_protocol TLSv1.3 -serverpref -cipher
     /// ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA256
     /// -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256 -groups X25519:P-256:P-384`.
     static func modern() throws -> ScriptedServer {
-        ScriptedServer(protocols: [.init(.tls12, suites: [0xC030, 0xCCA8, 0xC02F, 0xC027]), .init(.tls13, suites: [0x1302, 0x1301])],
-                       groups: [0x001D, 0x0017, 0x0018], certificates: [try rsaChain()])
+        ScriptedServer(
+            protocols: [.init(.tls12, suites: [0xC030, 0xCCA8, 0xC02F, 0xC027]), .init(.tls13, suites: [0x1302, 0x1301])],
+            groups: [0x001D, 0x0017, 0x0018], certificates: [try rsaChain()])
     }
 
     /// gnutls-legacy: `NONE:+VERS-TLS1.0:+ARCFOUR-128:+3DES-CBC:+RSA:+MD5:+SHA1` (static RSA only), client order.
     static func legacy() throws -> ScriptedServer {
-        ScriptedServer(protocols: [.init(.tls10, suites: [0x0004, 0x0005, 0x000A], order: .client)], groups: [],
-                       certificates: [try rsaChain()])
+        ScriptedServer(
+            protocols: [.init(.tls10, suites: [0x0004, 0x0005, 0x000A], order: .client)], groups: [],
+            certificates: [try rsaChain()])
     }
 
     /// tlslite-sslv3: tlslite-ng with `--min 3.0 --max 3.0`, its SSL 3.0 suites in its order.
     static func sslv3() throws -> ScriptedServer {
-        ScriptedServer(protocols: [.init(.sslv3, suites: [0xC014, 0xC013, 0xC012, 0x0039, 0x0033, 0x0016, 0x0035, 0x002F, 0x000A])],
-                       groups: [0x0017], certificates: [try rsaChain()])
+        ScriptedServer(
+            protocols: [.init(.sslv3, suites: [0xC014, 0xC013, 0xC012, 0x0039, 0x0033, 0x0016, 0x0035, 0x002F, 0x000A])],
+            groups: [0x0017], certificates: [try rsaChain()])
     }
 
     func analysis(_ server: ScriptedServer, trustedBy pki: Result<URL, any Error> = pki) async throws -> ScanAnalysis {
@@ -47,9 +51,11 @@ import TLSScan
         options.crossCheck = false
         options.serverName = "localhost"
         options.retryBackoff = .zero
-        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
+        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(
+            Target(host: "127.0.0.1", port: 443))
         var analysisOptions = AnalysisOptions()
-        analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: try pki.get().appendingPathComponent("root.crt"), encoding: .utf8))
+        analysisOptions.trustStore = try TrustStore(
+            pem: String(contentsOf: try pki.get().appendingPathComponent("root.crt"), encoding: .utf8))
         return await ScanAnalysis.analyze(scan, options: analysisOptions)
     }
 
@@ -166,14 +172,15 @@ struct GradeOracle {
             if suite.keyExchange == .rsa { return rsaKeyBits }
             return nil
         }
-        keyExchangeScore = switch strengths.min() ?? 2048 {
-        case 0: 0
-        case ..<512: 20
-        case ..<1024: 40
-        case ..<2048: 80
-        case ..<4096: 90
-        default: 100
-        }
+        keyExchangeScore =
+            switch strengths.min() ?? 2048 {
+            case 0: 0
+            case ..<512: 20
+            case ..<1024: 40
+            case ..<2048: 80
+            case ..<4096: 90
+            default: 100
+            }
         // cipher: the strongest and the weakest, averaged
         let cipherScores = accepted.map { $0.suite.bits == 0 ? 0 : $0.suite.bits < 128 ? 20 : $0.suite.bits < 256 ? 80 : 100 }
         cipherScore = ((cipherScores.max() ?? 0) + (cipherScores.min() ?? 0)) / 2

@@ -47,13 +47,13 @@ struct HostnameMatcherTests {
         #expect(!match("a.b.example.com", ["*.example.com"]))
         #expect(!match(".example.com", ["*.example.com"]))
         #expect(match("a.b.example.com", ["*.b.example.com"]))
-        #expect(!match("b.example.com", ["a.*.example.com"]))      // not left-most
-        #expect(!match("foo.example.com", ["f*.example.com"]))      // partial label
+        #expect(!match("b.example.com", ["a.*.example.com"]))  // not left-most
+        #expect(!match("foo.example.com", ["f*.example.com"]))  // partial label
         #expect(!match("foo.example.com", ["*oo.example.com"]))
-        #expect(!match("example.com", ["*.com"]))                   // too broad
+        #expect(!match("example.com", ["*.com"]))  // too broad
         #expect(!match("a.example.com", ["*"]))
         #expect(!match("a.example.com", ["**.example.com"]))
-        #expect(!match("*.example.com", ["*.example.com"]))         // a name with '*' is not a host name
+        #expect(!match("*.example.com", ["*.example.com"]))  // a name with '*' is not a host name
     }
 
     @Test func commonNameOnlyWithoutSAN() {
@@ -68,7 +68,7 @@ struct HostnameMatcherTests {
         #expect(match("192.0.2.10", [], ips: ["192.0.2.10"]))
         #expect(!match("192.0.2.10", [], ips: ["192.0.2.11"]))
         #expect(!match("192.0.2.10", ["*.2.10"]))
-        #expect(!match("192.0.2.10", [], cn: "192.0.2.10"))           // never via CN
+        #expect(!match("192.0.2.10", [], cn: "192.0.2.10"))  // never via CN
         #expect(!match("192.0.2.10", ["192.0.2.10.example.com"]))
         #expect(!match("192.0.2.1", ["origin.example.com"]))
         #expect(match("::1", [], ips: ["0:0:0:0:0:0:0:1"]))
@@ -76,7 +76,7 @@ struct HostnameMatcherTests {
         #expect(match("::ffff:192.0.2.1", [], ips: ["::ffff:c000:201"]))
         #expect(!match("2001:db8::1", [], ips: ["2001:db8::2"]))
         #expect(!match("2001:db8::1", [], ips: ["192.0.2.1"]))
-        #expect(!match("010.0.0.1", ["10.0.0.1"]))                    // leading zeros are not an address
+        #expect(!match("010.0.0.1", ["10.0.0.1"]))  // leading zeros are not an address
     }
 
     @Test func internationalisedNames() {
@@ -86,7 +86,7 @@ struct HostnameMatcherTests {
         #expect(!match("xn--bcher-kva.example.com", ["xn--*.example.com"]))
         #expect(!match("bücher.example.com", ["xn--bcher-kva.example.com"]))  // U-label vs A-label: no conversion
         #expect(match("a-b.example.com", ["*.example.com"]))
-        #expect(!match("a.xn--p1ai", ["*.xn--p1ai"]))                      // wildcard over a TLD
+        #expect(!match("a.xn--p1ai", ["*.xn--p1ai"]))  // wildcard over a TLD
         #expect(match("a.xn--e1afmkfd.xn--p1ai", ["*.xn--e1afmkfd.xn--p1ai"]))
     }
 

@@ -20,8 +20,9 @@ import Testing
     }
 
     static func client(groups: [UInt16], shares: [UInt16]) -> ClientProfile {
-        ClientProfile(id: "test", name: "test", versions: [.tls13], suites: [aes128], groups: groups,
-                      signatureSchemes: [0x0804], keyShareGroups: shares)
+        ClientProfile(
+            id: "test", name: "test", versions: [.tls13], suites: [aes128], groups: groups,
+            signatureSchemes: [0x0804], keyShareGroups: shares)
     }
 
     static func predict(_ client: ClientProfile, _ server: ScanResult) -> (UInt16?, Bool?)? {
@@ -77,8 +78,9 @@ import Testing
     @Test func aRetryTheMatrixDidNotExpectIsADifference() {
         let observed = HandshakeSimulation.Choice(version: .tls13, suite: Self.aes128, group: Self.p384, helloRetry: true)
         let predicted = HandshakeSimulation.Choice(version: .tls13, suite: Self.aes128, group: Self.p384, helloRetry: false)
-        let row = ClientSimulation(client: Self.client(groups: [Self.p384], shares: [Self.p384]), prediction: .success(predicted),
-                                   observation: nil)
+        let row = ClientSimulation(
+            client: Self.client(groups: [Self.p384], shares: [Self.p384]), prediction: .success(predicted),
+            observation: nil)
         #expect(row.difference == nil)
         let text = ClientSimulation.difference(observed: .success(observed), predicted: .success(predicted))
         #expect(text?.contains("after a HelloRetryRequest") == true)

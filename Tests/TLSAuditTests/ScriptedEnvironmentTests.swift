@@ -26,8 +26,10 @@ import TLSScan
         return options
     }
 
-    static func scan(_ server: ScriptedServer, options: ScanOptions = options(), host: String = "127.0.0.1",
-                     environment: ScriptedEnvironment? = nil) async -> (ScanResult, ScriptedEnvironment) {
+    static func scan(
+        _ server: ScriptedServer, options: ScanOptions = options(), host: String = "127.0.0.1",
+        environment: ScriptedEnvironment? = nil
+    ) async -> (ScanResult, ScriptedEnvironment) {
         let environment = environment ?? ScriptedEnvironment(server: server)
         let scan = await Scanner(options: options, environment: environment).scan(Target(host: host, port: 443))
         return (scan, environment)
@@ -67,7 +69,8 @@ import TLSScan
             #expect(Set(proto.suites.map(\.code)) == Set(server.suites(for: version)), "\(version)")
             #expect(proto.serverPreference == false, "\(version)")
         }
-        #expect(scan.groups.allSatisfy { $0.serverPreference == false && Set($0.groups).isSubset(of: Set(server.groups)) }, "\(scan.groups)")
+        #expect(
+            scan.groups.allSatisfy { $0.serverPreference == false && Set($0.groups).isSubset(of: Set(server.groups)) }, "\(scan.groups)")
     }
 
     /// An SSLv3-only server: the hello carries no extensions, so an ECDHE suite gets the server's own curve; DHE
@@ -86,8 +89,9 @@ import TLSScan
     /// Each key type's suites come with its own chain; a suite whose key type has no certificate is never chosen.
     @Test func suitesFollowTheCertificatesKeyTypes() async throws {
         let rsa: [[UInt8]] = [[0x30, 0x01, 0x01]]
-        let server = ScriptedServer(protocols: [.init(.tls12, suites: [0xC02B, 0xC02F, 0x009C])],
-                                    certificates: [.init(.rsa, chain: rsa)])
+        let server = ScriptedServer(
+            protocols: [.init(.tls12, suites: [0xC02B, 0xC02F, 0x009C])],
+            certificates: [.init(.rsa, chain: rsa)])
         let (scan, _) = await Self.scan(server)
         let tls12 = try #require(scan.protocolResult(.tls12))
         // 0xC02B is ECDHE-ECDSA: no ECDSA certificate here
@@ -104,7 +108,8 @@ import TLSScan
         let (scan, environment) = await Self.scan(Self.modern, options: Self.options(crossCheck: true, observe: true))
         #expect(scan.connections == environment.connections.count + environment.tcpConnects)
         #expect(scan.probes.total == environment.connections.count)
-        #expect(environment.probes(.wire) + environment.probes(.openssl) + environment.probes(.gnutls) + environment.observedHellos
+        #expect(
+            environment.probes(.wire) + environment.probes(.openssl) + environment.probes(.gnutls) + environment.observedHellos
                 == environment.connections.count)
         var openssl = 0
         var gnutls = 0
@@ -207,8 +212,9 @@ import TLSScan
     // MARK: names and ports
 
     @Test func scriptedNamesAndPorts() async throws {
-        let environment = ScriptedEnvironment(server: Self.modern, names: ["origin.test": ["192.0.2.10"]], addresses: ["192.0.2.10"],
-                                              ports: [80: .refused])
+        let environment = ScriptedEnvironment(
+            server: Self.modern, names: ["origin.test": ["192.0.2.10"]], addresses: ["192.0.2.10"],
+            ports: [80: .refused])
         var options = Self.options()
         options.httpPort = 80
         let (scan, _) = await Self.scan(Self.modern, options: options, host: "origin.test", environment: environment)
@@ -255,7 +261,8 @@ import TLSScan
         let server = ScriptedServer(protocols: [.init(.tls12, suites: [0x009C, 0xC030, 0xC02F])])
         let (scan, _) = await Self.scan(server, options: Self.options(observe: true))
         let generations = CloudFrontGeneration.allCases
-        #expect(scan.observations.filter { observation in generations.contains { $0.profileID == observation.client } }.count
+        #expect(
+            scan.observations.filter { observation in generations.contains { $0.profileID == observation.client } }.count
                 == generations.count)
         for generation in generations {
             let profile = try #require(Catalog.shared.client(id: generation.profileID))

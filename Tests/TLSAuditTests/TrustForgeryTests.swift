@@ -29,7 +29,8 @@ import TLSScan
         options.enumerateGroups = false
         options.httpPort = nil
         options.versions = [.tls12]
-        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(Target(host: "127.0.0.1", port: 443))
+        let scan = await Scanner(options: options, environment: ScriptedEnvironment(server: server)).scan(
+            Target(host: "127.0.0.1", port: 443))
         #expect(scan.certificates.map(\.der) == [certificate.chain], "the chain analysed is the one served, as served")
         var analysisOptions = AnalysisOptions()
         analysisOptions.trustStore = try TrustStore(pem: String(contentsOf: dir.appendingPathComponent("root.crt"), encoding: .utf8))
@@ -45,7 +46,8 @@ import TLSScan
         #expect(chain.report.leaf?.curve == "brainpoolP256r1")
         #expect(chain.report.trusted == nil)
         let finding = try #require(chain.report.findings.first { $0.id == Finding.ID.unverifiable })
-        #expect(finding.message.contains("#1 (CN=origin.example.com)") && finding.message.contains("#2 (CN=tlsmatrix Audit Intermediate CA)"))
+        #expect(
+            finding.message.contains("#1 (CN=origin.example.com)") && finding.message.contains("#2 (CN=tlsmatrix Audit Intermediate CA)"))
         #expect(finding.message.contains("sha224WithRSAEncryption"))
         #expect(analysis.cloudfront.compatible != true)
         #expect(analysis.cloudfront.causes.map(\.id).contains("unverifiable-chain"))

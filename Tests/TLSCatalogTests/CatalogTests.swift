@@ -29,10 +29,10 @@ struct CatalogTests {
     @Test("duplicate codes are rejected")
     func duplicateRejected() throws {
         let json = """
-        {"sources": ["x"], "retrieved": "x", "signatureSchemes": [
-          {"code": "0x0804", "name": "a", "deprecated": false},
-          {"code": "0x0804", "name": "b", "deprecated": false}]}
-        """
+            {"sources": ["x"], "retrieved": "x", "signatureSchemes": [
+              {"code": "0x0804", "name": "a", "deprecated": false},
+              {"code": "0x0804", "name": "b", "deprecated": false}]}
+            """
         #expect {
             _ = try Catalog.decode(
                 cipherSuitesJSON: EmbeddedData.cipherSuites, groupsJSON: EmbeddedData.groups,

@@ -29,9 +29,12 @@ struct ClientProfileTests {
         #expect(cf.versions == [.sslv3, .tls10, .tls11, .tls12])
         #expect(!cf.supports(.tls13))
         #expect(cf.suites.count == 16)
-        #expect(cf.suites == [0xC02C, 0xC024, 0xC00A, 0xC02B, 0xC023, 0xC009,
-                              0xC030, 0xC028, 0xC014, 0xC02F, 0xC027, 0xC013,
-                              0x0035, 0x002F, 0x000A, 0x0004])
+        #expect(
+            cf.suites == [
+                0xC02C, 0xC024, 0xC00A, 0xC02B, 0xC023, 0xC009,
+                0xC030, 0xC028, 0xC014, 0xC02F, 0xC027, 0xC013,
+                0x0035, 0x002F, 0x000A, 0x0004,
+            ])
         #expect(cf.groups == [23, 24, 29])
         #expect(cf.signatureSchemes == [0x0401, 0x0501, 0x0601, 0x0301, 0x0403, 0x0503, 0x0603, 0x0303, 0x0201, 0x0203])
         #expect(cf.unverifiedSignatureSchemes == [0x0301, 0x0303])
@@ -48,9 +51,11 @@ struct ClientProfileTests {
     @Test("at least 12 client profiles, including the required ones")
     func requiredProfiles() throws {
         #expect(catalog.clients.count >= 12)
-        let required = ["cloudfront-origin", "chrome-current", "firefox-current", "safari-current", "curl-openssl3",
-                        "python3-ssl", "go-crypto-tls", "java-21", "java-17", "java-8", "android-14", "ie11-win7",
-                        "openssl-3-default", "python3-debian", "node-20", "node-24", "go-1.17", "go-1.19"]
+        let required = [
+            "cloudfront-origin", "chrome-current", "firefox-current", "safari-current", "curl-openssl3",
+            "python3-ssl", "go-crypto-tls", "java-21", "java-17", "java-8", "android-14", "ie11-win7",
+            "openssl-3-default", "python3-debian", "node-20", "node-24", "go-1.17", "go-1.19",
+        ]
         for id in required { #expect(catalog.client(id: id) != nil, "\(id)") }
         #expect(catalog.client(id: ClientProfile.ID.cloudFrontOrigin)?.unverified == false)
         for id in ["android-14", "java-21", "go-crypto-tls", "safari-current"] {

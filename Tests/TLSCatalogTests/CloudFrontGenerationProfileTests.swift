@@ -9,8 +9,10 @@ struct CloudFrontGenerationProfileTests {
     }
 
     /// `cipher_suites_cloudfront_upstream`, in s2n's order.
-    static let upstreamSuites: [UInt16] = [0xC02C, 0xC030, 0xC02B, 0xC02F, 0xC024, 0xC028, 0xC00A, 0xC014, 0xC023, 0xC027,
-                                           0xC009, 0xC013, 0x009D, 0x009C, 0x0035, 0x003C, 0x002F, 0x000A, 0x0004]
+    static let upstreamSuites: [UInt16] = [
+        0xC02C, 0xC030, 0xC02B, 0xC02F, 0xC024, 0xC028, 0xC00A, 0xC014, 0xC023, 0xC027,
+        0xC009, 0xC013, 0x009D, 0x009C, 0x0035, 0x003C, 0x002F, 0x000A, 0x0004,
+    ]
 
     @Test func everyGenerationHasItsProfile() throws {
         for generation in CloudFrontGeneration.allCases {
@@ -33,8 +35,11 @@ struct CloudFrontGenerationProfileTests {
         #expect(Set(upstream.signatureSchemes) == Set(documented.signatureSchemes))  // 20140601: no RSA-PSS
         #expect(!upstream.signatureSchemes.contains { $0 >> 8 == 0x08 })
         #expect(upstream.keyShareGroups.isEmpty)
-        #expect(upstream.s2nPolicies == ["SSLv3": "CloudFront-Upstream", "TLSv1": "CloudFront-Upstream-TLS-1-0",
-                                         "TLSv1.1": "CloudFront-Upstream-TLS-1-1", "TLSv1.2": "CloudFront-Upstream-TLS-1-2"])
+        #expect(
+            upstream.s2nPolicies == [
+                "SSLv3": "CloudFront-Upstream", "TLSv1": "CloudFront-Upstream-TLS-1-0",
+                "TLSv1.1": "CloudFront-Upstream-TLS-1-1", "TLSv1.2": "CloudFront-Upstream-TLS-1-2",
+            ])
     }
 
     @Test func generation2025AddsTLS13AndRSAPSS() throws {

@@ -39,10 +39,11 @@ struct EmbeddedDataTests {
     @Test("every Data/clients file is embedded")
     func everyClientEmbedded() throws {
         let names = try FileManager.default.contentsOfDirectory(
-            at: Self.dataDirectory.appendingPathComponent("clients"), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
-            .map(\.lastPathComponent)
-            .sorted()
+            at: Self.dataDirectory.appendingPathComponent("clients"), includingPropertiesForKeys: nil
+        )
+        .filter { $0.pathExtension == "json" }
+        .map(\.lastPathComponent)
+        .sorted()
         let files = try names.map { try Self.file("clients/\($0)") }
         #expect(files == EmbeddedData.clients)
     }
@@ -57,15 +58,17 @@ struct EmbeddedDataTests {
 
     static func jsonFiles(in folder: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(
-            at: dataDirectory.appendingPathComponent(folder), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
-            .map(\.lastPathComponent)
-            .sorted()
+            at: dataDirectory.appendingPathComponent(folder), includingPropertiesForKeys: nil
+        )
+        .filter { $0.pathExtension == "json" }
+        .map(\.lastPathComponent)
+        .sorted()
     }
 
     @Test("every Data file names its sources and retrieval")
     func sourcesPresent() throws {
-        let paths = ["cipher-suites.json", "groups.json", "signature-schemes.json"]
+        let paths =
+            ["cipher-suites.json", "groups.json", "signature-schemes.json"]
             + (try Self.jsonFiles(in: "clients")).map { "clients/\($0)" }
             + (try Self.jsonFiles(in: "policies")).map { "policies/\($0)" }
         for path in paths {

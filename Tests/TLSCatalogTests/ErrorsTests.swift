@@ -4,8 +4,10 @@ import Testing
 /// TLSMatrixError: codes decide the exit status; tests and callers compare codes, never wording.
 struct ErrorsTests {
     @Test func errorsCodesMapToTheDocumentedExitStatuses() {
-        let input: [TLSMatrixError.Code] = [.invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore,
-                                            .invalidCertificate, .invalidSavedReport, .invalidDistribution]
+        let input: [TLSMatrixError.Code] = [
+            .invalidTarget, .invalidTargetList, .invalidShard, .invalidTrustStore,
+            .invalidCertificate, .invalidSavedReport, .invalidDistribution,
+        ]
         for code in input { #expect(code.exitStatus == 2, "\(code)") }
         for code in [TLSMatrixError.Code.nameNotResolved, .nameResolutionTimedOut] { #expect(code.exitStatus == 3, "\(code)") }
         for code in [TLSMatrixError.Code.invalidCatalogData, .internalError] { #expect(code.exitStatus == 4, "\(code)") }
@@ -32,8 +34,9 @@ struct ErrorsTests {
 
     @Test func errorsBadCatalogDataIsAnInternalError() {
         #expect {
-            _ = try Catalog.decode(cipherSuitesJSON: "{", groupsJSON: EmbeddedData.groups,
-                                   signatureSchemesJSON: EmbeddedData.signatureSchemes, clientJSONs: [])
+            _ = try Catalog.decode(
+                cipherSuitesJSON: "{", groupsJSON: EmbeddedData.groups,
+                signatureSchemesJSON: EmbeddedData.signatureSchemes, clientJSONs: [])
         } throws: { error in
             let error = error as? TLSMatrixError
             return error?.code == .invalidCatalogData && error?.code.exitStatus == 4

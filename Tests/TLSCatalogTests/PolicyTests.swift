@@ -45,8 +45,9 @@ struct PolicyTests {
                 #expect(suite != nil, "\(policy.id) suite \(HexCode.format(code))")
                 if let suite {
                     #expect(!suite.signaling, "\(policy.id)")
-                    #expect(!Set(suite.versions).isDisjoint(with: policy.versions),
-                            "\(policy.id): \(suite.iana) cannot be used with \(policy.versions)")
+                    #expect(
+                        !Set(suite.versions).isDisjoint(with: policy.versions),
+                        "\(policy.id): \(suite.iana) cannot be used with \(policy.versions)")
                 }
             }
             for code in policy.groups ?? [] {
@@ -68,8 +69,11 @@ struct PolicyTests {
         let p = try #require(catalog.policy(id: "ELBSecurityPolicy-2016-08"))
         #expect(p.family == "elb")
         #expect(p.versions == [.tls10, .tls11, .tls12])
-        #expect(p.suites == [0xC02B, 0xC02F, 0xC023, 0xC027, 0xC009, 0xC013, 0xC02C, 0xC030, 0xC024, 0xC028,
-                             0xC00A, 0xC014, 0x009C, 0x003C, 0x002F, 0x009D, 0x003D, 0x0035])
+        #expect(
+            p.suites == [
+                0xC02B, 0xC02F, 0xC023, 0xC027, 0xC009, 0xC013, 0xC02C, 0xC030, 0xC024, 0xC028,
+                0xC00A, 0xC014, 0x009C, 0x003C, 0x002F, 0x009D, 0x003D, 0x0035,
+            ])
         #expect(p.groups == nil)
         #expect(!p.unverified)
         #expect(p.serverPreference == true)
@@ -103,8 +107,11 @@ struct PolicyTests {
         #expect(pq.retrieved != nil)
         #expect(!pq.notes.joined().contains("copied from"))
         let ext1 = try #require(catalog.policy(id: "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09"))
-        #expect(ext1.suites == [0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC023, 0xC027, 0xC02C, 0xC030, 0xC024, 0xC028,
-                                0x009C, 0x003C, 0x009D, 0x003D])  // no SHA-1 CBC suites (moto's list disagrees)
+        #expect(
+            ext1.suites == [
+                0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC023, 0xC027, 0xC02C, 0xC030, 0xC024, 0xC028,
+                0x009C, 0x003C, 0x009D, 0x003D,
+            ])  // no SHA-1 CBC suites (moto's list disagrees)
         let legacy = try #require(catalog.policy(id: "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09"))
         #expect(legacy.versions == [.tls10, .tls11, .tls12, .tls13])
         let fipsPQ = try #require(catalog.policy(id: "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09"))
@@ -120,11 +127,12 @@ struct PolicyTests {
         let interop1 = try #require(catalog.policy(id: "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07"))
         #expect(interop1.unverified)  // table of s2n's 20251113, an alias only an unnamed s2n test declares
         #expect(interop1.suites == [0x1302, 0x1301, 0xC02C, 0xC030, 0xC02B, 0xC02F])
-        #expect(catalog.policies(family: "elb").filter(\.unverified).map(\.id).sorted() == [
-            "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07",
-            "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP2-FIPS-2023-07",
-            "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP3-FIPS-2023-07",
-        ])
+        #expect(
+            catalog.policies(family: "elb").filter(\.unverified).map(\.id).sorted() == [
+                "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07",
+                "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP2-FIPS-2023-07",
+                "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP3-FIPS-2023-07",
+            ])
     }
 
     @Test("every policy has sources and a retrieved note")
@@ -174,8 +182,11 @@ struct PolicyTests {
         #expect(!p.unverified)
         #expect(catalog.policy(id: "cloudfront-TLSv1.2_2021") == p)
         let ids = catalog.policies(family: "cloudfront-viewer").map(\.id)
-        #expect(ids == ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019",
-                        "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"])
+        #expect(
+            ids == [
+                "SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019",
+                "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025",
+            ])
         let p2025 = try #require(catalog.policy(id: "TLSv1.2_2025"))
         // the inferred RSA rows are listed by s2n-tls CloudFront-TLS-1-2-2025; the policy stays unverified (conflicts)
         #expect(p2025.unverified && p2025.unverifiedSuites.isEmpty && p2025.suites.suffix(2) == [0xC02F, 0xC030])
@@ -188,8 +199,11 @@ struct PolicyTests {
     func mozilla() throws {
         let p = try #require(catalog.policy(id: "mozilla-intermediate-5.7"))
         #expect(p.versions == [.tls12, .tls13])
-        #expect(p.suites == [0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
-                             0x009E, 0x009F, 0xCCAA])
+        #expect(
+            p.suites == [
+                0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
+                0x009E, 0x009F, 0xCCAA,
+            ])
         #expect(p.groups == [29, 23, 24])
         #expect(p.requirements?.minDHBits == 2048)
         #expect(p.requirements?.minRSAKeyBits == 2048)
@@ -227,9 +241,9 @@ struct PolicyTests {
     @Test("policy files decode through Catalog.decode and fall back to file sources")
     func decodeFallback() throws {
         let json = """
-        {"sources": ["file source"], "retrieved": "x", "policies": [
-          {"id": "p1", "name": "P1", "family": "test", "versions": ["TLSv1.2"], "suites": ["0xC02F"], "groups": null}]}
-        """
+            {"sources": ["file source"], "retrieved": "x", "policies": [
+              {"id": "p1", "name": "P1", "family": "test", "versions": ["TLSv1.2"], "suites": ["0xC02F"], "groups": null}]}
+            """
         let c = try Catalog.decode(
             cipherSuitesJSON: EmbeddedData.cipherSuites, groupsJSON: EmbeddedData.groups,
             signatureSchemesJSON: EmbeddedData.signatureSchemes, clientJSONs: [], policyJSONs: [json])

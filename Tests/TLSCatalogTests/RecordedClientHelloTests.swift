@@ -98,9 +98,13 @@ struct RecordedClientHelloTests {
         let testssl = try #require(try Self.json("sources/testssl/client-simulation.json") as? [String: Any])
         let entries = try #require(testssl["entries"] as? [[String: String]])
         for client in catalog.clients {
-            guard let entry = entries.first(where: { e in
-                client.notes.contains { $0.hasPrefix("Parsed from the raw ClientHello bytes that testssl.sh stores for \"\(e["names"] ?? "")\"") }
-            }) else { continue }
+            guard
+                let entry = entries.first(where: { e in
+                    client.notes.contains {
+                        $0.hasPrefix("Parsed from the raw ClientHello bytes that testssl.sh stores for \"\(e["names"] ?? "")\"")
+                    }
+                })
+            else { continue }
             let hex = try #require(entry["handshakebytes"])
             out.append(Recorded(profileID: client.id, hello: try Self.parse(hex: hex), local: nil, testsslName: entry["names"]))
         }
@@ -110,9 +114,11 @@ struct RecordedClientHelloTests {
     /// GREASE positions read from the bytes, in the catalog's order (see ``ClientProfile/greasePositions``).
     static func greasePositions(_ hello: Hello) -> [String] {
         var out: [String] = []
-        for (list, name) in [(hello.suites, "suites"), (hello.groups, "groups"),
-                             (hello.signatureSchemes, "signatureSchemes"),
-                             (hello.supportedVersions, "supportedVersions"), (hello.keyShares, "keyShare")]
+        for (list, name) in [
+            (hello.suites, "suites"), (hello.groups, "groups"),
+            (hello.signatureSchemes, "signatureSchemes"),
+            (hello.supportedVersions, "supportedVersions"), (hello.keyShares, "keyShare"),
+        ]
         where list.first.map(isGrease) == true {
             out.append(name)
         }

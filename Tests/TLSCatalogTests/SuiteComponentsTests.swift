@@ -44,7 +44,8 @@ struct SuiteComponentsTests {
 
     @Test("description is the raw value, so text output reads as the JSON does")
     func descriptions() {
-        let pairs = CipherSuite.KeyExchange.allCases.map { ($0.description, $0.rawValue) }
+        let pairs =
+            CipherSuite.KeyExchange.allCases.map { ($0.description, $0.rawValue) }
             + CipherSuite.Authentication.allCases.map { ($0.description, $0.rawValue) }
             + CipherSuite.BulkCipher.allCases.map { ($0.description, $0.rawValue) }
             + CipherSuite.MAC.allCases.map { ($0.description, $0.rawValue) }

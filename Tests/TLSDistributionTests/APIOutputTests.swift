@@ -105,10 +105,10 @@ import Testing
 
     @Test func s3EndpointWithoutConfigIsS3AndOtherNamesAreCustom() throws {
         let text = """
-        {"DistributionConfig": {"Origins": {"Quantity": 2, "Items": [
-          {"Id": "b", "DomainName": "bucket.s3.us-east-1.amazonaws.com"},
-          {"Id": "c", "DomainName": "files.s3.example.com"}]}}}
-        """
+            {"DistributionConfig": {"Origins": {"Quantity": 2, "Items": [
+              {"Id": "b", "DomainName": "bucket.s3.us-east-1.amazonaws.com"},
+              {"Id": "c", "DomainName": "files.s3.example.com"}]}}}
+            """
         let distribution = try #require(try DistributionFile.parse(text, file: "inline.json").first)
         #expect(try distribution.requireOrigin("b").kind == .s3(reason: "no CustomOriginConfig and the domain name is an S3 endpoint"))
         #expect(try distribution.requireOrigin("c").kind == .custom)

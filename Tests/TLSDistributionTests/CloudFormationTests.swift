@@ -23,10 +23,13 @@ import Testing
         #expect(https.port == 443)
         #expect(https.sslPolicy == "ELBSecurityPolicy-TLS13-1-3-2021-06")
         #expect(https.path == "Resources.WebAlbHttps")
-        #expect(https.certificateARNs == [.unresolved(
-            expression: "Fn::Sub arn:aws:acm:${AWS::Region}:111122223333:certificate/abc",
-            path: "Resources.WebAlbHttps.Properties.Certificates[0].CertificateArn"
-        )])
+        #expect(
+            https.certificateARNs == [
+                .unresolved(
+                    expression: "Fn::Sub arn:aws:acm:${AWS::Region}:111122223333:certificate/abc",
+                    path: "Resources.WebAlbHttps.Properties.Certificates[0].CertificateArn"
+                )
+            ])
 
         let app = try distribution.requireOrigin("app")
         #expect(app.domain == .resolved("app.example.net"))
@@ -50,16 +53,18 @@ import Testing
         #expect(files.forwardsHost == nil)
         #expect(files.why.hasPrefix("origin request policy id unresolved: {\"Fn::If\""))
 
-        #expect(distribution.unresolved.map(\.path) == [
-            "\(base).Origins[0].DomainName", "\(base).Origins[2].DomainName", "\(base).CacheBehaviors[0].OriginRequestPolicyId",
-        ])
+        #expect(
+            distribution.unresolved.map(\.path) == [
+                "\(base).Origins[0].DomainName", "\(base).Origins[2].DomainName", "\(base).CacheBehaviors[0].OriginRequestPolicyId",
+            ])
         #expect(distribution.unresolved[1] == Unresolved(expression: "Ref BucketHost", path: "\(base).Origins[2].DomainName"))
     }
 
     @Test func callerParametersWinOverDefaults() throws {
-        let distribution = try #require(try FixtureFile.distributions(
-            "cloudformation.yaml", parameters: ["BucketHost": "files.example.net", "Domain": "example.com"]
-        ).first)
+        let distribution = try #require(
+            try FixtureFile.distributions(
+                "cloudformation.yaml", parameters: ["BucketHost": "files.example.net", "Domain": "example.com"]
+            ).first)
         #expect(distribution.aliases == [.resolved("www.example.com"), .resolved("shop.example.com")])
         #expect(try distribution.requireOrigin("bucket").domain == .resolved("files.example.net"))
     }
@@ -83,10 +88,11 @@ import Testing
             #expect(finding.path == "Resources.WebAlbHttps")
         }
         // every behaviour reaching alb forwards Host, so the ELB-DNS-name rule (a DomainName rule) does not apply
-        #expect(findings.map(\.id) == [
-            "origin-receives-viewer-host", "listener-policy-incompatible", "listener-policy-incompatible",
-            "custom-header-not-allowed", "origin-receives-viewer-host",
-        ])
+        #expect(
+            findings.map(\.id) == [
+                "origin-receives-viewer-host", "listener-policy-incompatible", "listener-policy-incompatible",
+                "custom-header-not-allowed", "origin-receives-viewer-host",
+            ])
     }
 
     @Test func jsonTemplateWithSeveralDistributions() throws {
@@ -97,10 +103,12 @@ import Testing
         let web = try first.requireOrigin("web")
         #expect(web.domain == .resolved("web-prod"))
         #expect(web.originSSLProtocols == [.tls10, .tls11, .tls12])
-        #expect(try first.requireOrigin("imported").domain == .unresolved(
-            expression: "{\"Fn::ImportValue\":\"SharedOriginHost\"}",
-            path: "Resources.First.Properties.DistributionConfig.Origins[1].DomainName"
-        ))
+        #expect(
+            try first.requireOrigin("imported").domain
+                == .unresolved(
+                    expression: "{\"Fn::ImportValue\":\"SharedOriginHost\"}",
+                    path: "Resources.First.Properties.DistributionConfig.Origins[1].DomainName"
+                ))
         let home = try first.behavior(Behavior.defaultPattern)
         #expect(home.forwardsHost == true)
         #expect(home.why == "legacy ForwardedValues headers contain Host")

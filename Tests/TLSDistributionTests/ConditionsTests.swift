@@ -50,9 +50,12 @@ import Testing
         #expect(home.targetPosition == 0)
         #expect(home.forwardsHost == false)  // IsProd: Headers [Accept]
 
-        #expect(result.skipped == [SkippedResource(
-            logicalId: "LegacyDistribution", type: "AWS::CloudFront::Distribution", condition: "IsLegacy",
-            file: try FixtureFile.path("widdix-conditions.yaml"), path: "Resources.LegacyDistribution")])
+        #expect(
+            result.skipped == [
+                SkippedResource(
+                    logicalId: "LegacyDistribution", type: "AWS::CloudFront::Distribution", condition: "IsLegacy",
+                    file: try FixtureFile.path("widdix-conditions.yaml"), path: "Resources.LegacyDistribution")
+            ])
     }
 
     @Test func parametersFlipTheConditions() throws {
@@ -140,7 +143,9 @@ import Testing
         let headers = distributions[1].origins.first?.customHeaders ?? []
         #expect(headers.count == 1)
         #expect(headers.first?.value.resolved == nil)
-        #expect(distributions[1].unresolved.map(\.path).contains("Resources.Other.Properties.DistributionConfig.Origins[0].OriginCustomHeaders"))
+        #expect(
+            distributions[1].unresolved.map(\.path).contains("Resources.Other.Properties.DistributionConfig.Origins[0].OriginCustomHeaders")
+        )
     }
 
     /// Three-valued condition logic: a false member decides `Fn::And`, a true one `Fn::Or`, whatever the undecided

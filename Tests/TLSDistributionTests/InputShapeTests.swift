@@ -39,9 +39,10 @@ import Testing
         #expect(result.nestedStacks.map { $0.problem == nil } == [false, true, false])
         #expect(result.nestedStacks[0].problem?.contains("no such file") == true)
         #expect(result.nestedStacks[2].problem?.contains("is remote") == true)
-        #expect(result.unresolved.map(\.path) == [
-            "Resources.CustomResourceStack.Properties.TemplateURL", "Resources.RemoteStack.Properties.TemplateURL",
-        ])
+        #expect(
+            result.unresolved.map(\.path) == [
+                "Resources.CustomResourceStack.Properties.TemplateURL", "Resources.RemoteStack.Properties.TemplateURL",
+            ])
         #expect(result.sourceMaps.keys.contains(distribution.sourceFile))
     }
 
@@ -55,7 +56,10 @@ import Testing
         #expect(results[1].auditedAsChildOf == parent)
         // on its own the child's Alias has no Default: unresolved, with its expression
         let alone = try #require(DistributionFile.load(path: child).distributions.first)
-        #expect(alone.aliases == [.unresolved(expression: "Ref Alias", path: "Resources.CloudFrontDistribution.Properties.DistributionConfig.Aliases[0]")])
+        #expect(
+            alone.aliases == [
+                .unresolved(expression: "Ref Alias", path: "Resources.CloudFrontDistribution.Properties.DistributionConfig.Aliases[0]")
+            ])
     }
 
     /// One unusable file gets its error; the others their distributions.
@@ -71,8 +75,10 @@ import Testing
     }
 
     @Test func unknownParameterNamesAreAnError() throws {
-        let results = [DistributionFile.load(path: try FixtureFile.path("widdix-conditions.yaml")),
-                       DistributionFile.load(path: try FixtureFile.path("bare-distribution-config.json"))]
+        let results = [
+            DistributionFile.load(path: try FixtureFile.path("widdix-conditions.yaml")),
+            DistributionFile.load(path: try FixtureFile.path("bare-distribution-config.json")),
+        ]
         #expect(results[0].parameters == ["DomainName", "OriginMode", "Stage", "ExtraAliases", "ApiHost", "SecretHeader"])
         #expect(results[1].parameters == nil)
         let unknown = DistributionFile.unknownParameters(["Stage", "OrginMode", "AWS::Region"], in: results)
@@ -89,10 +95,11 @@ import Testing
     @Test func unresolvableAliasesAreListed() throws {
         let cdk = try FixtureFile.only("cdk-synth.json")
         let at = "Resources.DistB3B78991.Properties.DistributionConfig.Aliases"
-        #expect(cdk.aliases == [
-            .unresolved(expression: "{\"Fn::Join\":[\"\",[\"www.\",{\"Fn::ImportValue\":\"SharedZoneName\"}]]}", path: "\(at)[0]"),
-            .unresolved(expression: "Fn::GetAtt Certificate4E7ABB08.DomainName", path: "\(at)[1]"),
-        ])
+        #expect(
+            cdk.aliases == [
+                .unresolved(expression: "{\"Fn::Join\":[\"\",[\"www.\",{\"Fn::ImportValue\":\"SharedZoneName\"}]]}", path: "\(at)[0]"),
+                .unresolved(expression: "Fn::GetAtt Certificate4E7ABB08.DomainName", path: "\(at)[1]"),
+            ])
         let yaml = """
             Parameters:
               Names: {Type: CommaDelimitedList}
@@ -107,7 +114,8 @@ import Testing
             """
         let listed = try #require(try DistributionFile.parse(yaml, file: "t.yaml").first)
         #expect(listed.aliases == [.unresolved(expression: "Ref Names", path: "Resources.Cdn.Properties.DistributionConfig.Aliases")])
-        let given = try #require(try DistributionFile.parse(yaml, file: "t.yaml", parameters: ["Names": "a.example.com,b.example.com"]).first)
+        let given = try #require(
+            try DistributionFile.parse(yaml, file: "t.yaml", parameters: ["Names": "a.example.com,b.example.com"]).first)
         #expect(given.aliases == [.resolved("a.example.com"), .resolved("b.example.com")])
     }
 }

@@ -63,8 +63,10 @@ import Testing
     }
 
     @Test func devicesDirectoriesAndMissingFilesAreRefused() throws {
-        for (path, reason) in [("/dev/zero", "not a regular file or a pipe"), (NSTemporaryDirectory(), "is a directory"),
-                               ("/nonexistent/dist.yaml", "cannot read the file")] {
+        for (path, reason) in [
+            ("/dev/zero", "not a regular file or a pipe"), (NSTemporaryDirectory(), "is a directory"),
+            ("/nonexistent/dist.yaml", "cannot read the file"),
+        ] {
             let error = try #require(throws: TLSMatrixError(.invalidDistribution)) { try DistributionFile.read(path: path) }
             #expect(error.reason.contains(reason), "\(path): \(error.reason)")
         }

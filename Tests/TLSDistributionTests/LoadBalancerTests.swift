@@ -16,8 +16,11 @@ import Testing
         #expect(balancer.listeners.map(\.sslPolicy) == [nil, "ELBSecurityPolicy-TLS-1-2-2017-01"])
         #expect(balancer.listeners[1].path == "Resources.ClassicLB.Properties.Listeners[1]")
         #expect(balancer.listeners[1].certificateARNs == [.resolved("arn:aws:acm:us-east-1:111122223333:certificate/classic")])
-        #expect(classic.domain == .unresolved(expression: "the DNS name of load balancer ClassicLB",
-                                               path: "Resources.Cdn.Properties.DistributionConfig.Origins[0].DomainName"))
+        #expect(
+            classic.domain
+                == .unresolved(
+                    expression: "the DNS name of load balancer ClassicLB",
+                    path: "Resources.Cdn.Properties.DistributionConfig.Origins[0].DomainName"))
         // the long-form list GetAtt links too
         #expect(try distribution.requireOrigin("tls").loadBalancer?.logicalId == "ClassicLB")
         // no behaviour forwards Host: the origin's own ELB name is what CloudFront checks the certificate against
@@ -47,13 +50,17 @@ import Testing
     }
 
     @Test func elbDNSNames() {
-        for name in ["my-lb-1234567890.us-west-2.elb.amazonaws.com", "dualstack.my-lb-1234567890.us-west-2.elb.amazonaws.com",
-                     "internal-my-lb-1234.eu-west-1.elb.amazonaws.com", "my-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com",
-                     "my-lb-123.cn-north-1.elb.amazonaws.com.cn", "my-lb-123.elb.amazonaws.com", "MY-LB-1.EU-WEST-1.ELB.AMAZONAWS.COM."] {
+        for name in [
+            "my-lb-1234567890.us-west-2.elb.amazonaws.com", "dualstack.my-lb-1234567890.us-west-2.elb.amazonaws.com",
+            "internal-my-lb-1234.eu-west-1.elb.amazonaws.com", "my-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com",
+            "my-lb-123.cn-north-1.elb.amazonaws.com.cn", "my-lb-123.elb.amazonaws.com", "MY-LB-1.EU-WEST-1.ELB.AMAZONAWS.COM.",
+        ] {
             #expect(LoadBalancerKind.isELBDNSName(name), "\(name)")
         }
-        for name in ["elb.amazonaws.com", "origin.example.com", "bucket.s3.amazonaws.com", "my.elb.example.com",
-                     "x.elb.notaregion.amazonaws.com"] {
+        for name in [
+            "elb.amazonaws.com", "origin.example.com", "bucket.s3.amazonaws.com", "my.elb.example.com",
+            "x.elb.notaregion.amazonaws.com",
+        ] {
             #expect(!LoadBalancerKind.isELBDNSName(name), "\(name)")
         }
     }

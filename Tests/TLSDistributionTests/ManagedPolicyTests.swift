@@ -9,7 +9,9 @@ import Testing
     static let headers: [String: [String]] = [
         "AllViewer": ["*"], "AllViewerAndCloudFrontHeaders-2022-06": ["*"], "AllViewerExceptHostHeader": ["*", "-Host"],
         "CORS-CustomOrigin": ["Origin"], "CORS-S3Origin": ["Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method"],
-        "Elemental-MediaTailor-PersonalizedManifests": ["Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method", "User-Agent", "X-Forwarded-For"],
+        "Elemental-MediaTailor-PersonalizedManifests": [
+            "Origin", "Access-Control-Request-Headers", "Access-Control-Request-Method", "User-Agent", "X-Forwarded-For",
+        ],
         "HostHeaderOnly": ["Host"], "UserAgentRefererHeaders": ["User-Agent", "Referer"],
     ]
 

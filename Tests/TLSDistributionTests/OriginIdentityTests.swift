@@ -23,8 +23,10 @@ import Testing
     }
 
     @Test func pseudoParameterGivenResolvesTheIds() throws {
-        let distribution = try #require(try FixtureFile.distributions(
-            "copilot-unresolved-ids.yaml", parameters: ["AWS::StackName": "shop"]).first)
+        let distribution = try #require(
+            try FixtureFile.distributions(
+                "copilot-unresolved-ids.yaml", parameters: ["AWS::StackName": "shop"]
+            ).first)
         #expect(distribution.origins.map(\.id) == ["shop-test-alb", "shop-test-static"])
         #expect(distribution.behaviors.map(\.targetOriginId) == ["shop-test-alb", "shop-test-static"])
     }

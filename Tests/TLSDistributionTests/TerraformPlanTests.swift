@@ -41,10 +41,11 @@ import Testing
         #expect(mediaPath.forwardsHost == nil)
         #expect(mediaPath.why == "origin request policy id unresolved: known after apply")
 
-        #expect(main.unresolved == [
-            Unresolved(expression: "known after apply", path: "\(after).origin[1].domain_name"),
-            Unresolved(expression: "known after apply", path: "\(after).ordered_cache_behavior[0].origin_request_policy_id"),
-        ])
+        #expect(
+            main.unresolved == [
+                Unresolved(expression: "known after apply", path: "\(after).origin[1].domain_name"),
+                Unresolved(expression: "known after apply", path: "\(after).ordered_cache_behavior[0].origin_request_policy_id"),
+            ])
         let findings = DistributionChecks.findings(for: main)
         // AWS's list refuses every header that begins with X-Edge- (and X-Amz-)
         #expect(findings.map(\.id) == ["custom-header-not-allowed", "origin-receives-viewer-host"])

@@ -6,8 +6,10 @@ import TLSWire
 
 private let deadlines = Deadlines(connect: .seconds(3), handshake: .seconds(5))
 
-private func request(_ version: TLSVersion, _ suites: [UInt16], groups: [UInt16] = [29, 23, 24],
-                     serverName: String? = "localhost") -> ProbeRequest {
+private func request(
+    _ version: TLSVersion, _ suites: [UInt16], groups: [UInt16] = [29, 23, 24],
+    serverName: String? = "localhost"
+) -> ProbeRequest {
     ProbeRequest(version: version, suites: suites, groups: groups, signatureSchemes: [], serverName: serverName)
 }
 
@@ -307,8 +309,9 @@ struct CapabilityTests {
         #expect(EngineCapabilities.canOffer(.openssl, version: .tls12, suite: 0xC02F))
         #expect(!EngineCapabilities.canOffer(.openssl, version: .tls10, suite: 0xC02F))
         #expect(EngineCapabilities.libraryVersion(.openssl).hasPrefix("OpenSSL 3"))
-        print("[capabilities] \(EngineCapabilities.libraryVersion(.openssl)): " +
-              TLSVersion.allCases.map { "\($0)=\(table[$0]?.count ?? 0)" }.joined(separator: " "))
+        print(
+            "[capabilities] \(EngineCapabilities.libraryVersion(.openssl)): "
+                + TLSVersion.allCases.map { "\($0)=\(table[$0]?.count ?? 0)" }.joined(separator: " "))
     }
 
     @Test("GnuTLS: 0x0004 and 0x000A at TLS 1.0, no SSLv3")
@@ -322,8 +325,9 @@ struct CapabilityTests {
         #expect(table[.sslv3]?.isEmpty ?? true)
         #expect(EngineCapabilities.canOffer(.gnutls, version: .tls10, suite: 0x0004))
         #expect(EngineCapabilities.libraryVersion(.gnutls).hasPrefix("GnuTLS 3"))
-        print("[capabilities] \(EngineCapabilities.libraryVersion(.gnutls)): " +
-              TLSVersion.allCases.map { "\($0)=\(table[$0]?.count ?? 0)" }.joined(separator: " "))
+        print(
+            "[capabilities] \(EngineCapabilities.libraryVersion(.gnutls)): "
+                + TLSVersion.allCases.map { "\($0)=\(table[$0]?.count ?? 0)" }.joined(separator: " "))
     }
 
     @Test("capability lookups are safe from many tasks at once")

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs blocking test set-up (key generation, process start) on a thread of its own, so the
@@ -41,12 +41,24 @@ struct TestPKI: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-engines-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let d = directory.path
-        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/ca.key", "-out", "\(d)/ca.pem",
-                                     "-days", "2", "-subj", "/CN=tlsmatrix test CA"])
-        try run("/usr/bin/openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/leaf.key", "-out", "\(d)/leaf.csr",
-                                     "-subj", "/CN=localhost"])
-        try run("/usr/bin/openssl", ["x509", "-req", "-in", "\(d)/leaf.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
-                                     "-CAcreateserial", "-days", "2", "-out", "\(d)/leaf.pem"])
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/ca.key", "-out", "\(d)/ca.pem",
+                "-days", "2", "-subj", "/CN=tlsmatrix test CA",
+            ])
+        try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/leaf.key", "-out", "\(d)/leaf.csr",
+                "-subj", "/CN=localhost",
+            ])
+        try run(
+            "/usr/bin/openssl",
+            [
+                "x509", "-req", "-in", "\(d)/leaf.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
+                "-CAcreateserial", "-days", "2", "-out", "\(d)/leaf.pem",
+            ])
         try run("/usr/bin/openssl", ["x509", "-in", "\(d)/leaf.pem", "-outform", "DER", "-out", "\(d)/leaf.der"])
         try run("/usr/bin/openssl", ["x509", "-in", "\(d)/ca.pem", "-outform", "DER", "-out", "\(d)/ca.der"])
         let leaf = try [UInt8](Data(contentsOf: directory.appendingPathComponent("leaf.der")))
@@ -114,16 +126,24 @@ final class LocalServer: @unchecked Sendable {
     private static func startOpenSSL(_ pki: TestPKI, extra: [String], ipv6: Bool) async throws -> LocalServer {
         let port = try freePort(ipv6: ipv6)
         let host = ipv6 ? "[::1]" : "127.0.0.1"
-        return try await start("/usr/bin/openssl", ["s_server", "-accept", "\(host):\(port)", "-cert", pki.leafCert, "-key", pki.leafKey,
-                                              "-cert_chain", pki.caCert, "-www", "-naccept", "1000"] + extra,
-                         port: port, address: ipv6 ? "::1" : "127.0.0.1", pki: pki)
+        return try await start(
+            "/usr/bin/openssl",
+            [
+                "s_server", "-accept", "\(host):\(port)", "-cert", pki.leafCert, "-key", pki.leafKey,
+                "-cert_chain", pki.caCert, "-www", "-naccept", "1000",
+            ] + extra,
+            port: port, address: ipv6 ? "::1" : "127.0.0.1", pki: pki)
     }
 
     private static func startGnuTLS(_ pki: TestPKI, priority: String) async throws -> LocalServer {
         let port = try freePort(ipv6: false)
-        return try await start("/usr/bin/gnutls-serv", ["--port", String(port), "--x509certfile", pki.leafCert, "--x509keyfile", pki.leafKey,
-                                                  "--priority", priority, "--quiet"],
-                         port: port, address: "127.0.0.1", pki: pki)
+        return try await start(
+            "/usr/bin/gnutls-serv",
+            [
+                "--port", String(port), "--x509certfile", pki.leafCert, "--x509keyfile", pki.leafKey,
+                "--priority", priority, "--quiet",
+            ],
+            port: port, address: "127.0.0.1", pki: pki)
     }
 
     private static func start(_ tool: String, _ arguments: [String], port: Int, address: String, pki: TestPKI) async throws -> LocalServer {

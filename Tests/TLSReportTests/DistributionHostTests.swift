@@ -21,15 +21,19 @@ struct DistributionHostTests {
     static func albDistribution(aliases: [String], forwarding: [Bool?]) -> Distribution {
         let patterns = [Behavior.defaultPattern, "/wp-content/*", "/api/*"]
         let behaviors = forwarding.enumerated().map { index, forwards in
-            Behavior(pathPattern: patterns[index], targetOriginId: "alb", forwardsHost: forwards,
-                     why: forwards == true ? "legacy ForwardedValues headers contain *" : "managed origin request policy CORS-CustomOrigin",
-                     path: index == 0 ? base + ".DefaultCacheBehavior" : base + ".CacheBehaviors[\(index - 1)]")
+            Behavior(
+                pathPattern: patterns[index], targetOriginId: "alb", forwardsHost: forwards,
+                why: forwards == true ? "legacy ForwardedValues headers contain *" : "managed origin request policy CORS-CustomOrigin",
+                path: index == 0 ? base + ".DefaultCacheBehavior" : base + ".CacheBehaviors[\(index - 1)]")
         }
         return Distribution(
             name: "CloudFrontDistribution", sourceFile: "wordpress-ha-aurora.yaml", path: base,
             aliases: aliases.map(Value.resolved),
-            origins: [Origin(id: "alb", domain: .resolved(elbName), protocolPolicy: .httpsOnly, originSSLProtocols: [.tls12],
-                             path: base + ".Origins[0]")],
+            origins: [
+                Origin(
+                    id: "alb", domain: .resolved(elbName), protocolPolicy: .httpsOnly, originSSLProtocols: [.tls12],
+                    path: base + ".Origins[0]")
+            ],
             behaviors: behaviors, originGroups: [], unresolved: [])
     }
 
@@ -131,12 +135,15 @@ struct DistributionHostTests {
     @Test func probedElbOriginWithHostForwardedIsJudgedOnTheAlias() async throws {
         let (renamed, original) = try await Self.elbScan()
         let mismatch = Finding.ID.nameMismatch
-        try #require(renamed.cloudfront.generations.contains { $0.causes.contains { $0.id == mismatch } },
-                     "the renamed scan fails CloudFront's name check against the ELB name")
+        try #require(
+            renamed.cloudfront.generations.contains { $0.causes.contains { $0.id == mismatch } },
+            "the renamed scan fails CloudFront's name check against the ELB name")
         let distribution = Self.albDistribution(aliases: ["origin.golden.test"], forwarding: [true, true])
         let entry = DistributionAudit.audit(
             distribution,
-            outcomes: ["alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")],
+            outcomes: [
+                "alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")
+            ],
             findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         let origin = entry.origins[0]
         #expect(!origin.causes.map(\.id).contains(mismatch), "\(origin.causes.map(\.id))")
@@ -152,8 +159,12 @@ struct DistributionHostTests {
         }
         let originalPasses = original.cloudfront.generations.allSatisfy { $0.compatible == true }
         #expect(origin.outcome == (originalPasses ? .connects : .fails))
-        #expect(origin.hostSent == [HostHeader(host: "viewer-host", names: ["origin.golden.test"],
-                                               behaviors: [Behavior.defaultPattern, "/wp-content/*"])])
+        #expect(
+            origin.hostSent == [
+                HostHeader(
+                    host: "viewer-host", names: ["origin.golden.test"],
+                    behaviors: [Behavior.defaultPattern, "/wp-content/*"])
+            ])
         let text = DistributionTextReport.render(DistributionReport(offline: false, distributions: [entry]))
         #expect(text.contains("alias (origin.golden.test)"))
     }
@@ -165,7 +176,9 @@ struct DistributionHostTests {
         let distribution = Self.albDistribution(aliases: ["origin.golden.test"], forwarding: [true, false])
         let entry = DistributionAudit.audit(
             distribution,
-            outcomes: ["alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")],
+            outcomes: [
+                "alb": .scanned(renamed, aliases: [try Self.aliasCertificate(original)], aliasConnections: 1, addressFrom: "resolve")
+            ],
             findings: DistributionChecks.findings(for: distribution), embedding: ScanReport.self)
         let origin = entry.origins[0]
         let mismatch = try #require(origin.causes.first { $0.id == Finding.ID.nameMismatch })

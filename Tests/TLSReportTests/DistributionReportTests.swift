@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import TestSupport
 import Testing
@@ -54,44 +54,57 @@ import TLSModel
             name: "Dist|1 <b>", sourceFile: "stacks/`web`.json", path: base,
             aliases: Self.aliases.map(Value.resolved),
             origins: [
-                Origin(id: "scanned-rsa", domain: .resolved("origin.golden.test"), protocolPolicy: .httpsOnly,
-                       originSSLProtocols: [.tls12], path: base + ".Origins[0]"),
+                Origin(
+                    id: "scanned-rsa", domain: .resolved("origin.golden.test"), protocolPolicy: .httpsOnly,
+                    originSSLProtocols: [.tls12], path: base + ".Origins[0]"),
                 Origin(id: "tls13", domain: .resolved("tls13.golden.test"), protocolPolicy: .httpsOnly, path: base + ".Origins[1]"),
-                Origin(id: hostileId, domain: .resolved(hostileDomain), httpPort: 8080, protocolPolicy: .httpOnly,
-                       path: base + ".Origins[2]|x"),
-                Origin(id: "bucket", domain: .resolved("bucket.s3.amazonaws.com"), kind: .s3(reason: "S3 REST endpoint"),
-                       path: base + ".Origins[3]"),
-                Origin(id: "unresolved-origin", domain: .unresolved(expression: "Ref OriginHost", path: base + ".Origins[4].DomainName"),
-                       protocolPolicy: .httpsOnly, path: base + ".Origins[4]"),
-                Origin(id: "offline-origin", domain: .resolved("api.internal.example"), protocolPolicy: .matchViewer,
-                       path: base + ".Origins[5]"),
+                Origin(
+                    id: hostileId, domain: .resolved(hostileDomain), httpPort: 8080, protocolPolicy: .httpOnly,
+                    path: base + ".Origins[2]|x"),
+                Origin(
+                    id: "bucket", domain: .resolved("bucket.s3.amazonaws.com"), kind: .s3(reason: "S3 REST endpoint"),
+                    path: base + ".Origins[3]"),
+                Origin(
+                    id: "unresolved-origin", domain: .unresolved(expression: "Ref OriginHost", path: base + ".Origins[4].DomainName"),
+                    protocolPolicy: .httpsOnly, path: base + ".Origins[4]"),
+                Origin(
+                    id: "offline-origin", domain: .resolved("api.internal.example"), protocolPolicy: .matchViewer,
+                    path: base + ".Origins[5]"),
             ],
             behaviors: [
-                Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "scanned-rsa", forwardsHost: true,
-                         why: "AllViewer", path: base + ".DefaultCacheBehavior"),
-                Behavior(pathPattern: "/static/*", targetOriginId: "tls13", forwardsHost: false, why: "CachingOptimized",
-                         path: base + ".CacheBehaviors[0]"),
-                Behavior(pathPattern: "/legacy/*", targetOriginId: hostileId, forwardsHost: false, why: "none",
-                         path: base + ".CacheBehaviors[1]"),
-                Behavior(pathPattern: "/api/*", targetOriginId: "offline-origin", forwardsHost: true, why: "AllViewer",
-                         path: base + ".CacheBehaviors[2]"),
+                Behavior(
+                    pathPattern: Behavior.defaultPattern, targetOriginId: "scanned-rsa", forwardsHost: true,
+                    why: "AllViewer", path: base + ".DefaultCacheBehavior"),
+                Behavior(
+                    pathPattern: "/static/*", targetOriginId: "tls13", forwardsHost: false, why: "CachingOptimized",
+                    path: base + ".CacheBehaviors[0]"),
+                Behavior(
+                    pathPattern: "/legacy/*", targetOriginId: hostileId, forwardsHost: false, why: "none",
+                    path: base + ".CacheBehaviors[1]"),
+                Behavior(
+                    pathPattern: "/api/*", targetOriginId: "offline-origin", forwardsHost: true, why: "AllViewer",
+                    path: base + ".CacheBehaviors[2]"),
             ],
             originGroups: [],
             unresolved: [Unresolved(expression: "Ref OriginHost", path: base + ".Origins[4].DomainName|`x`")])
         let findings = [
-            Finding(id: "origin-is-elb-dns-name", severity: .warning, originId: "scanned-rsa",
-                                message: "the origin is a load balancer's DNS name", fix: "use a name the certificate covers",
-                                path: base + ".Origins[0].DomainName"),
-            Finding(id: "custom-header-not-allowed", severity: .error, originId: hostileId,
-                                message: "header <Host> | `x` cannot be added", fix: "remove it", path: base + ".Origins[2].OriginCustomHeaders"),
+            Finding(
+                id: "origin-is-elb-dns-name", severity: .warning, originId: "scanned-rsa",
+                message: "the origin is a load balancer's DNS name", fix: "use a name the certificate covers",
+                path: base + ".Origins[0].DomainName"),
+            Finding(
+                id: "custom-header-not-allowed", severity: .error, originId: hostileId,
+                message: "header <Host> | `x` cannot be added", fix: "remove it", path: base + ".Origins[2].OriginCustomHeaders"),
         ]
         let outcomes: [String: OriginOutcome] = [
-            "scanned-rsa": .scanned(rsa, aliases: [
-                AliasCertificate(alias: "origin.golden.test", report: rsaChain, problem: nil, undecided: false),
-                AliasCertificate(alias: "www.example.com", report: weakChain, problem: nil, undecided: false),
-                AliasCertificate(alias: "api.example.com", report: nil, problem: "timed out", undecided: true),
-                AliasCertificate(alias: "static.example.com", report: nil, problem: "alert handshake_failure", undecided: false),
-            ], aliasConnections: 3, addressFrom: "dns"),
+            "scanned-rsa": .scanned(
+                rsa,
+                aliases: [
+                    AliasCertificate(alias: "origin.golden.test", report: rsaChain, problem: nil, undecided: false),
+                    AliasCertificate(alias: "www.example.com", report: weakChain, problem: nil, undecided: false),
+                    AliasCertificate(alias: "api.example.com", report: nil, problem: "timed out", undecided: true),
+                    AliasCertificate(alias: "static.example.com", report: nil, problem: "alert handshake_failure", undecided: false),
+                ], aliasConnections: 3, addressFrom: "dns"),
             "tls13": .scanned(tls13, aliases: [], aliasConnections: 0, addressFrom: "resolve"),
             hostileId: .httpOnly(PortCheck(port: 8080, open: false, detail: "refused <b>"), address: "192.0.2.7", addressFrom: "dns"),
             "bucket": .skipped("S3 origin: AWS runs its TLS"),
@@ -100,19 +113,33 @@ import TLSModel
         ]
         let second = Distribution(
             name: "E2PLAIN", sourceFile: "api.json", path: "DistributionConfig", aliases: [],
-            origins: [Origin(id: "plain", domain: .resolved("plain.example.com"), protocolPolicy: .httpOnly,
-                             path: "DistributionConfig.Origins.Items[0]")],
-            behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "plain", forwardsHost: false, why: "none",
-                                 path: "DistributionConfig.DefaultCacheBehavior")],
+            origins: [
+                Origin(
+                    id: "plain", domain: .resolved("plain.example.com"), protocolPolicy: .httpOnly,
+                    path: "DistributionConfig.Origins.Items[0]")
+            ],
+            behaviors: [
+                Behavior(
+                    pathPattern: Behavior.defaultPattern, targetOriginId: "plain", forwardsHost: false, why: "none",
+                    path: "DistributionConfig.DefaultCacheBehavior")
+            ],
             originGroups: [], unresolved: [])
-        let report = DistributionReport(offline: false, distributions: [
-            DistributionAudit.audit(first, outcomes: outcomes, findings: findings, embedding: ScanReport.self),
-            DistributionAudit.audit(second, outcomes: ["plain": .httpOnly(PortCheck(port: 80, open: true, detail: nil),
-                                                                          address: "192.0.2.8", addressFrom: "dns")],
-                                    findings: [], embedding: ScanReport.self),
-        ])
-        return Fixture(report: report, rsa: rsa, tls13: tls13, originCounts: [6, 1],
-                       aliasChecks: [2 * Self.aliases.count, 0])
+        let report = DistributionReport(
+            offline: false,
+            distributions: [
+                DistributionAudit.audit(first, outcomes: outcomes, findings: findings, embedding: ScanReport.self),
+                DistributionAudit.audit(
+                    second,
+                    outcomes: [
+                        "plain": .httpOnly(
+                            PortCheck(port: 80, open: true, detail: nil),
+                            address: "192.0.2.8", addressFrom: "dns")
+                    ],
+                    findings: [], embedding: ScanReport.self),
+            ])
+        return Fixture(
+            report: report, rsa: rsa, tls13: tls13, originCounts: [6, 1],
+            aliasChecks: [2 * Self.aliases.count, 0])
     }
 
     // MARK: HTML
@@ -156,7 +183,9 @@ import TLSModel
 
     @Test func chromiumRendersTheOriginTable() async throws {
         let fixture = try await Self.fixture()
-        guard case let (dom, console)? = try await HTMLReportTests.chromiumDOM(DistributionHTMLReport.render(fixture.report)) else { return }
+        guard case let (dom, console)? = try await HTMLReportTests.chromiumDOM(DistributionHTMLReport.render(fixture.report)) else {
+            return
+        }
         try #require(dom.contains("id=\"distribution-1\""), "chromium dumped no report DOM: \(dom.prefix(500))")
         #expect(dom.components(separatedBy: "<tr class=\"origin\">").count - 1 == fixture.originCounts.reduce(0, +))
         #expect(dom.components(separatedBy: "<table class=\"origins\">").count - 1 == fixture.report.distributions.count)
@@ -212,8 +241,12 @@ import TLSModel
         // static.example.com's handshake
         #expect(collector.count("failure") == 5)
         #expect(collector.suites.first?["failures"] == "5")
-        #expect(collector.failureText["origin scanned-rsa: certificate covers alias www.example.com"]?.contains("[host-header-mismatch]") == true)
-        #expect(collector.failureText["origin scanned-rsa: certificate covers alias static.example.com"]?.contains("[alias-handshake-failed]") == true)
+        #expect(
+            collector.failureText["origin scanned-rsa: certificate covers alias www.example.com"]?.contains("[host-header-mismatch]")
+                == true)
+        #expect(
+            collector.failureText["origin scanned-rsa: certificate covers alias static.example.com"]?.contains("[alias-handshake-failed]")
+                == true)
         // errors: the unresolved origin, and api.example.com's certificate that timed out
         #expect(collector.count("error") == 2)
         #expect(collector.results["origin unresolved-origin (unresolved)"] == "error")
@@ -244,26 +277,37 @@ import TLSModel
     /// generation cannot use (judged from the file), and an S3 origin.
     static func offlineReport() -> DistributionReport {
         let base = "Resources.Cdn.Properties.DistributionConfig"
-        let listener = LinkedListener(port: 443, listenerProtocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
-                                      certificateARNs: [.resolved("arn:aws:acm:us-east-1:111122223333:certificate/x")],
-                                      path: "Resources.Listener")
+        let listener = LinkedListener(
+            port: 443, listenerProtocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+            certificateARNs: [.resolved("arn:aws:acm:us-east-1:111122223333:certificate/x")],
+            path: "Resources.Listener")
         let distribution = Distribution(
             name: "Cdn", sourceFile: "template.yaml", path: base, aliases: [.resolved("www.example.com")],
             origins: [
-                Origin(id: "alb", domain: .resolved("alb-1.us-east-1.elb.amazonaws.com"), protocolPolicy: .httpsOnly,
-                       path: base + ".Origins[0]", loadBalancer: LinkedLoadBalancer(logicalId: "Alb", listeners: [listener])),
-                Origin(id: "assets", domain: .resolved("assets.s3.us-east-1.amazonaws.com"), kind: .s3(reason: "S3 REST endpoint"),
-                       path: base + ".Origins[1]"),
+                Origin(
+                    id: "alb", domain: .resolved("alb-1.us-east-1.elb.amazonaws.com"), protocolPolicy: .httpsOnly,
+                    path: base + ".Origins[0]", loadBalancer: LinkedLoadBalancer(logicalId: "Alb", listeners: [listener])),
+                Origin(
+                    id: "assets", domain: .resolved("assets.s3.us-east-1.amazonaws.com"), kind: .s3(reason: "S3 REST endpoint"),
+                    path: base + ".Origins[1]"),
             ],
-            behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "alb", forwardsHost: false,
-                                 why: "CachingOptimized", path: base + ".DefaultCacheBehavior")],
+            behaviors: [
+                Behavior(
+                    pathPattern: Behavior.defaultPattern, targetOriginId: "alb", forwardsHost: false,
+                    why: "CachingOptimized", path: base + ".DefaultCacheBehavior")
+            ],
             originGroups: [], unresolved: [])
-        let finding = Finding(id: "listener-policy-incompatible", severity: .error, originId: "alb",
-                                          message: "listener Alb:443 uses a TLS 1.3-only policy", fix: "use a policy with TLS 1.2",
-                                          path: "Resources.Listener.Properties.SslPolicy", generation: .documented)
-        return DistributionReport(offline: true, distributions: [
-            DistributionAudit.audit(distribution, outcomes: ["alb": .offline, "assets": .skipped("S3 origin")], findings: [finding], embedding: ScanReport.self),
-        ])
+        let finding = Finding(
+            id: "listener-policy-incompatible", severity: .error, originId: "alb",
+            message: "listener Alb:443 uses a TLS 1.3-only policy", fix: "use a policy with TLS 1.2",
+            path: "Resources.Listener.Properties.SslPolicy", generation: .documented)
+        return DistributionReport(
+            offline: true,
+            distributions: [
+                DistributionAudit.audit(
+                    distribution, outcomes: ["alb": .offline, "assets": .skipped("S3 origin")], findings: [finding],
+                    embedding: ScanReport.self)
+            ])
     }
 
     /// Offline, a generation judged from the file is a cell of its own, marked as such; the origin fails.
@@ -278,8 +322,11 @@ import TLSModel
         let collector = ReportFormatsTests.Collector()
         parser.delegate = collector
         try #require(parser.parse())
-        #expect(collector.results == ["origin alb (alb-1.us-east-1.elb.amazonaws.com:443)": "failure",
-                                      "origin assets (assets.s3.us-east-1.amazonaws.com)": "skipped"])
+        #expect(
+            collector.results == [
+                "origin alb (alb-1.us-east-1.elb.amazonaws.com:443)": "failure",
+                "origin assets (assets.s3.us-east-1.amazonaws.com)": "skipped",
+            ])
     }
 
     @Test func jsonValidatesAgainstTheSchema() async throws {
@@ -304,12 +351,21 @@ import TLSModel
         let alias = "evil\u{1B}]52;c;x\u{7}|<b>`.example.com"
         let distribution = Distribution(
             name: "E1", sourceFile: "d.json", path: "DistributionConfig", aliases: [.resolved(alias)],
-            origins: [Origin(id: "o", domain: .resolved("o.example.com"), protocolPolicy: .httpsOnly, path: "DistributionConfig.Origins.Items[0]")],
-            behaviors: [Behavior(pathPattern: Behavior.defaultPattern, targetOriginId: "o", forwardsHost: true, why: "AllViewer",
-                                 path: "DistributionConfig.DefaultCacheBehavior")],
+            origins: [
+                Origin(id: "o", domain: .resolved("o.example.com"), protocolPolicy: .httpsOnly, path: "DistributionConfig.Origins.Items[0]")
+            ],
+            behaviors: [
+                Behavior(
+                    pathPattern: Behavior.defaultPattern, targetOriginId: "o", forwardsHost: true, why: "AllViewer",
+                    path: "DistributionConfig.DefaultCacheBehavior")
+            ],
             originGroups: [], unresolved: [])
-        let report = DistributionReport(offline: true, distributions: [DistributionAudit.audit(distribution, outcomes: ["o": .offline], findings: [], embedding: ScanReport.self)])
-        let outputs = [DistributionHTMLReport.render(report), DistributionMarkdownReport.render(report), DistributionJUnitReport.render(report)]
+        let report = DistributionReport(
+            offline: true,
+            distributions: [DistributionAudit.audit(distribution, outcomes: ["o": .offline], findings: [], embedding: ScanReport.self)])
+        let outputs = [
+            DistributionHTMLReport.render(report), DistributionMarkdownReport.render(report), DistributionJUnitReport.render(report),
+        ]
         for output in outputs {
             #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
             #expect(!output.contains("<b>`"))
@@ -321,8 +377,11 @@ import TLSModel
         let collector = ReportFormatsTests.Collector()
         parser.delegate = collector
         try #require(parser.parse(), "\(String(describing: parser.parserError))")
-        #expect(collector.results == ["origin o (o.example.com:443)": "skipped",
-                                      "origin o: certificate covers alias evil\\x1B]52;c;x\\x07|<b>`.example.com": "skipped"])
+        #expect(
+            collector.results == [
+                "origin o (o.example.com:443)": "skipped",
+                "origin o: certificate covers alias evil\\x1B]52;c;x\\x07|<b>`.example.com": "skipped",
+            ])
     }
 }
 

@@ -17,41 +17,44 @@ import TLSModel
 struct DistributionTemplateReportTests {
     /// One distribution with an origin at `origin.example.com` and `behaviour` as its default cache behaviour's
     /// extra keys (YAML, indented for `DefaultCacheBehavior`); `resources` are added to the template.
-    static func template(behaviour: String, aliases: String = "[www.example.com]", origins: String? = nil,
-                         resources: String = "") -> String {
-        let originList = origins ?? """
-                - Id: app
-                  DomainName: origin.example.com
-                  CustomOriginConfig:
-                    OriginProtocolPolicy: https-only
-                    OriginSSLProtocols: [TLSv1.2]
-        """
+    static func template(
+        behaviour: String, aliases: String = "[www.example.com]", origins: String? = nil,
+        resources: String = ""
+    ) -> String {
+        let originList =
+            origins ?? """
+                        - Id: app
+                          DomainName: origin.example.com
+                          CustomOriginConfig:
+                            OriginProtocolPolicy: https-only
+                            OriginSSLProtocols: [TLSv1.2]
+                """
         return """
-        AWSTemplateFormatVersion: '2010-09-09'
-        Parameters:
-          DomainName:
-            Type: String
-            Default: ''
-          Enabled:
-            Type: String
-            Default: 'yes'
-        Conditions:
-          HasOrigins: !Equals [!Ref Enabled, 'yes']
-        Resources:
-          Cdn:
-            Type: AWS::CloudFront::Distribution
-            Properties:
-              DistributionConfig:
-                Enabled: true
-                Aliases: \(aliases)
-                Origins:
-        \(indent(originList, 10))
-                DefaultCacheBehavior:
-                  TargetOriginId: app
-                  ViewerProtocolPolicy: redirect-to-https
-        \(indent(behaviour, 10))
-        \(indent(resources, 2))
-        """
+            AWSTemplateFormatVersion: '2010-09-09'
+            Parameters:
+              DomainName:
+                Type: String
+                Default: ''
+              Enabled:
+                Type: String
+                Default: 'yes'
+            Conditions:
+              HasOrigins: !Equals [!Ref Enabled, 'yes']
+            Resources:
+              Cdn:
+                Type: AWS::CloudFront::Distribution
+                Properties:
+                  DistributionConfig:
+                    Enabled: true
+                    Aliases: \(aliases)
+                    Origins:
+            \(indent(originList, 10))
+                    DefaultCacheBehavior:
+                      TargetOriginId: app
+                      ViewerProtocolPolicy: redirect-to-https
+            \(indent(behaviour, 10))
+            \(indent(resources, 2))
+            """
     }
 
     /// `text` with its common indentation replaced by `spaces` spaces, so snippets nest whatever their literal's
@@ -69,8 +72,10 @@ struct DistributionTemplateReportTests {
     }
 
     static func entry(_ distribution: Distribution) -> DistributionEntry {
-        DistributionAudit.audit(distribution, outcomes: Dictionary(uniqueKeysWithValues: distribution.origins.map { ($0.id, .offline) }),
-                                findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution), embedding: ScanReport.self)
+        DistributionAudit.audit(
+            distribution, outcomes: Dictionary(uniqueKeysWithValues: distribution.origins.map { ($0.id, .offline) }),
+            findings: DistributionChecks.findings(for: distribution) + ListenerChecks.findings(for: distribution),
+            embedding: ScanReport.self)
     }
 
     // MARK: Cache policies
@@ -78,9 +83,11 @@ struct DistributionTemplateReportTests {
     /// The aws-cdk integ.distribution-policies shape: only a cache policy. Managed-CachingOptimized puts no header in
     /// the cache key, so Host is not forwarded (before: "the cache policy's headers are not checked offline", null).
     @Test func managedCachePolicyWithoutHostDoesNotForwardHost() throws {
-        let distribution = try Self.distribution(Self.template(behaviour: """
-                          CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
-        """))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: """
+                                      CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6
+                    """))
         let behaviour = try #require(distribution.behaviors.first)
         #expect(behaviour.forwardsHost == false)
         #expect(behaviour.why.contains("Managed-CachingOptimized"))
@@ -89,26 +96,29 @@ struct DistributionTemplateReportTests {
     /// A cache policy of the template that whitelists Host sends the viewer's Host to the origin, even beside an
     /// origin request policy that does not (AllViewerExceptHostHeader).
     @Test func templateCachePolicyWithHostForwardsHost() throws {
-        let distribution = try Self.distribution(Self.template(behaviour: """
-                          CachePolicyId: !Ref HostKeyed
-                          OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac
-        """, resources: """
-          HostKeyed:
-            Type: AWS::CloudFront::CachePolicy
-            Properties:
-              CachePolicyConfig:
-                Name: host-keyed
-                DefaultTTL: 60
-                MaxTTL: 60
-                MinTTL: 0
-                ParametersInCacheKeyAndForwardedToOrigin:
-                  EnableAcceptEncodingGzip: true
-                  HeadersConfig:
-                    HeaderBehavior: whitelist
-                    Headers: [Host, Accept-Language]
-                  CookiesConfig: {CookieBehavior: none}
-                  QueryStringsConfig: {QueryStringBehavior: none}
-        """))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: """
+                                      CachePolicyId: !Ref HostKeyed
+                                      OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac
+                    """,
+                resources: """
+                      HostKeyed:
+                        Type: AWS::CloudFront::CachePolicy
+                        Properties:
+                          CachePolicyConfig:
+                            Name: host-keyed
+                            DefaultTTL: 60
+                            MaxTTL: 60
+                            MinTTL: 0
+                            ParametersInCacheKeyAndForwardedToOrigin:
+                              EnableAcceptEncodingGzip: true
+                              HeadersConfig:
+                                HeaderBehavior: whitelist
+                                Headers: [Host, Accept-Language]
+                              CookiesConfig: {CookieBehavior: none}
+                              QueryStringsConfig: {QueryStringBehavior: none}
+                    """))
         let behaviour = try #require(distribution.behaviors.first)
         #expect(behaviour.forwardsHost == true)
         #expect(behaviour.why.contains("custom cache policy HostKeyed"))
@@ -119,10 +129,12 @@ struct DistributionTemplateReportTests {
     /// An unknown cache policy id next to an origin request policy without Host: whether Host goes along cannot be
     /// told (the cache policy's headers are unknown), so it is undecided, not false.
     @Test func unknownCachePolicyLeavesHostUndecided() throws {
-        let distribution = try Self.distribution(Self.template(behaviour: """
-                          CachePolicyId: 00000000-1111-2222-3333-444444444444
-                          OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac
-        """))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: """
+                                      CachePolicyId: 00000000-1111-2222-3333-444444444444
+                                      OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac
+                    """))
         let behaviour = try #require(distribution.behaviors.first)
         #expect(behaviour.forwardsHost == nil)
         #expect(behaviour.why.contains("unknown cache policy id"))
@@ -133,16 +145,18 @@ struct DistributionTemplateReportTests {
     /// An origin-request Lambda@Edge (the cloudfront-authorization-at-edge shape has viewer-request ones; the
     /// dynamic-origin examples use origin-request): a warning note naming the function; the verdict is unchanged.
     @Test func originRequestLambdaIsNoted() throws {
-        let distribution = try Self.distribution(Self.template(behaviour: """
-                          LambdaFunctionAssociations:
-                            - EventType: origin-request
-                              LambdaFunctionARN: arn:aws:lambda:us-east-1:123456789012:function:route:3
-                            - EventType: viewer-request
-                              LambdaFunctionARN: arn:aws:lambda:us-east-1:123456789012:function:auth:1
-                          FunctionAssociations:
-                            - EventType: viewer-response
-                              FunctionARN: arn:aws:cloudfront::123456789012:function/headers
-        """))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: """
+                                      LambdaFunctionAssociations:
+                                        - EventType: origin-request
+                                          LambdaFunctionARN: arn:aws:lambda:us-east-1:123456789012:function:route:3
+                                        - EventType: viewer-request
+                                          LambdaFunctionARN: arn:aws:lambda:us-east-1:123456789012:function:auth:1
+                                      FunctionAssociations:
+                                        - EventType: viewer-response
+                                          FunctionARN: arn:aws:cloudfront::123456789012:function/headers
+                    """))
         let behaviour = try #require(distribution.behaviors.first)
         #expect(behaviour.edgeFunctions.map(\.eventType) == ["origin-request", "viewer-request", "viewer-response"])
         let findings = DistributionChecks.findings(for: distribution).filter { $0.id == "edge-function-may-change-origin" }
@@ -155,17 +169,20 @@ struct DistributionTemplateReportTests {
         let entry = Self.entry(distribution)
         #expect(entry.status == .notProbed)
         #expect(entry.origins.first?.notes.contains { $0.id == "edge-function-may-change-origin" } == true)
-        #expect(DistributionTextReport.render(DistributionReport(offline: true, distributions: [entry]))
-            .contains("edge-function-may-change-origin"))
+        #expect(
+            DistributionTextReport.render(DistributionReport(offline: true, distributions: [entry]))
+                .contains("edge-function-may-change-origin"))
     }
 
     /// A viewer-request CloudFront Function can change the origin (origin modification helpers), not Host.
     @Test func viewerRequestCloudFrontFunctionIsNoted() throws {
-        let distribution = try Self.distribution(Self.template(behaviour: """
-                          FunctionAssociations:
-                            - EventType: viewer-request
-                              FunctionARN: !GetAtt Router.FunctionARN
-        """))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: """
+                                      FunctionAssociations:
+                                        - EventType: viewer-request
+                                          FunctionARN: !GetAtt Router.FunctionARN
+                    """))
         let findings = DistributionChecks.findings(for: distribution).filter { $0.id == "edge-function-may-change-origin" }
         #expect(findings.count == 1)
         #expect(findings.first?.message.contains("cannot change Host") == true)
@@ -174,14 +191,14 @@ struct DistributionTemplateReportTests {
     /// The API spelling (`get-distribution-config`: `{Quantity, Items}`) is read too.
     @Test func apiSpellingOfAssociationsIsRead() throws {
         let json = """
-        {"DistributionConfig": {"CallerReference": "x", "Aliases": {"Quantity": 0},
-          "Origins": {"Quantity": 1, "Items": [{"Id": "app", "DomainName": "origin.example.com",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only",
-              "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]}}}]},
-          "DefaultCacheBehavior": {"TargetOriginId": "app", "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-            "LambdaFunctionAssociations": {"Quantity": 1, "Items": [
-              {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:route:3", "EventType": "origin-request", "IncludeBody": false}]}}}}
-        """
+            {"DistributionConfig": {"CallerReference": "x", "Aliases": {"Quantity": 0},
+              "Origins": {"Quantity": 1, "Items": [{"Id": "app", "DomainName": "origin.example.com",
+                "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only",
+                  "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]}}}]},
+              "DefaultCacheBehavior": {"TargetOriginId": "app", "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                "LambdaFunctionAssociations": {"Quantity": 1, "Items": [
+                  {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:route:3", "EventType": "origin-request", "IncludeBody": false}]}}}}
+            """
         let distribution = try #require(try DistributionFile.parse(json, file: "config.json").first)
         let behaviour = try #require(distribution.behaviors.first)
         #expect(behaviour.forwardsHost == false)
@@ -195,9 +212,11 @@ struct DistributionTemplateReportTests {
     /// The `no-origins` finding used to be dropped by the audit (it names no origin), leaving "PASSED — no custom
     /// origin to probe". Now it is a cause of the distribution, which fails, in every format.
     @Test func noOriginsFailsTheDistribution() throws {
-        let text = Self.template(behaviour: "", origins: """
-            !If [HasOrigins, [{Id: app, DomainName: origin.example.com, CustomOriginConfig: {OriginProtocolPolicy: https-only}}], !Ref AWS::NoValue]
-        """)
+        let text = Self.template(
+            behaviour: "",
+            origins: """
+                    !If [HasOrigins, [{Id: app, DomainName: origin.example.com, CustomOriginConfig: {OriginProtocolPolicy: https-only}}], !Ref AWS::NoValue]
+                """)
         let distribution = try Self.distribution(text, parameters: ["Enabled": "no"])
         #expect(distribution.origins.isEmpty)
         let entry = Self.entry(distribution)
@@ -225,9 +244,10 @@ struct DistributionTemplateReportTests {
 
     /// The Copilot shape: `Aliases: [!Sub '${DomainName}']` with no value, and `!ImportValue`. They are not "none".
     @Test func unresolvedAliasesAreListedNotNone() throws {
-        let distribution = try Self.distribution(Self.template(
-            behaviour: "          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3",
-            aliases: "[!ImportValue shared-domain, www.example.com]"))
+        let distribution = try Self.distribution(
+            Self.template(
+                behaviour: "          OriginRequestPolicyId: 216adef6-5c7f-47e4-b989-5492eafa07d3",
+                aliases: "[!ImportValue shared-domain, www.example.com]"))
         let entry = Self.entry(distribution)
         #expect(entry.aliases == ["www.example.com"])
         #expect(entry.unresolvedAliases.count == 1)
@@ -242,8 +262,9 @@ struct DistributionTemplateReportTests {
         #expect(onlyUnresolved.aliases.isEmpty)
         let rendered = DistributionTextReport.render(DistributionReport(offline: true, distributions: [onlyUnresolved]))
         #expect(!rendered.contains("Aliases: none"))
-        #expect(DistributionMarkdownReport.render(DistributionReport(offline: true, distributions: [onlyUnresolved]))
-            .contains("(unresolved: "))
+        #expect(
+            DistributionMarkdownReport.render(DistributionReport(offline: true, distributions: [onlyUnresolved]))
+                .contains("(unresolved: "))
     }
 
     // MARK: Input files in the report

@@ -41,7 +41,8 @@ struct GoldenReportTests {
         let saved = try ScanReport.decode(try Data(contentsOf: directory.appendingPathComponent("\(name).json")))
         var options = AnalysisOptions()
         options.now = now
-        options.trustStore = try TrustStore(pem: String(decoding: try Data(contentsOf: directory.appendingPathComponent("ca.pem")), as: UTF8.self))
+        options.trustStore = try TrustStore(
+            pem: String(decoding: try Data(contentsOf: directory.appendingPathComponent("ca.pem")), as: UTF8.self))
         if let savedOptions = saved.options {
             options.originProtocols = savedOptions.originProtocols.compactMap { name in
                 TLSVersion.allCases.first { $0.cloudFrontName == name }
@@ -64,7 +65,10 @@ struct GoldenReportTests {
                 continue
             }
             let expected = String(decoding: try Data(contentsOf: file), as: UTF8.self)
-            #expect(actual == expected, "\(file.lastPathComponent) differs (scripts/update-golden regenerates it):\n\(Self.difference(expected: expected, actual: actual))")
+            #expect(
+                actual == expected,
+                "\(file.lastPathComponent) differs (scripts/update-golden regenerates it):\n\(Self.difference(expected: expected, actual: actual))"
+            )
         }
     }
 

@@ -23,11 +23,13 @@ import TLSScan
         defer { try? FileManager.default.removeItem(at: dir) }
         let der = dir.appendingPathComponent("cert.der")
         // openssl's -subj treats "/" as an RDN separator, so the "/" of "</script>" is escaped.
-        let made = try TestOrigin.run(URL(fileURLWithPath: "/usr/bin/env"), [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-            "-subj", "/CN=<script>alert(1)<\\/script>",
-            "-keyout", dir.appendingPathComponent("key.pem").path, "-outform", "DER", "-out", der.path,
-        ], in: dir)
+        let made = try TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+                "-subj", "/CN=<script>alert(1)<\\/script>",
+                "-keyout", dir.appendingPathComponent("key.pem").path, "-outform", "DER", "-out", der.path,
+            ], in: dir)
         guard made.status == 0 else {
             throw HTMLTestError("openssl req failed (\(made.status)): \(made.stderr)")
         }
@@ -54,8 +56,11 @@ import TLSScan
             ProtocolResult(version: .sslv3, supported: false), ProtocolResult(version: .tls10, supported: false),
             tls11, tls12, tls13,
         ]
-        scan.certificates = [CertificateChain(authentication: "RSA", der: [try hostileCertificate()], seenWith: .tls12,
-                                              sni: "origin.example.com")]
+        scan.certificates = [
+            CertificateChain(
+                authentication: "RSA", der: [try hostileCertificate()], seenWith: .tls12,
+                sni: "origin.example.com")
+        ]
         scan.findings = [Finding(id: "engine-disagreement", severity: .warning, message: "wire & openssl disagree on \"<b>\"")]
         scan.connections = 12
         scan.probes.accepted = 3
@@ -71,8 +76,9 @@ import TLSScan
 
     @Test func hostileSubjectIsEscapedInTheSource() async throws {
         let analysis = try await Self.analysis()
-        #expect(analysis.chains.first?.report.certificates.first?.commonName == Self.hostileCN,
-                "the test certificate's subject should carry the hostile CN")
+        #expect(
+            analysis.chains.first?.report.certificates.first?.commonName == Self.hostileCN,
+            "the test certificate's subject should carry the hostile CN")
         let html = HTMLReport.render(analysis)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
@@ -88,7 +94,8 @@ import TLSScan
         let grade = try #require(html.range(of: "id=\"grade\""))
         let certificates = try #require(html.range(of: "id=\"certificates\""))
         let matrix = try #require(html.range(of: "id=\"matrix\""))
-        #expect(verdict.lowerBound < grade.lowerBound && grade.lowerBound < certificates.lowerBound
+        #expect(
+            verdict.lowerBound < grade.lowerBound && grade.lowerBound < certificates.lowerBound
                 && certificates.lowerBound < matrix.lowerBound)
         // Matrix cells: evidence letters per version, CloudFront tick, non-definitive note.
         #expect(html.contains("<td class=\"cell\">WOG</td>"))
@@ -132,11 +139,13 @@ import TLSScan
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("report.html")
         try html.write(to: file, atomically: true, encoding: .utf8)
-        return try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/timeout"), [
-            "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
-            "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
-            "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,
-        ], in: dir)
+        return try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/timeout"),
+            [
+                "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
+                "--enable-logging=stderr", "--v=0", "--dump-dom", file.absoluteString,
+            ], in: dir)
     }
 
     static func chromiumPath() -> String? {

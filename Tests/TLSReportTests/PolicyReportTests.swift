@@ -20,31 +20,38 @@ struct PolicyReportTests {
     }
 
     @Test func conflictsAndRetrievedAreShownInTextJSONAndList() throws {
-        let conflict = Policy.Conflict(field: "suites", item: "TLS_CHACHA20_POLY1305_SHA256 (0x1303)",
-                                       a: .init(source: "Source A", says: "listed"),
-                                       b: .init(source: "Source B", says: "not listed"))
-        let policy = Policy(id: "p", name: "P", family: "test", versions: [.tls13], suites: [0x1301, 0x1303],
-                            sources: ["Source A", "Source B"], retrieved: "read 2026-11-30", conflicts: [conflict])
+        let conflict = Policy.Conflict(
+            field: "suites", item: "TLS_CHACHA20_POLY1305_SHA256 (0x1303)",
+            a: .init(source: "Source A", says: "listed"),
+            b: .init(source: "Source B", says: "not listed"))
+        let policy = Policy(
+            id: "p", name: "P", family: "test", versions: [.tls13], suites: [0x1301, 0x1303],
+            sources: ["Source A", "Source B"], retrieved: "read 2026-11-30", conflicts: [conflict])
         let text = PolicyReport.show(policy, json: false)
         #expect(text.contains("[sources conflict: 1]"))
-        #expect(text.contains("Conflicts between sources (1; both recorded, neither chosen):\n"
-                              + "  ! suites: TLS_CHACHA20_POLY1305_SHA256 (0x1303)\n"
-                              + "      LISTED per Source A\n      NOT LISTED per Source B"))
+        #expect(
+            text.contains(
+                "Conflicts between sources (1; both recorded, neither chosen):\n"
+                    + "  ! suites: TLS_CHACHA20_POLY1305_SHA256 (0x1303)\n"
+                    + "      LISTED per Source A\n      NOT LISTED per Source B"))
         #expect(text.hasSuffix("Retrieved: read 2026-11-30"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(PolicyReport.show(policy, json: true).utf8)) as? [String: Any])
         #expect(json["retrieved"] as? String == "read 2026-11-30")
         let conflicts = try #require(json["conflicts"] as? [[String: Any]])
         #expect(conflicts.count == 1 && conflicts[0]["field"] as? String == "suites")
         #expect((conflicts[0]["b"] as? [String: String]) == ["source": "Source B", "says": "not listed"])
-        #expect(try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(policy)) == policy,
-                "conflicts and retrieved round-trip")
+        #expect(
+            try JSONDecoder().decode(Policy.self, from: JSONEncoder().encode(policy)) == policy,
+            "conflicts and retrieved round-trip")
         #expect(PolicyReport.list([policy], json: false).contains("sources conflict (1)"))
 
         let plain = Policy(id: "q", name: "Q", family: "test", versions: [.tls13], suites: [0x1301])
         #expect(!PolicyReport.show(plain, json: false).contains("Conflicts"))
-        let plainJSON = try #require(try JSONSerialization.jsonObject(with: Data(PolicyReport.show(plain, json: true).utf8)) as? [String: Any])
+        let plainJSON = try #require(
+            try JSONSerialization.jsonObject(with: Data(PolicyReport.show(plain, json: true).utf8)) as? [String: Any])
         #expect((plainJSON["conflicts"] as? [Any])?.isEmpty == true && plainJSON["retrieved"] is NSNull)
-        let clients = try #require(try JSONSerialization.jsonObject(with: Data(ClientReport.list(Catalog.shared.clients, json: true).utf8)) as? [[String: Any]])
+        let clients = try #require(
+            try JSONSerialization.jsonObject(with: Data(ClientReport.list(Catalog.shared.clients, json: true).utf8)) as? [[String: Any]])
         #expect(clients.allSatisfy { $0["conflicts"] == nil }, "client rows have no conflicts field")
     }
 
@@ -67,4 +74,3 @@ struct PolicyReportTests {
         #expect(TextTable.render(header: ["A", "B"], rows: [["long cell", "x"]]) == "A          B\nlong cell  x")
     }
 }
-

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 @testable import TLSAudit
@@ -24,13 +24,17 @@ struct ReportFormatsTests {
         tls11.note = "timed out"
         var tls12 = ProtocolResult(version: .tls12, supported: true)
         tls12.serverPreference = true
-        tls12.suites = [SuiteResult(code: 0xC02F, evidence: [.wire, .openssl], group: 0x001D),
-                        SuiteResult(code: 0x000A, evidence: [.wire])]
+        tls12.suites = [
+            SuiteResult(code: 0xC02F, evidence: [.wire, .openssl], group: 0x001D),
+            SuiteResult(code: 0x000A, evidence: [.wire]),
+        ]
         var tls13 = ProtocolResult(version: .tls13, supported: true)
         tls13.suites = [SuiteResult(code: 0x1301, evidence: [.openssl, .wire], group: 0x001D)]
         scan.protocols = [tls10, tls11, tls12, tls13]
-        scan.findings = [Finding(id: "hostile", severity: .warning, message: hostile),
-                         Finding(id: "note", severity: .info, message: "just a note")]
+        scan.findings = [
+            Finding(id: "hostile", severity: .warning, message: hostile),
+            Finding(id: "note", severity: .info, message: "just a note"),
+        ]
         return scan
     }
 
@@ -42,14 +46,20 @@ struct ReportFormatsTests {
             notAfter: Date(timeIntervalSince1970: 2_000_000_000), daysLeft: 100, keyType: "RSA", keyBits: 2048,
             curve: nil, signatureAlgorithm: "sha256WithRSAEncryption", isSelfSigned: true, isCA: false,
             serialHex: "01", sha256Fingerprint: "AA")
-        let report = ChainReport(certificates: [info],
-                                 findings: [Finding(id: Finding.ID.selfSigned, severity: .error,
-                                                               message: "Self-signed <i>|</i> & \"q\"", fix: "Use a CA."),
-                                            Finding(id: Finding.ID.extraCertificate, severity: .info,
-                                                               message: "extra")],
-                                 trusted: false, leafIndex: 0)
-        return ChainAnalysis(chain: CertificateChain(authentication: "RSA", der: [[0x30]], seenWith: .tls12, sni: nil),
-                             report: report)
+        let report = ChainReport(
+            certificates: [info],
+            findings: [
+                Finding(
+                    id: Finding.ID.selfSigned, severity: .error,
+                    message: "Self-signed <i>|</i> & \"q\"", fix: "Use a CA."),
+                Finding(
+                    id: Finding.ID.extraCertificate, severity: .info,
+                    message: "extra"),
+            ],
+            trusted: false, leafIndex: 0)
+        return ChainAnalysis(
+            chain: CertificateChain(authentication: "RSA", der: [[0x30]], seenWith: .tls12, sni: nil),
+            report: report)
     }
 
     static func analysis(host: String = "origin.example") async -> ScanAnalysis {
@@ -92,9 +102,10 @@ struct ReportFormatsTests {
         #expect(lines.contains { $0.hasPrefix("**Not graded**: not measured: TLSv1.1") }, "\(text)")
         let generations = lines.firstIndex { $0.hasPrefix("| CloudFront generation") }
         #expect(generations.map { $0 > (verdict ?? .max) } == true)
-        let afterGenerations = lines.indices.first { index in
-            index > (generations ?? 0) && lines[index].isEmpty
-        } ?? 0
+        let afterGenerations =
+            lines.indices.first { index in
+                index > (generations ?? 0) && lines[index].isEmpty
+            } ?? 0
         let firstTable = lines.indices.first { $0 > afterGenerations && lines[$0].hasPrefix("|") }
         #expect(verdict != nil && grade != nil && firstTable != nil)
         if let verdict, let grade, let firstTable { #expect(verdict < firstTable && grade < firstTable) }
@@ -205,8 +216,10 @@ struct ReportFormatsTests {
         private var currentCase = ""
         private var inFailure = false
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+        ) {
             switch elementName {
             case "testsuite": suites.append(attributeDict)
             case "testcase":
@@ -244,7 +257,8 @@ struct ReportFormatsTests {
         #expect(collector.suites.first?["name"] == "tlsmatrix origin.example:443")
         // reachability, the CloudFront verdict and one case per generation, certificate checks, findings, one case per
         // vulnerability judged from the suites, grade, counts
-        let expectedCount = 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + analysis.scan.findings.count
+        let expectedCount =
+            2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + analysis.scan.findings.count
             + DerivedVulnerability.Name.allCases.count + 2
         #expect(analysis.vulnerabilities.count == DerivedVulnerability.Name.allCases.count)
         #expect(analysis.cloudfront.generations.count == 4)
@@ -293,7 +307,8 @@ struct ReportFormatsTests {
         #expect(TerminalSafe.escape("x\r\u{1B}[2K COMPATIBLE") == #"x\x0D\x1B[2K COMPATIBLE"#)
         #expect(TerminalSafe.escape("\u{1B}]52;c;aGk=\u{7}") == #"\x1B]52;c;aGk=\x07"#)
         #expect(TerminalSafe.escape("a\nb\tc\u{7F}\u{9B}\u{85}") == #"a\x0Ab\x09c\x7F\x9B\x85"#)
-        #expect(TerminalSafe.escape("\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{61C}\u{2028}")
+        #expect(
+            TerminalSafe.escape("\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{61C}\u{2028}")
                 == #"\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}\u{2028}"#)
         #expect(TerminalSafe.escape("CN=é 😀 ✓ \\x41 → ok") == "CN=é 😀 ✓ \\x41 → ok")
     }
@@ -312,6 +327,9 @@ struct ReportFormatsTests {
         // an unreachable origin has no vulnerability cases: nothing was measured to judge them on
         #expect(analysis.vulnerabilities.isEmpty)
         #expect(collector.cases.count == 2 + analysis.cloudfront.generations.count + Finding.ID.certificate.count + 2)
-        #expect(analysis.cloudfront.generations.allSatisfy { collector.failures["CloudFront \($0.generation.title) (OriginSslProtocols TLSv1.2)"] != nil })
+        #expect(
+            analysis.cloudfront.generations.allSatisfy {
+                collector.failures["CloudFront \($0.generation.title) (OriginSslProtocols TLSv1.2)"] != nil
+            })
     }
 }

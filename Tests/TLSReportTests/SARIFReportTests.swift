@@ -29,7 +29,9 @@ struct SARIFReportTests {
         let results = try #require(run["results"] as? [[String: Any]])
 
         let certificate = report.certificates.flatMap(\.findings)
-        let causes = report.verdicts.cloudfront.compatible == false ? report.verdicts.cloudfront.causes.count
+        let causes =
+            report.verdicts.cloudfront.compatible == false
+            ? report.verdicts.cloudfront.causes.count
             : (report.verdicts.cloudfront.compatible == nil ? 1 : 0)
         #expect(results.count == certificate.count + report.findings.count + causes + Self.policyResults(report))
         for result in results {
@@ -61,8 +63,9 @@ struct SARIFReportTests {
 
     @Test func aFileFindingPointsAtItsLineAndColumn() throws {
         let log = SARIFLog(findings: [
-            .init(rule: "distribution/origin-is-elb-dns-name", level: .error, message: "The origin is an ELB name.",
-                  fix: "Use a name on the certificate.", file: "./stacks/my cdn.yaml", line: 42, column: 9),
+            .init(
+                rule: "distribution/origin-is-elb-dns-name", level: .error, message: "The origin is an ELB name.",
+                fix: "Use a name on the certificate.", file: "./stacks/my cdn.yaml", line: 42, column: 9)
         ])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(log.rendered().utf8)) as? [String: Any])
         let result = try #require(((object["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
@@ -84,8 +87,10 @@ struct SARIFReportTests {
             files.append(file.path)
         }
         let template = folder.appendingPathComponent("template.sarif")
-        try Data(SARIFLog(findings: [.init(rule: "distribution/x", level: .warning, message: "m", file: "a.yaml", line: 3, column: 5)])
-            .rendered().utf8).write(to: template)
+        try Data(
+            SARIFLog(findings: [.init(rule: "distribution/x", level: .warning, message: "m", file: "a.yaml", line: 3, column: 5)])
+                .rendered().utf8
+        ).write(to: template)
         files.append(template.path)
         let run = try await SchemaValidator.validateSARIF(files)
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")

@@ -19,15 +19,19 @@ struct ScanReportTests {
         if reachability == .reachable {
             var tls12 = ProtocolResult(version: .tls12, supported: true)
             tls12.serverPreference = true
-            tls12.suites = [SuiteResult(code: 0xC02F, evidence: [.wire, .openssl], group: 0x001D),
-                            SuiteResult(code: 0x009E, evidence: [.wire], dhBits: 2048),
-                            SuiteResult(code: 0xFEFE, evidence: [.wire], group: 0x7A7A)]
+            tls12.suites = [
+                SuiteResult(code: 0xC02F, evidence: [.wire, .openssl], group: 0x001D),
+                SuiteResult(code: 0x009E, evidence: [.wire], dhBits: 2048),
+                SuiteResult(code: 0xFEFE, evidence: [.wire], group: 0x7A7A),
+            ]
             var tls13 = ProtocolResult(version: .tls13, supported: nil)
             tls13.complete = false
             tls13.note = "timed out \u{1B}[2K"
             scan.protocols = [ProtocolResult(version: .tls10, supported: false), tls12, tls13]
             scan.groups = [GroupResult(version: .tls12, groups: [0x001D, 0x0017], complete: true)]
-            scan.certificates = [CertificateChain(authentication: "RSA", der: [[0x30, 0x03, 0x02, 0x01, 0x05]], seenWith: .tls12, sni: nil)]
+            scan.certificates = [
+                CertificateChain(authentication: "RSA", der: [[0x30, 0x03, 0x02, 0x01, 0x05]], seenWith: .tls12, sni: nil)
+            ]
             scan.findings = [Finding(id: "engine-disagreement", severity: .warning, message: "wire saw / openssl did not")]
             scan.undecided = [UndecidedProbe(engine: .wire, version: .tls13, purpose: "support", reason: "timed out")]
             scan.probes.accepted = 4
@@ -40,7 +44,8 @@ struct ScanReportTests {
 
     static let reachabilities: [Reachability] = [
         .reachable, .unresolved("cannot resolve host 'x.invalid': Name or service not known"), .refused("Connection refused"),
-        .connectTimeout, .noTLSAnswer("the connection was closed"), .localError("local problem on the scanning machine, not the origin: ENETUNREACH"),
+        .connectTimeout, .noTLSAnswer("the connection was closed"),
+        .localError("local problem on the scanning machine, not the origin: ENETUNREACH"),
     ]
 
     func options() -> AnalysisOptions {
@@ -65,7 +70,8 @@ struct ScanReportTests {
         #expect(scan.httpPort == PortCheck(port: 80, open: false, detail: "refused <script>"))
         let again = JSONReport.render(await ScanAnalysis.analyze(scan, options: options()))
         #expect(again == written)
-        #expect(JSONReport.render(await ScanAnalysis.analyze(scan, options: options()), pretty: false)
+        #expect(
+            JSONReport.render(await ScanAnalysis.analyze(scan, options: options()), pretty: false)
                 == JSONReport.render(analysis, pretty: false))
     }
 
@@ -154,8 +160,9 @@ struct ScanReportTests {
     }
 
     @Test func testSavedSummaryLinesAreReadStrictlyToo() throws {
-        let summary = FleetSummary(complete: true, interrupted: nil, shard: Shard(index: 1, count: 2), targets: 1, scanned: 1, pending: [],
-                                   results: [], elapsedSeconds: 0.5, exitStatus: 0)
+        let summary = FleetSummary(
+            complete: true, interrupted: nil, shard: Shard(index: 1, count: 2), targets: 1, scanned: 1, pending: [],
+            results: [], elapsedSeconds: 0.5, exitStatus: 0)
         let line = summary.line()
         #expect(try FleetSummary.parse(line: line) == summary)
         #expect(try FleetSummary.parse(line: #"{"schemaVersion":1,"target":{}}"#) == nil)

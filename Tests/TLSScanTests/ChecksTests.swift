@@ -40,13 +40,16 @@ import TLSEngines
     /// prediction from the matrix, its difference from the observation and the libraries that confirmed a suite are
     /// evidence about the matrix, which a cloudfront scan does not enumerate: they are not compared.
     static func decisions(_ verdict: CloudFrontVerdict) -> [String] {
-        var lines = ["status \(verdict.status) compatible \(String(describing: verdict.compatible)) "
-            + "\(String(describing: verdict.protocolVersion)) \(String(describing: verdict.suite)) \(String(describing: verdict.group))"]
+        var lines = [
+            "status \(verdict.status) compatible \(String(describing: verdict.compatible)) "
+                + "\(String(describing: verdict.protocolVersion)) \(String(describing: verdict.suite)) \(String(describing: verdict.group))"
+        ]
         lines += verdict.causes.map { "cause \($0.id): \($0.message) fix: \($0.fix)" }
         for g in verdict.generations {
-            lines.append("\(g.generation.rawValue): compatible \(String(describing: g.compatible)) observed \(g.observed) "
-                + "versions \(g.versions) policy \(String(describing: g.s2nPolicy)) \(String(describing: g.protocolVersion)) "
-                + "\(String(describing: g.suite)) \(String(describing: g.group)) answer \(String(describing: g.observation?.result))")
+            lines.append(
+                "\(g.generation.rawValue): compatible \(String(describing: g.compatible)) observed \(g.observed) "
+                    + "versions \(g.versions) policy \(String(describing: g.s2nPolicy)) \(String(describing: g.protocolVersion)) "
+                    + "\(String(describing: g.suite)) \(String(describing: g.group)) answer \(String(describing: g.observation?.result))")
             lines += g.causes.map { "  \(g.generation.rawValue) cause \($0.id): \($0.message)" }
         }
         return lines
@@ -109,9 +112,13 @@ import TLSEngines
                 #expect(observation.result == .rejected, "\(kind) \(generation.generation.title)")
                 #expect(generation.compatible == false)
                 if allowed.allSatisfy({ accepted[$0] == nil }) {
-                    #expect(generation.causes.contains { $0.id == "no-common-protocol" }, "\(kind) \(generation.generation.title): \(generation.causes.map(\.id))")
+                    #expect(
+                        generation.causes.contains { $0.id == "no-common-protocol" },
+                        "\(kind) \(generation.generation.title): \(generation.causes.map(\.id))")
                 } else {
-                    #expect(generation.causes.contains { $0.id == "no-common-cipher" }, "\(kind) \(generation.generation.title): \(generation.causes.map(\.id))")
+                    #expect(
+                        generation.causes.contains { $0.id == "no-common-cipher" },
+                        "\(kind) \(generation.generation.title): \(generation.causes.map(\.id))")
                 }
             }
         }

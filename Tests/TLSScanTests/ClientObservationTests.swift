@@ -44,9 +44,11 @@ import TLSWire
         let beforePadding = summary.extensionTypes.last(where: { $0 != 0x0015 })
         #expect(isGrease(beforePadding) == positions.contains("extensions-last"))
         #expect(summary.suites.filter(isGrease).count == 1, "one GREASE suite")
-        #expect(Array(summary.suites.drop { isGrease($0) }.prefix(profile.suites.count)) == profile.suites.filter { code in
-            Catalog.shared.suite(code: code).map { !$0.isTLS13 || profile.versions.contains(.tls13) } ?? true
-        })
+        #expect(
+            Array(summary.suites.drop { isGrease($0) }.prefix(profile.suites.count))
+                == profile.suites.filter { code in
+                    Catalog.shared.suite(code: code).map { !$0.isTLS13 || profile.versions.contains(.tls13) } ?? true
+                })
     }
 
     @Test func aServerWhoseVersionDependsOnTheHellosShapeIsObserved() async throws {
@@ -55,7 +57,8 @@ import TLSWire
         try #require(!serverSuites.isEmpty)
         let origin = try await TestOrigin.start("tlslite-sslv3")
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(
+            Target(host: origin.host, port: origin.port))
         let analysis = await ScanAnalysis.analyze(scan, options: AnalysisOptions())
         let observed = ProbeSession.observedClients
         #expect(observed.count >= 15, "profiles with a recorded hello: \(observed.count)")
@@ -71,8 +74,10 @@ import TLSWire
                     Issue.record("\(profile.id): expected \(version) \(CodePointFormat.hex(suite)), got \(row.result)")
                     continue
                 }
-                #expect(choice.version == version && choice.suite == suite,
-                        "\(profile.id): expected \(version) \(CodePointFormat.hex(suite)), got \(choice.version) \(CodePointFormat.hex(choice.suite))")
+                #expect(
+                    choice.version == version && choice.suite == suite,
+                    "\(profile.id): expected \(version) \(CodePointFormat.hex(suite)), got \(choice.version) \(CodePointFormat.hex(choice.suite))"
+                )
                 if version == .tls12 {
                     tls12 += 1
                     #expect(row.difference != nil, "\(profile.id): the matrix shows SSLv3 only")
@@ -121,7 +126,8 @@ import TLSWire
     @Test func dheRowsCarryTheObservedGroupSize() async throws {
         let origin = try await TestOrigin.start("nginx-modern")
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(
+            Target(host: origin.host, port: origin.port))
         let analysis = await ScanAnalysis.analyze(scan, options: AnalysisOptions())
         let dhe = analysis.simulations.filter { row in
             guard row.isObserved, case .success(let choice) = row.result else { return false }

@@ -56,8 +56,9 @@ import TLSEngines
 
     @Test func certificateThatDoesNotMatchItsKeyIsADisagreement() async throws {
         let pki = try await OffPool.run { try TestPKI.make() }
-        let server = try await TLSLiteServer.start(certificatePEM: pki.appendingPathComponent("rsa-fullchain.pem").path,
-                                       keyPEM: pki.appendingPathComponent("ecdsa.key").path)
+        let server = try await TLSLiteServer.start(
+            certificatePEM: pki.appendingPathComponent("rsa-fullchain.pem").path,
+            keyPEM: pki.appendingPathComponent("ecdsa.key").path)
         defer { server.stop() }
         let result = await scan(server.port)
         let tls12 = try #require(result.protocolResult(.tls12))
@@ -93,8 +94,9 @@ import TLSEngines
         let engine: any HandshakeEngine = kind == .openssl ? OpenSSLEngine() : GnuTLSEngine()
         let alone = await Scanner(options: options, environment: SystemEnvironment(), engine: engine).scan(target)
         for version in [TLSVersion.tls12, .tls13] {
-            let expected = Set((wire.protocolResult(version)?.suites ?? []).map(\.code)
-                .filter { EngineCapabilities.canOffer(kind, version: version, suite: $0) })
+            let expected = Set(
+                (wire.protocolResult(version)?.suites ?? []).map(\.code)
+                    .filter { EngineCapabilities.canOffer(kind, version: version, suite: $0) })
             let got = Set((alone.protocolResult(version)?.suites ?? []).map(\.code))
             #expect(got == expected, "\(kind) \(version): \(got.sorted()) vs wire \(expected.sorted())")
             #expect(alone.protocolResult(version)?.suites.allSatisfy { $0.evidence == [kind] } == true)

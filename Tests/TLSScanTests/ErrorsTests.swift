@@ -40,10 +40,12 @@ struct ErrorsTests {
                 && (error as? TLSMatrixError)?.reason.hasPrefix("cannot resolve host 'nx.invalid': ") == true
         }
         await #expect(throws: TLSMatrixError(.nameResolutionTimedOut)) {
-            try await Resolver.addresses(of: "slow.invalid", timeout: .milliseconds(50), lookup: { _ in
-                Thread.sleep(forTimeInterval: 2)
-                return ["127.0.0.1"]
-            })
+            try await Resolver.addresses(
+                of: "slow.invalid", timeout: .milliseconds(50),
+                lookup: { _ in
+                    Thread.sleep(forTimeInterval: 2)
+                    return ["127.0.0.1"]
+                })
         }
         #expect(TLSMatrixError.Code.nameNotResolved.exitStatus == 3)
     }

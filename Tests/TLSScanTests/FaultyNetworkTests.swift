@@ -31,9 +31,10 @@ import TLSEngines
     /// Every version the scan calls complete has exactly the origin's suites (scripts/oracle/origins.json, measured
     /// with openssl s_client one suite at a time); an incomplete one is listed as not definitive.
     static func expectExactOrUndecided(_ scan: ScanResult, _ expected: ExpectedOrigin, _ label: String) {
-        let byVersion = Dictionary(uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
-            TLSVersion(name: key).map { ($0, codes) }
-        })
+        let byVersion = Dictionary(
+            uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
+                TLSVersion(name: key).map { ($0, codes) }
+            })
         for result in scan.protocols where result.version != .sslv2 {
             let want = Set(byVersion[result.version] ?? [])
             if result.complete {
@@ -57,8 +58,9 @@ import TLSEngines
             let reference = clean.cloudfront.generations.first { $0.generation == generation.generation }
             #expect(reference?.compatible == compatible, "\(label) \(generation.generation.title): \(compatible) through resets")
             if compatible {
-                #expect(reference?.protocolVersion == generation.protocolVersion && reference?.suite == generation.suite,
-                        "\(label) \(generation.generation.title)")
+                #expect(
+                    reference?.protocolVersion == generation.protocolVersion && reference?.suite == generation.suite,
+                    "\(label) \(generation.generation.title)")
             }
         }
     }
@@ -87,7 +89,9 @@ import TLSEngines
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let log = folder.appendingPathComponent("relay.jsonl").path
-            let relay = try await OffPool.run { try Relay.start(listen: "127.0.0.1", to: origin.port, resetShare: 0.1, seed: seed, log: log) }
+            let relay = try await OffPool.run {
+                try Relay.start(listen: "127.0.0.1", to: origin.port, resetShare: 0.1, seed: seed, log: log)
+            }
             defer { relay.stop() }
             let scan = await Scanner(options: Self.options(), environment: SystemEnvironment())
                 .scan(Target(host: "127.0.0.1", port: relay.port))
@@ -163,7 +167,8 @@ import TLSEngines
             relay.stop()
             try? FileManager.default.removeItem(at: folder)
         }
-        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: "127.0.0.1", port: relay.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(
+            Target(host: "127.0.0.1", port: relay.port))
         #expect(scan.isComplete, "\(scan.undecided)")
         Self.expectExactOrUndecided(scan, expected, "latency")
         let relayLog = try await Self.settledLog(log, connections: scan.connections)
@@ -176,7 +181,8 @@ import TLSEngines
         #expect(relayLog.rounds > 1)
         // the longest chain is one version's elimination (its suites + one refusal per list) plus the steps that
         // need it (preference, groups, certificate without SNI): well under the connection count
-        let longest = scan.protocols.map { $0.suites.count + ProbeRequest.lists(for: SuiteOrder.candidates(for: $0.version).count) }.max() ?? 0
+        let longest =
+            scan.protocols.map { $0.suites.count + ProbeRequest.lists(for: SuiteOrder.candidates(for: $0.version).count) }.max() ?? 0
         let groupChain = scan.groups.map { $0.groups.count + 1 }.max() ?? 0
         #expect(rounds <= longest + groupChain + 4, "\(rounds) rounds for a longest elimination of \(longest)")
         #expect(rounds * 2 < scan.connections, "\(rounds) rounds for \(scan.connections) connections: little overlap")

@@ -63,8 +63,8 @@ struct TargetListTests {
         func host(_ item: String) -> String { String(item.split(separator: ":")[0]).lowercased() }
         let parts = (1...3).map { Shard(index: $0, count: 3).select(items, keptTogetherBy: host) }
         #expect(parts[0] == ["a:1", "a:2", "d:1", "A:3"])  // hosts a (1st) and d (4th)
-        #expect(parts[1] == ["b:1", "b:2", "e:1"])          // hosts b (2nd) and e (5th)
-        #expect(parts[2] == ["c:1"])                        // host c (3rd)
+        #expect(parts[1] == ["b:1", "b:2", "e:1"])  // hosts b (2nd) and e (5th)
+        #expect(parts[2] == ["c:1"])  // host c (3rd)
         #expect(parts.flatMap { $0 }.sorted() == items.sorted())
         for part in parts { for other in parts where other != part { #expect(Set(part.map(host)).isDisjoint(with: other.map(host))) } }
     }
@@ -74,9 +74,16 @@ struct TargetListTests {
     @Test func shardAutoReadsTheSchedulersArrayIndex() throws {
         #expect(try Shard.resolve("auto/4", environment: ["JOB_COMPLETION_INDEX": "0"]) == Shard(index: 1, count: 4))
         #expect(try Shard.resolve("auto/4", environment: ["AWS_BATCH_JOB_ARRAY_INDEX": "3"]) == Shard(index: 4, count: 4))
-        #expect(try Shard.resolve("auto", environment: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5",
-                                                          "SLURM_ARRAY_TASK_COUNT": "3"]) == Shard(index: 3, count: 3))
-        #expect(try Shard.resolve("auto/3", environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3"]) == Shard(index: 1, count: 3))
+        #expect(
+            try Shard.resolve(
+                "auto",
+                environment: [
+                    "SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5",
+                    "SLURM_ARRAY_TASK_COUNT": "3",
+                ]) == Shard(index: 3, count: 3))
+        #expect(
+            try Shard.resolve("auto/3", environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "3"])
+                == Shard(index: 1, count: 3))
         #expect(try Shard.resolve("2/5", environment: [:]) == Shard(index: 2, count: 5))
         let bad: [(String, [String: String], String)] = [
             ("auto", [:], "no array index in the environment"),
@@ -123,7 +130,8 @@ struct AddressConsistencyTests {
     }
 
     @Test func undecidedIsNotADifferenceButUnreachableIs() {
-        #expect(AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), scan("192.0.2.2", suites: [0xC02F], tls13: nil)]).isEmpty)
+        #expect(
+            AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), scan("192.0.2.2", suites: [0xC02F], tls13: nil)]).isEmpty)
         var dead = ScanResult(target: Target(host: "origin.example.com", port: 443), reachability: .connectTimeout)
         dead.address = "192.0.2.3"
         let notes = AddressConsistency.differences([scan("192.0.2.1", suites: [0xC02F]), dead])
@@ -179,8 +187,9 @@ struct AddressConsistencyTests {
         let legacy = try await TestOrigin.start("gnutls-legacy")
         defer { legacy.stop() }
         let spec = TargetSpec(target: Target(host: "fleet.test", port: modern.port), serverName: "localhost")
-        let fleet = FleetScanner(options: options(global: 8, perHost: 4), environment: SystemEnvironment(), targetsInFlight: 2,
-                                 resolve: { _ in ["127.0.0.1", "127.0.0.2"] })
+        let fleet = FleetScanner(
+            options: options(global: 8, perHost: 4), environment: SystemEnvironment(), targetsInFlight: 2,
+            resolve: { _ in ["127.0.0.1", "127.0.0.2"] })
         let resolved = await fleet.resolveAll([spec], allAddresses: true)
         #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"])
 

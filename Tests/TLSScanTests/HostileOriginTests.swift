@@ -12,18 +12,22 @@ import TLSWire
 @Suite(.serialized) struct HostileOriginTests {
     static let deadlines = Deadlines(connect: .seconds(2), handshake: .seconds(2))
     /// What the scanner sends for TLS 1.2 and earlier: the whole first flight is read.
-    static let tls12 = ProbeRequest(version: .tls12, suites: [0xC02F, 0xC030, 0x009C, 0x002F], groups: [0x001D, 0x0017],
-                                    signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil, wantsKeyExchange: true)
-    static let tls13 = ProbeRequest(version: .tls13, suites: [0x1301, 0x1302], groups: [0x001D, 0x0017, 0x0018],
-                                    signatureSchemes: [0x0804, 0x0403], serverName: nil)
+    static let tls12 = ProbeRequest(
+        version: .tls12, suites: [0xC02F, 0xC030, 0x009C, 0x002F], groups: [0x001D, 0x0017],
+        signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil, wantsKeyExchange: true)
+    static let tls13 = ProbeRequest(
+        version: .tls13, suites: [0x1301, 0x1302], groups: [0x001D, 0x0017, 0x0018],
+        signatureSchemes: [0x0804, 0x0403], serverName: nil)
     static let sslv2 = ProbeRequest(version: .sslv2, suites: [], groups: [], signatureSchemes: [], serverName: nil)
 
     /// Less than this many bytes may reach the client before it gives up on a flight: the wire parser
     /// and the GnuTLS engine stop reading at 1 MiB, OpenSSL at the first oversized message header.
     static let sentLimit = 2 * 1024 * 1024
 
-    func probe(_ mode: HostileOrigin.Mode, _ request: ProbeRequest = tls12,
-               engine: any HandshakeEngine = WireEngine()) async throws -> (ProbeOutcome, HostileOrigin) {
+    func probe(
+        _ mode: HostileOrigin.Mode, _ request: ProbeRequest = tls12,
+        engine: any HandshakeEngine = WireEngine()
+    ) async throws -> (ProbeOutcome, HostileOrigin) {
         let origin = try await HostileOrigin.start(mode)
         let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port)
         let outcome = await engine.probe(request, to: endpoint, deadlines: Self.deadlines)
@@ -36,8 +40,9 @@ import TLSWire
         let origin = try await HostileOrigin.start(.silent)
         defer { origin.stop() }
         let start = ContinuousClock.now
-        let outcome = await WireEngine().probe(Self.tls12, to: Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port),
-                                               deadlines: Self.deadlines)
+        let outcome = await WireEngine().probe(
+            Self.tls12, to: Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port),
+            deadlines: Self.deadlines)
         #expect(outcome == .timedOut(.handshake))
         #expect(ContinuousClock.now - start >= Self.deadlines.handshake, "gave up before the handshake deadline")
     }
@@ -152,7 +157,9 @@ import TLSWire
         let (outcome, origin) = try await probe(mode)
         defer { origin.stop() }
         if case .rejected(let rejection) = outcome {
-            Issue.record("\(mode): a refusal (\(rejection)) from a flight that ended with a \(mode == .ecdheNoKeyExchangeCut ? "cut record" : "reset")")
+            Issue.record(
+                "\(mode): a refusal (\(rejection)) from a flight that ended with a \(mode == .ecdheNoKeyExchangeCut ? "cut record" : "reset")"
+            )
         }
         #expect(outcome.negotiated?.group == nil, "\(mode): \(outcome)")
     }
@@ -201,8 +208,9 @@ import TLSWire
         let origin = try await HostileOrigin.start(.slow)
         defer { origin.stop() }
         let start = ContinuousClock.now
-        let outcome = await WireEngine().probe(Self.tls12, to: Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port),
-                                               deadlines: Self.deadlines)
+        let outcome = await WireEngine().probe(
+            Self.tls12, to: Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: origin.port),
+            deadlines: Self.deadlines)
         #expect(outcome == .timedOut(.handshake))
         #expect(ContinuousClock.now - start >= Self.deadlines.handshake, "gave up before the handshake deadline")
     }
@@ -361,8 +369,10 @@ import TLSWire
 
     // MARK: - Helpers
 
-    func expectFailure(_ outcome: ProbeOutcome, _ stage: ProbeFailure.Stage, mentioning words: [String],
-                       sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectFailure(
+        _ outcome: ProbeOutcome, _ stage: ProbeFailure.Stage, mentioning words: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard case .failed(let failure) = outcome else {
             Issue.record("expected a \(stage) failure, got \(outcome)", sourceLocation: sourceLocation)
             return
@@ -413,8 +423,9 @@ import TLSWire
     }
 
     static let warning: [UInt8] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 112]
-    static let request = ProbeRequest(version: .tls13, suites: [0x1301, 0x1302], groups: [0x001D, 0x0018],
-                                      signatureSchemes: [0x0804], serverName: nil)
+    static let request = ProbeRequest(
+        version: .tls13, suites: [0x1301, 0x1302], groups: [0x001D, 0x0018],
+        signatureSchemes: [0x0804], serverName: nil)
 
     static func firstHello() -> ClientHello {
         ClientHello(version: .tls13, suites: request.suites, groups: request.groups, signatureSchemes: request.signatureSchemes)
@@ -492,9 +503,10 @@ import TLSWire
         request.groups = [0x0018]  // no share in the first hello: the server must ask for P-384
         let first = ClientHello(version: .tls13, suites: request.suites, groups: request.groups, signatureSchemes: [0x0804, 0x0403])
         let endpoint = Endpoint(host: origin.host, address: origin.host, port: origin.port)
-        let end = await TCPTransport().exchange(to: endpoint, send: first.encodeRecords(),
-                                                consumer: FlightConsumer(depth: .serverHello, firstHello: first),
-                                                deadlines: Deadlines(connect: .seconds(5), handshake: .seconds(10)))
+        let end = await TCPTransport().exchange(
+            to: endpoint, send: first.encodeRecords(),
+            consumer: FlightConsumer(depth: .serverHello, firstHello: first),
+            deadlines: Deadlines(connect: .seconds(5), handshake: .seconds(10)))
         try await OffPool.run { origin.stop() }
         guard case .complete(let consumer) = end else {
             Issue.record("exchange ended \(end)")

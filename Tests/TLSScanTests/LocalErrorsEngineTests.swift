@@ -45,8 +45,9 @@ import Testing
     /// turns the real ENETUNREACH into a local failure, not a connect failure.
     @Test func testLocalErrorsUnroutableAddressIsALocalFailureInEveryEngine() async throws {
         let endpoint = Endpoint(host: Self.unroutable, address: Self.unroutable, port: 443)
-        let request = ProbeRequest(version: .tls12, suites: [0xC02F, 0x009C], groups: [0x001D, 0x0017],
-                                   signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil)
+        let request = ProbeRequest(
+            version: .tls12, suites: [0xC02F, 0x009C], groups: [0x001D, 0x0017],
+            signatureSchemes: [0x0804, 0x0403, 0x0401], serverName: nil)
         for engine in [WireEngine() as any HandshakeEngine, OpenSSLEngine(), GnuTLSEngine()] {
             let outcome = await engine.probe(request, to: endpoint, deadlines: Deadlines(connect: .seconds(5), handshake: .seconds(5)))
             guard case .failed(let failure) = outcome else {
@@ -54,7 +55,8 @@ import Testing
                 continue
             }
             #expect(failure.stage.rawValue == "localSystem", "\(engine.kind): \(failure.stage) \(failure.message)")
-            #expect(failure.message.contains("local problem") && failure.message.contains("ENETUNREACH"), "\(engine.kind): \(failure.message)")
+            #expect(
+                failure.message.contains("local problem") && failure.message.contains("ENETUNREACH"), "\(engine.kind): \(failure.message)")
         }
     }
 }

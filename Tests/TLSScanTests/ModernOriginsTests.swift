@@ -36,25 +36,33 @@ import TLSCatalog
     static let nodePQ = Configured(
         kind: "node-pq",
         // TLSv1.2-TLSv1.3, honorCipherOrder: true, ciphers in this order
-        suites: ["TLSv1.2": ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384"],
-                 "TLSv1.3": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]],
+        suites: [
+            "TLSv1.2": ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384"],
+            "TLSv1.3": ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"],
+        ],
         // ecdhCurve X25519MLKEM768:X25519:P-256; the hybrid is reported only (hybrid key shares are not asserted)
         groups: ["X25519MLKEM768", "X25519", "P-256"], requiredGroups: ["X25519", "P-256"], serverOrder: true)
 
     static let caddyGo = Configured(
         kind: "caddy-go",
         // protocol_min tls1.2, protocol_max tls1.3; cipher_suites (TLS 1.2 only); Go's fixed TLS 1.3 suites
-        suites: ["TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-                             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"],
-                 "TLSv1.3": ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]],
+        suites: [
+            "TLSv1.2": [
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            ],
+            "TLSv1.3": ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"],
+        ],
         // curves x25519, secp256r1 (Caddy's names); Go orders suites by its own rules: preference reported only
         groups: ["x25519", "secp256r1"], requiredGroups: ["x25519", "secp256r1"], serverOrder: nil)
 
     static let nodeClientCert = Configured(
         kind: "node-client-cert",
         // TLSv1.2-TLSv1.3, requestCert + rejectUnauthorized with a CA that issued nothing the scanner has
-        suites: ["TLSv1.2": ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384"],
-                 "TLSv1.3": ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"]],
+        suites: [
+            "TLSv1.2": ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384"],
+            "TLSv1.3": ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"],
+        ],
         groups: ["X25519", "P-256"], requiredGroups: [], serverOrder: nil)
 
     static let allVersions = ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
@@ -62,7 +70,8 @@ import TLSCatalog
 
     /// Skipped (with this reason) only outside CI when scripts/bootstrap's Node or Caddy is missing.
     static let toolsReady: Bool = TestOrigin.modernToolsMissing() == nil || ProcessInfo.processInfo.environment["CI"] != nil
-    static let skipReason = Comment(rawValue: "modern origins need \(TestOrigin.modernToolsMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
+    static let skipReason = Comment(
+        rawValue: "modern origins need \(TestOrigin.modernToolsMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
 
     // MARK: the tests
 
@@ -86,8 +95,10 @@ import TLSCatalog
             }
             let want = try Self.suiteCodes(names)
             #expect(entry["supported"] as? Bool == true, "\(configured.kind) \(version) should be supported")
-            #expect(Set(got) == Set(want),
-                    "\(configured.kind) \(version): missing \(Self.hex(Set(want).subtracting(got))) extra \(Self.hex(Set(got).subtracting(want)))")
+            #expect(
+                Set(got) == Set(want),
+                "\(configured.kind) \(version): missing \(Self.hex(Set(want).subtracting(got))) extra \(Self.hex(Set(got).subtracting(want)))"
+            )
             if configured.serverOrder == true {
                 #expect(entry["serverPreference"] as? Bool == true, "\(configured.kind) \(version) should follow server order")
                 #expect(got == want, "\(configured.kind) \(version) order: got \(Self.hex(got)) want \(Self.hex(want))")
@@ -111,11 +122,15 @@ import TLSCatalog
         }
         if configured.groups.contains("X25519MLKEM768") {
             let found = Self.groupList(tls13).contains(Self.hybridX25519MLKEM768)
-            print("REPORT \(configured.kind): X25519MLKEM768 (0x11EC) configured; tlsmatrix TLS 1.3 groups \(Self.groupNames(tls13)) -> hybrid \(found ? "FOUND" : "NOT found")")
+            print(
+                "REPORT \(configured.kind): X25519MLKEM768 (0x11EC) configured; tlsmatrix TLS 1.3 groups \(Self.groupNames(tls13)) -> hybrid \(found ? "FOUND" : "NOT found")"
+            )
         }
         if configured.serverOrder == nil {
             for entry in protocols where entry["supported"] as? Bool == true {
-                print("REPORT \(configured.kind) \(entry["version"] as? String ?? "?"): serverPreference = \(entry["serverPreference"] ?? "absent"), order \(Self.hex(Self.codes(entry)))")
+                print(
+                    "REPORT \(configured.kind) \(entry["version"] as? String ?? "?"): serverPreference = \(entry["serverPreference"] ?? "absent"), order \(Self.hex(Self.codes(entry)))"
+                )
             }
         }
     }
@@ -139,10 +154,13 @@ import TLSCatalog
             let verdict = Set(got) == Set(want) ? "as configured" : "DIFFERS (configured \(Self.hex(want)))"
             print("REPORT node-client-cert \(version): supported \(entry["supported"] ?? "absent") suites \(Self.hex(got)) \(verdict)")
         }
-        print("REPORT node-client-cert: exit \(run.status), complete \(json["complete"] ?? "absent"), undecided \(json["undecided"] ?? "absent")")
+        print(
+            "REPORT node-client-cert: exit \(run.status), complete \(json["complete"] ?? "absent"), undecided \(json["undecided"] ?? "absent")"
+        )
         let findings = (json["findings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-        print("REPORT node-client-cert: findings \(findings); CloudFront verdict \((json["verdicts"] as? [String: Any])?["cloudfront"] ?? "absent")"
-              + " (CloudFront drops the request when an origin asks for a client certificate)")
+        print(
+            "REPORT node-client-cert: findings \(findings); CloudFront verdict \((json["verdicts"] as? [String: Any])?["cloudfront"] ?? "absent")"
+                + " (CloudFront drops the request when an origin asks for a client certificate)")
     }
 
     // MARK: helpers
@@ -151,8 +169,10 @@ import TLSCatalog
     func scan(_ kind: String) async throws -> (CLI.Run, [String: Any], TestOrigin) {
         let origin = try await TestOrigin.start(kind)
         do {
-            let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--format", "json",
-                                   "--ca-file", origin.dir + "/root.crt", "--no-http-check"])
+            let run = try await CLI.run([
+                "scan", "127.0.0.1:\(origin.port)", "--format", "json",
+                "--ca-file", origin.dir + "/root.crt", "--no-http-check",
+            ])
             guard let json = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] else {
                 throw NoReport(description: "\(kind): no JSON report (exit \(run.status))\nstdout: \(run.stdout)\nstderr: \(run.stderr)")
             }
@@ -171,8 +191,9 @@ import TLSCatalog
             let suites = (entry["suites"] as? [[String: Any]] ?? []).map {
                 "\($0["code"] ?? "?") \($0["iana"] ?? "?")\(($0["group"] as? String).map { " [\($0)]" } ?? "") \($0["evidence"] ?? "")"
             }
-            lines.append("  \(entry["version"] ?? "?"): supported \(entry["supported"] ?? "?") serverPreference \(entry["serverPreference"] ?? "?")"
-                         + "\((entry["note"] as? String).map { " note: \($0)" } ?? "")")
+            lines.append(
+                "  \(entry["version"] ?? "?"): supported \(entry["supported"] ?? "?") serverPreference \(entry["serverPreference"] ?? "?")"
+                    + "\((entry["note"] as? String).map { " note: \($0)" } ?? "")")
             lines += suites.map { "    " + $0 }
         }
         for entry in json["groups"] as? [[String: Any]] ?? [] {

@@ -21,17 +21,20 @@ import TLSEngines
         let expected = try #require(Self.expectations[kind], "no expectation for \(kind) in scripts/oracle/origins.json")
         let origin = try await TestOrigin.start(kind)
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(
+            Target(host: origin.host, port: origin.port))
         #expect(scan.reachability == .reachable)
         #expect(scan.isComplete, "undecided: \(scan.undecided)")
-        let expectedByVersion = Dictionary(uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
-            TLSVersion(name: key).map { ($0, codes) }
-        })
+        let expectedByVersion = Dictionary(
+            uniqueKeysWithValues: expected.protocols.compactMap { key, codes in
+                TLSVersion(name: key).map { ($0, codes) }
+            })
         for result in scan.protocols where result.version != .sslv2 {
             let want = expectedByVersion[result.version] ?? []
             let got = result.suites.map(\.code)
-            #expect(Set(got) == Set(want),
-                    "\(kind) \(result.version): missing \(hex(Set(want).subtracting(got))) extra \(hex(Set(got).subtracting(want)))")
+            #expect(
+                Set(got) == Set(want),
+                "\(kind) \(result.version): missing \(hex(Set(want).subtracting(got))) extra \(hex(Set(got).subtracting(want)))")
             #expect(result.supported == !want.isEmpty, "\(kind) \(result.version) supported")
             if expected.serverPreference == true, want.count >= 2 {
                 #expect(result.serverPreference == true, "\(kind) \(result.version) should follow server order")
@@ -44,8 +47,9 @@ import TLSEngines
         // Budget: accepted + 1 per list of suites offered, one preference probe per version with two or more suites,
         // groups accepted + 1; a refused version may cost one refusal per list, or a plain hello confirming it.
         let preferenceProbes = scan.protocols.filter { $0.suites.count >= 2 }.count
-        #expect(scan.connections <= scan.connectionLowerBound + preferenceProbes + Self.listSlack(scan),
-                "\(kind): \(scan.connections) connections for a lower bound of \(scan.connectionLowerBound)")
+        #expect(
+            scan.connections <= scan.connectionLowerBound + preferenceProbes + Self.listSlack(scan),
+            "\(kind): \(scan.connections) connections for a lower bound of \(scan.connectionLowerBound)")
         #expect(scan.connections == scan.probes.total)
     }
 
@@ -113,7 +117,8 @@ import TLSEngines
     @Test func ecdsaX25519OriginOffersOnlyX25519() async throws {
         let origin = try await TestOrigin.start("openssl-ecdsa-x25519")
         defer { origin.stop() }
-        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(Target(host: origin.host, port: origin.port))
+        let scan = await Scanner(options: Self.options(), environment: SystemEnvironment()).scan(
+            Target(host: origin.host, port: origin.port))
         for group in scan.groups {
             #expect(group.groups == [0x001D], "\(group.version) groups \(group.groups)")
             #expect(group.complete)

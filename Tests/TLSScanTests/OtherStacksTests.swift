@@ -45,11 +45,13 @@ import TLSScan
     static let wolfSSL = Configured(
         kind: "lighttpd-wolfssl",
         versions: [.tls12, .tls13],
-        cipherString: ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
-                       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-                       "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-                       "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-                       "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA"],
+        cipherString: [
+            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA",
+        ],
         catalogName: { $0 },
         libraryAllows: { suite, version in suite.keyExchange != .rsa && suite.versions.contains(version) },
         // wolfSSL_SSL_CTX_set_tmp_ecdh(secp384r1): TLS 1.2 ECDHE on that curve only
@@ -64,11 +66,13 @@ import TLSScan
     static let mbedTLS = Configured(
         kind: "lighttpd-mbedtls",
         versions: [.tls10, .tls11, .tls12],
-        cipherString: ["TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256",
-                       "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384",
-                       "TLS-ECDHE-RSA-WITH-CAMELLIA-128-CBC-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA",
-                       "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-CCM",
-                       "TLS-RSA-WITH-AES-128-GCM-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA256"],
+        cipherString: [
+            "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384", "TLS-ECDHE-RSA-WITH-CHACHA20-POLY1305-SHA256",
+            "TLS-ECDHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-ECDHE-RSA-WITH-AES-256-CBC-SHA384",
+            "TLS-ECDHE-RSA-WITH-CAMELLIA-128-CBC-SHA256", "TLS-ECDHE-RSA-WITH-AES-128-CBC-SHA",
+            "TLS-DHE-RSA-WITH-AES-128-GCM-SHA256", "TLS-DHE-RSA-WITH-AES-128-CCM",
+            "TLS-RSA-WITH-AES-128-GCM-SHA256", "TLS-RSA-WITH-AES-256-CBC-SHA", "TLS-RSA-WITH-AES-128-CBC-SHA256",
+        ],
         catalogName: { $0.replacingOccurrences(of: "-", with: "_") },
         libraryAllows: { suite, version in
             suite.versions.contains(version)
@@ -92,7 +96,8 @@ import TLSScan
     }
 
     static let toolsReady: Bool = toolsMissing() == nil || ProcessInfo.processInfo.environment["CI"] != nil
-    static let skipReason = Comment(rawValue: "lighttpd origins need \(toolsMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
+    static let skipReason = Comment(
+        rawValue: "lighttpd origins need \(toolsMissing() ?? "nothing"); run scripts/bootstrap (in CI a missing tool fails)")
 
     // MARK: expectations, from the configuration
 
@@ -138,8 +143,10 @@ import TLSScan
                 continue
             }
             #expect(result.supported == true, "\(configured.kind) \(version) should be supported (\(result.note ?? ""))")
-            #expect(Set(got) == Set(want),
-                    "\(configured.kind) \(version): missing \(Self.hex(Set(want).subtracting(got))) extra \(Self.hex(Set(got).subtracting(want)))")
+            #expect(
+                Set(got) == Set(want),
+                "\(configured.kind) \(version): missing \(Self.hex(Set(want).subtracting(got))) extra \(Self.hex(Set(got).subtracting(want)))"
+            )
             if want.count >= 2 {
                 // lighttpd's default ssl.honor-cipher-order; both libraries then pick by the configured list
                 #expect(result.serverPreference == true, "\(configured.kind) \(version) should follow server order")
@@ -157,19 +164,26 @@ import TLSScan
                 let want = Set(try Self.groupCodes(try #require(configured.tls13Groups, "\(configured.kind) has no TLS 1.3")))
                 let may = want.union(try Self.groupCodes(configured.tls13MayGroups))
                 let found = Set(entry.groups)
-                #expect(want.isSubset(of: found) && found.isSubset(of: may),
-                        "\(configured.kind) TLSv1.3 groups: missing \(Self.hex(want.subtracting(found))) extra \(Self.hex(found.subtracting(may)))")
+                #expect(
+                    want.isSubset(of: found) && found.isSubset(of: may),
+                    "\(configured.kind) TLSv1.3 groups: missing \(Self.hex(want.subtracting(found))) extra \(Self.hex(found.subtracting(may)))"
+                )
             } else {
                 #expect(entry.version == newestLegacy, "\(configured.kind): groups at \(entry.version)")
                 if configured.ecdheGroupOrder {
-                    #expect(entry.groups == ecdhe, "\(configured.kind) \(entry.version) groups: got \(Self.hex(entry.groups)) want \(Self.hex(ecdhe)) in that order")
+                    #expect(
+                        entry.groups == ecdhe,
+                        "\(configured.kind) \(entry.version) groups: got \(Self.hex(entry.groups)) want \(Self.hex(ecdhe)) in that order")
                 } else {
-                    #expect(Set(entry.groups) == Set(ecdhe), "\(configured.kind) \(entry.version) groups: got \(Self.hex(entry.groups)) want \(Self.hex(ecdhe))")
+                    #expect(
+                        Set(entry.groups) == Set(ecdhe),
+                        "\(configured.kind) \(entry.version) groups: got \(Self.hex(entry.groups)) want \(Self.hex(ecdhe))")
                 }
             }
         }
-        #expect(Set(scan.groups.map(\.version)) == Set([newestLegacy].compactMap { $0 } + (configured.tls13Groups == nil ? [] : [.tls13])),
-                "\(configured.kind): group results for \(scan.groups.map(\.version))")
+        #expect(
+            Set(scan.groups.map(\.version)) == Set([newestLegacy].compactMap { $0 } + (configured.tls13Groups == nil ? [] : [.tls13])),
+            "\(configured.kind): group results for \(scan.groups.map(\.version))")
 
         // The intermediate goes out with the leaf (ssl.pemfile is rsa-fullchain.pem).
         let chains = scan.certificates.map { "\($0.authentication) \($0.der.count)" }
@@ -194,11 +208,17 @@ import TLSScan
         for observation in generations {
             let generation = try #require(Catalog.shared.client(id: observation.client), "\(observation.client) not in the catalog")
             let version = observation.versions.filter(configured.versions.contains).max()
-            #expect(observation.result == .accepted, "\(configured.kind) \(observation.client): \(observation.result) \(observation.reason ?? "")")
-            #expect(observation.protocolVersion == version, "\(configured.kind) \(observation.client): \(observation.protocolVersion.map(String.init(describing:)) ?? "-")")
+            #expect(
+                observation.result == .accepted,
+                "\(configured.kind) \(observation.client): \(observation.result) \(observation.reason ?? "")")
+            #expect(
+                observation.protocolVersion == version,
+                "\(configured.kind) \(observation.client): \(observation.protocolVersion.map(String.init(describing:)) ?? "-")")
             if version == .tls12 {
                 let suite = try Self.expectedSuites(configured, .tls12).first { generation.suites.contains($0) }
-                #expect(observation.suite == suite, "\(configured.kind) \(observation.client): suite \(observation.suite.map(CodePointFormat.hex) ?? "-")")
+                #expect(
+                    observation.suite == suite,
+                    "\(configured.kind) \(observation.client): suite \(observation.suite.map(CodePointFormat.hex) ?? "-")")
             }
         }
     }
@@ -208,8 +228,9 @@ import TLSScan
     static func summary(_ kind: String, _ scan: ScanResult) -> String {
         var lines = ["== \(kind): complete \(scan.isComplete), connections \(scan.connections), probes \(scan.probes)"]
         for result in scan.protocols {
-            lines.append("  \(result.version): supported \(result.supported.map(String.init) ?? "?") serverPreference \(result.serverPreference.map(String.init) ?? "?") complete \(result.complete)"
-                         + " \(hex(result.suites.map(\.code)))" + (result.note.map { " note: \($0)" } ?? ""))
+            lines.append(
+                "  \(result.version): supported \(result.supported.map(String.init) ?? "?") serverPreference \(result.serverPreference.map(String.init) ?? "?") complete \(result.complete)"
+                    + " \(hex(result.suites.map(\.code)))" + (result.note.map { " note: \($0)" } ?? ""))
         }
         for group in scan.groups {
             lines.append("  groups \(group.version): \(hex(group.groups)) complete \(group.complete)")

@@ -27,7 +27,9 @@ import TLSWire
         // retried with a pause that doubles, then not definitive
         #expect(ProbeConfirmation.next(after: [Self.reset], base: .milliseconds(10)) == .retry(after: .milliseconds(10)))
         #expect(ProbeConfirmation.next(after: [Self.reset, Self.reset], base: .milliseconds(10)) == .retry(after: .milliseconds(20)))
-        #expect(ProbeConfirmation.next(after: [Self.reset, Self.reset, Self.reset], base: .milliseconds(10)) == .retry(after: .milliseconds(40)))
+        #expect(
+            ProbeConfirmation.next(after: [Self.reset, Self.reset, Self.reset], base: .milliseconds(10)) == .retry(after: .milliseconds(40))
+        )
         guard case .final(.failed(let failure)) = ProbeConfirmation.next(after: Array(repeating: Self.reset, count: 4)) else {
             Issue.record("four resets should end not definitive")
             return

@@ -58,10 +58,12 @@ import TLSModel
             guard let connected else { return nil }
             guard connected else { return .failed(failure ?? "other") }
             guard let version = version.flatMap(TLSVersion.init(name:)), let hex = suite,
-                  let code = UInt16(hex.dropFirst(2), radix: 16) else { return .failed("connected, but the relay saw no ServerHello") }
+                let code = UInt16(hex.dropFirst(2), radix: 16)
+            else { return .failed("connected, but the relay saw no ServerHello") }
             let isDHE = Catalog.shared.suite(code: code)?.keyExchange.isFiniteFieldDH == true && version != .tls13
-            return .connected(version: version, suite: code, group: group, helloRetry: helloRetry ?? false,
-                              dhBits: isDHE ? dhBits : nil)
+            return .connected(
+                version: version, suite: code, group: group, helloRetry: helloRetry ?? false,
+                dhBits: isDHE ? dhBits : nil)
         }
     }
 
@@ -76,7 +78,9 @@ import TLSModel
         case .refused(let text):
             let t = text.lowercased()
             if t.contains("protocol version") || t.contains("protocol_version") { return "protocol-version" }
-            if t.contains("handshake failure") || t.contains("handshake_failure") || t.contains("insufficient") { return "handshake-failure" }
+            if t.contains("handshake failure") || t.contains("handshake_failure") || t.contains("insufficient") {
+                return "handshake-failure"
+            }
             return "refused: \(text)"
         case .certificate(let text):
             let classes: [(String, String)] = [
@@ -93,8 +97,9 @@ import TLSModel
         switch result {
         case .success(let c):
             let isDHE = Catalog.shared.suite(code: c.suite)?.keyExchange.isFiniteFieldDH == true && c.version != .tls13
-            return .connected(version: c.version, suite: c.suite, group: c.group, helloRetry: c.helloRetry ?? false,
-                              dhBits: isDHE ? c.dhBits : nil)
+            return .connected(
+                version: c.version, suite: c.suite, group: c.group, helloRetry: c.helloRetry ?? false,
+                dhBits: isDHE ? c.dhBits : nil)
         case .failure(let f): return .failed(failureClass(f.reason))
         }
     }
@@ -113,10 +118,12 @@ import TLSModel
     /// The real clients, one after another, through real_clients.py's capturing relay (run by Debian's python3).
     static func realRuns(_ origin: TestOrigin) async throws -> [RealRun] {
         let root = try TestOrigin.repoRoot()
-        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/python3"), [
-            root.appendingPathComponent("scripts/origins/real_clients.py").path, "--port", String(origin.port),
-            "--root", origin.dir + "/root.crt", "--clients", clients.joined(separator: ","),
-        ], in: root)
+        let run = try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [
+                root.appendingPathComponent("scripts/origins/real_clients.py").path, "--port", String(origin.port),
+                "--root", origin.dir + "/root.crt", "--clients", clients.joined(separator: ","),
+            ], in: root)
         let decoder = JSONDecoder()
         let runs = run.stdout.split(separator: "\n").compactMap { try? decoder.decode(RealRun.self, from: Data($0.utf8)) }
         guard run.status == 0, runs.count == clients.count else {
@@ -144,14 +151,20 @@ import TLSModel
             }
             let real = try #require(run.outcome, "\(kind)/\(run.client): real_clients.py gave no outcome")
             guard let row = analysis.simulations.first(where: { $0.client.id == run.client }) else {
-                Issue.record("\(kind)/\(run.client): real client got \(real); tlsmatrix has no profile \(run.client) (Data/clients/\(run.client).json)")
+                Issue.record(
+                    "\(kind)/\(run.client): real client got \(real); tlsmatrix has no profile \(run.client) (Data/clients/\(run.client).json)"
+                )
                 continue
             }
             let simulated = Self.outcome(row.result)
             let predicted = Self.outcome(row.prediction)
             let source = row.isObserved ? "observed (its own ClientHello)" : "predicted from the matrix"
-            print("REALCLIENT \(kind) \(run.client): real \(real) [\(run.detail ?? "")]; simulated \(simulated), \(source); prediction \(predicted)")
-            #expect(simulated == real, """
+            print(
+                "REALCLIENT \(kind) \(run.client): real \(real) [\(run.detail ?? "")]; simulated \(simulated), \(source); prediction \(predicted)"
+            )
+            #expect(
+                simulated == real,
+                """
                 \(kind)/\(run.client): the real client got \(real) (\(run.detail ?? "")); the simulation row says \(simulated), \
                 \(source); the matrix predicts \(predicted)
                 """)

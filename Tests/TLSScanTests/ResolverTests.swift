@@ -36,8 +36,9 @@ import Testing
         let fast = try await Resolver.addresses(of: "fast.invalid", timeout: .seconds(5), lookup: { _ in ["127.0.0.9", "::1"] })
         #expect(fast == ["127.0.0.9", "::1"])
         do {
-            _ = try await Resolver.addresses(of: "nx.invalid", timeout: .seconds(5),
-                                             lookup: { host in throw TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': NXDOMAIN") })
+            _ = try await Resolver.addresses(
+                of: "nx.invalid", timeout: .seconds(5),
+                lookup: { host in throw TLSMatrixError(.nameNotResolved, "cannot resolve host '\(host)': NXDOMAIN") })
             Issue.record("a failing lookup must fail")
         } catch let failure as TLSMatrixError {
             #expect(failure.code == .nameNotResolved && failure.description.hasSuffix("NXDOMAIN"))
@@ -54,16 +55,21 @@ import Testing
         let barrier = Barrier(count: FleetScanner.lookupsInFlight)
         var options = ScanOptions()
         options.limits = ScanLimits(globalConcurrency: 4, perHostConcurrency: 4, delay: .zero)
-        let fleet = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 1, resolve: { host in
-            try await Resolver.addresses(of: host, timeout: host.hasPrefix("hang") ? .milliseconds(300) : .seconds(30), lookup: { name in
-                if name.hasPrefix("hang") {
-                    Thread.sleep(forTimeInterval: 60)
-                    return ["127.0.0.1"]
-                }
-                return barrier.arriveAndWait(upTo: 10) ? ["127.0.0.1"] : []
+        let fleet = FleetScanner(
+            options: options, environment: SystemEnvironment(), targetsInFlight: 1,
+            resolve: { host in
+                try await Resolver.addresses(
+                    of: host, timeout: host.hasPrefix("hang") ? .milliseconds(300) : .seconds(30),
+                    lookup: { name in
+                        if name.hasPrefix("hang") {
+                            Thread.sleep(forTimeInterval: 60)
+                            return ["127.0.0.1"]
+                        }
+                        return barrier.arriveAndWait(upTo: 10) ? ["127.0.0.1"] : []
+                    })
             })
-        })
-        let specs = (0..<20).map { TargetSpec(target: Target(host: "n\($0).invalid", port: 443)) }
+        let specs =
+            (0..<20).map { TargetSpec(target: Target(host: "n\($0).invalid", port: 443)) }
             + [TargetSpec(target: Target(host: "hang.invalid", port: 443))]
         let resolved = await fleet.resolveAll(specs, allAddresses: false)
         #expect(resolved.count == 21)
@@ -94,7 +100,9 @@ import Testing
         let listener = try SilentListener()
         let port = listener.port
         listener.stop()
-        let three = FleetScanner(options: options, environment: SystemEnvironment(), targetsInFlight: 1, resolve: { _ in ["127.0.0.1", "127.0.0.2", "127.0.0.3"] })
+        let three = FleetScanner(
+            options: options, environment: SystemEnvironment(), targetsInFlight: 1,
+            resolve: { _ in ["127.0.0.1", "127.0.0.2", "127.0.0.3"] })
         let target = TargetSpec(target: Target(host: "three.invalid", port: port))
         let resolved = await three.resolveAll([target], allAddresses: true, maxAddresses: 2)
         #expect(resolved[0].addresses == ["127.0.0.1", "127.0.0.2"] && resolved[0].skipped == ["127.0.0.3"])
@@ -106,7 +114,6 @@ import Testing
         }
     }
 }
-
 
 /// Lets threads wait until `count` of them have arrived (or a time limit passes).
 final class Barrier: @unchecked Sendable {

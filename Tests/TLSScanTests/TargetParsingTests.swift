@@ -18,9 +18,11 @@ import Testing
         #expect(target.port == port)
     }
 
-    @Test(arguments: ["", "host:0", "host:65536", "host:abc", "host:", "[::1", "[::1]x", "[nothost]:443",
-                      "bad_host!.com", "-leading.example", "a..b", String(repeating: "a", count: 64) + ".com",
-                      "1:2:3:4:5:6:7:8:9", "host:-1", "host:443:1"])
+    @Test(arguments: [
+        "", "host:0", "host:65536", "host:abc", "host:", "[::1", "[::1]x", "[nothost]:443",
+        "bad_host!.com", "-leading.example", "a..b", String(repeating: "a", count: 64) + ".com",
+        "1:2:3:4:5:6:7:8:9", "host:-1", "host:443:1",
+    ])
     func rejects(_ text: String) {
         #expect(throws: TLSMatrixError(.invalidTarget)) { try Target.parse(text) }
     }

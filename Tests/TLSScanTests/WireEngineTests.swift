@@ -37,7 +37,8 @@ import TLSEngines
         let listener = try SilentListener()
         defer { listener.stop() }
         let endpoint = Endpoint(host: "127.0.0.1", address: "127.0.0.1", port: listener.port)
-        let outcome = await WireEngine().probe(request, to: endpoint, deadlines: Deadlines(connect: .seconds(2), handshake: .milliseconds(300)))
+        let outcome = await WireEngine().probe(
+            request, to: endpoint, deadlines: Deadlines(connect: .seconds(2), handshake: .milliseconds(300)))
         #expect(outcome == .timedOut(.handshake))
     }
 

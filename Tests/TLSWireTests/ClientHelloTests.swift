@@ -8,26 +8,31 @@ import TLSWire
 
     @Test func sslv3HelloExactBytes() {
         let hello = ClientHello(version: .sslv3, suites: [0x000A, 0x0004], random: Self.fixedRandom, sessionID: [])
-        let expected: [UInt8] = [0x16, 0x03, 0x00, 0x00, 0x31,  // record: handshake, SSL 3.0, 49 bytes
-                                 0x01, 0x00, 0x00, 0x2D,        // ClientHello, 45 bytes
-                                 0x03, 0x00] + Self.fixedRandom + [
-                                 0x00,                          // empty session id
-                                 0x00, 0x06, 0x00, 0x0A, 0x00, 0x04, 0x00, 0xFF,  // suites + renegotiation SCSV
-                                 0x01, 0x00]                    // null compression, no extensions
+        let expected: [UInt8] =
+            [
+                0x16, 0x03, 0x00, 0x00, 0x31,  // record: handshake, SSL 3.0, 49 bytes
+                0x01, 0x00, 0x00, 0x2D,  // ClientHello, 45 bytes
+                0x03, 0x00,
+            ] + Self.fixedRandom + [
+                0x00,  // empty session id
+                0x00, 0x06, 0x00, 0x0A, 0x00, 0x04, 0x00, 0xFF,  // suites + renegotiation SCSV
+                0x01, 0x00,
+            ]  // null compression, no extensions
         #expect(hello.encodeRecords() == expected)
     }
 
     @Test func tls12HelloExactBytes() {
-        let hello = ClientHello(version: .tls12, suites: [0xC02F], serverName: "a.io", groups: [0x001D],
-                                signatureSchemes: [0x0804], random: Self.fixedRandom, sessionID: [])
+        let hello = ClientHello(
+            version: .tls12, suites: [0xC02F], serverName: "a.io", groups: [0x001D],
+            signatureSchemes: [0x0804], random: Self.fixedRandom, sessionID: [])
         var expectedBody: [UInt8] = [0x03, 0x03] + Self.fixedRandom + [0x00, 0x00, 0x02, 0xC0, 0x2F, 0x01, 0x00]
         let extensions: [UInt8] = [
             0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x00, 0x00, 0x04, 0x61, 0x2E, 0x69, 0x6F,  // server_name a.io
-            0x00, 0x0A, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1D,                                // supported_groups x25519
-            0x00, 0x0B, 0x00, 0x02, 0x01, 0x00,                                            // ec_point_formats uncompressed
-            0x00, 0x0D, 0x00, 0x04, 0x00, 0x02, 0x08, 0x04,                                // signature_algorithms
-            0xFF, 0x01, 0x00, 0x01, 0x00,                                                  // renegotiation_info
-            0x00, 0x17, 0x00, 0x00,                                                        // extended_master_secret
+            0x00, 0x0A, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1D,  // supported_groups x25519
+            0x00, 0x0B, 0x00, 0x02, 0x01, 0x00,  // ec_point_formats uncompressed
+            0x00, 0x0D, 0x00, 0x04, 0x00, 0x02, 0x08, 0x04,  // signature_algorithms
+            0xFF, 0x01, 0x00, 0x01, 0x00,  // renegotiation_info
+            0x00, 0x17, 0x00, 0x00,  // extended_master_secret
         ]
         expectedBody += [0x00, UInt8(extensions.count)] + extensions
         let handshake: [UInt8] = [0x01, 0x00, 0x00, UInt8(expectedBody.count)] + expectedBody
@@ -36,8 +41,9 @@ import TLSWire
     }
 
     @Test func tls13HelloReadsBack() throws {
-        let hello = ClientHello(version: .tls13, suites: [0x1301, 0x1302], serverName: "origin.example",
-                                groups: [0x001D, 0x0017, 0x0018], signatureSchemes: [0x0403, 0x0804])
+        let hello = ClientHello(
+            version: .tls13, suites: [0x1301, 0x1302], serverName: "origin.example",
+            groups: [0x001D, 0x0017, 0x0018], signatureSchemes: [0x0403, 0x0804])
         let summary = try ClientHelloSummary(records: hello.encodeRecords())
         #expect(summary.legacyVersion == 0x0303)
         #expect(summary.suites == [0x1301, 0x1302])
@@ -52,11 +58,14 @@ import TLSWire
     /// An offer without key shares (the server then names its own pick in a HelloRetryRequest): the key_share
     /// extension is there with an empty client_shares list (RFC 8446 §4.2.8), the last extension.
     @Test func tls13HelloWithoutKeySharesExactTail() throws {
-        let hello = ClientHello(version: .tls13, suites: [0x1301], groups: [0x0018, 0x0017], signatureSchemes: [0x0403],
-                                keyShareGroups: [], random: Self.fixedRandom, sessionID: [])
+        let hello = ClientHello(
+            version: .tls13, suites: [0x1301], groups: [0x0018, 0x0017], signatureSchemes: [0x0403],
+            keyShareGroups: [], random: Self.fixedRandom, sessionID: [])
         let bytes = hello.encodeRecords()
-        let tail: [UInt8] = [0x00, 0x2B, 0x00, 0x03, 0x02, 0x03, 0x04,  // supported_versions: TLS 1.3
-                             0x00, 0x33, 0x00, 0x02, 0x00, 0x00]        // key_share: an empty client_shares list
+        let tail: [UInt8] = [
+            0x00, 0x2B, 0x00, 0x03, 0x02, 0x03, 0x04,  // supported_versions: TLS 1.3
+            0x00, 0x33, 0x00, 0x02, 0x00, 0x00,
+        ]  // key_share: an empty client_shares list
         #expect(Array(bytes.suffix(tail.count)) == tail)
         let summary = try ClientHelloSummary(records: bytes)
         #expect(summary.keyShareGroups == [])  // present, and empty
@@ -109,7 +118,8 @@ import TLSWire
 
     @Test func sslv2HelloExactBytes() {
         let hello = SSLv2ClientHello(cipherKinds: [0x010080], challenge: [UInt8](repeating: 1, count: 16))
-        let expected: [UInt8] = [0x80, 0x1C, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, 0x80]
+        let expected: [UInt8] =
+            [0x80, 0x1C, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x00, 0x00, 0x10, 0x01, 0x00, 0x80]
             + [UInt8](repeating: 1, count: 16)
         #expect(hello.encode() == expected)
     }

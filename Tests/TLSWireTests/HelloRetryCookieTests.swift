@@ -43,8 +43,9 @@ struct HelloRetryCookieTests {
     }
 
     @Test func secondHelloEchoesTheCookieLast() {
-        var hello = ClientHello(version: .tls13, suites: [0x1301], groups: [0x001D], keyShareGroups: [0x001D],
-                                random: [UInt8](repeating: 0xAA, count: 32), sessionID: [UInt8](repeating: 0xBB, count: 32))
+        var hello = ClientHello(
+            version: .tls13, suites: [0x1301], groups: [0x001D], keyShareGroups: [0x001D],
+            random: [UInt8](repeating: 0xAA, count: 32), sessionID: [UInt8](repeating: 0xBB, count: 32))
         let without = hello.encodeHandshake()
         hello.cookie = Self.bytes("0004 deadbeef")
         let with = hello.encodeHandshake()

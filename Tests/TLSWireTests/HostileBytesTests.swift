@@ -59,8 +59,9 @@ import TLSWire
     /// Random records, reproducible: the seed is `TLSMATRIX_SEED` (decimal or 0x-hex) or a fixed default,
     /// and is printed before the run, because a trap ends the process before any failure can be reported.
     @Test func randomBytesNeverTrap() throws {
-        let seed = try #require(Self.seed(from: ProcessInfo.processInfo.environment["TLSMATRIX_SEED"]),
-                                "TLSMATRIX_SEED must be a decimal or 0x-hex UInt64")
+        let seed = try #require(
+            Self.seed(from: ProcessInfo.processInfo.environment["TLSMATRIX_SEED"]),
+            "TLSMATRIX_SEED must be a decimal or 0x-hex UInt64")
         print("HostileBytesTests.randomBytesNeverTrap: seed \(seed) (rerun with TLSMATRIX_SEED=\(seed))")
         var generator = SplitMix64(seed: seed)
         var outcomes: Set<String> = []

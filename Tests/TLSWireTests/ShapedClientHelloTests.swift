@@ -21,13 +21,15 @@ struct ShapedClientHelloTests {
         version: .tls13, suites: [0x1301, 0xC02F], serverName: "a.example", groups: [0x001D, 0x0017],
         signatureSchemes: [0x0403], keyShareGroups: [0x001D], random: [UInt8](repeating: 0xAA, count: 32),
         sessionID: [UInt8](repeating: 0xBB, count: 32),
-        shape: ClientHello.Shape(versions: [.tls12, .tls13],
-                                 extensions: [0x002B, 0x0000, 0x000A, 0x000D, 0x0033, 0x0017, 0x0005, 0x0010],
-                                 renegotiationSCSV: true))
+        shape: ClientHello.Shape(
+            versions: [.tls12, .tls13],
+            extensions: [0x002B, 0x0000, 0x000A, 0x000D, 0x0033, 0x0017, 0x0005, 0x0010],
+            renegotiationSCSV: true))
 
     @Test func encodesTheClientsOwnOrder() {
         let x25519 = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"  // RFC 7748 §6.1, Alice
-        let expected = Self.bytes("""
+        let expected = Self.bytes(
+            """
             16 0301 00b7
             01 0000b3
             0303 \(String(repeating: "aa", count: 32))
@@ -59,16 +61,18 @@ struct ShapedClientHelloTests {
         #expect(hello.sharesSent == [0x001D])
         #expect(hello.extensionBody(0x0033) == Self.bytes("0007 001d 0003 010203"))
         // without TLS 1.3 there is no supported_versions, key_share or psk_key_exchange_modes
-        let old = ClientHello(version: .tls12, suites: [0xC02F], groups: [0x0017],
-                              shape: ClientHello.Shape(versions: [.tls10, .tls12], extensions: [0x002B, 0x0033, 0x002D, 0x000B]))
+        let old = ClientHello(
+            version: .tls12, suites: [0xC02F], groups: [0x0017],
+            shape: ClientHello.Shape(versions: [.tls10, .tls12], extensions: [0x002B, 0x0033, 0x002D, 0x000B]))
         #expect(old.extensionBody(0x002B) == nil && old.extensionBody(0x0033) == nil && old.extensionBody(0x002D) == nil)
         #expect(old.extensionBody(0x000B) == [1, 0])
         #expect(old.legacyVersion == .tls12)
     }
 
     @Test func sslv3MinimumStillSendsTheHighestLegacyVersion() {
-        let hello = ClientHello(version: .tls13, suites: [0x1301, 0x000A], groups: [0x0017], keyShareGroups: [0x0017],
-                                shape: ClientHello.Shape(versions: [.sslv3, .tls10, .tls11, .tls12, .tls13], extensions: [0x002B]))
+        let hello = ClientHello(
+            version: .tls13, suites: [0x1301, 0x000A], groups: [0x0017], keyShareGroups: [0x0017],
+            shape: ClientHello.Shape(versions: [.sslv3, .tls10, .tls11, .tls12, .tls13], extensions: [0x002B]))
         #expect(hello.extensionBody(0x002B) == Self.bytes("0a 0304 0303 0302 0301 0300"))
         let records = hello.encodeRecords()
         #expect(Array(records.prefix(3)) == [0x16, 0x03, 0x01])
@@ -92,7 +96,8 @@ struct ShapedClientHelloTests {
         var hello = Self.hello
         hello.shape?.grease = Set(ClientHello.GreaseSpot.allCases)
         let x25519 = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
-        let expected = Self.bytes("""
+        let expected = Self.bytes(
+            """
             16 0301 00cd
             01 0000c9
             0303 \(String(repeating: "aa", count: 32))

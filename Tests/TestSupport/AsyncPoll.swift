@@ -3,8 +3,10 @@
 public enum AsyncPoll {
     /// Checks `condition` every `interval` until it holds or `limit` has passed; returns whether it held.
     @discardableResult
-    public static func until(within limit: Duration, every interval: Duration = .milliseconds(50),
-                             _ condition: () -> Bool) async -> Bool {
+    public static func until(
+        within limit: Duration, every interval: Duration = .milliseconds(50),
+        _ condition: () -> Bool
+    ) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: limit)
         while !condition() {

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A misbehaving origin on 127.0.0.1 from `scripts/origins/hostile_origin.py`: one TCP server that breaks
@@ -110,7 +110,8 @@ public final class HostileOrigin: @unchecked Sendable {
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(tag + ".jsonl")
         let stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent(tag + ".stderr")
         guard FileManager.default.createFile(atPath: stderrURL.path, contents: nil),
-              let stderrHandle = try? FileHandle(forWritingTo: stderrURL) else {
+            let stderrHandle = try? FileHandle(forWritingTo: stderrURL)
+        else {
             throw TestOriginError.toolsMissing("cannot create \(stderrURL.path)")
         }
         defer { try? stderrHandle.close() }
@@ -144,8 +145,9 @@ public final class HostileOrigin: @unchecked Sendable {
         guard let found else {
             kill(process.processIdentifier, SIGKILL)
             let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-            throw TestOriginError.startFailed(kind: "hostile \(mode.rawValue)", status: -1,
-                                              stderr: String(decoding: buffer, as: UTF8.self) + stderr)
+            throw TestOriginError.startFailed(
+                kind: "hostile \(mode.rawValue)", status: -1,
+                stderr: String(decoding: buffer, as: UTF8.self) + stderr)
         }
         return HostileOrigin(mode: mode, port: found, process: process, input: input, logURL: logURL, stderrURL: stderrURL)
     }

@@ -64,10 +64,12 @@ public enum Relay {
     /// the client closes); `throttle` N resets, after its ClientHello, any connection that would be more
     /// than N accepted within the last second. `log` is a file that gets one JSON line per ended connection
     /// (read it with `RelayLog.read`).
-    public static func start(listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1",
-                             maxSuites: Int? = nil, hold: String? = nil,
-                             latencyMs: Double? = nil, resetShare: Double? = nil, stallShare: Double? = nil,
-                             seed: Int? = nil, throttle: Int? = nil, log: String? = nil) throws -> ListeningScript {
+    public static func start(
+        listen host: String, port: Int = 0, to targetPort: Int, on targetHost: String = "127.0.0.1",
+        maxSuites: Int? = nil, hold: String? = nil,
+        latencyMs: Double? = nil, resetShare: Double? = nil, stallShare: Double? = nil,
+        seed: Int? = nil, throttle: Int? = nil, log: String? = nil
+    ) throws -> ListeningScript {
         var arguments = ["--listen", "\(host):\(port)", "--to", "\(targetHost):\(targetPort)"]
         arguments += maxSuites.map { ["--max-suites", String($0)] } ?? []
         arguments += hold.map { ["--hold", $0] } ?? []

@@ -50,8 +50,10 @@ package struct ScriptedEnvironment: ScanEnvironment {
     package let libraryKinds: [EngineKind]
     private let log: ScriptedLog
 
-    package init(server: ScriptedServer, names: [String: [String]] = [:], addresses: Set<String>? = nil,
-                 ports: [Int: Port] = [:], defaultPort: Port = .tls, libraries: [EngineKind] = [.openssl, .gnutls]) {
+    package init(
+        server: ScriptedServer, names: [String: [String]] = [:], addresses: Set<String>? = nil,
+        ports: [Int: Port] = [:], defaultPort: Port = .tls, libraries: [EngineKind] = [.openssl, .gnutls]
+    ) {
         self.server = server
         self.names = Dictionary(names.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.addresses = addresses
@@ -74,7 +76,8 @@ package struct ScriptedEnvironment: ScanEnvironment {
     package func canOffer(_ engine: EngineKind, version: TLSVersion, suite: UInt16) -> Bool {
         guard engine != .wire else { return true }
         guard libraryKinds.contains(engine), version >= .tls10, let info = Catalog.shared.suite(code: suite),
-              info.isValid(for: version), !info.signaling else { return false }
+            info.isValid(for: version), !info.signaling
+        else { return false }
         switch engine {
         case .openssl: return info.openssl != nil && info.opensslSource == "openssl"
         case .gnutls: return info.gnutls != nil
@@ -123,8 +126,10 @@ package struct ScriptedEnvironment: ScanEnvironment {
     }
 
     /// One connection to `endpoint` from `source` sending `offer`, read as far as `reading`.
-    func exchange(_ offer: ScriptedOffer, suites: [UInt16], from source: ScriptedServer.Fault.Source, to endpoint: Endpoint,
-                  reading: ScriptedServer.Reading) -> ProbeOutcome {
+    func exchange(
+        _ offer: ScriptedOffer, suites: [UInt16], from source: ScriptedServer.Fault.Source, to endpoint: Endpoint,
+        reading: ScriptedServer.Reading
+    ) -> ProbeOutcome {
         let answer: ProbeOutcome
         switch port(endpoint) {
         case .tls: answer = server.answer(offer, reading: reading)
@@ -151,17 +156,23 @@ struct ScriptedEngine: HandshakeEngine {
         if kind != .wire {
             suites = suites.filter { environment.canOffer(kind, version: request.version, suite: $0) }
             guard !suites.isEmpty else {
-                return .failed(ProbeFailure(.local, "\(kind.rawValue) cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)"))
+                return .failed(
+                    ProbeFailure(
+                        .local, "\(kind.rawValue) cannot offer any of the \(request.suites.count) requested suite(s) at \(request.version)")
+                )
             }
         }
-        var hello = ClientHello(version: request.version, suites: suites, serverName: request.serverName,
-                                groups: request.groups, signatureSchemes: request.signatureSchemes)
+        var hello = ClientHello(
+            version: request.version, suites: suites, serverName: request.serverName,
+            groups: request.groups, signatureSchemes: request.signatureSchemes)
         if kind == .wire {
             if let shares = request.keyShareGroups { hello.keyShareGroups = shares }
         } else {
             hello.keyShareGroups = Array(request.groups.prefix(1))
         }
-        let reading: ScriptedServer.Reading = kind != .wire ? .handshake(listen: request.listenAfterHandshake != nil)
+        let reading: ScriptedServer.Reading =
+            kind != .wire
+            ? .handshake(listen: request.listenAfterHandshake != nil)
             : request.wantsKeyExchange ? .flight : .serverHello
         return environment.exchange(ScriptedOffer(hello), suites: suites, from: .engine(kind), to: endpoint, reading: reading)
     }
@@ -171,10 +182,13 @@ struct ScriptedEngine: HandshakeEngine {
 struct ScriptedObserver: HelloObserver {
     let environment: ScriptedEnvironment
 
-    func observe(_ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
-                 wantsCertificates: Bool) async -> (outcome: ProbeOutcome, helloBytes: Int) {
-        let outcome = environment.exchange(ScriptedOffer(hello, freshShares: true), suites: hello.suites, from: .observer,
-                                           to: endpoint, reading: wantsCertificates ? .flight : .serverHello)
+    func observe(
+        _ hello: ClientHello, to endpoint: Endpoint, deadlines: Deadlines,
+        wantsCertificates: Bool
+    ) async -> (outcome: ProbeOutcome, helloBytes: Int) {
+        let outcome = environment.exchange(
+            ScriptedOffer(hello, freshShares: true), suites: hello.suites, from: .observer,
+            to: endpoint, reading: wantsCertificates ? .flight : .serverHello)
         return (outcome, hello.encodeRecords().count)
     }
 }
@@ -190,8 +204,10 @@ final class ScriptedLog: Sendable {
     private let state = Mutex(State())
 
     /// Records one connection: `answer`, or the first of `faults` that matches it.
-    func record(offer: ScriptedOffer, suites: [UInt16], source: ScriptedServer.Fault.Source, endpoint: Endpoint,
-                answer: ProbeOutcome, faults: [ScriptedServer.Fault]) -> ProbeOutcome {
+    func record(
+        offer: ScriptedOffer, suites: [UInt16], source: ScriptedServer.Fault.Source, endpoint: Endpoint,
+        answer: ProbeOutcome, faults: [ScriptedServer.Fault]
+    ) -> ProbeOutcome {
         state.withLock { state in
             let index = state.connections.count
             let highest = offer.versions.max()
@@ -208,8 +224,9 @@ final class ScriptedLog: Sendable {
                 effect = fault.effect
                 break
             }
-            state.connections.append(ScriptedEnvironment.Connection(
-                source: source, endpoint: endpoint, versions: offer.versions, suites: suites, outcome: outcome, fault: effect))
+            state.connections.append(
+                ScriptedEnvironment.Connection(
+                    source: source, endpoint: endpoint, versions: offer.versions, suites: suites, outcome: outcome, fault: effect))
             return outcome
         }
     }

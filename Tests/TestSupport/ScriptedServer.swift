@@ -123,8 +123,10 @@ package struct ScriptedServer: Sendable {
         /// At most this many times; nil: every matching hello.
         package var limit: Int?
 
-        package init(_ effect: Effect, version: TLSVersion? = nil, suite: UInt16? = nil, source: Source? = nil,
-                     firstConnections: Int? = nil, limit: Int? = nil) {
+        package init(
+            _ effect: Effect, version: TLSVersion? = nil, suite: UInt16? = nil, source: Source? = nil,
+            firstConnections: Int? = nil, limit: Int? = nil
+        ) {
             self.effect = effect
             self.version = version
             self.suite = suite
@@ -169,11 +171,13 @@ package struct ScriptedServer: Sendable {
     /// Faults, checked in order; the first that matches a hello replaces the answer.
     package var faults: [Fault]
 
-    package init(protocols: [Version], groups: [UInt16] = [0x001D, 0x0017, 0x0018], groupOrder: Order = .server,
-                 keySharePolicy: KeySharePolicy = .firstAcceptableShare, certificates: [Certificate] = [],
-                 dhBits: Int? = 2048, sslv2CipherKinds: [UInt32] = [], clientCertificate: ClientCertificate? = nil,
-                 extendedMasterSecret: Bool = true, secureRenegotiation: Bool = true, readsSupportedVersions: Bool = true,
-                 maxSuitesPerHello: Int? = nil, faults: [Fault] = []) {
+    package init(
+        protocols: [Version], groups: [UInt16] = [0x001D, 0x0017, 0x0018], groupOrder: Order = .server,
+        keySharePolicy: KeySharePolicy = .firstAcceptableShare, certificates: [Certificate] = [],
+        dhBits: Int? = 2048, sslv2CipherKinds: [UInt32] = [], clientCertificate: ClientCertificate? = nil,
+        extendedMasterSecret: Bool = true, secureRenegotiation: Bool = true, readsSupportedVersions: Bool = true,
+        maxSuitesPerHello: Int? = nil, faults: [Fault] = []
+    ) {
         self.protocols = protocols
         self.groups = groups
         self.groupOrder = groupOrder
@@ -241,19 +245,24 @@ package struct ScriptedOffer: Sendable {
             }
         }
         extensions = present
-        supportedVersions = present.contains(TLSConstants.extSupportedVersions)
+        supportedVersions =
+            present.contains(TLSConstants.extSupportedVersions)
             ? (hello.shape?.supportedVersions ?? (hello.version == .tls13 ? [.tls13] : [])) : []
         var offered = hello.suites
         if hello.shape?.renegotiationSCSV ?? (hello.secureRenegotiation && hello.version == .sslv3),
-           !offered.contains(TLSConstants.scsvRenegotiation) {
+            !offered.contains(TLSConstants.scsvRenegotiation)
+        {
             offered.append(TLSConstants.scsvRenegotiation)
         }
         suites = offered
         groups = present.contains(TLSConstants.extSupportedGroups) ? hello.groups : []
-        keyShares = !present.contains(TLSConstants.extKeyShare) ? [] : hello.keyShareGroups.filter { group in
-            hello.groups.contains(group)
-                && (hello.share(for: group) != nil || (freshShares && Catalog.shared.group(code: group)?.kind == .hybrid))
-        }
+        keyShares =
+            !present.contains(TLSConstants.extKeyShare)
+            ? []
+            : hello.keyShareGroups.filter { group in
+                hello.groups.contains(group)
+                    && (hello.share(for: group) != nil || (freshShares && Catalog.shared.group(code: group)?.kind == .hybrid))
+            }
         serverName = present.contains(TLSConstants.extServerName) ? hello.serverName : nil
     }
 
@@ -297,8 +306,10 @@ extension ScriptedServer {
         if let limit = maxSuitesPerHello, offer.suites.count > limit { return .rejected(.closed) }
         if offer.sslv2 {
             guard !sslv2CipherKinds.isEmpty else { return .rejected(.closed) }
-            return .accepted(Negotiated(version: .sslv2, suite: 0, certificates: Array(certificates.first?.chain.prefix(1) ?? []),
-                                        sslv2CipherKinds: sslv2CipherKinds))
+            return .accepted(
+                Negotiated(
+                    version: .sslv2, suite: 0, certificates: Array(certificates.first?.chain.prefix(1) ?? []),
+                    sslv2CipherKinds: sslv2CipherKinds))
         }
         guard let version = version(for: offer) else { return .rejected(.alert(Self.protocolVersion)) }
         guard let pick = pick(version, offer: offer) else { return .rejected(.alert(Self.handshakeFailure)) }
@@ -342,7 +353,8 @@ extension ScriptedServer {
     func pick(_ version: TLSVersion, offer: ScriptedOffer) -> (suite: UInt16, certificate: Certificate?, curve: UInt16?)? {
         guard let configured = protocols.first(where: { $0.version == version }) else { return nil }
         if version == .tls13, commonGroups(offer, tls13: true).isEmpty { return nil }
-        let ordered = configured.order == .server
+        let ordered =
+            configured.order == .server
             ? configured.suites.filter(offer.suites.contains)
             : offer.suites.filter(configured.suites.contains)
         for code in ordered {

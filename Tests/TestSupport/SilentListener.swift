@@ -1,6 +1,6 @@
 #if canImport(Glibc)
-import Foundation
-import Glibc
+    import Foundation
+    import Glibc
 #endif
 
 /// A TCP port on 127.0.0.1 that accepts connections (through the kernel backlog) and never answers.

@@ -13,13 +13,15 @@ public final class TLSLiteServer: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
             throw TestOriginError.toolsMissing(".venv/bin/python (run scripts/bootstrap)")
         }
-        server = try ListeningScript(script: "tlslite_server.py",
-                                     arguments: ["--cert", certificatePEM, "--key", keyPEM, "--min", min, "--max", max])
+        server = try ListeningScript(
+            script: "tlslite_server.py",
+            arguments: ["--cert", certificatePEM, "--key", keyPEM, "--min", min, "--max", max])
         port = server.port
     }
 
     /// ``init(certificatePEM:keyPEM:min:max:)`` for async tests: Python's start awaited on a thread of its own.
-    public static func start(certificatePEM: String, keyPEM: String, min: String = "3.3", max: String = "3.3") async throws -> TLSLiteServer {
+    public static func start(certificatePEM: String, keyPEM: String, min: String = "3.3", max: String = "3.3") async throws -> TLSLiteServer
+    {
         try await OffPool.run { try TLSLiteServer(certificatePEM: certificatePEM, keyPEM: keyPEM, min: min, max: max) }
     }
 

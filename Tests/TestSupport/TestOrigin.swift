@@ -137,7 +137,9 @@ public struct TestOrigin: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-pki-shared-\(UUID().uuidString)")
         let root = try repoRoot()
         let result = try run(root.appendingPathComponent("scripts/pki"), [dir.path], in: root)
-        guard result.status == 0 else { throw TestOriginError.startFailed(kind: "scripts/pki", status: result.status, stderr: result.stderr) }
+        guard result.status == 0 else {
+            throw TestOriginError.startFailed(kind: "scripts/pki", status: result.status, stderr: result.stderr)
+        }
         atexit { if case .success(let dir) = TestOrigin.sharedPKI { try? FileManager.default.removeItem(at: dir) } }
         return dir
     }
@@ -187,8 +189,9 @@ public struct TestOrigin: Sendable {
         guard let data = line.data(using: .utf8), let parsed = try? JSONDecoder().decode(Line.self, from: data) else {
             throw TestOriginError.badOutput(kind: kind, output: result.stdout + result.stderr)
         }
-        return TestOrigin(kind: parsed.kind, host: parsed.host, port: parsed.port, pid: parsed.pid,
-                          dir: parsed.dir, log: parsed.log)
+        return TestOrigin(
+            kind: parsed.kind, host: parsed.host, port: parsed.port, pid: parsed.pid,
+            dir: parsed.dir, log: parsed.log)
     }
 
     /// Runs `body` with a freshly started origin and always stops it afterwards.

@@ -68,8 +68,10 @@ import Testing
         defer { origin.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path,
-                               "--ca-file", origin.dir + "/root.crt", "--no-http-check"])
+        let run = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file.path,
+            "--ca-file", origin.dir + "/root.crt", "--no-http-check",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
         #expect(json["schemaVersion"] as? Int == 1)
@@ -111,8 +113,10 @@ import Testing
     @Test func policyViolationExitsOneWithChangesNeeded() async throws {
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check",
-                               "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json"])
+        let run = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check",
+            "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json",
+        ])
         #expect(run.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let policy = try #require((json["verdicts"] as? [String: Any])?["policy"] as? [String: Any])
@@ -128,8 +132,10 @@ import Testing
         defer { origin.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check", "--format", "json",
-                         "--output", file.path])
+        _ = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--no-cross-check", "--format", "json",
+            "--output", file.path,
+        ])
         let upgrade = try await CLI.run(["compare", file.path, "ELBSecurityPolicy-TLS13-1-2-2021-06"])
         #expect(upgrade.stdout.contains("TLSv1.0: yes → no"))
         #expect(upgrade.stdout.contains("+ 0x1301"))
@@ -152,8 +158,10 @@ import Testing
             let origin = try await TestOrigin.start(kind)
             defer { origin.stop() }
             let file = folder.appendingPathComponent("\(kind).json").path
-            _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file,
-                             "--policy", "mozilla-intermediate", "--http-port", "1"])
+            _ = try await CLI.run([
+                "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", file,
+                "--policy", "mozilla-intermediate", "--http-port", "1",
+            ])
             files.append(file)
         }
         let refused = try BoundPort()  // bound, never listening: refused while the test runs
@@ -163,8 +171,9 @@ import Testing
         _ = try await CLI.run(["scan", "127.0.0.1:\(port)", "--format", "json", "--output", dead, "--attempts", "1"])
         files.append(dead)
         let root = try TestOrigin.repoRoot()
-        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
+        let validation = try await TestOrigin.run(
+            root.appendingPathComponent(".venv/bin/python"),
+            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
         #expect(validation.stdout.contains("5 valid, 0 invalid"))
     }
@@ -178,14 +187,18 @@ import Testing
             try? FileManager.default.removeItem(at: root)
         }
         try FileManager.default.copyItem(atPath: origin.dir + "/root.crt", toPath: root.path)
-        _ = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--format", "json", "--output", file.path,
-                         "--ca-file", root.path])
+        _ = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--no-http-check", "--format", "json", "--output", file.path,
+            "--ca-file", root.path,
+        ])
         origin.stop()  // from here on, no network: the saved observations are all there is
         let modern = try await CLI.run(["report", file.path, "--client", "cloudfront-origin", "--ca-file", root.path])
         #expect(modern.status == 1)
         #expect(modern.stdout.contains("no-common-protocol"))
-        let legacy = try await CLI.run(["report", file.path, "--client", "cloudfront-origin", "--origin-protocols", "TLSv1",
-                                  "--format", "json", "--ca-file", root.path])
+        let legacy = try await CLI.run([
+            "report", file.path, "--client", "cloudfront-origin", "--origin-protocols", "TLSv1",
+            "--format", "json", "--ca-file", root.path,
+        ])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(legacy.stdout.utf8)) as? [String: Any])
         let verdict = try #require((json["verdicts"] as? [String: Any])?["cloudfront"] as? [String: Any])
         #expect(verdict["protocol"] as? String == "TLSv1.0")

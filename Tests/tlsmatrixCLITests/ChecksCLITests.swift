@@ -34,9 +34,11 @@ import Testing
         let folder = temp("reports")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--checks", "cloudfront", "--no-http-check",
-                                     "--ca-file", origin.dir + "/root.crt",
-                                     "--format", "text,json,markdown,html,csv,junit", "--output", folder.path])
+        let run = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--checks", "cloudfront", "--no-http-check",
+            "--ca-file", origin.dir + "/root.crt",
+            "--format", "text,json,markdown,html,csv,junit", "--output", folder.path,
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         func file(_ ext: String) throws -> String {
@@ -47,30 +49,40 @@ import Testing
         let text = try file("txt")
         #expect(text.split(separator: "\n")[1] == Substring(header), "\(text)")
         for version in ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1"] {
-            #expect(text.split(separator: "\n").contains { $0.hasPrefix("  \(version)") && $0.contains("not tested") },
-                    "\(version) should read 'not tested':\n\(text)")
+            #expect(
+                text.split(separator: "\n").contains { $0.hasPrefix("  \(version)") && $0.contains("not tested") },
+                "\(version) should read 'not tested':\n\(text)")
             // the state column is "not tested", never "no"
-            #expect(!text.split(separator: "\n").contains { $0.hasPrefix("  \(version)") && $0.split(separator: " ").dropFirst().first == "no" })
+            #expect(
+                !text.split(separator: "\n").contains { $0.hasPrefix("  \(version)") && $0.split(separator: " ").dropFirst().first == "no" }
+            )
         }
         #expect(text.contains("Not graded: not measured: protocols, suites, certificates"))
         #expect(!text.contains("Grade "))
         #expect(text.contains("Key exchange groups: not tested"))
         #expect(text.contains("Handshake simulation: not tested"))
         let markdown = try file("md")
-        #expect(markdown.contains(header) && markdown.contains("| SSLv3 | not tested |") && markdown.contains("**Not graded**"), "\(markdown)")
+        #expect(
+            markdown.contains(header) && markdown.contains("| SSLv3 | not tested |") && markdown.contains("**Not graded**"), "\(markdown)")
         let html = try file("html")
         #expect(html.contains(header) && html.contains("Not graded: ") && html.contains("<small>not tested</small>"))
         let junit = try file("xml")
         #expect(junit.contains("name=\"checks\" value=\"\(header)\"") && junit.contains("<skipped message=\"not graded: "), "\(junit)")
         let csv = try file("csv")
-        #expect(csv.contains(",SSLv3,") && csv.split(separator: "\r\n").contains { $0.contains(",SSLv3,") && $0.contains("not tested") }, "\(csv)")
+        #expect(
+            csv.contains(",SSLv3,") && csv.split(separator: "\r\n").contains { $0.contains(",SSLv3,") && $0.contains("not tested") },
+            "\(csv)")
         let report = try json(try file("json"))
         let options = try #require(report["options"] as? [String: Any])
         #expect(options["checks"] as? [String] == ["cloudfront"])
         let protocols = try #require(report["protocols"] as? [[String: Any]])
-        let coverage = Dictionary(uniqueKeysWithValues: protocols.map { ($0["version"] as? String ?? "?", $0["coverage"] as? String ?? "enumerated") })
-        #expect(coverage == ["SSLv2": "not-tested", "SSLv3": "not-tested", "TLSv1.0": "not-tested", "TLSv1.1": "not-tested",
-                             "TLSv1.2": "sampled", "TLSv1.3": "sampled"])
+        let coverage = Dictionary(
+            uniqueKeysWithValues: protocols.map { ($0["version"] as? String ?? "?", $0["coverage"] as? String ?? "enumerated") })
+        #expect(
+            coverage == [
+                "SSLv2": "not-tested", "SSLv3": "not-tested", "TLSv1.0": "not-tested", "TLSv1.1": "not-tested",
+                "TLSv1.2": "sampled", "TLSv1.3": "sampled",
+            ])
         let grade = try #require(report["grade"] as? [String: Any])
         #expect(grade["letter"] as? String == "-")
         #expect((grade["notGraded"] as? String)?.hasPrefix("not measured") == true)
@@ -100,8 +112,10 @@ import Testing
         let first = temp("a.json")
         let second = temp("b.json")
         defer { [first, second].forEach { try? FileManager.default.removeItem(at: $0) } }
-        let scan = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
-                                      "--checks", checks, "--format", "json", "--output", first.path])
+        let scan = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+            "--checks", checks, "--format", "json", "--output", first.path,
+        ])
         let saved = try Data(contentsOf: first)
         #expect(!saved.isEmpty, "\(scan.stderr)")
         let report = try await CLI.run(["report", first.path, "--format", "json", "--output", second.path])
@@ -115,8 +129,9 @@ import Testing
             #expect(policy.status == 2 && policy.stderr.contains("needs the suites check"), "\(policy.stderr)")
         }
         let root = try TestOrigin.repoRoot()
-        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                                  [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, first.path], in: root)
+        let validation = try await TestOrigin.run(
+            root.appendingPathComponent(".venv/bin/python"),
+            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, first.path], in: root)
         #expect(validation.status == 0 && validation.stdout.contains("1 valid, 0 invalid"), "\(validation.stdout)\(validation.stderr)")
     }
 
@@ -136,15 +151,17 @@ import Testing
         let parts = (0..<4).map { temp("part-\($0).jsonl") }
         defer { ([list, whole, merged] + parts).forEach { try? FileManager.default.removeItem(at: $0) } }
         try """
-            127.0.0.1:\(origins[0].port)
-            localhost:\(origins[1].port)
-            127.0.0.1:\(origins[2].port)
-            127.0.0.2:\(deadPort)
-            nonexistent.invalid:443
-            localhost:\(origins[3].port)
-            """.write(to: list, atomically: true, encoding: .utf8)
-        let common = ["--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--attempts", "1",
-                      "--connect-timeout", "2", "--dns-timeout", "5", "--no-progress"]
+        127.0.0.1:\(origins[0].port)
+        localhost:\(origins[1].port)
+        127.0.0.1:\(origins[2].port)
+        127.0.0.2:\(deadPort)
+        nonexistent.invalid:443
+        localhost:\(origins[3].port)
+        """.write(to: list, atomically: true, encoding: .utf8)
+        let common = [
+            "--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--attempts", "1",
+            "--connect-timeout", "2", "--dns-timeout", "5", "--no-progress",
+        ]
         let binary = try CLI.binary()
         let root = try TestOrigin.repoRoot()
         let unsharded = try await CLI.run(["scan"] + common + ["--output", whole.path])
@@ -166,7 +183,8 @@ import Testing
             #expect([0, 1, 3].contains(status), "shard \(index): \(stderr)")
         }
         let merge = try await CLI.run(["merge"] + parts.map(\.path) + ["--output", merged.path])
-        #expect(merge.status == unsharded.status, "merge \(merge.status): \(merge.stderr); unsharded \(unsharded.status): \(unsharded.stderr)")
+        #expect(
+            merge.status == unsharded.status, "merge \(merge.status): \(merge.stderr); unsharded \(unsharded.status): \(unsharded.stderr)")
         func reports(_ url: URL) throws -> [String: [String: Any]] {
             var byTarget: [String: [String: Any]] = [:]
             for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
@@ -189,7 +207,9 @@ import Testing
             for key in ["reachability", "protocols", "groups", "verdicts", "grade", "connections", "complete"] {
                 let a = try JSONSerialization.data(withJSONObject: report[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
                 let b = try JSONSerialization.data(withJSONObject: other[key] ?? NSNull(), options: [.sortedKeys, .fragmentsAllowed])
-                #expect(a == b, "\(target) \(key): unsharded \(String(decoding: a, as: UTF8.self)) merged \(String(decoding: b, as: UTF8.self))")
+                #expect(
+                    a == b, "\(target) \(key): unsharded \(String(decoding: a, as: UTF8.self)) merged \(String(decoding: b, as: UTF8.self))"
+                )
             }
         }
     }

@@ -42,8 +42,9 @@ import Testing
             files.append(file.path)
         }
         let root = try TestOrigin.repoRoot()
-        let run = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                     [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
+        let run = try await TestOrigin.run(
+            root.appendingPathComponent(".venv/bin/python"),
+            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path] + files, in: root)
         #expect(run.status == 0 && run.stdout.contains("\(files.count) valid, 0 invalid"), "\(run.stdout)\(run.stderr)")
     }
 
@@ -59,11 +60,13 @@ import Testing
         let list = temp("fleet.txt")
         defer { try? FileManager.default.removeItem(at: list) }
         try """
-            127.0.0.1:\(modern.port) sni=localhost
-            \(Self.missing):443
-            localhost:\(legacy.port)
-            """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--no-cross-check", "--attempts", "1"])
+        127.0.0.1:\(modern.port) sni=localhost
+        \(Self.missing):443
+        localhost:\(legacy.port)
+        """.write(to: list, atomically: true, encoding: .utf8)
+        let run = try await CLI.run([
+            "scan", "--targets-file", list.path, "--format", "jsonl", "--no-http-check", "--no-cross-check", "--attempts", "1",
+        ])
         #expect(run.status == 3, "exit \(run.status): \(run.stderr)")
         #expect(run.stderr.isEmpty, "\(run.stderr)")
         let objects = try lines(run.stdout)
@@ -101,9 +104,13 @@ import Testing
         #expect((rows[1]["reason"] as? String ?? "").contains(Self.missing))
         try await validate(reports)
 
-        let table = try await CLI.run(["scan", "--targets-file", list.path, "--no-http-check", "--no-cross-check", "--attempts", "1", "--no-groups"])
+        let table = try await CLI.run([
+            "scan", "--targets-file", list.path, "--no-http-check", "--no-cross-check", "--attempts", "1", "--no-groups",
+        ])
         #expect(table.status == 3)
-        #expect(table.stdout.contains("[origin-dns-failure]") && table.stdout.contains("did not resolve: \(Self.missing):443"), "\(table.stdout)")
+        #expect(
+            table.stdout.contains("[origin-dns-failure]") && table.stdout.contains("did not resolve: \(Self.missing):443"),
+            "\(table.stdout)")
     }
 
     /// One target on the command line that does not resolve: a report with the cause and exit 3 (even
@@ -143,11 +150,14 @@ import Testing
         try "127.0.0.1 localhost\n127.0.0.1 multi.tlsmatrix.test\n127.0.0.2 multi.tlsmatrix.test\n127.0.0.3 multi.tlsmatrix.test\n"
             .write(to: hosts, atomically: true, encoding: .utf8)
         let command = "mount --bind \"$1\" /etc/hosts && shift && exec \"$@\""
-        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
-                                     ["-rm", "/bin/sh", "-c", command, "sh", hosts.path, try CLI.binary(),
-                                      "scan", "multi.tlsmatrix.test:\(origin.port)", "--all-ips", "--max-addresses", "2",
-                                      "--format", "jsonl", "--no-http-check", "--no-cross-check", "--no-groups", "--attempts", "1"],
-                                     in: try TestOrigin.repoRoot())
+        let run = try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/unshare"),
+            [
+                "-rm", "/bin/sh", "-c", command, "sh", hosts.path, try CLI.binary(),
+                "scan", "multi.tlsmatrix.test:\(origin.port)", "--all-ips", "--max-addresses", "2",
+                "--format", "jsonl", "--no-http-check", "--no-cross-check", "--no-groups", "--attempts", "1",
+            ],
+            in: try TestOrigin.repoRoot())
         let objects = try lines(run.stdout)
         #expect(objects.count == 3, "two reports and the summary: \(run.stdout) \(run.stderr)")
         let reports = objects.dropLast()
@@ -156,7 +166,9 @@ import Testing
         for report in reports {
             let findings = report["findings"] as? [[String: Any]] ?? []
             let skipped = try #require(findings.first { $0["id"] as? String == "addresses-skipped" }, "\(findings)")
-            #expect(skipped["message"] as? String == "multi.tlsmatrix.test has 3 addresses; --max-addresses 2 scanned the first 2 and skipped 1: 127.0.0.3.")
+            #expect(
+                skipped["message"] as? String
+                    == "multi.tlsmatrix.test has 3 addresses; --max-addresses 2 scanned the first 2 and skipped 1: 127.0.0.3.")
         }
     }
 }

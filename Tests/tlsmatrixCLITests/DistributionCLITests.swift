@@ -26,8 +26,10 @@ import Testing
 
         /// `--resolve` for every name the shop fixture uses.
         var resolve: [String] {
-            ["app.example.com:\(app.port)", "backup.example.com:\(app.port)", "origin.example.com:\(api.port)",
-             "static.example.com:\(api.port)"].flatMap { ["--resolve", "\($0):127.0.0.1"] }
+            [
+                "app.example.com:\(app.port)", "backup.example.com:\(app.port)", "origin.example.com:\(api.port)",
+                "static.example.com:\(api.port)",
+            ].flatMap { ["--resolve", "\($0):127.0.0.1"] }
         }
     }
 
@@ -75,14 +77,18 @@ import Testing
         }
     }
 
-    @Test("The shop distribution gives the same verdicts from CloudFormation YAML, get-distribution JSON and a Terraform plan",
-          arguments: ["shop.yaml", "shop-get-distribution.json", "shop-terraform-plan.json"])
+    @Test(
+        "The shop distribution gives the same verdicts from CloudFormation YAML, get-distribution JSON and a Terraform plan",
+        arguments: ["shop.yaml", "shop-get-distribution.json", "shop-terraform-plan.json"])
     func shopDistribution(file: String) async throws {
         let servers = try await Self.servers()
         defer { servers.stop() }
         let path = try Self.fixture(file, ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
-        let run = try await CLI.run(["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
-                                     "--no-cross-check", "--format", "json"] + servers.resolve)
+        let run = try await CLI.run(
+            [
+                "distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                "--no-cross-check", "--format", "json",
+            ] + servers.resolve)
         #expect(run.status == 1, "an alias not covered while Host is forwarded is a 502: \(run.stderr)")
         let report = try Self.json(run)
         #expect(report["status"] as? String == "failed")
@@ -135,7 +141,9 @@ import Testing
         #expect((origins["media"]?["reason"] as? String)?.contains("S3") == true)
     }
 
-    @Test("A behaviour whose origin request policy tlsmatrix cannot read: an uncovered alias leaves the origin not audited (exit 3), never guessed")
+    @Test(
+        "A behaviour whose origin request policy tlsmatrix cannot read: an uncovered alias leaves the origin not audited (exit 3), never guessed"
+    )
     func unknownOriginRequestPolicy() async throws {
         let servers = try await Self.servers()
         defer { servers.stop() }
@@ -145,8 +153,11 @@ import Testing
             .replacingOccurrences(of: "216adef6-5c7f-47e4-b989-5492eafa07d3", with: "0e0e0e0e-1111-2222-3333-444444444444")
         path += ".unknown.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let run = try await CLI.run(["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
-                                     "--no-cross-check", "--format", "json"] + servers.resolve)
+        let run = try await CLI.run(
+            [
+                "distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                "--no-cross-check", "--format", "json",
+            ] + servers.resolve)
         let origins = Self.origins(try Self.json(run))
         let app = try #require(origins["app"])
         #expect(app["forwardsHost"] is NSNull)
@@ -167,8 +178,11 @@ import Testing
         let ports = ["APP_PORT": servers.app.port, "API_PORT": servers.api.port]
         let yaml = try Self.fixture("shop.yaml", ports: ports)
         let api = try Self.fixture("shop-get-distribution.json", ports: ports)
-        let run = try await CLI.run(["distribution", yaml, api, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
-                                     "--no-cross-check", "--format", "json"] + servers.resolve)
+        let run = try await CLI.run(
+            [
+                "distribution", yaml, api, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                "--no-cross-check", "--format", "json",
+            ] + servers.resolve)
         let report = try Self.json(run)
         let distributions = report["distributions"] as? [[String: Any]] ?? []
         #expect(distributions.compactMap { $0["name"] as? String } == ["Shop", "E1SHOPTEST"])
@@ -186,12 +200,15 @@ import Testing
         #expect(scans.count == 2 && scans[0] == scans[1])
     }
 
-    @Test("--checks cloudfront gives every origin the same outcome, alias checks and causes as full scans, with a fraction of the connections")
+    @Test(
+        "--checks cloudfront gives every origin the same outcome, alias checks and causes as full scans, with a fraction of the connections"
+    )
     func verdictOnlyScans() async throws {
         let servers = try await Self.servers()
         defer { servers.stop() }
         let path = try Self.fixture("shop.yaml", ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
-        let common = ["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path, "--format", "json"]
+        let common =
+            ["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path, "--format", "json"]
             + servers.resolve
         let full = Self.origins(try Self.json(try await CLI.run(common)))
         let quick = Self.origins(try Self.json(try await CLI.run(common + ["--checks", "cloudfront"])))
@@ -218,10 +235,15 @@ import Testing
         defer { servers.stop() }
         let path = try Self.fixture("shop.yaml", ports: ["APP_PORT": servers.app.port, "API_PORT": servers.api.port])
         // one --resolve with the wrong port (443, not the fixture's HTTPSPort): ignored, like curl, but said
-        let run = try await CLI.run(["distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
-                                     "--no-cross-check", "--resolve", "app.example.com:443:127.0.0.1"] + servers.resolve)
+        let run = try await CLI.run(
+            [
+                "distribution", path, "--ca-file", servers.pki.appendingPathComponent("root.crt").path,
+                "--no-cross-check", "--resolve", "app.example.com:443:127.0.0.1",
+            ] + servers.resolve)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("warning: --resolve app.example.com:443 matches no origin (that name is reached on app.example.com:\(servers.app.port))"))
+        #expect(
+            run.stderr.contains(
+                "warning: --resolve app.example.com:443 matches no origin (that name is reached on app.example.com:\(servers.app.port))"))
         #expect(run.stdout.contains("Verdict: FAIL"))
         #expect(run.stdout.contains("✗ app: host-header-mismatch — alias shop.example.net: behaviours Default (*)"))
         #expect(run.stdout.contains("where: \(path): Resources.Shop.Properties.DistributionConfig.Origins[0]"))
@@ -241,9 +263,11 @@ import Testing
         #expect((web["reason"] as? String)?.contains("Ref OriginHost") == true)
         #expect(web["scan"] is NSNull)
 
-        let resolved = try await CLI.run(["distribution", path, "--ca-file", caFile, "--no-cross-check", "--format", "json",
-                                          "--param", "OriginHost=origin.example.com",
-                                          "--resolve", "origin.example.com:\(servers.api.port):127.0.0.1"])
+        let resolved = try await CLI.run([
+            "distribution", path, "--ca-file", caFile, "--no-cross-check", "--format", "json",
+            "--param", "OriginHost=origin.example.com",
+            "--resolve", "origin.example.com:\(servers.api.port):127.0.0.1",
+        ])
         #expect(resolved.status == 0, "good.crt covers origin.example.com and Host is not forwarded: \(resolved.stdout)")
         let scanned = try #require(Self.origins(try Self.json(resolved))["web"])
         #expect(scanned["outcome"] as? String == "connects")
@@ -255,23 +279,31 @@ import Testing
     /// TLSv1.2, computed from Data/clients and Data/policies.
     static func generationsSharing(policy id: String) throws -> (sharing: Set<String>, all: Set<String>) {
         let root = try TestOrigin.repoRoot().appendingPathComponent("Data")
-        let policies = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("policies/elb.json"))) as? [String: Any])
+        let policies = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("policies/elb.json"))) as? [String: Any])
         let policy = try #require((policies["policies"] as? [[String: Any]])?.first { $0["id"] as? String == id })
         let policyVersions = Set(policy["versions"] as? [String] ?? [])
         let policySuites = Set(policy["suites"] as? [String] ?? [])
         let order = ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
         var sharing: Set<String> = []
         var all: Set<String> = []
-        for (generation, file) in [("documented", "cloudfront-origin"), ("upstream", "cloudfront-upstream"),
-                                   ("upstream-2025", "cloudfront-upstream-2025"), ("upstream-2025-pq", "cloudfront-upstream-2025-pq")] {
+        for (generation, file) in [
+            ("documented", "cloudfront-origin"), ("upstream", "cloudfront-upstream"),
+            ("upstream-2025", "cloudfront-upstream-2025"), ("upstream-2025-pq", "cloudfront-upstream-2025-pq"),
+        ] {
             all.insert(generation)
-            let client = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("clients/\(file).json"))) as? [String: Any])
+            let client = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("clients/\(file).json")))
+                    as? [String: Any])
             let versions = client["versions"] as? [String] ?? []
             let hasS2N = !((client["s2nPolicies"] as? [String: Any]) ?? [:]).isEmpty
             // documented client: exactly the OriginSSLProtocols; s2n generations: every version from its minimum up
-            let offered = hasS2N ? versions.filter { (order.firstIndex(of: $0) ?? 0) >= (order.firstIndex(of: "TLSv1.2") ?? 0) }
-                                 : versions.filter { $0 == "TLSv1.2" }
-            let suites = Set((client["suites"] as? [Any] ?? []).compactMap { ($0 as? String) ?? (($0 as? [String: Any])?["code"] as? String) })
+            let offered =
+                hasS2N
+                ? versions.filter { (order.firstIndex(of: $0) ?? 0) >= (order.firstIndex(of: "TLSv1.2") ?? 0) }
+                : versions.filter { $0 == "TLSv1.2" }
+            let suites = Set(
+                (client["suites"] as? [Any] ?? []).compactMap { ($0 as? String) ?? (($0 as? [String: Any])?["code"] as? String) })
             if !policyVersions.isDisjoint(with: offered), !policySuites.isDisjoint(with: suites) { sharing.insert(generation) }
         }
         return (sharing, all)
@@ -308,12 +340,15 @@ import Testing
         let dir = try Self.pki.get()
         let path = { (name: String) in dir.appendingPathComponent(name).path }
         // -Verify 1: the server requests a client certificate and refuses a handshake without one
-        let server = try await OpenSSLServer.start(certificate: path("good.crt"), key: path("leaf.key"), chain: path("int.crt"),
-                                                   extra: ["-Verify", "1", "-verify_return_error"])
+        let server = try await OpenSSLServer.start(
+            certificate: path("good.crt"), key: path("leaf.key"), chain: path("int.crt"),
+            extra: ["-Verify", "1", "-verify_return_error"])
         defer { server.stop() }
         let file = try Self.fixture("mtls.yaml", ports: ["API_PORT": server.port])
-        let run = try await CLI.run(["distribution", file, "--ca-file", path("root.crt"), "--no-cross-check", "--format", "json",
-                                     "--resolve", "origin.example.com:\(server.port):127.0.0.1"])
+        let run = try await CLI.run([
+            "distribution", file, "--ca-file", path("root.crt"), "--no-cross-check", "--format", "json",
+            "--resolve", "origin.example.com:\(server.port):127.0.0.1",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         let origins = Self.origins(try Self.json(run))
         let plain = try #require(origins["plain"])
@@ -332,8 +367,10 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let shop = try Self.fixture("shop.yaml", ports: ["APP_PORT": 443, "API_PORT": 443])
         let alb = try Self.fixture("alb.yaml")
-        let run = try await CLI.run(["distribution", shop, alb, "--offline", "--format", "text,json,html,markdown,junit",
-                                     "--output", folder.path])
+        let run = try await CLI.run([
+            "distribution", shop, alb, "--offline", "--format", "text,json,html,markdown,junit",
+            "--output", folder.path,
+        ])
         // the ALB's listener policy fails two generations and the origin is the balancer's own name: exit 1
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.isEmpty)
@@ -343,12 +380,14 @@ import Testing
         let edge = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Edge.json"))) as? [String: Any]
         #expect((edge?["distributions"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Edge"])
         #expect(edge?["status"] as? String == "failed")
-        let shopReport = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Shop.json"))) as? [String: Any]
+        let shopReport =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("Shop.json"))) as? [String: Any]
         // offline: nothing in the shop file alone fails, but its custom origins were not probed: not "passed";
         // every custom origin is "not scanned", media skipped
         #expect(shopReport?["status"] as? String == "not-probed")
         let outcomes = Self.origins(shopReport ?? [:]).mapValues { $0["outcome"] as? String }
-        #expect(outcomes == ["app": "not-scanned", "api": "not-scanned", "backup": "not-scanned", "static": "not-scanned", "media": "skipped"])
+        #expect(
+            outcomes == ["app": "not-scanned", "api": "not-scanned", "backup": "not-scanned", "static": "not-scanned", "media": "skipped"])
         let html = try String(contentsOf: folder.appendingPathComponent("Shop.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("shop.example.net"))
     }
@@ -358,10 +397,12 @@ import Testing
         let unknown = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-\(UUID().uuidString).json")
         try #"{"hello": "world"}"#.write(to: unknown, atomically: true, encoding: .utf8)
         let alb = try Self.fixture("alb.yaml")
-        for arguments in [[unknown.path], ["/nonexistent/dist.yaml"], [alb, "--resolve", "www.example.org:443"],
-                          [alb, "--resolve", "www.example.org:99999:127.0.0.1"], [alb, "--resolve", "www.example.org:443:not-an-ip"],
-                          [alb, "--param", "=x"], [alb, "--format", "pdf"], [alb, "--checks", "protocols"],
-                          [alb, "--checks", "cloudfront,bogus"], []] {
+        for arguments in [
+            [unknown.path], ["/nonexistent/dist.yaml"], [alb, "--resolve", "www.example.org:443"],
+            [alb, "--resolve", "www.example.org:99999:127.0.0.1"], [alb, "--resolve", "www.example.org:443:not-an-ip"],
+            [alb, "--param", "=x"], [alb, "--format", "pdf"], [alb, "--checks", "protocols"],
+            [alb, "--checks", "cloudfront,bogus"], [],
+        ] {
             let run = try await CLI.run(["distribution"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("error"), "\(arguments): \(run.stderr)")
@@ -381,9 +422,13 @@ import Testing
         let log = try Self.json(run)
         let results = try #require(((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]))
         func region(_ rule: String) -> (line: Int?, uri: String?) {
-            let physical = (results.first { $0["ruleId"] as? String == rule }?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
-            return ((physical?["region"] as? [String: Any])?["startLine"] as? Int,
-                    (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String)
+            let physical =
+                (results.first { $0["ruleId"] as? String == rule }?["locations"] as? [[String: Any]])?.first?["physicalLocation"]
+                as? [String: Any]
+            return (
+                (physical?["region"] as? [String: Any])?["startLine"] as? Int,
+                (physical?["artifactLocation"] as? [String: Any])?["uri"] as? String
+            )
         }
         let elb = region("distribution/origin-is-elb-dns-name")
         #expect(elb.uri == file)
@@ -395,8 +440,9 @@ import Testing
         let saved = folder.appendingPathComponent("alb.sarif")
         try Data(run.stdout.utf8).write(to: saved)
         let root = try TestOrigin.repoRoot()
-        let validation = try await TestOrigin.run(root.appendingPathComponent(".venv/bin/python"),
-                                                  [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, "--sarif", saved.path], in: root)
+        let validation = try await TestOrigin.run(
+            root.appendingPathComponent(".venv/bin/python"),
+            [root.appendingPathComponent("scripts/testsupport/validate_report.py").path, "--sarif", saved.path], in: root)
         #expect(validation.status == 0 && validation.stdout.contains("1 valid, 0 invalid"), "\(validation.stdout)\(validation.stderr)")
     }
 }

@@ -12,8 +12,14 @@ struct ErrorsCLITests {
         try "{\"not\": \"a report\"}".write(to: report, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
             (["scan", "127.0.0.1:1", "--shard", "0/2"], "tlsmatrix: error: --shard '0/2': need 1 ≤ I ≤ N ≤ 10000"),
-            (["scan", "127.0.0.1:1", "ok.example:99999"], "tlsmatrix: error: argument 2: 'ok.example:99999': port 99999 is outside 1-65535"),
-            (["scan", "127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem"], "tlsmatrix: error: cannot use --ca-file '/nonexistent/ca.pem': "),
+            (
+                ["scan", "127.0.0.1:1", "ok.example:99999"],
+                "tlsmatrix: error: argument 2: 'ok.example:99999': port 99999 is outside 1-65535"
+            ),
+            (
+                ["scan", "127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem"],
+                "tlsmatrix: error: cannot use --ca-file '/nonexistent/ca.pem': "
+            ),
             (["report", report.path], "tlsmatrix: error: "),
         ]
         for (arguments, start) in cases {

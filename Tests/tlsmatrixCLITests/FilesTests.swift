@@ -25,12 +25,14 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { [list, folder].forEach { try? FileManager.default.removeItem(at: $0) } }
         try """
-            127.0.0.1:\(origin.port) sni=localhost
-            127.0.0.1:\(origin.port) sni=other.example
-            127.0.0.1:\(origin.port) sni=localhost host=www.example
-            """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "json,text", "--output", folder.path,
-                               "--no-http-check", "--no-groups", "--no-cross-check"])
+        127.0.0.1:\(origin.port) sni=localhost
+        127.0.0.1:\(origin.port) sni=other.example
+        127.0.0.1:\(origin.port) sni=localhost host=www.example
+        """.write(to: list, atomically: true, encoding: .utf8)
+        let run = try await CLI.run([
+            "scan", "--targets-file", list.path, "--format", "json,text", "--output", folder.path,
+            "--no-http-check", "--no-groups", "--no-cross-check",
+        ])
         #expect([0, 1].contains(run.status), "\(run.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         let reports = names.filter { $0.hasSuffix(".json") && $0 != "summary.json" }
@@ -38,7 +40,8 @@ import Testing
         #expect(names.filter { $0.hasSuffix(".txt") }.count == 3, "\(names)")
         var seen: [String] = []
         for name in reports {
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
             seen.append((json["target"] as? [String: Any])?["sni"] as? String ?? "none")
         }
         #expect(seen.sorted() == ["localhost", "localhost", "other.example"], "\(names)")
@@ -56,8 +59,10 @@ import Testing
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: base) }
         let saved = base.appendingPathComponent("scan.json")
-        let scan = try await CLI.run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", saved.path,
-                                "--no-http-check", "--no-groups", "--no-cross-check"])
+        let scan = try await CLI.run([
+            "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--format", "json", "--output", saved.path,
+            "--no-http-check", "--no-groups", "--no-cross-check",
+        ])
         #expect(scan.status == 0, "\(scan.stderr)")
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: saved)) as? [String: Any])
         let hosts = ["../../x", "a/b", ".hidden", "..", "x\u{1B}[2K\r\n", String(repeating: "a", count: 300), "/etc/passwd"]
@@ -99,15 +104,19 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: victim.path)
         let folder = base.appendingPathComponent("folder")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("results.jsonl").path, withDestinationPath: victim.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("results.jsonl").path, withDestinationPath: victim.path)
         for arguments in [["--format", "jsonl", "--output", link.path], ["--format", "jsonl,json", "--output", folder.path]] {
             let run = try await CLI.run(["scan", "127.0.0.1:\(port)", "--attempts", "1", "--no-http-check"] + arguments)
             #expect(run.status == 2, "\(arguments): exit \(run.status) \(run.stderr)")
             #expect(run.stderr.hasPrefix("tlsmatrix: error: cannot write") && run.stderr.contains("symbolic link"), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1)
             #expect(try String(contentsOf: victim, encoding: .utf8) == "keep me\n", "\(arguments): the link was followed")
-            let kind = try FileManager.default.attributesOfItem(atPath: arguments[3] == link.path ? link.path
-                                                                 : folder.appendingPathComponent("results.jsonl").path)[.type] as? FileAttributeType
+            let kind =
+                try FileManager.default.attributesOfItem(
+                    atPath: arguments[3] == link.path
+                        ? link.path
+                        : folder.appendingPathComponent("results.jsonl").path)[.type] as? FileAttributeType
             #expect(kind == .typeSymbolicLink, "\(arguments): the link was replaced")
         }
     }

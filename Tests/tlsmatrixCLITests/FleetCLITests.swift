@@ -32,13 +32,15 @@ import Testing
         let out = temp("fleet.jsonl")
         defer { try? FileManager.default.removeItem(at: list); try? FileManager.default.removeItem(at: out) }
         try """
-            # three origins
-            127.0.0.1:\(modern.port) sni=localhost
-            127.0.0.1:\(legacy.port)
-            127.0.0.1:\(dead)   # refused
-            """.write(to: list, atomically: true, encoding: .utf8)
-        let run = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
-                               "--no-http-check", "--attempts", "1", "--no-cross-check"])
+        # three origins
+        127.0.0.1:\(modern.port) sni=localhost
+        127.0.0.1:\(legacy.port)
+        127.0.0.1:\(dead)   # refused
+        """.write(to: list, atomically: true, encoding: .utf8)
+        let run = try await CLI.run([
+            "scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
+            "--no-http-check", "--attempts", "1", "--no-cross-check",
+        ])
         #expect(run.status == 3, "\(run.stderr)")  // one origin is down
         #expect(run.stderr.isEmpty, "no progress bar when standard error is not a terminal: \(run.stderr)")
         let objects = try lines(out)
@@ -72,8 +74,10 @@ import Testing
         let merged = temp("merged.jsonl")
         defer { ([list, merged] + parts).forEach { try? FileManager.default.removeItem(at: $0) } }
         for (index, part) in parts.enumerated() {
-            let run = try await CLI.run(["scan", "--targets-file", list.path, "--shard", "\(index + 1)/2", "--format", "jsonl",
-                                   "--output", part.path, "--no-http-check", "--no-cross-check", "--no-groups"])
+            let run = try await CLI.run([
+                "scan", "--targets-file", list.path, "--shard", "\(index + 1)/2", "--format", "jsonl",
+                "--output", part.path, "--no-http-check", "--no-cross-check", "--no-groups",
+            ])
             #expect(run.status == 0, "\(run.stderr)")
         }
         #expect(try lines(parts[0]).count == 3)  // targets 1 and 3 + summary
@@ -124,8 +128,12 @@ import Testing
         let out = temp("fleet.jsonl")
         defer { try? FileManager.default.removeItem(at: list); try? FileManager.default.removeItem(at: out) }
         try "127.0.0.1:\(hanging.port)\n127.0.0.1:\(origin.port)\n".write(to: list, atomically: true, encoding: .utf8)
-        let status = try await interrupt(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
-                                    "--timeout", "120", "--no-http-check"], output: out, signal: signal) { $0.contains("\n") }
+        let status = try await interrupt(
+            [
+                "scan", "--targets-file", list.path, "--format", "jsonl", "--output", out.path,
+                "--timeout", "120", "--no-http-check",
+            ], output: out, signal: signal
+        ) { $0.contains("\n") }
         #expect(status == 3)
         let objects = try lines(out)
         #expect(objects.count == 2)
@@ -172,7 +180,8 @@ import Testing
         for (arguments, message) in cases {
             let run = try await CLI.run(arguments)
             #expect(run.status == 2, "\(arguments): exit \(run.status) \(run.stderr)")
-            #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.hasPrefix("tlsmatrix: error: "), "\(arguments): \(run.stderr)")
+            #expect(
+                run.stderr.split(separator: "\n").count == 1 && run.stderr.hasPrefix("tlsmatrix: error: "), "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
             #expect(run.stdout.isEmpty, "\(arguments)")
             #expect(!FileManager.default.fileExists(atPath: out.path), "\(arguments) wrote \(out.path)")
@@ -185,12 +194,14 @@ import Testing
         defer { origin.stop() }
         let out = temp("p.jsonl")
         defer { try? FileManager.default.removeItem(at: out) }
-        let command = "\(try CLI.binary()) scan 127.0.0.1:\(origin.port) localhost:\(origin.port) 127.0.0.1:\(origin.port) --sni localhost --no-http-check --format jsonl --output \(out.path)"
+        let command =
+            "\(try CLI.binary()) scan 127.0.0.1:\(origin.port) localhost:\(origin.port) 127.0.0.1:\(origin.port) --sni localhost --no-http-check --format jsonl --output \(out.path)"
         let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], in: nil)
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.contains("1/2 targets") && run.stdout.contains("handshakes"), "\(run.stdout)")
         #expect(try lines(out).count == 3, "duplicate targets are scanned once")
-        let quiet = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command + " --no-progress", "/dev/null"], in: nil)
+        let quiet = try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command + " --no-progress", "/dev/null"], in: nil)
         #expect(!quiet.stdout.contains("targets ·"), "\(quiet.stdout)")
     }
 

@@ -27,14 +27,17 @@ import Testing
     }
 
     func runUnderLimit(_ limit: String, _ arguments: [String]) async throws -> TestOrigin.RunResult {
-        try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
-                           in: try TestOrigin.repoRoot())
+        try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/prlimit"), ["--nofile=\(limit)", try CLI.binary()] + arguments,
+            in: try TestOrigin.repoRoot())
     }
 
     /// The real binary: exit 3 (not 1 under --client cloudfront-origin), no "origin not responding",
     /// the report says the problem is local.
     @Test func testLocalErrorsUnroutableAddressIsIncompleteNotADeadOrigin() async throws {
-        let run = try await CLI.run(["scan", "\(Self.unroutable):443", "--client", "cloudfront-origin", "--format", "json", "--no-http-check"])
+        let run = try await CLI.run([
+            "scan", "\(Self.unroutable):443", "--client", "cloudfront-origin", "--format", "json", "--no-http-check",
+        ])
         #expect(run.status == 3, "exit \(run.status): \(run.stdout) \(run.stderr)")
         let report = try json(run.stdout)
         let reachability = try #require(report["reachability"] as? [String: Any])
@@ -80,11 +83,13 @@ import Testing
         defer { relay.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.binary())
-        process.arguments = ["scan", "127.0.0.1:\(relay.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
-                             "--format", "json", "--no-http-check", "--attempts", "1",
-                             // the held first probe must outlive a loaded machine's delay before prlimit runs:
-                             // with the default 10 s it timed out first under a full parallel test run
-                             "--timeout", "120", "--connect-timeout", "120"]
+        process.arguments = [
+            "scan", "127.0.0.1:\(relay.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+            "--format", "json", "--no-http-check", "--attempts", "1",
+            // the held first probe must outlive a loaded machine's delay before prlimit runs:
+            // with the default 10 s it timed out first under a full parallel test run
+            "--timeout", "120", "--connect-timeout", "120",
+        ]
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -104,8 +109,9 @@ import Testing
         let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").compactMap { Int($0) }
         let limit = Self.limit(leavingFree: 4, open: Set(open))
         // 4 is below what the scan keeps free (DescriptorHeadroom.kept, 8)
-        let lower = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/prlimit"),
-                                             ["--pid", String(process.processIdentifier), "--nofile=\(limit):\(limit)"], in: nil)
+        let lower = try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/prlimit"),
+            ["--pid", String(process.processIdentifier), "--nofile=\(limit):\(limit)"], in: nil)
         try #require(lower.status == 0, "prlimit: \(lower.stderr)")
         #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent("go").path, contents: nil))
         // the reads block: off the cooperative pool (stderr is drained while stdout is read); the exit is awaited
@@ -139,10 +145,13 @@ import Testing
         try Self.requireUnshare()
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/unshare"),
-                                     ["-r", try CLI.binary(), "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost",
-                                      "--ca-file", origin.dir + "/root.crt", "--format", "json", "--no-http-check"],
-                                     in: try TestOrigin.repoRoot())
+        let run = try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/unshare"),
+            [
+                "-r", try CLI.binary(), "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost",
+                "--ca-file", origin.dir + "/root.crt", "--format", "json", "--no-http-check",
+            ],
+            in: try TestOrigin.repoRoot())
         #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
         let report = try json(run.stdout)
         #expect((report["reachability"] as? [String: Any])?["status"] as? String == "reachable", "\(report["reachability"] ?? "")")
@@ -179,8 +188,12 @@ import Testing
     @Test func testLocalErrorsLowSoftFileLimitIsRaised() async throws {
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let run = try await runUnderLimit("16:4096", ["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
-                                                "--global-concurrency", "64", "--concurrency", "64", "--format", "json", "--no-http-check"])
+        let run = try await runUnderLimit(
+            "16:4096",
+            [
+                "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+                "--global-concurrency", "64", "--concurrency", "64", "--format", "json", "--no-http-check",
+            ])
         #expect(run.status == 0, "exit \(run.status): \(run.stderr)")
         let report = try json(run.stdout)
         #expect(report["complete"] as? Bool == true)

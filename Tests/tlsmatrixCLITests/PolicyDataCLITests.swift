@@ -19,7 +19,8 @@ struct PolicyDataCLITests {
         for group in ["SecP256r1MLKEM768", "SecP384r1MLKEM1024", "X25519MLKEM768", "x25519", "secp256r1"] {
             #expect(groupsLine.contains(group), "\(group) missing from \(groupsLine)")
         }
-        #expect(text.stdout.contains("Sources:") && text.stdout.contains("aws/s2n-tls@")
+        #expect(
+            text.stdout.contains("Sources:") && text.stdout.contains("aws/s2n-tls@")
                 && text.stdout.contains("describe-ssl-policies"))
         #expect(text.stdout.contains("Retrieved: "))
         #expect(!text.stdout.contains("copied from"))
@@ -29,7 +30,10 @@ struct PolicyDataCLITests {
         let policy = try Self.json(run)
         let codes = (policy["groups"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? Int }
         #expect(Set([0x11EB, 0x11ED, 0x11EC]).isSubset(of: codes))
-        #expect((policy["sources"] as? [String] ?? []).contains { $0.contains("tests/policy_snapshot/snapshots/ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09") })
+        #expect(
+            (policy["sources"] as? [String] ?? []).contains {
+                $0.contains("tests/policy_snapshot/snapshots/ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09")
+            })
         #expect((policy["retrieved"] as? String)?.isEmpty == false)
         #expect(policy["unverified"] as? Bool == false)
     }
@@ -62,7 +66,9 @@ struct PolicyDataCLITests {
     }
 
     @Test func nist800_52r2AliasWorksAsBaseline() async throws {
-        let run = try await CLI.run(["policies", "check", "--baseline", "nist-800-52r2", "--policy", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04"])
+        let run = try await CLI.run([
+            "policies", "check", "--baseline", "nist-800-52r2", "--policy", "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        ])
         #expect(run.status != 2, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("Baseline nist-sp800-52r2"))
         let shown = try await CLI.run(["policies", "show", "nist-800-52r2"])

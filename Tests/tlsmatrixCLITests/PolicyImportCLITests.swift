@@ -86,9 +86,11 @@ struct PolicyImportCLITests {
         let path = try Self.file(Self.elbv2)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let golden = try TestOrigin.repoRoot().appendingPathComponent("Tests/TLSReportTests/Fixtures/golden")
-        let run = try await CLI.run(["report", golden.appendingPathComponent("rsa-origin.json").path, "--format", "json",
-                                     "--ca-file", golden.appendingPathComponent("ca.pem").path,
-                                     "--policy", "Custom-TLS13", "--policies-file", path])
+        let run = try await CLI.run([
+            "report", golden.appendingPathComponent("rsa-origin.json").path, "--format", "json",
+            "--ca-file", golden.appendingPathComponent("ca.pem").path,
+            "--policy", "Custom-TLS13", "--policies-file", path,
+        ])
         let report = try Self.json(run)
         let verdict = try #require((report["verdicts"] as? [String: Any])?["policy"] as? [String: Any])
         #expect(verdict["id"] as? String == "Custom-TLS13")
@@ -103,16 +105,20 @@ struct PolicyImportCLITests {
     @Test func scanJudgesALiveOriginAgainstAnImportedPolicy() async throws {
         let pki = try TestPKI.audit("policy-import")
         let file = { (name: String) in pki.appendingPathComponent(name).path }
-        let server = try await OpenSSLServer.start(certificate: file("good.crt"), key: file("leaf.key"), chain: file("int.crt"),
-                                                   extra: ["-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"])
+        let server = try await OpenSSLServer.start(
+            certificate: file("good.crt"), key: file("leaf.key"), chain: file("int.crt"),
+            extra: ["-no_tls1_3", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256"])
         defer { server.stop() }
-        let path = try Self.file("""
+        let path = try Self.file(
+            """
             {"SslPolicies": [{"Name": "ELBSecurityPolicy-2016-08", "SslProtocols": ["TLSv1.2"],
               "Ciphers": [{"Name": "ECDHE-RSA-AES256-GCM-SHA384", "Priority": 1}], "SupportedLoadBalancerTypes": ["application"]}]}
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let scan = ["scan", "127.0.0.1:\(server.port)", "--sni", "origin.example.com", "--ca-file", file("root.crt"),
-                    "--no-http-check", "--no-cross-check", "--policy", "ELBSecurityPolicy-2016-08"]
+        let scan = [
+            "scan", "127.0.0.1:\(server.port)", "--sni", "origin.example.com", "--ca-file", file("root.crt"),
+            "--no-http-check", "--no-cross-check", "--policy", "ELBSecurityPolicy-2016-08",
+        ]
 
         let imported = try await CLI.run(scan + ["--policies-file", path, "--format", "json"])
         #expect(imported.status == 1, "\(imported.stderr)")
@@ -126,9 +132,11 @@ struct PolicyImportCLITests {
 
         // the built-in policy of that name includes the origin's only suite: it conforms, and says no source
         let data = try Data(contentsOf: try TestOrigin.repoRoot().appendingPathComponent("Data/policies/elb.json"))
-        let builtIn = try #require(((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["policies"] as? [[String: Any]])?
-            .first { $0["id"] as? String == "ELBSecurityPolicy-2016-08" })
-        #expect((builtIn["suites"] as? [String])?.contains("0xC02F") == true && (builtIn["versions"] as? [String])?.contains("TLSv1.2") == true)
+        let builtIn = try #require(
+            ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["policies"] as? [[String: Any]])?
+                .first { $0["id"] as? String == "ELBSecurityPolicy-2016-08" })
+        #expect(
+            (builtIn["suites"] as? [String])?.contains("0xC02F") == true && (builtIn["versions"] as? [String])?.contains("TLSv1.2") == true)
         let catalog = try await CLI.run(scan + ["--format", "json"])
         #expect(catalog.status == 0, "\(catalog.stderr)")
         let catalogVerdict = (try Self.json(catalog)["verdicts"] as? [String: Any])?["policy"] as? [String: Any]

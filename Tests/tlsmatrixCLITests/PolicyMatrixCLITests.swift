@@ -32,10 +32,12 @@ struct PolicyMatrixCLITests {
             #expect(run.status == 0, "\(format): \(run.stderr)")
             #expect(run.stdout.contains("ELBSecurityPolicy-TLS13-1-3-2021-06"))
         }
-        for (arguments, message) in [(["policies", "matrix"], "give --family"),
-                                     (["policies", "matrix", "--family", "nope"], "unknown family"),
-                                     (["policies", "matrix", "--family", "elb", "--client", "nope"], "unknown client"),
-                                     (["policies", "matrix", "--family", "elb", "--format", "pdf"], "unknown format")] {
+        for (arguments, message) in [
+            (["policies", "matrix"], "give --family"),
+            (["policies", "matrix", "--family", "nope"], "unknown family"),
+            (["policies", "matrix", "--family", "elb", "--client", "nope"], "unknown client"),
+            (["policies", "matrix", "--family", "elb", "--format", "pdf"], "unknown format"),
+        ] {
             let run = try await CLI.run(arguments)
             #expect(run.status == 2 && run.stderr.contains(message), "\(arguments): \(run.stderr)")
         }
@@ -44,7 +46,9 @@ struct PolicyMatrixCLITests {
     /// `policies diff` also lists the clients whose result changes: going to a TLS 1.3-only policy breaks every
     /// client without TLS 1.3 (the documented CloudFront client among them) and none with it.
     @Test func diffListsTheClientsThatBreak() async throws {
-        let run = try await CLI.run(["policies", "diff", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--format", "json"])
+        let run = try await CLI.run([
+            "policies", "diff", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--format", "json",
+        ])
         #expect(run.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let clients = try #require(object["clients"] as? [[String: Any]])
@@ -58,8 +62,10 @@ struct PolicyMatrixCLITests {
     /// `policies check --baseline`: ELBSecurityPolicy-2016-08 allows TLS 1.0 (its data: TLSv1.0–1.2), which PCI DSS
     /// forbids; ELBSecurityPolicy-TLS13-1-2-2021-06 allows TLS 1.2 and 1.3 with AEAD suites only, and conforms.
     @Test func baselineNamesTheViolations() async throws {
-        let run = try await CLI.run(["policies", "check", "--baseline", "pci-dss", "--policy", "ELBSecurityPolicy-2016-08",
-                                     "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json"])
+        let run = try await CLI.run([
+            "policies", "check", "--baseline", "pci-dss", "--policy", "ELBSecurityPolicy-2016-08",
+            "--policy", "ELBSecurityPolicy-TLS13-1-2-2021-06", "--format", "json",
+        ])
         #expect(run.status == 1, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let entries = try #require(object["policies"] as? [[String: Any]])

@@ -49,8 +49,9 @@ import Testing
         let ended = await ProcessExit.wait(for: process)
         if outlived { Issue.record("\(arguments) still ran 120 s after its reader left") }
         let first = buffer.split(separator: 0x0A).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return Ended(reason: ended.reason, status: ended.status, firstLine: first,
-                     stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "", outlivedReader: outlived)
+        return Ended(
+            reason: ended.reason, status: ended.status, firstLine: first,
+            stderr: (try? String(contentsOf: errors, encoding: .utf8)) ?? "", outlivedReader: outlived)
     }
 
     /// `scan … --format jsonl | head -1` with each engine: the first report arrives, the second target
@@ -64,13 +65,16 @@ import Testing
         let list = temp("fleet.txt")
         defer { try? FileManager.default.removeItem(at: list) }
         try "127.0.0.1:\(origin.port) sni=localhost\n127.0.0.1:\(silent.port)\n".write(to: list, atomically: true, encoding: .utf8)
-        let ended = try await runClosingAfterFirstLine(["scan", "--targets-file", list.path, "--format", "jsonl", "--engine", engine,
-                                                   "--no-http-check", "--no-groups", "--timeout", "2", "--attempts", "1"])
+        let ended = try await runClosingAfterFirstLine([
+            "scan", "--targets-file", list.path, "--format", "jsonl", "--engine", engine,
+            "--no-http-check", "--no-groups", "--timeout", "2", "--attempts", "1",
+        ])
         #expect(ended.reason == .exit, "\(engine): ended by signal \(ended.status); stderr: \(ended.stderr)")
         #expect(ended.status == 5, "\(engine): exit \(ended.status); stderr: \(ended.stderr)")
         // whichever target finished first (on a loaded machine the origin's scan may outlast the silent one's 2 s)
-        #expect(ended.firstLine.contains("\"port\":\(origin.port)") || ended.firstLine.contains("\"port\":\(silent.port)"),
-                "\(engine): first line \(ended.firstLine)")
+        #expect(
+            ended.firstLine.contains("\"port\":\(origin.port)") || ended.firstLine.contains("\"port\":\(silent.port)"),
+            "\(engine): first line \(ended.firstLine)")
         // a closed pipe on standard output is the reader's choice (`| head`): no error line, as git and grep
         #expect(ended.stderr.isEmpty, "\(engine): \(ended.stderr)")
     }
@@ -82,12 +86,15 @@ import Testing
         defer { origin.stop() }
         let target = "127.0.0.1:\(origin.port)"
         let quick = ["--sni", "localhost", "--no-http-check", "--no-groups", "--no-cross-check"]
-        for arguments in [["scan", target, "--format", "json", "--output", "/dev/full"] + quick,
-                          ["scan", target, "--format", "jsonl", "--output", "/dev/full"] + quick] {
+        for arguments in [
+            ["scan", target, "--format", "json", "--output", "/dev/full"] + quick,
+            ["scan", target, "--format", "jsonl", "--output", "/dev/full"] + quick,
+        ] {
             let run = try await CLI.run(arguments)
             #expect(run.status == 5, "\(arguments): exit \(run.status) \(run.stderr)")
-            #expect(run.stderr == "tlsmatrix: error: output could not be written: '/dev/full': No space left on device (ENOSPC)\n",
-                    "\(arguments): \(run.stderr)")
+            #expect(
+                run.stderr == "tlsmatrix: error: output could not be written: '/dev/full': No space left on device (ENOSPC)\n",
+                "\(arguments): \(run.stderr)")
         }
         let errors = temp("stderr")
         defer { try? FileManager.default.removeItem(at: errors) }
@@ -102,7 +109,8 @@ import Testing
         let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         #expect(ended.reason == .exit, "ended by signal \(ended.status)")
         #expect(ended.status == 5)
-        #expect(message == "tlsmatrix: error: output could not be written: standard output: No space left on device (ENOSPC)\n", "\(message)")
+        #expect(
+            message == "tlsmatrix: error: output could not be written: standard output: No space left on device (ENOSPC)\n", "\(message)")
         var info = stat()
         #expect(stat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/full is no longer a device")
     }

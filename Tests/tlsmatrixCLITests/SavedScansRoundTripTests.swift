@@ -31,7 +31,9 @@ import Testing
             let a = String(decoding: saved, as: UTF8.self).split(separator: "\n")
             let b = String(decoding: again, as: UTF8.self).split(separator: "\n")
             let firstDifference = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }
-            Issue.record("\(label): the report differs from the scan's JSON at line \((firstDifference?.offset ?? min(a.count, b.count)) + 1): \(firstDifference.map { "\($0.element.0) ≠ \($0.element.1)" } ?? "lengths \(a.count) ≠ \(b.count)")")
+            Issue.record(
+                "\(label): the report differs from the scan's JSON at line \((firstDifference?.offset ?? min(a.count, b.count)) + 1): \(firstDifference.map { "\($0.element.0) ≠ \($0.element.1)" } ?? "lengths \(a.count) ≠ \(b.count)")"
+            )
         }
     }
 
@@ -45,11 +47,15 @@ import Testing
     @Test func testSavedScanRoundTripsWithAPolicyAndJudgingOptions() async throws {
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        try await roundTrip("policy", ["127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
-                                 "--policy", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--client", "cloudfront-origin",
-                                 "--origin-protocols", "TLSv1.1,TLSv1.2", "--host-header", "www.example.com", "--warn-days", "400",
-                                 "--no-http-check"],
-                      expectStatus: 1)
+        try await roundTrip(
+            "policy",
+            [
+                "127.0.0.1:\(origin.port)", "--sni", "localhost", "--ca-file", origin.dir + "/root.crt",
+                "--policy", "ELBSecurityPolicy-TLS13-1-3-2021-06", "--client", "cloudfront-origin",
+                "--origin-protocols", "TLSv1.1,TLSv1.2", "--host-header", "www.example.com", "--warn-days", "400",
+                "--no-http-check",
+            ],
+            expectStatus: 1)
     }
 
     @Test func testSavedScanRoundTripsForAnUnresolvableName() async throws {

@@ -44,8 +44,10 @@ import Testing
         defer { origin.stop() }
         let target = "127.0.0.1:\(origin.port)"
         // --host-header makes the audit quote the SANs (with the hostile one) in a finding and a CloudFront cause.
-        let common = ["--sni", "localhost", "--host-header", "evil.example.com", "--ca-file", pki.path + "/root.crt",
-                      "--no-http-check", "--no-groups"]
+        let common = [
+            "--sni", "localhost", "--host-header", "evil.example.com", "--ca-file", pki.path + "/root.crt",
+            "--no-http-check", "--no-groups",
+        ]
 
         // 1. The text report on standard output.
         let text = try await CLI.run(["scan", target] + common)
@@ -65,7 +67,8 @@ import Testing
         let folder = temp("reports")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let files = try await CLI.run(["scan", target] + common + ["--format", "text,json,markdown,html,csv,junit", "--output", folder.path])
+        let files = try await CLI.run(
+            ["scan", target] + common + ["--format", "text,json,markdown,html,csv,junit", "--output", folder.path])
         #expect(files.status == 0 || files.status == 1, "\(files.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         for ext in ["txt", "md", "html", "csv", "junit.xml"] {
@@ -74,8 +77,9 @@ import Testing
             Self.expectInert(data, name, crlf: ext == "csv")
             let shown = String(decoding: data, as: UTF8.self)
             if ext != "csv" {  // CSV holds no certificate names
-                #expect(shown.contains(#"san\x1B[31m\x07\x0Dx.example"#) || shown.contains(#"san\\x1B\[31m\\x07\\x0Dx.example"#),
-                        "\(name) does not show the escaped SAN")
+                #expect(
+                    shown.contains(#"san\x1B[31m\x07\x0Dx.example"#) || shown.contains(#"san\\x1B\[31m\\x07\\x0Dx.example"#),
+                    "\(name) does not show the escaped SAN")
             }
             if ext != "csv" && ext != "junit.xml" {  // JUnit quotes only the SANs, in the finding
                 #expect(shown.contains(#"\u{202E}evil"#), "\(name) does not show the escaped CN")
@@ -85,21 +89,28 @@ import Testing
         // 3. A saved report whose host and a finding were edited to carry the same sequences: `report`
         //    renders them (CSV's host column included) escaped.
         let jsonName = try #require(names.first { $0.hasSuffix(".json") })
-        var saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(jsonName))) as? [String: Any])
+        var saved = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(jsonName))) as? [String: Any])
         var savedTarget = try #require(saved["target"] as? [String: Any])
         let hostile = "evil\u{1B}]52;c;aGk=\u{07}\r\u{1B}[2K\u{202E}\u{9B}31m.example"
         savedTarget["host"] = hostile
         saved["target"] = savedTarget
-        saved["findings"] = [["id": "engine-disagreement", "severity": "warning",
-                              "message": "openssl: alert \u{1B}[1A\r\u{2066}handshake_failure\u{07}"]]
+        saved["findings"] = [
+            [
+                "id": "engine-disagreement", "severity": "warning",
+                "message": "openssl: alert \u{1B}[1A\r\u{2066}handshake_failure\u{07}",
+            ]
+        ]
         let edited = temp("edited.json")
         defer { try? FileManager.default.removeItem(at: edited) }
         try JSONSerialization.data(withJSONObject: saved).write(to: edited)
         let offline = temp("offline")
         try FileManager.default.createDirectory(at: offline, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: offline) }
-        let report = try await CLI.run(["report", edited.path, "--ca-file", pki.path + "/root.crt",
-                                  "--format", "text,markdown,html,csv,junit", "--output", offline.path])
+        let report = try await CLI.run([
+            "report", edited.path, "--ca-file", pki.path + "/root.crt",
+            "--format", "text,markdown,html,csv,junit", "--output", offline.path,
+        ])
         #expect(report.status == 0 || report.status == 1, "\(report.stderr)")
         let offlineNames = try FileManager.default.contentsOfDirectory(atPath: offline.path)
         #expect(offlineNames.count == 5, "\(offlineNames)")
@@ -107,9 +118,10 @@ import Testing
             let data = try Data(contentsOf: offline.appendingPathComponent(name))
             Self.expectInert(data, "report " + name, crlf: name.hasSuffix(".csv"))
             let shown = String(decoding: data, as: UTF8.self)
-            #expect(shown.contains(#"evil\x1B]52;c;aGk=\x07\x0D\x1B[2K\u{202E}\x9B31m.example"#)
+            #expect(
+                shown.contains(#"evil\x1B]52;c;aGk=\x07\x0D\x1B[2K\u{202E}\x9B31m.example"#)
                     || shown.contains(#"evil\\x1B\]52;c;aGk=\\x07\\x0D\\x1B\[2K\\u{202E}\\x9B31m.example"#),  // Markdown escapes \ [ ]
-                    "\(name) does not show the escaped host")
+                "\(name) does not show the escaped host")
             if !name.hasSuffix(".csv") {
                 #expect(shown.contains("u{2066}handshake"), "\(name) does not show the escaped finding")
             }
@@ -137,7 +149,8 @@ import Testing
         #expect(fleetText.stdout.contains("TARGET"), "\(fleetText.stdout)")
         Self.expectInert(Data(fleetText.stdout.utf8), "fleet text and table")
         #expect(fleetText.stdout.contains(#"\x1B"#))
-        let fleet = try await CLI.run(["scan", "--targets-file", list.path, "--format", "jsonl", "--output", lines.path] + common.suffix(4))
+        let fleet = try await CLI.run(
+            ["scan", "--targets-file", list.path, "--format", "jsonl", "--output", lines.path] + common.suffix(4))
         #expect(fleet.status == 0 || fleet.status == 1, "\(fleet.stderr)")
         var jsonLines = try String(contentsOf: lines, encoding: .utf8).split(separator: "\n").map(String.init)
         var summary = try #require(try JSONSerialization.jsonObject(with: Data(jsonLines.removeLast().utf8)) as? [String: Any])

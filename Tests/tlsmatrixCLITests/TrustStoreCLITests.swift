@@ -9,14 +9,16 @@ import Testing
     func run(_ arguments: [String], certFile: String?) async throws -> TestOrigin.RunResult {
         var prefix: [String] = []
         if let certFile { prefix = ["SSL_CERT_FILE=\(certFile)"] }
-        return try await TestOrigin.run(URL(fileURLWithPath: "/usr/bin/env"), prefix + [try CLI.binary()] + arguments,
-                                  in: try TestOrigin.repoRoot())
+        return try await TestOrigin.run(
+            URL(fileURLWithPath: "/usr/bin/env"), prefix + [try CLI.binary()] + arguments,
+            in: try TestOrigin.repoRoot())
     }
 
     @Test func trustFailsOpenMissingStoreIsAnError() async throws {
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
-        let result = try await run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check"], certFile: "/nonexistent/ca.pem")
+        let result = try await run(
+            ["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check"], certFile: "/nonexistent/ca.pem")
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("tlsmatrix: error: no system trust store found (looked for SSL_CERT_FILE=/nonexistent/ca.pem)"))
@@ -39,8 +41,11 @@ import Testing
         let origin = try await TestOrigin.start("openssl-modern")
         defer { origin.stop() }
         let caFile = origin.dir + "/root.crt"
-        let json = try await run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check", "--format", "json",
-                            "--ca-file", caFile], certFile: "/nonexistent/ca.pem")
+        let json = try await run(
+            [
+                "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check", "--format", "json",
+                "--ca-file", caFile,
+            ], certFile: "/nonexistent/ca.pem")
         #expect(json.status == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let store = try #require(object["trustStore"] as? [String: Any])
@@ -59,8 +64,11 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tlsmatrix-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try await run(["scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check",
-                              "--format", "text,json,html,markdown,junit", "--output", folder.path], certFile: nil)
+        let result = try await run(
+            [
+                "scan", "127.0.0.1:\(origin.port)", "--sni", "localhost", "--no-http-check",
+                "--format", "text,json,html,markdown,junit", "--output", folder.path,
+            ], certFile: nil)
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(files.count == 5)

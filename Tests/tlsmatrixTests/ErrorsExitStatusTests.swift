@@ -20,7 +20,8 @@ struct ErrorsExitStatusTests {
     }
 
     @Test func errorsValidationAndParsingErrorsExitTwo() {
-        #expect(Ending.of(ValidationError("--delay must be between 0 and 60000 ms"), parsing: false)
+        #expect(
+            Ending.of(ValidationError("--delay must be between 0 and 60000 ms"), parsing: false)
                 == Ending(status: 2, line: "tlsmatrix: error: --delay must be between 0 and 60000 ms"))
         // anything thrown while parsing or validating the command line is a usage error
         #expect(Ending.of(Unexpected(), parsing: true).status == 2)
@@ -57,7 +58,8 @@ struct ErrorsExitStatusTests {
     }
 
     @Test func errorsInternalErrorsExitFour() {
-        #expect(Ending.of(TLSMatrixError(.internalError, "a probe ended twice"), parsing: false)
+        #expect(
+            Ending.of(TLSMatrixError(.internalError, "a probe ended twice"), parsing: false)
                 == Ending(status: 4, line: "tlsmatrix: internal error: a probe ended twice"))
         #expect(Ending.of(TLSMatrixError(.invalidCatalogData, "catalog registry groups has code 0x001D twice"), parsing: false).status == 4)
         // an error nothing expected to reach the top (not ArgumentParser's, not a TLSMatrixError): 4, first line only
