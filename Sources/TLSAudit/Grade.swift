@@ -43,37 +43,34 @@ package struct Grade: Sendable, Equatable {
     /// The checks a grade is computed from.
     package static let inputs: Set<ScanCheck> = [.protocols, .suites, .certificates]
 
-    /// No grade, because `scan` did not run every check the grade needs (nil when it did).
+    /// No grade, because what the grade rests on was not measured (nil when it was): `--checks` left out a check it
+    /// needs, the origin did not answer TLS, or a timeout, a reset or a broken answer left a version open (which may
+    /// hide what caps the grade — SSL 3.0, RC4, export suites — or lifts it).
     package static func withheld(_ scan: ScanResult) -> Grade? {
         let missing = inputs.subtracting(scan.checks)
-        guard !missing.isEmpty else { return nil }
+        if !missing.isEmpty {
+            return notGraded(
+                "not measured: " + missing.sorted().map(\.rawValue).joined(separator: ", ")
+                    + " (the scan ran --checks " + ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ",") + ")")
+        }
+        guard scan.reachability.isReachable else { return notGraded("not measured: \(scan.reachability.explanation)") }
+        let undecided = scan.protocols.filter(\.isUndecided)
+        guard undecided.isEmpty else {
+            return notGraded("not measured: " + undecided.map { "\($0.version) (\($0.note ?? "not decided"))" }.joined(separator: "; "))
+        }
+        return nil
+    }
+
+    /// The grade of nothing rated, with why.
+    static func notGraded(_ reason: String) -> Grade {
         var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
-        grade.notGraded =
-            "not measured: " + missing.sorted().map(\.rawValue).joined(separator: ", ")
-            + " (the scan ran --checks " + ScanCheck.describe(scan.checks).replacingOccurrences(of: ", ", with: ",") + ")"
+        grade.notGraded = reason
         return grade
     }
 
+    /// The grade of a scan whose inputs were measured (``withheld(_:)`` is nil).
     package static func rate(_ scan: ScanResult, chains: [ChainAnalysis]) -> Grade {
         let supported = scan.protocols.filter { $0.supported == true }
-        // Never a grade on what was not measured: an origin that did not answer TLS was not rated, whatever it runs.
-        guard scan.reachability.isReachable else {
-            var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
-            grade.notGraded = "not measured: \(scan.reachability.explanation)"
-            return grade
-        }
-        // Nor on a matrix the scan could not finish: a version whose support or suites a timeout, a reset or a
-        // broken answer left open may hide what caps the grade (SSL 3.0, RC4, export suites) or lifts it.
-        let undecided = scan.protocols.filter(\.isUndecided)
-        guard undecided.isEmpty else {
-            var grade = Grade(letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0, caps: [])
-            grade.notGraded =
-                "not measured: "
-                + undecided.map { proto in
-                    "\(proto.version) (\(proto.note ?? "not decided"))"
-                }.joined(separator: "; ")
-            return grade
-        }
         guard !supported.isEmpty else {
             return Grade(
                 letter: .none, score: 0, protocolScore: 0, keyExchangeScore: 0, cipherScore: 0,

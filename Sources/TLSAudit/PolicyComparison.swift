@@ -28,11 +28,11 @@ package struct PolicyDiff: Sendable, Equatable {
         package var version: TLSVersion
         package var inA: Bool
         package var inB: Bool
-        /// Suites usable with `version` (empty for a side that does not allow the version).
-        package var suites: ListDiff<UInt16>
-        /// Each side's suites for `version`, in its policy's order.
+        /// Each side's suites usable with `version`, in its policy's order (empty for a side that does not allow
+        /// the version).
         package var orderA: [UInt16]
         package var orderB: [UInt16]
+        package var suites: ListDiff<UInt16> { ListDiff(orderA, orderB) }
     }
 
     package var a: Policy
@@ -64,10 +64,9 @@ package struct PolicyComparison {
     package static func diff(_ a: Policy, _ b: Policy) -> PolicyDiff {
         let allVersions = Set(a.versions).union(b.versions).sorted()
         let perVersion = allVersions.map { version in
-            let orderA = suites(of: a, for: version), orderB = suites(of: b, for: version)
-            return PolicyDiff.VersionDiff(
+            PolicyDiff.VersionDiff(
                 version: version, inA: a.versions.contains(version), inB: b.versions.contains(version),
-                suites: ListDiff(orderA, orderB), orderA: orderA, orderB: orderB)
+                orderA: suites(of: a, for: version), orderB: suites(of: b, for: version))
         }
         return PolicyDiff(
             a: a, b: b,

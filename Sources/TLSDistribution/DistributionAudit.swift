@@ -152,25 +152,22 @@ package struct AliasCheck: Codable, Sendable, Equatable {
 }
 
 /// A reason CloudFront would fail (or a note): the audit's one ``Cause`` (what, and what to change), with its place
-/// in the distribution's file. Written flat (`id`, `message`, `fix`, `path`, `generations`, `alias`).
+/// in the distribution's file.
 package struct CauseEntry: Codable, Sendable, Equatable {
-    package var cause: Cause
+    package var id: String
+    package var message: String
+    package var fix: String
     /// JSON path in the distribution's file.
     package var path: String
     /// The CloudFront generations it applies to (empty: all, or not generation-specific).
     package var generations: [String]
     /// The alias (viewer host name) it is about, for the certificate checks of forwarded Host.
-    package var alias: String?
-
-    package var id: String { cause.id }
-    package var message: String {
-        get { cause.message }
-        set { cause.message = newValue }
-    }
-    package var fix: String { cause.fix }
+    @Nullable package var alias: String?
 
     package init(_ cause: Cause, path: String, generations: [String] = [], alias: String? = nil) {
-        self.cause = cause
+        id = cause.id
+        message = cause.message
+        fix = cause.fix
         self.path = path
         self.generations = generations
         self.alias = alias
@@ -178,29 +175,6 @@ package struct CauseEntry: Codable, Sendable, Equatable {
 
     package init(id: String, message: String, fix: String, path: String, generations: [String] = [], alias: String? = nil) {
         self.init(Cause(id: id, message: message, fix: fix), path: path, generations: generations, alias: alias)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, message, fix, path, generations, alias }
-
-    package init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        cause = Cause(
-            id: try container.decode(String.self, forKey: .id), message: try container.decode(String.self, forKey: .message),
-            fix: try container.decode(String.self, forKey: .fix))
-        path = try container.decode(String.self, forKey: .path)
-        generations = try container.decode([String].self, forKey: .generations)
-        // always written, as null when the cause is about no alias
-        alias = try container.decode(Nullable<String>.self, forKey: .alias).wrappedValue
-    }
-
-    package func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(cause.id, forKey: .id)
-        try container.encode(cause.message, forKey: .message)
-        try container.encode(cause.fix, forKey: .fix)
-        try container.encode(path, forKey: .path)
-        try container.encode(generations, forKey: .generations)
-        try container.encode(Nullable(wrappedValue: alias), forKey: .alias)
     }
 }
 

@@ -267,15 +267,12 @@ package struct ReportPresentation: Sendable {
 
     /// One vulnerability judged from the accepted suites: "SWEET32  VULNERABLE  TLSv1.2 DES-CBC3-SHA".
     package struct VulnerabilityRow: Sendable {
-        /// `sweet32`, as in the JSON report.
-        package var id: String
         /// "SWEET32 (CVE-2016-2183)".
         package var title: String
         package var state: Toned
         /// The cells it rests on ("TLSv1.0 DES-CBC3-SHA, …"), or why it is not definitive; empty when there is
         /// nothing to add.
         package var detail: String
-        package var vulnerable: Bool { state.tone == .bad }
     }
 
     package struct Counts: Sendable {
@@ -400,7 +397,7 @@ extension ReportPresentation {
         let cells = item.cells.map { "\($0.version.rawValue) \(CodeName.suite($0.suite))" }
         let shown = cells.prefix(3).joined(separator: ", ") + (cells.count > 3 ? " and \(cells.count - 3) more" : "")
         let detail = [shown, item.note ?? ""].filter { !$0.isEmpty }.joined(separator: "; ")
-        return VulnerabilityRow(id: item.name.rawValue, title: title, state: state, detail: detail)
+        return VulnerabilityRow(title: title, state: state, detail: detail)
     }
 
     static func sni(_ name: String?) -> String {

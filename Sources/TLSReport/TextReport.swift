@@ -172,8 +172,7 @@ package enum TextReport {
         let width = (report.vulnerabilities.map(\.title.count).max() ?? 0) + 1
         return ["", "Vulnerabilities (from the accepted suites)"]
             + report.vulnerabilities.map { row in
-                let line = "  " + pad(row.title, width) + " " + cell(row.state, 15, paint) + safe(row.detail)
-                return row.detail.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line
+                "  " + pad(row.title, width) + " " + (row.detail.isEmpty ? paint(row.state) : cell(row.state, 15, paint) + safe(row.detail))
             }
     }
 

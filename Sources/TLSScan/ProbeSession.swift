@@ -103,17 +103,17 @@ struct ProbeSession: Sendable {
         // The first probe doubles as the reachability check: a dead or silent port costs one timeout, not one per probe.
         if let opener = probed.contains(.tls12) ? .tls12 : probed.last {
             let offer = request(opener, suites: firstOffer(for: opener))
-            var outcome = await probe(offer, purpose: "version", settles: false)
+            var purpose = "version"
+            var outcome = await probe(offer, purpose: purpose, settles: false)
             // Like CloudFront, try the TCP connection up to `connectAttempts` times before calling the origin dead;
             // only the last attempt's answer counts (a connect that failed and then worked leaves nothing undecided).
             var attempt = 1
             while attempt < options.connectAttempts, Self.isConnectFailure(outcome) {
                 attempt += 1
-                outcome = await probe(offer, purpose: "version (connect attempt \(attempt))", settles: false)
+                purpose = "version (connect attempt \(attempt))"
+                outcome = await probe(offer, purpose: purpose, settles: false)
             }
-            await ledger.settle(
-                outcome, engine: engine.kind, version: opener,
-                purpose: attempt == 1 ? "version" : "version (connect attempt \(attempt))")
+            await ledger.settle(outcome, engine: engine.kind, version: opener, purpose: purpose)
             result.connectAttempts = attempt
             if let unreachable = Self.reachability(after: outcome, version: opener, deadlines: options.deadlines) {
                 result.reachability = unreachable
